@@ -1,0 +1,34 @@
+use thiserror::Error;
+
+/// What can go wrong in the store. Messages are for the people who run
+/// hyoka; details of the database stay in the source chain for the log.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("データベースの種類「{0}」には対応していません（sqlite:// または postgres:// を指定してください）")]
+    UnknownScheme(String),
+    #[error("データベースURL「{0}」を読み取れません（例: sqlite://hyoka.db、postgres://user@host/hyoka）")]
+    BadUrl(String),
+    #[error("データベース {url} に接続できません: {source}")]
+    Connect {
+        url: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("マイグレーション {version} ({name}) に失敗しました: {source}")]
+    Migration {
+        version: i64,
+        name: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("データベースの版 {found} はこの hyoka（最新 {known}）より新しいため開けません")]
+    SchemaTooNew { found: i64, known: i64 },
+    #[error("{what}「{key}」が見つかりません")]
+    NotFound { what: &'static str, key: String },
+    #[error("保存できない値です: {0}")]
+    Invalid(String),
+    #[error("データベースの操作に失敗しました: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("保存されたデータを読み取れません: {0}")]
+    Decode(#[from] serde_json::Error),
+}

@@ -1,0 +1,190 @@
+//! Budgets, evaluation scales and grades.
+
+use hyoka_core::{BudgetFigures, EvaluationScale, FiscalYear, Grade, Yen};
+use sqlx::Row;
+
+use crate::org::{fy_from_i64, fy_i64};
+use crate::tx::StoreTx;
+use crate::{opt_i64, BudgetRecord, Counts, EvaluationRecord, Store, StoreError};
+
+impl StoreTx {
+    pub async fn set_budget(
+        &mut self,
+        item_id: i64,
+        fy: FiscalYear,
+        figures: &BudgetFigures,
+        execution_rate_printed: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let y = |v: Option<Yen>| v.map(Yen::yen);
+        sqlx::query(
+            "INSERT INTO budgets (item_id, fiscal_year, initial_yen, final_yen, settlement_yen,
+                                  general_revenue_yen, carried_over_yen, execution_rate_printed)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (item_id, fiscal_year) DO UPDATE SET
+               initial_yen = excluded.initial_yen, final_yen = excluded.final_yen,
+               settlement_yen = excluded.settlement_yen, general_revenue_yen = excluded.general_revenue_yen,
+               carried_over_yen = excluded.carried_over_yen, execution_rate_printed = excluded.execution_rate_printed",
+        )
+        .bind(item_id)
+        .bind(fy_i64(fy))
+        .bind(y(figures.initial))
+        .bind(y(figures.final_budget))
+        .bind(y(figures.settlement))
+        .bind(y(figures.general_revenue))
+        .bind(y(figures.carried_over))
+        .bind(execution_rate_printed)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn save_scale(&mut self, municipality: &str, scale: &EvaluationScale) -> Result<i64, StoreError> {
+        let id = sqlx::query(
+            "INSERT INTO evaluation_scales (municipality_code, code, name, grades) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (municipality_code, code) DO UPDATE SET name = excluded.name, grades = excluded.grades
+             RETURNING id",
+        )
+        .bind(municipality)
+        .bind(&scale.code)
+        .bind(&scale.name)
+        .bind(serde_json::to_string(&scale.grades)?)
+        .fetch_one(self.conn())
+        .await?
+        .try_get("id")?;
+        Ok(id)
+    }
+
+    /// Records a grade. A grade that is not on the named scale is refused.
+    pub async fn set_evaluation(&mut self, municipality: &str, item_id: i64, e: &EvaluationRecord) -> Result<(), StoreError> {
+        let scale_id = match &e.scale_code {
+            Some(code) => {
+                let row = sqlx::query("SELECT id, grades FROM evaluation_scales WHERE municipality_code = $1 AND code = $2")
+                    .bind(municipality)
+                    .bind(code)
+                    .fetch_optional(self.conn())
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound { what: "評価の尺度", key: code.clone() })?;
+                let grades: Vec<Grade> = serde_json::from_str(&row.try_get::<String, _>("grades")?)?;
+                if let Some(g) = &e.grade {
+                    if !grades.iter().any(|x| &x.code == g) {
+                        let codes: Vec<&str> = grades.iter().map(|x| x.code.as_str()).collect();
+                        return Err(StoreError::Invalid(format!(
+                            "評価「{g}」は尺度「{code}」にありません（{} のいずれか）",
+                            codes.join("・")
+                        )));
+                    }
+                }
+                Some(row.try_get::<i64, _>("id")?)
+            }
+            None => None,
+        };
+        sqlx::query(
+            "INSERT INTO evaluations (item_id, fiscal_year, stage, evaluator, scale_id, grade, comment)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (item_id, fiscal_year, stage, evaluator) DO UPDATE SET
+               scale_id = excluded.scale_id, grade = excluded.grade, comment = excluded.comment",
+        )
+        .bind(item_id)
+        .bind(fy_i64(e.fiscal_year))
+        .bind(e.stage.code())
+        .bind(e.evaluator.code())
+        .bind(scale_id)
+        .bind(&e.grade)
+        .bind(&e.comment)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    pub async fn budgets(&self, item_id: i64) -> Result<Vec<BudgetRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT fiscal_year, initial_yen, final_yen, settlement_yen, general_revenue_yen, carried_over_yen,
+                    execution_rate_printed
+             FROM budgets WHERE item_id = $1 ORDER BY fiscal_year",
+        )
+        .bind(item_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let y = |c: &str| opt_i64(r, c).map(|v| v.map(Yen));
+                Ok(BudgetRecord {
+                    fiscal_year: fy_from_i64(r.try_get("fiscal_year")?)?,
+                    figures: BudgetFigures {
+                        initial: y("initial_yen")?,
+                        final_budget: y("final_yen")?,
+                        settlement: y("settlement_yen")?,
+                        general_revenue: y("general_revenue_yen")?,
+                        carried_over: y("carried_over_yen")?,
+                    },
+                    execution_rate_printed: r.try_get("execution_rate_printed")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn scales(&self, municipality: &str) -> Result<Vec<EvaluationScale>, StoreError> {
+        let rows = sqlx::query("SELECT code, name, grades FROM evaluation_scales WHERE municipality_code = $1 ORDER BY id")
+            .bind(municipality)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(EvaluationScale {
+                    code: r.try_get("code")?,
+                    name: r.try_get("name")?,
+                    grades: serde_json::from_str(&r.try_get::<String, _>("grades")?)?,
+                    legend_printed: true,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn evaluations(&self, item_id: i64) -> Result<Vec<EvaluationRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT e.fiscal_year, e.stage, e.evaluator, s.code AS scale_code, e.grade, e.comment
+             FROM evaluations e LEFT JOIN evaluation_scales s ON s.id = e.scale_id
+             WHERE e.item_id = $1 ORDER BY e.fiscal_year, e.stage, e.evaluator",
+        )
+        .bind(item_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(EvaluationRecord {
+                    fiscal_year: fy_from_i64(r.try_get("fiscal_year")?)?,
+                    stage: r.try_get::<String, _>("stage")?.parse().map_err(StoreError::Invalid)?,
+                    evaluator: r.try_get::<String, _>("evaluator")?.parse().map_err(StoreError::Invalid)?,
+                    scale_code: r.try_get("scale_code")?,
+                    grade: r.try_get("grade")?,
+                    comment: r.try_get("comment")?,
+                })
+            })
+            .collect()
+    }
+
+    /// How much a city holds.
+    pub async fn counts(&self, municipality: &str) -> Result<Counts, StoreError> {
+        let row = sqlx::query(
+            "SELECT
+               (SELECT COUNT(*) FROM plans WHERE municipality_code = $1) AS plans,
+               (SELECT COUNT(*) FROM plan_nodes n JOIN plans p ON p.id = n.plan_id WHERE p.municipality_code = $1) AS nodes,
+               (SELECT COUNT(*) FROM items WHERE municipality_code = $1) AS items,
+               (SELECT COUNT(*) FROM indicators WHERE municipality_code = $1) AS indicators,
+               (SELECT COUNT(*) FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id
+                 WHERE i.municipality_code = $1) AS indicator_values",
+        )
+        .bind(municipality)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(Counts {
+            plans: row.try_get("plans")?,
+            nodes: row.try_get("nodes")?,
+            items: row.try_get("items")?,
+            indicators: row.try_get("indicators")?,
+            indicator_values: row.try_get("indicator_values")?,
+        })
+    }
+}

@@ -1,0 +1,137 @@
+//! Schema migrations, embedded in the binary and run in order, each in its
+//! own transaction. A small runner of our own: the SQL is shared by both
+//! backends except for the `{{id}}` token.
+
+use sqlx::Row;
+
+use crate::{Store, StoreError};
+
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    sql: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] =
+    &[Migration { version: 1, name: "foundation", sql: include_str!("../migrations/0001_foundation.sql") }];
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct MigrationReport {
+    pub applied: Vec<(i64, &'static str)>,
+    pub current: i64,
+}
+
+impl Store {
+    /// Applies the migrations not yet applied. Safe to run at every start.
+    pub async fn migrate(&self) -> Result<MigrationReport, StoreError> {
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS hyoka_migrations (
+                version BIGINT PRIMARY KEY,
+                name TEXT NOT NULL,
+                applied_at TEXT NOT NULL
+            )",
+        )
+        .execute(self.pool())
+        .await?;
+        let current = self.schema_version().await?;
+        let known = MIGRATIONS.last().map_or(0, |m| m.version);
+        if current > known {
+            return Err(StoreError::SchemaTooNew { found: current, known });
+        }
+        let mut report = MigrationReport { applied: Vec::new(), current };
+        for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+            let fail = |source| StoreError::Migration { version: m.version, name: m.name.to_string(), source };
+            let mut tx = self.pool().begin().await?;
+            for statement in statements(m.sql) {
+                let sql = statement.replace("{{id}}", self.backend().id_column());
+                sqlx::query(&sql).execute(&mut *tx).await.map_err(fail)?;
+            }
+            sqlx::query("INSERT INTO hyoka_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                .bind(m.version)
+                .bind(m.name)
+                .bind(now_iso())
+                .execute(&mut *tx)
+                .await
+                .map_err(fail)?;
+            tx.commit().await.map_err(fail)?;
+            report.applied.push((m.version, m.name));
+            report.current = m.version;
+        }
+        Ok(report)
+    }
+
+    pub async fn schema_version(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM hyoka_migrations")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.try_get::<i64, _>("v")?)
+    }
+}
+
+/// Splits a migration into statements: each ends with `;` at a line end.
+/// Comments are dropped so a `;` inside one cannot split a statement.
+fn statements(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in sql.lines() {
+        let code = line.split("--").next().unwrap_or("").trim_end();
+        if code.trim().is_empty() {
+            continue;
+        }
+        current.push_str(code);
+        current.push('\n');
+        if code.ends_with(';') {
+            out.push(current.trim().trim_end_matches(';').to_string());
+            current.clear();
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current.trim().to_string());
+    }
+    out
+}
+
+/// UTC now as ISO 8601 text, without a date library: dates are stored as
+/// text on both backends.
+pub(crate) fn now_iso() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_statements_and_drops_comments() {
+        let s = statements("-- a; comment\nCREATE TABLE a (x TEXT); \nCREATE TABLE b (\n  y TEXT -- why; not\n);\n");
+        assert_eq!(s.len(), 2);
+        assert!(s[1].contains("y TEXT") && !s[1].contains("why"));
+    }
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(18_352), (2020, 3, 31));
+        assert_eq!(civil_from_days(18_321), (2020, 2, 29));
+    }
+}

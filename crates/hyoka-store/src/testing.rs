@@ -1,0 +1,135 @@
+//! Fresh databases for tests, on the backend chosen by the environment.
+//!
+//! `HYOKA_TEST_BACKEND=sqlite` (the default) gives each test its own SQLite
+//! file; `HYOKA_TEST_BACKEND=postgres` gives each test its own database on
+//! the server at `HYOKA_TEST_POSTGRES_URL`, dropped afterwards. The same
+//! suite thus runs on both backends; `scripts/test` runs it twice.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::{Backend, Store};
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A database that exists for one test.
+pub struct TestDb {
+    pub url: String,
+    backend: Backend,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    Database { admin_url: String, name: String },
+}
+
+/// The backend the test run asked for.
+pub fn test_backend() -> Backend {
+    match std::env::var("HYOKA_TEST_BACKEND").as_deref() {
+        Ok("postgres") => Backend::Postgres,
+        Ok("sqlite") | Err(_) => Backend::Sqlite,
+        Ok(other) => panic!("HYOKA_TEST_BACKEND={other} is neither sqlite nor postgres"),
+    }
+}
+
+impl TestDb {
+    /// Creates an empty database (no schema) on the requested backend.
+    pub async fn new() -> TestDb {
+        let unique = format!(
+            "hyoka_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+        );
+        match test_backend() {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("{unique}.db"));
+                TestDb {
+                    url: format!("sqlite://{}", path.display()),
+                    backend: Backend::Sqlite,
+                    cleanup: Cleanup::File(path),
+                }
+            }
+            Backend::Postgres => {
+                let admin_url = std::env::var("HYOKA_TEST_POSTGRES_URL").expect(
+                    "HYOKA_TEST_BACKEND=postgres needs HYOKA_TEST_POSTGRES_URL (scripts/test starts a server and sets it)",
+                );
+                sqlx::any::install_default_drivers();
+                let admin = sqlx::AnyPool::connect(&admin_url).await.expect("connect to the test PostgreSQL server");
+                sqlx::query(&format!("CREATE DATABASE {unique} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"))
+                    .execute(&admin)
+                    .await
+                    .expect("create a test database");
+                admin.close().await;
+                let url = replace_database(&admin_url, &unique);
+                TestDb {
+                    url,
+                    backend: Backend::Postgres,
+                    cleanup: Cleanup::Database { admin_url, name: unique },
+                }
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A migrated store on this database.
+    pub async fn store(&self) -> Store {
+        Store::open(&self.url).await.expect("open the test database")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm", "-journal"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::Database { admin_url, name } => {
+                // Drop runs inside the test's runtime, which must not block:
+                // a thread of its own with a small runtime does the drop.
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio_runtime();
+                    rt.block_on(async {
+                        if let Ok(admin) = sqlx::AnyPool::connect(&admin_url).await {
+                            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await;
+                            admin.close().await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+fn tokio_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime for cleanup")
+}
+
+/// `postgres://u@h:p/postgres?x` with the database name replaced.
+fn replace_database(url: &str, db: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let path_start = base[scheme_end..].find('/').map(|i| i + scheme_end);
+    let host_part = path_start.map_or(base, |i| &base[..i]);
+    match query {
+        Some(q) => format!("{host_part}/{db}?{q}"),
+        None => format!("{host_part}/{db}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn replaces_the_database_name() {
+        assert_eq!(super::replace_database("postgres://u@h:1/postgres", "t"), "postgres://u@h:1/t");
+        assert_eq!(super::replace_database("postgres://u@h:1", "t"), "postgres://u@h:1/t");
+        assert_eq!(super::replace_database("postgres://u@h/x?sslmode=disable", "t"), "postgres://u@h/t?sslmode=disable");
+    }
+}
