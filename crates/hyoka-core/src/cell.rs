@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::number::Number;
 use crate::text::{is_dash, normalise, squeeze};
-use crate::wareki::{parse_calendar_year, FiscalYear};
+use crate::wareki::{parse_calendar_year, FiscalYear, JpDate};
 
 /// A printed cell and its meaning.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,9 +38,13 @@ pub enum CellMeaning {
     /// `維持`: keep the current level.
     Maintain,
     /// A state to reach, named in words: `再構築`, `導入`, `都市計画決定`.
-    Milestone { text: String },
+    Milestone {
+        text: String,
+    },
     /// Several values in one cell: `8施設 98事業者`, `①… ②…`, `4,372人 (198人)`.
-    Composite { parts: Vec<Part> },
+    Composite {
+        parts: Vec<Part>,
+    },
     /// Printed text that hyoka could not read; kept as printed.
     Unparsed,
 }
@@ -133,6 +137,7 @@ impl IndicatorCell {
             return cell;
         }
         let (main, brackets) = split_brackets(&text);
+        let (main, remark) = split_remark(&main);
         let mut bracketed_parts = Vec::new();
         for inner in brackets {
             match classify_bracket(&inner) {
@@ -143,6 +148,7 @@ impl IndicatorCell {
                 Bracket::Value(part) => bracketed_parts.push(part),
             }
         }
+        cell.notes.extend(remark);
         let main_meaning = parse_main(&main);
         cell.meaning = if bracketed_parts.is_empty() {
             main_meaning
@@ -299,6 +305,18 @@ fn split_brackets(text: &str) -> (String, Vec<String>) {
     (normalise(&main), brackets)
 }
 
+/// Splits a remark that follows the values, `… 全体:81.28% ※平成30年3月末未算出`,
+/// from them (a remark in place of a value is a placeholder instead). A
+/// trailing `→` pointed at a bracket that has already been taken out,
+/// `…であったもの57.9% →(107指標のうち、62本)`, so it goes too.
+fn split_remark(main: &str) -> (String, Option<String>) {
+    let (values, remark) = match main.split_once('※') {
+        Some((v, r)) => (v, Some(r.trim().to_string()).filter(|r| !r.is_empty())),
+        None => (main, None),
+    };
+    (values.trim_end_matches(['→', ' ']).to_string(), remark)
+}
+
 enum Bracket {
     Footnote(String),
     Period(DataPeriod),
@@ -317,24 +335,32 @@ fn classify_bracket(inner: &str) -> Bracket {
     if !squeezed.chars().any(|c| c.is_ascii_digit()) {
         return Bracket::Note(inner.to_string());
     }
-    let meaning = parse_main(inner);
-    if let CellMeaning::Unparsed = meaning {
-        if let Some(part) = labelled_quantity(inner) {
-            return Bracket::Value(Part { bracketed: true, ..part });
+    match parse_main(inner) {
+        CellMeaning::Unparsed => Bracket::Note(inner.to_string()),
+        // One labelled value, `(スポーツボランティア延べ124人)`, is one part.
+        CellMeaning::Composite { mut parts } if parts.len() == 1 => {
+            Bracket::Value(Part { bracketed: true, ..parts.remove(0) })
         }
-        return Bracket::Note(inner.to_string());
+        meaning => Bracket::Value(Part { label: None, bracketed: true, meaning }),
     }
-    Bracket::Value(Part { label: None, bracketed: true, meaning })
 }
 
-/// `平成28年`, `令和元年度`, `H27実績値`, `平成34年度`, `令和2年4月1日現在`:
-/// a year at the start, with an optional remark after it.
+/// `平成28年`, `令和元年度`, `H27実績値`, `平成34年度`, `平成30年3月末時点`:
+/// a year or a date at the start, with an optional remark after it.
 fn parse_period(s: &str) -> Option<DataPeriod> {
     // Try the longest year-like prefix first.
     let cut_points: Vec<usize> = s.char_indices().map(|(i, _)| i).chain([s.len()]).collect();
     for &end in cut_points.iter().rev() {
         let (head, tail) = s.split_at(end);
         let note = (!tail.is_empty()).then(|| tail.to_string());
+        if let Ok(date) = JpDate::parse(head) {
+            // A value as of a date (`平成30年3月末時点`) belongs to the fiscal
+            // year that date falls in, the year of the column it is
+            // compared with; the month and day stay in the note.
+            let fy = FiscalYear::containing(date).ok()?;
+            let after_year = head.find('年').map_or(0, |i| i + '年'.len_utf8());
+            return Some(DataPeriod::FiscalYear { year: fy, note: Some(s[after_year..].to_string()) });
+        }
         if head.ends_with("年度") || head.chars().last().is_some_and(|c| c.is_ascii_digit()) {
             if let Ok(fy) = FiscalYear::parse(head) {
                 // A bare `H27` is a fiscal year label in these tables.
@@ -367,17 +393,8 @@ fn parse_main(text: &str) -> CellMeaning {
             return CellMeaning::Composite { parts };
         }
     }
-    if text.contains(' ') {
-        let parts: Option<Vec<Part>> = text
-            .split(' ')
-            .map(|w| match parse_single(w) {
-                Some(m @ CellMeaning::Quantity(_)) => Some(Part { label: None, bracketed: false, meaning: m }),
-                _ => None,
-            })
-            .collect();
-        if let Some(parts) = parts {
-            return CellMeaning::Composite { parts };
-        }
+    if let Some(parts) = parse_labelled_run(&text) {
+        return CellMeaning::Composite { parts };
     }
     CellMeaning::Unparsed
 }
@@ -387,6 +404,10 @@ fn parse_single(text: &str) -> Option<CellMeaning> {
     let s = squeeze(text);
     if s.is_empty() {
         return Some(CellMeaning::Blank);
+    }
+    // A dash among values, `①ー ②0件`: no value for that part.
+    if s.chars().all(is_dash) {
+        return Some(CellMeaning::Placeholder(Placeholder::Dash));
     }
     if s == "維持" {
         return Some(CellMeaning::Maintain);
@@ -411,8 +432,10 @@ fn parse_enumerated(text: &str) -> CellMeaning {
     let mut leading = String::new();
     let flush = |label: Option<char>, body: &str, parts: &mut Vec<Part>| {
         if let Some(l) = label {
+            // A part can itself be a list: `②市との協働事業数:73 大学との協働事業数:25`.
             let meaning = parse_single(body)
-                .or_else(|| labelled_quantity(body).map(|p| p.meaning))
+                .or_else(|| parse_labelled_list(body).map(|parts| CellMeaning::Composite { parts }))
+                .or_else(|| parse_labelled_run(&normalise(body)).map(|parts| CellMeaning::Composite { parts }))
                 .unwrap_or(CellMeaning::Unparsed);
             parts.push(Part { label: Some(l.to_string()), bracketed: false, meaning });
         }
@@ -465,33 +488,92 @@ fn parse_labelled_list(text: &str) -> Option<Vec<Part>> {
     Some(parts)
 }
 
-/// `スポーツボランティア延べ124人`: words, then a quantity.
+/// `新規 3団体 合計 5団体`, `・小平市文化振興財団 6,800万円 ・…`,
+/// `スポーツボランティア延べ117人`, `8施設 98事業者`: values separated by
+/// spaces, each after the words (if any) that name it.
+fn parse_labelled_run(text: &str) -> Option<Vec<Part>> {
+    let mut parts = Vec::new();
+    let mut words: Vec<&str> = Vec::new();
+    for token in text.split(' ') {
+        // A bullet starts the next item; its words label the next value.
+        let token = token.trim_start_matches('・');
+        if token.is_empty() {
+            continue;
+        }
+        if !token.chars().any(|c| c.is_ascii_digit()) {
+            words.push(token);
+            continue;
+        }
+        // A token with digits must be a value: `H29 1,130 85.0` is a table
+        // flattened into the cell, not labels and values.
+        let part = match parse_single(token) {
+            Some(m @ (CellMeaning::Quantity(_) | CellMeaning::Bound(_))) => {
+                Part { label: None, bracketed: false, meaning: m }
+            }
+            _ => labelled_quantity(token)?,
+        };
+        let glued = part.label.as_deref().into_iter();
+        let label: Vec<&str> = words.drain(..).chain(glued).collect();
+        let label = (!label.is_empty()).then(|| label.join(" "));
+        parts.push(Part { label, ..part });
+    }
+    // Words after the last value name nothing: this is not a list of values.
+    (words.is_empty() && !parts.is_empty()).then_some(parts)
+}
+
+/// `スポーツボランティア延べ124人`, `…であったもの95%`: words, then a
+/// quantity or a bound.
 fn labelled_quantity(text: &str) -> Option<Part> {
     let s = squeeze(text);
-    let first_digit = s.find(|c: char| c.is_ascii_digit())?;
+    // The value starts at the first number or, when the words hold numbers
+    // themselves (`達成率が100%であったもの95%`), at the last.
+    let first = s.find(|c: char| c.is_ascii_digit())?;
+    let last = last_number_start(&s);
+    [first, last].into_iter().find_map(|start| labelled_at(&s, start))
+}
+
+/// Reads `s[start..]` as the value and what precedes it as its label.
+fn labelled_at(s: &str, start: usize) -> Option<Part> {
+    let (label, value) = s.split_at(start);
     // Keep qualifiers such as 延べ and 年間 with the quantity.
-    for qualifier in QUALIFIERS {
-        if s[..first_digit].ends_with(qualifier) {
-            let label = &s[..first_digit - qualifier.len()];
-            let q = parse_quantity(&s[first_digit - qualifier.len()..])?;
-            return Some(Part {
-                label: (!label.is_empty()).then(|| label.to_string()),
-                bracketed: false,
-                meaning: CellMeaning::Quantity(q),
-            });
+    let (label, meaning) = match QUALIFIERS.iter().find(|q| label.ends_with(*q)) {
+        Some(q) => {
+            let at = start - q.len();
+            (&s[..at], CellMeaning::Quantity(parse_quantity(&s[at..])?))
         }
-    }
-    // A quantity or a bound after the words: the condition in
-    // `(特殊要因による場合にあっても90%台前半に抑制)` labels a second bound.
-    let meaning = match parse_single(&s[first_digit..])? {
-        m @ (CellMeaning::Quantity(_) | CellMeaning::Bound(_)) => m,
-        _ => return None,
+        // A quantity or a bound after the words: the condition in
+        // `(特殊要因による場合にあっても90%台前半に抑制)` labels a second bound.
+        None => match parse_single(value)? {
+            m @ (CellMeaning::Quantity(_) | CellMeaning::Bound(_)) => (label, m),
+            _ => return None,
+        },
     };
-    let label = &s[..first_digit];
+    // `H29`, `No.2`: a letter or point before digits makes a code, not a
+    // label and a value; a digit before a qualifier, `令和2年4月1日`, a date.
+    if label.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '.') {
+        return None;
+    }
+    let label = label.trim_end_matches([':', '、']);
     Some(Part { label: (!label.is_empty()).then(|| label.to_string()), bracketed: false, meaning })
 }
 
-const QUALIFIERS: &[&str] = &["年間", "延べ", "月", "週", "毎年", "年"];
+/// Where the last run of digits (with its commas and point) starts.
+fn last_number_start(s: &str) -> usize {
+    let mut start = s.len();
+    let mut seen_digit = false;
+    for (i, c) in s.char_indices().rev() {
+        if c.is_ascii_digit() || (seen_digit && matches!(c, ',' | '.')) {
+            seen_digit |= c.is_ascii_digit();
+            start = i;
+        } else if seen_digit {
+            break;
+        }
+    }
+    // A comma or point before the first digit belongs to the words.
+    start + s[start..].find(|c: char| c.is_ascii_digit()).unwrap_or(0)
+}
+
+const QUALIFIERS: &[&str] = &["年間", "延べ", "月額", "月", "週", "毎年", "年"];
 
 /// A quantity in squeezed text: `[qualifier] number [万|億] [unit] [/per]`.
 fn parse_quantity(s: &str) -> Option<Quantity> {
@@ -509,7 +591,7 @@ fn parse_quantity(s: &str) -> Option<Quantity> {
     let (value, after) = leading_number(rest)?;
     let (value, after) = apply_multiplier(value, after)?;
     let (unit, per) = match after.split_once('/') {
-        Some((u, p)) if is_unit(p) && !p.is_empty() => (u, Some(p.to_string())),
+        Some((u, p)) if is_per(p) => (u, Some(p.to_string())),
         Some(_) => return None,
         None => (after, None),
     };
@@ -547,6 +629,13 @@ fn apply_multiplier(value: Number, after: &str) -> Option<(Number, &str)> {
         }
     }
     Some((value, after))
+}
+
+/// What a value is counted per: `年` in `85回/年`, `人日`, or `1人` in
+/// `月額5,500円/1人`.
+fn is_per(p: &str) -> bool {
+    let unit = p.strip_prefix('1').unwrap_or(p);
+    !unit.is_empty() && is_unit(unit)
 }
 
 /// A unit is short and has no digits or sentence punctuation. `t-CO2`
@@ -710,5 +799,41 @@ mod tests {
         let x = b("概ね80%台を維持");
         assert!(x.maintain && x.approximate);
         assert!(x.contains(Number::from_int(85)) && !x.contains(Number::from_int(90)));
+    }
+
+    fn parts(s: &str) -> Vec<Part> {
+        match IndicatorCell::parse(s).meaning().clone() {
+            CellMeaning::Composite { parts } => parts,
+            other => panic!("{s}: expected a composite, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn labelled_values() {
+        let p = parts("スポーツボランティア延べ117人");
+        assert_eq!(p[0].label.as_deref(), Some("スポーツボランティア"));
+        let p = parts("・小平市文化振興財団 6,800万円 ・シルバー人材センター 契約金額 44,200万円");
+        assert_eq!(p[1].label.as_deref(), Some("シルバー人材センター 契約金額"));
+        let p = parts("施策評価において達成率が100%であったもの95%");
+        assert_eq!(p[0].meaning.primary_number(), Some(Number::from_int(95)));
+        let p = parts("①ー ②0件");
+        assert_eq!(p[0].meaning, CellMeaning::Placeholder(Placeholder::Dash));
+        // Codes, dates and flattened tables are not labels and values.
+        for s in ["H29 1,130 85.0 442,000", "令和2年4月1日現在", "H31広報広聴課へ事務移管"] {
+            assert!(!IndicatorCell::parse(s).is_understood(), "{s}");
+        }
+    }
+
+    #[test]
+    fn per_person_and_remarks_after_values() {
+        let c = IndicatorCell::parse("月額5,500円/1人");
+        assert_eq!((q(&c).qualifier.as_deref(), q(&c).per.as_deref()), (Some("月額"), Some("1人")));
+        let c = IndicatorCell::parse("全体:81.28% (平成30年2月末時点) ※平成30年3月末未算出");
+        assert!(c.is_understood());
+        assert_eq!(c.notes(), ["平成30年3月末未算出"]);
+        // As of a date: the fiscal year that date falls in.
+        let period =
+            DataPeriod::FiscalYear { year: FiscalYear::new(2017).unwrap(), note: Some("2月末時点".into()) };
+        assert_eq!(c.data_period(), Some(&period));
     }
 }

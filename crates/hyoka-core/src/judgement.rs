@@ -55,7 +55,9 @@ pub enum Outcome {
     /// The actual is zero against a positive target: nothing was done.
     NotCarriedOut,
     /// No judgement can be computed; the reason says why.
-    Undetermined { reason: Undetermined },
+    Undetermined {
+        reason: Undetermined,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,7 +67,10 @@ pub enum Undetermined {
     NoActual,
     /// `維持` needs a level to keep, and none was given.
     NoReference,
-    UnitMismatch { target: String, actual: String },
+    UnitMismatch {
+        target: String,
+        actual: String,
+    },
     /// The cells have shapes that cannot be compared (text against a number).
     Incomparable,
 }
@@ -152,7 +157,11 @@ fn judge_meanings(
         },
         (M::Maintain, _) => match reference {
             Some(r) if !matches!(r, M::Maintain) => {
-                let keep = if direction == Direction::LowerIsBetter { Direction::LowerIsBetter } else { Direction::HigherIsBetter };
+                let keep = if direction == Direction::LowerIsBetter {
+                    Direction::LowerIsBetter
+                } else {
+                    Direction::HigherIsBetter
+                };
                 let mut v = judge_meanings(keep, r, actual, None);
                 v.ratio = None;
                 v
@@ -163,7 +172,9 @@ fn judge_meanings(
         (M::Quantity(t), M::Quantity(a)) => judge_quantities(direction, t, a),
         (M::Composite { parts: t }, M::Composite { parts: a }) => judge_composite(direction, t, a),
         // `1,524人 (78人)` against `1,600人`: the main values are compared.
-        (M::Composite { parts }, M::Quantity(_)) | (M::Quantity(_), M::Composite { parts }) if main_parts(parts).len() == 1 => {
+        (M::Composite { parts }, M::Quantity(_)) | (M::Quantity(_), M::Composite { parts })
+            if main_parts(parts).len() == 1 =>
+        {
             let (t, a) = match (target, actual) {
                 (M::Composite { parts }, a) => (main_parts(parts)[0].meaning.clone(), a.clone()),
                 (t, M::Composite { parts }) => (t.clone(), main_parts(parts)[0].meaning.clone()),
@@ -226,7 +237,8 @@ fn judge_bound(b: &Bound, a: &Quantity) -> Verdict {
 /// Part by part; achieved when every part is, with the weakest ratio.
 fn judge_composite(direction: Direction, t: &[Part], a: &[Part]) -> Verdict {
     let (t, a) = (main_parts(t), main_parts(a));
-    if t.len() != a.len() || t.iter().zip(&a).any(|(x, y)| x.label.is_some() && y.label.is_some() && x.label != y.label) {
+    if t.len() != a.len() || t.iter().zip(&a).any(|(x, y)| x.label.is_some() && y.label.is_some() && x.label != y.label)
+    {
         return undetermined(Undetermined::Incomparable);
     }
     let mut worst: Option<Verdict> = None;
@@ -389,11 +401,7 @@ impl Judgement {
 
     /// The label people see: declared, else printed, else computed.
     pub fn effective(&self) -> Option<&str> {
-        self.declared
-            .as_ref()
-            .map(|d| d.label.as_str())
-            .or(self.printed.as_deref())
-            .or(self.computed.as_deref())
+        self.declared.as_ref().map(|d| d.label.as_str()).or(self.printed.as_deref()).or(self.computed.as_deref())
     }
 
     /// A stated label that differs from the computed one. Never hidden: the
@@ -424,7 +432,10 @@ mod tests {
         assert_eq!(label(&v, Direction::HigherIsBetter, "4,000件", "5,696件").as_deref(), Some("達成"));
         assert_eq!(label(&v, Direction::HigherIsBetter, "1回", "1回").as_deref(), Some("達成"));
         assert_eq!(label(&v, Direction::HigherIsBetter, "1回", "0回").as_deref(), Some("未実施"));
-        assert_eq!(label(&JudgementVocabulary::achievement_two(), Direction::HigherIsBetter, "1件", "0件").as_deref(), Some("未達成"));
+        assert_eq!(
+            label(&JudgementVocabulary::achievement_two(), Direction::HigherIsBetter, "1件", "0件").as_deref(),
+            Some("未達成")
+        );
     }
 
     #[test]

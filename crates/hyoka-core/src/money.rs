@@ -27,10 +27,15 @@ impl Yen {
     pub fn parse(printed: &str, default_unit: MoneyUnit) -> Result<Yen, MoneyError> {
         let fail = || MoneyError::NotAnAmount(printed.trim().to_string());
         let s = squeeze(printed);
-        let (digits, unit) = [("百万円", MoneyUnit::Million), ("千円", MoneyUnit::Thousand), ("億円", MoneyUnit::HundredMillion), ("円", MoneyUnit::Yen)]
-            .into_iter()
-            .find_map(|(suffix, unit)| s.strip_suffix(suffix).map(|d| (d, unit)))
-            .unwrap_or((s.as_str(), default_unit));
+        let (digits, unit) = [
+            ("百万円", MoneyUnit::Million),
+            ("千円", MoneyUnit::Thousand),
+            ("億円", MoneyUnit::HundredMillion),
+            ("円", MoneyUnit::Yen),
+        ]
+        .into_iter()
+        .find_map(|(suffix, unit)| s.strip_suffix(suffix).map(|d| (d, unit)))
+        .unwrap_or((s.as_str(), default_unit));
         let n = Number::parse(digits).ok_or_else(fail)?;
         let yen = n.checked_mul_int(unit.factor()).ok_or_else(fail)?;
         yen.to_integer().map(Yen).ok_or_else(|| MoneyError::Fraction(printed.trim().to_string()))

@@ -69,7 +69,10 @@ impl Organisation {
             .iter()
             .filter(|d| d.validity.contains(fy))
             .flat_map(|d| {
-                d.sections.iter().filter(move |s| s.validity.contains(fy)).map(move |s| (d.name.as_str(), s.name.as_str()))
+                d.sections
+                    .iter()
+                    .filter(move |s| s.validity.contains(fy))
+                    .map(move |s| (d.name.as_str(), s.name.as_str()))
             })
             .collect()
     }

@@ -150,11 +150,17 @@ mod tests {
     use super::*;
 
     fn mishima() -> PlanTree {
-        let mut t = PlanTree::new("mishima-basic", "第4次三島市総合計画", &["基本目標", "基本方針", "施策", "施策の方向"]);
+        let mut t =
+            PlanTree::new("mishima-basic", "第4次三島市総合計画", &["基本目標", "基本方針", "施策", "施策の方向"]);
         let goal = t.add_root("IV", "協働で進める自立したまち").unwrap();
         let policy = t.add_child(goal, "7", "自治システムの充実したまちづくり").unwrap();
         let measure = t.add_child(policy, "48", "便利な電子市役所の構築").unwrap();
-        for (code, title) in [("IV-7-48-(1)", "総合的な情報化施策の推進"), ("IV-7-48-(2)", "インターネットによる市民サービスの向上"), ("IV-7-48-(4)", "セキュリティ対策"), ("IV-7-48-(5)", "職員の知識・能力の向上")] {
+        for (code, title) in [
+            ("IV-7-48-(1)", "総合的な情報化施策の推進"),
+            ("IV-7-48-(2)", "インターネットによる市民サービスの向上"),
+            ("IV-7-48-(4)", "セキュリティ対策"),
+            ("IV-7-48-(5)", "職員の知識・能力の向上"),
+        ] {
             t.add_child(measure, code, title).unwrap();
         }
         t
@@ -183,7 +189,12 @@ mod tests {
 
     #[test]
     fn relistings_are_counted_once() {
-        let p = |item: &str, node: &str, relisting| Placement { item: item.into(), plan: "p".into(), node: node.into(), relisting };
+        let p = |item: &str, node: &str, relisting| Placement {
+            item: item.into(),
+            plan: "p".into(),
+            node: node.into(),
+            relisting,
+        };
         let placements = vec![
             p("security", "IV-7-48-(4)", false),
             p("security", "IV-7-48-(5)", true), // 再掲

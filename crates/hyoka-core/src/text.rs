@@ -43,10 +43,7 @@ pub fn squeeze(s: &str) -> String {
 
 /// The dash-like characters that documents use for "nothing here".
 pub fn is_dash(c: char) -> bool {
-    matches!(
-        c,
-        '-' | '—' | '–' | '―' | '‐' | '－' | 'ー' | '−' | 'ｰ' | '─'
-    )
+    matches!(c, '-' | '—' | '–' | '―' | '‐' | '－' | 'ー' | '−' | 'ｰ' | '─')
 }
 
 #[cfg(test)]

@@ -260,13 +260,7 @@ fn era_year_text(n: u32) -> String {
 }
 
 /// `令和2(2020)`: when the western year is printed alongside, it must agree.
-fn check_western_alongside(
-    cur: &mut Cursor<'_>,
-    input: &str,
-    era: Era,
-    n: u32,
-    year: i32,
-) -> Result<(), WarekiError> {
+fn check_western_alongside(cur: &mut Cursor<'_>, input: &str, era: Era, n: u32, year: i32) -> Result<(), WarekiError> {
     let save = cur.pos;
     if cur.eat_str("(") {
         match cur.digits() {
@@ -455,12 +449,12 @@ impl<'a> Cursor<'a> {
         self.pos += 1;
         Some(era)
     }
-    /// `元` or 1–99.
+    /// `元` or a positive era year (the current era has no end).
     fn era_number(&mut self) -> Option<u32> {
         if self.eat_str("元") {
             return Some(1);
         }
-        self.digits().filter(|n| (1..=99).contains(n))
+        self.digits().filter(|n| (1..=999).contains(n))
     }
 }
 
@@ -503,7 +497,9 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_fiscal_year() {
-        for bad in ["", "平成", "平成30年", "H", "Hello", "令和0年度", "30年度", "令和2(2021)年度", "平成30年度末日", "12年度"] {
+        for bad in
+            ["", "平成", "平成30年", "H", "Hello", "令和0年度", "30年度", "令和2(2021)年度", "平成30年度末日", "12年度"]
+        {
             assert!(FiscalYear::parse(bad).is_err(), "{bad} should fail");
         }
         let err = FiscalYear::parse("令和2(2021)年度").unwrap_err();

@@ -55,15 +55,21 @@ impl StoreTx {
     }
 
     /// Records a grade. A grade that is not on the named scale is refused.
-    pub async fn set_evaluation(&mut self, municipality: &str, item_id: i64, e: &EvaluationRecord) -> Result<(), StoreError> {
+    pub async fn set_evaluation(
+        &mut self,
+        municipality: &str,
+        item_id: i64,
+        e: &EvaluationRecord,
+    ) -> Result<(), StoreError> {
         let scale_id = match &e.scale_code {
             Some(code) => {
-                let row = sqlx::query("SELECT id, grades FROM evaluation_scales WHERE municipality_code = $1 AND code = $2")
-                    .bind(municipality)
-                    .bind(code)
-                    .fetch_optional(self.conn())
-                    .await?
-                    .ok_or_else(|| StoreError::NotFound { what: "評価の尺度", key: code.clone() })?;
+                let row =
+                    sqlx::query("SELECT id, grades FROM evaluation_scales WHERE municipality_code = $1 AND code = $2")
+                        .bind(municipality)
+                        .bind(code)
+                        .fetch_optional(self.conn())
+                        .await?
+                        .ok_or_else(|| StoreError::NotFound { what: "評価の尺度", key: code.clone() })?;
                 let grades: Vec<Grade> = serde_json::from_str(&row.try_get::<String, _>("grades")?)?;
                 if let Some(g) = &e.grade {
                     if !grades.iter().any(|x| &x.code == g) {
@@ -126,10 +132,11 @@ impl Store {
     }
 
     pub async fn scales(&self, municipality: &str) -> Result<Vec<EvaluationScale>, StoreError> {
-        let rows = sqlx::query("SELECT code, name, grades FROM evaluation_scales WHERE municipality_code = $1 ORDER BY id")
-            .bind(municipality)
-            .fetch_all(self.pool())
-            .await?;
+        let rows =
+            sqlx::query("SELECT code, name, grades FROM evaluation_scales WHERE municipality_code = $1 ORDER BY id")
+                .bind(municipality)
+                .fetch_all(self.pool())
+                .await?;
         rows.iter()
             .map(|r| {
                 Ok(EvaluationScale {

@@ -173,7 +173,10 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                let declared = match (r.try_get::<Option<String>, _>("declared")?, r.try_get::<Option<String>, _>("declared_reason")?) {
+                let declared = match (
+                    r.try_get::<Option<String>, _>("declared")?,
+                    r.try_get::<Option<String>, _>("declared_reason")?,
+                ) {
                     (Some(label), reason) => Some(Declared { label, reason: reason.unwrap_or_default() }),
                     (None, _) => None,
                 };

@@ -60,10 +60,16 @@ impl Store {
         Ok(report)
     }
 
+    /// The migrations `migrate` would apply now.
+    pub async fn migrate_pending(&self) -> Result<Vec<(i64, &'static str)>, StoreError> {
+        // No bookkeeping table yet means nothing has been applied.
+        let current = self.schema_version().await.unwrap_or_default();
+        Ok(MIGRATIONS.iter().filter(|m| m.version > current).map(|m| (m.version, m.name)).collect())
+    }
+
     pub async fn schema_version(&self) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM hyoka_migrations")
-            .fetch_one(self.pool())
-            .await?;
+        let row =
+            sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM hyoka_migrations").fetch_one(self.pool()).await?;
         Ok(row.try_get::<i64, _>("v")?)
     }
 }
@@ -94,10 +100,8 @@ fn statements(sql: &str) -> Vec<String> {
 /// UTC now as ISO 8601 text, without a date library: dates are stored as
 /// text on both backends.
 pub(crate) fn now_iso() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+    let secs =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let (y, m, d) = civil_from_days(days);
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)

@@ -77,9 +77,7 @@ impl StoreTx {
 impl Store {
     pub async fn municipalities(&self) -> Result<Vec<Municipality>, StoreError> {
         let rows = sqlx::query("SELECT code, name FROM municipalities ORDER BY code").fetch_all(self.pool()).await?;
-        rows.iter()
-            .map(|r| Ok(Municipality { code: r.try_get("code")?, name: r.try_get("name")? }))
-            .collect()
+        rows.iter().map(|r| Ok(Municipality { code: r.try_get("code")?, name: r.try_get("name")? })).collect()
     }
 
     pub async fn municipality(&self, code: &str) -> Result<Municipality, StoreError> {

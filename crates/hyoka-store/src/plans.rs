@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use hyoka_core::plan::{PlanTree, Placement};
+use hyoka_core::plan::{Placement, PlanTree};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 

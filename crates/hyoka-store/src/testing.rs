@@ -62,11 +62,7 @@ impl TestDb {
                     .expect("create a test database");
                 admin.close().await;
                 let url = replace_database(&admin_url, &unique);
-                TestDb {
-                    url,
-                    backend: Backend::Postgres,
-                    cleanup: Cleanup::Database { admin_url, name: unique },
-                }
+                TestDb { url, backend: Backend::Postgres, cleanup: Cleanup::Database { admin_url, name: unique } }
             }
         }
     }
@@ -97,7 +93,9 @@ impl Drop for TestDb {
                     let rt = tokio_runtime();
                     rt.block_on(async {
                         if let Ok(admin) = sqlx::AnyPool::connect(&admin_url).await {
-                            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await;
+                            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .execute(&admin)
+                                .await;
                             admin.close().await;
                         }
                     });
@@ -130,6 +128,9 @@ mod tests {
     fn replaces_the_database_name() {
         assert_eq!(super::replace_database("postgres://u@h:1/postgres", "t"), "postgres://u@h:1/t");
         assert_eq!(super::replace_database("postgres://u@h:1", "t"), "postgres://u@h:1/t");
-        assert_eq!(super::replace_database("postgres://u@h/x?sslmode=disable", "t"), "postgres://u@h/t?sslmode=disable");
+        assert_eq!(
+            super::replace_database("postgres://u@h/x?sslmode=disable", "t"),
+            "postgres://u@h/t?sslmode=disable"
+        );
     }
 }

@@ -5,7 +5,8 @@ use hyoka_core::judgement::{judge, Judgement, JudgementVocabulary};
 use hyoka_core::org::Validity;
 use hyoka_core::plan::{distinct_items, tally, PlanTree};
 use hyoka_core::{
-    BudgetFigures, Direction, EvaluationScale, Evaluator, FiscalYear, IndicatorCell, IndicatorKind, Stage, ValueRole, Yen,
+    BudgetFigures, Direction, EvaluationScale, Evaluator, FiscalYear, IndicatorCell, IndicatorKind, Stage, ValueRole,
+    Yen,
 };
 use hyoka_store::testing::{test_backend, TestDb};
 use hyoka_store::{EvaluationRecord, Municipality, NewIndicator, NewItem, Store, StoreError};
@@ -67,7 +68,10 @@ async fn municipality_codes_are_validated() {
     let err = tx.upsert_municipality(&Municipality { code: "13204".into(), name: "x".into() }).await.unwrap_err();
     assert!(err.to_string().contains("6桁"), "{err}");
     drop(tx);
-    assert_eq!(store.municipalities().await.unwrap(), vec![Municipality { code: MISHIMA.into(), name: "三島市".into() }]);
+    assert_eq!(
+        store.municipalities().await.unwrap(),
+        vec![Municipality { code: MISHIMA.into(), name: "三島市".into() }]
+    );
 }
 
 #[tokio::test]
@@ -100,16 +104,32 @@ async fn relisted_items_are_stored_once_and_counted_once() {
     let mut tx = store.begin().await.unwrap();
     tx.save_plan(MISHIMA, &mishima_plan()).await.unwrap();
     let security = tx
-        .upsert_item(MISHIMA, &NewItem { key: "security".into(), kind: "project".into(), code: "1".into(), title: "セキュリティ対策事業".into() })
+        .upsert_item(
+            MISHIMA,
+            &NewItem {
+                key: "security".into(),
+                kind: "project".into(),
+                code: "1".into(),
+                title: "セキュリティ対策事業".into(),
+            },
+        )
         .await
         .unwrap();
     let n4 = tx.node_id(MISHIMA, "basic", "IV-7-48-(4)").await.unwrap();
     let n5 = tx.node_id(MISHIMA, "basic", "IV-7-48-(5)").await.unwrap();
     tx.place_item(security, n4, false).await.unwrap();
     tx.place_item(security, n5, true).await.unwrap(); // 施策48-(4)再掲
-    // Importing the same item again finds it by key.
+                                                      // Importing the same item again finds it by key.
     let again = tx
-        .upsert_item(MISHIMA, &NewItem { key: "security".into(), kind: "project".into(), code: "1".into(), title: "セキュリティ対策事業".into() })
+        .upsert_item(
+            MISHIMA,
+            &NewItem {
+                key: "security".into(),
+                kind: "project".into(),
+                code: "1".into(),
+                title: "セキュリティ対策事業".into(),
+            },
+        )
         .await
         .unwrap();
     assert_eq!(again, security);
@@ -184,7 +204,8 @@ async fn judgements_keep_printed_and_computed_side_by_side() {
     let db = TestDb::new().await;
     let store = store_with_city(&db).await;
     let vocab = JudgementVocabulary::progress();
-    let verdict = judge(Direction::HigherIsBetter, &IndicatorCell::parse("1,285人"), &IndicatorCell::parse("1,279人"), None);
+    let verdict =
+        judge(Direction::HigherIsBetter, &IndicatorCell::parse("1,285人"), &IndicatorCell::parse("1,279人"), None);
     let j = Judgement::compute(Some("順調"), &vocab, &verdict);
     let mut tx = store.begin().await.unwrap();
     let ind = tx
@@ -219,7 +240,15 @@ async fn budgets_and_grades_round_trip() {
     let store = store_with_city(&db).await;
     let mut tx = store.begin().await.unwrap();
     let item = tx
-        .upsert_item(MISHIMA, &NewItem { key: "k3".into(), kind: "project".into(), code: "企-3".into(), title: "市民センター再整備".into() })
+        .upsert_item(
+            MISHIMA,
+            &NewItem {
+                key: "k3".into(),
+                kind: "project".into(),
+                code: "企-3".into(),
+                title: "市民センター再整備".into(),
+            },
+        )
         .await
         .unwrap();
     let figures = BudgetFigures {
@@ -261,7 +290,9 @@ async fn an_uncommitted_transaction_writes_nothing() {
     let store = store_with_city(&db).await;
     let mut tx = store.begin().await.unwrap();
     tx.save_plan(MISHIMA, &mishima_plan()).await.unwrap();
-    tx.upsert_item(MISHIMA, &NewItem { key: "a".into(), kind: "project".into(), code: "1".into(), title: "a".into() }).await.unwrap();
+    tx.upsert_item(MISHIMA, &NewItem { key: "a".into(), kind: "project".into(), code: "1".into(), title: "a".into() })
+        .await
+        .unwrap();
     // A failure halfway (here: an unknown node) abandons the whole unit.
     assert!(tx.node_id(MISHIMA, "basic", "IV-7-48-(3)").await.is_err());
     tx.rollback().await.unwrap();
@@ -281,7 +312,10 @@ async fn organisation_changes_between_years() {
     let new = tx.upsert_section(MISHIMA, "企画戦略部", "広報広聴課", Validity::default()).await.unwrap();
     assert_ne!(old, new);
     let item = tx
-        .upsert_item(MISHIMA, &NewItem { key: "it".into(), kind: "project".into(), code: "1".into(), title: "IT推進事業".into() })
+        .upsert_item(
+            MISHIMA,
+            &NewItem { key: "it".into(), kind: "project".into(), code: "1".into(), title: "IT推進事業".into() },
+        )
         .await
         .unwrap();
     tx.assign_section(item, old).await.unwrap();

@@ -1,0 +1,336 @@
+//! Read-only browse: cities → plans → nodes → items and indicators.
+//!
+//! Every page is scoped by the city code in its path; an id that belongs to
+//! another city is "not found", so no page leaks one city's data under
+//! another's address.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::Router;
+use hyoka_core::judgement::{judge, JudgementVocabulary};
+use hyoka_core::{FiscalYear, ValueRole};
+use hyoka_store::{IndicatorRecord, IndicatorValue, NodeRecord};
+use maud::{html, Markup};
+
+use crate::layout::{page, sr_only};
+use crate::{AppError, AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/m/{code}", get(municipality))
+        .route("/m/{code}/plans/{id}", get(plan))
+        .route("/m/{code}/nodes/{id}", get(node))
+        .route("/m/{code}/items/{id}", get(item))
+        .route("/m/{code}/indicators/{id}", get(indicator))
+}
+
+type Page = Result<Markup, AppError>;
+
+async fn home(State(s): State<AppState>) -> Page {
+    let cities = s.store.municipalities().await?;
+    let mut rows = Vec::new();
+    for c in &cities {
+        rows.push((c, s.store.counts(&c.code).await?));
+    }
+    Ok(page(
+        "自治体一覧",
+        &[],
+        html! {
+            @if rows.is_empty() {
+                p { "まだデータがありません。" code { "hyoka import ファイル" } " で取り込むか、" code { "hyoka serve --demo" } " でデモデータを表示してください。" }
+            } @else {
+                table {
+                    caption class="sr-only" { "自治体と登録件数" }
+                    thead { tr { th scope="col" { "自治体" } th scope="col" { "団体コード" } th scope="col" { "計画" } th scope="col" { "事業・項目" } th scope="col" { "指標" } } }
+                    tbody {
+                        @for (c, n) in &rows {
+                            tr {
+                                th scope="row" { a href={ "/m/" (c.code) } { (c.name) } }
+                                td { (c.code) }
+                                td class="num" { (n.plans) }
+                                td class="num" { (n.items) }
+                                td class="num" { (n.indicators) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+fn city_crumb(code: &str, name: &str) -> (String, String) {
+    (name.to_string(), format!("/m/{code}"))
+}
+
+async fn municipality(State(s): State<AppState>, Path(code): Path<String>) -> Page {
+    let city = s.store.municipality(&code).await?;
+    let plans = s.store.plans(&code).await?;
+    let items = s.store.items(&code).await?;
+    let indicators = s.store.indicators(&code).await?;
+    Ok(page(
+        &city.name,
+        &[city_crumb(&code, &city.name)],
+        html! {
+            h2 { "計画" }
+            @if plans.is_empty() { p { "計画は登録されていません。" } }
+            ul {
+                @for p in &plans {
+                    li { a href={ "/m/" (code) "/plans/" (p.id) } { (p.name) } span class="note" { "（" (p.node_count) "項目）" } }
+                }
+            }
+            h2 { "事業・取組項目" span class="note" { "（" (items.len()) "件）" } }
+            ul {
+                @for i in &items {
+                    li { span class="code" { (i.code) } a href={ "/m/" (code) "/items/" (i.id) } { (i.title) } }
+                }
+            }
+            h2 { "指標" span class="note" { "（" (indicators.len()) "件）" } }
+            ul {
+                @for i in &indicators {
+                    li { a href={ "/m/" (code) "/indicators/" (i.id) } { (i.name) } span class="badge" { (i.kind.label()) } }
+                }
+            }
+        },
+    ))
+}
+
+async fn plan(State(s): State<AppState>, Path((code, id)): Path<(String, i64)>) -> Page {
+    let city = s.store.municipality(&code).await?;
+    let plan = s.store.plan(id).await?;
+    if plan.municipality_code != code {
+        return Err(AppError::NotFound("計画".into()));
+    }
+    let nodes = s.store.plan_nodes(id).await?;
+    let mut children: BTreeMap<Option<i64>, Vec<&NodeRecord>> = BTreeMap::new();
+    for n in &nodes {
+        children.entry(n.parent_id).or_default().push(n);
+    }
+    Ok(page(
+        &plan.name,
+        &[city_crumb(&code, &city.name), (plan.name.clone(), format!("/m/{code}/plans/{id}"))],
+        html! {
+            p class="note" { "階層: " (plan.level_names.join(" → ")) }
+            (tree(&code, &plan.level_names, &children, None))
+        },
+    ))
+}
+
+fn tree(
+    code: &str,
+    levels: &[String],
+    children: &BTreeMap<Option<i64>, Vec<&NodeRecord>>,
+    parent: Option<i64>,
+) -> Markup {
+    html! {
+        @if let Some(nodes) = children.get(&parent) {
+            ul class="tree" {
+                @for n in nodes {
+                    li {
+                        @if let Some(level) = levels.get(n.level as usize) { (sr_only(level)) }
+                        span class="code" { (n.code) }
+                        a href={ "/m/" (code) "/nodes/" (n.id) } { (n.title) }
+                        (tree(code, levels, children, Some(n.id)))
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn node(State(s): State<AppState>, Path((code, id)): Path<(String, i64)>) -> Page {
+    let city = s.store.municipality(&code).await?;
+    let node = s.store.node(id).await?;
+    let plan = s.store.plan(node.plan_id).await?;
+    if plan.municipality_code != code {
+        return Err(AppError::NotFound("計画の項目".into()));
+    }
+    let children: Vec<NodeRecord> =
+        s.store.plan_nodes(plan.id).await?.into_iter().filter(|n| n.parent_id == Some(id)).collect();
+    let items = s.store.node_items(id).await?;
+    let indicators = s.store.node_indicators(id).await?;
+    let level = plan.level_names.get(node.level as usize).cloned().unwrap_or_default();
+    Ok(page(
+        &format!("{} {}", node.code, node.title),
+        &[city_crumb(&code, &city.name), (plan.name.clone(), format!("/m/{code}/plans/{}", plan.id))],
+        html! {
+            p class="note" { (level) }
+            @if !children.is_empty() {
+                h2 { "下位の項目" }
+                ul { @for c in &children { li { span class="code" { (c.code) } a href={ "/m/" (code) "/nodes/" (c.id) } { (c.title) } } } }
+            }
+            @if !items.is_empty() {
+                h2 { "事業・取組項目" }
+                ul {
+                    @for (i, relisting) in &items {
+                        li {
+                            span class="code" { (i.code) }
+                            a href={ "/m/" (code) "/items/" (i.id) } { (i.title) }
+                            @if *relisting { span class="badge" title="再掲: 集計では数えません" { "再掲" } }
+                        }
+                    }
+                }
+            }
+            (indicator_list(&code, &indicators))
+        },
+    ))
+}
+
+fn indicator_list(code: &str, indicators: &[IndicatorRecord]) -> Markup {
+    html! {
+        @if !indicators.is_empty() {
+            h2 { "指標" }
+            ul { @for i in indicators { li { a href={ "/m/" (code) "/indicators/" (i.id) } { (i.name) } span class="badge" { (i.kind.label()) } } } }
+        }
+    }
+}
+
+async fn item(State(s): State<AppState>, Path((code, id)): Path<(String, i64)>) -> Page {
+    let city = s.store.municipality(&code).await?;
+    let item = s.store.item(id).await?;
+    if item.municipality_code != code {
+        return Err(AppError::NotFound("事業".into()));
+    }
+    let sections = s.store.item_sections(id).await?;
+    let indicators = s.store.item_indicators(id).await?;
+    let budgets = s.store.budgets(id).await?;
+    let evaluations = s.store.evaluations(id).await?;
+    Ok(page(
+        &format!("{} {}", item.code, item.title),
+        &[city_crumb(&code, &city.name)],
+        html! {
+            @if !sections.is_empty() {
+                p { "担当: " @for (i, (d, sec)) in sections.iter().enumerate() { @if i > 0 { "、" } (d) " " (sec) } }
+            }
+            (indicator_list(&code, &indicators))
+            @if !budgets.is_empty() {
+                h2 { "予算・決算" }
+                table {
+                    caption class="sr-only" { "年度別の予算と決算（円）" }
+                    thead { tr {
+                        th scope="col" { "年度" } th scope="col" { "当初予算" } th scope="col" { "最終予算" }
+                        th scope="col" { "決算額" } th scope="col" { "執行率（計算）" } th scope="col" { "執行率（記載）" }
+                    } }
+                    tbody {
+                        @for b in &budgets {
+                            @let computed = b.figures.execution_rate().map(|r| r.to_string()).unwrap_or_default();
+                            @let printed = b.execution_rate_printed.clone().unwrap_or_default();
+                            @let differs = !printed.is_empty() && !computed.is_empty() && hyoka_core::ExecutionRate::parse(&printed).map(|r| r.to_string()) != Some(computed.clone());
+                            tr {
+                                th scope="row" { (b.fiscal_year.label()) }
+                                td class="num" { (yen(b.figures.initial)) }
+                                td class="num" { (yen(b.figures.final_budget)) }
+                                td class="num" { (yen(b.figures.settlement)) }
+                                td class="num" { (computed) }
+                                td class={ "num" @if differs { " warn" } } {
+                                    (printed)
+                                    @if differs { " " span class="badge" { "計算値と不一致" } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !evaluations.is_empty() {
+                h2 { "評価" }
+                table {
+                    thead { tr { th scope="col" { "年度" } th scope="col" { "段階" } th scope="col" { "評価者" } th scope="col" { "評価" } th scope="col" { "意見" } } }
+                    tbody {
+                        @for e in &evaluations {
+                            tr {
+                                th scope="row" { (e.fiscal_year.label()) }
+                                td { (e.stage.label()) }
+                                td { (e.evaluator.label()) }
+                                td { (e.grade.clone().unwrap_or_default()) }
+                                td { (e.comment.clone().unwrap_or_default()) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+fn yen(v: Option<hyoka_core::Yen>) -> String {
+    v.map(|y| y.to_string()).unwrap_or_default()
+}
+
+async fn indicator(State(s): State<AppState>, Path((code, id)): Path<(String, i64)>) -> Page {
+    let city = s.store.municipality(&code).await?;
+    let ind = s.store.indicator(id).await?;
+    if ind.municipality_code != code {
+        return Err(AppError::NotFound("指標".into()));
+    }
+    let values = s.store.indicator_values(id).await?;
+    let judgements = s.store.judgements(id).await?;
+    let mut years: Vec<FiscalYear> =
+        values.iter().map(|v| v.fiscal_year).chain(judgements.iter().map(|j| j.fiscal_year)).collect();
+    years.sort();
+    years.dedup();
+    let cell = |fy: FiscalYear, role: ValueRole| -> Option<&IndicatorValue> {
+        values.iter().find(|v| v.fiscal_year == fy && v.role == role)
+    };
+    let vocabulary =
+        ind.vocabulary.as_deref().and_then(|c| JudgementVocabulary::presets().into_iter().find(|v| v.code == c));
+    Ok(page(
+        &ind.name,
+        &[city_crumb(&code, &city.name)],
+        html! {
+            dl {
+                dt { "種別" } dd { (ind.kind.label()) }
+                @if let Some(d) = &ind.definition { dt { "指標の説明・計算式" } dd { (d) } }
+                @if let Some(u) = &ind.unit { dt { "単位" } dd { (u) } }
+                dt { "方向" } dd { (ind.direction.label()) }
+            }
+            table {
+                caption { "年度別の値（記載どおりの表記）" }
+                thead { tr {
+                    th scope="col" { "年度" } th scope="col" { "基準値" } th scope="col" { "目標" } th scope="col" { "実績" }
+                    th scope="col" { "判定（記載）" } th scope="col" { "判定（計算）" }
+                } }
+                tbody {
+                    @for fy in &years {
+                        @let target = cell(*fy, ValueRole::Target);
+                        @let actual = cell(*fy, ValueRole::Actual);
+                        @let stored = judgements.iter().find(|j| j.fiscal_year == *fy);
+                        @let computed = match (&vocabulary, target, actual) {
+                            (Some(v), Some(t), Some(a)) => v.label(&judge(ind.direction, &t.cell, &a.cell, None)),
+                            _ => stored.and_then(|j| j.judgement.computed.clone()),
+                        };
+                        @let printed = stored.and_then(|j| j.judgement.printed.clone());
+                        @let differs = matches!((&printed, &computed), (Some(p), Some(c)) if p != c);
+                        tr {
+                            th scope="row" { (fy.label()) }
+                            (value_cell(cell(*fy, ValueRole::Baseline)))
+                            (value_cell(target))
+                            (value_cell(actual))
+                            td class={ @if differs { "warn" } } {
+                                (printed.clone().unwrap_or_default())
+                                @if differs { " " span class="badge" { "計算と不一致" } }
+                            }
+                            td { (computed.unwrap_or_default()) }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+fn value_cell(v: Option<&IndicatorValue>) -> Markup {
+    html! {
+        @match v {
+            Some(v) => {
+                td class={ @if v.cell.primary_number().is_some() { "num" } @if !v.cell.is_understood() { " warn" } } {
+                    (v.cell.printed())
+                    @if !v.cell.is_understood() { " " span class="badge" { "読み取れない表記" } }
+                }
+            }
+            None => td {},
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! One error type at the edge: what the person sees, and what is logged.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use hyoka_store::StoreError;
+use maud::html;
+
+use crate::layout::page;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The thing named does not exist, or not in this city.
+    #[error("{0}が見つかりません")]
+    NotFound(String),
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { what, .. } => AppError::NotFound(what.to_string()),
+            other => AppError::Store(other),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, message) = match &self {
+            AppError::NotFound(_) => (StatusCode::NOT_FOUND, self.to_string()),
+            AppError::Store(e) => {
+                // Internals go to the log, never to the page.
+                tracing::error!(error = %e, "store error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "サーバーでエラーが発生しました。時間をおいて再度お試しください。".to_string(),
+                )
+            }
+        };
+        let body = page(
+            &message,
+            &[],
+            html! {
+                p { (message) }
+                p { a href="/" { "トップページへ戻る" } }
+            },
+        );
+        (status, body).into_response()
+    }
+}

@@ -1,0 +1,55 @@
+//! The page shell shared by every page.
+
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::IntoResponse;
+use maud::{html, Markup, DOCTYPE};
+
+const STYLESHEET: &str = include_str!("static/hyoka.css");
+
+pub async fn stylesheet() -> impl IntoResponse {
+    ([(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, "public, max-age=3600")], STYLESHEET)
+}
+
+/// A page with a title and a breadcrumb trail of (label, href) links.
+/// maud escapes every interpolated value, so user text renders inert.
+pub fn page(title: &str, crumbs: &[(String, String)], body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="ja" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " | hyoka 行政評価" }
+                link rel="stylesheet" href="/static/hyoka.css";
+            }
+            body {
+                a class="skip" href="#main" { "本文へ移動" }
+                header class="site" {
+                    a href="/" class="brand" { "hyoka " span { "行政評価" } }
+                }
+                @if !crumbs.is_empty() {
+                    nav aria-label="パンくずリスト" class="crumbs" {
+                        ol {
+                            li { a href="/" { "トップ" } }
+                            @for (label, href) in crumbs {
+                                li { a href=(href) { (label) } }
+                            }
+                        }
+                    }
+                }
+                main id="main" {
+                    h1 { (title) }
+                    (body)
+                }
+                footer class="site" {
+                    p { "hyoka — 行政評価・計画進捗管理" }
+                }
+            }
+        }
+    }
+}
+
+/// A visually hidden label for screen readers.
+pub fn sr_only(text: &str) -> Markup {
+    html! { span class="sr-only" { (text) } }
+}
