@@ -1,0 +1,211 @@
+//! What a reader produces: one city's data as domain values, before it
+//! touches the database. Every importer fills a [`Batch`]; `apply` writes it
+//! in one transaction, and the canonical JSON format is its serialisation.
+
+use hyoka_core::scale::NextDirection;
+use hyoka_core::{
+    BudgetFigures, Direction, EvaluationScale, Evaluator, FiscalYear, IndicatorKind, Narrative, Stage, ValueRole,
+};
+use serde::{Deserialize, Serialize};
+
+/// Everything read from one or more files.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Batch {
+    pub cities: Vec<CityBatch>,
+    /// Fragments a reader could not place, and other things a person should
+    /// look at. They are stored and shown, never dropped.
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CityBatch {
+    /// 全国地方公共団体コード: `132047`.
+    pub code: String,
+    pub name: String,
+    pub sections: Vec<SectionRow>,
+    pub scales: Vec<EvaluationScale>,
+    pub plans: Vec<PlanRow>,
+    pub items: Vec<ItemRow>,
+    pub indicators: Vec<IndicatorRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionRow {
+    pub department: String,
+    pub section: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanRow {
+    /// Stable code of the plan within the city: `basic-plan-4`, `action-plan-2022`.
+    pub code: String,
+    pub name: String,
+    pub level_names: Vec<String>,
+    /// Parents before children.
+    pub nodes: Vec<NodeRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeRow {
+    /// As printed, unique within the plan: `IV-7-48-(1)`, `第3-2`, `1-(2)`.
+    pub code: String,
+    pub parent: Option<String>,
+    pub title: String,
+    /// 主要, 新規, … as printed.
+    pub tags: Vec<String>,
+}
+
+/// A project, action-plan issue, reform item or objective.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ItemRow {
+    /// Stable identity within the city; importing again finds the item by it.
+    pub key: String,
+    /// `project`, `issue`, `objective`, `activity`.
+    pub kind: String,
+    /// As printed: `企-1`, `No.2-1`, `1-(2)`.
+    pub code: String,
+    pub title: String,
+    /// The fiscal year the sheet reports.
+    pub fiscal_year: Option<FiscalYear>,
+    /// 新規, フォローアップ, 主要, 総計, 行革, … as printed.
+    pub tags: Vec<String>,
+    pub placements: Vec<PlacementRow>,
+    /// For a re-listing (再掲): the key of the item it repeats.
+    pub relisting_of: Option<String>,
+    pub sections: Vec<SectionRow>,
+    pub narratives: Vec<NarrativeRow>,
+    pub budgets: Vec<BudgetRow>,
+    pub evaluations: Vec<EvaluationRow>,
+    pub schedule: Vec<ScheduleRow>,
+    pub next_direction: Option<NextDirectionRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlacementRow {
+    pub plan: String,
+    pub node: String,
+    pub relisting: bool,
+}
+
+/// A block of narrative under a printed heading.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NarrativeRow {
+    pub fiscal_year: Option<FiscalYear>,
+    /// A stable slot: `overview`, `plan`, `do`, `check`, `action`,
+    /// `midyear`, `outcome_target`, `outcome_result`, `summary`, `opinion`, …
+    pub slot: String,
+    /// The heading as printed: `事業の総括（主管課）`.
+    pub label: String,
+    pub text: Narrative,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetRow {
+    pub fiscal_year: FiscalYear,
+    pub figures: BudgetFigures,
+    /// The execution rate as printed, kept beside the computed one.
+    pub execution_rate_printed: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvaluationRow {
+    pub fiscal_year: FiscalYear,
+    pub stage: Stage,
+    pub evaluator: Evaluator,
+    pub scale: Option<String>,
+    /// As printed: `S`, `1`, `A`.
+    pub grade: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// One row of a monthly schedule (4月 … 3月) with staff hours.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleRow {
+    pub fiscal_year: FiscalYear,
+    /// `planned` or `actual`.
+    pub kind: String,
+    pub label: String,
+    /// Twelve cells, April first, as printed (`←`, `→`, text or empty).
+    pub months: Vec<String>,
+    /// 従事見込時間数 as printed: `747H`.
+    pub hours_regular: Option<String>,
+    pub hours_other: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NextDirectionRow {
+    pub fiscal_year: FiscalYear,
+    pub printed: String,
+    pub direction: Option<NextDirection>,
+    pub reason: Option<String>,
+    /// A transfer of the work to another section (事務移管), as printed.
+    pub transfer: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorRow {
+    pub key: String,
+    pub name: String,
+    pub kind: IndicatorKind,
+    pub definition: Option<String>,
+    pub unit: Option<String>,
+    pub direction: Direction,
+    /// Judgement vocabulary code: `achievement`, `progress`, …
+    pub vocabulary: Option<String>,
+    /// The owning item's key, or the plan node it measures.
+    pub item: Option<String>,
+    pub node: Option<NodeRef>,
+    pub values: Vec<ValueRow>,
+    pub judgements: Vec<JudgementRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeRef {
+    pub plan: String,
+    pub node: String,
+}
+
+/// One printed cell. When the same indicator is printed in two tables, both
+/// printings are kept: `source` names the table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValueRow {
+    pub fiscal_year: FiscalYear,
+    pub role: ValueRole,
+    pub printed: String,
+    pub source: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JudgementRow {
+    pub fiscal_year: FiscalYear,
+    pub printed: String,
+    pub source: Option<String>,
+}
+
+/// Where a finding was found, and what it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub municipality: Option<String>,
+    /// `unplaced`, `value_conflict`, `judgement_mismatch`, `rate_mismatch`, …
+    pub kind: String,
+    pub file: String,
+    pub line: Option<usize>,
+    /// The fragment as printed.
+    pub text: String,
+    /// Plain Japanese for the person who reviews it.
+    pub message: String,
+}
+
+impl CityBatch {
+    pub fn item(&self, key: &str) -> Option<&ItemRow> {
+        self.items.iter().find(|i| i.key == key)
+    }
+
+    pub fn indicator(&self, key: &str) -> Option<&IndicatorRow> {
+        self.indicators.iter().find(|i| i.key == key)
+    }
+
+    pub fn plan(&self, code: &str) -> Option<&PlanRow> {
+        self.plans.iter().find(|p| p.code == code)
+    }
+}

@@ -1,0 +1,83 @@
+//! Readers: the five published document formats and hyoka's canonical
+//! CSV, XLSX and JSON. Every reader produces a [`Batch`] of domain values;
+//! [`apply`] writes a batch to the store in one transaction.
+//!
+//! Formats are recognised by content, never by file name.
+
+pub mod batch;
+pub mod error;
+pub mod formats;
+pub mod source;
+
+pub use batch::Batch;
+pub use error::{ImportError, Place};
+
+/// The formats hyoka reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// 三鷹市 個別事業評価表 (seed 000).
+    MitakaProjectSheets,
+    /// 三島市 行政評価表 with its スケジュール表 (seed 001).
+    MishimaEvaluation,
+    /// 三鷹市 自治体経営白書 (seed 002).
+    MitakaWhitePaper,
+    /// 小平市 行財政再構築プラン 進捗状況調査票 (seed 003).
+    KodairaReformSurvey,
+    /// 東村山市 目標管理シート (seed 004).
+    HigashimurayamaObjectives,
+}
+
+impl Format {
+    pub const PUBLISHED: [Format; 5] = [
+        Format::MitakaProjectSheets,
+        Format::MishimaEvaluation,
+        Format::MitakaWhitePaper,
+        Format::KodairaReformSurvey,
+        Format::HigashimurayamaObjectives,
+    ];
+
+    /// The name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::MitakaProjectSheets => "三鷹市 個別事業評価表",
+            Format::MishimaEvaluation => "三島市 行政評価表",
+            Format::MitakaWhitePaper => "三鷹市 自治体経営白書",
+            Format::KodairaReformSurvey => "小平市 行財政再構築プラン 進捗状況調査票",
+            Format::HigashimurayamaObjectives => "東村山市 目標管理シート",
+        }
+    }
+
+    fn matches(self, text: &str) -> bool {
+        match self {
+            Format::MitakaProjectSheets => formats::mitaka_sheets::matches(text),
+            Format::MishimaEvaluation => formats::mishima::matches(text),
+            Format::MitakaWhitePaper => formats::mitaka_whitepaper::matches(text),
+            Format::KodairaReformSurvey => formats::kodaira::matches(text),
+            Format::HigashimurayamaObjectives => formats::higashimurayama::matches(text),
+        }
+    }
+}
+
+/// Recognises a published document by its content.
+pub fn detect_published(text: &str) -> Option<Format> {
+    Format::PUBLISHED.into_iter().find(|f| f.matches(text))
+}
+
+/// Reads a published document's text into a batch.
+pub fn read_published(file: &str, text: &str) -> Result<(Format, Batch), ImportError> {
+    let format = detect_published(text).ok_or_else(|| {
+        ImportError::new(
+            Place::file(file),
+            "対応している形式として認識できませんでした（三鷹市 個別事業評価表・自治体経営白書、三島市 行政評価表、小平市 進捗状況調査票、東村山市 目標管理シート、または hyoka の標準形式）",
+        )
+    })?;
+    let src = source::Source::new(file, text);
+    let batch = match format {
+        Format::MitakaProjectSheets => formats::mitaka_sheets::read(&src)?,
+        Format::MishimaEvaluation => formats::mishima::read(&src)?,
+        Format::MitakaWhitePaper => formats::mitaka_whitepaper::read(&src)?,
+        Format::KodairaReformSurvey => formats::kodaira::read(&src)?,
+        Format::HigashimurayamaObjectives => formats::higashimurayama::read(&src)?,
+    };
+    Ok((format, batch))
+}
