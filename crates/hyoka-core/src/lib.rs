@@ -45,6 +45,7 @@ pub mod number;
 pub mod org;
 pub mod plan;
 pub mod scale;
+pub mod sheet;
 pub mod text;
 pub mod wareki;
 

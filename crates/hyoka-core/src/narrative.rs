@@ -98,13 +98,17 @@ impl Narrative {
         for b in &self.blocks {
             match b {
                 Block::Paragraph(p) => lines.push(p.clone()),
-                Block::List(items) => lines.extend(items.iter().map(|i| {
-                    if i.starts_with(BULLETS) {
-                        i.clone()
-                    } else {
-                        format!("・{i}")
-                    }
-                })),
+                Block::List(items) => {
+                    lines.extend(items.iter().map(
+                        |i| {
+                            if i.starts_with(BULLETS) {
+                                i.clone()
+                            } else {
+                                format!("・{i}")
+                            }
+                        },
+                    ))
+                }
             }
         }
         lines.join("\n")
@@ -112,6 +116,58 @@ impl Narrative {
 
     pub fn is_empty(&self) -> bool {
         self.blocks.is_empty()
+    }
+
+    /// A line-based form for spreadsheets and CSV, lossless: one paragraph
+    /// per line, list items as lines starting with `- `, a blank line
+    /// between two lists. A paragraph that itself starts with `- ` or `\`
+    /// is escaped with a leading `\`.
+    pub fn to_markup(&self) -> String {
+        let mut lines: Vec<String> = Vec::new();
+        let mut previous_was_list = false;
+        for b in &self.blocks {
+            match b {
+                Block::Paragraph(p) => {
+                    let escaped = if p.starts_with("- ") || p.starts_with('\\') { format!("\\{p}") } else { p.clone() };
+                    lines.push(escaped);
+                    previous_was_list = false;
+                }
+                Block::List(items) => {
+                    if previous_was_list {
+                        lines.push(String::new());
+                    }
+                    lines.extend(items.iter().map(|i| format!("- {i}")));
+                    previous_was_list = true;
+                }
+            }
+        }
+        lines.join("\n")
+    }
+
+    /// Reads [`Self::to_markup`]'s form. Any text is accepted: lines that are
+    /// not list items are paragraphs.
+    pub fn from_markup(markup: &str) -> Narrative {
+        let mut blocks = Vec::new();
+        let mut list: Vec<String> = Vec::new();
+        let flush = |list: &mut Vec<String>, blocks: &mut Vec<Block>| {
+            if !list.is_empty() {
+                blocks.push(Block::List(std::mem::take(list)));
+            }
+        };
+        for line in markup.lines() {
+            let line = line.trim_end_matches('\r');
+            if let Some(item) = line.strip_prefix("- ") {
+                list.push(item.to_string());
+            } else if line.trim().is_empty() {
+                flush(&mut list, &mut blocks);
+            } else {
+                flush(&mut list, &mut blocks);
+                let p = line.strip_prefix('\\').unwrap_or(line);
+                blocks.push(Block::Paragraph(p.to_string()));
+            }
+        }
+        flush(&mut list, &mut blocks);
+        Narrative { blocks }
     }
 }
 
@@ -222,6 +278,24 @@ mod tests {
         assert_eq!(n.to_plain_text(), "alert(1)注意 <b>");
         // The decoded `<b>` is text in the structure; writers escape it.
         assert_eq!(n.blocks, vec![Block::Paragraph("alert(1)注意 <b>".into())]);
+    }
+
+    #[test]
+    fn markup_round_trips() {
+        let n = Narrative {
+            blocks: vec![
+                Block::Paragraph("- not a list".into()),
+                Block::List(vec!["a".into(), "b".into()]),
+                Block::List(vec!["c".into()]),
+                Block::Paragraph("\\back".into()),
+                Block::Paragraph("本文".into()),
+            ],
+        };
+        assert_eq!(Narrative::from_markup(&n.to_markup()), n);
+        assert_eq!(
+            Narrative::from_markup("一\r\n- 二\n"),
+            Narrative { blocks: vec![Block::Paragraph("一".into()), Block::List(vec!["二".into()])] }
+        );
     }
 
     #[test]

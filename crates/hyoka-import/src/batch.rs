@@ -2,11 +2,11 @@
 //! touches the database. Every importer fills a [`Batch`]; `apply` writes it
 //! in one transaction, and the canonical JSON format is its serialisation.
 
-use hyoka_core::scale::NextDirection;
-use hyoka_core::{
-    BudgetFigures, Direction, EvaluationScale, Evaluator, FiscalYear, IndicatorKind, Narrative, Stage, ValueRole,
-};
+use hyoka_core::{Direction, EvaluationScale, FiscalYear, IndicatorKind, ValueRole};
 use serde::{Deserialize, Serialize};
+
+// The rows a sheet is made of are domain values shared with the store.
+pub use hyoka_core::sheet::{BudgetRow, EvaluationRow, Finding, NarrativeRow, NextDirectionRow, ScheduleRow};
 
 /// Everything read from one or more files.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -87,61 +87,6 @@ pub struct PlacementRow {
     pub relisting: bool,
 }
 
-/// A block of narrative under a printed heading.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NarrativeRow {
-    pub fiscal_year: Option<FiscalYear>,
-    /// A stable slot: `overview`, `plan`, `do`, `check`, `action`,
-    /// `midyear`, `outcome_target`, `outcome_result`, `summary`, `opinion`, …
-    pub slot: String,
-    /// The heading as printed: `事業の総括（主管課）`.
-    pub label: String,
-    pub text: Narrative,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BudgetRow {
-    pub fiscal_year: FiscalYear,
-    pub figures: BudgetFigures,
-    /// The execution rate as printed, kept beside the computed one.
-    pub execution_rate_printed: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EvaluationRow {
-    pub fiscal_year: FiscalYear,
-    pub stage: Stage,
-    pub evaluator: Evaluator,
-    pub scale: Option<String>,
-    /// As printed: `S`, `1`, `A`.
-    pub grade: Option<String>,
-    pub comment: Option<String>,
-}
-
-/// One row of a monthly schedule (4月 … 3月) with staff hours.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScheduleRow {
-    pub fiscal_year: FiscalYear,
-    /// `planned` or `actual`.
-    pub kind: String,
-    pub label: String,
-    /// Twelve cells, April first, as printed (`←`, `→`, text or empty).
-    pub months: Vec<String>,
-    /// 従事見込時間数 as printed: `747H`.
-    pub hours_regular: Option<String>,
-    pub hours_other: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NextDirectionRow {
-    pub fiscal_year: FiscalYear,
-    pub printed: String,
-    pub direction: Option<NextDirection>,
-    pub reason: Option<String>,
-    /// A transfer of the work to another section (事務移管), as printed.
-    pub transfer: Option<String>,
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorRow {
     pub key: String,
@@ -180,20 +125,6 @@ pub struct JudgementRow {
     pub fiscal_year: FiscalYear,
     pub printed: String,
     pub source: Option<String>,
-}
-
-/// Where a finding was found, and what it is.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Finding {
-    pub municipality: Option<String>,
-    /// `unplaced`, `value_conflict`, `judgement_mismatch`, `rate_mismatch`, …
-    pub kind: String,
-    pub file: String,
-    pub line: Option<usize>,
-    /// The fragment as printed.
-    pub text: String,
-    /// Plain Japanese for the person who reviews it.
-    pub message: String,
 }
 
 impl CityBatch {

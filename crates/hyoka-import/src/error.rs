@@ -23,7 +23,12 @@ impl Place {
     }
 
     pub fn cell(file: &str, sheet: Option<&str>, row: usize, column: &str) -> Place {
-        Place { file: file.to_string(), sheet: sheet.map(str::to_string), row: Some(row), column: Some(column.to_string()) }
+        Place {
+            file: file.to_string(),
+            sheet: sheet.map(str::to_string),
+            row: Some(row),
+            column: Some(column.to_string()),
+        }
     }
 }
 

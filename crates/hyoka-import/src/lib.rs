@@ -4,13 +4,20 @@
 //!
 //! Formats are recognised by content, never by file name.
 
+mod apply;
 pub mod batch;
+pub mod canonical;
+mod diff;
 pub mod error;
 pub mod formats;
+mod load;
 pub mod source;
 
+pub use apply::{apply, ApplyReport};
 pub use batch::Batch;
+pub use diff::{CityChanges, Tally};
 pub use error::{ImportError, Place};
+pub use load::{load_city, normalize};
 
 /// The formats hyoka reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,11 +1,12 @@
 //! Budgets, evaluation scales and grades.
 
+use hyoka_core::sheet::{BudgetRow, EvaluationRow};
 use hyoka_core::{BudgetFigures, EvaluationScale, FiscalYear, Grade, Yen};
 use sqlx::Row;
 
 use crate::org::{fy_from_i64, fy_i64};
 use crate::tx::StoreTx;
-use crate::{opt_i64, BudgetRecord, Counts, EvaluationRecord, Store, StoreError};
+use crate::{opt_i64, Counts, Store, StoreError};
 
 impl StoreTx {
     pub async fn set_budget(
@@ -40,14 +41,16 @@ impl StoreTx {
 
     pub async fn save_scale(&mut self, municipality: &str, scale: &EvaluationScale) -> Result<i64, StoreError> {
         let id = sqlx::query(
-            "INSERT INTO evaluation_scales (municipality_code, code, name, grades) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (municipality_code, code) DO UPDATE SET name = excluded.name, grades = excluded.grades
+            "INSERT INTO evaluation_scales (municipality_code, code, name, grades, legend_printed) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (municipality_code, code) DO UPDATE
+               SET name = excluded.name, grades = excluded.grades, legend_printed = excluded.legend_printed
              RETURNING id",
         )
         .bind(municipality)
         .bind(&scale.code)
         .bind(&scale.name)
         .bind(serde_json::to_string(&scale.grades)?)
+        .bind(scale.legend_printed as i64)
         .fetch_one(self.conn())
         .await?
         .try_get("id")?;
@@ -59,9 +62,9 @@ impl StoreTx {
         &mut self,
         municipality: &str,
         item_id: i64,
-        e: &EvaluationRecord,
+        e: &EvaluationRow,
     ) -> Result<(), StoreError> {
-        let scale_id = match &e.scale_code {
+        let scale_id = match &e.scale {
             Some(code) => {
                 let row =
                     sqlx::query("SELECT id, grades FROM evaluation_scales WHERE municipality_code = $1 AND code = $2")
@@ -104,7 +107,7 @@ impl StoreTx {
 }
 
 impl Store {
-    pub async fn budgets(&self, item_id: i64) -> Result<Vec<BudgetRecord>, StoreError> {
+    pub async fn budgets(&self, item_id: i64) -> Result<Vec<BudgetRow>, StoreError> {
         let rows = sqlx::query(
             "SELECT fiscal_year, initial_yen, final_yen, settlement_yen, general_revenue_yen, carried_over_yen,
                     execution_rate_printed
@@ -116,7 +119,7 @@ impl Store {
         rows.iter()
             .map(|r| {
                 let y = |c: &str| opt_i64(r, c).map(|v| v.map(Yen));
-                Ok(BudgetRecord {
+                Ok(BudgetRow {
                     fiscal_year: fy_from_i64(r.try_get("fiscal_year")?)?,
                     figures: BudgetFigures {
                         initial: y("initial_yen")?,
@@ -132,24 +135,25 @@ impl Store {
     }
 
     pub async fn scales(&self, municipality: &str) -> Result<Vec<EvaluationScale>, StoreError> {
-        let rows =
-            sqlx::query("SELECT code, name, grades FROM evaluation_scales WHERE municipality_code = $1 ORDER BY id")
-                .bind(municipality)
-                .fetch_all(self.pool())
-                .await?;
+        let rows = sqlx::query(
+            "SELECT code, name, grades, legend_printed FROM evaluation_scales WHERE municipality_code = $1 ORDER BY id",
+        )
+        .bind(municipality)
+        .fetch_all(self.pool())
+        .await?;
         rows.iter()
             .map(|r| {
                 Ok(EvaluationScale {
                     code: r.try_get("code")?,
                     name: r.try_get("name")?,
                     grades: serde_json::from_str(&r.try_get::<String, _>("grades")?)?,
-                    legend_printed: true,
+                    legend_printed: r.try_get::<i64, _>("legend_printed")? != 0,
                 })
             })
             .collect()
     }
 
-    pub async fn evaluations(&self, item_id: i64) -> Result<Vec<EvaluationRecord>, StoreError> {
+    pub async fn evaluations(&self, item_id: i64) -> Result<Vec<EvaluationRow>, StoreError> {
         let rows = sqlx::query(
             "SELECT e.fiscal_year, e.stage, e.evaluator, s.code AS scale_code, e.grade, e.comment
              FROM evaluations e LEFT JOIN evaluation_scales s ON s.id = e.scale_id
@@ -160,11 +164,11 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                Ok(EvaluationRecord {
+                Ok(EvaluationRow {
                     fiscal_year: fy_from_i64(r.try_get("fiscal_year")?)?,
                     stage: r.try_get::<String, _>("stage")?.parse().map_err(StoreError::Invalid)?,
                     evaluator: r.try_get::<String, _>("evaluator")?.parse().map_err(StoreError::Invalid)?,
-                    scale_code: r.try_get("scale_code")?,
+                    scale: r.try_get("scale_code")?,
                     grade: r.try_get("grade")?,
                     comment: r.try_get("comment")?,
                 })

@@ -66,6 +66,18 @@ impl StoreTx {
         Ok(())
     }
 
+    /// Removes an indicator's cells and judgements before they are written
+    /// again from a file.
+    pub async fn clear_indicator_values(&mut self, indicator_id: i64) -> Result<(), StoreError> {
+        for table in ["indicator_values", "judgements"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE indicator_id = $1"))
+                .bind(indicator_id)
+                .execute(self.conn())
+                .await?;
+        }
+        Ok(())
+    }
+
     pub async fn set_judgement(&mut self, indicator_id: i64, fy: FiscalYear, j: &Judgement) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO judgements (indicator_id, fiscal_year, printed, computed, declared, declared_reason)

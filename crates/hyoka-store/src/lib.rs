@@ -14,6 +14,7 @@ mod migrate;
 mod org;
 mod plans;
 mod records;
+mod sheets;
 pub mod testing;
 mod tx;
 

@@ -12,8 +12,10 @@ pub struct Migration {
     sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "foundation", sql: include_str!("../migrations/0001_foundation.sql") }];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "foundation", sql: include_str!("../migrations/0001_foundation.sql") },
+    Migration { version: 2, name: "sheets", sql: include_str!("../migrations/0002_sheets.sql") },
+];
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct MigrationReport {

@@ -61,6 +61,15 @@ impl StoreTx {
         Ok(id)
     }
 
+    /// Replaces the sections responsible for an item.
+    pub async fn replace_item_sections(&mut self, item_id: i64, section_ids: &[i64]) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM item_sections WHERE item_id = $1").bind(item_id).execute(self.conn()).await?;
+        for id in section_ids {
+            self.assign_section(item_id, *id).await?;
+        }
+        Ok(())
+    }
+
     pub async fn assign_section(&mut self, item_id: i64, section_id: i64) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO item_sections (item_id, section_id) VALUES ($1, $2)

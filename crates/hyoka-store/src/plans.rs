@@ -6,6 +6,7 @@ use hyoka_core::plan::{Placement, PlanTree};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::org::fy_from_i64;
 use crate::tx::StoreTx;
 use crate::{opt_i64, ItemRecord, NewItem, NodeRecord, PlanRecord, Store, StoreError};
 
@@ -85,6 +86,27 @@ impl StoreTx {
         Ok(())
     }
 
+    /// Replaces where an item is placed: (node id, is a 再掲).
+    pub async fn replace_placements(&mut self, item_id: i64, placements: &[(i64, bool)]) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM item_placements WHERE item_id = $1").bind(item_id).execute(self.conn()).await?;
+        for (node_id, relisting) in placements {
+            self.place_item(item_id, *node_id, *relisting).await?;
+        }
+        Ok(())
+    }
+
+    /// The id of an item by its key.
+    pub async fn item_id(&mut self, municipality: &str, key: &str) -> Result<i64, StoreError> {
+        sqlx::query("SELECT id FROM items WHERE municipality_code = $1 AND item_key = $2")
+            .bind(municipality)
+            .bind(key)
+            .fetch_optional(self.conn())
+            .await?
+            .map(|r| r.try_get("id"))
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound { what: "事業", key: key.to_string() })
+    }
+
     /// The id of a node by plan and printed code.
     pub async fn node_id(&mut self, municipality: &str, plan_code: &str, node_code: &str) -> Result<i64, StoreError> {
         sqlx::query(
@@ -124,6 +146,7 @@ fn node_record(r: &AnyRow) -> Result<NodeRecord, StoreError> {
         level: r.try_get("level")?,
         code: r.try_get("code")?,
         title: r.try_get("title")?,
+        tags: serde_json::from_str(&r.try_get::<String, _>("tags")?)?,
     })
 }
 
@@ -135,10 +158,14 @@ pub(crate) fn item_record(r: &AnyRow) -> Result<ItemRecord, StoreError> {
         kind: r.try_get("kind")?,
         code: r.try_get("code")?,
         title: r.try_get("title")?,
+        fiscal_year: opt_i64(r, "fiscal_year")?.map(fy_from_i64).transpose()?,
+        tags: serde_json::from_str(&r.try_get::<String, _>("tags")?)?,
+        relisting_of: r.try_get("relisting_of")?,
     })
 }
 
-const ITEM_COLUMNS: &str = "i.id, i.municipality_code, i.item_key, i.kind, i.code, i.title";
+const ITEM_COLUMNS: &str =
+    "i.id, i.municipality_code, i.item_key, i.kind, i.code, i.title, i.fiscal_year, i.tags, i.relisting_of";
 
 impl Store {
     pub async fn plans(&self, municipality: &str) -> Result<Vec<PlanRecord>, StoreError> {
@@ -160,7 +187,7 @@ impl Store {
     /// Every node of a plan, in printed order.
     pub async fn plan_nodes(&self, plan_id: i64) -> Result<Vec<NodeRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, plan_id, parent_id, level, code, title FROM plan_nodes WHERE plan_id = $1 ORDER BY position, id",
+            "SELECT id, plan_id, parent_id, level, code, title, tags FROM plan_nodes WHERE plan_id = $1 ORDER BY position, id",
         )
         .bind(plan_id)
         .fetch_all(self.pool())
@@ -169,7 +196,7 @@ impl Store {
     }
 
     pub async fn node(&self, id: i64) -> Result<NodeRecord, StoreError> {
-        let row = sqlx::query("SELECT id, plan_id, parent_id, level, code, title FROM plan_nodes WHERE id = $1")
+        let row = sqlx::query("SELECT id, plan_id, parent_id, level, code, title, tags FROM plan_nodes WHERE id = $1")
             .bind(id)
             .fetch_optional(self.pool())
             .await?
@@ -219,6 +246,21 @@ impl Store {
         );
         let rows = sqlx::query(&sql).bind(node_id).fetch_all(self.pool()).await?;
         rows.iter().map(|r| Ok((item_record(r)?, r.try_get::<i64, _>("relisting")? != 0))).collect()
+    }
+
+    /// Where one item is placed: (plan code, node code, is a 再掲).
+    pub async fn item_placements(&self, item_id: i64) -> Result<Vec<(String, String, bool)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT p.code AS plan_code, n.code AS node_code, pl.relisting
+             FROM item_placements pl JOIN plan_nodes n ON n.id = pl.node_id JOIN plans p ON p.id = n.plan_id
+             WHERE pl.item_id = $1 ORDER BY p.code, n.code",
+        )
+        .bind(item_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("plan_code")?, r.try_get("node_code")?, r.try_get::<i64, _>("relisting")? != 0)))
+            .collect()
     }
 
     /// Every placement of a city's items, for counting with

@@ -1,7 +1,7 @@
 //! What the store hands out and takes in: plain records of domain values.
 
 use hyoka_core::judgement::Judgement;
-use hyoka_core::{BudgetFigures, Direction, Evaluator, FiscalYear, IndicatorCell, IndicatorKind, Stage, ValueRole};
+use hyoka_core::{Direction, FiscalYear, IndicatorCell, IndicatorKind, ValueRole};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Municipality {
@@ -28,6 +28,7 @@ pub struct NodeRecord {
     pub level: i64,
     pub code: String,
     pub title: String,
+    pub tags: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,6 +49,11 @@ pub struct ItemRecord {
     pub kind: String,
     pub code: String,
     pub title: String,
+    pub fiscal_year: Option<FiscalYear>,
+    /// As printed: 新規, フォローアップ, 主要, 総計, 行革.
+    pub tags: Vec<String>,
+    /// For a re-listing (再掲): the key of the item it repeats.
+    pub relisting_of: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,25 +98,6 @@ pub struct JudgementRecord {
     pub judgement: Judgement,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BudgetRecord {
-    pub fiscal_year: FiscalYear,
-    pub figures: BudgetFigures,
-    /// The rate as printed in the document, kept beside the computed one.
-    pub execution_rate_printed: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EvaluationRecord {
-    pub fiscal_year: FiscalYear,
-    pub stage: Stage,
-    pub evaluator: Evaluator,
-    pub scale_code: Option<String>,
-    /// As printed: `S`, `1`, `A`.
-    pub grade: Option<String>,
-    pub comment: Option<String>,
-}
-
 /// How much a city holds, for summaries and progress lines.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -119,4 +106,14 @@ pub struct Counts {
     pub items: i64,
     pub indicators: i64,
     pub indicator_values: i64,
+}
+
+/// One printing of an indicator's cell in a named table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Printing {
+    pub fiscal_year: FiscalYear,
+    /// `baseline`, `target`, `actual` or `judgement`.
+    pub role: String,
+    pub source: String,
+    pub printed: String,
 }

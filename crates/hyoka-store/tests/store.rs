@@ -4,12 +4,13 @@
 use hyoka_core::judgement::{judge, Judgement, JudgementVocabulary};
 use hyoka_core::org::Validity;
 use hyoka_core::plan::{distinct_items, tally, PlanTree};
+use hyoka_core::sheet::EvaluationRow;
 use hyoka_core::{
     BudgetFigures, Direction, EvaluationScale, Evaluator, FiscalYear, IndicatorCell, IndicatorKind, Stage, ValueRole,
     Yen,
 };
 use hyoka_store::testing::{test_backend, TestDb};
-use hyoka_store::{EvaluationRecord, Municipality, NewIndicator, NewItem, Store, StoreError};
+use hyoka_store::{Municipality, NewIndicator, NewItem, Store, StoreError};
 
 const MISHIMA: &str = "222062";
 
@@ -260,16 +261,16 @@ async fn budgets_and_grades_round_trip() {
     };
     tx.set_budget(item, fy(2018), &figures, Some("97.7%")).await.unwrap();
     tx.save_scale(MISHIMA, &EvaluationScale::mitaka_yearend()).await.unwrap();
-    let grade = EvaluationRecord {
+    let grade = EvaluationRow {
         fiscal_year: fy(2018),
         stage: Stage::YearEnd,
         evaluator: Evaluator::ReviewBoard,
-        scale_code: Some("mitaka-yearend".into()),
+        scale: Some("mitaka-yearend".into()),
         grade: Some("1".into()),
         comment: Some("<script>alert(1)</script> 計画どおり".into()),
     };
     tx.set_evaluation(MISHIMA, item, &grade).await.unwrap();
-    let bad = EvaluationRecord { grade: Some("Z".into()), ..grade.clone() };
+    let bad = EvaluationRow { grade: Some("Z".into()), ..grade.clone() };
     let err = tx.set_evaluation(MISHIMA, item, &bad).await.unwrap_err();
     assert!(err.to_string().contains("「Z」"), "{err}");
     tx.commit().await.unwrap();

@@ -10,6 +10,8 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::Router;
 use hyoka_core::judgement::{judge, JudgementVocabulary};
+use hyoka_core::narrative::{Block, Narrative};
+use hyoka_core::sheet::ScheduleRow;
 use hyoka_core::{FiscalYear, ValueRole};
 use hyoka_store::{IndicatorRecord, IndicatorValue, NodeRecord};
 use maud::{html, Markup};
@@ -25,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/m/{code}/nodes/{id}", get(node))
         .route("/m/{code}/items/{id}", get(item))
         .route("/m/{code}/indicators/{id}", get(indicator))
+        .route("/m/{code}/findings", get(findings))
 }
 
 type Page = Result<Markup, AppError>;
@@ -71,10 +74,17 @@ async fn municipality(State(s): State<AppState>, Path(code): Path<String>) -> Pa
     let plans = s.store.plans(&code).await?;
     let items = s.store.items(&code).await?;
     let indicators = s.store.indicators(&code).await?;
+    let findings = s.store.findings(Some(&code)).await?;
     Ok(page(
         &city.name,
         &[city_crumb(&code, &city.name)],
         html! {
+            @if !findings.is_empty() {
+                p class="warn" {
+                    "取り込み時の要確認事項が " (findings.len()) " 件あります。"
+                    a href={ "/m/" (code) "/findings" } { "一覧を見る" }
+                }
+            }
             h2 { "計画" }
             @if plans.is_empty() { p { "計画は登録されていません。" } }
             ul {
@@ -198,13 +208,43 @@ async fn item(State(s): State<AppState>, Path((code, id)): Path<(String, i64)>) 
     let indicators = s.store.item_indicators(id).await?;
     let budgets = s.store.budgets(id).await?;
     let evaluations = s.store.evaluations(id).await?;
+    let narratives = s.store.narratives(id).await?;
+    let schedule = s.store.schedule(id).await?;
+    let next = s.store.next_direction(id).await?;
+    let placements = s.store.item_placements(id).await?;
     Ok(page(
         &format!("{} {}", item.code, item.title),
         &[city_crumb(&code, &city.name)],
         html! {
+            @if !item.tags.is_empty() {
+                p { @for t in &item.tags { span class="badge" { (t) } } }
+            }
+            @if let Some(fy) = item.fiscal_year { p class="note" { (fy.label()) } }
             @if !sections.is_empty() {
                 p { "担当: " @for (i, (d, sec)) in sections.iter().enumerate() { @if i > 0 { "、" } (d) " " (sec) } }
             }
+            @if !placements.is_empty() {
+                p { "位置付け: "
+                    @for (i, (plan, node, relisting)) in placements.iter().enumerate() {
+                        @if i > 0 { "、" } (plan) " " (node) @if *relisting { span class="badge" { "再掲" } }
+                    }
+                }
+            }
+            @for n in &narratives {
+                section class="narrative" {
+                    h2 { (n.label) @if let Some(fy) = n.fiscal_year { span class="note" { "（" (fy.label()) "）" } } }
+                    (narrative(&n.text))
+                }
+            }
+            @if let Some(d) = &next {
+                h2 { "今後の方向性" }
+                p {
+                    (d.printed)
+                    @if let Some(r) = &d.reason { "（" (r) "）" }
+                    @if let Some(t) = &d.transfer { " " span class="badge" { "事務移管" } " " (t) }
+                }
+            }
+            @if !schedule.is_empty() { (schedule_table(&schedule)) }
             (indicator_list(&code, &indicators))
             @if !budgets.is_empty() {
                 h2 { "予算・決算" }
@@ -255,6 +295,75 @@ async fn item(State(s): State<AppState>, Path((code, id)): Path<(String, i64)>) 
     ))
 }
 
+/// A narrative's paragraphs and lists; its text is escaped like any other.
+fn narrative(n: &Narrative) -> Markup {
+    html! {
+        @for b in &n.blocks {
+            @match b {
+                Block::Paragraph(p) => p { (p) },
+                Block::List(items) => ul { @for i in items { li { (i) } } },
+            }
+        }
+    }
+}
+
+const MONTHS: [&str; 12] = ["4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月", "1月", "2月", "3月"];
+
+fn schedule_table(rows: &[ScheduleRow]) -> Markup {
+    let hours = rows.iter().any(|r| r.hours_regular.is_some() || r.hours_other.is_some());
+    html! {
+        h2 { "スケジュール" }
+        table {
+            thead { tr {
+                th scope="col" { "区分" } th scope="col" { "内容" }
+                @for m in MONTHS { th scope="col" { (m) } }
+                @if hours { th scope="col" { "従事時間（正職員）" } th scope="col" { "従事時間（その他）" } }
+            } }
+            tbody {
+                @for r in rows {
+                    tr {
+                        td { @if r.kind == "actual" { "実績" } @else { "計画" } }
+                        th scope="row" { (r.label) }
+                        @for m in &r.months { td { (m) } }
+                        @if hours {
+                            td class="num" { (r.hours_regular.clone().unwrap_or_default()) }
+                            td class="num" { (r.hours_other.clone().unwrap_or_default()) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn findings(State(s): State<AppState>, Path(code): Path<String>) -> Page {
+    let city = s.store.municipality(&code).await?;
+    let findings = s.store.findings(Some(&code)).await?;
+    Ok(page(
+        "取り込み時の要確認事項",
+        &[city_crumb(&code, &city.name)],
+        html! {
+            p { "取り込みの際に、配置先を判断できなかった記載や、表どうしで食い違う値が見つかりました。原本と照らして確認してください。" }
+            @if findings.is_empty() { p { "要確認事項はありません。" } }
+            @else {
+                table {
+                    thead { tr { th scope="col" { "種類" } th scope="col" { "ファイル・行" } th scope="col" { "内容" } th scope="col" { "記載" } } }
+                    tbody {
+                        @for f in &findings {
+                            tr {
+                                td { (f.kind_label()) }
+                                td { (f.file) @if let Some(l) = f.line { " " (l) "行目" } }
+                                td { (f.message) }
+                                td { (f.text) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
+}
+
 fn yen(v: Option<hyoka_core::Yen>) -> String {
     v.map(|y| y.to_string()).unwrap_or_default()
 }
@@ -267,6 +376,13 @@ async fn indicator(State(s): State<AppState>, Path((code, id)): Path<(String, i6
     }
     let values = s.store.indicator_values(id).await?;
     let judgements = s.store.judgements(id).await?;
+    let printings = s.store.printings(id).await?;
+    let sources: Vec<&str> = {
+        let mut v: Vec<&str> = printings.iter().map(|p| p.source.as_str()).filter(|s| !s.is_empty()).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
     let mut years: Vec<FiscalYear> =
         values.iter().map(|v| v.fiscal_year).chain(judgements.iter().map(|j| j.fiscal_year)).collect();
     years.sort();
@@ -317,8 +433,39 @@ async fn indicator(State(s): State<AppState>, Path((code, id)): Path<(String, i6
                     }
                 }
             }
+            @if sources.len() > 1 {
+                h2 { "表ごとの記載" }
+                p { "この指標は複数の表に掲載されています。それぞれの記載をそのまま示します。" }
+                table {
+                    thead { tr { th scope="col" { "年度" } th scope="col" { "区分" } @for src in &sources { th scope="col" { (src) } } } }
+                    tbody {
+                        @for fy in &years {
+                            @for role in ["target", "actual", "judgement"] {
+                                @let cells: Vec<Option<&str>> = sources.iter().map(|src| printings.iter().find(|p| p.fiscal_year == *fy && p.role == role && p.source == *src).map(|p| p.printed.as_str())).collect();
+                                @if cells.iter().any(Option::is_some) {
+                                    @let differ = { let mut d: Vec<&str> = cells.iter().flatten().copied().collect(); d.dedup(); d.len() > 1 };
+                                    tr class={ @if differ { "warn" } } {
+                                        th scope="row" { (fy.label()) }
+                                        td { (role_label(role)) }
+                                        @for c in &cells { td { (c.unwrap_or("")) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         },
     ))
+}
+
+fn role_label(role: &str) -> &str {
+    match role {
+        "target" => "目標",
+        "actual" => "実績",
+        "baseline" => "基準値",
+        _ => "判定",
+    }
 }
 
 fn value_cell(v: Option<&IndicatorValue>) -> Markup {

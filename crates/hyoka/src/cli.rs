@@ -1,12 +1,14 @@
 //! Arguments and dispatch.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use hyoka_store::Store;
 use hyoka_web::{AppState, Server};
 
 use crate::progress::Progress;
+use crate::{demo, export, import};
 
 pub type CliResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
@@ -29,16 +31,25 @@ pub enum Command {
         /// 待ち受けるアドレス
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
+        /// 新しいデータベースに同梱の5つの公表資料を取り込んで起動する（--database は使いません）
+        #[arg(long)]
+        demo: bool,
     },
     /// データベースのスキーマを最新にする
     Migrate,
     /// 公表資料や標準形式のファイルを取り込む
     Import {
-        /// 取り込むファイル
+        /// 取り込むファイル（公表資料のテキスト、または標準形式の XLSX・CSV・JSON）
         files: Vec<std::path::PathBuf>,
+        /// 書き込まずに、追加・変更される件数だけを表示する
+        #[arg(long)]
+        dry_run: bool,
     },
     /// データを書き出す（標準形式、オープンデータ）
-    Export,
+    Export {
+        #[command(subcommand)]
+        format: Export,
+    },
     /// 集計表・白書などの帳票を作る
     Report {
         #[command(subcommand)]
@@ -49,19 +60,82 @@ pub enum Command {
 }
 
 #[derive(Subcommand)]
+pub enum Export {
+    /// 標準形式の Excel ブック（1表1シート）に書き出す。編集して hyoka import で戻せます
+    Workbook {
+        /// 出力するファイル（.xlsx）
+        #[arg(long)]
+        out: PathBuf,
+        /// 団体コード（省略時はすべての自治体）
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+    /// 標準形式の CSV（1表1ファイル）をディレクトリに書き出す
+    Csv {
+        /// 出力先ディレクトリ
+        #[arg(long)]
+        out: PathBuf,
+        /// BOM を付けない（既定では Excel で開けるよう BOM 付き UTF-8）
+        #[arg(long)]
+        no_bom: bool,
+        /// 団体コード（省略時はすべての自治体）
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+    /// 標準形式の JSON に書き出す
+    Json {
+        /// 出力するファイル（.json）
+        #[arg(long)]
+        out: PathBuf,
+        /// 団体コード（省略時はすべての自治体）
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+    /// オープンデータ（CSV と JSON、メタデータ付き）をディレクトリに書き出す
+    Opendata {
+        /// 出力先ディレクトリ
+        #[arg(long)]
+        out: PathBuf,
+        /// CSV の見出しの言語（ja: 日本語、en: 英語の列名）
+        #[arg(long, default_value = "ja")]
+        header: hyoka_report::Header,
+        /// CSV の先頭に BOM を付ける（Excel で開く場合）
+        #[arg(long)]
+        bom: bool,
+        /// 団体コード（省略時はすべての自治体）
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum Report {
     /// 自治体ごとの登録件数を表示する
     Counts,
+    /// 取り込み時に見つかった要確認事項（配置できなかった記載、表どうしの食い違いなど）を表示する
+    Findings {
+        /// 団体コード（省略時はすべて）
+        #[arg(long)]
+        municipality: Option<String>,
+    },
 }
 
 pub async fn run(cli: Cli) -> CliResult {
     match cli.command {
-        Command::Serve { bind } => serve(&cli.database, bind).await,
+        Command::Serve { bind, demo } => {
+            let database = if demo { demo::fresh_database_url() } else { cli.database };
+            let store = open(&database).await?;
+            if demo {
+                load_demo(&store).await?;
+            }
+            serve(store, bind).await
+        }
         Command::Migrate => migrate(&cli.database).await,
         Command::Report { report: Report::Counts } => counts(&cli.database).await,
-        Command::Import { .. } | Command::Export | Command::User => {
-            Err("この機能はまだ実装されていません（docs/ROADMAP.md を参照）".into())
-        }
+        Command::Report { report: Report::Findings { municipality } } => findings(&cli.database, municipality).await,
+        Command::Import { files, dry_run } => import::import(&open(&cli.database).await?, &files, dry_run).await,
+        Command::Export { format } => export::export(&open(&cli.database).await?, format).await,
+        Command::User => Err("この機能はまだ実装されていません（docs/ROADMAP.md を参照）".into()),
     }
 }
 
@@ -74,8 +148,21 @@ async fn open(database: &str) -> Result<Store, Box<dyn std::error::Error + Send 
     Ok(store)
 }
 
-async fn serve(database: &str, bind: SocketAddr) -> CliResult {
-    let store = open(database).await?;
+/// Imports the five seed documents shipped with hyoka.
+async fn load_demo(store: &Store) -> CliResult {
+    let mut progress = Progress::new("demo", demo::SEEDS.len() as u64);
+    let mut batches = Vec::new();
+    for (name, text) in demo::SEEDS {
+        let (label, batch) = import::read_file(name, text.as_bytes())?;
+        progress.step(&format!("{name}: {label}"));
+        batches.push((name.to_string(), batch));
+    }
+    let report = hyoka_import::apply(store, &batches, false).await?;
+    progress.finish(&format!("デモデータを取り込みました（{} 自治体）", report.cities.len()));
+    Ok(())
+}
+
+async fn serve(store: Store, bind: SocketAddr) -> CliResult {
     let server =
         Server::bind(bind, AppState { store }).await.map_err(|e| format!("{bind} で待ち受けできません: {e}"))?;
     let addr = server.local_addr()?;
@@ -97,6 +184,18 @@ async fn migrate(database: &str) -> CliResult {
         progress.step(&format!("{version:04} {name}"));
     }
     progress.finish(&format!("スキーマは版 {} です（{} 件を適用）", report.current, report.applied.len()));
+    Ok(())
+}
+
+async fn findings(database: &str, municipality: Option<String>) -> CliResult {
+    let store = open(database).await?;
+    let findings = store.findings(municipality.as_deref()).await?;
+    println!("種類\tファイル\t行\t内容\t記載");
+    for f in &findings {
+        let line = f.line.map(|l| l.to_string()).unwrap_or_default();
+        println!("{}\t{}\t{}\t{}\t{}", f.kind_label(), f.file, line, f.message, f.text.replace(['\t', '\n'], " "));
+    }
+    eprintln!("{} 件", findings.len());
     Ok(())
 }
 

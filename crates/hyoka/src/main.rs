@@ -2,6 +2,9 @@
 //! and calls the libraries.
 
 mod cli;
+mod demo;
+mod export;
+mod import;
 mod progress;
 
 use std::process::ExitCode;

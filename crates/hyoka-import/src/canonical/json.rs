@@ -1,0 +1,281 @@
+//! The canonical JSON: `{"format": "hyoka-canonical", "version": 1,
+//! "cities": [...]}`, the cities being the serde form of [`CityBatch`].
+//! Recognised by its `format` key. The same references are checked as in
+//! the tables; a problem is named by its line or by its path
+//! (`cities[0].items[2].placements[0]`).
+
+use std::collections::HashSet;
+
+use hyoka_core::judgement::JudgementVocabulary;
+use serde::{Deserialize, Serialize};
+use serde_json::error::Category;
+use serde_json::Value;
+
+use super::tables::MONTHS;
+use crate::batch::CityBatch;
+use crate::error::{ImportError, Place};
+
+pub const FORMAT: &str = "hyoka-canonical";
+pub const VERSION: u64 = 1;
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    format: &'static str,
+    version: u64,
+    cities: &'a [CityBatch],
+}
+
+/// `format` and `version` are checked on the untyped value first.
+#[derive(Deserialize)]
+struct Incoming {
+    cities: Vec<CityBatch>,
+}
+
+/// Pretty-printed, two-space indent, ending in a newline.
+pub(crate) fn write(cities: &[CityBatch]) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(&Envelope { format: FORMAT, version: VERSION, cities })
+        .expect("a batch always serialises");
+    out.push(b'\n');
+    out
+}
+
+/// Whether the text is a JSON object naming the canonical format.
+pub(crate) fn looks_canonical(text: &str) -> bool {
+    text.trim_start().starts_with('{')
+        && serde_json::from_str::<Value>(text).is_ok_and(|v| v.get("format").and_then(Value::as_str) == Some(FORMAT))
+}
+
+pub(crate) fn read(file: &str, text: &str) -> Result<Vec<CityBatch>, ImportError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| parse_error(file, text, &e))?;
+    let Some(top) = value.as_object() else {
+        return Err(ImportError::new(Place::file(file), "JSON の最上位がオブジェクト（{ … }）ではありません"));
+    };
+    match top.get("format") {
+        Some(Value::String(f)) if f == FORMAT => {}
+        Some(other) => {
+            return Err(ImportError::new(
+                Place::file(file),
+                format!("\"format\" が \"{FORMAT}\" ではありません（{other}）。hyoka の標準形式の JSON ではありません"),
+            ));
+        }
+        None => {
+            return Err(ImportError::new(
+                Place::file(file),
+                format!("hyoka の標準形式の JSON ではありません（\"format\": \"{FORMAT}\" がありません）"),
+            ));
+        }
+    }
+    match top.get("version") {
+        Some(v) if v.as_u64() == Some(VERSION) => {}
+        Some(v) => {
+            return Err(ImportError::new(
+                Place::file(file),
+                format!("版（version）{v} には対応していません（対応している版: {VERSION}）"),
+            ));
+        }
+        None => return Err(ImportError::new(Place::file(file), "\"version\" がありません")),
+    }
+    let incoming: Incoming = serde_json::from_str(text).map_err(|e| parse_error(file, text, &e))?;
+    check(file, &incoming.cities)?;
+    Ok(incoming.cities)
+}
+
+/// The place shows the line; the message the character within it (serde
+/// counts bytes, a person counts characters).
+fn parse_error(file: &str, text: &str, e: &serde_json::Error) -> ImportError {
+    let place = Place::line(file, e.line());
+    let line = text.lines().nth(e.line().saturating_sub(1)).unwrap_or("");
+    let mut end = e.column().min(line.len());
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    let at = format!("{}文字目付近", line[..end].chars().count());
+    let message = match e.classify() {
+        Category::Eof => format!("JSON が途中で終わっています（壊れているか途中で切れています。{at}）"),
+        Category::Syntax => format!("JSON の書き方に誤りがあります（{at}）"),
+        Category::Data | Category::Io => format!("値が正しくありません（{at}）: {}", explain(e)),
+    };
+    ImportError::new(place, message)
+}
+
+/// serde's message, in Japanese where it has a usual shape.
+fn explain(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let detail = full.rsplit_once(" at line ").map_or(full.as_str(), |(d, _)| d);
+    let ticked = |s: &str| s.split('`').skip(1).step_by(2).map(str::to_string).collect::<Vec<_>>();
+    if detail.starts_with("missing field") {
+        format!("必要な項目 {} がありません", ticked(detail).join(", "))
+    } else if detail.starts_with("unknown variant") {
+        let names = ticked(detail);
+        let (bad, allowed) = names.split_first().map_or((String::new(), &[][..]), |(b, a)| (b.clone(), a));
+        format!("\"{bad}\" は使えません（{} のいずれか）", allowed.join(", "))
+    } else if let Some(rest) = detail.strip_prefix("invalid type: ") {
+        format!("値の型が違います（{rest}）")
+    } else {
+        detail.to_string()
+    }
+}
+
+/// The checks the tables get from their references, for JSON.
+fn check(file: &str, cities: &[CityBatch]) -> Result<(), ImportError> {
+    let fail = |path: String, message: String| Err(ImportError::new(Place::file(file), format!("{path}: {message}")));
+    let vocabularies: Vec<String> = JudgementVocabulary::presets().into_iter().map(|v| v.code).collect();
+    let mut codes = HashSet::new();
+    for (ci, city) in cities.iter().enumerate() {
+        let at = format!("cities[{ci}]");
+        if city.code.trim().is_empty() {
+            return fail(format!("{at}.code"), "自治体コードが空です".into());
+        }
+        if !codes.insert(city.code.as_str()) {
+            return fail(at, format!("自治体 {} が2回あります", city.code));
+        }
+        let mut scales = HashSet::new();
+        for (si, s) in city.scales.iter().enumerate() {
+            if !scales.insert(s.code.as_str()) {
+                return fail(format!("{at}.scales[{si}]"), format!("尺度 \"{}\" が2回あります", s.code));
+            }
+            let mut grades = HashSet::new();
+            for (gi, g) in s.grades.iter().enumerate() {
+                if !grades.insert(g.code.as_str()) {
+                    return fail(
+                        format!("{at}.scales[{si}].grades[{gi}]"),
+                        format!("評語 \"{}\" が2回あります", g.code),
+                    );
+                }
+            }
+        }
+        let mut plans = HashSet::new();
+        let mut nodes = HashSet::new();
+        for (pi, p) in city.plans.iter().enumerate() {
+            if !plans.insert(p.code.as_str()) {
+                return fail(format!("{at}.plans[{pi}]"), format!("計画 \"{}\" が2回あります", p.code));
+            }
+            let mut earlier = HashSet::new();
+            for (ni, n) in p.nodes.iter().enumerate() {
+                let path = format!("{at}.plans[{pi}].nodes[{ni}]");
+                if n.code.trim().is_empty() || n.title.trim().is_empty() {
+                    return fail(path, "項目のコードと見出しは空にできません".into());
+                }
+                if let Some(parent) = &n.parent {
+                    if !earlier.contains(parent.as_str()) {
+                        return fail(path, format!("親の項目 \"{parent}\" がこの項目より前にありません"));
+                    }
+                }
+                if !earlier.insert(n.code.as_str()) {
+                    return fail(path, format!("項目 \"{}\" が2回あります", n.code));
+                }
+                nodes.insert((p.code.as_str(), n.code.as_str()));
+            }
+        }
+        let keys: HashSet<&str> = city.items.iter().map(|i| i.key.as_str()).collect();
+        let mut seen = HashSet::new();
+        for (ii, item) in city.items.iter().enumerate() {
+            let at = format!("{at}.items[{ii}]");
+            if item.key.trim().is_empty() {
+                return fail(at, "item_key が空です".into());
+            }
+            if !seen.insert(item.key.as_str()) {
+                return fail(at, format!("item_key \"{}\" が2回あります", item.key));
+            }
+            if let Some(of) = &item.relisting_of {
+                if !keys.contains(of.as_str()) {
+                    return fail(format!("{at}.relisting_of"), format!("再掲元の item_key \"{of}\" はありません"));
+                }
+            }
+            let mut placed = HashSet::new();
+            for (pi, p) in item.placements.iter().enumerate() {
+                if !nodes.contains(&(p.plan.as_str(), p.node.as_str())) {
+                    return fail(
+                        format!("{at}.placements[{pi}]"),
+                        format!("計画 \"{}\" の項目 \"{}\" はありません", p.plan, p.node),
+                    );
+                }
+                if !placed.insert((p.plan.as_str(), p.node.as_str())) {
+                    return fail(format!("{at}.placements[{pi}]"), "同じ位置が2回あります".into());
+                }
+            }
+            let mut years = HashSet::new();
+            for (bi, b) in item.budgets.iter().enumerate() {
+                if !years.insert(b.fiscal_year) {
+                    return fail(format!("{at}.budgets[{bi}]"), format!("{}の予算が2回あります", b.fiscal_year));
+                }
+            }
+            let mut graded = HashSet::new();
+            for (ei, e) in item.evaluations.iter().enumerate() {
+                let path = format!("{at}.evaluations[{ei}]");
+                if !graded.insert((e.fiscal_year, e.stage, e.evaluator)) {
+                    return fail(path, "同じ年度・時期・評価者の評価が2回あります".into());
+                }
+                if let Some(code) = &e.scale {
+                    let Some(scale) = city.scales.iter().find(|s| &s.code == code) else {
+                        return fail(path, format!("尺度 \"{code}\" はありません"));
+                    };
+                    if let Some(g) = &e.grade {
+                        if !scale.grades.iter().any(|x| &x.code == g) {
+                            let list: Vec<&str> = scale.grades.iter().map(|x| x.code.as_str()).collect();
+                            return fail(
+                                path,
+                                format!(
+                                    "評語 \"{g}\" は尺度 \"{code}\" にありません（{} のいずれか）",
+                                    list.join("・")
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+            for (si, s) in item.schedule.iter().enumerate() {
+                if s.months.len() != MONTHS.len() {
+                    return fail(
+                        format!("{at}.schedule[{si}].months"),
+                        format!("月は4月から3月までの12個です（{}個あります）", s.months.len()),
+                    );
+                }
+            }
+        }
+        let mut seen = HashSet::new();
+        for (ki, ind) in city.indicators.iter().enumerate() {
+            let at = format!("{at}.indicators[{ki}]");
+            if ind.key.trim().is_empty() {
+                return fail(at, "indicator_key が空です".into());
+            }
+            if !seen.insert(ind.key.as_str()) {
+                return fail(at, format!("indicator_key \"{}\" が2回あります", ind.key));
+            }
+            if let Some(item) = &ind.item {
+                if !keys.contains(item.as_str()) {
+                    return fail(format!("{at}.item"), format!("item_key \"{item}\" はありません"));
+                }
+            }
+            if let Some(n) = &ind.node {
+                if !nodes.contains(&(n.plan.as_str(), n.node.as_str())) {
+                    return fail(
+                        format!("{at}.node"),
+                        format!("計画 \"{}\" の項目 \"{}\" はありません", n.plan, n.node),
+                    );
+                }
+            }
+            if let Some(v) = &ind.vocabulary {
+                if !vocabularies.contains(v) {
+                    return fail(
+                        format!("{at}.vocabulary"),
+                        format!("判定の語彙は {} のいずれかです: \"{v}\"", vocabularies.join(", ")),
+                    );
+                }
+            }
+            let mut printed = HashSet::new();
+            for (vi, v) in ind.values.iter().enumerate() {
+                if !printed.insert((v.fiscal_year, v.role, v.source.as_deref().unwrap_or(""))) {
+                    return fail(format!("{at}.values[{vi}]"), "同じ年度・種類・表の値が2回あります".into());
+                }
+            }
+            let mut judged = HashSet::new();
+            for (ji, j) in ind.judgements.iter().enumerate() {
+                if !judged.insert((j.fiscal_year, j.source.as_deref().unwrap_or(""))) {
+                    return fail(format!("{at}.judgements[{ji}]"), "同じ年度・表の判定が2回あります".into());
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,58 @@
+//! `hyoka export`: open data, and the canonical formats for bulk editing.
+
+use hyoka_import::{canonical, load_city, Batch};
+use hyoka_report::{export_opendata, OpenDataOptions};
+use hyoka_store::Store;
+
+use crate::cli::{CliResult, Export};
+
+pub async fn export(store: &Store, format: Export) -> CliResult {
+    match format {
+        Export::Workbook { out, municipality } => {
+            canonical::write_xlsx(&batch(store, municipality).await?, &out)?;
+            eprintln!("標準形式のブックを {} に書き出しました", out.display());
+            Ok(())
+        }
+        Export::Csv { out, no_bom, municipality } => {
+            let files = canonical::write_csv_dir(&batch(store, municipality).await?, &out, !no_bom)?;
+            eprintln!(
+                "標準形式の CSV {} 件を {} に書き出しました（UTF-8{}）",
+                files.len(),
+                out.display(),
+                if no_bom { "" } else { "、BOM付き" }
+            );
+            Ok(())
+        }
+        Export::Json { out, municipality } => {
+            canonical::write_json(&batch(store, municipality).await?, &out)?;
+            eprintln!("標準形式の JSON を {} に書き出しました", out.display());
+            Ok(())
+        }
+        Export::Opendata { out, header, bom, municipality } => {
+            let opts = OpenDataOptions { header, bom, municipality, ..OpenDataOptions::new(&out) };
+            let report = export_opendata(store, &opts).await?;
+            for f in &report.files {
+                println!("{}\t{} 行\t{} バイト", f.path.display(), f.rows, f.bytes);
+            }
+            eprintln!(
+                "オープンデータを {} に書き出しました（UTF-8{}）",
+                out.display(),
+                if bom { "、BOM付き" } else { "" }
+            );
+            Ok(())
+        }
+    }
+}
+
+/// One city, or every city, as stored.
+async fn batch(store: &Store, municipality: Option<String>) -> Result<Batch, Box<dyn std::error::Error + Send + Sync>> {
+    let codes = match municipality {
+        Some(code) => vec![store.municipality(&code).await?.code],
+        None => store.municipalities().await?.into_iter().map(|m| m.code).collect(),
+    };
+    let mut batch = Batch::default();
+    for code in codes {
+        batch.cities.push(load_city(store, &code).await?);
+    }
+    Ok(batch)
+}
