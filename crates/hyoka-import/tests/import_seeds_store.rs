@@ -58,13 +58,32 @@ async fn the_five_documents_import_and_importing_again_changes_nothing() {
     assert!(higashimurayama.items >= 21, "{higashimurayama:?}");
 
     let after_first = snapshot(&store).await;
+    let exports_first = exports(&store, "first").await;
     let again = apply(&store, &batches, false).await.unwrap();
     for c in &again.cities {
         assert!(c.is_unchanged(), "re-import changed {}: {c:?}", c.name);
     }
     assert_eq!(snapshot(&store).await, after_first, "the stored state is identical after a second import");
+    assert_eq!(exports(&store, "second").await, exports_first, "the canonical and open-data exports are identical");
     // Findings are replaced per file, never accumulated.
     assert_eq!(store.findings(None).await.unwrap().len(), first.findings.len());
+}
+
+/// The canonical JSON and every open-data file, as bytes by name.
+async fn exports(store: &Store, tag: &str) -> Vec<(String, Vec<u8>)> {
+    let batch = Batch { cities: snapshot(store).await, findings: Vec::new() };
+    let mut out = vec![("canonical.json".to_string(), hyoka_import::canonical::json_bytes(&batch))];
+    let dir = std::env::temp_dir().join(format!("hyoka-idempotence-{}-{tag}", std::process::id()));
+    let mut opts = hyoka_report::OpenDataOptions::new(&dir);
+    opts.updated = hyoka_core::JpDate::new(2026, 4, 1).unwrap();
+    let report = hyoka_report::export_opendata(store, &opts).await.unwrap();
+    for f in report.files {
+        let name = f.path.file_name().unwrap().to_string_lossy().to_string();
+        out.push((name, std::fs::read(&f.path).unwrap()));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    out.sort();
+    out
 }
 
 #[tokio::test]
