@@ -36,6 +36,7 @@ macro_rules! coded_enum {
     };
 }
 
+pub mod access;
 pub mod cell;
 pub mod indicator;
 pub mod judgement;
@@ -47,7 +48,9 @@ pub mod plan;
 pub mod scale;
 pub mod sheet;
 pub mod text;
+pub mod time;
 pub mod wareki;
+pub mod workflow;
 
 pub use cell::{CellMeaning, IndicatorCell, Placeholder, Quantity};
 pub use indicator::{IndicatorKind, ValueRole};

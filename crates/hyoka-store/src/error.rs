@@ -25,6 +25,9 @@ pub enum StoreError {
     SchemaTooNew { found: i64, known: i64 },
     #[error("{what}「{key}」が見つかりません")]
     NotFound { what: &'static str, key: String },
+    /// A unique key already in use; the message names it.
+    #[error("{0}")]
+    Duplicate(String),
     #[error("保存できない値です: {0}")]
     Invalid(String),
     #[error("データベースの操作に失敗しました: {0}")]

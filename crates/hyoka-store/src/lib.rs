@@ -6,6 +6,7 @@
 //! and only the column types sqlx's Any driver carries on both (BIGINT,
 //! TEXT); the few places where SQL must differ go through [`Backend`].
 
+mod accounts;
 mod backend;
 mod error;
 mod figures;
@@ -18,9 +19,10 @@ mod sheets;
 pub mod testing;
 mod tx;
 
+pub use accounts::{AccountRecord, NewAccount, SessionRecord};
 pub use backend::{Backend, DatabaseUrl};
 pub use error::StoreError;
-pub use migrate::{MigrationReport, MIGRATIONS};
+pub use migrate::{now, now_iso, MigrationReport, MIGRATIONS};
 pub use records::*;
 pub use tx::StoreTx;
 

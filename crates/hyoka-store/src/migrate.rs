@@ -15,6 +15,7 @@ pub struct Migration {
 pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "foundation", sql: include_str!("../migrations/0001_foundation.sql") },
     Migration { version: 2, name: "sheets", sql: include_str!("../migrations/0002_sheets.sql") },
+    Migration { version: 3, name: "staff", sql: include_str!("../migrations/0003_staff.sql") },
 ];
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -99,28 +100,16 @@ fn statements(sql: &str) -> Vec<String> {
     out
 }
 
-/// UTC now as ISO 8601 text, without a date library: dates are stored as
-/// text on both backends.
-pub(crate) fn now_iso() -> String {
-    let secs =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+/// UTC now as ISO 8601 text: dates are stored as text on both backends.
+pub fn now_iso() -> String {
+    now().iso()
 }
 
-/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    (y, m, d)
+/// The current instant.
+pub fn now() -> hyoka_core::time::Timestamp {
+    let secs =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    hyoka_core::time::Timestamp(secs)
 }
 
 #[cfg(test)]
@@ -132,12 +121,5 @@ mod tests {
         let s = statements("-- a; comment\nCREATE TABLE a (x TEXT); \nCREATE TABLE b (\n  y TEXT -- why; not\n);\n");
         assert_eq!(s.len(), 2);
         assert!(s[1].contains("y TEXT") && !s[1].contains("why"));
-    }
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(18_352), (2020, 3, 31));
-        assert_eq!(civil_from_days(18_321), (2020, 2, 29));
     }
 }

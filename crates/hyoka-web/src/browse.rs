@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::Router;
+use axum::response::Redirect;
+use hyoka_core::access::{Action, Role};
 use hyoka_core::judgement::{judge, JudgementVocabulary};
 use hyoka_core::narrative::{Block, Narrative};
 use hyoka_core::sheet::ScheduleRow;
@@ -16,66 +16,47 @@ use hyoka_core::{FiscalYear, ValueRole};
 use hyoka_store::{IndicatorRecord, IndicatorValue, NodeRecord};
 use maud::{html, Markup};
 
-use crate::layout::{page, sr_only};
+use crate::auth::session::Session;
+use crate::auth::Staff;
+use crate::layout::{sr_only, staff_page};
+use crate::routes::{Routes, Rule};
 use crate::{AppError, AppState};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/m/{code}", get(municipality))
-        .route("/m/{code}/plans/{id}", get(plan))
-        .route("/m/{code}/nodes/{id}", get(node))
-        .route("/m/{code}/items/{id}", get(item))
-        .route("/m/{code}/indicators/{id}", get(indicator))
-        .route("/m/{code}/findings", get(findings))
+pub fn routes(r: Routes) -> Routes {
+    r.get("/", Rule::Public, home)
+        .get("/m/{code}", Rule::View, municipality)
+        .get("/m/{code}/plans/{id}", Rule::View, plan)
+        .get("/m/{code}/nodes/{id}", Rule::View, node)
+        .get("/m/{code}/items/{id}", Rule::View, item)
+        .get("/m/{code}/indicators/{id}", Rule::View, indicator)
+        .get("/m/{code}/findings", Rule::View, findings)
 }
 
 type Page = Result<Markup, AppError>;
 
-async fn home(State(s): State<AppState>) -> Page {
-    let cities = s.store.municipalities().await?;
-    let mut rows = Vec::new();
-    for c in &cities {
-        rows.push((c, s.store.counts(&c.code).await?));
+/// Sheets are for staff: the front page sends people to their city, or to
+/// the login form.
+async fn home(axum::Extension(session): axum::Extension<Session>) -> Redirect {
+    match session.principal() {
+        Some(p) if p.role == Role::SystemAdmin => Redirect::to("/system"),
+        Some(p) => Redirect::to(&format!("/m/{}", p.municipality.unwrap_or_default())),
+        None => Redirect::to("/login"),
     }
-    Ok(page(
-        "自治体一覧",
-        &[],
-        html! {
-            @if rows.is_empty() {
-                p { "まだデータがありません。" code { "hyoka import ファイル" } " で取り込むか、" code { "hyoka serve --demo" } " でデモデータを表示してください。" }
-            } @else {
-                table {
-                    caption class="sr-only" { "自治体と登録件数" }
-                    thead { tr { th scope="col" { "自治体" } th scope="col" { "団体コード" } th scope="col" { "計画" } th scope="col" { "事業・項目" } th scope="col" { "指標" } } }
-                    tbody {
-                        @for (c, n) in &rows {
-                            tr {
-                                th scope="row" { a href={ "/m/" (c.code) } { (c.name) } }
-                                td { (c.code) }
-                                td class="num" { (n.plans) }
-                                td class="num" { (n.items) }
-                                td class="num" { (n.indicators) }
-                            }
-                        }
-                    }
-                }
-            }
-        },
-    ))
 }
 
 fn city_crumb(code: &str, name: &str) -> (String, String) {
     (name.to_string(), format!("/m/{code}"))
 }
 
-async fn municipality(State(s): State<AppState>, Path(code): Path<String>) -> Page {
+async fn municipality(State(s): State<AppState>, staff: Staff, Path(code): Path<String>) -> Page {
+    staff.require(Action::View, &code, &[])?;
     let city = s.store.municipality(&code).await?;
     let plans = s.store.plans(&code).await?;
     let items = s.store.items(&code).await?;
     let indicators = s.store.indicators(&code).await?;
     let findings = s.store.findings(Some(&code)).await?;
-    Ok(page(
+    Ok(staff_page(
+        &staff,
         &city.name,
         &[city_crumb(&code, &city.name)],
         html! {
@@ -108,7 +89,8 @@ async fn municipality(State(s): State<AppState>, Path(code): Path<String>) -> Pa
     ))
 }
 
-async fn plan(State(s): State<AppState>, Path((code, id)): Path<(String, i64)>) -> Page {
+async fn plan(State(s): State<AppState>, staff: Staff, Path((code, id)): Path<(String, i64)>) -> Page {
+    staff.require(Action::View, &code, &[])?;
     let city = s.store.municipality(&code).await?;
     let plan = s.store.plan(id).await?;
     if plan.municipality_code != code {
@@ -119,7 +101,8 @@ async fn plan(State(s): State<AppState>, Path((code, id)): Path<(String, i64)>) 
     for n in &nodes {
         children.entry(n.parent_id).or_default().push(n);
     }
-    Ok(page(
+    Ok(staff_page(
+        &staff,
         &plan.name,
         &[city_crumb(&code, &city.name), (plan.name.clone(), format!("/m/{code}/plans/{id}"))],
         html! {
@@ -151,7 +134,8 @@ fn tree(
     }
 }
 
-async fn node(State(s): State<AppState>, Path((code, id)): Path<(String, i64)>) -> Page {
+async fn node(State(s): State<AppState>, staff: Staff, Path((code, id)): Path<(String, i64)>) -> Page {
+    staff.require(Action::View, &code, &[])?;
     let city = s.store.municipality(&code).await?;
     let node = s.store.node(id).await?;
     let plan = s.store.plan(node.plan_id).await?;
@@ -163,7 +147,8 @@ async fn node(State(s): State<AppState>, Path((code, id)): Path<(String, i64)>) 
     let items = s.store.node_items(id).await?;
     let indicators = s.store.node_indicators(id).await?;
     let level = plan.level_names.get(node.level as usize).cloned().unwrap_or_default();
-    Ok(page(
+    Ok(staff_page(
+        &staff,
         &format!("{} {}", node.code, node.title),
         &[city_crumb(&code, &city.name), (plan.name.clone(), format!("/m/{code}/plans/{}", plan.id))],
         html! {
@@ -198,7 +183,8 @@ fn indicator_list(code: &str, indicators: &[IndicatorRecord]) -> Markup {
     }
 }
 
-async fn item(State(s): State<AppState>, Path((code, id)): Path<(String, i64)>) -> Page {
+async fn item(State(s): State<AppState>, staff: Staff, Path((code, id)): Path<(String, i64)>) -> Page {
+    staff.require(Action::View, &code, &[])?;
     let city = s.store.municipality(&code).await?;
     let item = s.store.item(id).await?;
     if item.municipality_code != code {
@@ -212,7 +198,8 @@ async fn item(State(s): State<AppState>, Path((code, id)): Path<(String, i64)>) 
     let schedule = s.store.schedule(id).await?;
     let next = s.store.next_direction(id).await?;
     let placements = s.store.item_placements(id).await?;
-    Ok(page(
+    Ok(staff_page(
+        &staff,
         &format!("{} {}", item.code, item.title),
         &[city_crumb(&code, &city.name)],
         html! {
@@ -336,10 +323,12 @@ fn schedule_table(rows: &[ScheduleRow]) -> Markup {
     }
 }
 
-async fn findings(State(s): State<AppState>, Path(code): Path<String>) -> Page {
+async fn findings(State(s): State<AppState>, staff: Staff, Path(code): Path<String>) -> Page {
+    staff.require(Action::View, &code, &[])?;
     let city = s.store.municipality(&code).await?;
     let findings = s.store.findings(Some(&code)).await?;
-    Ok(page(
+    Ok(staff_page(
+        &staff,
         "取り込み時の要確認事項",
         &[city_crumb(&code, &city.name)],
         html! {
@@ -368,7 +357,8 @@ fn yen(v: Option<hyoka_core::Yen>) -> String {
     v.map(|y| y.to_string()).unwrap_or_default()
 }
 
-async fn indicator(State(s): State<AppState>, Path((code, id)): Path<(String, i64)>) -> Page {
+async fn indicator(State(s): State<AppState>, staff: Staff, Path((code, id)): Path<(String, i64)>) -> Page {
+    staff.require(Action::View, &code, &[])?;
     let city = s.store.municipality(&code).await?;
     let ind = s.store.indicator(id).await?;
     if ind.municipality_code != code {
@@ -392,7 +382,8 @@ async fn indicator(State(s): State<AppState>, Path((code, id)): Path<(String, i6
     };
     let vocabulary =
         ind.vocabulary.as_deref().and_then(|c| JudgementVocabulary::presets().into_iter().find(|v| v.code == c));
-    Ok(page(
+    Ok(staff_page(
+        &staff,
         &ind.name,
         &[city_crumb(&code, &city.name)],
         html! {

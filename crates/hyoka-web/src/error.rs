@@ -12,6 +12,16 @@ pub enum AppError {
     /// The thing named does not exist, or not in this city.
     #[error("{0}が見つかりません")]
     NotFound(String),
+    /// Signed in, but not allowed.
+    #[error("この操作を行う権限がありません")]
+    Forbidden,
+    /// Allowed, but not in the current state (a submitted sheet, a locked year,
+    /// a stale version); the message says why.
+    #[error("{0}")]
+    Conflict(String),
+    /// The input is not acceptable; the message names the field.
+    #[error("{0}")]
+    Invalid(String),
     #[error(transparent)]
     Store(StoreError),
 }
@@ -29,6 +39,9 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, message) = match &self {
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, self.to_string()),
+            AppError::Forbidden => (StatusCode::FORBIDDEN, self.to_string()),
+            AppError::Conflict(_) => (StatusCode::CONFLICT, self.to_string()),
+            AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, self.to_string()),
             AppError::Store(e) => {
                 // Internals go to the log, never to the page.
                 tracing::error!(error = %e, "store error");

@@ -4,15 +4,36 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::IntoResponse;
 use maud::{html, Markup, DOCTYPE};
 
+use crate::auth::Staff;
+
 const STYLESHEET: &str = include_str!("static/hyoka.css");
 
 pub async fn stylesheet() -> impl IntoResponse {
     ([(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, "public, max-age=3600")], STYLESHEET)
 }
 
+/// A page for a signed-in person: their name and a logout button in the
+/// header.
+pub fn staff_page(staff: &Staff, title: &str, crumbs: &[(String, String)], body: Markup) -> Markup {
+    let bar = html! {
+        div class="user" {
+            span { (staff.display_name) "（" (staff.principal.role.label()) "）" }
+            form method="post" action="/logout" class="inline" {
+                input type="hidden" name="_csrf" value=(staff.csrf);
+                button type="submit" { "ログアウト" }
+            }
+        }
+    };
+    shell(title, crumbs, Some(bar), body)
+}
+
 /// A page with a title and a breadcrumb trail of (label, href) links.
 /// maud escapes every interpolated value, so user text renders inert.
 pub fn page(title: &str, crumbs: &[(String, String)], body: Markup) -> Markup {
+    shell(title, crumbs, None, body)
+}
+
+fn shell(title: &str, crumbs: &[(String, String)], user: Option<Markup>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="ja" {
@@ -26,6 +47,7 @@ pub fn page(title: &str, crumbs: &[(String, String)], body: Markup) -> Markup {
                 a class="skip" href="#main" { "本文へ移動" }
                 header class="site" {
                     a href="/" class="brand" { "hyoka " span { "行政評価" } }
+                    @if let Some(u) = user { (u) }
                 }
                 @if !crumbs.is_empty() {
                     nav aria-label="パンくずリスト" class="crumbs" {

@@ -5,33 +5,59 @@
 //! application, review, admin, the public portal and the JSON API come as
 //! routers of their own.
 
+pub mod auth;
 mod browse;
 mod error;
 mod layout;
+pub mod routes;
 mod security;
 
 use std::net::SocketAddr;
 
-use axum::routing::get;
 use axum::Router;
 use hyoka_store::Store;
 use tokio::net::TcpListener;
 
 pub use error::AppError;
 
+pub use auth::session::SessionConfig;
+pub use routes::{RouteSpec, Rule};
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub session: SessionConfig,
+}
+
+impl AppState {
+    pub fn new(store: Store) -> Self {
+        AppState { store, session: SessionConfig::default() }
+    }
+}
+
+/// Every feature's routes, with the rule guarding each.
+fn routes() -> routes::Routes {
+    let r = routes::Routes::new().get("/static/hyoka.css", Rule::Public, layout::stylesheet).get(
+        "/healthz",
+        Rule::Public,
+        || async { "ok" },
+    );
+    let r = auth::routes(r);
+    browse::routes(r)
+}
+
+/// The declared routes, for the authorisation matrix test.
+pub fn route_specs() -> Vec<RouteSpec> {
+    routes().specs
 }
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
-    Router::new()
-        .merge(browse::router())
-        .route("/static/hyoka.css", get(layout::stylesheet))
-        .route("/healthz", get(|| async { "ok" }))
+    routes()
+        .router
         .fallback(|| async { AppError::NotFound("ページ".into()) })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session::middleware))
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
 }

@@ -2,6 +2,7 @@
 
 mod common;
 
+use hyoka_core::access::Role;
 use hyoka_core::judgement::{judge, Judgement, JudgementVocabulary};
 use hyoka_core::plan::PlanTree;
 use hyoka_core::{Direction, FiscalYear, IndicatorCell, IndicatorKind, ValueRole};
@@ -87,6 +88,8 @@ async fn seed(store: &Store) -> Ids {
         .await
         .unwrap();
     tx.commit().await.unwrap();
+    common::account(store, "mishima", Role::Viewer, Some("222062"), None).await;
+    common::account(store, "mitaka", Role::Viewer, Some("132047"), None).await;
     Ids { plan, node: n5, item, indicator, other_item }
 }
 
@@ -95,11 +98,15 @@ async fn browse_from_city_to_indicator() {
     let db = TestDb::new().await;
     let store = db.store().await;
     let ids = seed(&store).await;
-    let app = common::spawn(store).await;
+    let server = common::spawn(store).await;
+    let mut app = server.signed_in("mishima").await;
 
     let home = app.get("/").await;
-    assert_eq!(home.status, 200);
-    assert!(home.body.contains("三島市") && home.body.contains("三鷹市"));
+    assert_eq!(home.status, 303);
+    assert_eq!(home.location(), Some("/m/222062"));
+    let city = app.get("/m/222062").await;
+    assert_eq!(city.status, 200);
+    assert!(city.body.contains("三島市") && !city.body.contains("三鷹市"), "only the person's own city");
 
     let plan = app.get(&format!("/m/222062/plans/{}", ids.plan)).await;
     assert_eq!(plan.status, 200);
@@ -128,8 +135,11 @@ async fn one_city_never_shows_another_citys_data() {
     let db = TestDb::new().await;
     let store = db.store().await;
     let ids = seed(&store).await;
-    let app = common::spawn(store).await;
+    let server = common::spawn(store).await;
+    let mut app = server.signed_in("mishima").await;
     for path in [
+        "/m/132047".to_string(),
+        format!("/m/132047/items/{}", ids.other_item),
         format!("/m/132047/items/{}", ids.item),
         format!("/m/132047/indicators/{}", ids.indicator),
         format!("/m/132047/plans/{}", ids.plan),
@@ -150,7 +160,8 @@ async fn user_text_renders_inert() {
     let db = TestDb::new().await;
     let store = db.store().await;
     let ids = seed(&store).await;
-    let app = common::spawn(store).await;
+    let server = common::spawn(store).await;
+    let mut app = server.signed_in("mitaka").await;
     for path in ["/m/132047".to_string(), format!("/m/132047/items/{}", ids.other_item)] {
         let r = app.get(&path).await;
         assert_eq!(r.status, 200, "{path}");
@@ -166,7 +177,7 @@ async fn user_text_renders_inert() {
 async fn every_response_carries_security_headers() {
     let db = TestDb::new().await;
     let app = common::spawn(db.store().await).await;
-    for path in ["/", "/no/such/page", "/static/hyoka.css", "/healthz"] {
+    for path in ["/", "/login", "/no/such/page", "/static/hyoka.css", "/healthz"] {
         let r = app.get(path).await;
         let h = |k: &str| r.headers.get(k).cloned().unwrap_or_default();
         assert!(h("content-security-policy").contains("default-src 'self'"), "{path}");
@@ -177,5 +188,6 @@ async fn every_response_carries_security_headers() {
     let missing = app.get("/no/such/page").await;
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("ページが見つかりません"));
-    assert!(app.get("/").await.body.contains("まだデータがありません"));
+    // Signed out, the front page leads to the login form.
+    assert_eq!(app.get("/").await.location(), Some("/login"));
 }

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use hyoka_store::Store;
-use hyoka_web::{AppState, Server};
+use hyoka_web::{AppState, Server, SessionConfig};
 
 use crate::progress::Progress;
-use crate::{demo, export, import};
+use crate::{demo, export, import, user};
 
 pub type CliResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
@@ -31,9 +31,15 @@ pub enum Command {
         /// 待ち受けるアドレス
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
-        /// 新しいデータベースに同梱の5つの公表資料を取り込んで起動する（--database は使いません）
+        /// 新しいデータベースに同梱の5つの公表資料を取り込み、役割ごとのアカウントを作って起動する（--database は使いません）
         #[arg(long)]
         demo: bool,
+        /// HTTPS を使わずに運用する場合に、Cookie の Secure 属性を付けない（デモでは自動で付けません）
+        #[arg(long)]
+        insecure_cookies: bool,
+        /// 操作がないままログインが切れるまでの分数
+        #[arg(long, default_value_t = 30)]
+        session_minutes: i64,
     },
     /// データベースのスキーマを最新にする
     Migrate,
@@ -56,7 +62,10 @@ pub enum Command {
         report: Report,
     },
     /// 利用者アカウントを管理する
-    User,
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -109,6 +118,56 @@ pub enum Export {
 }
 
 #[derive(Subcommand)]
+pub enum UserCommand {
+    /// アカウントを作る（パスワードを指定しない場合は生成して表示します）
+    Add {
+        #[arg(long)]
+        login: String,
+        /// 表示名（氏名）
+        #[arg(long)]
+        name: Option<String>,
+        /// system_admin, admin, editor, head, reviewer, viewer
+        #[arg(long)]
+        role: String,
+        /// 団体コード（システム管理者以外は必須）
+        #[arg(long)]
+        municipality: Option<String>,
+        /// 部（編集者・承認者の所属）
+        #[arg(long)]
+        department: Option<String>,
+        /// 課
+        #[arg(long)]
+        section: Option<String>,
+        /// パスワードを標準入力から読む
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// アカウントの一覧
+    List {
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+    /// 役割と所属を変える
+    SetRole {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        department: Option<String>,
+        #[arg(long)]
+        section: Option<String>,
+    },
+    /// パスワードを再設定する（指定しない場合は生成して表示します）
+    ResetPassword {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum Report {
     /// 自治体ごとの登録件数を表示する
     Counts,
@@ -122,20 +181,23 @@ pub enum Report {
 
 pub async fn run(cli: Cli) -> CliResult {
     match cli.command {
-        Command::Serve { bind, demo } => {
+        Command::Serve { bind, demo, insecure_cookies, session_minutes } => {
             let database = if demo { demo::fresh_database_url() } else { cli.database };
             let store = open(&database).await?;
             if demo {
                 load_demo(&store).await?;
+                demo::create_accounts(&store).await?;
             }
-            serve(store, bind).await
+            let session =
+                SessionConfig { idle_seconds: session_minutes * 60, secure_cookies: !(demo || insecure_cookies) };
+            serve(AppState { store, session }, bind).await
         }
         Command::Migrate => migrate(&cli.database).await,
         Command::Report { report: Report::Counts } => counts(&cli.database).await,
         Command::Report { report: Report::Findings { municipality } } => findings(&cli.database, municipality).await,
         Command::Import { files, dry_run } => import::import(&open(&cli.database).await?, &files, dry_run).await,
         Command::Export { format } => export::export(&open(&cli.database).await?, format).await,
-        Command::User => Err("この機能はまだ実装されていません（docs/ROADMAP.md を参照）".into()),
+        Command::User { command } => user::user(&open(&cli.database).await?, command).await,
     }
 }
 
@@ -162,9 +224,8 @@ async fn load_demo(store: &Store) -> CliResult {
     Ok(())
 }
 
-async fn serve(store: Store, bind: SocketAddr) -> CliResult {
-    let server =
-        Server::bind(bind, AppState { store }).await.map_err(|e| format!("{bind} で待ち受けできません: {e}"))?;
+async fn serve(state: AppState, bind: SocketAddr) -> CliResult {
+    let server = Server::bind(bind, state).await.map_err(|e| format!("{bind} で待ち受けできません: {e}"))?;
     let addr = server.local_addr()?;
     eprintln!("hyoka を起動しました: http://{addr}/ （終了は Ctrl+C）");
     server

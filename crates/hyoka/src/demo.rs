@@ -20,3 +20,40 @@ pub fn fresh_database_url() -> String {
     }
     format!("sqlite://{}", path.display())
 }
+
+/// One account per role in 三鷹市 (editor and head in 企画部, whose sheets
+/// 企-1 … 企-12 are in the demo), one editor in 三島市 to show that cities
+/// are apart, and a system administrator. Passwords are generated and
+/// printed: a demo left running is not an open door.
+pub async fn create_accounts(store: &hyoka_store::Store) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    use hyoka_core::access::Role;
+    let mitaka = Some("132047");
+    let kikaku = store.section_id("132047", "企画部", "").await.ok();
+    let mishima_section = store.section_id("222062", "企画戦略部", "情報政策課").await.ok();
+    let accounts = [
+        ("admin", "三鷹市 企画経営課（管理者）", Role::Admin, mitaka, None),
+        ("editor", "三鷹市 企画部 担当者", Role::Editor, mitaka, kikaku),
+        ("head", "三鷹市 企画部長", Role::Head, mitaka, kikaku),
+        ("reviewer", "三鷹市 事業評価審査会", Role::Reviewer, mitaka, None),
+        ("viewer", "三鷹市 閲覧者", Role::Viewer, mitaka, None),
+        ("mishima-editor", "三島市 情報政策課 担当者", Role::Editor, Some("222062"), mishima_section),
+        ("system", "システム管理者", Role::SystemAdmin, None, None),
+    ];
+    let mut tx = store.begin().await?;
+    println!("デモ用アカウント（ログイン名 / パスワード / 役割）:");
+    for (login, name, role, city, section) in accounts {
+        let password = crate::user::generate_password();
+        tx.create_account(&hyoka_store::NewAccount {
+            municipality: city.map(str::to_string),
+            login: login.to_string(),
+            display_name: name.to_string(),
+            password_hash: hyoka_web::auth::password::hash_password(&password)?,
+            role,
+            section_id: section,
+        })
+        .await?;
+        println!("  {login:<15} {password}  {}", role.label());
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -6,6 +6,7 @@ mod demo;
 mod export;
 mod import;
 mod progress;
+mod user;
 
 use std::process::ExitCode;
 

@@ -1,12 +1,17 @@
-//! A real server on a free port, and a minimal HTTP/1.1 client for it.
+//! A real server on a free port, and a small HTTP/1.1 client for it that
+//! keeps its session cookie and sends forms with the CSRF token.
+#![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
-use hyoka_store::Store;
-use hyoka_web::{AppState, Server};
+use hyoka_core::access::Role;
+use hyoka_store::{NewAccount, Store};
+use hyoka_web::{AppState, Server, SessionConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+
+pub const PASSWORD: &str = "test-password-0123";
 
 pub struct TestServer {
     pub addr: SocketAddr,
@@ -14,7 +19,11 @@ pub struct TestServer {
 }
 
 pub async fn spawn(store: Store) -> TestServer {
-    let server = Server::bind("127.0.0.1:0".parse().unwrap(), AppState { store }).await.unwrap();
+    spawn_with(store, SessionConfig { idle_seconds: 30 * 60, secure_cookies: false }).await
+}
+
+pub async fn spawn_with(store: Store, session: SessionConfig) -> TestServer {
+    let server = Server::bind("127.0.0.1:0".parse().unwrap(), AppState { store, session }).await.unwrap();
     let addr = server.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(server.run(async {
@@ -23,16 +32,106 @@ pub async fn spawn(store: Store) -> TestServer {
     TestServer { addr, _shutdown: tx }
 }
 
+/// Creates an account with [`PASSWORD`].
+pub async fn account(store: &Store, login: &str, role: Role, city: Option<&str>, section: Option<i64>) -> i64 {
+    let mut tx = store.begin().await.unwrap();
+    let id = tx
+        .create_account(&NewAccount {
+            municipality: city.map(str::to_string),
+            login: login.into(),
+            display_name: format!("{login} さん"),
+            password_hash: hyoka_web::auth::password::hash_password(PASSWORD).unwrap(),
+            role,
+            section_id: section,
+        })
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+#[derive(Debug)]
 pub struct Response {
     pub status: u16,
     pub headers: HashMap<String, String>,
+    pub set_cookies: Vec<String>,
     pub body: String,
 }
 
+impl Response {
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get("location").map(String::as_str)
+    }
+}
+
+/// A browser-like client: one cookie jar, one server.
+pub struct Client {
+    pub addr: SocketAddr,
+    pub cookie: Option<String>,
+}
+
 impl TestServer {
+    pub fn client(&self) -> Client {
+        Client { addr: self.addr, cookie: None }
+    }
+
+    /// A client that is signed in as `login`.
+    pub async fn signed_in(&self, login: &str) -> Client {
+        let mut c = self.client();
+        c.login(login, PASSWORD).await;
+        c
+    }
+
     pub async fn get(&self, path: &str) -> Response {
+        self.client().get(path).await
+    }
+}
+
+impl Client {
+    pub async fn get(&mut self, path: &str) -> Response {
+        self.send("GET", path, None).await
+    }
+
+    /// Posts a form; `_csrf` is added from the session unless given.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let mut fields: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        if !fields.iter().any(|(k, _)| k == "_csrf") {
+            if let Some(token) = self.csrf().await {
+                fields.push(("_csrf".into(), token));
+            }
+        }
+        let body = serde_urlencoded::to_string(&fields).unwrap();
+        self.send("POST", path, Some(body)).await
+    }
+
+    /// The CSRF token of the current session, read from a page's form.
+    pub async fn csrf(&mut self) -> Option<String> {
+        let page = self.get("/login").await;
+        csrf_in(&page.body)
+    }
+
+    pub async fn login(&mut self, login: &str, password: &str) -> Response {
+        let form = self.get("/login").await;
+        let csrf = csrf_in(&form.body).expect("the login form carries a CSRF token");
+        let r = self.post("/login", &[("login", login), ("password", password), ("_csrf", &csrf)]).await;
+        assert!(r.status == 303 || r.status == 302 || r.status == 401, "login answered {}", r.status);
+        r
+    }
+
+    async fn send(&mut self, method: &str, path: &str, form: Option<String>) -> Response {
         let mut stream = TcpStream::connect(self.addr).await.unwrap();
-        let request = format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr);
+        let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n", self.addr);
+        if let Some(c) = &self.cookie {
+            request.push_str(&format!("Cookie: hyoka_session={c}\r\n"));
+        }
+        if let Some(body) = &form {
+            request.push_str(&format!(
+                "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            ));
+        } else {
+            request.push_str("\r\n");
+        }
         stream.write_all(request.as_bytes()).await.unwrap();
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).await.unwrap();
@@ -40,17 +139,36 @@ impl TestServer {
         let (head, body) = text.split_once("\r\n\r\n").expect("a header block");
         let mut lines = head.lines();
         let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
-        let headers = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-            .collect::<HashMap<_, _>>();
+        let mut headers = HashMap::new();
+        let mut set_cookies = Vec::new();
+        for l in lines {
+            if let Some((k, v)) = l.split_once(':') {
+                let k = k.trim().to_ascii_lowercase();
+                if k == "set-cookie" {
+                    set_cookies.push(v.trim().to_string());
+                }
+                headers.insert(k, v.trim().to_string());
+            }
+        }
+        for c in &set_cookies {
+            if let Some(v) = c.strip_prefix("hyoka_session=") {
+                let value = v.split(';').next().unwrap_or("");
+                self.cookie = (!value.is_empty()).then(|| value.to_string());
+            }
+        }
         let body = if headers.get("transfer-encoding").is_some_and(|v| v == "chunked") {
             dechunk(body)
         } else {
             body.to_string()
         };
-        Response { status, headers, body }
+        Response { status, headers, set_cookies, body }
     }
+}
+
+/// The value of the first `_csrf` hidden field in a page.
+pub fn csrf_in(html: &str) -> Option<String> {
+    let at = html.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
+    Some(html[at..].split('"').next()?.to_string())
 }
 
 fn dechunk(mut body: &str) -> String {
