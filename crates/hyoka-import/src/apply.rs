@@ -101,6 +101,10 @@ async fn write_city(tx: &mut StoreTx, file: &str, city: &CityBatch) -> Result<Ve
     for ind in &city.indicators {
         findings.extend(write_indicator(tx, file, code, ind, &item_ids).await?);
     }
+    // Search documents are rebuilt once everything of the item is written.
+    for id in item_ids.values() {
+        tx.reindex_item(*id).await?;
+    }
     Ok(findings)
 }
 

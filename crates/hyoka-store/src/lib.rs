@@ -8,6 +8,7 @@
 
 mod accounts;
 mod backend;
+mod cycle;
 mod error;
 mod figures;
 mod indicators;
@@ -15,15 +16,18 @@ mod migrate;
 mod org;
 mod plans;
 mod records;
+mod search;
 mod sheets;
 pub mod testing;
 mod tx;
 
 pub use accounts::{AccountRecord, NewAccount, SessionRecord};
 pub use backend::{Backend, DatabaseUrl};
+pub use cycle::{Change, FiscalYearRecord, HistoryEntry, SheetRecord};
 pub use error::StoreError;
 pub use migrate::{now, now_iso, MigrationReport, MIGRATIONS};
 pub use records::*;
+pub use search::{search_form, SearchHit};
 pub use tx::StoreTx;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};

@@ -25,10 +25,10 @@ use crate::{AppError, AppState};
 pub fn routes(r: Routes) -> Routes {
     r.get("/", Rule::Public, home)
         .get("/m/{code}", Rule::View, municipality)
-        .get("/m/{code}/plans/{id}", Rule::View, plan)
-        .get("/m/{code}/nodes/{id}", Rule::View, node)
-        .get("/m/{code}/items/{id}", Rule::View, item)
-        .get("/m/{code}/indicators/{id}", Rule::View, indicator)
+        .get("/m/{code}/plans/{plan}", Rule::View, plan)
+        .get("/m/{code}/nodes/{node}", Rule::View, node)
+        .get("/m/{code}/items/{item}", Rule::View, item)
+        .get("/m/{code}/indicators/{indicator}", Rule::View, indicator)
         .get("/m/{code}/findings", Rule::View, findings)
 }
 

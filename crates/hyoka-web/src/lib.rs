@@ -11,6 +11,7 @@ mod error;
 mod layout;
 pub mod routes;
 mod security;
+pub mod workflow;
 
 use std::net::SocketAddr;
 
@@ -44,6 +45,7 @@ fn routes() -> routes::Routes {
         || async { "ok" },
     );
     let r = auth::routes(r);
+    let r = workflow::routes(r);
     browse::routes(r)
 }
 
