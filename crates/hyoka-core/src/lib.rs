@@ -38,12 +38,16 @@ macro_rules! coded_enum {
 
 pub mod access;
 pub mod cell;
+pub mod chart;
+pub mod deadline;
 pub mod indicator;
 pub mod judgement;
+pub mod layout;
 pub mod money;
 pub mod narrative;
 pub mod number;
 pub mod org;
+pub mod paste;
 pub mod plan;
 pub mod scale;
 pub mod sheet;

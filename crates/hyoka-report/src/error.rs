@@ -17,4 +17,9 @@ pub enum ReportError {
     },
     #[error("メタデータを作成できません: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("Excelファイルを作成できません: {0}")]
+    Xlsx(String),
+    /// Nothing to report: the message says what was looked for.
+    #[error("{0}")]
+    Empty(String),
 }

@@ -7,6 +7,7 @@
 //! TEXT); the few places where SQL must differ go through [`Backend`].
 
 mod accounts;
+mod admin_ops;
 mod backend;
 mod cycle;
 mod error;
@@ -15,19 +16,25 @@ mod indicators;
 mod migrate;
 mod org;
 mod plans;
+mod publication;
 mod records;
 mod search;
+mod sheet_edit;
 mod sheets;
 pub mod testing;
 mod tx;
 
 pub use accounts::{AccountRecord, NewAccount, SessionRecord};
+pub use admin_ops::{CarryForward, CityOverview, ReturnNote, YearSheet, RETURN_REASON_FIELD};
 pub use backend::{Backend, DatabaseUrl};
 pub use cycle::{Change, FiscalYearRecord, HistoryEntry, SheetRecord};
 pub use error::StoreError;
 pub use migrate::{now, now_iso, MigrationReport, MIGRATIONS};
+pub use publication::{PublicCity, PublicIndicator, PublicItem, PublishOutcome, PublishedYear};
+pub use publication::{PublicSearchHit, PublicSearchResults};
 pub use records::*;
-pub use search::{search_form, SearchHit};
+pub use search::{excerpt, highlight, search_form, search_terms, Fragment, SearchHit, SearchResults};
+pub use sheet_edit::SheetListRow;
 pub use tx::StoreTx;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};

@@ -1,32 +1,269 @@
 //! Full-text search that works for Japanese on both backends.
 //!
 //! Japanese has no spaces between words, and two-character words (予算,
-//! 道路) are common; trigram indexes find nothing for them. Each item's
-//! text is kept width-folded and lower-cased in `search_documents`, and a
-//! query matches by substring (`LIKE`), every term required. At a city's
-//! scale (thousands of sheets) this is fast and always correct.
+//! 道路) are common; trigram indexes find nothing for them, and a
+//! morphological dictionary cannot be built here. Each item's text is kept
+//! in `search_documents` in a *search form* (full-width ASCII and half-width
+//! katakana folded, lower-cased, white space removed), and a query matches
+//! by substring (`LIKE`), every term required. At a city's scale (thousands
+//! of sheets) this is fast enough and never misses a word.
+//!
+//! Excerpts are cut from the text as stored, not from the search form, so
+//! people see what was written (`ＩＣＴ` stays `ＩＣＴ`) with the matches
+//! marked.
 
-use hyoka_core::text::fold_width;
-use sqlx::Row;
+use hyoka_core::FiscalYear;
+use sqlx::{AnyConnection, Row};
 
+use crate::org::fy_from_i64;
 use crate::tx::StoreTx;
-use crate::{Store, StoreError};
+use crate::{opt_i64, Store, StoreError};
 
+/// The most terms a query may have; more adds nothing but cost.
+pub const MAX_TERMS: usize = 8;
+/// Characters of a query that are read; the rest is ignored.
+const MAX_QUERY_CHARS: usize = 200;
+/// Characters of text shown before and after the first match.
+const EXCERPT_BEFORE: usize = 30;
+const EXCERPT_AFTER: usize = 70;
+
+/// One item that matched.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SearchHit {
     pub item_id: i64,
+    /// As printed: 企-1, No.2-1, 第3-1.
+    pub code: String,
     pub title: String,
-    /// A short excerpt around the first term.
-    pub excerpt: String,
+    /// project, issue, measure, objective, …
+    pub kind: String,
+    pub fiscal_year: Option<FiscalYear>,
+    /// Every fiscal year the item has a sheet for (its own year and the
+    /// years it was carried forward to), newest first.
+    pub sheet_years: Vec<FiscalYear>,
+    /// The title with the matched terms marked.
+    pub title_marked: Vec<Fragment>,
+    /// A short passage of the sheet's text around the first match, with the
+    /// matched terms marked; empty when only the code or title matched.
+    pub excerpt: Vec<Fragment>,
+}
+
+/// A run of text, marked when it matched a term.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fragment {
+    pub text: String,
+    pub matched: bool,
+}
+
+/// The answer to a query.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchResults {
+    /// The terms searched for, in search form.
+    pub terms: Vec<String>,
+    /// How many items matched in all.
+    pub total: usize,
+    /// The best `limit` of them: title matches first, then newer fiscal
+    /// years, then in the order they were imported.
+    pub hits: Vec<SearchHit>,
 }
 
 /// The form both documents and queries are compared in.
 pub fn search_form(text: &str) -> String {
-    fold_width(text).to_lowercase()
+    fold(text).into_iter().map(|(c, _)| c).collect()
+}
+
+/// The terms of a query: split at white space (either width), in search
+/// form, duplicates dropped, at most [`MAX_TERMS`].
+pub fn search_terms(query: &str) -> Vec<String> {
+    let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
+    let mut terms: Vec<String> = Vec::new();
+    for word in query.split(char::is_whitespace) {
+        let t = search_form(word);
+        if !t.is_empty() && !terms.contains(&t) {
+            terms.push(t);
+        }
+    }
+    // A term inside another adds nothing: `予算 予算額` is `予算額`.
+    let all = terms.clone();
+    terms.retain(|t| !all.iter().any(|o| o != t && o.contains(t.as_str())));
+    terms.truncate(MAX_TERMS);
+    terms
+}
+
+/// Folds text for searching, keeping for each folded character the range
+/// of original characters it came from, so matches can be marked in the
+/// text as written.
+fn fold(text: &str) -> Vec<(char, (usize, usize))> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let (folded, used) = match c {
+            c if c.is_whitespace() => (None, 1),
+            '\u{FF01}'..='\u{FF5E}' => (char::from_u32(c as u32 - 0xFEE0), 1),
+            '\u{FF61}'..='\u{FF9F}' => {
+                let (k, used) = half_width_kana(c, chars.get(i + 1).copied());
+                (Some(k), used)
+            }
+            c => (Some(c), 1),
+        };
+        if let Some(f) = folded {
+            for l in f.to_lowercase() {
+                out.push((l, (i, i + used)));
+            }
+        }
+        i += used;
+    }
+    out
+}
+
+/// Half-width katakana (pasted from old spreadsheets) as full-width; a
+/// following voiced mark is combined: `ｶﾞ` → `ガ`.
+fn half_width_kana(c: char, next: Option<char>) -> (char, usize) {
+    const TABLE: &str = "。「」、・ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン゛゜";
+    let base = TABLE.chars().nth((c as u32 - 0xFF61) as usize).unwrap_or(c);
+    let voiced = |b: char| match b {
+        'ウ' => Some('ヴ'),
+        // The voiced form is the next code point for these rows.
+        'カ' | 'キ' | 'ク' | 'ケ' | 'コ' | 'サ' | 'シ' | 'ス' | 'セ' | 'ソ' | 'タ' | 'チ' | 'ツ' | 'テ' | 'ト'
+        | 'ハ' | 'ヒ' | 'フ' | 'ヘ' | 'ホ' => char::from_u32(b as u32 + 1),
+        _ => None,
+    };
+    let semi_voiced = |b: char| match b {
+        'ハ' | 'ヒ' | 'フ' | 'ヘ' | 'ホ' => char::from_u32(b as u32 + 2),
+        _ => None,
+    };
+    match next {
+        Some('\u{FF9E}') => voiced(base).map_or((base, 1), |v| (v, 2)),
+        Some('\u{FF9F}') => semi_voiced(base).map_or((base, 1), |v| (v, 2)),
+        _ => (base, 1),
+    }
+}
+
+/// Where the terms occur in `text`, as ranges of its characters, sorted
+/// and merged.
+fn match_ranges(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
+    let folded = fold(text);
+    let hay: Vec<char> = folded.iter().map(|(c, _)| *c).collect();
+    let mut ranges = Vec::new();
+    for t in terms {
+        let needle: Vec<char> = t.chars().collect();
+        if needle.is_empty() || needle.len() > hay.len() {
+            continue;
+        }
+        for start in 0..=hay.len() - needle.len() {
+            if hay[start..start + needle.len()] == needle[..] {
+                ranges.push((folded[start].1 .0, folded[start + needle.len() - 1].1 .1));
+            }
+        }
+    }
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (s, e) in ranges {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
+}
+
+/// Splits `text` into fragments with every occurrence of the terms marked.
+pub fn highlight(text: &str, terms: &[String]) -> Vec<Fragment> {
+    let chars: Vec<char> = text.chars().collect();
+    fragments(&chars, 0, chars.len(), &match_ranges(text, terms))
+}
+
+fn fragments(chars: &[char], from: usize, to: usize, ranges: &[(usize, usize)]) -> Vec<Fragment> {
+    let mut out: Vec<Fragment> = Vec::new();
+    let mut push = |s: usize, e: usize, matched: bool| {
+        if s < e {
+            // Line breaks and runs of spaces read as one space in a result list.
+            let mut text = String::new();
+            for c in &chars[s..e] {
+                if c.is_whitespace() {
+                    if !text.ends_with(' ') {
+                        text.push(' ');
+                    }
+                } else {
+                    text.push(*c);
+                }
+            }
+            out.push(Fragment { text, matched });
+        }
+    };
+    let mut at = from;
+    for &(s, e) in ranges {
+        let (s, e) = (s.max(from), e.min(to));
+        if s >= e || s < at {
+            continue;
+        }
+        push(at, s, false);
+        push(s, e, true);
+        at = e;
+    }
+    push(at, to, false);
+    out
+}
+
+/// A passage around the first match, every term marked; `…` where cut.
+pub fn excerpt(text: &str, terms: &[String]) -> Vec<Fragment> {
+    let ranges = match_ranges(text, terms);
+    let Some(&(first, _)) = ranges.first() else {
+        return Vec::new();
+    };
+    let chars: Vec<char> = text.chars().collect();
+    let from = first.saturating_sub(EXCERPT_BEFORE);
+    let to = (first + EXCERPT_AFTER).min(chars.len());
+    let mut out = Vec::new();
+    if from > 0 {
+        out.push(Fragment { text: "…".into(), matched: false });
+    }
+    out.extend(fragments(&chars, from, to, &ranges));
+    if to < chars.len() {
+        out.push(Fragment { text: "…".into(), matched: false });
+    }
+    out
+}
+
+/// The text of an item that search reads, beyond its code and title:
+/// narratives, direction and its reason, indicator names and definitions,
+/// review comments, schedule rows, the responsible sections and tags.
+async fn item_text(conn: &mut AnyConnection, item_id: i64) -> Result<Vec<String>, StoreError> {
+    let mut parts = Vec::new();
+    for sql in [
+        "SELECT plain AS t FROM narratives WHERE item_id = $1 ORDER BY position",
+        "SELECT printed AS t FROM next_directions WHERE item_id = $1 ORDER BY fiscal_year",
+        "SELECT reason AS t FROM next_directions WHERE item_id = $1 AND reason IS NOT NULL ORDER BY fiscal_year",
+        "SELECT transfer AS t FROM next_directions WHERE item_id = $1 AND transfer IS NOT NULL ORDER BY fiscal_year",
+        "SELECT name AS t FROM indicators WHERE item_id = $1 ORDER BY id",
+        "SELECT definition AS t FROM indicators WHERE item_id = $1 AND definition IS NOT NULL ORDER BY id",
+        "SELECT comment AS t FROM evaluations WHERE item_id = $1 AND comment IS NOT NULL
+         ORDER BY fiscal_year, stage, evaluator",
+        "SELECT label AS t FROM schedules WHERE item_id = $1 ORDER BY position",
+        "SELECT d.name || ' ' || s.name AS t FROM item_sections x JOIN sections s ON s.id = x.section_id
+         JOIN departments d ON d.id = s.department_id WHERE x.item_id = $1 ORDER BY s.id",
+        "SELECT tags AS t FROM items WHERE id = $1",
+    ] {
+        for r in sqlx::query(sql).bind(item_id).fetch_all(&mut *conn).await? {
+            let t: String = r.try_get("t")?;
+            // Tags are stored as a JSON array; their words are what matter.
+            let t = if t.starts_with('[') {
+                serde_json::from_str::<Vec<String>>(&t).map(|v| v.join(" ")).unwrap_or(t)
+            } else {
+                t
+            };
+            if !t.trim().is_empty() {
+                parts.push(t);
+            }
+        }
+    }
+    Ok(parts)
 }
 
 impl StoreTx {
-    /// Rebuilds an item's search document from what is stored for it.
+    /// Rebuilds an item's search document from what is stored for it. Call
+    /// it after changing any of the item's text, in the same transaction.
     pub async fn reindex_item(&mut self, item_id: i64) -> Result<(), StoreError> {
         let item = sqlx::query("SELECT municipality_code, code, title FROM items WHERE id = $1")
             .bind(item_id)
@@ -35,58 +272,110 @@ impl StoreTx {
         let (city, code, title): (String, String, String) =
             (item.try_get("municipality_code")?, item.try_get("code")?, item.try_get("title")?);
         let mut parts = vec![code, title.clone()];
-        for (sql, col) in [
-            ("SELECT plain AS t FROM narratives WHERE item_id = $1 ORDER BY position", "t"),
-            ("SELECT name AS t FROM indicators WHERE item_id = $1", "t"),
-            ("SELECT comment AS t FROM evaluations WHERE item_id = $1 AND comment IS NOT NULL", "t"),
-            ("SELECT label AS t FROM schedules WHERE item_id = $1", "t"),
-        ] {
-            for r in sqlx::query(sql).bind(item_id).fetch_all(self.conn()).await? {
-                parts.push(r.try_get::<String, _>(col)?);
-            }
-        }
-        let body = search_form(&parts.join("\n"));
+        parts.extend(item_text(self.conn(), item_id).await?);
+        // Parts are kept apart by a line break so that a term never matches
+        // across the end of one field and the start of the next.
+        let body: Vec<String> = parts.iter().map(|p| search_form(p)).collect();
         sqlx::query(
             "INSERT INTO search_documents (municipality_code, item_id, title, body) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (item_id) DO UPDATE SET title = excluded.title, body = excluded.body",
+             ON CONFLICT (item_id) DO UPDATE SET municipality_code = excluded.municipality_code,
+               title = excluded.title, body = excluded.body",
         )
         .bind(city)
         .bind(item_id)
         .bind(title)
-        .bind(body)
+        .bind(body.join("\n"))
         .execute(self.conn())
         .await?;
         Ok(())
     }
 }
 
+impl StoreTx {
+    /// Rebuilds every search document of a city, e.g. after the search
+    /// form changed. Returns how many items were indexed.
+    pub async fn reindex_city(&mut self, municipality: &str) -> Result<usize, StoreError> {
+        let ids: Vec<i64> = sqlx::query("SELECT id FROM items WHERE municipality_code = $1 ORDER BY id")
+            .bind(municipality)
+            .fetch_all(self.conn())
+            .await?
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<Result<_, _>>()?;
+        for id in &ids {
+            self.reindex_item(*id).await?;
+        }
+        Ok(ids.len())
+    }
+}
+
 impl Store {
-    /// Items of a city whose text contains every term of the query.
-    pub async fn search(&self, municipality: &str, query: &str, limit: i64) -> Result<Vec<SearchHit>, StoreError> {
-        let terms: Vec<String> = search_form(query).split_whitespace().map(str::to_string).take(8).collect();
+    /// Items of a city whose text contains every term of the query, best
+    /// first; at most `limit` of them with excerpts, and how many in all.
+    /// Only the named city's documents are ever read.
+    pub async fn search(&self, municipality: &str, query: &str, limit: usize) -> Result<SearchResults, StoreError> {
+        let terms = search_terms(query);
         if terms.is_empty() {
-            return Ok(Vec::new());
+            return Ok(SearchResults::default());
         }
-        let mut sql = String::from("SELECT item_id, title, body FROM search_documents WHERE municipality_code = $1");
+        let mut sql = String::from(
+            "SELECT d.item_id, i.code, i.title, i.kind, i.fiscal_year,
+               (SELECT MAX(s.fiscal_year) FROM sheets s WHERE s.item_id = d.item_id) AS latest
+             FROM search_documents d
+             JOIN items i ON i.id = d.item_id
+             WHERE d.municipality_code = $1 AND i.municipality_code = $1",
+        );
         for i in 0..terms.len() {
-            sql.push_str(&format!(" AND body LIKE ${} ESCAPE '\\'", i + 2));
+            // `%` and `_` in a query are text, not wildcards.
+            sql.push_str(&format!(" AND d.body LIKE ${} ESCAPE '\\'", i + 2));
         }
-        sql.push_str(&format!(" ORDER BY item_id LIMIT ${}", terms.len() + 2));
         let mut q = sqlx::query(&sql).bind(municipality);
         for t in &terms {
             q = q.bind(format!("%{}%", escape_like(t)));
         }
-        let rows = q.bind(limit).fetch_all(self.pool()).await?;
-        rows.iter()
-            .map(|r| {
-                let body: String = r.try_get("body")?;
-                Ok(SearchHit {
+        let rows = q.fetch_all(self.pool()).await?;
+        let mut hits = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let title: String = r.try_get("title")?;
+            let title_marked = highlight(&title, &terms);
+            let title_terms = terms.iter().filter(|t| search_form(&title).contains(t.as_str())).count();
+            let fiscal_year = opt_i64(r, "fiscal_year")?.map(fy_from_i64).transpose()?;
+            let latest = opt_i64(r, "latest")?.map(fy_from_i64).transpose()?;
+            hits.push((
+                (title_terms, fiscal_year.max(latest)),
+                SearchHit {
                     item_id: r.try_get("item_id")?,
-                    title: r.try_get("title")?,
-                    excerpt: excerpt(&body, &terms[0]),
-                })
-            })
-            .collect()
+                    code: r.try_get("code")?,
+                    title,
+                    kind: r.try_get("kind")?,
+                    fiscal_year,
+                    sheet_years: Vec::new(),
+                    title_marked,
+                    excerpt: Vec::new(),
+                },
+            ));
+        }
+        // More terms in the title first, newer years next, then import order.
+        hits.sort_by(|(ka, a), (kb, b)| kb.cmp(ka).then_with(|| a.item_id.cmp(&b.item_id)));
+        let total = hits.len();
+        let mut hits: Vec<SearchHit> = hits.into_iter().take(limit).map(|(_, h)| h).collect();
+        let mut conn = self.pool().acquire().await?;
+        for hit in &mut hits {
+            let text = item_text(&mut conn, hit.item_id).await?.join("\n");
+            hit.excerpt = excerpt(&text, &terms);
+            let mut years: Vec<FiscalYear> = hit.fiscal_year.into_iter().collect();
+            for r in sqlx::query("SELECT fiscal_year FROM sheets WHERE item_id = $1")
+                .bind(hit.item_id)
+                .fetch_all(&mut *conn)
+                .await?
+            {
+                years.push(fy_from_i64(r.try_get("fiscal_year")?)?);
+            }
+            years.sort_unstable_by(|a, b| b.cmp(a));
+            years.dedup();
+            hit.sheet_years = years;
+        }
+        Ok(SearchResults { terms, total, hits })
     }
 }
 
@@ -94,13 +383,45 @@ fn escape_like(term: &str) -> String {
     term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
-/// About forty characters either side of the first match.
-fn excerpt(body: &str, term: &str) -> String {
-    let chars: Vec<char> = body.chars().collect();
-    let needle: Vec<char> = term.chars().collect();
-    let at = (0..chars.len()).find(|&i| chars[i..].starts_with(&needle)).unwrap_or(0);
-    let from = at.saturating_sub(40);
-    let to = (at + needle.len() + 40).min(chars.len());
-    let text: String = chars[from..to].iter().collect::<String>().replace('\n', " ");
-    format!("{}{}{}", if from > 0 { "…" } else { "" }, text, if to < chars.len() { "…" } else { "" })
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marked(f: &[Fragment]) -> String {
+        f.iter().map(|f| if f.matched { format!("[{}]", f.text) } else { f.text.clone() }).collect()
+    }
+
+    #[test]
+    fn search_form_folds_width_case_and_space() {
+        assert_eq!(search_form("ＩＣＴ 推進　計画"), "ict推進計画");
+        assert_eq!(search_form("ｵｰﾌﾟﾝﾃﾞｰﾀ"), "オープンデータ");
+        assert_eq!(search_form("ｶﾞｲﾄﾞ ﾊﾟﾝﾌ ｳﾞ"), "ガイドパンフヴ");
+        assert_eq!(search_form("道 路"), "道路");
+    }
+
+    #[test]
+    fn terms_split_on_either_space() {
+        assert_eq!(search_terms(" 予算　道路 予算 "), ["予算", "道路"]);
+        assert_eq!(search_terms("予算 予算額"), ["予算額"]);
+        assert!(search_terms(" 　 ").is_empty());
+        assert_eq!(search_terms("a b c d e f g h i j").len(), MAX_TERMS);
+    }
+
+    #[test]
+    fn highlight_marks_the_text_as_written() {
+        let terms = search_terms("ict 推進");
+        assert_eq!(marked(&highlight("ＩＣＴの推進とICT", &terms)), "[ＩＣＴ]の[推進]と[ICT]");
+        assert_eq!(marked(&highlight("道 路の整備", &search_terms("道路"))), "[道 路]の整備");
+        assert_eq!(marked(&highlight("ｵｰﾌﾟﾝﾃﾞｰﾀ", &search_terms("オープン"))), "[ｵｰﾌﾟﾝ]ﾃﾞｰﾀ");
+    }
+
+    #[test]
+    fn excerpt_is_cut_around_the_first_match() {
+        let text = format!("{}予算の執行{}", "あ".repeat(50), "い".repeat(100));
+        let e = excerpt(&text, &search_terms("予算"));
+        let s = marked(&e);
+        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
+        assert!(s.contains("[予算]の執行"));
+        assert!(excerpt("関係なし", &search_terms("予算")).is_empty());
+    }
 }

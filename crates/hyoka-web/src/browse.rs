@@ -34,13 +34,13 @@ pub fn routes(r: Routes) -> Routes {
 
 type Page = Result<Markup, AppError>;
 
-/// Sheets are for staff: the front page sends people to their city, or to
-/// the login form.
+/// The front page sends staff to their city and everyone else to the public
+/// portal, which links to the staff login.
 async fn home(axum::Extension(session): axum::Extension<Session>) -> Redirect {
     match session.principal() {
         Some(p) if p.role == Role::SystemAdmin => Redirect::to("/system"),
         Some(p) => Redirect::to(&format!("/m/{}", p.municipality.unwrap_or_default())),
-        None => Redirect::to("/login"),
+        None => Redirect::to("/p"),
     }
 }
 
@@ -373,15 +373,17 @@ async fn indicator(State(s): State<AppState>, staff: Staff, Path((code, id)): Pa
         v.dedup();
         v
     };
-    let mut years: Vec<FiscalYear> =
-        values.iter().map(|v| v.fiscal_year).chain(judgements.iter().map(|j| j.fiscal_year)).collect();
-    years.sort();
-    years.dedup();
-    let cell = |fy: FiscalYear, role: ValueRole| -> Option<&IndicatorValue> {
-        values.iter().find(|v| v.fiscal_year == fy && v.role == role)
+    let rows = trend_rows(&ind, &values, &judgements);
+    let years: Vec<FiscalYear> = rows.iter().map(|r| r.fiscal_year).collect();
+    let chart = trend_chart(&ind, &rows);
+    // Changes to this indicator's cells are recorded on its item's sheet,
+    // under field names that end with the indicator's name.
+    let changes: Vec<hyoka_store::HistoryEntry> = match ind.item_id {
+        Some(item) => {
+            s.store.history(item).await?.into_iter().filter(|h| h.field.contains(ind.name.as_str())).collect()
+        }
+        None => Vec::new(),
     };
-    let vocabulary =
-        ind.vocabulary.as_deref().and_then(|c| JudgementVocabulary::presets().into_iter().find(|v| v.code == c));
     Ok(staff_page(
         &staff,
         &ind.name,
@@ -392,38 +394,13 @@ async fn indicator(State(s): State<AppState>, staff: Staff, Path((code, id)): Pa
                 @if let Some(d) = &ind.definition { dt { "指標の説明・計算式" } dd { (d) } }
                 @if let Some(u) = &ind.unit { dt { "単位" } dd { (u) } }
                 dt { "方向" } dd { (ind.direction.label()) }
-            }
-            table {
-                caption { "年度別の値（記載どおりの表記）" }
-                thead { tr {
-                    th scope="col" { "年度" } th scope="col" { "基準値" } th scope="col" { "目標" } th scope="col" { "実績" }
-                    th scope="col" { "判定（記載）" } th scope="col" { "判定（計算）" }
-                } }
-                tbody {
-                    @for fy in &years {
-                        @let target = cell(*fy, ValueRole::Target);
-                        @let actual = cell(*fy, ValueRole::Actual);
-                        @let stored = judgements.iter().find(|j| j.fiscal_year == *fy);
-                        @let computed = match (&vocabulary, target, actual) {
-                            (Some(v), Some(t), Some(a)) => v.label(&judge(ind.direction, &t.cell, &a.cell, None)),
-                            _ => stored.and_then(|j| j.judgement.computed.clone()),
-                        };
-                        @let printed = stored.and_then(|j| j.judgement.printed.clone());
-                        @let differs = matches!((&printed, &computed), (Some(p), Some(c)) if p != c);
-                        tr {
-                            th scope="row" { (fy.label()) }
-                            (value_cell(cell(*fy, ValueRole::Baseline)))
-                            (value_cell(target))
-                            (value_cell(actual))
-                            td class={ @if differs { "warn" } } {
-                                (printed.clone().unwrap_or_default())
-                                @if differs { " " span class="badge" { "計算と不一致" } }
-                            }
-                            td { (computed.unwrap_or_default()) }
-                        }
-                    }
+                @if let Some(item) = ind.item_id {
+                    dt { "事業" } dd { a href={ "/m/" (code) "/items/" (item) } { "この指標の事業を見る" } }
                 }
             }
+            (trend_section(&chart, &rows))
+            (judgement_history(&rows))
+            (indicator_changes(&changes))
             @if sources.len() > 1 {
                 h2 { "表ごとの記載" }
                 p { "この指標は複数の表に掲載されています。それぞれの記載をそのまま示します。" }
@@ -469,6 +446,209 @@ fn value_cell(v: Option<&IndicatorValue>) -> Markup {
                 }
             }
             None => td {},
+        }
+    }
+}
+
+// ---- the indicator page: trend chart, data table, judgement history ----
+
+/// One fiscal year of an indicator: its printed cells and its judgement.
+struct TrendRow<'a> {
+    fiscal_year: FiscalYear,
+    baseline: Option<&'a IndicatorValue>,
+    target: Option<&'a IndicatorValue>,
+    actual: Option<&'a IndicatorValue>,
+    /// Printed and declared as stored; computed again from the cells when
+    /// the vocabulary is known (so a corrected cell is reflected), else as
+    /// stored.
+    judgement: hyoka_core::Judgement,
+    /// Why no judgement can be computed although both cells hold values.
+    undetermined: Option<String>,
+}
+
+fn trend_rows<'a>(
+    ind: &IndicatorRecord,
+    values: &'a [IndicatorValue],
+    judgements: &[hyoka_store::JudgementRecord],
+) -> Vec<TrendRow<'a>> {
+    let vocabulary =
+        ind.vocabulary.as_deref().and_then(|c| JudgementVocabulary::presets().into_iter().find(|v| v.code == c));
+    let mut years: Vec<FiscalYear> =
+        values.iter().map(|v| v.fiscal_year).chain(judgements.iter().map(|j| j.fiscal_year)).collect();
+    years.sort();
+    years.dedup();
+    years
+        .into_iter()
+        .map(|fy| {
+            let cell = |role: ValueRole| values.iter().find(|v| v.fiscal_year == fy && v.role == role);
+            let (target, actual) = (cell(ValueRole::Target), cell(ValueRole::Actual));
+            let mut judgement =
+                judgements.iter().find(|j| j.fiscal_year == fy).map(|j| j.judgement.clone()).unwrap_or_default();
+            let mut undetermined = None;
+            if let (Some(v), Some(t), Some(a)) = (&vocabulary, target, actual) {
+                // The level a 維持 target keeps: the latest baseline up to
+                // this year, as the open data computes it.
+                let reference = values
+                    .iter()
+                    .filter(|x| x.role == ValueRole::Baseline && x.fiscal_year <= fy && !x.cell.is_empty_value())
+                    .max_by_key(|x| x.fiscal_year)
+                    .map(|x| &x.cell);
+                let verdict = judge(ind.direction, &t.cell, &a.cell, reference);
+                if let hyoka_core::Outcome::Undetermined { reason } = &verdict.outcome {
+                    if !t.cell.is_empty_value() && !a.cell.is_empty_value() {
+                        undetermined = Some(reason.message());
+                    }
+                }
+                judgement.computed = v.label(&verdict);
+            }
+            TrendRow { fiscal_year: fy, baseline: cell(ValueRole::Baseline), target, actual, judgement, undetermined }
+        })
+        .collect()
+}
+
+fn trend_chart(ind: &IndicatorRecord, rows: &[TrendRow]) -> hyoka_core::chart::TrendChart {
+    let cell = |v: Option<&IndicatorValue>| v.map(|v| v.cell.clone());
+    rows.iter().fold(hyoka_core::chart::TrendChart::new("indicator-trend", &ind.name, ind.unit.as_deref()), |c, r| {
+        c.year(
+            r.fiscal_year,
+            hyoka_core::chart::YearCells { baseline: cell(r.baseline), target: cell(r.target), actual: cell(r.actual) },
+        )
+    })
+}
+
+/// The chart, and beside it a table with the same values for people who
+/// cannot see the chart (and for copying the numbers).
+fn trend_section(chart: &hyoka_core::chart::TrendChart, rows: &[TrendRow]) -> Markup {
+    let baselines = rows.iter().any(|r| r.baseline.is_some());
+    // Milestones and phrases only (`導入`, `再構築`): an empty axis says nothing.
+    let plotted = !chart.plot().points.is_empty();
+    html! {
+        (crate::search::stylesheet_link())
+        section class="trend" aria-labelledby="trend-title" {
+            h2 id="trend-title" { "目標と実績の推移" }
+            @if rows.is_empty() {
+                p { "年度別の値は登録されていません。" }
+            } @else {
+                div class="chart-pair" {
+                    @if plotted {
+                        // The SVG escapes all of its text itself (hyoka_core::chart).
+                        div class="chart" { (maud::PreEscaped(chart.to_svg())) }
+                    }
+                    table class="chart-data" {
+                        caption { "年度別の目標と実績（記載どおりの表記）" }
+                        thead { tr {
+                            th scope="col" { "年度" }
+                            @if baselines { th scope="col" { "基準値" } }
+                            th scope="col" { "目標" } th scope="col" { "実績" }
+                            th scope="col" { "判定（記載）" } th scope="col" { "判定（計算）" }
+                        } }
+                        tbody {
+                            @for r in rows {
+                                @let printed = r.judgement.printed.clone();
+                                @let computed = r.judgement.computed.clone();
+                                @let differs = matches!((&printed, &computed), (Some(p), Some(c)) if p != c);
+                                tr {
+                                    th scope="row" { (r.fiscal_year.label()) }
+                                    @if baselines { (value_cell(r.baseline)) }
+                                    (value_cell(r.target))
+                                    (value_cell(r.actual))
+                                    td class={ @if differs { "warn" } } {
+                                        (printed.unwrap_or_default())
+                                        @if differs { " " span class="badge" { "計算と不一致" } }
+                                    }
+                                    td { (computed.unwrap_or_default()) }
+                                }
+                            }
+                        }
+                    }
+                }
+                p class="note" {
+                    @if plotted {
+                        "グラフでは、目標を破線と四角、実績を実線と丸で示します。"
+                        "空欄や「—」は0ではないため点を打たず、線を途切れさせています。"
+                    } @else {
+                        "数値で表せる記載がないため、グラフは表示していません。年度ごとの記載は表のとおりです。"
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Per year: what the document printed, what the numbers give, and a
+/// person's override with its reason; a stated judgement that contradicts
+/// the numbers is flagged, never hidden.
+fn judgement_history(rows: &[TrendRow]) -> Markup {
+    let rows: Vec<&TrendRow> =
+        rows.iter().filter(|r| r.judgement != hyoka_core::Judgement::default() || r.undetermined.is_some()).collect();
+    html! {
+        section class="judgements" aria-labelledby="judgement-title" {
+            h2 id="judgement-title" { "判定の履歴" }
+            @if rows.is_empty() {
+                p { "判定は記録されていません。" }
+            } @else {
+                table {
+                    caption { "年度ごとの判定（資料の記載、数値からの計算、担当課の判断）" }
+                    thead { tr {
+                        th scope="col" { "年度" } th scope="col" { "記載" } th scope="col" { "計算" }
+                        th scope="col" { "担当課の判断" } th scope="col" { "判断の理由" } th scope="col" { "確認" }
+                    } }
+                    tbody {
+                        @for r in &rows {
+                            @let j = &r.judgement;
+                            @let disagreement = j.disagreement();
+                            tr class={ @if disagreement.is_some() { "warn" } } {
+                                th scope="row" { (r.fiscal_year.label()) }
+                                td { (j.printed.clone().unwrap_or_default()) }
+                                td {
+                                    (j.computed.clone().unwrap_or_default())
+                                    @if let Some(m) = &r.undetermined { span class="note" { (m) } }
+                                }
+                                td { @if let Some(d) = &j.declared { (d.label) } }
+                                td { @if let Some(d) = &j.declared { (d.reason) } }
+                                td {
+                                    @if let Some(d) = &disagreement {
+                                        strong { "計算と不一致" }
+                                        "（「" (d.stated) "」に対し、数値からは「" (d.computed) "」）"
+                                    } @else if j.effective().is_some() && j.computed.is_some() {
+                                        "一致"
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Recorded changes to the indicator's targets, actuals and judgements,
+/// newest first.
+fn indicator_changes(changes: &[hyoka_store::HistoryEntry]) -> Markup {
+    html! {
+        @if !changes.is_empty() {
+            section class="changes" aria-labelledby="indicator-changes-title" {
+                h2 id="indicator-changes-title" { "この指標の変更の記録" }
+                table {
+                    caption class="sr-only" { "この指標の変更の記録（新しい順）" }
+                    thead { tr {
+                        th scope="col" { "日時" } th scope="col" { "変更した人" } th scope="col" { "項目" }
+                        th scope="col" { "変更前" } th scope="col" { "変更後" }
+                    } }
+                    tbody {
+                        @for h in changes {
+                            tr {
+                                th scope="row" { (crate::workflow::local_time(&h.at)) }
+                                td { (h.account_name.clone().unwrap_or_default()) }
+                                td { (h.field) }
+                                td { (h.before.clone().unwrap_or_default()) }
+                                td { (h.after.clone().unwrap_or_default()) }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 }

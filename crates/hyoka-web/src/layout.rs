@@ -16,6 +16,13 @@ pub async fn stylesheet() -> impl IntoResponse {
 /// header.
 pub fn staff_page(staff: &Staff, title: &str, crumbs: &[(String, String)], body: Markup) -> Markup {
     let bar = html! {
+        @if let Some(code) = staff.city() {
+            form method="get" action={ "/m/" (code) "/search" } class="inline search" role="search" {
+                label for="site-search" class="sr-only" { "調査票を検索" }
+                input id="site-search" type="search" name="q" placeholder="調査票を検索";
+                button type="submit" { "検索" }
+            }
+        }
         div class="user" {
             span { (staff.display_name) "（" (staff.principal.role.label()) "）" }
             form method="post" action="/logout" class="inline" {

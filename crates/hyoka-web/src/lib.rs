@@ -5,12 +5,18 @@
 //! application, review, admin, the public portal and the JSON API come as
 //! routers of their own.
 
+mod admin;
+mod api;
 pub mod auth;
 mod browse;
 mod error;
 mod layout;
+mod portal;
 pub mod routes;
+mod search;
 mod security;
+pub mod staff;
+mod system;
 pub mod workflow;
 
 use std::net::SocketAddr;
@@ -46,6 +52,12 @@ fn routes() -> routes::Routes {
     );
     let r = auth::routes(r);
     let r = workflow::routes(r);
+    let r = admin::routes(r);
+    let r = system::routes(r);
+    let r = search::routes(r);
+    let r = staff::routes(r);
+    let r = portal::routes(r);
+    let r = api::routes(r);
     browse::routes(r)
 }
 

@@ -188,6 +188,6 @@ async fn every_response_carries_security_headers() {
     let missing = app.get("/no/such/page").await;
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("ページが見つかりません"));
-    // Signed out, the front page leads to the login form.
-    assert_eq!(app.get("/").await.location(), Some("/login"));
+    // Signed out, the front page leads to the public portal.
+    assert_eq!(app.get("/").await.location(), Some("/p"));
 }

@@ -8,7 +8,7 @@ use hyoka_store::Store;
 use hyoka_web::{AppState, Server, SessionConfig};
 
 use crate::progress::Progress;
-use crate::{demo, export, import, user};
+use crate::{demo, export, import, reports, user};
 
 pub type CliResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
@@ -114,6 +114,9 @@ pub enum Export {
         /// 団体コード（省略時はすべての自治体）
         #[arg(long)]
         municipality: Option<String>,
+        /// 公開していない年度（作成中の調査票を含む）も書き出す。庁内での確認用で、公開してはいけません
+        #[arg(long)]
+        include_unpublished: bool,
     },
 }
 
@@ -167,8 +170,58 @@ pub enum UserCommand {
     },
 }
 
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Pdf,
+    Xlsx,
+    Csv,
+}
+
 #[derive(Subcommand)]
 pub enum Report {
+    /// 自治体経営白書（施策ごとの指標表と取り組み状況、総合戦略、アクションプラン）を作る
+    Whitepaper {
+        /// 団体コード
+        #[arg(long)]
+        municipality: String,
+        /// 年度（2020、令和2年度、R02 など）
+        #[arg(long)]
+        fiscal_year: String,
+        #[arg(long, value_enum, default_value = "html")]
+        format: ReportFormat,
+        /// 出力するファイル
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// 評価の一覧と集計（評価者ごと・グループごと・部ごとの件数、指標の達成率）を作る
+    Summary {
+        #[arg(long)]
+        municipality: String,
+        #[arg(long)]
+        fiscal_year: String,
+        #[arg(long, value_enum, default_value = "html")]
+        format: ReportFormat,
+        /// CSV の先頭に BOM を付ける
+        #[arg(long)]
+        bom: bool,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// 調査票1件を、その自治体の様式で印刷用に書き出す
+    Sheet {
+        #[arg(long)]
+        municipality: String,
+        /// 事業のコード（企-1、No.2-1 など）またはキー
+        #[arg(long)]
+        item: String,
+        #[arg(long)]
+        fiscal_year: String,
+        #[arg(long, value_enum, default_value = "html")]
+        format: ReportFormat,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// 自治体ごとの登録件数を表示する
     Counts,
     /// 取り込み時に見つかった要確認事項（配置できなかった記載、表どうしの食い違いなど）を表示する
@@ -186,6 +239,7 @@ pub async fn run(cli: Cli) -> CliResult {
             let store = open(&database).await?;
             if demo {
                 load_demo(&store).await?;
+                demo::publish_seed_years(&store).await?;
                 demo::create_accounts(&store).await?;
             }
             let session =
@@ -194,7 +248,9 @@ pub async fn run(cli: Cli) -> CliResult {
         }
         Command::Migrate => migrate(&cli.database).await,
         Command::Report { report: Report::Counts } => counts(&cli.database).await,
+
         Command::Report { report: Report::Findings { municipality } } => findings(&cli.database, municipality).await,
+        Command::Report { report } => reports::report(&open(&cli.database).await?, report).await,
         Command::Import { files, dry_run } => import::import(&open(&cli.database).await?, &files, dry_run).await,
         Command::Export { format } => export::export(&open(&cli.database).await?, format).await,
         Command::User { command } => user::user(&open(&cli.database).await?, command).await,
@@ -227,7 +283,7 @@ async fn load_demo(store: &Store) -> CliResult {
 async fn serve(state: AppState, bind: SocketAddr) -> CliResult {
     let server = Server::bind(bind, state).await.map_err(|e| format!("{bind} で待ち受けできません: {e}"))?;
     let addr = server.local_addr()?;
-    eprintln!("hyoka を起動しました: http://{addr}/ （終了は Ctrl+C）");
+    eprintln!("hyoka を起動しました: http://{addr}/ （職員用。公開サイトは http://{addr}/p 、終了は Ctrl+C）");
     server
         .run(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -1,6 +1,7 @@
 //! `hyoka export`: open data, and the canonical formats for bulk editing.
 
 use hyoka_import::{canonical, load_city, Batch};
+use hyoka_report::opendata::YearScope;
 use hyoka_report::{export_opendata, OpenDataOptions};
 use hyoka_store::Store;
 
@@ -28,17 +29,31 @@ pub async fn export(store: &Store, format: Export) -> CliResult {
             eprintln!("標準形式の JSON を {} に書き出しました", out.display());
             Ok(())
         }
-        Export::Opendata { out, header, bom, municipality } => {
-            let opts = OpenDataOptions { header, bom, municipality, ..OpenDataOptions::new(&out) };
+        Export::Opendata { out, header, bom, municipality, include_unpublished } => {
+            // Only published years unless asked otherwise: the files are made
+            // to be handed out, and drafts must never leave the office by
+            // accident.
+            let years = if include_unpublished { YearScope::All } else { YearScope::Published };
+            let opts = OpenDataOptions { header, bom, municipality, years, ..OpenDataOptions::new(&out) };
             let report = export_opendata(store, &opts).await?;
             for f in &report.files {
                 println!("{}\t{} 行\t{} バイト", f.path.display(), f.rows, f.bytes);
             }
             eprintln!(
-                "オープンデータを {} に書き出しました（UTF-8{}）",
+                "オープンデータを {} に書き出しました（UTF-8{}、{}）",
                 out.display(),
-                if bom { "、BOM付き" } else { "" }
+                if bom { "、BOM付き" } else { "" },
+                if include_unpublished {
+                    "公開していない年度を含む庁内確認用です。公開しないでください"
+                } else {
+                    "公開済みの年度のみ"
+                }
             );
+            if !include_unpublished && report.municipalities.is_empty() {
+                eprintln!(
+                    "公開済みの年度がないため、表は空です（管理画面の「年度の管理」で確定した年度を公開できます）"
+                );
+            }
             Ok(())
         }
     }

@@ -6,6 +6,7 @@ mod demo;
 mod export;
 mod import;
 mod progress;
+mod reports;
 mod user;
 
 use std::process::ExitCode;

@@ -22,6 +22,7 @@
 pub mod format;
 pub mod metadata;
 pub mod rows;
+pub mod scope;
 pub mod table;
 
 use std::fmt;
@@ -37,6 +38,7 @@ pub use rows::{
     budget_rows, evaluation_rows, indicator_rows, load_city, node_rows, BudgetRow, CityData, EvaluationRow,
     IndicatorRow, NodeRow,
 };
+pub use scope::{load_public_city, load_public_indicators, public_dataset, restrict, Period, Selection, YearScope};
 pub use table::{Column, ColumnType, Table, TableRow, Value, BUDGETS, EVALUATIONS, INDICATORS, NODES, TABLES};
 
 use crate::ReportError;
@@ -111,10 +113,14 @@ pub struct OpenDataOptions {
     /// The update date stated in the metadata.
     pub updated: JpDate,
     pub licence: Licence,
+    /// Which fiscal years: [`YearScope::Published`] for anything the public
+    /// will see; [`YearScope::All`] (drafts included) for internal use.
+    pub years: YearScope,
 }
 
 impl OpenDataOptions {
-    /// Japanese headers, no BOM, every city, CC BY 4.0, dated today (JST).
+    /// Japanese headers, no BOM, every city, CC BY 4.0, dated today (JST),
+    /// every stored year (internal use; see [`OpenDataOptions::published`]).
     pub fn new(out_dir: impl Into<PathBuf>) -> OpenDataOptions {
         OpenDataOptions {
             out_dir: out_dir.into(),
@@ -123,7 +129,14 @@ impl OpenDataOptions {
             municipality: None,
             updated: today_jst(),
             licence: Licence::default(),
+            years: YearScope::All,
         }
+    }
+
+    /// As [`OpenDataOptions::new`], but only the years each city has
+    /// published: what may be handed to the public.
+    pub fn published(out_dir: impl Into<PathBuf>) -> OpenDataOptions {
+        OpenDataOptions { years: YearScope::Published, ..OpenDataOptions::new(out_dir) }
     }
 }
 
@@ -242,7 +255,9 @@ fn write_file(
 }
 
 /// Exports the open data of one city (`opts.municipality`) or of every city
-/// in the store. An unknown city code is an error.
+/// in the store, of the years `opts.years` says: with
+/// [`YearScope::Published`] a city without a published year is left out
+/// (its tables are empty). An unknown city code is an error.
 pub async fn export_opendata(store: &Store, opts: &OpenDataOptions) -> Result<OpenDataReport, ReportError> {
     let codes: Vec<String> = match &opts.municipality {
         Some(code) => vec![store.municipality(code).await?.code],
@@ -250,7 +265,10 @@ pub async fn export_opendata(store: &Store, opts: &OpenDataOptions) -> Result<Op
     };
     let mut cities = Vec::new();
     for code in &codes {
-        cities.push(load_city(store, code).await?);
+        match opts.years {
+            YearScope::All => cities.push(load_city(store, code).await?),
+            YearScope::Published => cities.extend(load_public_city(store, code).await?),
+        }
     }
     OpenDataSet::build(&cities).write(opts)
 }

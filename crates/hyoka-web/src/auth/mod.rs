@@ -79,10 +79,13 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-/// Only same-site paths are followed after login.
+/// Only same-site paths are followed after login. Control characters are
+/// refused too: browsers drop tabs and newlines, so `/\t/evil` means `//evil`.
 fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains(|c: char| c == '\\' || c.is_control()) => {
+            n
+        }
         _ => "/",
     }
 }

@@ -1,0 +1,538 @@
+//! Sheet layouts as data.
+//!
+//! Every city prints its evaluation sheet differently: 三鷹市 has a plan part,
+//! a mid-year part and a year-end part; 三島市 a PDCA block with a schedule
+//! and staff hours; 小平市 a survey sheet with a roadmap and two grades;
+//! 東村山市 an objectives table graded by the department head. A layout is
+//! the list of sections a sheet shows, in order, with the headings the city
+//! uses. Four presets mirror the seed documents; a city picks one and
+//! renames any label (kept as overrides by key), so no code changes when a
+//! city calls 事業概要 something else.
+//!
+//! Narrative slot codes are the ones the importers write (`overview`,
+//! `plan`, `do`, …), so an imported sheet lands in the right place.
+
+use std::collections::BTreeMap;
+
+use crate::scale::{Evaluator, Stage};
+
+/// What kind of content a section holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SectionKind {
+    Narratives,
+    Indicators,
+    Budget,
+    Schedule,
+    StaffHours,
+    Grades,
+    Direction,
+}
+
+coded_enum!(SectionKind {
+    Narratives => "narratives", "記述";
+    Indicators => "indicators", "指標";
+    Budget => "budget", "予算・決算";
+    Schedule => "schedule", "スケジュール";
+    StaffHours => "staff_hours", "従事時間";
+    Grades => "grades", "評価";
+    Direction => "direction", "今後の方向性";
+});
+
+/// Who fills in a narrative slot or a grade. The sheet's editors fill the
+/// section's own parts; a head's grade is the head's; the review board's
+/// parts belong to the review workflow and are read-only on the sheet form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Writer {
+    /// 担当課: editors and heads of the section, and the admin.
+    Section,
+    /// 課長・部長: the head of the section, and the admin.
+    Head,
+    /// 審査会・行革本部: written through the review, not on the sheet form.
+    Reviewer,
+}
+
+/// A block of narrative under a heading, stored under `code`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NarrativeSlot {
+    pub code: String,
+    pub label: String,
+    pub writer: Writer,
+}
+
+/// A grade at one stage by one evaluator, on one of the city's scales.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GradeSlot {
+    pub stage: Stage,
+    pub evaluator: Evaluator,
+    /// The code of the evaluation scale (`mitaka-midyear`, `kodaira-sab`).
+    pub scale: String,
+    pub label: String,
+    pub writer: Writer,
+}
+
+impl GradeSlot {
+    /// The key under which a city may rename it: `grade.midyear.section`.
+    pub fn key(&self) -> String {
+        format!("grade.{}.{}", self.stage.code(), self.evaluator.code())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayoutSection {
+    /// Stable within the layout; the key of the section's heading.
+    pub key: String,
+    pub kind: SectionKind,
+    pub label: String,
+    /// For [`SectionKind::Narratives`].
+    pub slots: Vec<NarrativeSlot>,
+    /// For [`SectionKind::Grades`].
+    pub grades: Vec<GradeSlot>,
+}
+
+/// The unit money is entered and shown in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MoneyInputUnit {
+    Thousand,
+    Yen,
+}
+
+impl MoneyInputUnit {
+    pub fn factor(self) -> i64 {
+        match self {
+            MoneyInputUnit::Thousand => 1_000,
+            MoneyInputUnit::Yen => 1,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MoneyInputUnit::Thousand => "千円",
+            MoneyInputUnit::Yen => "円",
+        }
+    }
+}
+
+/// A sheet layout: a preset with the city's labels applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SheetLayout {
+    /// `mitaka`, `mishima`, `kodaira`, `higashimurayama`.
+    pub preset: String,
+    /// The name of the printed form: `個別事業評価表`.
+    pub name: String,
+    pub sections: Vec<LayoutSection>,
+    pub money_unit: MoneyInputUnit,
+    /// The judgement vocabulary for indicators that name none.
+    pub vocabulary: String,
+    /// Labels of table columns and fields, by key (`budget.initial`,
+    /// `schedule.planned`, `direction.transfer`, …).
+    pub labels: BTreeMap<String, String>,
+}
+
+/// The preset codes, in the order they are offered.
+pub const PRESETS: &[&str] = &["mitaka", "mishima", "kodaira", "higashimurayama"];
+
+/// The preset a city uses until it chooses one: the seed city's own format,
+/// and 三鷹市's for any other city.
+pub fn default_preset_for(municipality: &str) -> &'static str {
+    match municipality {
+        "222062" => "mishima",
+        "132110" => "kodaira",
+        "132136" => "higashimurayama",
+        _ => "mitaka",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LayoutError {
+    #[error("様式「{0}」はありません（{list} のいずれか）", list = PRESETS.join(", "))]
+    UnknownPreset(String),
+    #[error("見出し「{0}」はこの様式にありません")]
+    UnknownLabel(String),
+    #[error("見出し「{key}」の名前は{max}文字以内にしてください")]
+    TooLong { key: String, max: usize },
+}
+
+/// The longest label a city may give; headings are short.
+pub const MAX_LABEL_CHARS: usize = 60;
+
+fn slot(code: &str, label: &str, writer: Writer) -> NarrativeSlot {
+    NarrativeSlot { code: code.into(), label: label.into(), writer }
+}
+
+fn grade(stage: Stage, evaluator: Evaluator, scale: &str, label: &str, writer: Writer) -> GradeSlot {
+    GradeSlot { stage, evaluator, scale: scale.into(), label: label.into(), writer }
+}
+
+fn section(key: &str, kind: SectionKind, label: &str) -> LayoutSection {
+    LayoutSection { key: key.into(), kind, label: label.into(), slots: Vec::new(), grades: Vec::new() }
+}
+
+fn narratives(key: &str, label: &str, slots: Vec<NarrativeSlot>) -> LayoutSection {
+    LayoutSection { slots, ..section(key, SectionKind::Narratives, label) }
+}
+
+fn grades(label: &str, grades: Vec<GradeSlot>) -> LayoutSection {
+    LayoutSection { grades, ..section("grades", SectionKind::Grades, label) }
+}
+
+/// Column and field labels every layout has; presets change some.
+fn common_labels(changes: &[(&str, &str)]) -> BTreeMap<String, String> {
+    let mut labels: BTreeMap<String, String> = [
+        ("budget.initial", "当初予算"),
+        ("budget.final", "最終予算（補正後）"),
+        ("budget.settlement", "決算額"),
+        ("budget.general_revenue", "うち一般財源"),
+        ("budget.carried_over", "繰越明許"),
+        ("budget.rate", "執行率"),
+        ("schedule.planned", "計画"),
+        ("schedule.actual", "実績"),
+        ("hours.regular", "正職員"),
+        ("hours.other", "その他職員"),
+        ("indicator.baseline", "基準値"),
+        ("indicator.target", "目標"),
+        ("indicator.actual", "実績"),
+        ("indicator.judgement", "判定"),
+        ("direction.direction", "方向性"),
+        ("direction.reason", "理由"),
+        ("direction.transfer", "事務移管先"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (k, v) in changes {
+        labels.insert((*k).to_string(), (*v).to_string());
+    }
+    labels
+}
+
+impl SheetLayout {
+    /// A preset by code.
+    pub fn preset(code: &str) -> Result<SheetLayout, LayoutError> {
+        use SectionKind as K;
+        use Writer::{Head, Reviewer, Section};
+        let layout = match code {
+            // 三鷹市 個別事業評価表: 当初計画, 中間評価, 事後評価, 予算執行.
+            "mitaka" => SheetLayout {
+                preset: code.into(),
+                name: "個別事業評価表".into(),
+                sections: vec![
+                    narratives(
+                        "part_plan",
+                        "当初計画",
+                        vec![
+                            slot("overview", "事業概要・事業量", Section),
+                            slot("outcome_target", "成果目標", Section),
+                        ],
+                    ),
+                    section("schedule", K::Schedule, "スケジュール"),
+                    section("indicators", K::Indicators, "指標"),
+                    narratives(
+                        "part_midyear",
+                        "中間評価",
+                        vec![
+                            slot("midyear", "上半期の実績・課題等", Section),
+                            slot("board_note_midyear", "事業評価審査会特記意見", Reviewer),
+                            slot("policy_council_midyear", "政策会議評価・意見等", Reviewer),
+                        ],
+                    ),
+                    narratives(
+                        "part_yearend",
+                        "事後評価",
+                        vec![
+                            slot("volume_result", "【事業量の実績】", Section),
+                            slot("outcome_result", "成果目標の達成状況", Section),
+                            slot("summary", "事業の総括（主管課）", Section),
+                            slot("board_opinion", "事業評価審査会評価・意見等", Reviewer),
+                        ],
+                    ),
+                    section("budget", K::Budget, "予算執行"),
+                    grades(
+                        "評価",
+                        vec![
+                            grade(
+                                Stage::MidYear,
+                                Evaluator::Section,
+                                "mitaka-midyear",
+                                "中間評価（主管課評価）",
+                                Section,
+                            ),
+                            grade(
+                                Stage::MidYear,
+                                Evaluator::ReviewBoard,
+                                "mitaka-midyear",
+                                "中間評価（事業評価審査会評価）",
+                                Reviewer,
+                            ),
+                            grade(
+                                Stage::YearEnd,
+                                Evaluator::Section,
+                                "mitaka-yearend",
+                                "事後評価（主管課評価）",
+                                Section,
+                            ),
+                            grade(
+                                Stage::YearEnd,
+                                Evaluator::ReviewBoard,
+                                "mitaka-yearend",
+                                "事後評価（事業評価審査会評価）",
+                                Reviewer,
+                            ),
+                        ],
+                    ),
+                    section("direction", K::Direction, "今後の方向性"),
+                ],
+                money_unit: MoneyInputUnit::Thousand,
+                vocabulary: "achievement2".into(),
+                labels: common_labels(&[("budget.initial", "予算額（当初）"), ("budget.final", "予算額")]),
+            },
+            // 三島市 行政評価表: PDCA per 施策の方向, indicators, costs, スケジュール表.
+            "mishima" => SheetLayout {
+                preset: code.into(),
+                name: "行政評価表".into(),
+                sections: vec![
+                    narratives(
+                        "pdca",
+                        "施策の方向の取組",
+                        vec![
+                            slot("plan", "当該年度の実施計画(Plan)", Section),
+                            slot("do", "実施計画に対する取組内容(Do)", Section),
+                            slot("check", "実施内容に対する評価(Check)", Section),
+                            slot("action", "評価結果に対する改善内容(Action)", Section),
+                        ],
+                    ),
+                    section("indicators", K::Indicators, "成果指標・活動指標"),
+                    section("budget", K::Budget, "事業費"),
+                    section("schedule", K::Schedule, "スケジュール表"),
+                    section("staff_hours", K::StaffHours, "従事見込時間数"),
+                    section("direction", K::Direction, "今後の取組み方針"),
+                ],
+                money_unit: MoneyInputUnit::Thousand,
+                vocabulary: "achievement".into(),
+                labels: common_labels(&[("budget.final", "予算額"), ("indicator.judgement", "達成状況")]),
+            },
+            // 小平市 進捗状況調査票: purpose, roadmap, P/D/A, 1次・2次評価.
+            "kodaira" => SheetLayout {
+                preset: code.into(),
+                name: "進捗状況調査票".into(),
+                sections: vec![
+                    narratives(
+                        "survey",
+                        "取組内容",
+                        vec![
+                            slot("purpose", "目的・ねらい", Section),
+                            slot("roadmap", "工程表", Section),
+                            slot("plan", "当初予定(P)", Section),
+                            slot("do", "取組実績(D)", Section),
+                            slot("action", "来年度に向けての課題と今後の取組(A)", Section),
+                        ],
+                    ),
+                    section("indicators", K::Indicators, "指標"),
+                    grades(
+                        "評価",
+                        vec![
+                            grade(Stage::First, Evaluator::Section, "kodaira-sab", "1次評価（所管課）", Section),
+                            grade(
+                                Stage::Second,
+                                Evaluator::Headquarters,
+                                "kodaira-sab",
+                                "2次評価（行革本部）",
+                                Reviewer,
+                            ),
+                        ],
+                    ),
+                    section("direction", K::Direction, "今後の方向性"),
+                ],
+                money_unit: MoneyInputUnit::Thousand,
+                vocabulary: "sab".into(),
+                labels: common_labels(&[]),
+            },
+            // 東村山市 目標管理シート: 目標, 成果又は課題, the head's A/B.
+            "higashimurayama" => SheetLayout {
+                preset: code.into(),
+                name: "目標管理シート".into(),
+                sections: vec![
+                    narratives(
+                        "objective",
+                        "目標と成果",
+                        vec![slot("outcome_target", "目標", Section), slot("outcome_result", "成果又は課題", Section)],
+                    ),
+                    section("indicators", K::Indicators, "指標"),
+                    section("budget", K::Budget, "予算規模"),
+                    grades(
+                        "評価",
+                        vec![grade(
+                            Stage::YearEnd,
+                            Evaluator::DepartmentHead,
+                            "higashimurayama-ab",
+                            "評価（部長）",
+                            Head,
+                        )],
+                    ),
+                    section("direction", K::Direction, "今後の方向性"),
+                ],
+                money_unit: MoneyInputUnit::Thousand,
+                vocabulary: "achievement2".into(),
+                labels: common_labels(&[]),
+            },
+            other => return Err(LayoutError::UnknownPreset(other.to_string())),
+        };
+        Ok(layout)
+    }
+
+    pub fn presets() -> Vec<SheetLayout> {
+        PRESETS.iter().map(|p| SheetLayout::preset(p).expect("presets are known")).collect()
+    }
+
+    /// A preset with a city's label overrides applied. Unknown keys (left
+    /// from another preset) are ignored, so switching presets never fails.
+    pub fn with_overrides(code: &str, overrides: &BTreeMap<String, String>) -> Result<SheetLayout, LayoutError> {
+        let mut layout = SheetLayout::preset(code)?;
+        let get = |key: &str| overrides.get(key).map(|v| v.trim()).filter(|v| !v.is_empty());
+        for s in &mut layout.sections {
+            if let Some(l) = get(&s.key) {
+                s.label = l.to_string();
+            }
+            for slot in &mut s.slots {
+                if let Some(l) = get(&slot.code) {
+                    slot.label = l.to_string();
+                }
+            }
+            for g in &mut s.grades {
+                if let Some(l) = get(&g.key()) {
+                    g.label = l.to_string();
+                }
+            }
+        }
+        for (k, v) in layout.labels.iter_mut() {
+            if let Some(l) = get(k) {
+                *v = l.to_string();
+            }
+        }
+        Ok(layout)
+    }
+
+    /// Everything a city may rename: (key, the preset's label), in the
+    /// order the sheet shows them.
+    pub fn label_keys(&self) -> Vec<(String, String)> {
+        let mut keys = Vec::new();
+        for s in &self.sections {
+            keys.push((s.key.clone(), s.label.clone()));
+            keys.extend(s.slots.iter().map(|x| (x.code.clone(), x.label.clone())));
+            keys.extend(s.grades.iter().map(|g| (g.key(), g.label.clone())));
+        }
+        keys.extend(self.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
+        keys
+    }
+
+    /// Checks a city's overrides against the preset: every key must exist,
+    /// labels are trimmed and short. Labels equal to the preset's, or
+    /// blank, are dropped (blank means "use the preset's").
+    pub fn clean_overrides(
+        code: &str,
+        overrides: &BTreeMap<String, String>,
+    ) -> Result<BTreeMap<String, String>, LayoutError> {
+        let preset = SheetLayout::preset(code)?;
+        let defaults: BTreeMap<String, String> = preset.label_keys().into_iter().collect();
+        let mut out = BTreeMap::new();
+        for (k, v) in overrides {
+            let default = defaults.get(k).ok_or_else(|| LayoutError::UnknownLabel(k.clone()))?;
+            let v = crate::text::normalise(v);
+            if v.chars().count() > MAX_LABEL_CHARS {
+                return Err(LayoutError::TooLong { key: default.clone(), max: MAX_LABEL_CHARS });
+            }
+            if !v.is_empty() && &v != default {
+                out.insert(k.clone(), v);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A field label by key, or the key itself when unknown.
+    pub fn label<'a>(&'a self, key: &'a str) -> &'a str {
+        self.labels.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    pub fn has(&self, kind: SectionKind) -> bool {
+        self.sections.iter().any(|s| s.kind == kind)
+    }
+
+    pub fn section(&self, kind: SectionKind) -> Option<&LayoutSection> {
+        self.sections.iter().find(|s| s.kind == kind)
+    }
+
+    /// The narrative slot with this code, if the layout has it.
+    pub fn slot(&self, code: &str) -> Option<&NarrativeSlot> {
+        self.sections.iter().flat_map(|s| &s.slots).find(|s| s.code == code)
+    }
+
+    pub fn grade_slots(&self) -> impl Iterator<Item = &GradeSlot> {
+        self.sections.iter().flat_map(|s| &s.grades)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_has_unique_keys() {
+        for layout in SheetLayout::presets() {
+            let keys = layout.label_keys();
+            let mut seen = std::collections::BTreeSet::new();
+            for (k, _) in &keys {
+                assert!(seen.insert(k.clone()), "{} repeats {k}", layout.preset);
+            }
+            assert!(layout.has(SectionKind::Narratives), "{}", layout.preset);
+            assert!(layout.has(SectionKind::Direction), "{}", layout.preset);
+        }
+    }
+
+    #[test]
+    fn default_preset_follows_the_city() {
+        assert_eq!(default_preset_for("132047"), "mitaka");
+        assert_eq!(default_preset_for("222062"), "mishima");
+        assert_eq!(default_preset_for("132110"), "kodaira");
+        assert_eq!(default_preset_for("132136"), "higashimurayama");
+        assert_eq!(default_preset_for("011002"), "mitaka");
+    }
+
+    #[test]
+    fn slots_match_the_importers() {
+        let mitaka = SheetLayout::preset("mitaka").unwrap();
+        assert_eq!(mitaka.slot("summary").unwrap().label, "事業の総括（主管課）");
+        assert_eq!(mitaka.slot("board_opinion").unwrap().writer, Writer::Reviewer);
+        let mishima = SheetLayout::preset("mishima").unwrap();
+        assert!(mishima.has(SectionKind::StaffHours));
+        assert_eq!(mishima.slot("check").unwrap().label, "実施内容に対する評価(Check)");
+        let hm = SheetLayout::preset("higashimurayama").unwrap();
+        assert_eq!(hm.grade_slots().next().unwrap().writer, Writer::Head);
+        assert!(SheetLayout::preset("sapporo").is_err());
+    }
+
+    #[test]
+    fn cities_rename_labels() {
+        let mut o = BTreeMap::new();
+        o.insert("overview".to_string(), "  事業の概要 ".to_string());
+        o.insert("budget.settlement".to_string(), "決算見込額".to_string());
+        o.insert("grade.yearend.section".to_string(), "自己評価".to_string());
+        o.insert("part_plan".to_string(), String::new());
+        let clean = SheetLayout::clean_overrides("mitaka", &o).unwrap();
+        assert_eq!(clean.len(), 3, "the blank one means the preset's");
+        let l = SheetLayout::with_overrides("mitaka", &clean).unwrap();
+        assert_eq!(l.slot("overview").unwrap().label, "事業の概要");
+        assert_eq!(l.label("budget.settlement"), "決算見込額");
+        assert_eq!(l.grade_slots().nth(2).unwrap().label, "自己評価");
+        assert_eq!(l.sections[0].label, "当初計画");
+
+        o.insert("nonsense".into(), "x".into());
+        assert_eq!(
+            SheetLayout::clean_overrides("mitaka", &o).unwrap_err(),
+            LayoutError::UnknownLabel("nonsense".into())
+        );
+        let long: BTreeMap<String, String> = [("overview".to_string(), "長".repeat(61))].into_iter().collect();
+        assert!(matches!(SheetLayout::clean_overrides("mitaka", &long), Err(LayoutError::TooLong { .. })));
+        // Overrides left from another preset are ignored, not an error.
+        let stray: BTreeMap<String, String> = [("purpose".to_string(), "ねらい".to_string())].into_iter().collect();
+        assert!(SheetLayout::with_overrides("mitaka", &stray).is_ok());
+    }
+}

@@ -1,0 +1,357 @@
+//! Which fiscal years an open-data set holds.
+//!
+//! What the public sees (the portal, the JSON API, `hyoka export opendata`
+//! by default) is the published years only: [`load_public_city`] loads a
+//! city and [`restrict`] keeps the rows of those years and the items with
+//! content in them. Everything, drafts included, is for internal use
+//! ([`YearScope::All`]).
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+use std::str::FromStr;
+
+use hyoka_core::FiscalYear;
+use hyoka_store::Store;
+
+use super::rows::{load_city, node_rows, CityData, IndicatorData, ItemData, PlanData};
+use super::OpenDataSet;
+use crate::ReportError;
+
+/// The fiscal years exported.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum YearScope {
+    /// Every stored year, including unpublished years and drafts: for
+    /// internal use only (`hyoka export opendata --include-unpublished`).
+    #[default]
+    All,
+    /// Only the years each city has published (確定 and 公開), and only the
+    /// items with content in them; a city without one is left out.
+    Published,
+}
+
+impl YearScope {
+    pub fn code(self) -> &'static str {
+        match self {
+            YearScope::All => "all",
+            YearScope::Published => "published",
+        }
+    }
+}
+
+impl fmt::Display for YearScope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for YearScope {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "all" => Ok(YearScope::All),
+            "published" => Ok(YearScope::Published),
+            other => Err(format!("年度の範囲「{other}」は使えません（published または all）")),
+        }
+    }
+}
+
+/// A city's data as the public may see it: its published years and the
+/// items with content in them. `None` when the city has no published year:
+/// nothing of it is public.
+pub async fn load_public_city(store: &Store, municipality: &str) -> Result<Option<CityData>, ReportError> {
+    let Some(public) = store.public_city(municipality).await? else {
+        return Ok(None);
+    };
+    let years: BTreeSet<FiscalYear> = public.fiscal_years().into_iter().collect();
+    let items: BTreeSet<i64> = store.public_items(municipality, None).await?.into_iter().map(|p| p.item.id).collect();
+    let city = load_city(store, municipality).await?;
+    Ok(Some(restrict(city, &years, &items)))
+}
+
+/// The fiscal years of a public data set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Period {
+    /// Every published year.
+    All,
+    /// One published year: its cells, grades and budgets, and the items
+    /// with content in it.
+    Year(FiscalYear),
+    /// The published years up to and including one (an indicator's trend
+    /// as of that year).
+    Through(FiscalYear),
+}
+
+impl Period {
+    fn includes(self, fy: FiscalYear) -> bool {
+        match self {
+            Period::All => true,
+            Period::Year(y) => fy == y,
+            Period::Through(y) => fy <= y,
+        }
+    }
+}
+
+/// What part of a city a public data set holds: all of it, or what one
+/// page shows (an item, an indicator, a plan node).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Selection {
+    All,
+    /// The item's grades, budgets and indicators, and its rows in `nodes`.
+    Item(i64),
+    /// The indicator's cells (and its item's rows in `nodes`).
+    Indicator(i64),
+    /// The node's own indicators and the items placed directly under it.
+    Node(i64),
+}
+
+/// The open-data rows of what the public may see of a city: its published
+/// years (`period` of them), narrowed to `selection`. Judgements are
+/// computed with every published year at hand (a `維持` target keeps the
+/// latest published baseline), so a year's rows are the same as in the
+/// export of all years. `None` when nothing of the city, or no year of
+/// `period`, is public.
+pub async fn public_dataset(
+    store: &Store,
+    municipality: &str,
+    period: Period,
+    selection: Selection,
+) -> Result<Option<OpenDataSet>, ReportError> {
+    let Some(public) = store.public_city(municipality).await? else {
+        return Ok(None);
+    };
+    let years: BTreeSet<FiscalYear> = public.fiscal_years().into_iter().collect();
+    if !years.iter().any(|y| period.includes(*y)) {
+        return Ok(None);
+    }
+    if let Period::Year(fy) = period {
+        if !years.contains(&fy) {
+            return Ok(None);
+        }
+    }
+    let public_items = store.public_items(municipality, None).await?;
+    let any: BTreeSet<i64> = public_items.iter().map(|p| p.item.id).collect();
+    let in_period: BTreeSet<i64> =
+        public_items.iter().filter(|p| p.years.iter().any(|y| period.includes(*y))).map(|p| p.item.id).collect();
+    let mut city = load_city(store, municipality).await?;
+    select(&mut city, selection);
+    let mut set = OpenDataSet::build(&[restrict(city.clone(), &years, &any)]);
+    set.indicators.retain(|r| period.includes(r.fiscal_year));
+    set.evaluations.retain(|r| period.includes(r.fiscal_year));
+    set.budgets.retain(|r| period.includes(r.fiscal_year));
+    set.nodes = node_rows(&restrict(city, &years, &in_period));
+    Ok(Some(set))
+}
+
+/// The published cells of a few indicators of a city, with just enough
+/// around them (plans, owning items) for their open-data rows: the
+/// comparison across cities reads many cities at once and needs no
+/// budgets or grades. `None` when the city has no published year.
+pub async fn load_public_indicators(
+    store: &Store,
+    municipality: &str,
+    ids: &BTreeSet<i64>,
+) -> Result<Option<CityData>, ReportError> {
+    let Some(public) = store.public_city(municipality).await? else {
+        return Ok(None);
+    };
+    let years: BTreeSet<FiscalYear> = public.fiscal_years().into_iter().collect();
+    let items: BTreeSet<i64> = store.public_items(municipality, None).await?.into_iter().map(|p| p.item.id).collect();
+    let mut plans = Vec::new();
+    for plan in store.plans(municipality).await? {
+        let nodes = store.plan_nodes(plan.id).await?;
+        plans.push(PlanData { plan, nodes });
+    }
+    let node_ids: HashMap<(&str, &str), i64> = plans
+        .iter()
+        .flat_map(|p| p.nodes.iter().map(move |n| ((p.plan.code.as_str(), n.code.as_str()), n.id)))
+        .collect();
+    let mut indicators = Vec::new();
+    let mut owners = BTreeSet::new();
+    for id in ids {
+        let indicator = store.indicator(*id).await?;
+        if indicator.municipality_code != municipality {
+            continue;
+        }
+        owners.extend(indicator.item_id);
+        indicators.push(IndicatorData {
+            values: store.indicator_values(*id).await?,
+            judgements: store.judgements(*id).await?,
+            indicator,
+        });
+    }
+    let mut placed: HashMap<String, Vec<(i64, bool)>> = HashMap::new();
+    for p in store.placements(municipality).await? {
+        if let Some(id) = node_ids.get(&(p.plan.as_str(), p.node.as_str())) {
+            placed.entry(p.item).or_default().push((*id, p.relisting));
+        }
+    }
+    let mut owned = Vec::new();
+    for id in &owners {
+        let item = store.item(*id).await?;
+        owned.push(ItemData {
+            placements: placed.remove(&item.key).unwrap_or_default(),
+            sections: Vec::new(),
+            budgets: Vec::new(),
+            evaluations: Vec::new(),
+            item,
+        });
+    }
+    let city = CityData { municipality: public.municipality, plans, items: owned, indicators, scales: Vec::new() };
+    Ok(Some(restrict(city, &years, &items)))
+}
+
+/// Narrows a city to what one page shows.
+fn select(city: &mut CityData, selection: Selection) {
+    match selection {
+        Selection::All => {}
+        Selection::Item(id) => {
+            city.items.retain(|i| i.item.id == id);
+            city.indicators.retain(|i| i.indicator.item_id == Some(id));
+        }
+        Selection::Indicator(id) => {
+            city.indicators.retain(|i| i.indicator.id == id);
+            let owner = city.indicators.first().and_then(|i| i.indicator.item_id);
+            city.items.retain(|i| Some(i.item.id) == owner);
+        }
+        Selection::Node(id) => {
+            city.indicators.retain(|i| i.indicator.node_id == Some(id));
+            city.items.retain(|i| i.placements.iter().any(|(node, _)| *node == id));
+        }
+    }
+}
+
+/// Keeps what belongs to `years`: budgets, grades, indicator cells and
+/// judgements of those years, the items in `items`, and the indicators
+/// left with a cell or a judgement. Plans and their nodes are kept whole
+/// (they are structure, not results). A person's declared judgement is
+/// dropped (it is not part of the open data).
+pub fn restrict(mut city: CityData, years: &BTreeSet<FiscalYear>, items: &BTreeSet<i64>) -> CityData {
+    city.items.retain(|i| items.contains(&i.item.id));
+    for i in &mut city.items {
+        i.budgets.retain(|b| years.contains(&b.fiscal_year));
+        i.evaluations.retain(|e| years.contains(&e.fiscal_year));
+    }
+    for ind in &mut city.indicators {
+        ind.values.retain(|v| years.contains(&v.fiscal_year));
+        ind.judgements.retain(|j| years.contains(&j.fiscal_year));
+        for j in &mut ind.judgements {
+            j.judgement.declared = None;
+        }
+    }
+    city.indicators.retain(|i| !i.values.is_empty() || !i.judgements.is_empty());
+    // An indicator owned by an item that is not public is not public
+    // either, whatever its cells (its item would name a draft).
+    city.indicators.retain(|i| i.indicator.item_id.is_none_or(|id| items.contains(&id)));
+    city
+}
+
+#[cfg(test)]
+mod tests {
+    use hyoka_core::sheet::{BudgetRow, EvaluationRow};
+    use hyoka_core::{BudgetFigures, Direction, Evaluator, IndicatorCell, IndicatorKind, Stage, ValueRole};
+    use hyoka_store::{IndicatorRecord, IndicatorValue, ItemRecord, Municipality};
+
+    use super::*;
+    use crate::opendata::rows::{budget_rows, evaluation_rows, indicator_rows, node_rows, IndicatorData, ItemData};
+
+    fn fy(y: i32) -> FiscalYear {
+        FiscalYear::new(y).unwrap()
+    }
+
+    fn item(id: i64, title: &str) -> ItemData {
+        ItemData {
+            item: ItemRecord {
+                id,
+                municipality_code: "132047".into(),
+                key: format!("k{id}"),
+                kind: "project".into(),
+                code: format!("企-{id}"),
+                title: title.into(),
+                fiscal_year: None,
+                tags: Vec::new(),
+                relisting_of: None,
+            },
+            placements: Vec::new(),
+            sections: Vec::new(),
+            budgets: [2018, 2019]
+                .into_iter()
+                .map(|y| BudgetRow {
+                    fiscal_year: fy(y),
+                    figures: BudgetFigures::default(),
+                    execution_rate_printed: Some(format!("{y}%")),
+                })
+                .collect(),
+            evaluations: [2018, 2019]
+                .into_iter()
+                .map(|y| EvaluationRow {
+                    fiscal_year: fy(y),
+                    stage: Stage::YearEnd,
+                    evaluator: Evaluator::Section,
+                    scale: None,
+                    grade: Some("A".into()),
+                    comment: Some(format!("{y}年度の意見")),
+                })
+                .collect(),
+        }
+    }
+
+    fn indicator(id: i64, item_id: Option<i64>, years: &[i32]) -> IndicatorData {
+        IndicatorData {
+            indicator: IndicatorRecord {
+                id,
+                municipality_code: "132047".into(),
+                key: format!("i{id}"),
+                name: format!("指標{id}"),
+                kind: IndicatorKind::Outcome,
+                definition: None,
+                unit: None,
+                direction: Direction::HigherIsBetter,
+                vocabulary: None,
+                item_id,
+                node_id: None,
+            },
+            values: years
+                .iter()
+                .map(|y| IndicatorValue {
+                    fiscal_year: fy(*y),
+                    role: ValueRole::Actual,
+                    cell: IndicatorCell::parse(&format!("{y}件")),
+                })
+                .collect(),
+            judgements: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn only_the_given_years_and_items_remain() {
+        let city = CityData {
+            municipality: Municipality { code: "132047".into(), name: "三鷹市".into() },
+            plans: Vec::new(),
+            items: vec![item(1, "公開の事業"), item(2, "非公開の下書き")],
+            indicators: vec![
+                indicator(10, Some(1), &[2018, 2019]),
+                indicator(11, Some(2), &[2018]),
+                indicator(12, None, &[2019]),
+            ],
+            scales: Vec::new(),
+        };
+        let city = restrict(city, &[fy(2018)].into(), &[1].into());
+        let text = format!(
+            "{:?}{:?}{:?}{:?}",
+            indicator_rows(&city),
+            evaluation_rows(&city),
+            budget_rows(&city),
+            node_rows(&city)
+        );
+        assert!(!text.contains("2019"), "{text}");
+        assert!(!text.contains("非公開の下書き") && !text.contains("指標11") && !text.contains("指標12"), "{text}");
+        assert!(text.contains("公開の事業") && text.contains("指標10") && text.contains("2018年度の意見"));
+    }
+
+    #[test]
+    fn scopes_parse() {
+        assert_eq!("published".parse::<YearScope>(), Ok(YearScope::Published));
+        assert_eq!("all".parse::<YearScope>(), Ok(YearScope::All));
+        assert!("drafts".parse::<YearScope>().is_err());
+    }
+}

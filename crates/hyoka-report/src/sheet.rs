@@ -1,0 +1,867 @@
+//! The print view of one sheet (an item × a fiscal year) in its city's
+//! layout: narratives, the indicator table, the budget with its execution
+//! rate, the monthly schedule (4月…3月), staff hours, the grades of each
+//! stage with the city's scale legend, and next year's direction.
+//!
+//! The layout is the city's [`SheetLayout`] (`hyoka_core::layout`): its
+//! preset (三鷹市 個別事業評価表, 三島市 行政評価表, 小平市 進捗状況調査票,
+//! 東村山市 目標管理シート; the city's choice, else the preset for its code)
+//! gives the sections in their order with the city's own headings, and the
+//! identification block at the top follows the seed document of the
+//! preset. Narratives the layout has no slot for are printed last under
+//! その他の記載, so nothing stored is hidden.
+//!
+//! Outputs: HTML (A4 print), PDF (the same document) and XLSX (one sheet
+//! per part: 概要 with labelled rows, 記述, 指標, 予算, スケジュール, 評価,
+//! 方向性; no merged cells).
+
+use std::collections::BTreeSet;
+
+use hyoka_core::layout::{SectionKind, SheetLayout};
+use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
+use hyoka_core::{EvaluationScale, FiscalYear, Number, ValueRole, Yen};
+use hyoka_store::{IndicatorRecord, IndicatorValue, ItemRecord, JudgementRecord, Store};
+
+use crate::city::sheet_layout;
+use crate::doc::{Align, Block, Cell, Document, Table};
+use crate::xlsx::{Sheet, XCell};
+use crate::ReportError;
+
+/// Everything one sheet shows.
+#[derive(Clone, Debug)]
+pub struct SheetView {
+    pub municipality_code: String,
+    pub municipality: String,
+    pub fiscal_year: FiscalYear,
+    pub layout: SheetLayout,
+    pub item: ItemRecord,
+    /// (department, section).
+    pub sections: Vec<(String, String)>,
+    /// Where the item is placed: the path of (level name, code, title) from
+    /// the plan's top, with the plan's name and the re-listing flag.
+    pub placements: Vec<Placed>,
+    /// Narratives of the year (and undated ones).
+    pub narratives: Vec<NarrativeRow>,
+    /// Narratives of the year of the entry the item is placed under (the
+    /// node's own item: 三島市's 施策の方向 holds the PDCA of its projects),
+    /// with that entry's code and title; shown for slots the item leaves
+    /// empty.
+    pub inherited: Vec<(String, NarrativeRow)>,
+    pub indicators: Vec<SheetIndicator>,
+    pub budgets: Vec<BudgetRow>,
+    pub schedule: Vec<ScheduleRow>,
+    pub grades: Vec<GradeLine>,
+    pub next_direction: Option<NextDirectionRow>,
+    /// The city's scales, for legends.
+    pub scales: Vec<EvaluationScale>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Placed {
+    pub plan: String,
+    pub path: Vec<(String, String, String)>,
+    pub relisting: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct SheetIndicator {
+    pub record: IndicatorRecord,
+    pub values: Vec<IndicatorValue>,
+    pub judgements: Vec<JudgementRecord>,
+}
+
+/// A grade slot of the layout, filled or not, or a grade the layout has no
+/// slot for.
+#[derive(Clone, Debug)]
+pub struct GradeLine {
+    pub label: String,
+    pub evaluation: Option<EvaluationRow>,
+    pub scale: Option<EvaluationScale>,
+}
+
+impl GradeLine {
+    /// The meaning of the grade from the scale's legend: `計画どおり`.
+    pub fn meaning(&self) -> Option<String> {
+        let scale = self.scale.as_ref().filter(|s| s.legend_printed)?;
+        let grade = self.evaluation.as_ref()?.grade.as_deref()?;
+        scale.grade(grade).map(|g| g.label.clone())
+    }
+}
+
+// ---------------------------------------------------------------- load
+
+pub async fn load_sheet(store: &Store, item_id: i64, fy: FiscalYear) -> Result<SheetView, ReportError> {
+    let item = store.item(item_id).await?;
+    let municipality = store.municipality(&item.municipality_code).await?;
+    let layout = sheet_layout(store, &municipality.code).await;
+    let narratives =
+        store.narratives(item_id).await?.into_iter().filter(|n| n.fiscal_year.is_none_or(|y| y == fy)).collect();
+    // The item's indicators, and those of the node it is placed at when
+    // they belong to no item (三島市's 成果指標 measure the 施策).
+    let mut records = store.item_indicators(item_id).await?;
+    let mut placements = Vec::new();
+    let mut inherited = Vec::new();
+    for (plan_code, node_code, relisting) in store.item_placements(item_id).await? {
+        let Some(plan) = store.plans(&municipality.code).await?.into_iter().find(|p| p.code == plan_code) else {
+            continue;
+        };
+        let nodes = store.plan_nodes(plan.id).await?;
+        let Some(node) = nodes.iter().find(|n| n.code == node_code) else { continue };
+        let mut path = Vec::new();
+        let mut at = Some(node);
+        while let Some(n) = at {
+            let level = plan.level_names.get(n.level.max(0) as usize).cloned().unwrap_or_default();
+            path.push((level, n.code.clone(), n.title.clone()));
+            at = n.parent_id.and_then(|p| nodes.iter().find(|x| x.id == p));
+        }
+        path.reverse();
+        let own = |code: &str| hyoka_core::text::squeeze(&node.code) == hyoka_core::text::squeeze(code);
+        if !relisting && own(&item.code) {
+            for r in store.node_indicators(node.id).await? {
+                if r.item_id.is_none() && !records.iter().any(|x| x.id == r.id) {
+                    records.push(r);
+                }
+            }
+        } else if !relisting {
+            for (other, _) in store.node_items(node.id).await? {
+                if other.id != item_id && own(&other.code) {
+                    let source = format!("{} {}", other.code, other.title);
+                    for n in store.narratives(other.id).await? {
+                        if n.fiscal_year.is_none_or(|y| y == fy) && !n.text.is_empty() {
+                            inherited.push((source.clone(), n));
+                        }
+                    }
+                }
+            }
+        }
+        placements.push(Placed { plan: plan.name.clone(), path, relisting });
+    }
+    let mut indicators = Vec::new();
+    for record in records {
+        let values = store.indicator_values(record.id).await?;
+        let judgements = store.judgements(record.id).await?;
+        indicators.push(SheetIndicator { record, values, judgements });
+    }
+    let scales = store.scales(&municipality.code).await?;
+    let evaluations: Vec<EvaluationRow> =
+        store.evaluations(item_id).await?.into_iter().filter(|e| e.fiscal_year == fy).collect();
+    let mut grades: Vec<GradeLine> = layout
+        .grade_slots()
+        .map(|slot| GradeLine {
+            label: slot.label.clone(),
+            evaluation: evaluations.iter().find(|e| e.stage == slot.stage && e.evaluator == slot.evaluator).cloned(),
+            scale: scales.iter().find(|s| s.code == slot.scale).cloned(),
+        })
+        .collect();
+    // Grades the layout has no slot for are shown too.
+    for e in &evaluations {
+        if !layout.grade_slots().any(|s| s.stage == e.stage && s.evaluator == e.evaluator) {
+            grades.push(GradeLine {
+                label: format!("{}（{}）", e.stage.label(), e.evaluator.label()),
+                evaluation: Some(e.clone()),
+                scale: e.scale.as_deref().and_then(|c| scales.iter().find(|s| s.code == c)).cloned(),
+            });
+        }
+    }
+    for g in grades.iter_mut() {
+        if g.scale.is_none() {
+            g.scale = g
+                .evaluation
+                .as_ref()
+                .and_then(|e| e.scale.as_deref())
+                .and_then(|c| scales.iter().find(|s| s.code == c))
+                .cloned();
+        }
+    }
+    Ok(SheetView {
+        municipality_code: municipality.code.clone(),
+        municipality: municipality.name.clone(),
+        fiscal_year: fy,
+        sections: store.item_sections(item_id).await?,
+        placements,
+        narratives,
+        inherited,
+        indicators,
+        budgets: store.budgets(item_id).await?,
+        schedule: store.schedule(item_id).await?.into_iter().filter(|s| s.fiscal_year == fy).collect(),
+        grades,
+        next_direction: store.next_direction_for(item_id, fy).await?,
+        scales,
+        layout,
+        item,
+    })
+}
+
+pub async fn sheet_html(store: &Store, item_id: i64, fy: FiscalYear) -> Result<String, ReportError> {
+    Ok(load_sheet(store, item_id, fy).await?.html())
+}
+
+pub async fn sheet_pdf(store: &Store, item_id: i64, fy: FiscalYear) -> Result<Vec<u8>, ReportError> {
+    Ok(load_sheet(store, item_id, fy).await?.pdf())
+}
+
+pub async fn sheet_xlsx(store: &Store, item_id: i64, fy: FiscalYear) -> Result<Vec<u8>, ReportError> {
+    load_sheet(store, item_id, fy).await?.xlsx()
+}
+
+// ---------------------------------------------------------------- render
+
+const MONTHS: [&str; 12] = ["4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月", "1月", "2月", "3月"];
+
+fn money(y: Option<Yen>, unit: i64) -> String {
+    match y {
+        None => String::new(),
+        Some(y) if y.yen() % unit == 0 => Number::from_int(y.yen() / unit).grouped(),
+        // Not a whole number of the unit: printed with its decimals.
+        Some(y) => {
+            Number::new(y.yen(), (unit as f64).log10() as u8).map_or_else(|| y.yen().to_string(), |n| n.grouped())
+        }
+    }
+}
+
+fn role_label(layout: &SheetLayout, role: ValueRole) -> String {
+    layout
+        .label(match role {
+            ValueRole::Baseline => "indicator.baseline",
+            ValueRole::Target => "indicator.target",
+            ValueRole::Actual => "indicator.actual",
+        })
+        .to_string()
+}
+
+impl SheetView {
+    pub fn title(&self) -> String {
+        format!("{} {}　{} {}", self.fiscal_year.label(), self.layout.name, self.item.code, self.item.title)
+    }
+
+    fn departments(&self) -> String {
+        let d: Vec<&str> = self
+            .sections
+            .iter()
+            .map(|(d, _)| d.as_str())
+            .filter(|d| !d.is_empty())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        d.join("、")
+    }
+
+    fn section_names(&self) -> String {
+        let s: Vec<&str> = self.sections.iter().map(|(_, s)| s.as_str()).filter(|s| !s.is_empty()).collect();
+        s.join("、")
+    }
+
+    fn responsible(&self) -> String {
+        self.sections.iter().map(|(d, s)| format!("{d}{s}")).collect::<Vec<_>>().join("、")
+    }
+
+    /// The identification block, shaped like the city's printed sheet.
+    pub fn identification(&self) -> Vec<(String, String)> {
+        let tags = self.item.tags.iter().map(|t| format!("【{t}】")).collect::<String>();
+        let position = self
+            .placements
+            .iter()
+            .map(|p| {
+                let path = p.path.iter().map(|(l, c, t)| format!("{l} {c} {t}")).collect::<Vec<_>>().join(" ＞ ");
+                format!("{}: {path}{}", p.plan, if p.relisting { "（再掲）" } else { "" })
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut rows: Vec<(String, String)> = match self.layout.preset.as_str() {
+            "mishima" => vec![
+                ("所属部".into(), self.departments()),
+                ("所属課".into(), self.section_names()),
+                ("事業名".into(), format!("{} {}", self.item.code, self.item.title)),
+            ],
+            "kodaira" => vec![
+                ("取り組み項目".into(), format!("{} {tags}{}", self.item.code, self.item.title)),
+                ("主な推進担当課".into(), self.responsible()),
+            ],
+            "higashimurayama" => vec![
+                ("No.".into(), self.item.code.clone()),
+                ("課名".into(), self.section_names()),
+                ("総計・行革・その他".into(), self.item.tags.join(" ")),
+                ("項目".into(), self.item.title.clone()),
+            ],
+            _ => vec![
+                ("事業名".into(), format!("{tags}{}", self.item.title)),
+                ("掲載No.".into(), self.item.code.clone()),
+                ("担当".into(), self.responsible()),
+            ],
+        };
+        let position_label =
+            if self.layout.preset == "mishima" { "総合計画の位置付け" } else { "計画上の位置付け" };
+        if !position.is_empty() {
+            rows.push((position_label.into(), position));
+        }
+        rows.retain(|(_, v)| !v.trim().is_empty());
+        rows
+    }
+
+    /// Narratives under a layout slot, in stored order.
+    fn slot_texts(&self, code: &str) -> Vec<&NarrativeRow> {
+        self.narratives.iter().filter(|n| n.slot == code && !n.text.is_empty()).collect()
+    }
+
+    /// Narratives no slot of the layout shows.
+    fn other_narratives(&self) -> Vec<&NarrativeRow> {
+        self.narratives.iter().filter(|n| self.layout.slot(&n.slot).is_none() && !n.text.is_empty()).collect()
+    }
+
+    fn indicator_years(&self) -> Vec<FiscalYear> {
+        let years: BTreeSet<FiscalYear> = self
+            .indicators
+            .iter()
+            .flat_map(|i| i.values.iter().map(|v| v.fiscal_year).chain(i.judgements.iter().map(|j| j.fiscal_year)))
+            .collect();
+        years.into_iter().collect()
+    }
+
+    fn indicator_table(&self) -> Table {
+        let years = self.indicator_years();
+        let mut t = Table { caption: Some("指標".into()), ..Table::default() };
+        let mut head = vec![Cell::col("指標"), Cell::col("区分")];
+        head.extend(years.iter().map(|y| Cell::col(y.label())));
+        t.head.push(head);
+        t.widths = vec![3.2, 1.0];
+        t.widths.extend(years.iter().map(|_| 1.2));
+        t.compact = years.len() > 6;
+        for ind in &self.indicators {
+            let rec = &ind.record;
+            let mut name = rec.name.clone();
+            if let Some(u) = rec.unit.as_deref().filter(|u| !u.is_empty()) {
+                name.push_str(&format!("（{u}）"));
+            }
+            if let Some(d) = rec.definition.as_deref().filter(|d| !d.is_empty()) {
+                name.push_str(&format!("\n{d}"));
+            }
+            let mut first = true;
+            for role in [ValueRole::Baseline, ValueRole::Target, ValueRole::Actual] {
+                if !ind.values.iter().any(|v| v.role == role) {
+                    continue;
+                }
+                let mut row = vec![
+                    Cell::text(if first { name.clone() } else { String::new() }),
+                    Cell::row(role_label(&self.layout, role)),
+                ];
+                first = false;
+                for y in &years {
+                    let v = ind.values.iter().find(|v| v.fiscal_year == *y && v.role == role);
+                    row.push(Cell::figure(v.map(|v| v.cell.printed().trim().to_string()).unwrap_or_default()));
+                }
+                t.body.push(row);
+            }
+            if !ind.judgements.is_empty() {
+                let mut row = vec![
+                    Cell::text(if first { name.clone() } else { String::new() }),
+                    Cell::row(self.layout.label("indicator.judgement").to_string()),
+                ];
+                for y in &years {
+                    let j = ind.judgements.iter().find(|j| j.fiscal_year == *y).map(|j| &j.judgement);
+                    let text = match j {
+                        Some(j) => match (j.effective(), j.disagreement()) {
+                            (Some(e), Some(d)) => format!("{e}\n（計算: {}）", d.computed),
+                            (Some(e), None) => e.to_string(),
+                            (None, _) => String::new(),
+                        },
+                        None => String::new(),
+                    };
+                    row.push(Cell::text(text).align(Align::Center));
+                }
+                t.body.push(row);
+            }
+        }
+        t
+    }
+
+    fn budget_table(&self) -> Table {
+        let l = &self.layout;
+        let unit = l.money_unit;
+        let mut t =
+            Table { caption: Some(format!("予算・決算（単位: {}）", unit.label())), ..Table::default() };
+        t.head.push(
+            [
+                "年度",
+                l.label("budget.initial"),
+                l.label("budget.final"),
+                l.label("budget.settlement"),
+                l.label("budget.general_revenue"),
+                l.label("budget.carried_over"),
+                l.label("budget.rate"),
+                "執行率（記載）",
+            ]
+            .into_iter()
+            .map(Cell::col)
+            .collect(),
+        );
+        for b in &self.budgets {
+            let f = &b.figures;
+            let u = unit.factor();
+            t.body.push(vec![
+                Cell::row(b.fiscal_year.label()),
+                Cell::figure(money(f.initial, u)),
+                Cell::figure(money(f.final_budget, u)),
+                Cell::figure(money(f.settlement, u)),
+                Cell::figure(money(f.general_revenue, u)),
+                Cell::figure(money(f.carried_over, u)),
+                Cell::figure(f.execution_rate().map(|r| r.to_string()).unwrap_or_default()),
+                Cell::figure(b.execution_rate_printed.clone().unwrap_or_default()),
+            ]);
+        }
+        t
+    }
+
+    fn schedule_table(&self, hours: bool) -> Table {
+        let l = &self.layout;
+        let mut t = Table {
+            caption: Some(format!("スケジュール（{}）", self.fiscal_year.label())),
+            compact: true,
+            ..Table::default()
+        };
+        let mut head = vec![Cell::col("事業・内容"), Cell::col("区分")];
+        head.extend(MONTHS.iter().map(|m| Cell::col(*m)));
+        if hours {
+            head.push(Cell::col(format!("従事見込時間数\n{}", l.label("hours.regular"))));
+            head.push(Cell::col(format!("従事見込時間数\n{}", l.label("hours.other"))));
+        }
+        t.head.push(head);
+        t.widths = vec![4.0, 1.0];
+        t.widths.extend(MONTHS.iter().map(|_| 1.0));
+        if hours {
+            t.widths.extend([1.5, 1.5]);
+        }
+        for s in &self.schedule {
+            let kind = match s.kind.as_str() {
+                "planned" => l.label("schedule.planned").to_string(),
+                "actual" => l.label("schedule.actual").to_string(),
+                other => other.to_string(),
+            };
+            let mut row = vec![Cell::row(s.label.clone()), Cell::text(kind).align(Align::Center)];
+            for i in 0..12 {
+                row.push(Cell::text(s.months.get(i).cloned().unwrap_or_default()));
+            }
+            if hours {
+                row.push(Cell::figure(s.hours_regular.clone().unwrap_or_default()));
+                row.push(Cell::figure(s.hours_other.clone().unwrap_or_default()));
+            }
+            t.body.push(row);
+        }
+        t
+    }
+
+    fn hours_table(&self) -> Table {
+        let l = &self.layout;
+        let mut t = Table { caption: Some("従事見込時間数".into()), ..Table::default() };
+        t.head.push(vec![
+            Cell::col("事業・内容"),
+            Cell::col(l.label("hours.regular")),
+            Cell::col(l.label("hours.other")),
+        ]);
+        t.widths = vec![5.0, 1.5, 1.5];
+        for s in self.schedule.iter().filter(|s| s.hours_regular.is_some() || s.hours_other.is_some()) {
+            t.body.push(vec![
+                Cell::row(s.label.clone()),
+                Cell::figure(s.hours_regular.clone().unwrap_or_default()),
+                Cell::figure(s.hours_other.clone().unwrap_or_default()),
+            ]);
+        }
+        t
+    }
+
+    fn grades_table(&self) -> Table {
+        let mut t = Table { caption: Some("評価".into()), ..Table::default() };
+        t.head.push(["評価", "評価", "評価の意味", "評価の理由・意見"].into_iter().map(Cell::col).collect());
+        t.widths = vec![2.6, 0.8, 2.0, 5.0];
+        for g in &self.grades {
+            let e = g.evaluation.as_ref();
+            t.body.push(vec![
+                Cell::row(g.label.clone()),
+                Cell::text(e.and_then(|e| e.grade.clone()).unwrap_or_else(|| "—".into())).align(Align::Center),
+                Cell::text(g.meaning().unwrap_or_default()),
+                Cell::text(e.and_then(|e| e.comment.clone()).unwrap_or_default()),
+            ]);
+        }
+        t
+    }
+
+    /// The legends of the scales the grades use: `S 計画以上 1 計画どおり …`.
+    fn legends(&self) -> Vec<String> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for g in &self.grades {
+            if let Some(s) = &g.scale {
+                if seen.insert(s.code.clone()) {
+                    out.push(if s.legend_printed {
+                        format!("{}: {}", g.label, s.legend())
+                    } else {
+                        format!(
+                            "{}: {}（凡例の記載なし）",
+                            g.label,
+                            s.grades.iter().map(|g| g.code.as_str()).collect::<Vec<_>>().join("・")
+                        )
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn direction_rows(&self) -> Vec<(String, String)> {
+        let l = &self.layout;
+        let Some(d) = &self.next_direction else { return Vec::new() };
+        let mut rows = vec![(
+            l.label("direction.direction").to_string(),
+            d.direction.map_or_else(
+                || d.printed.clone(),
+                |x| {
+                    if d.printed.is_empty() || d.printed == x.label() {
+                        x.label().to_string()
+                    } else {
+                        format!("{}（{}）", x.label(), d.printed)
+                    }
+                },
+            ),
+        )];
+        if let Some(r) = d.reason.as_deref().filter(|r| !r.is_empty()) {
+            rows.push((l.label("direction.reason").to_string(), r.to_string()));
+        }
+        if let Some(t) = d.transfer.as_deref().filter(|t| !t.is_empty()) {
+            rows.push((l.label("direction.transfer").to_string(), t.to_string()));
+        }
+        rows
+    }
+
+    /// The sheet as a printable document, sections in the layout's order.
+    pub fn document(&self) -> Document {
+        let mut doc = Document::new(self.title());
+        doc.subtitle =
+            Some(format!("{}　{}　{}", self.municipality, self.fiscal_year.label_with_western(), self.layout.name));
+        let mut id = Table { caption: Some("事業の概要".into()), widths: vec![1.6, 6.0], ..Table::default() };
+        for (k, v) in self.identification() {
+            id.body.push(vec![Cell::row(k), Cell::text(v)]);
+        }
+        doc.push(Block::Table(id));
+        let has_hours_section = self.layout.has(SectionKind::StaffHours);
+        for section in &self.layout.sections {
+            match section.kind {
+                SectionKind::Narratives => {
+                    doc.heading(1, section.label.clone());
+                    let mut t =
+                        Table { caption: Some(section.label.clone()), widths: vec![1.6, 6.0], ..Table::default() };
+                    for slot in &section.slots {
+                        let texts = self.slot_texts(&slot.code);
+                        if texts.is_empty() {
+                            let from: Vec<&(String, NarrativeRow)> =
+                                self.inherited.iter().filter(|(_, n)| n.slot == slot.code).collect();
+                            if from.is_empty() {
+                                t.body.push(vec![Cell::row(slot.label.clone()), Cell::text("（記載なし）")]);
+                            }
+                            for (source, n) in from {
+                                t.body.push(vec![
+                                    Cell::row(format!("{}\n（{source}の記載）", slot.label)),
+                                    Cell::narrative(&n.text),
+                                ]);
+                            }
+                        }
+                        for n in texts {
+                            // A stored heading that differs from the layout's is kept beside it.
+                            let label = if n.label.is_empty() || n.label == slot.label {
+                                slot.label.clone()
+                            } else {
+                                format!("{}\n（{}）", slot.label, n.label)
+                            };
+                            t.body.push(vec![Cell::row(label), Cell::narrative(&n.text)]);
+                        }
+                    }
+                    doc.push(Block::Table(t));
+                }
+                SectionKind::Indicators => {
+                    doc.heading(1, section.label.clone());
+                    if self.indicators.is_empty() {
+                        doc.paragraph("（指標の登録はありません）");
+                    } else {
+                        let mut t = self.indicator_table();
+                        t.caption = Some(section.label.clone());
+                        doc.push(Block::Table(t));
+                    }
+                }
+                SectionKind::Budget => {
+                    doc.heading(1, section.label.clone());
+                    if self.budgets.is_empty() {
+                        doc.paragraph("（予算・決算の記載はありません）");
+                    } else {
+                        doc.push(Block::Table(self.budget_table()));
+                        doc.push(Block::Note("執行率は、決算額 ÷ 最終予算額（補正・流用後。なければ当初予算額）を小数第1位に四捨五入したものです。".into()));
+                    }
+                }
+                SectionKind::Schedule => {
+                    doc.heading(1, section.label.clone());
+                    if self.schedule.is_empty() {
+                        doc.paragraph("（スケジュールの記載はありません）");
+                    } else {
+                        let hours = self.schedule.iter().any(|s| s.hours_regular.is_some() || s.hours_other.is_some());
+                        doc.push(Block::Table(self.schedule_table(hours && !has_hours_section)));
+                    }
+                }
+                SectionKind::StaffHours => {
+                    doc.heading(1, section.label.clone());
+                    let t = self.hours_table();
+                    if t.body.is_empty() {
+                        doc.paragraph("（従事見込時間数の記載はありません）");
+                    } else {
+                        doc.push(Block::Table(t));
+                    }
+                }
+                SectionKind::Grades => {
+                    doc.heading(1, section.label.clone());
+                    doc.push(Block::Table(self.grades_table()));
+                    for l in self.legends() {
+                        doc.push(Block::Note(l));
+                    }
+                }
+                SectionKind::Direction => {
+                    doc.heading(1, section.label.clone());
+                    let rows = self.direction_rows();
+                    if rows.is_empty() {
+                        doc.paragraph("（記載はありません）");
+                    } else {
+                        let mut t =
+                            Table { caption: Some(section.label.clone()), widths: vec![1.6, 6.0], ..Table::default() };
+                        for (k, v) in rows {
+                            t.body.push(vec![Cell::row(k), Cell::text(v)]);
+                        }
+                        doc.push(Block::Table(t));
+                    }
+                }
+            }
+        }
+        let others = self.other_narratives();
+        if !others.is_empty() {
+            doc.heading(1, "その他の記載");
+            let mut t =
+                Table { caption: Some("その他の記載".into()), widths: vec![1.6, 6.0], ..Table::default() };
+            for n in others {
+                t.body.push(vec![
+                    Cell::row(if n.label.is_empty() { n.slot.clone() } else { n.label.clone() }),
+                    Cell::narrative(&n.text),
+                ]);
+            }
+            doc.push(Block::Table(t));
+        }
+        doc
+    }
+
+    pub fn html(&self) -> String {
+        crate::html::render(&self.document())
+    }
+
+    pub fn pdf(&self) -> Vec<u8> {
+        crate::pdf::render(&self.document())
+    }
+
+    pub fn xlsx(&self) -> Result<Vec<u8>, ReportError> {
+        crate::xlsx::workbook(&self.title(), &self.sheets())
+    }
+
+    /// One sheet per part, each a table with its header in row 1.
+    pub fn sheets(&self) -> Vec<Sheet> {
+        let l = &self.layout;
+        let mut out = Vec::new();
+        let mut summary = Sheet::new("概要", &["項目", "内容"]);
+        summary.layout = true;
+        summary.widths = vec![22.0, 80.0];
+        summary.rows.push(vec![XCell::Label("様式".into()), XCell::text(l.name.clone())]);
+        summary.rows.push(vec![XCell::Label("団体".into()), XCell::text(self.municipality.clone())]);
+        summary.rows.push(vec![XCell::Label("年度".into()), XCell::text(self.fiscal_year.label_with_western())]);
+        for (k, v) in self.identification() {
+            summary.rows.push(vec![XCell::Label(k), XCell::text(v)]);
+        }
+        out.push(summary);
+
+        let mut texts = Sheet::new("記述", &["区分", "見出し", "本文"]);
+        texts.layout = true;
+        texts.widths = vec![18.0, 30.0, 90.0];
+        for section in l.sections.iter().filter(|s| s.kind == SectionKind::Narratives) {
+            for slot in &section.slots {
+                let own = self.slot_texts(&slot.code);
+                for n in &own {
+                    texts.rows.push(vec![
+                        XCell::text(section.label.clone()),
+                        XCell::Label(slot.label.clone()),
+                        XCell::text(n.text.to_plain_text()),
+                    ]);
+                }
+                if own.is_empty() {
+                    for (source, n) in self.inherited.iter().filter(|(_, n)| n.slot == slot.code) {
+                        texts.rows.push(vec![
+                            XCell::text(section.label.clone()),
+                            XCell::Label(format!("{}（{source}の記載）", slot.label)),
+                            XCell::text(n.text.to_plain_text()),
+                        ]);
+                    }
+                }
+            }
+        }
+        for n in self.other_narratives() {
+            texts.rows.push(vec![
+                XCell::text("その他の記載"),
+                XCell::Label(n.label.clone()),
+                XCell::text(n.text.to_plain_text()),
+            ]);
+        }
+        out.push(texts);
+
+        if !self.indicators.is_empty() {
+            let years = self.indicator_years();
+            let mut header: Vec<String> =
+                ["指標", "単位", "指標の説明", "目指す方向", "区分"].iter().map(|s| s.to_string()).collect();
+            header.extend(years.iter().map(|y| format!("{}（{}）", y.label(), y.year())));
+            let mut sheet = Sheet { name: "指標".into(), header, ..Sheet::default() };
+            sheet.widths = vec![36.0, 8.0, 30.0, 12.0, 8.0];
+            sheet.widths.extend(years.iter().map(|_| 14.0));
+            for ind in &self.indicators {
+                let rec = &ind.record;
+                let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+                for role in [ValueRole::Baseline, ValueRole::Target, ValueRole::Actual] {
+                    if ind.values.iter().any(|v| v.role == role) {
+                        let cells = years
+                            .iter()
+                            .map(|y| {
+                                ind.values
+                                    .iter()
+                                    .find(|v| v.fiscal_year == *y && v.role == role)
+                                    .map(|v| v.cell.printed().trim().to_string())
+                                    .unwrap_or_default()
+                            })
+                            .collect();
+                        rows.push((role_label(l, role), cells));
+                    }
+                }
+                if !ind.judgements.is_empty() {
+                    let cells = years
+                        .iter()
+                        .map(|y| {
+                            ind.judgements
+                                .iter()
+                                .find(|j| j.fiscal_year == *y)
+                                .and_then(|j| j.judgement.effective().map(str::to_string))
+                                .unwrap_or_default()
+                        })
+                        .collect();
+                    rows.push((l.label("indicator.judgement").to_string(), cells));
+                }
+                for (role, cells) in rows {
+                    let mut row = vec![
+                        XCell::text(rec.name.clone()),
+                        XCell::text(rec.unit.clone().unwrap_or_default()),
+                        XCell::text(rec.definition.clone().unwrap_or_default()),
+                        XCell::text(rec.direction.label()),
+                        XCell::text(role),
+                    ];
+                    row.extend(cells.into_iter().map(XCell::text));
+                    sheet.rows.push(row);
+                }
+            }
+            out.push(sheet);
+        }
+
+        if !self.budgets.is_empty() {
+            let mut sheet = Sheet::new(
+                "予算",
+                &[
+                    "年度",
+                    "年度（和暦）",
+                    "当初予算（円）",
+                    "最終予算（円）",
+                    "決算額（円）",
+                    "うち一般財源（円）",
+                    "繰越額（円）",
+                    "執行率（%）",
+                    "執行率（記載）",
+                ],
+            );
+            for b in &self.budgets {
+                let f = &b.figures;
+                let yen = |y: Option<Yen>| XCell::opt_int(y.map(Yen::yen));
+                sheet.rows.push(vec![
+                    XCell::int(b.fiscal_year.year().into()),
+                    XCell::text(b.fiscal_year.label()),
+                    yen(f.initial),
+                    yen(f.final_budget),
+                    yen(f.settlement),
+                    yen(f.general_revenue),
+                    yen(f.carried_over),
+                    f.execution_rate().map_or(XCell::Empty, |r| XCell::Number(r.tenths() as f64 / 10.0)),
+                    XCell::text(b.execution_rate_printed.clone().unwrap_or_default()),
+                ]);
+            }
+            out.push(sheet);
+        }
+
+        if !self.schedule.is_empty() {
+            let mut header = vec!["事業・内容", "区分"];
+            header.extend(MONTHS);
+            header.extend(["従事見込時間数（正職員）", "従事見込時間数（その他職員）"]);
+            let mut sheet = Sheet::new("スケジュール", &header);
+            sheet.landscape = true;
+            sheet.widths = vec![40.0, 8.0];
+            sheet.widths.extend(MONTHS.iter().map(|_| 10.0));
+            sheet.widths.extend([14.0, 14.0]);
+            for s in &self.schedule {
+                let kind = match s.kind.as_str() {
+                    "planned" => l.label("schedule.planned").to_string(),
+                    "actual" => l.label("schedule.actual").to_string(),
+                    other => other.to_string(),
+                };
+                let mut row = vec![XCell::text(s.label.clone()), XCell::text(kind)];
+                row.extend((0..12).map(|i| XCell::text(s.months.get(i).cloned().unwrap_or_default())));
+                row.push(XCell::text(s.hours_regular.clone().unwrap_or_default()));
+                row.push(XCell::text(s.hours_other.clone().unwrap_or_default()));
+                sheet.rows.push(row);
+            }
+            out.push(sheet);
+        }
+
+        let mut grades = Sheet::new(
+            "評価",
+            &["評価", "評価段階", "評価者", "評価（記載）", "評価の意味", "評価の理由・意見", "尺度の凡例"],
+        );
+        grades.widths = vec![26.0, 10.0, 14.0, 8.0, 20.0, 60.0, 50.0];
+        for g in &self.grades {
+            let e = g.evaluation.as_ref();
+            grades.rows.push(vec![
+                XCell::Label(g.label.clone()),
+                XCell::text(e.map(|e| e.stage.label().to_string()).unwrap_or_default()),
+                XCell::text(e.map(|e| e.evaluator.label().to_string()).unwrap_or_default()),
+                XCell::text(e.and_then(|e| e.grade.clone()).unwrap_or_default()),
+                XCell::text(g.meaning().unwrap_or_default()),
+                XCell::text(e.and_then(|e| e.comment.clone()).unwrap_or_default()),
+                XCell::text(g.scale.as_ref().filter(|s| s.legend_printed).map(|s| s.legend()).unwrap_or_default()),
+            ]);
+        }
+        out.push(grades);
+
+        let rows = self.direction_rows();
+        if !rows.is_empty() {
+            let mut d = Sheet::new("方向性", &["項目", "内容"]);
+            d.layout = true;
+            d.widths = vec![20.0, 80.0];
+            d.rows = rows.into_iter().map(|(k, v)| vec![XCell::Label(k), XCell::text(v)]).collect();
+            out.push(d);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_shown_in_the_layouts_unit() {
+        assert_eq!(money(Some(Yen(7_368_000)), 1000), "7,368");
+        assert_eq!(money(Some(Yen(7_368_500)), 1000), "7,368.500");
+        assert_eq!(money(None, 1000), "");
+        assert_eq!(money(Some(Yen(0)), 1000), "0");
+    }
+}

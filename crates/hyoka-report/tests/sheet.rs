@@ -1,0 +1,167 @@
+//! The print view of single sheets in each city's layout (seeds 000, 001,
+//! 003, 004), as HTML, PDF and XLSX, on the test backend.
+
+mod support;
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+use hyoka_core::narrative::Block as NBlock;
+use hyoka_core::sheet::NarrativeRow;
+use hyoka_core::text::squeeze;
+use hyoka_core::{FiscalYear, Narrative};
+use hyoka_report::sheet::{load_sheet, sheet_html, sheet_pdf, sheet_xlsx};
+use hyoka_store::testing::TestDb;
+use hyoka_store::Store;
+
+const SEEDS: [&str; 4] =
+    ["000_1a8dd8067da68eba.txt", "001_9b686f713a20fe01.txt", "003_cdfef3ca57f45fe5.txt", "004_14ceec0f4c63a17a.txt"];
+
+fn fy(y: i32) -> FiscalYear {
+    FiscalYear::new(y).unwrap()
+}
+
+async fn item_id(store: &Store, city: &str, code: &str, kind: Option<&str>) -> i64 {
+    store
+        .items(city)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.code == code && kind.is_none_or(|k| i.kind == k))
+        .unwrap_or_else(|| panic!("{city} has no item {code}"))
+        .id
+}
+
+async fn imported() -> (TestDb, Store) {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    support::import(&store, &SEEDS).await;
+    (db, store)
+}
+
+/// Positions of `needles` in `hay`, each after the previous one.
+fn in_order(hay: &str, needles: &[&str]) {
+    let mut at = 0;
+    for n in needles {
+        let found = hay[at..].find(n).unwrap_or_else(|| panic!("«{n}» not found after byte {at}"));
+        at += found + n.len();
+    }
+}
+
+#[tokio::test]
+async fn mitaka_project_sheet_in_its_layout() {
+    let (_db, store) = imported().await;
+    let id = item_id(&store, "132047", "企-1", None).await;
+    let html = sheet_html(&store, id, fy(2018)).await.unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"ja\">"));
+    assert!(html.contains("<title>平成30年度 個別事業評価表　企-1 "));
+    // The layout's sections in its order, with the city's headings.
+    in_order(
+        &html,
+        &[
+            "<h2>当初計画</h2>",
+            "<h2>スケジュール</h2>",
+            "<h2>中間評価</h2>",
+            "<h2>事後評価</h2>",
+            "<h2>予算執行</h2>",
+            "<h2>評価</h2>",
+        ],
+    );
+    in_order(&html, &["事業概要・事業量", "成果目標", "上半期の実績・課題等", "事業の総括（主管課）"]);
+    // Budget: 6,385 of 7,368 thousand yen is 86.7%, computed and as printed.
+    assert!(html.contains(">7,368</td>") && html.contains(">6,385</td>"));
+    assert!(html.contains(">86.7%</td>"));
+    // The schedule runs April to March.
+    in_order(&html, &[">4月</th>", ">9月</th>", ">12月</th>", ">3月</th>"]);
+    // Grades with the city's printed scale legend.
+    assert!(html.contains("S 計画以上 1 計画どおり 2 計画の7割未満 3 その他（取組方針の変更等）"));
+    assert!(html.contains("1 重点的に取り組む 2 経常業務の一環として取り組む 3 見送ることとする"));
+    assert!(html.contains(">計画どおり</td>"), "the meaning of grade 1 at year end");
+
+    let view = load_sheet(&store, id, fy(2018)).await.unwrap();
+    assert_eq!(view.layout.preset, "mitaka");
+    let labels: Vec<String> = view.identification().into_iter().map(|(k, _)| k).collect();
+    assert_eq!(labels[..3], ["事業名", "掲載No.", "担当"]);
+
+    let text = support::pdf_text(&sheet_pdf(&store, id, fy(2018)).await.unwrap(), &view.title());
+    in_order(&text, &["当初計画", "事業概要・事業量", "中間評価", "事後評価", "予算執行"]);
+    // Every paragraph of the summary narrative is intact across line breaks.
+    let summary = view.narratives.iter().find(|n| n.slot == "summary").expect("事業の総括");
+    for line in summary.text.to_plain_text().lines() {
+        assert!(text.contains(&squeeze(line)), "«{line}» is not intact in the PDF");
+    }
+}
+
+#[tokio::test]
+async fn each_city_gets_its_own_variant() {
+    let (_db, store) = imported().await;
+    let cases = [
+        ("222062", "セキュリティ対策事業", 2018, "mishima", "行政評価表", ["所属部", "所属課", "事業名"]),
+        ("132110", "No.4", 2017, "kodaira", "進捗状況調査票", ["取り組み項目", "主な推進担当課", "計画上の位置付け"]),
+        ("132136", "6", 2019, "higashimurayama", "目標管理シート", ["No.", "課名", "総計・行革・その他"]),
+    ];
+    for (city, code, year, preset, name, labels) in cases {
+        let items = store.items(city).await.unwrap();
+        let item = items.iter().find(|i| i.code == code || i.title == code).unwrap_or_else(|| panic!("{city} {code}"));
+        let view = load_sheet(&store, item.id, fy(year)).await.unwrap();
+        assert_eq!(view.layout.preset, preset, "{city}");
+        assert_eq!(view.layout.name, name);
+        let got: Vec<String> = view.identification().into_iter().map(|(k, _)| k).take(3).collect();
+        assert_eq!(got, labels, "{city}");
+        let html = view.html();
+        for s in &view.layout.sections {
+            assert!(html.contains(&format!("<h2>{}</h2>", s.label)), "{city}: section {}", s.label);
+        }
+        // Opens as a workbook with labelled rows and no merged cells.
+        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(view.xlsx().unwrap())).expect("the workbook opens");
+        assert!(book.sheet_names().iter().any(|n| n == "概要") && book.sheet_names().iter().any(|n| n == "評価"));
+        let summary = book.worksheet_range("概要").unwrap();
+        assert!(summary.rows().any(|r| r[0] == Data::String(labels[0].to_string())), "{city}");
+        assert!(book.worksheet_merge_cells("概要").is_none_or(|r| r.is_ok_and(|m| m.is_empty())));
+    }
+
+    // 三島市: the project's PDCA comes from its 施策の方向, named as such.
+    let items = store.items("222062").await.unwrap();
+    let project = items.iter().find(|i| i.title == "セキュリティ対策事業").unwrap();
+    let html = sheet_html(&store, project.id, fy(2018)).await.unwrap();
+    assert!(html.contains("IV-7-48-(4) セキュリティ対策の記載"), "inherited PDCA");
+    // 小平市: the grades of 所管課 and 行革本部 with the S/A/B legend.
+    let no4 = item_id(&store, "132110", "No.4", None).await;
+    let html = sheet_html(&store, no4, fy(2017)).await.unwrap();
+    in_order(&html, &["1次評価（所管課）", "2次評価（行革本部）"]);
+    assert!(html.contains("S 年度当初の予定以上に進捗"));
+    // 東村山市: A/B printed without a legend.
+    let hm = load_sheet(&store, item_id(&store, "132136", "6", None).await, fy(2019)).await.unwrap();
+    assert!(hm.html().contains("（凡例の記載なし）"));
+}
+
+#[tokio::test]
+async fn nothing_from_the_data_becomes_markup() {
+    let (_db, store) = imported().await;
+    let id = item_id(&store, "132047", "企-1", None).await;
+    let mut rows = store.narratives(id).await.unwrap();
+    let evil = "<script>alert('x')</script><img src=x onerror=alert(1)> & 「続き」";
+    rows.push(NarrativeRow {
+        fiscal_year: Some(fy(2018)),
+        slot: "summary".into(),
+        label: "事業の総括（主管課）".into(),
+        text: Narrative { blocks: vec![NBlock::Paragraph(evil.into()), NBlock::List(vec!["<b>太字</b>".into()])] },
+    });
+    let mut tx = store.begin().await.unwrap();
+    tx.replace_narratives(id, &rows).await.unwrap();
+    tx.commit().await.unwrap();
+    let html = sheet_html(&store, id, fy(2018)).await.unwrap();
+    assert!(!html.contains("<script") && !html.contains("<img") && !html.contains("<b>"));
+    assert!(html
+        .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt; &amp; 「続き」"));
+    assert!(html.contains("<li>&lt;b&gt;太字&lt;/b&gt;</li>"));
+    let xlsx = sheet_xlsx(&store, id, fy(2018)).await.unwrap();
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(xlsx)).unwrap();
+    let texts = book.worksheet_range("記述").unwrap();
+    assert!(
+        texts.rows().any(|r| r.iter().any(|c| c.to_string().contains("<script>alert('x')</script>"))),
+        "kept as text"
+    );
+    let text = support::pdftotext(&sheet_pdf(&store, id, fy(2018)).await.unwrap());
+    assert!(text.contains("<script>alert('x')</script>"), "printed as text");
+}

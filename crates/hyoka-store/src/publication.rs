@@ -1,0 +1,531 @@
+//! Publication: which fiscal years of a city the public may see.
+//!
+//! A city's admin publishes a fiscal year explicitly, and only a locked
+//! (確定) one: its sheets are final and read-only, so what is published
+//! cannot change under a reader. Withdrawing makes the year private again.
+//! The public portal, the JSON API and the open-data export read through
+//! the functions here, which see only published years: a row whose fiscal
+//! year is not published is never returned, whatever else it belongs to.
+//!
+//! A row belongs to the fiscal year it is stored under. A narrative stored
+//! without a year (an imported plan's introduction) belongs to its item's
+//! printed year. Plans and their nodes are structure, not results: they
+//! are public once the city has any published year.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use hyoka_core::sheet::{EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
+use hyoka_core::FiscalYear;
+use sqlx::Row;
+
+use crate::org::{fy_from_i64, fy_i64};
+use crate::search::{excerpt, highlight, search_form, search_terms, Fragment};
+use crate::tx::StoreTx;
+use crate::{opt_i64, IndicatorRecord, IndicatorValue, ItemRecord, JudgementRecord, Municipality, Store, StoreError};
+
+/// The years of city `$1` that are public: published and still locked.
+/// Locking cannot be undone today; checking it anyway means a future
+/// "reopen" cannot expose drafts of a year that was once published.
+const PUBLISHED_YEARS: &str = "SELECT fiscal_year FROM fiscal_years
+    WHERE municipality_code = $1 AND status = 'locked' AND published_at IS NOT NULL";
+
+/// Every (item, fiscal year) in which an item of city `$1` has content: its
+/// printed year, a sheet, narratives, budget, grades, schedule, direction,
+/// or indicator cells and judgements.
+const ITEM_YEARS: &str = "
+    SELECT i.id AS item_id, i.fiscal_year AS y FROM items i
+      WHERE i.municipality_code = $1 AND i.fiscal_year IS NOT NULL
+    UNION SELECT s.item_id, s.fiscal_year FROM sheets s JOIN items i ON i.id = s.item_id
+      WHERE i.municipality_code = $1
+    UNION SELECT n.item_id, COALESCE(n.fiscal_year, i.fiscal_year) FROM narratives n JOIN items i ON i.id = n.item_id
+      WHERE i.municipality_code = $1
+    UNION SELECT b.item_id, b.fiscal_year FROM budgets b JOIN items i ON i.id = b.item_id
+      WHERE i.municipality_code = $1
+    UNION SELECT e.item_id, e.fiscal_year FROM evaluations e JOIN items i ON i.id = e.item_id
+      WHERE i.municipality_code = $1
+    UNION SELECT x.item_id, x.fiscal_year FROM schedules x JOIN items i ON i.id = x.item_id
+      WHERE i.municipality_code = $1
+    UNION SELECT x.item_id, x.fiscal_year FROM next_directions x JOIN items i ON i.id = x.item_id
+      WHERE i.municipality_code = $1
+    UNION SELECT d.item_id, v.fiscal_year FROM indicator_values v JOIN indicators d ON d.id = v.indicator_id
+      WHERE d.municipality_code = $1 AND d.item_id IS NOT NULL
+    UNION SELECT d.item_id, j.fiscal_year FROM judgements j JOIN indicators d ON d.id = j.indicator_id
+      WHERE d.municipality_code = $1 AND d.item_id IS NOT NULL";
+
+/// A published fiscal year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishedYear {
+    pub fiscal_year: FiscalYear,
+    /// ISO 8601 instant (UTC).
+    pub published_at: String,
+    pub published_by: Option<i64>,
+    /// The publishing account's display name at the time of reading.
+    pub published_by_name: Option<String>,
+}
+
+/// What publishing asked for did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PublishOutcome {
+    Published,
+    /// Already public: nothing changed.
+    AlreadyPublished,
+    /// The year is not locked (or unknown): nothing changed.
+    NotLocked,
+}
+
+/// A city as the public sees it: its published years, oldest first. A city
+/// with none is not public at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicCity {
+    pub municipality: Municipality,
+    pub years: Vec<PublishedYear>,
+}
+
+impl PublicCity {
+    pub fn fiscal_years(&self) -> Vec<FiscalYear> {
+        self.years.iter().map(|y| y.fiscal_year).collect()
+    }
+
+    pub fn includes(&self, fy: FiscalYear) -> bool {
+        self.years.iter().any(|y| y.fiscal_year == fy)
+    }
+
+    pub fn latest(&self) -> Option<FiscalYear> {
+        self.years.last().map(|y| y.fiscal_year)
+    }
+}
+
+/// An item with content in published years.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicItem {
+    pub item: ItemRecord,
+    /// The published years it has content in, oldest first.
+    pub years: Vec<FiscalYear>,
+}
+
+/// An indicator with cells or judgements in published years.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicIndicator {
+    pub indicator: IndicatorRecord,
+    /// The published years it has cells or judgements in, oldest first.
+    pub years: Vec<FiscalYear>,
+}
+
+/// One item found by [`Store::public_search`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicSearchHit {
+    pub item_id: i64,
+    pub code: String,
+    pub title: String,
+    /// The published years the item has content in, newest first.
+    pub years: Vec<FiscalYear>,
+    pub title_marked: Vec<Fragment>,
+    /// A passage of the item's published text around the first match.
+    pub excerpt: Vec<Fragment>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PublicSearchResults {
+    pub terms: Vec<String>,
+    pub total: usize,
+    pub hits: Vec<PublicSearchHit>,
+}
+
+impl StoreTx {
+    /// Publishes a locked fiscal year. Refused (nothing changes) when the
+    /// year is not locked; publishing a public year again keeps its date.
+    pub async fn publish_year(
+        &mut self,
+        municipality: &str,
+        fy: FiscalYear,
+        account_id: Option<i64>,
+    ) -> Result<PublishOutcome, StoreError> {
+        let changed = sqlx::query(
+            "UPDATE fiscal_years SET published_at = $1, published_by = $2
+             WHERE municipality_code = $3 AND fiscal_year = $4 AND status = 'locked' AND published_at IS NULL",
+        )
+        .bind(crate::now_iso())
+        .bind(account_id)
+        .bind(municipality)
+        .bind(fy_i64(fy))
+        .execute(self.conn())
+        .await?
+        .rows_affected();
+        if changed == 1 {
+            return Ok(PublishOutcome::Published);
+        }
+        let row = sqlx::query(
+            "SELECT status, published_at FROM fiscal_years WHERE municipality_code = $1 AND fiscal_year = $2",
+        )
+        .bind(municipality)
+        .bind(fy_i64(fy))
+        .fetch_optional(self.conn())
+        .await?;
+        Ok(match row {
+            Some(r) if r.try_get::<String, _>("status")? == "locked" => {
+                debug_assert!(r.try_get::<Option<String>, _>("published_at")?.is_some());
+                PublishOutcome::AlreadyPublished
+            }
+            _ => PublishOutcome::NotLocked,
+        })
+    }
+
+    /// Makes a published year private again. Returns whether it was public.
+    pub async fn withdraw_year(&mut self, municipality: &str, fy: FiscalYear) -> Result<bool, StoreError> {
+        let changed = sqlx::query(
+            "UPDATE fiscal_years SET published_at = NULL, published_by = NULL
+             WHERE municipality_code = $1 AND fiscal_year = $2 AND published_at IS NOT NULL",
+        )
+        .bind(municipality)
+        .bind(fy_i64(fy))
+        .execute(self.conn())
+        .await?
+        .rows_affected();
+        Ok(changed == 1)
+    }
+}
+
+impl Store {
+    /// A city's published years, oldest first (whoever asks: the admin's
+    /// years page shows them too).
+    pub async fn published_years(&self, municipality: &str) -> Result<Vec<PublishedYear>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT f.fiscal_year, f.published_at, f.published_by, a.display_name
+             FROM fiscal_years f LEFT JOIN accounts a ON a.id = f.published_by
+             WHERE f.municipality_code = $1 AND f.status = 'locked' AND f.published_at IS NOT NULL
+             ORDER BY f.fiscal_year",
+        )
+        .bind(municipality)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PublishedYear {
+                    fiscal_year: fy_from_i64(r.try_get("fiscal_year")?)?,
+                    published_at: r.try_get("published_at")?,
+                    published_by: opt_i64(r, "published_by")?,
+                    published_by_name: r.try_get("display_name")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The city as the public sees it; `None` when it does not exist or
+    /// has no published year (both are "not found" to the public).
+    pub async fn public_city(&self, municipality: &str) -> Result<Option<PublicCity>, StoreError> {
+        let years = self.published_years(municipality).await?;
+        if years.is_empty() {
+            return Ok(None);
+        }
+        let municipality = self.municipality(municipality).await?;
+        Ok(Some(PublicCity { municipality, years }))
+    }
+
+    /// Every city with at least one published year, by code.
+    pub async fn public_cities(&self) -> Result<Vec<PublicCity>, StoreError> {
+        let mut out = Vec::new();
+        for m in self.municipalities().await? {
+            let years = self.published_years(&m.code).await?;
+            if !years.is_empty() {
+                out.push(PublicCity { municipality: m, years });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Items with content in the city's published years, or in `fy` only
+    /// (nothing when `fy` is not published), in stored order.
+    pub async fn public_items(
+        &self,
+        municipality: &str,
+        fy: Option<FiscalYear>,
+    ) -> Result<Vec<PublicItem>, StoreError> {
+        let sql = format!(
+            "SELECT x.item_id, x.y FROM ({ITEM_YEARS}) x
+             WHERE x.y IN ({PUBLISHED_YEARS}) AND ($2 IS NULL OR x.y = $2)"
+        );
+        let rows = sqlx::query(&sql).bind(municipality).bind(fy.map(fy_i64)).fetch_all(self.pool()).await?;
+        let mut years: BTreeMap<i64, BTreeSet<FiscalYear>> = BTreeMap::new();
+        for r in &rows {
+            years.entry(r.try_get("item_id")?).or_default().insert(fy_from_i64(r.try_get("y")?)?);
+        }
+        Ok(self
+            .items(municipality)
+            .await?
+            .into_iter()
+            .filter_map(|item| {
+                let ys = years.remove(&item.id)?;
+                Some(PublicItem { item, years: ys.into_iter().collect() })
+            })
+            .collect())
+    }
+
+    /// One item, if it belongs to the city and has content in a published
+    /// year (in `fy` when given).
+    pub async fn public_item(
+        &self,
+        municipality: &str,
+        item_id: i64,
+        fy: Option<FiscalYear>,
+    ) -> Result<Option<PublicItem>, StoreError> {
+        let item = match self.item(item_id).await {
+            Ok(i) if i.municipality_code == municipality => i,
+            Ok(_) | Err(StoreError::NotFound { .. }) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let sql = format!(
+            "SELECT x.y FROM ({ITEM_YEARS}) x
+             WHERE x.item_id = $2 AND x.y IN ({PUBLISHED_YEARS}) ORDER BY x.y"
+        );
+        let rows = sqlx::query(&sql).bind(municipality).bind(item_id).fetch_all(self.pool()).await?;
+        let mut years: Vec<FiscalYear> = rows.iter().map(|r| fy_from_i64(r.try_get("y")?)).collect::<Result<_, _>>()?;
+        years.dedup();
+        if years.is_empty() || fy.is_some_and(|fy| !years.contains(&fy)) {
+            return Ok(None);
+        }
+        Ok(Some(PublicItem { item, years }))
+    }
+
+    /// Indicators with cells or judgements in the city's published years
+    /// (in `fy` only, when given), in stored order.
+    pub async fn public_indicators(
+        &self,
+        municipality: &str,
+        fy: Option<FiscalYear>,
+    ) -> Result<Vec<PublicIndicator>, StoreError> {
+        let sql = format!(
+            "SELECT x.indicator_id, x.fiscal_year FROM (
+               SELECT indicator_id, fiscal_year FROM indicator_values
+               UNION SELECT indicator_id, fiscal_year FROM judgements) x
+             JOIN indicators d ON d.id = x.indicator_id
+             WHERE d.municipality_code = $1 AND x.fiscal_year IN ({PUBLISHED_YEARS})
+               AND ($2 IS NULL OR x.fiscal_year = $2)"
+        );
+        let rows = sqlx::query(&sql).bind(municipality).bind(fy.map(fy_i64)).fetch_all(self.pool()).await?;
+        let mut years: HashMap<i64, BTreeSet<FiscalYear>> = HashMap::new();
+        for r in &rows {
+            years.entry(r.try_get("indicator_id")?).or_default().insert(fy_from_i64(r.try_get("fiscal_year")?)?);
+        }
+        Ok(self
+            .indicators(municipality)
+            .await?
+            .into_iter()
+            .filter_map(|indicator| {
+                let ys = years.remove(&indicator.id)?;
+                Some(PublicIndicator { indicator, years: ys.into_iter().collect() })
+            })
+            .collect())
+    }
+
+    /// One indicator, if it belongs to the city and has cells or judgements
+    /// in a published year (in `fy` when given).
+    pub async fn public_indicator(
+        &self,
+        municipality: &str,
+        indicator_id: i64,
+        fy: Option<FiscalYear>,
+    ) -> Result<Option<PublicIndicator>, StoreError> {
+        let indicator = match self.indicator(indicator_id).await {
+            Ok(i) if i.municipality_code == municipality => i,
+            Ok(_) | Err(StoreError::NotFound { .. }) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let published = self.published_set(municipality).await?;
+        let mut years: BTreeSet<FiscalYear> = BTreeSet::new();
+        years.extend(self.indicator_values(indicator_id).await?.iter().map(|v| v.fiscal_year));
+        years.extend(self.judgements(indicator_id).await?.iter().map(|j| j.fiscal_year));
+        let years: Vec<FiscalYear> = years.into_iter().filter(|y| published.contains(y)).collect();
+        if years.is_empty() || fy.is_some_and(|fy| !years.contains(&fy)) {
+            return Ok(None);
+        }
+        Ok(Some(PublicIndicator { indicator, years }))
+    }
+
+    /// An indicator's cells in `years` only.
+    pub async fn public_indicator_values(
+        &self,
+        indicator_id: i64,
+        years: &[FiscalYear],
+    ) -> Result<Vec<IndicatorValue>, StoreError> {
+        let mut v = self.indicator_values(indicator_id).await?;
+        v.retain(|v| years.contains(&v.fiscal_year));
+        Ok(v)
+    }
+
+    /// An indicator's judgements in `years` only. A person's declared
+    /// override and its reason are internal to the review and dropped.
+    pub async fn public_judgements(
+        &self,
+        indicator_id: i64,
+        years: &[FiscalYear],
+    ) -> Result<Vec<JudgementRecord>, StoreError> {
+        let mut j = self.judgements(indicator_id).await?;
+        j.retain(|j| years.contains(&j.fiscal_year));
+        for j in &mut j {
+            j.judgement.declared = None;
+        }
+        Ok(j)
+    }
+
+    /// The narratives of an item that belong to `fy` (one stored without a
+    /// year belongs to the item's printed year).
+    pub async fn public_narratives(&self, item: &ItemRecord, fy: FiscalYear) -> Result<Vec<NarrativeRow>, StoreError> {
+        let mut n = self.narratives(item.id).await?;
+        n.retain(|n| n.fiscal_year.or(item.fiscal_year) == Some(fy));
+        Ok(n)
+    }
+
+    pub async fn public_schedule(&self, item_id: i64, fy: FiscalYear) -> Result<Vec<ScheduleRow>, StoreError> {
+        let mut s = self.schedule(item_id).await?;
+        s.retain(|r| r.fiscal_year == fy);
+        Ok(s)
+    }
+
+    pub async fn public_evaluations(
+        &self,
+        item_id: i64,
+        years: &[FiscalYear],
+    ) -> Result<Vec<EvaluationRow>, StoreError> {
+        let mut e = self.evaluations(item_id).await?;
+        e.retain(|e| years.contains(&e.fiscal_year));
+        Ok(e)
+    }
+
+    pub async fn public_budgets(
+        &self,
+        item_id: i64,
+        years: &[FiscalYear],
+    ) -> Result<Vec<hyoka_core::sheet::BudgetRow>, StoreError> {
+        let mut b = self.budgets(item_id).await?;
+        b.retain(|b| years.contains(&b.fiscal_year));
+        Ok(b)
+    }
+
+    pub async fn public_next_direction(
+        &self,
+        item_id: i64,
+        fy: FiscalYear,
+    ) -> Result<Option<NextDirectionRow>, StoreError> {
+        self.next_direction_for(item_id, fy).await
+    }
+
+    /// Every fiscal year in which the city holds content (items' years,
+    /// sheets, narratives, budgets, grades, schedules, directions,
+    /// indicator cells and judgements), oldest first: the years that could
+    /// be published.
+    pub async fn data_years(&self, municipality: &str) -> Result<Vec<FiscalYear>, StoreError> {
+        let sql = format!(
+            "SELECT x.y FROM ({ITEM_YEARS}) x WHERE x.y IS NOT NULL
+             UNION SELECT v.fiscal_year FROM indicator_values v JOIN indicators d ON d.id = v.indicator_id
+               WHERE d.municipality_code = $1
+             UNION SELECT j.fiscal_year FROM judgements j JOIN indicators d ON d.id = j.indicator_id
+               WHERE d.municipality_code = $1"
+        );
+        let rows = sqlx::query(&sql).bind(municipality).fetch_all(self.pool()).await?;
+        let years: BTreeSet<FiscalYear> =
+            rows.iter().map(|r| fy_from_i64(r.try_get("y")?)).collect::<Result<_, _>>()?;
+        Ok(years.into_iter().collect())
+    }
+
+    /// The published years of a city as a set (empty when none).
+    async fn published_set(&self, municipality: &str) -> Result<BTreeSet<FiscalYear>, StoreError> {
+        let rows = sqlx::query(PUBLISHED_YEARS).bind(municipality).fetch_all(self.pool()).await?;
+        rows.iter().map(|r| fy_from_i64(r.try_get("fiscal_year")?)).collect()
+    }
+
+    /// The text of an item that the public may search: its code and title,
+    /// then what belongs to its published years (narratives, direction,
+    /// grades' comments, schedule labels), its indicators with published
+    /// cells, its sections and tags.
+    async fn public_item_text(&self, p: &PublicItem) -> Result<Vec<String>, StoreError> {
+        let item = &p.item;
+        let mut parts = Vec::new();
+        for fy in &p.years {
+            for n in self.public_narratives(item, *fy).await? {
+                parts.push(n.text.to_plain_text());
+            }
+            if let Some(d) = self.next_direction_for(item.id, *fy).await? {
+                parts.push(d.printed);
+                parts.extend(d.reason);
+                parts.extend(d.transfer);
+            }
+            for s in self.public_schedule(item.id, *fy).await? {
+                parts.push(s.label);
+            }
+        }
+        for i in self.item_indicators(item.id).await? {
+            let published = self.public_indicator(&item.municipality_code, i.id, None).await?;
+            if published.is_some() {
+                parts.push(i.name);
+                parts.extend(i.definition);
+            }
+        }
+        for e in self.public_evaluations(item.id, &p.years).await? {
+            parts.extend(e.comment);
+        }
+        for (d, s) in self.item_sections(item.id).await? {
+            parts.push(if d.is_empty() { s } else { format!("{d} {s}") });
+        }
+        parts.push(item.tags.join(" "));
+        parts.retain(|p| !p.trim().is_empty());
+        Ok(parts)
+    }
+
+    /// Full-text search over what the public may see of a city: only items
+    /// with content in published years, matched against their published
+    /// text only (a draft's words neither match nor show in an excerpt).
+    /// Best first, at most `limit` hits, and how many in all.
+    pub async fn public_search(
+        &self,
+        municipality: &str,
+        query: &str,
+        limit: usize,
+    ) -> Result<PublicSearchResults, StoreError> {
+        let terms = search_terms(query);
+        if terms.is_empty() {
+            return Ok(PublicSearchResults::default());
+        }
+        let public: HashMap<i64, PublicItem> =
+            self.public_items(municipality, None).await?.into_iter().map(|p| (p.item.id, p)).collect();
+        // The stored search documents hold every year's text: a superset,
+        // narrowed here and checked against the published text below.
+        let mut sql = String::from("SELECT item_id FROM search_documents WHERE municipality_code = $1");
+        for i in 0..terms.len() {
+            sql.push_str(&format!(" AND body LIKE ${} ESCAPE '\\'", i + 2));
+        }
+        let mut q = sqlx::query(&sql).bind(municipality);
+        for t in &terms {
+            q = q.bind(format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+        }
+        let candidates: Vec<i64> =
+            q.fetch_all(self.pool()).await?.iter().map(|r| r.try_get("item_id")).collect::<Result<_, _>>()?;
+        let mut found = Vec::new();
+        for id in candidates {
+            let Some(p) = public.get(&id) else { continue };
+            let text = self.public_item_text(p).await?;
+            let body: String = text.iter().map(|t| search_form(t)).collect::<Vec<_>>().join("\n");
+            let head = format!("{}\n{}", search_form(&p.item.code), search_form(&p.item.title));
+            if !terms.iter().all(|t| body.contains(t.as_str()) || head.contains(t.as_str())) {
+                continue;
+            }
+            let in_title = terms.iter().filter(|t| search_form(&p.item.title).contains(t.as_str())).count();
+            let latest = p.years.last().copied();
+            found.push(((in_title, latest), p, text));
+        }
+        found.sort_by(|(ka, a, _), (kb, b, _)| kb.cmp(ka).then_with(|| a.item.id.cmp(&b.item.id)));
+        let total = found.len();
+        let hits = found
+            .into_iter()
+            .take(limit)
+            .map(|(_, p, text)| PublicSearchHit {
+                item_id: p.item.id,
+                code: p.item.code.clone(),
+                title: p.item.title.clone(),
+                years: p.years.iter().rev().copied().collect(),
+                title_marked: highlight(&p.item.title, &terms),
+                excerpt: excerpt(&text.join("\n"), &terms),
+            })
+            .collect();
+        Ok(PublicSearchResults { terms, total, hits })
+    }
+}

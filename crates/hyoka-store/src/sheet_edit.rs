@@ -1,0 +1,289 @@
+//! What editing a sheet needs beyond the import's writes: the city's sheet
+//! layout (preset and label overrides), the item's sections as ids for
+//! permission checks, the sheets of a fiscal year with their items, and
+//! single-row writes that leave other fiscal years alone.
+
+use std::collections::BTreeMap;
+
+use hyoka_core::layout::{default_preset_for, SheetLayout};
+use hyoka_core::sheet::NextDirectionRow;
+use hyoka_core::workflow::SheetStatus;
+use hyoka_core::{Evaluator, FiscalYear, Stage, ValueRole};
+use sqlx::Row;
+
+use crate::org::{fy_from_i64, fy_i64};
+use crate::tx::StoreTx;
+use crate::{Store, StoreError};
+
+impl Store {
+    /// The city's sheet layout: its chosen preset code and label overrides
+    /// (key → label, see [`SheetLayout::label_keys`]). A city that has not
+    /// chosen gets the default preset for its code and no overrides.
+    pub async fn sheet_layout(&self, municipality: &str) -> Result<(String, BTreeMap<String, String>), StoreError> {
+        let row = sqlx::query("SELECT preset, labels FROM sheet_layouts WHERE municipality_code = $1")
+            .bind(municipality)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(match row {
+            Some(r) => (r.try_get("preset")?, serde_json::from_str(&r.try_get::<String, _>("labels")?)?),
+            None => (default_preset_for(municipality).to_string(), BTreeMap::new()),
+        })
+    }
+}
+
+impl StoreTx {
+    /// Sets the city's layout preset and label overrides. The preset must
+    /// exist and every override must name one of its labels; overrides are
+    /// trimmed, and blank ones (or ones equal to the preset's) are dropped.
+    /// Returns the overrides as stored. The caller records history.
+    pub async fn set_sheet_layout(
+        &mut self,
+        municipality: &str,
+        preset: &str,
+        labels: &BTreeMap<String, String>,
+    ) -> Result<BTreeMap<String, String>, StoreError> {
+        let clean = SheetLayout::clean_overrides(preset, labels).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO sheet_layouts (municipality_code, preset, labels) VALUES ($1, $2, $3)
+             ON CONFLICT (municipality_code) DO UPDATE SET preset = excluded.preset, labels = excluded.labels",
+        )
+        .bind(municipality)
+        .bind(preset)
+        .bind(serde_json::to_string(&clean)?)
+        .execute(self.conn())
+        .await?;
+        Ok(clean)
+    }
+}
+
+/// One row of "my sheets": an item and its sheet for a fiscal year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SheetListRow {
+    pub item_id: i64,
+    pub code: String,
+    pub title: String,
+    /// `部 課` names of the responsible sections.
+    pub sections: Vec<String>,
+    /// `None` while no one has saved the sheet (未着手).
+    pub status: Option<SheetStatus>,
+    pub updated_at: Option<String>,
+    pub updated_by: Option<String>,
+}
+
+impl Store {
+    /// The ids of the sections responsible for an item, for permission checks.
+    pub async fn sheet_section_ids(&self, item_id: i64) -> Result<Vec<i64>, StoreError> {
+        let rows = sqlx::query("SELECT section_id FROM item_sections WHERE item_id = $1 ORDER BY section_id")
+            .bind(item_id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get("section_id")?)).collect()
+    }
+
+    /// Every section of a city as (id, `部 課`), for choosing a transfer target.
+    pub async fn sheet_section_choices(&self, municipality: &str) -> Result<Vec<(i64, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT s.id, d.name AS department, s.name AS section
+             FROM sections s JOIN departments d ON d.id = s.department_id
+             WHERE d.municipality_code = $1 ORDER BY d.id, s.id",
+        )
+        .bind(municipality)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let (d, s): (String, String) = (r.try_get("department")?, r.try_get("section")?);
+                Ok((r.try_get("id")?, if s.is_empty() { d } else { format!("{d} {s}") }))
+            })
+            .collect()
+    }
+
+    /// The fiscal years with sheets, items or a fiscal-year record, newest
+    /// first; limited to one section's items when `section` is given.
+    pub async fn sheet_years(&self, municipality: &str, section: Option<i64>) -> Result<Vec<FiscalYear>, StoreError> {
+        let own = "($2 IS NULL OR EXISTS (SELECT 1 FROM item_sections x WHERE x.item_id = i.id AND x.section_id = $2))";
+        let sql = format!(
+            "SELECT i.fiscal_year AS y FROM items i WHERE i.municipality_code = $1 AND i.fiscal_year IS NOT NULL AND {own}
+             UNION SELECT s.fiscal_year AS y FROM sheets s JOIN items i ON i.id = s.item_id
+               WHERE i.municipality_code = $1 AND {own}
+             UNION SELECT fiscal_year AS y FROM fiscal_years WHERE municipality_code = $1 AND $2 IS NULL"
+        );
+        let rows = sqlx::query(&sql).bind(municipality).bind(section).fetch_all(self.pool()).await?;
+        let mut years = rows.iter().map(|r| fy_from_i64(r.try_get("y")?)).collect::<Result<Vec<_>, _>>()?;
+        years.sort();
+        years.dedup();
+        years.reverse();
+        Ok(years)
+    }
+
+    /// The sheets of a fiscal year: items of that year and items with a
+    /// sheet for it, optionally only one section's.
+    pub async fn sheet_list(
+        &self,
+        municipality: &str,
+        fy: FiscalYear,
+        section: Option<i64>,
+    ) -> Result<Vec<SheetListRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT i.id, i.code, i.title, s.status, s.updated_at, a.display_name
+             FROM items i
+             LEFT JOIN sheets s ON s.item_id = i.id AND s.fiscal_year = $2
+             LEFT JOIN accounts a ON a.id = s.updated_by
+             WHERE i.municipality_code = $1 AND (i.fiscal_year = $2 OR s.id IS NOT NULL)
+               AND ($3 IS NULL OR EXISTS (SELECT 1 FROM item_sections x WHERE x.item_id = i.id AND x.section_id = $3))
+             ORDER BY i.id",
+        )
+        .bind(municipality)
+        .bind(fy_i64(fy))
+        .bind(section)
+        .fetch_all(self.pool())
+        .await?;
+        let names = sqlx::query(
+            "SELECT x.item_id, d.name AS department, s.name AS section
+             FROM item_sections x JOIN sections s ON s.id = x.section_id JOIN departments d ON d.id = s.department_id
+             WHERE d.municipality_code = $1 ORDER BY d.name, s.name",
+        )
+        .bind(municipality)
+        .fetch_all(self.pool())
+        .await?;
+        let mut by_item: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+        for r in &names {
+            let (d, s): (String, String) = (r.try_get("department")?, r.try_get("section")?);
+            by_item.entry(r.try_get("item_id")?).or_default().push(if s.is_empty() { d } else { format!("{d} {s}") });
+        }
+        rows.iter()
+            .map(|r| {
+                let id: i64 = r.try_get("id")?;
+                Ok(SheetListRow {
+                    item_id: id,
+                    code: r.try_get("code")?,
+                    title: r.try_get("title")?,
+                    sections: by_item.get(&id).cloned().unwrap_or_default(),
+                    status: r
+                        .try_get::<Option<String>, _>("status")?
+                        .map(|s| s.parse())
+                        .transpose()
+                        .map_err(StoreError::Invalid)?,
+                    updated_at: r.try_get("updated_at")?,
+                    updated_by: r.try_get("display_name")?,
+                })
+            })
+            .collect()
+    }
+}
+
+impl StoreTx {
+    /// Sets (or with `None` removes) next year's direction written in one
+    /// fiscal year, leaving other years' alone.
+    pub async fn set_next_direction(
+        &mut self,
+        item_id: i64,
+        fy: FiscalYear,
+        row: Option<&NextDirectionRow>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM next_directions WHERE item_id = $1 AND fiscal_year = $2")
+            .bind(item_id)
+            .bind(fy_i64(fy))
+            .execute(self.conn())
+            .await?;
+        if let Some(d) = row {
+            sqlx::query(
+                "INSERT INTO next_directions (item_id, fiscal_year, printed, direction, reason, transfer)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(item_id)
+            .bind(fy_i64(fy))
+            .bind(&d.printed)
+            .bind(d.direction.map(|x| x.code()))
+            .bind(&d.reason)
+            .bind(&d.transfer)
+            .execute(self.conn())
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Removes one cell: a blank is not stored as a value.
+    pub async fn delete_indicator_value(
+        &mut self,
+        indicator_id: i64,
+        fy: FiscalYear,
+        role: ValueRole,
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM indicator_values WHERE indicator_id = $1 AND fiscal_year = $2 AND role = $3")
+            .bind(indicator_id)
+            .bind(fy_i64(fy))
+            .bind(role.code())
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_judgement(&mut self, indicator_id: i64, fy: FiscalYear) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM judgements WHERE indicator_id = $1 AND fiscal_year = $2")
+            .bind(indicator_id)
+            .bind(fy_i64(fy))
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_budget(&mut self, item_id: i64, fy: FiscalYear) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM budgets WHERE item_id = $1 AND fiscal_year = $2")
+            .bind(item_id)
+            .bind(fy_i64(fy))
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_evaluation(
+        &mut self,
+        item_id: i64,
+        fy: FiscalYear,
+        stage: Stage,
+        evaluator: Evaluator,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "DELETE FROM evaluations WHERE item_id = $1 AND fiscal_year = $2 AND stage = $3 AND evaluator = $4",
+        )
+        .bind(item_id)
+        .bind(fy_i64(fy))
+        .bind(stage.code())
+        .bind(evaluator.code())
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Next year's direction as written in one fiscal year's sheet.
+    pub async fn next_direction_for(
+        &self,
+        item_id: i64,
+        fy: FiscalYear,
+    ) -> Result<Option<NextDirectionRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT printed, direction, reason, transfer FROM next_directions WHERE item_id = $1 AND fiscal_year = $2",
+        )
+        .bind(item_id)
+        .bind(fy_i64(fy))
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| {
+            Ok(NextDirectionRow {
+                fiscal_year: fy,
+                printed: r.try_get("printed")?,
+                direction: r
+                    .try_get::<Option<String>, _>("direction")?
+                    .map(|d| d.parse())
+                    .transpose()
+                    .map_err(StoreError::Invalid)?,
+                reason: r.try_get("reason")?,
+                transfer: r.try_get("transfer")?,
+            })
+        })
+        .transpose()
+    }
+}

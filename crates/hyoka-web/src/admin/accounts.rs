@@ -1,0 +1,374 @@
+//! The city's accounts: list, create (the first password is shown once),
+//! change a role or section, and issue a new password.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use hyoka_core::access::Role;
+use hyoka_store::{AccountRecord, Change, NewAccount, StoreError};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::{
+    admin_city, check_display_name, check_login, crumbs, field_error, generate_password, nav, no_store, segment,
+};
+use crate::auth::password::hash_password;
+use crate::auth::Staff;
+use crate::layout::staff_page;
+use crate::{AppError, AppState};
+
+/// The roles a city admin may give: everything but the system administrator.
+const CITY_ROLES: [Role; 5] = [Role::Admin, Role::Editor, Role::Head, Role::Reviewer, Role::Viewer];
+
+fn needs_section(role: Role) -> bool {
+    matches!(role, Role::Editor | Role::Head)
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub(super) struct AccountForm {
+    login: String,
+    display_name: String,
+    role: String,
+    section: String,
+}
+
+/// Messages next to the create form's fields.
+#[derive(Default)]
+struct CreateErrors {
+    login: Option<String>,
+    display_name: Option<String>,
+    role: Option<String>,
+    section: Option<String>,
+}
+
+impl CreateErrors {
+    fn any(&self) -> bool {
+        self.login.is_some() || self.display_name.is_some() || self.role.is_some() || self.section.is_some()
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct DoneQuery {
+    done: Option<String>,
+    login: Option<String>,
+}
+
+pub(super) async fn accounts(
+    State(s): State<AppState>,
+    staff: Staff,
+    Path(code): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> Result<Markup, AppError> {
+    let city = admin_city(&s, &staff, &code).await?;
+    let done = match (q.done.as_deref(), q.login.as_deref()) {
+        (Some("role"), Some(l)) => Some(format!("「{l}」の役割を変更しました。")),
+        _ => None,
+    };
+    accounts_page(&s, &staff, &code, &city, done.as_deref(), &AccountForm::default(), &CreateErrors::default()).await
+}
+
+async fn accounts_page(
+    s: &AppState,
+    staff: &Staff,
+    code: &str,
+    city: &str,
+    done: Option<&str>,
+    form: &AccountForm,
+    errors: &CreateErrors,
+) -> Result<Markup, AppError> {
+    let list = s.store.accounts(Some(code)).await?;
+    let sections = s.store.sheet_section_choices(code).await?;
+    let section_name = |id: Option<i64>| {
+        id.and_then(|id| sections.iter().find(|x| x.0 == id)).map(|x| x.1.clone()).unwrap_or_default()
+    };
+    let desc = |field: &str, e: &Option<String>| e.as_ref().map(|_| format!("new-{field}-error"));
+    Ok(staff_page(
+        staff,
+        "アカウント",
+        &crumbs(code, city),
+        html! {
+            (nav(code, "/accounts"))
+            @if let Some(m) = done { p class="ok" role="status" { (m) } }
+            @if errors.any() { p class="error" role="alert" { "入力内容を確認してください。" } }
+            h2 { "アカウントの一覧" }
+            table {
+                thead { tr {
+                    th scope="col" { "ログイン名" } th scope="col" { "表示名" } th scope="col" { "役割・担当課" }
+                    th scope="col" { "役割の変更" } th scope="col" { "パスワード" }
+                } }
+                tbody {
+                    @for a in &list {
+                        tr {
+                            th scope="row" { (a.login) @if a.disabled { span class="badge" { "停止中" } } }
+                            td { (a.display_name) }
+                            td { (a.role.label()) @if a.section_id.is_some() { br; (section_name(a.section_id)) } }
+                            td {
+                                @if a.id == staff.principal.account_id {
+                                    span class="note" { "（自分のアカウント）" }
+                                } @else {
+                                    (role_form(staff, code, a, &sections))
+                                }
+                            }
+                            td {
+                                @if a.id != staff.principal.account_id {
+                                    form method="post" action={ "/m/" (code) "/admin/accounts/" (segment(&a.login)) "/password" } {
+                                        input type="hidden" name="_csrf" value=(staff.csrf);
+                                        button type="submit" { "再発行" span class="sr-only" { "（" (a.login) "）" } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 { "アカウントの作成" }
+            form method="post" action={ "/m/" (code) "/admin/accounts" } {
+                input type="hidden" name="_csrf" value=(staff.csrf);
+                p {
+                    label for="new-login" { "ログイン名" }
+                    (field_error("new-login-error", errors.login.as_deref()))
+                    br;
+                    input id="new-login" type="text" name="login" value=(form.login) required autocomplete="off"
+                        aria-invalid=[errors.login.as_ref().map(|_| "true")] aria-describedby=[desc("login", &errors.login)];
+                    " " span class="note" { "半角の英数字と . _ - @ で3～64文字" }
+                }
+                p {
+                    label for="new-display-name" { "表示名" }
+                    (field_error("new-display_name-error", errors.display_name.as_deref()))
+                    br;
+                    input id="new-display-name" type="text" name="display_name" value=(form.display_name) required
+                        aria-invalid=[errors.display_name.as_ref().map(|_| "true")]
+                        aria-describedby=[desc("display_name", &errors.display_name)];
+                }
+                p {
+                    label for="new-role" { "役割" }
+                    (field_error("new-role-error", errors.role.as_deref()))
+                    br;
+                    (role_select("new-role", &form.role))
+                }
+                p {
+                    label for="new-section" { "担当課（担当課・課長部長のとき必須）" }
+                    (field_error("new-section-error", errors.section.as_deref()))
+                    br;
+                    (section_select("new-section", &form.section, &sections))
+                }
+                p { button type="submit" class="primary" { "作成する" } }
+                p class="note" { "初期パスワードは作成後に一度だけ表示します。" }
+            }
+        },
+    ))
+}
+
+fn role_select(id: &str, selected: &str) -> Markup {
+    html! {
+        select id=(id) name="role" {
+            @for r in CITY_ROLES {
+                option value=(r.code()) selected[selected == r.code()] { (r.label()) }
+            }
+        }
+    }
+}
+
+fn section_select(id: &str, selected: &str, sections: &[(i64, String)]) -> Markup {
+    html! {
+        select id=(id) name="section" {
+            option value="" { "（なし）" }
+            @for (id, label) in sections {
+                option value=(id) selected[selected == id.to_string()] { (label) }
+            }
+        }
+    }
+}
+
+fn role_form(staff: &Staff, code: &str, a: &AccountRecord, sections: &[(i64, String)]) -> Markup {
+    let section = a.section_id.map(|id| id.to_string()).unwrap_or_default();
+    html! {
+        form method="post" action={ "/m/" (code) "/admin/accounts/" (segment(&a.login)) "/role" } {
+            input type="hidden" name="_csrf" value=(staff.csrf);
+            label for={ "role-" (a.id) } class="sr-only" { (a.login) "の役割" }
+            (role_select(&format!("role-{}", a.id), a.role.code()))
+            " "
+            label for={ "section-" (a.id) } class="sr-only" { (a.login) "の担当課" }
+            (section_select(&format!("section-{}", a.id), &section, sections))
+            " " button type="submit" { "変更" }
+        }
+    }
+}
+
+/// The role and section of a form, checked against the city.
+fn role_and_section(
+    form: &AccountForm,
+    sections: &[(i64, String)],
+    errors: &mut CreateErrors,
+) -> Option<(Role, Option<i64>)> {
+    let role = match form.role.parse::<Role>() {
+        Ok(r) if CITY_ROLES.contains(&r) => r,
+        _ => {
+            errors.role = Some("役割を選んでください。".into());
+            return None;
+        }
+    };
+    let section = match form.section.trim() {
+        "" => None,
+        s => match s.parse::<i64>().ok().filter(|id| sections.iter().any(|x| x.0 == *id)) {
+            Some(id) => Some(id),
+            None => {
+                errors.section = Some("担当課を一覧から選んでください。".into());
+                return None;
+            }
+        },
+    };
+    if needs_section(role) && section.is_none() {
+        errors.section = Some(format!("「{}」には担当課が必要です。", role.label()));
+        return None;
+    }
+    // Only editors and heads act for a section; others see the whole city.
+    Some((role, section.filter(|_| needs_section(role))))
+}
+
+pub(super) async fn create(
+    State(s): State<AppState>,
+    staff: Staff,
+    Path(code): Path<String>,
+    Form(f): Form<AccountForm>,
+) -> Result<Response, AppError> {
+    let city = admin_city(&s, &staff, &code).await?;
+    let sections = s.store.sheet_section_choices(&code).await?;
+    let mut errors = CreateErrors::default();
+    let login = check_login(&f.login).map_err(|e| errors.login = Some(e)).ok();
+    let name = check_display_name(&f.display_name).map_err(|e| errors.display_name = Some(e)).ok();
+    let role = role_and_section(&f, &sections, &mut errors);
+    let (Some(login), Some(name), Some((role, section_id)), false) = (login, name, role, errors.any()) else {
+        let page = accounts_page(&s, &staff, &code, &city, None, &f, &errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let password = generate_password();
+    let hash = hash_password(&password).map_err(|e| AppError::Store(StoreError::Invalid(e.to_string())))?;
+    let mut tx = s.store.begin().await?;
+    let created = tx
+        .create_account(&NewAccount {
+            municipality: Some(code.clone()),
+            login: login.clone(),
+            display_name: name.clone(),
+            password_hash: hash,
+            role,
+            section_id,
+        })
+        .await;
+    match created {
+        Ok(_) => {}
+        Err(StoreError::Duplicate(m)) => {
+            drop(tx);
+            let errors = CreateErrors {
+                login: Some(format!("{m}。別の名前にしてください。")), ..Default::default()
+            };
+            let page = accounts_page(&s, &staff, &code, &city, None, &f, &errors).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let change =
+        Change {
+            field: format!("アカウント {login}"), before: None, after: Some(format!("作成（{}）", role.label()))
+        };
+    tx.record_history(&code, None, None, Some(staff.principal.account_id), &[change]).await?;
+    tx.commit().await?;
+    Ok(no_store(password_page(&staff, &code, &city, &login, &name, &password, "作成しました")))
+}
+
+fn password_page(staff: &Staff, code: &str, city: &str, login: &str, name: &str, password: &str, what: &str) -> Markup {
+    staff_page(
+        staff,
+        &format!("アカウント「{login}」を{what}"),
+        &crumbs(code, city),
+        html! {
+            (nav(code, "/accounts"))
+            p class="ok" role="status" { (name) "（" (login) "）のパスワードです。この画面を閉じると二度と表示されません。" }
+            p { "パスワード: " code class="password" { (password) } }
+            p { "本人に安全な方法で伝えてください。" }
+            p { a href={ "/m/" (code) "/admin/accounts" } { "アカウントの一覧へ戻る" } }
+        },
+    )
+}
+
+/// The account named in the path, if it belongs to this city and is not
+/// the person's own.
+async fn city_account(s: &AppState, staff: &Staff, code: &str, login: &str) -> Result<AccountRecord, AppError> {
+    let account = s
+        .store
+        .account_by_login(login)
+        .await?
+        .filter(|a| a.municipality.as_deref() == Some(code))
+        .ok_or_else(|| AppError::NotFound("アカウント".into()))?;
+    if account.id == staff.principal.account_id {
+        return Err(AppError::Conflict(
+            "自分のアカウントはここでは変更できません（管理者が一人もいなくなるのを防ぐため）。".into(),
+        ));
+    }
+    Ok(account)
+}
+
+pub(super) async fn set_role(
+    State(s): State<AppState>,
+    staff: Staff,
+    Path((code, login)): Path<(String, String)>,
+    Form(f): Form<AccountForm>,
+) -> Result<Response, AppError> {
+    admin_city(&s, &staff, &code).await?;
+    let account = city_account(&s, &staff, &code, &login).await?;
+    let sections = s.store.sheet_section_choices(&code).await?;
+    let mut errors = CreateErrors::default();
+    let Some((role, section_id)) = role_and_section(&f, &sections, &mut errors) else {
+        let message = errors.role.or(errors.section).unwrap_or_default();
+        return Err(AppError::Invalid(format!("「{login}」の役割・担当課: {message}")));
+    };
+    let label = |r: Role, sec: Option<i64>| {
+        let name = sec.and_then(|id| sections.iter().find(|x| x.0 == id)).map(|x| format!("（{}）", x.1));
+        format!("{}{}", r.label(), name.unwrap_or_default())
+    };
+    let mut tx = s.store.begin().await?;
+    tx.set_account_role(&account.login, role, section_id).await?;
+    let (before, after) = (label(account.role, account.section_id), label(role, section_id));
+    if before != after {
+        let change =
+            Change {
+                field: format!("アカウント {} の役割", account.login), before: Some(before), after: Some(after)
+            };
+        tx.record_history(&code, None, None, Some(staff.principal.account_id), &[change]).await?;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/m/{code}/admin/accounts?done=role&login={}", segment(&account.login))).into_response())
+}
+
+pub(super) async fn reset_password(
+    State(s): State<AppState>,
+    staff: Staff,
+    Path((code, login)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let city = admin_city(&s, &staff, &code).await?;
+    let account = city_account(&s, &staff, &code, &login).await?;
+    let password = generate_password();
+    let hash = hash_password(&password).map_err(|e| AppError::Store(StoreError::Invalid(e.to_string())))?;
+    let mut tx = s.store.begin().await?;
+    // This also ends the account's sessions: whoever knew the old one is out.
+    tx.set_password_hash(&account.login, &hash).await?;
+    let change = Change {
+        field: format!("アカウント {} のパスワード", account.login),
+        before: None,
+        after: Some("再発行".into()),
+    };
+    tx.record_history(&code, None, None, Some(staff.principal.account_id), &[change]).await?;
+    tx.commit().await?;
+    Ok(no_store(password_page(
+        &staff,
+        &code,
+        &city,
+        &account.login,
+        &account.display_name,
+        &password,
+        "再発行しました",
+    )))
+}

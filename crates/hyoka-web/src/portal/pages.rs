@@ -1,0 +1,823 @@
+//! The portal's pages: cities, a city, a year, plans and nodes, items with
+//! their grades, indicators with charts, budgets.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use axum::extract::{Path, State};
+use hyoka_core::chart::{TrendChart, YearCells};
+use hyoka_core::narrative::{Block, Narrative};
+use hyoka_core::sheet::{EvaluationRow, ScheduleRow};
+use hyoka_core::{EvaluationScale, FiscalYear, ValueRole};
+use hyoka_report::opendata::rows::{indicator_rows, CityData, IndicatorData};
+use hyoka_report::opendata::IndicatorRow;
+use hyoka_store::{IndicatorRecord, Municipality, NodeRecord, PublicCity, PublicIndicator};
+use maud::{html, Markup, PreEscaped};
+
+use super::{city_href, parse_id, public_city, public_page, public_year, year_crumbs, year_href, Page};
+use crate::{AppError, AppState};
+
+pub(super) async fn home(State(s): State<AppState>) -> Page {
+    let cities = s.store.public_cities().await?;
+    Ok(public_page(
+        "行政評価 公開サイト",
+        None,
+        &[],
+        html! {
+            p {
+                "各自治体が確定し公開した行政評価（施策・事業の評価、指標の目標と実績、予算と決算）を、"
+                "ログインせずに見られます。作成中の内容は掲載していません。"
+            }
+            h2 { "自治体" }
+            @if cities.is_empty() {
+                p { "公開されている年度はまだありません。" }
+            } @else {
+                ul {
+                    @for c in &cities {
+                        li {
+                            a href=(city_href(&c.municipality.code)) { (c.municipality.name) }
+                            " （公開している年度: "
+                            @for (i, y) in c.years.iter().rev().enumerate() {
+                                @if i > 0 { "、" }
+                                a href=(year_href(&c.municipality.code, y.fiscal_year)) { (y.fiscal_year.label()) }
+                            }
+                            "）"
+                        }
+                    }
+                }
+            }
+            h2 { "指標を自治体どうしで比べる" }
+            (super::compare::form("", ""))
+            h2 { "データの利用" }
+            p {
+                "年度ごとのデータは、各年度のページの「オープンデータ」から CSV と JSON で入手できます。"
+                "プログラムからは JSON の API を使えます（"
+                a href="/api/v1/openapi.json" { "API の仕様（OpenAPI）" }
+                "）。"
+            }
+        },
+    ))
+}
+
+pub(super) async fn city(State(s): State<AppState>, Path(code): Path<String>) -> Page {
+    let city = public_city(&s, &code).await?;
+    let plans = s.store.plans(&code).await?;
+    let latest = city.latest().ok_or_else(|| AppError::NotFound("公開されている年度".into()))?;
+    let name = &city.municipality.name;
+    Ok(public_page(
+        name,
+        Some(&city),
+        &[],
+        html! {
+            h2 { "公開している年度" }
+            ul class="years" {
+                @for y in city.years.iter().rev() {
+                    li { a href=(year_href(&code, y.fiscal_year)) { (y.fiscal_year.label_with_western()) } }
+                }
+            }
+            @if !plans.is_empty() {
+                h2 { "計画" }
+                p class="note" { "計画の施策体系と、" (latest.label()) "の施策・事業・指標を見られます。" }
+                ul {
+                    @for p in &plans {
+                        li { a href={ (year_href(&code, latest)) "/plans/" (p.id) } { (p.name) } }
+                    }
+                }
+            }
+            h2 { "オープンデータ" }
+            ul {
+                @for y in city.years.iter().rev() {
+                    li { a href={ (year_href(&code, y.fiscal_year)) "/data" } { (y.fiscal_year.label()) "のデータ（CSV・JSON）" } }
+                }
+            }
+        },
+    ))
+}
+
+pub(super) async fn year(State(s): State<AppState>, Path((code, fy)): Path<(String, String)>) -> Page {
+    let (city, fy) = public_year(&s, &code, &fy).await?;
+    let items = s.store.public_items(&code, Some(fy)).await?;
+    let indicators = s.store.public_indicators(&code, Some(fy)).await?;
+    let plans = s.store.plans(&code).await?;
+    let base = year_href(&code, fy);
+    let title = format!("{}の行政評価", fy.label());
+    let crumbs = vec![(city.municipality.name.clone(), city_href(&code))];
+    Ok(public_page(
+        &title,
+        Some(&city),
+        &crumbs,
+        html! {
+            p { (city.municipality.name) "が確定し公開した" (fy.label_with_western()) "の行政評価です。" }
+            dl class="facts" {
+                dt { "事業・取組" } dd { (items.len()) "件" }
+                dt { "指標" } dd { (indicators.len()) "件" }
+            }
+            h2 { "見る" }
+            ul class="links" {
+                li { a href={ (base) "/items" } { "事業と評価" } }
+                li { a href={ (base) "/indicators" } { "指標の目標と実績" } }
+                li { a href={ (base) "/budgets" } { "予算と決算" } }
+                li { a href={ (base) "/data" } { "オープンデータ（CSV・JSON）" } }
+            }
+            @if !plans.is_empty() {
+                h2 { "計画と施策" }
+                ul { @for p in &plans { li { a href={ (base) "/plans/" (p.id) } { (p.name) } } } }
+            }
+            @if city.years.len() > 1 {
+                h2 { "ほかの年度" }
+                ul class="years" {
+                    @for y in city.years.iter().rev().filter(|y| y.fiscal_year != fy) {
+                        li { a href=(year_href(&code, y.fiscal_year)) { (y.fiscal_year.label()) } }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+pub(super) async fn plan(State(s): State<AppState>, Path((code, fy, id)): Path<(String, String, String)>) -> Page {
+    let (city, fy) = public_year(&s, &code, &fy).await?;
+    let not_found = || AppError::NotFound("計画".into());
+    let id = parse_id(&id).ok_or_else(not_found)?;
+    let plan = s.store.plans(&code).await?.into_iter().find(|p| p.id == id).ok_or_else(not_found)?;
+    let nodes = s.store.plan_nodes(id).await?;
+    // How many items with content in the year each node holds.
+    let public: BTreeSet<String> =
+        s.store.public_items(&code, Some(fy)).await?.into_iter().map(|p| p.item.key).collect();
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for p in s.store.placements(&code).await? {
+        if p.plan == plan.code && public.contains(&p.item) && !p.relisting {
+            *counts.entry(p.node).or_default() += 1;
+        }
+    }
+    let mut children: BTreeMap<Option<i64>, Vec<&NodeRecord>> = BTreeMap::new();
+    for n in &nodes {
+        children.entry(n.parent_id).or_default().push(n);
+    }
+    let ctx = TreeCtx { base: year_href(&code, fy), levels: &plan.level_names, children: &children, counts: &counts };
+    Ok(public_page(
+        &plan.name,
+        Some(&city),
+        &year_crumbs(&city, fy),
+        html! {
+            @if !plan.level_names.is_empty() { p class="note" { "階層: " (plan.level_names.join(" → ")) } }
+            p class="note" { "括弧内は、" (fy.label()) "に公開されている事業・取組の数です（再掲を除く）。" }
+            (tree(&ctx, None))
+        },
+    ))
+}
+
+struct TreeCtx<'a> {
+    base: String,
+    levels: &'a [String],
+    children: &'a BTreeMap<Option<i64>, Vec<&'a NodeRecord>>,
+    counts: &'a HashMap<String, usize>,
+}
+
+fn tree(ctx: &TreeCtx, parent: Option<i64>) -> Markup {
+    html! {
+        @if let Some(nodes) = ctx.children.get(&parent) {
+            ul class="tree" {
+                @for n in nodes {
+                    li {
+                        @if let Some(level) = ctx.levels.get(n.level as usize) { span class="sr-only" { (level) " " } }
+                        span class="code" { (n.code) }
+                        a href={ (ctx.base) "/nodes/" (n.id) } { (n.title) }
+                        @if let Some(c) = ctx.counts.get(&n.code) { " （" (c) "件）" }
+                        (tree(ctx, Some(n.id)))
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub(super) async fn node(State(s): State<AppState>, Path((code, fy, id)): Path<(String, String, String)>) -> Page {
+    let (city, fy) = public_year(&s, &code, &fy).await?;
+    let not_found = || AppError::NotFound("施策".into());
+    let id = parse_id(&id).ok_or_else(not_found)?;
+    let node = match s.store.node(id).await {
+        Ok(n) => n,
+        Err(hyoka_store::StoreError::NotFound { .. }) => return Err(not_found().into()),
+        Err(e) => return Err(e.into()),
+    };
+    let plan = s.store.plans(&code).await?.into_iter().find(|p| p.id == node.plan_id).ok_or_else(not_found)?;
+    let all_nodes = s.store.plan_nodes(plan.id).await?;
+    let children: Vec<&NodeRecord> = all_nodes.iter().filter(|n| n.parent_id == Some(id)).collect();
+    let parent = node.parent_id.and_then(|p| all_nodes.iter().find(|n| n.id == p));
+    let public: BTreeSet<i64> = s.store.public_items(&code, Some(fy)).await?.into_iter().map(|p| p.item.id).collect();
+    let items: Vec<_> = s.store.node_items(id).await?.into_iter().filter(|(i, _)| public.contains(&i.id)).collect();
+    let indicators: Vec<PublicIndicator> = s
+        .store
+        .public_indicators(&code, Some(fy))
+        .await?
+        .into_iter()
+        .filter(|p| p.indicator.node_id == Some(id))
+        .collect();
+    let lines = year_lines(&s, &city, &indicators, fy).await?;
+    let base = year_href(&code, fy);
+    let level = plan.level_names.get(node.level as usize).cloned().unwrap_or_default();
+    let mut crumbs = year_crumbs(&city, fy);
+    crumbs.push((plan.name.clone(), format!("{base}/plans/{}", plan.id)));
+    if let Some(p) = parent {
+        crumbs.push((format!("{} {}", p.code, p.title), format!("{base}/nodes/{}", p.id)));
+    }
+    Ok(public_page(
+        &format!("{} {}", node.code, node.title),
+        Some(&city),
+        &crumbs,
+        html! {
+            @if !level.is_empty() { p class="note" { (level) } }
+            @if !children.is_empty() {
+                h2 { "下位の項目" }
+                ul { @for c in &children { li { span class="code" { (c.code) } a href={ (base) "/nodes/" (c.id) } { (c.title) } } } }
+            }
+            @if !indicators.is_empty() {
+                h2 { "指標（" (fy.label()) "）" }
+                (indicator_table(&base, fy, &lines))
+            }
+            h2 { "事業・取組（" (fy.label()) "）" }
+            @if items.is_empty() {
+                p { "この年度に公開されている事業・取組はありません。" }
+            } @else {
+                ul {
+                    @for (i, relisting) in &items {
+                        li {
+                            span class="code" { (i.code) }
+                            a href={ (base) "/items/" (i.id) } { (i.title) }
+                            @if *relisting { span class="badge" { "再掲" } }
+                        }
+                    }
+                }
+            }
+            (download_links(&base, &[("indicators", "指標")], &format!("node={id}")))
+        },
+    ))
+}
+
+pub(super) async fn items(State(s): State<AppState>, Path((code, fy)): Path<(String, String)>) -> Page {
+    let (city, fy) = public_year(&s, &code, &fy).await?;
+    let items = s.store.public_items(&code, Some(fy)).await?;
+    let scales = s.store.scales(&code).await?;
+    let base = year_href(&code, fy);
+    let mut rows = Vec::new();
+    for p in &items {
+        let grades = s.store.public_evaluations(p.item.id, &[fy]).await?;
+        let direction = s.store.public_next_direction(p.item.id, fy).await?;
+        let sections = s.store.item_sections(p.item.id).await?;
+        rows.push((p, grades, direction, sections));
+    }
+    Ok(public_page(
+        &format!("事業と評価（{}）", fy.label()),
+        Some(&city),
+        &year_crumbs(&city, fy),
+        html! {
+            p { (fy.label()) "に公開されている事業・取組と、その評価です。" }
+            @if rows.is_empty() {
+                p { "この年度に公開されている事業・取組はありません。" }
+            } @else {
+                table {
+                    caption { "事業・取組の一覧（" (rows.len()) "件）" }
+                    thead { tr {
+                        th scope="col" { "コード" } th scope="col" { "事業・取組" } th scope="col" { "担当" }
+                        th scope="col" { "評価" } th scope="col" { "今後の方向性" }
+                    } }
+                    tbody {
+                        @for (p, grades, direction, sections) in &rows {
+                            tr {
+                                td { (p.item.code) }
+                                th scope="row" { a href={ (base) "/items/" (p.item.id) } { (p.item.title) } }
+                                td { (sections_text(sections)) }
+                                td {
+                                    @for (i, e) in grades.iter().enumerate() {
+                                        @if i > 0 { br; }
+                                        (e.stage.label()) "（" (e.evaluator.label()) "）: "
+                                        (e.grade.clone().unwrap_or_default())
+                                        @if let Some(l) = grade_label(&scales, e) { " " (l) }
+                                    }
+                                }
+                                td { @if let Some(d) = direction { (d.printed) } }
+                            }
+                        }
+                    }
+                }
+            }
+            (download_links(&base, &[("evaluations", "評価"), ("nodes", "施策体系と事業")], ""))
+        },
+    ))
+}
+
+fn sections_text(sections: &[(String, String)]) -> String {
+    sections
+        .iter()
+        .map(|(d, s)| if d.is_empty() { s.clone() } else { format!("{d} {s}") })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// The meaning of a grade from its scale's printed legend; none when the
+/// scale prints no legend (no meaning is invented).
+fn grade_label(scales: &[EvaluationScale], e: &EvaluationRow) -> Option<String> {
+    let scale = scales.iter().find(|s| Some(&s.code) == e.scale.as_ref())?;
+    if !scale.legend_printed {
+        return None;
+    }
+    scale.grade(e.grade.as_deref()?).map(|g| g.label.clone())
+}
+
+pub(super) async fn item(State(s): State<AppState>, Path((code, fy, id)): Path<(String, String, String)>) -> Page {
+    let (city, fy) = public_year(&s, &code, &fy).await?;
+    let not_found = || AppError::NotFound("事業".into());
+    let id = parse_id(&id).ok_or_else(not_found)?;
+    let p = s.store.public_item(&code, id, Some(fy)).await?.ok_or_else(not_found)?;
+    let item = &p.item;
+    let sections = s.store.item_sections(id).await?;
+    let narratives = s.store.public_narratives(item, fy).await?;
+    let schedule = s.store.public_schedule(id, fy).await?;
+    let direction = s.store.public_next_direction(id, fy).await?;
+    let grades = s.store.public_evaluations(id, &[fy]).await?;
+    let budgets = s.store.public_budgets(id, &[fy]).await?;
+    let scales = s.store.scales(&code).await?;
+    let indicators: Vec<PublicIndicator> = s
+        .store
+        .public_indicators(&code, Some(fy))
+        .await?
+        .into_iter()
+        .filter(|i| i.indicator.item_id == Some(id))
+        .collect();
+    let lines = year_lines(&s, &city, &indicators, fy).await?;
+    // Where the item sits, linked to the node's page.
+    let plans = s.store.plans(&code).await?;
+    let mut placed = Vec::new();
+    for (plan_code, node_code, relisting) in s.store.item_placements(id).await? {
+        let Some(plan) = plans.iter().find(|p| p.code == plan_code) else { continue };
+        if let Some(n) = s.store.plan_nodes(plan.id).await?.into_iter().find(|n| n.code == node_code) {
+            placed.push((plan.name.clone(), n, relisting));
+        }
+    }
+    let base = year_href(&code, fy);
+    let other_years: Vec<FiscalYear> = p.years.iter().copied().filter(|y| *y != fy).collect();
+    Ok(public_page(
+        &format!("{} {}", item.code, item.title),
+        Some(&city),
+        &year_crumbs(&city, fy),
+        html! {
+            dl class="facts" {
+                dt { "年度" } dd { (fy.label_with_western()) }
+                @if !sections.is_empty() { dt { "担当" } dd { (sections_text(&sections)) } }
+                @if !item.tags.is_empty() { dt { "区分" } dd { @for t in &item.tags { span class="badge" { (t) } } } }
+                @if !placed.is_empty() {
+                    dt { "計画での位置付け" }
+                    dd {
+                        @for (i, (plan, n, relisting)) in placed.iter().enumerate() {
+                            @if i > 0 { br; }
+                            (plan) " " a href={ (base) "/nodes/" (n.id) } { span class="code" { (n.code) } (n.title) }
+                            @if *relisting { span class="badge" { "再掲" } }
+                        }
+                    }
+                }
+                @if !other_years.is_empty() {
+                    dt { "ほかの年度" }
+                    dd { @for (i, y) in other_years.iter().enumerate() {
+                        @if i > 0 { "、" }
+                        a href={ (year_href(&code, *y)) "/items/" (id) } { (y.label()) }
+                    } }
+                }
+            }
+            @for n in &narratives {
+                section class="narrative" {
+                    h2 { (n.label) }
+                    (narrative(&n.text))
+                }
+            }
+            @if !grades.is_empty() {
+                h2 { "評価" }
+                table {
+                    caption class="sr-only" { (fy.label()) "の評価" }
+                    thead { tr {
+                        th scope="col" { "段階" } th scope="col" { "評価者" } th scope="col" { "評価" }
+                        th scope="col" { "評価の意味" } th scope="col" { "意見" }
+                    } }
+                    tbody {
+                        @for e in &grades {
+                            tr {
+                                th scope="row" { (e.stage.label()) }
+                                td { (e.evaluator.label()) }
+                                td { (e.grade.clone().unwrap_or_default()) }
+                                td { (grade_label(&scales, e).unwrap_or_default()) }
+                                td { (e.comment.clone().unwrap_or_default()) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some(d) = &direction {
+                h2 { "今後の方向性" }
+                p {
+                    (d.printed)
+                    @if let Some(r) = &d.reason { "（" (r) "）" }
+                    @if let Some(t) = &d.transfer { " " span class="badge" { "事務移管" } " " (t) }
+                }
+            }
+            @if !indicators.is_empty() {
+                h2 { "指標" }
+                (indicator_table(&base, fy, &lines))
+            }
+            @if !budgets.is_empty() {
+                h2 { "予算と決算" }
+                (budget_table(&budgets.iter().map(|b| BudgetLine { code: &item.code, title: &item.title, link: None, budget: b, counted: true }).collect::<Vec<_>>(), fy, false))
+            }
+            @if !schedule.is_empty() { (schedule_table(&schedule)) }
+            (download_links(&base, &[("indicators", "指標"), ("evaluations", "評価"), ("budgets", "予算・決算")], &format!("item={id}")))
+        },
+    ))
+}
+
+/// A narrative's paragraphs and lists, escaped like any other text.
+fn narrative(n: &Narrative) -> Markup {
+    html! {
+        @for b in &n.blocks {
+            @match b {
+                Block::Paragraph(p) => p { (p) },
+                Block::List(items) => ul { @for i in items { li { (i) } } },
+            }
+        }
+    }
+}
+
+const MONTHS: [&str; 12] = ["4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月", "1月", "2月", "3月"];
+
+fn schedule_table(rows: &[ScheduleRow]) -> Markup {
+    let hours = rows.iter().any(|r| r.hours_regular.is_some() || r.hours_other.is_some());
+    html! {
+        h2 { "スケジュール" }
+        table {
+            caption class="sr-only" { "月ごとの計画と実績" }
+            thead { tr {
+                th scope="col" { "内容" } th scope="col" { "区分" }
+                @for m in MONTHS { th scope="col" { (m) } }
+                @if hours { th scope="col" { "従事時間（正職員）" } th scope="col" { "従事時間（その他）" } }
+            } }
+            tbody {
+                @for r in rows {
+                    tr {
+                        th scope="row" { (r.label) }
+                        td { @if r.kind == "actual" { "実績" } @else { "計画" } }
+                        @for m in &r.months { td { (m) } }
+                        @if hours {
+                            td class="num" { (r.hours_regular.clone().unwrap_or_default()) }
+                            td class="num" { (r.hours_other.clone().unwrap_or_default()) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Links to the open-data files of what a page shows (`filter` is the query
+/// that narrows a table to the page: `item=12`).
+fn download_links(base: &str, tables: &[(&str, &str)], filter: &str) -> Markup {
+    let amp = if filter.is_empty() { String::new() } else { format!("&{filter}") };
+    let q = if filter.is_empty() { String::new() } else { format!("?{filter}") };
+    html! {
+        section class="downloads" aria-label="このページのデータ" {
+            h2 { "このページのデータ" }
+            ul {
+                @for (table, label) in tables {
+                    li {
+                        (label) "："
+                        a href={ (base) "/data/" (table) (q) } { "CSV" }
+                        a href={ (base) "/data/" (table) "?format=json" (amp) } { "JSON" }
+                    }
+                }
+            }
+            p class="note" { a href={ (base) "/data" } { "この年度のオープンデータの一覧と説明" } }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- indicators
+
+/// One indicator's values and judgements per fiscal year, as the open data
+/// gives them (the same rows, the same computed judgement).
+struct YearLine {
+    fiscal_year: FiscalYear,
+    baseline: Option<IndicatorRow>,
+    target: Option<IndicatorRow>,
+    actual: Option<IndicatorRow>,
+}
+
+/// The open-data rows of one indicator over the city's published years,
+/// grouped by year.
+async fn indicator_lines(s: &AppState, city: &PublicCity, ind: &IndicatorRecord) -> Result<Vec<YearLine>, AppError> {
+    let years = city.fiscal_years();
+    let values = s.store.public_indicator_values(ind.id, &years).await?;
+    let judgements = s.store.public_judgements(ind.id, &years).await?;
+    Ok(lines_of(&city.municipality, ind, values, judgements))
+}
+
+fn lines_of(
+    m: &Municipality,
+    ind: &IndicatorRecord,
+    values: Vec<hyoka_store::IndicatorValue>,
+    judgements: Vec<hyoka_store::JudgementRecord>,
+) -> Vec<YearLine> {
+    let city = CityData {
+        municipality: m.clone(),
+        plans: Vec::new(),
+        items: Vec::new(),
+        indicators: vec![IndicatorData { indicator: ind.clone(), values, judgements }],
+        scales: Vec::new(),
+    };
+    let mut lines: Vec<YearLine> = Vec::new();
+    for row in indicator_rows(&city) {
+        let fy = row.fiscal_year;
+        if lines.last().is_none_or(|l| l.fiscal_year != fy) {
+            lines.push(YearLine { fiscal_year: fy, baseline: None, target: None, actual: None });
+        }
+        let line = lines.last_mut().expect("just pushed");
+        match row.role {
+            ValueRole::Baseline => line.baseline = Some(row),
+            ValueRole::Target => line.target = Some(row),
+            ValueRole::Actual => line.actual = Some(row),
+        }
+    }
+    lines
+}
+
+/// Each indicator with its line of year `fy`.
+async fn year_lines(
+    s: &AppState,
+    city: &PublicCity,
+    indicators: &[PublicIndicator],
+    fy: FiscalYear,
+) -> Result<Vec<(IndicatorRecord, YearLine)>, AppError> {
+    let mut out = Vec::new();
+    for p in indicators {
+        let lines = indicator_lines(s, city, &p.indicator).await?;
+        if let Some(line) = lines.into_iter().find(|l| l.fiscal_year == fy) {
+            out.push((p.indicator.clone(), line));
+        }
+    }
+    Ok(out)
+}
+
+fn printed(r: &Option<IndicatorRow>) -> String {
+    r.as_ref().map(|r| r.printed.clone()).unwrap_or_default()
+}
+
+fn judgement(r: &Option<IndicatorRow>) -> (String, String) {
+    match r {
+        Some(r) => (r.judgement.clone().unwrap_or_default(), r.judgement_computed.clone().unwrap_or_default()),
+        None => (String::new(), String::new()),
+    }
+}
+
+fn indicator_table(base: &str, fy: FiscalYear, lines: &[(IndicatorRecord, YearLine)]) -> Markup {
+    html! {
+        table {
+            caption class="sr-only" { (fy.label()) "の指標の目標と実績" }
+            thead { tr {
+                th scope="col" { "指標" } th scope="col" { "種類" } th scope="col" { "目標" } th scope="col" { "実績" }
+                th scope="col" { "判定（記載）" } th scope="col" { "判定（計算）" }
+            } }
+            tbody {
+                @for (ind, line) in lines {
+                    @let (j, jc) = judgement(&line.actual);
+                    tr {
+                        th scope="row" { a href={ (base) "/indicators/" (ind.id) } { (ind.name) } }
+                        td { (ind.kind.label()) }
+                        td { (printed(&line.target)) }
+                        td { (printed(&line.actual)) }
+                        td { (j) }
+                        td { (jc) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub(super) async fn indicators(State(s): State<AppState>, Path((code, fy)): Path<(String, String)>) -> Page {
+    let (city, fy) = public_year(&s, &code, &fy).await?;
+    let indicators = s.store.public_indicators(&code, Some(fy)).await?;
+    let lines = year_lines(&s, &city, &indicators, fy).await?;
+    let base = year_href(&code, fy);
+    Ok(public_page(
+        &format!("指標の目標と実績（{}）", fy.label()),
+        Some(&city),
+        &year_crumbs(&city, fy),
+        html! {
+            p {
+                (fy.label()) "に値が公開されている指標です。判定は、資料に記載された判定と、目標と実績から計算した判定を並べています。"
+                "両者が異なることもあります。"
+            }
+            @if lines.is_empty() {
+                p { "この年度に公開されている指標はありません。" }
+            } @else {
+                (indicator_table(&base, fy, &lines))
+            }
+            (download_links(&base, &[("indicators", "指標")], ""))
+        },
+    ))
+}
+
+pub(super) async fn indicator(State(s): State<AppState>, Path((code, fy, id)): Path<(String, String, String)>) -> Page {
+    let (city, fy) = public_year(&s, &code, &fy).await?;
+    let not_found = || AppError::NotFound("指標".into());
+    let id = parse_id(&id).ok_or_else(not_found)?;
+    let p = s.store.public_indicator(&code, id, Some(fy)).await?.ok_or_else(not_found)?;
+    let ind = &p.indicator;
+    // The trend as of this year: every published year up to it.
+    let lines: Vec<YearLine> =
+        indicator_lines(&s, &city, ind).await?.into_iter().filter(|l| l.fiscal_year <= fy).collect();
+    let years: Vec<FiscalYear> = city.fiscal_years().into_iter().filter(|y| *y <= fy).collect();
+    let values = s.store.public_indicator_values(id, &years).await?;
+    let mut chart = TrendChart::new("indicator-trend", &ind.name, ind.unit.as_deref());
+    for y in &years {
+        let cell =
+            |role: ValueRole| values.iter().find(|v| v.fiscal_year == *y && v.role == role).map(|v| v.cell.clone());
+        let cells = YearCells {
+            baseline: cell(ValueRole::Baseline),
+            target: cell(ValueRole::Target),
+            actual: cell(ValueRole::Actual),
+        };
+        if cells != YearCells::default() {
+            chart = chart.year(*y, cells);
+        }
+    }
+    let plotted = !chart.years.is_empty() && !chart.plot().points.is_empty();
+    let baselines = lines.iter().any(|l| l.baseline.is_some());
+    let base = year_href(&code, fy);
+    let item = match ind.item_id {
+        Some(item) => s.store.public_item(&code, item, Some(fy)).await?,
+        None => None,
+    };
+    let node = match ind.node_id {
+        Some(n) => s.store.node(n).await.ok(),
+        None => None,
+    };
+    Ok(public_page(
+        &ind.name,
+        Some(&city),
+        &year_crumbs(&city, fy),
+        html! {
+            dl class="facts" {
+                dt { "種類" } dd { (ind.kind.label()) }
+                @if let Some(d) = &ind.definition { dt { "指標の説明・計算式" } dd { (d) } }
+                @if let Some(u) = &ind.unit { dt { "単位" } dd { (u) } }
+                dt { "目指す方向" } dd { (ind.direction.label()) }
+                @if let Some(i) = &item {
+                    dt { "事業" } dd { a href={ (base) "/items/" (i.item.id) } { (i.item.code) " " (i.item.title) } }
+                }
+                @if let Some(n) = &node {
+                    dt { "施策" } dd { a href={ (base) "/nodes/" (n.id) } { (n.code) " " (n.title) } }
+                }
+            }
+            section class="trend" aria-labelledby="trend-title" {
+                h2 id="trend-title" { "目標と実績の推移（" (fy.label()) "まで）" }
+                div class="chart-pair" {
+                    @if plotted {
+                        // The SVG escapes all of its text itself (hyoka_core::chart).
+                        div class="chart" { (PreEscaped(chart.to_svg())) }
+                    }
+                    table class="chart-data" {
+                        caption { "年度別の目標と実績（記載どおりの表記）" }
+                        thead { tr {
+                            th scope="col" { "年度" }
+                            @if baselines { th scope="col" { "基準値" } }
+                            th scope="col" { "目標" } th scope="col" { "実績" }
+                            th scope="col" { "判定（記載）" } th scope="col" { "判定（計算）" }
+                        } }
+                        tbody {
+                            @for l in &lines {
+                                @let (j, jc) = judgement(&l.actual);
+                                tr {
+                                    th scope="row" { (l.fiscal_year.label()) }
+                                    @if baselines { td { (printed(&l.baseline)) } }
+                                    td { (printed(&l.target)) }
+                                    td { (printed(&l.actual)) }
+                                    td { (j) }
+                                    td { (jc) }
+                                }
+                            }
+                        }
+                    }
+                }
+                p class="note" {
+                    @if plotted {
+                        "グラフでは、目標を破線と四角、実績を実線と丸で示します。"
+                        "空欄や「—」は0ではないため点を打たず、線を途切れさせています。"
+                    } @else {
+                        "数値で表せる記載がないため、グラフは表示していません。年度ごとの記載は表のとおりです。"
+                    }
+                    "公開されている年度の値だけを示しています。"
+                }
+            }
+            (download_links(&base, &[("indicators", "指標")], &format!("indicator={id}&through=1")))
+        },
+    ))
+}
+
+// ---------------------------------------------------------------- budgets
+
+pub(super) async fn budgets(State(s): State<AppState>, Path((code, fy)): Path<(String, String)>) -> Page {
+    let (city, fy) = public_year(&s, &code, &fy).await?;
+    let items = s.store.public_items(&code, Some(fy)).await?;
+    let base = year_href(&code, fy);
+    let mut budgets = Vec::new();
+    for p in &items {
+        for b in s.store.public_budgets(p.item.id, &[fy]).await? {
+            budgets.push((p, b));
+        }
+    }
+    let lines: Vec<BudgetLine> = budgets
+        .iter()
+        .map(|(p, b)| BudgetLine {
+            code: &p.item.code,
+            title: &p.item.title,
+            link: Some(format!("{base}/items/{}", p.item.id)),
+            budget: b,
+            // A re-listing (再掲) repeats another item's money.
+            counted: p.item.relisting_of.is_none(),
+        })
+        .collect();
+    Ok(public_page(
+        &format!("予算と決算（{}）", fy.label()),
+        Some(&city),
+        &year_crumbs(&city, fy),
+        html! {
+            p {
+                "執行率は、決算額を最終予算額（ない場合は当初予算額）で割った割合です（小数第1位で四捨五入）。"
+                "資料に記載された執行率も並べています。"
+            }
+            @if lines.is_empty() {
+                p { "この年度に公開されている予算・決算はありません。" }
+            } @else {
+                (budget_table(&lines, fy, true))
+                @if lines.iter().any(|l| !l.counted) { p class="note" { "合計には再掲の事業を含めていません。" } }
+            }
+            (download_links(&base, &[("budgets", "予算・決算")], ""))
+        },
+    ))
+}
+
+/// One budget row of a table.
+struct BudgetLine<'a> {
+    code: &'a str,
+    title: &'a str,
+    link: Option<String>,
+    budget: &'a hyoka_core::sheet::BudgetRow,
+    /// Whether the row adds to the total.
+    counted: bool,
+}
+
+fn yen(v: Option<hyoka_core::Yen>) -> String {
+    v.map(|y| y.to_string()).unwrap_or_default()
+}
+
+fn budget_table(lines: &[BudgetLine], fy: FiscalYear, total: bool) -> Markup {
+    let sum = |f: fn(&hyoka_core::BudgetFigures) -> Option<hyoka_core::Yen>| -> Option<hyoka_core::Yen> {
+        let v: Vec<i64> =
+            lines.iter().filter(|l| l.counted).filter_map(|l| f(&l.budget.figures)).map(|y| y.yen()).collect();
+        (!v.is_empty()).then(|| hyoka_core::Yen(v.iter().sum()))
+    };
+    html! {
+        table {
+            caption class="sr-only" { (fy.label()) "の予算と決算（円）" }
+            thead { tr {
+                th scope="col" { "事業" } th scope="col" { "当初予算額" } th scope="col" { "最終予算額" }
+                th scope="col" { "決算額" } th scope="col" { "執行率（計算）" } th scope="col" { "執行率（記載）" }
+            } }
+            tbody {
+                @for l in lines {
+                    @let f = &l.budget.figures;
+                    tr {
+                        th scope="row" {
+                            span class="code" { (l.code) }
+                            @match &l.link {
+                                Some(href) => a href=(href) { (l.title) },
+                                None => (l.title),
+                            }
+                            @if !l.counted { span class="badge" { "再掲" } }
+                        }
+                        td class="num" { (yen(f.initial)) }
+                        td class="num" { (yen(f.final_budget)) }
+                        td class="num" { (yen(f.settlement)) }
+                        td class="num" { (f.execution_rate().map(|r| r.to_string()).unwrap_or_default()) }
+                        td class="num" { (l.budget.execution_rate_printed.clone().unwrap_or_default()) }
+                    }
+                }
+                @if total && lines.len() > 1 {
+                    tr class="total" {
+                        th scope="row" { "合計" }
+                        td class="num" { (yen(sum(|f| f.initial))) }
+                        td class="num" { (yen(sum(|f| f.final_budget))) }
+                        td class="num" { (yen(sum(|f| f.settlement))) }
+                        td {} td {}
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! Full-text search over a city's sheets and narratives.
+//!
+//! A GET form, so it works without JavaScript and a result list can be
+//! bookmarked or shared. Only the signed-in person's own city is searched:
+//! the route names the city, and `Staff::require` turns any other city into
+//! "not found". Matches are marked with `<mark>`; every fragment is text that
+//! maud escapes, so a stored script stays text.
+
+use axum::extract::{Path, Query, State};
+use hyoka_core::access::Action;
+use hyoka_store::{Fragment, SearchHit};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use crate::auth::Staff;
+use crate::layout::staff_page;
+use crate::routes::{Routes, Rule};
+use crate::{AppError, AppState};
+
+/// Sheets linked per result, newest first; the item page lists them all.
+const MAX_SHEET_LINKS: usize = 3;
+
+/// Results shown on one page; more are counted and the person is asked to
+/// narrow the query.
+const LIMIT: usize = 100;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/m/{code}/search", Rule::View, search).get(STYLESHEET_PATH, Rule::Public, stylesheet)
+}
+
+/// Styles of the result list and of the indicator page's chart beside its
+/// table. Linked from the pages that use them (a stylesheet link is allowed
+/// in the body, and `style-src 'self'` allows the file); they can move into
+/// hyoka.css whenever that file is next edited.
+pub(crate) const STYLESHEET_PATH: &str = "/static/search.css";
+
+const STYLESHEET: &str = "\
+/* Search results and indicator charts (served by search.rs). */
+mark { background: #fff0a0; color: inherit; padding: 0 .1em; }
+ol.results { padding-left: 2rem; }
+ol.results > li { margin-bottom: 1rem; }
+ol.results p { margin: .2rem 0; }
+form.search input[type=search] { width: min(28rem, 100%); }
+.chart-pair { display: flex; flex-wrap: wrap; gap: 1rem 2rem; align-items: flex-start; }
+.chart-pair .chart { flex: 1 1 420px; max-width: 640px; min-width: 0; }
+.chart-pair table { flex: 0 0 auto; }
+.chart-pair .chart svg { display: block; max-width: 100%; height: auto; }
+.chart-pair table { margin-top: 0; }
+@media print { .chart-pair { display: block; } }
+";
+
+async fn stylesheet() -> impl axum::response::IntoResponse {
+    use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+    ([(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, "public, max-age=3600")], STYLESHEET)
+}
+
+/// The link to [`STYLESHEET_PATH`], for the body of a page.
+pub(crate) fn stylesheet_link() -> Markup {
+    html! { link rel="stylesheet" href=(STYLESHEET_PATH); }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SearchQuery {
+    q: String,
+}
+
+async fn search(
+    State(s): State<AppState>,
+    staff: Staff,
+    Path(code): Path<String>,
+    Query(query): Query<SearchQuery>,
+) -> Result<Markup, AppError> {
+    staff.require(Action::View, &code, &[])?;
+    let city = s.store.municipality(&code).await?;
+    let q = query.q.trim();
+    let results = s.store.search(&code, q, LIMIT).await?;
+    let title = if q.is_empty() { "検索".to_string() } else { format!("「{q}」の検索結果") };
+    Ok(staff_page(
+        &staff,
+        &title,
+        &[(city.name.clone(), format!("/m/{code}"))],
+        html! {
+            (stylesheet_link())
+            (search_form(&code, q))
+            @if q.is_empty() {
+                div class="note" {
+                    p { (city.name) "の調査票・評価シートの本文、指標名、審査の意見などから探します。" }
+                    ul {
+                        li { "「予算」「道路」のような2文字の語も探せます。文の途中にある語も見つかります。" }
+                        li { "全角と半角、英字の大文字と小文字は区別しません（「ＩＣＴ」と「ict」は同じです）。" }
+                        li { "事業番号（例: 企-1）でも探せます。" }
+                    }
+                }
+            } @else if results.terms.is_empty() {
+                p { "検索する語を入力してください。" }
+            } @else {
+                p role="status" {
+                    @if results.total == 0 {
+                        "「" (q) "」に一致するものは見つかりませんでした。"
+                        "語を減らすか、別の言い方でお試しください。"
+                    } @else {
+                        (results.total) "件見つかりました。"
+                        @if results.total > results.hits.len() {
+                            "上位" (results.hits.len()) "件を表示しています。語を加えて絞り込んでください。"
+                        }
+                    }
+                }
+                @if !results.hits.is_empty() {
+                    ol class="results" {
+                        @for h in &results.hits { (hit(&code, h)) }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+fn search_form(code: &str, q: &str) -> Markup {
+    html! {
+        form method="get" action={ "/m/" (code) "/search" } role="search" class="search" {
+            p {
+                label for="search-q" { "検索する語" }
+                br;
+                input id="search-q" name="q" type="search" value=(q) maxlength="200" size="40"
+                    aria-describedby="search-help";
+                " "
+                button type="submit" class="primary" { "検索" }
+            }
+            p id="search-help" class="note" {
+                "複数の語は空白で区切ります（例: 「予算 執行」）。すべての語を含むものが見つかります。"
+            }
+        }
+    }
+}
+
+fn hit(code: &str, h: &SearchHit) -> Markup {
+    html! {
+        li {
+            p {
+                span class="code" { (h.code) }
+                a href={ "/m/" (code) "/items/" (h.item_id) } { (marked(&h.title_marked)) }
+                @if let Some(kind) = kind_label(&h.kind) { span class="badge" { (kind) } }
+                @for fy in h.sheet_years.iter().take(MAX_SHEET_LINKS) {
+                    " "
+                    a href={ "/m/" (code) "/sheets/" (h.item_id) "/" (fy.year()) } class="note" {
+                        (fy.label()) "の調査票"
+                    }
+                }
+            }
+            @if !h.excerpt.is_empty() {
+                p class="excerpt" { (marked(&h.excerpt)) }
+            }
+        }
+    }
+}
+
+/// Text with the matched runs in `<mark>`; maud escapes every run.
+fn marked(fragments: &[Fragment]) -> Markup {
+    html! {
+        @for f in fragments {
+            @if f.matched { mark { (f.text) } } @else { (f.text) }
+        }
+    }
+}
+
+/// The kinds of item the importers create, in the documents' words.
+fn kind_label(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "project" => "事業",
+        "issue" => "個別課題",
+        "measure" => "施策",
+        "goal" => "目標",
+        "objective" => "目標",
+        "overview" => "計画の概要",
+        "measure_direction" => "施策の方向",
+        "activity" => "業務",
+        _ => return None,
+    })
+}

@@ -1,0 +1,826 @@
+//! Editing a sheet: the form, saving with conflict detection, and writing
+//! what changed with its history.
+//!
+//! A save names the version the form was opened at. In one transaction it
+//! claims the next version (`advance_sheet` succeeds only if nobody saved
+//! since), writes the changed fields, records each change readably, and
+//! reindexes the item for search. A stale save writes nothing and returns
+//! the form with the person's input and a comparison (409).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use hyoka_core::access::{Action, Role};
+use hyoka_core::judgement::{judge, Declared, Judgement};
+use hyoka_core::layout::{LayoutSection, SectionKind};
+use hyoka_core::narrative::Narrative;
+use hyoka_core::sheet::{EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
+use hyoka_core::workflow::{SheetStatus, Transition};
+use hyoka_core::{BudgetFigures, FiscalYear, IndicatorCell, NextDirection, ValueRole, Yen};
+use hyoka_store::{Change, ReturnNote, StoreTx};
+use maud::{html, Markup};
+
+use super::conflict::{base_of, comparison, merge};
+use super::fields::{
+    self, budget_value, grade_scale, indicator_years, may_write, money_text, money_unit, other_slots, slot_label,
+    FieldErrors, Fields, BUDGET_FIELDS, MONTHS,
+};
+use super::markup::narrative;
+use super::sheet::{reference, status_line, warning_list, warnings};
+use super::{jst, IndicatorData, SheetContent, SheetContext};
+use crate::auth::Staff;
+use crate::layout::staff_page;
+use crate::{AppError, AppState};
+
+/// Blank schedule rows offered for adding.
+const SPARE_SCHEDULE_ROWS: usize = 2;
+
+const CONFLICT_MESSAGE: &str = "他の人が先に保存しました。あなたの入力は失われていません。下の比較で、現在の保存内容とあなたの入力を確かめてから、もう一度保存してください。";
+
+fn head_or_admin(staff: &Staff) -> bool {
+    matches!(staff.principal.role, Role::Head | Role::Admin)
+}
+
+pub(crate) async fn form(
+    State(s): State<AppState>,
+    staff: Staff,
+    Path((code, item, fy)): Path<(String, i64, i32)>,
+) -> Result<Response, AppError> {
+    let ctx = SheetContext::load(&s.store, &staff, &code, item, fy, Action::Edit).await?;
+    if let Some(r) = ctx.edit_refusal() {
+        return Err(AppError::Conflict(r));
+    }
+    let content = SheetContent::load(&s.store, &ctx).await?;
+    let stored = fields::stored(&ctx, &content, head_or_admin(&staff));
+    let choices = s.store.sheet_section_choices(&code).await?;
+    let view = FormView {
+        values: &stored,
+        version: ctx.version,
+        base: base_of(&stored),
+        errors: &FieldErrors::new(),
+        returned: return_note(&s, &ctx).await?,
+    };
+    Ok(render_form(&staff, &ctx, &content, &choices, &view, None).into_response())
+}
+
+pub(crate) async fn save(
+    State(s): State<AppState>,
+    staff: Staff,
+    Path((code, item, fy)): Path<(String, i64, i32)>,
+    Form(raw): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let form: BTreeMap<String, String> = raw.into_iter().collect();
+    let ctx = SheetContext::load(&s.store, &staff, &code, item, fy, Action::Edit).await?;
+    let version: i64 = form.get("version").and_then(|v| v.trim().parse().ok()).ok_or_else(|| {
+        AppError::Invalid("フォームの版（version）が送信されていません。調査票を開き直してください。".into())
+    })?;
+    let base = form.get("base").cloned().unwrap_or_default();
+    let content = SheetContent::load(&s.store, &ctx).await?;
+    let head = head_or_admin(&staff);
+    let stored = fields::stored(&ctx, &content, head);
+    let (mine, errors) = fields::submitted(&ctx, &content, &stored, &form);
+    // Submitted, locked or saved by someone else meanwhile: nothing is
+    // written, and the person's input comes back with the reason.
+    if version != ctx.version || ctx.edit_refusal().is_some() {
+        return conflict(&s, &staff, ctx, content, &mine, &base, &errors).await;
+    }
+    let choices = s.store.sheet_section_choices(&code).await?;
+    if !errors.is_empty() {
+        let view = FormView { values: &mine, version, base, errors: &errors, returned: return_note(&s, &ctx).await? };
+        let page = render_form(&staff, &ctx, &content, &choices, &view, None);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let next = ctx.status.apply(Transition::Save).map_err(|e| AppError::Conflict(e.to_string()))?;
+    let mut changes = fields::diff(&ctx.layout, &stored, &mine);
+    if changes.is_empty() && next == ctx.status {
+        return Ok(Redirect::to(&format!("{}?saved=0", ctx.href())).into_response());
+    }
+
+    let account = Some(staff.principal.account_id);
+    let mut tx = s.store.begin().await?;
+    let sheet = tx.sheet_for_update(item, ctx.fy).await?;
+    let claimed = sheet.version == version
+        && sheet.status.is_editable()
+        && tx.advance_sheet(sheet.id, version, next, account).await?;
+    if !claimed {
+        tx.rollback().await?;
+        let ctx = SheetContext::load(&s.store, &staff, &code, item, fy, Action::Edit).await?;
+        let content = SheetContent::load(&s.store, &ctx).await?;
+        return conflict(&s, &staff, ctx, content, &mine, &base, &errors).await;
+    }
+    changes.extend(write(&mut tx, &ctx, &content, &stored, &mine).await?);
+    if next != sheet.status {
+        changes.push(Change {
+            field: "状態".into(),
+            before: Some(sheet.status.label().into()),
+            after: Some(next.label().into()),
+        });
+    }
+    tx.record_history(&code, Some(item), Some(ctx.fy), account, &changes).await?;
+    tx.reindex_item(item).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{}?saved=1", ctx.href())).into_response())
+}
+
+/// The form again after a refused save: merged values, the current
+/// version, and the comparison. Status 409.
+async fn conflict(
+    s: &AppState,
+    staff: &Staff,
+    ctx: SheetContext,
+    content: SheetContent,
+    mine: &Fields,
+    base: &str,
+    errors: &FieldErrors,
+) -> Result<Response, AppError> {
+    let theirs = fields::stored(&ctx, &content, head_or_admin(staff));
+    let (merged, differences) = merge(&ctx.layout, base, &theirs, mine);
+    let choices = s.store.sheet_section_choices(&ctx.code).await?;
+    let updated = match (&ctx.updated_at, &ctx.updated_by) {
+        (Some(at), Some(by)) => format!("現在の保存内容: 第{}版（{}、{}）", ctx.version, jst(at), by),
+        (Some(at), None) => format!("現在の保存内容: 第{}版（{}）", ctx.version, jst(at)),
+        _ => format!("現在の保存内容: 第{}版", ctx.version),
+    };
+    let refusal = ctx.edit_refusal();
+    let notice = html! {
+        div class="error" role="alert" {
+            @match &refusal {
+                Some(r) => {
+                    p { strong { (r) } }
+                    p { "保存はしていません。あなたの入力は下のフォームに残っています。必要な内容は控えてください。" }
+                }
+                None => {
+                    p { strong { (CONFLICT_MESSAGE) } }
+                    @if differences.is_empty() { p { "あなたの入力は現在の保存内容と同じです。" } }
+                }
+            }
+        }
+        @if !differences.is_empty() { (comparison(&differences, &updated)) }
+    };
+    let view = FormView {
+        values: &merged,
+        version: ctx.version,
+        base: base_of(&theirs),
+        errors,
+        returned: return_note(s, &ctx).await?,
+    };
+    let page = render_form(staff, &ctx, &content, &choices, &view, Some(notice));
+    Ok((StatusCode::CONFLICT, page).into_response())
+}
+
+/// Writes the changed parts of the sheet. Returns changes to record beyond
+/// the fields themselves (a printed execution rate that no longer holds).
+async fn write(
+    tx: &mut StoreTx,
+    ctx: &SheetContext,
+    content: &SheetContent,
+    before: &Fields,
+    after: &Fields,
+) -> Result<Vec<Change>, AppError> {
+    let changed = fields::changed_keys(before, after);
+    let any = |prefix: &str| changed.iter().any(|k| k.starts_with(prefix));
+    let item = ctx.item.id;
+    let fy = ctx.fy;
+    let mut extra = Vec::new();
+
+    if any("n.") {
+        tx.replace_narratives(item, &narratives(ctx, content, after, &changed)).await?;
+    }
+
+    for ind in &content.indicators {
+        for y in indicator_years(&ind.values, fy).into_iter().filter(|y| *y >= fy) {
+            let base = format!("i.{}.{}", ind.record.id, y.year());
+            if !any(&format!("{base}.")) {
+                continue;
+            }
+            for (suffix, role) in [("t", ValueRole::Target), ("a", ValueRole::Actual)] {
+                let key = format!("{base}.{suffix}");
+                if !changed.contains(&key) {
+                    continue;
+                }
+                match after.get(&key) {
+                    "" => tx.delete_indicator_value(ind.record.id, y, role).await?,
+                    v => tx.set_indicator_value(ind.record.id, y, role, &IndicatorCell::parse(v)).await?,
+                }
+            }
+            let j = judgement_after(ind, y, &base, after);
+            if j == Judgement::default() {
+                tx.delete_judgement(ind.record.id, y).await?;
+            } else {
+                tx.set_judgement(ind.record.id, y, &j).await?;
+            }
+        }
+    }
+
+    if any("b.") {
+        let unit = money_unit(ctx.layout.money_unit);
+        let yen = |f: &str| -> Option<Yen> { Yen::parse(after.get(&format!("b.{f}")), unit).ok() };
+        let figures = BudgetFigures {
+            initial: yen("initial"),
+            final_budget: yen("final"),
+            settlement: yen("settlement"),
+            general_revenue: yen("general_revenue"),
+            carried_over: yen("carried_over"),
+        };
+        let old = content.budgets.iter().find(|b| b.fiscal_year == fy);
+        // A printed rate stays only while the figures it was printed from do.
+        let rate_inputs_changed = ["b.initial", "b.final", "b.settlement"].iter().any(|k| changed.contains(*k));
+        let printed = old.and_then(|b| b.execution_rate_printed.clone()).filter(|_| !rate_inputs_changed);
+        if let Some(p) = old.and_then(|b| b.execution_rate_printed.clone()).filter(|_| rate_inputs_changed) {
+            extra.push(Change {
+                field: format!("{}（記載） {}", ctx.layout.label("budget.rate"), fy.label()),
+                before: Some(p),
+                after: None,
+            });
+        }
+        if figures == BudgetFigures::default() && printed.is_none() {
+            tx.delete_budget(item, fy).await?;
+        } else {
+            tx.set_budget(item, fy, &figures, printed.as_deref()).await?;
+        }
+    }
+
+    if any("s.") {
+        let mut rows: Vec<ScheduleRow> = content.schedule.iter().filter(|r| r.fiscal_year != fy).cloned().collect();
+        for i in after.schedule_rows() {
+            let get = |k: &str| after.get(&format!("s.{i}.{k}")).to_string();
+            let opt = |k: &str| Some(get(k)).filter(|v| !v.is_empty());
+            rows.push(ScheduleRow {
+                fiscal_year: fy,
+                kind: get("kind"),
+                label: get("label"),
+                months: (0..12).map(|m| get(&format!("m{m}"))).collect(),
+                hours_regular: opt("hr"),
+                hours_other: opt("ho"),
+            });
+        }
+        tx.replace_schedule(item, &rows).await?;
+    }
+
+    for g in ctx.layout.grade_slots() {
+        let key = format!("{}.{}", g.stage.code(), g.evaluator.code());
+        let (gk, ck) = (format!("g.{key}"), format!("gc.{key}"));
+        if !changed.contains(&gk) && !changed.contains(&ck) {
+            continue;
+        }
+        let (grade, comment) = (after.get(&gk), after.get(&ck));
+        if grade.is_empty() && comment.is_empty() {
+            tx.delete_evaluation(item, fy, g.stage, g.evaluator).await?;
+        } else {
+            // The grade is on the city's scale when the city has it stored.
+            let scale = content.scale(&g.scale).map(|s| s.code.clone());
+            tx.set_evaluation(
+                &ctx.code,
+                item,
+                &EvaluationRow {
+                    fiscal_year: fy,
+                    stage: g.stage,
+                    evaluator: g.evaluator,
+                    scale,
+                    grade: Some(grade.to_string()).filter(|v| !v.is_empty()),
+                    comment: Some(comment.to_string()).filter(|v| !v.is_empty()),
+                },
+            )
+            .await?;
+        }
+    }
+
+    if any("d.") {
+        let direction: Option<NextDirection> = after.get("d.dir").parse().ok();
+        let (reason, transfer) = (after.get("d.reason"), after.get("d.transfer"));
+        if direction.is_none() && reason.is_empty() && transfer.is_empty() {
+            tx.set_next_direction(item, fy, None).await?;
+        } else {
+            // The printed word stays while the direction it names does.
+            let printed = match (&content.direction, direction) {
+                (Some(d), dir) if d.direction == dir && !d.printed.is_empty() => d.printed.clone(),
+                (_, Some(dir)) => dir.label().to_string(),
+                _ => String::new(),
+            };
+            let row = NextDirectionRow {
+                fiscal_year: fy,
+                printed,
+                direction,
+                reason: Some(reason.to_string()).filter(|v| !v.is_empty()),
+                transfer: Some(transfer.to_string()).filter(|v| !v.is_empty()),
+            };
+            tx.set_next_direction(item, fy, Some(&row)).await?;
+        }
+    }
+    Ok(extra)
+}
+
+/// Every narrative of the item with this sheet's edited ones replaced;
+/// emptied ones are removed, new ones added under the layout's label.
+/// Narratives not edited stay exactly as stored.
+fn narratives(
+    ctx: &SheetContext,
+    content: &SheetContent,
+    after: &Fields,
+    changed: &BTreeSet<String>,
+) -> Vec<NarrativeRow> {
+    let mut rows: Vec<Option<NarrativeRow>> = content.narratives.iter().cloned().map(Some).collect();
+    let mut added = Vec::new();
+    for f in after.list.iter().filter(|f| f.key.starts_with("n.") && changed.contains(&f.key)) {
+        let Some((slot, k)) = f.key[2..].rsplit_once('.') else { continue };
+        let k: usize = k.parse().unwrap_or(0);
+        let text = Narrative::from_markup(&f.value);
+        let existing = content.narratives_of(ctx.fy).filter(|(_, n)| n.slot == slot).map(|(i, _)| i).nth(k);
+        match existing {
+            Some(i) => {
+                rows[i] = (!text.is_empty()).then(|| NarrativeRow { text, ..content.narratives[i].clone() });
+            }
+            None if !text.is_empty() => added.push(NarrativeRow {
+                fiscal_year: Some(ctx.fy),
+                slot: slot.to_string(),
+                label: slot_label(&ctx.layout, slot, None),
+                text,
+            }),
+            None => {}
+        }
+    }
+    rows.into_iter().flatten().chain(added).collect()
+}
+
+/// The judgement of a year after the edit: printed as stored, computed
+/// from the new cells, declared as typed.
+fn judgement_after(ind: &IndicatorData, y: FiscalYear, base: &str, after: &Fields) -> Judgement {
+    let stored = ind.judgements.iter().find(|j| j.fiscal_year == y).map(|j| j.judgement.clone()).unwrap_or_default();
+    let cell = |suffix: &str, role: ValueRole| -> Option<IndicatorCell> {
+        let key = format!("{base}.{suffix}");
+        if after.has(&key) {
+            Some(after.get(&key)).filter(|v| !v.is_empty()).map(IndicatorCell::parse)
+        } else {
+            ind.values.iter().find(|v| v.fiscal_year == y && v.role == role).map(|v| v.cell.clone())
+        }
+    };
+    let computed = match (cell("t", ValueRole::Target), cell("a", ValueRole::Actual)) {
+        (Some(t), Some(a)) => ind.vocabulary.label(&judge(ind.record.direction, &t, &a, reference(ind, y))),
+        _ => None,
+    };
+    let declared = if after.has(&format!("{base}.j")) {
+        let label = after.get(&format!("{base}.j"));
+        (!label.is_empty())
+            .then(|| Declared { label: label.to_string(), reason: after.get(&format!("{base}.r")).to_string() })
+    } else {
+        stored.declared.clone()
+    };
+    Judgement { printed: stored.printed, computed, declared }
+}
+
+/// What the form shows: values, the version and base it carries, messages.
+struct FormView<'a> {
+    values: &'a Fields,
+    version: i64,
+    base: String,
+    errors: &'a FieldErrors,
+    /// Why the sheet was sent back, while it is 差戻し.
+    returned: Option<ReturnNote>,
+}
+
+/// The latest return's reason, for a returned sheet.
+async fn return_note(s: &AppState, ctx: &SheetContext) -> Result<Option<ReturnNote>, AppError> {
+    if ctx.status == SheetStatus::Returned {
+        Ok(s.store.last_return(ctx.item.id, ctx.fy).await?)
+    } else {
+        Ok(None)
+    }
+}
+
+fn field_id(key: &str) -> String {
+    format!("f-{}", key.replace('.', "-"))
+}
+
+/// A message under a field, linked by `aria-describedby`.
+fn error_for(view: &FormView, key: &str) -> Markup {
+    html! {
+        @if let Some(e) = view.errors.get(key) {
+            p class="error" id={ (field_id(key)) "-error" } { (e) }
+        }
+    }
+}
+
+fn described_by(view: &FormView, key: &str, extra: Option<&str>) -> Option<String> {
+    let mut ids: Vec<String> = extra.map(str::to_string).into_iter().collect();
+    if view.errors.contains_key(key) {
+        ids.push(format!("{}-error", field_id(key)));
+    }
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+fn text_input(view: &FormView, key: &str, label: &str, hidden_label: bool, class: Option<&str>) -> Markup {
+    let id = field_id(key);
+    html! {
+        @if hidden_label { label for=(id) class="sr-only" { (label) } } @else { label for=(id) { (label) } }
+        input type="text" id=(id) name=(key) value=(view.values.get(key)) class=[class]
+            aria-invalid=[view.errors.contains_key(key).then_some("true")]
+            aria-describedby=[described_by(view, key, None)];
+        (error_for(view, key))
+    }
+}
+
+fn textarea(view: &FormView, key: &str, label: &str, help: Option<&str>) -> Markup {
+    let id = field_id(key);
+    let value = view.values.get(key);
+    // Tall enough for the text: a line holds about 45 full-width characters.
+    let rows = (value.lines().map(|l| l.chars().count().div_ceil(45).max(1)).sum::<usize>() + 1).clamp(3, 30);
+    html! {
+        p {
+            label for=(id) { (label) } br;
+            textarea id=(id) name=(key) rows=(rows)
+                aria-invalid=[view.errors.contains_key(key).then_some("true")]
+                aria-describedby=[described_by(view, key, help)] { (value) }
+            (error_for(view, key))
+        }
+    }
+}
+
+fn render_form(
+    staff: &Staff,
+    ctx: &SheetContext,
+    content: &SheetContent,
+    choices: &[(i64, String)],
+    view: &FormView,
+    notice: Option<Markup>,
+) -> Markup {
+    let refusal = ctx.edit_refusal();
+    let head = head_or_admin(staff);
+    let first_schedule =
+        ctx.layout.sections.iter().position(|s| matches!(s.kind, SectionKind::Schedule | SectionKind::StaffHours));
+    let warnings = warnings(ctx, content);
+    let mut crumbs = ctx.crumbs();
+    crumbs.push(("編集".into(), format!("{}/edit", ctx.href())));
+    let body = html! {
+        @if let Some(n) = notice { (n) }
+        @if !view.errors.is_empty() {
+            div class="error" role="alert" {
+                p { "保存できませんでした。次の項目を確かめてください。" }
+                ul { @for (key, e) in view.errors { li { a href={ "#" (field_id(key)) } { (e) } } } }
+            }
+        }
+        @if let Some(r) = &refusal { p class="error" role="alert" { (r) } }
+        @if let Some(n) = &view.returned {
+            div class="warn" {
+                p { strong { "差戻しの理由" } "（" (jst(&n.at)) @if let Some(by) = &n.by { "、" (by) } "）" }
+                p { (super::markup::lines(&n.comment)) }
+            }
+        }
+        (status_line(ctx))
+        @if !warnings.is_empty() { (warning_list(&warnings)) }
+        form method="post" action={ (ctx.href()) "/edit" } id="sheet-form" data-judge-url={ "/m/" (ctx.code) "/judge" } {
+            input type="hidden" name="_csrf" value=(staff.csrf);
+            input type="hidden" name="version" value=(view.version);
+            input type="hidden" name="base" value=(view.base);
+            div id="markup-help" class="note" {
+                p { "記述欄の書き方: 1行が1段落です。行頭に「- 」を付けた行は箇条書きになります。"
+                    "「**強調したい語**」は太字に、「[表示する文字](https://…)」はリンクになります（http・https・mailto のみ）。" }
+                p { "Word や Excel から貼り付けた文字は保存時に整えます: 改行コード、見えない文字、タブ、行末と字下げの空白を取り除き、"
+                    "「・」「●」などで始まる行は箇条書きにします。" }
+            }
+            @for (i, section) in ctx.layout.sections.iter().enumerate() {
+                @match section.kind {
+                    SectionKind::Narratives => (narrative_fields(ctx, content, view, section, head)),
+                    SectionKind::Indicators => (indicator_fields(ctx, content, view, &section.label)),
+                    SectionKind::Budget => (budget_fields(ctx, content, view, &section.label)),
+                    SectionKind::Schedule | SectionKind::StaffHours => {
+                        @if first_schedule == Some(i) { (schedule_fields(ctx, view, &section.label)) }
+                    }
+                    SectionKind::Grades => (grade_fields(ctx, content, view, section, head)),
+                    SectionKind::Direction => (direction_fields(ctx, view, &section.label, choices)),
+                }
+            }
+            @let others = other_slots(ctx, content);
+            @if !others.is_empty() {
+                section aria-labelledby="others-heading" {
+                    h2 id="others-heading" { "その他の記載" }
+                    @for f in view.values.list.iter().filter(|f| f.key.starts_with("n.") && others.iter().any(|o| f.key.starts_with(&format!("n.{o}.")))) {
+                        (textarea(view, &f.key, &f.label, Some("markup-help")))
+                    }
+                }
+            }
+            p {
+                @if refusal.is_none() { button type="submit" class="primary" { "保存する" } " " }
+                a href=(ctx.href()) { "保存せずに調査票に戻る" }
+            }
+        }
+        script src="/static/sheet.js" defer {}
+    };
+    staff_page(staff, &format!("編集: {}（{}）", ctx.title(), ctx.fy.label()), &crumbs, body)
+}
+
+fn narrative_fields(
+    ctx: &SheetContext,
+    content: &SheetContent,
+    view: &FormView,
+    section: &LayoutSection,
+    head: bool,
+) -> Markup {
+    html! {
+        section aria-labelledby={ "s-" (section.key) } {
+            h2 id={ "s-" (section.key) } { (section.label) }
+            @for slot in &section.slots {
+                @if may_write(slot.writer, head) {
+                    @for f in view.values.list.iter().filter(|f| f.key.starts_with(&format!("n.{}.", slot.code))) {
+                        (textarea(view, &f.key, &f.label, Some("markup-help")))
+                    }
+                } @else {
+                    // The review board's parts, for reading alongside.
+                    @for (_, n) in content.narratives_of(ctx.fy).filter(|(_, n)| n.slot == slot.code) {
+                        h3 { (slot_label(&ctx.layout, &slot.code, Some(&n.label))) span class="badge" { "審査で記入" } }
+                        (narrative(&n.text))
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn indicator_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, heading: &str) -> Markup {
+    let l = &ctx.layout;
+    html! {
+        section aria-labelledby="s-indicators" {
+            h2 id="s-indicators" { (heading) }
+            p class="note" id="cell-help" {
+                "目標・実績は記載どおりの表記で入力してください（例: 3,800件、80台以下、維持、—）。空欄は「値なし」で、0 とは区別されます。"
+                "判定は目標と実績から計算します。計算と異なる判定にするときは、上書きする判定と理由を入力してください。"
+            }
+            @if content.indicators.is_empty() { p class="note" { "この事業に指標はありません。" } }
+            @for ind in &content.indicators {
+                @let reference_cell = reference(ind, ctx.fy).map(|c| c.printed().to_string());
+                h3 id={ "indicator-" (ind.record.id) } { (ind.record.name) }
+                p class="note" {
+                    "方向: " (ind.record.direction.label())
+                    @if let Some(u) = &ind.record.unit { "　単位: " (u) }
+                    "　判定の区分: " (ind.vocabulary.name)
+                }
+                table {
+                    caption class="sr-only" { (ind.record.name) "の年度別の目標と実績" }
+                    thead { tr {
+                        th scope="col" { "年度" }
+                        th scope="col" { (l.label("indicator.baseline")) }
+                        th scope="col" { (l.label("indicator.target")) }
+                        th scope="col" { (l.label("indicator.actual")) }
+                        th scope="col" { (l.label("indicator.judgement")) "（計算）" }
+                        th scope="col" { (l.label("indicator.judgement")) "の上書きと理由" }
+                    } }
+                    tbody {
+                        @for y in indicator_years(&ind.values, ctx.fy) {
+                            @let base = format!("i.{}.{}", ind.record.id, y.year());
+                            @let stored_cell = |role: ValueRole| ind.values.iter().find(|v| v.fiscal_year == y && v.role == role).map(|v| v.cell.printed().to_string()).unwrap_or_default();
+                            @let editable_actual = view.values.has(&format!("{base}.a"));
+                            @let computed = super::sheet::judgement(ind, y).computed;
+                            tr data-judge="" data-direction=(ind.record.direction.code()) data-vocabulary=(ind.vocabulary.code)
+                                data-reference=[reference_cell.as_deref()] {
+                                th scope="row" { (y.label()) }
+                                td { (stored_cell(ValueRole::Baseline)) }
+                                td {
+                                    @if view.values.has(&format!("{base}.t")) {
+                                        (cell_input(view, &format!("{base}.t"), &format!("{} {} {}", l.label("indicator.target"), y.label(), ind.record.name), "target"))
+                                    } @else { (stored_cell(ValueRole::Target)) }
+                                }
+                                td {
+                                    @if editable_actual {
+                                        (cell_input(view, &format!("{base}.a"), &format!("{} {} {}", l.label("indicator.actual"), y.label(), ind.record.name), "actual"))
+                                    } @else { (stored_cell(ValueRole::Actual)) }
+                                }
+                                td {
+                                    output data-role="computed" aria-live="polite" id={ (field_id(&base)) "-computed" } {
+                                        (computed.unwrap_or_default())
+                                    }
+                                }
+                                td {
+                                    @if editable_actual {
+                                        @let jk = format!("{base}.j");
+                                        @let rk = format!("{base}.r");
+                                        label for=(field_id(&jk)) class="sr-only" { (l.label("indicator.judgement")) "の上書き " (y.label()) " " (ind.record.name) }
+                                        select id=(field_id(&jk)) name=(jk) data-role="stated"
+                                            aria-invalid=[view.errors.contains_key(&jk).then_some("true")]
+                                            aria-describedby=[described_by(view, &jk, None)] {
+                                            option value="" selected[view.values.get(&jk).is_empty()] { "上書きしない" }
+                                            @for label in ind.vocabulary.labels() {
+                                                option value=(label) selected[view.values.get(&jk) == label] { (label) }
+                                            }
+                                        }
+                                        (error_for(view, &jk))
+                                        br;
+                                        (text_input(view, &rk, &format!("上書きの理由 {} {}", y.label(), ind.record.name), true, None))
+                                    } @else {
+                                        @if let Some(j) = ind.judgements.iter().find(|j| j.fiscal_year == y) {
+                                            (j.judgement.effective().unwrap_or_default())
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn cell_input(view: &FormView, key: &str, label: &str, role: &str) -> Markup {
+    let id = field_id(key);
+    html! {
+        label for=(id) class="sr-only" { (label) }
+        input type="text" id=(id) name=(key) value=(view.values.get(key)) size="12" data-role=(role)
+            aria-describedby=[described_by(view, key, Some("cell-help"))];
+        (error_for(view, key))
+    }
+}
+
+fn budget_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, heading: &str) -> Markup {
+    let l = &ctx.layout;
+    let unit = l.money_unit;
+    let yen = |f: &str| Yen::parse(view.values.get(&format!("b.{f}")), money_unit(unit)).ok();
+    let figures = BudgetFigures {
+        initial: yen("initial"),
+        final_budget: yen("final"),
+        settlement: yen("settlement"),
+        general_revenue: yen("general_revenue"),
+        carried_over: yen("carried_over"),
+    };
+    let rate = figures.execution_rate().map(|r| r.to_string()).unwrap_or_default();
+    let earlier: Vec<_> = content.budgets.iter().filter(|b| b.fiscal_year != ctx.fy).collect();
+    html! {
+        section id="budget" aria-labelledby="s-budget" {
+            h2 id="s-budget" { (heading) }
+            p class="note" id="budget-help" {
+                (ctx.fy.label()) "の金額を" (unit.label()) "単位で入力してください（例: 7,368）。"
+                @if unit.factor() > 1 { "端数のある金額は「10,838,997円」のように円を付けて入力できます。" }
+                "執行率は 決算額÷予算額（補正後、なければ当初）で計算します。"
+            }
+            table data-budget="" data-factor=(unit.factor()) {
+                caption class="sr-only" { (ctx.fy.label()) "の予算と決算（" (unit.label()) "）" }
+                thead { tr { th scope="col" { "項目" } th scope="col" { (ctx.fy.label()) "（" (unit.label()) "）" } } }
+                tbody {
+                    @for (field, label_key) in BUDGET_FIELDS {
+                        @let key = format!("b.{field}");
+                        tr {
+                            th scope="row" { label for=(field_id(&key)) { (l.label(label_key)) } }
+                            td {
+                                input type="text" inputmode="numeric" id=(field_id(&key)) name=(key) value=(view.values.get(&key))
+                                    size="14" data-budget-field=(field)
+                                    aria-invalid=[view.errors.contains_key(&key).then_some("true")]
+                                    aria-describedby=[described_by(view, &key, Some("budget-help"))];
+                                (error_for(view, &key))
+                            }
+                        }
+                    }
+                    tr {
+                        th scope="row" { (l.label("budget.rate")) "（計算）" }
+                        td class="num" { output id="budget-rate" aria-live="polite" { (rate) } }
+                    }
+                }
+            }
+            @for w in figures.warnings() { p class="warn" { (w) } }
+            @if !earlier.is_empty() {
+                details {
+                    summary { "他の年度の予算・決算（" (unit.label()) "）" }
+                    table {
+                        thead { tr {
+                            th scope="col" { "年度" }
+                            @for (_, k) in BUDGET_FIELDS { th scope="col" { (l.label(k)) } }
+                        } }
+                        tbody { @for b in &earlier { tr {
+                            th scope="row" { (b.fiscal_year.label()) }
+                            @for (f, _) in BUDGET_FIELDS {
+                                td class="num" { (budget_value(&b.figures, f).map(|y| money_text(y, unit)).unwrap_or_default()) }
+                            }
+                        } } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn schedule_fields(ctx: &SheetContext, view: &FormView, heading: &str) -> Markup {
+    let l = &ctx.layout;
+    let existing = view.values.schedule_rows();
+    let count = existing.len() + SPARE_SCHEDULE_ROWS;
+    // Rows are renumbered 0.. so a merged form and a fresh one read alike.
+    let rows: Vec<Option<usize>> =
+        existing.into_iter().map(Some).chain(std::iter::repeat_n(None, SPARE_SCHEDULE_ROWS)).collect();
+    html! {
+        section aria-labelledby="s-schedule" {
+            h2 id="s-schedule" { (heading) }
+            p class="note" {
+                "月の欄には「●」「→」「発行（12月）」などを記載どおりに入力してください。従事時間は「747H」のように入力します。"
+                "行を削除するには、その行の欄をすべて空にして保存します。下の空の行に入力すると行を追加できます。"
+            }
+            table {
+                caption class="sr-only" { (ctx.fy.label()) "の月別スケジュールと従事時間（全" (count) "行）" }
+                thead { tr {
+                    th scope="col" { "行" } th scope="col" { "区分" } th scope="col" { "内容" }
+                    @for m in MONTHS { th scope="col" { (m) } }
+                    th scope="col" { "従事時間（" (l.label("hours.regular")) "）" }
+                    th scope="col" { "従事時間（" (l.label("hours.other")) "）" }
+                } }
+                tbody {
+                    @for (n, source) in rows.iter().enumerate() {
+                        @let get = |k: &str| source.map(|i| view.values.get(&format!("s.{i}.{k}")).to_string()).unwrap_or_default();
+                        @let name = |k: &str| format!("s.{n}.{k}");
+                        @let row = format!("{}行目", n + 1);
+                        tr {
+                            th scope="row" { (n + 1) }
+                            td {
+                                select name=(name("kind")) aria-label={ (row) " 区分" } {
+                                    option value="planned" selected[get("kind") != "actual"] { (l.label("schedule.planned")) }
+                                    option value="actual" selected[get("kind") == "actual"] { (l.label("schedule.actual")) }
+                                }
+                            }
+                            td { input type="text" name=(name("label")) value=(get("label")) aria-label={ (row) " 内容" } size="24"; }
+                            @for (m, month) in MONTHS.iter().enumerate() {
+                                td { input type="text" name=(name(&format!("m{m}"))) value=(get(&format!("m{m}"))) aria-label={ (row) " " (month) } size="4"; }
+                            }
+                            td { input type="text" name=(name("hr")) value=(get("hr")) aria-label={ (row) " 従事時間（" (l.label("hours.regular")) "）" } size="6"; }
+                            td { input type="text" name=(name("ho")) value=(get("ho")) aria-label={ (row) " 従事時間（" (l.label("hours.other")) "）" } size="6"; }
+                        }
+                    }
+                }
+            }
+            @for (k, e) in view.errors.iter().filter(|(k, _)| k.starts_with("s.")) { p class="error" id={ (field_id(k)) } { (e) } }
+        }
+    }
+}
+
+fn grade_fields(
+    ctx: &SheetContext,
+    content: &SheetContent,
+    view: &FormView,
+    section: &LayoutSection,
+    head: bool,
+) -> Markup {
+    html! {
+        section aria-labelledby="s-grades" {
+            h2 id="s-grades" { (section.label) }
+            @for g in &section.grades {
+                @let key = format!("{}.{}", g.stage.code(), g.evaluator.code());
+                @let gk = format!("g.{key}");
+                @let scale = grade_scale(content, &g.scale);
+                @if may_write(g.writer, head) && view.values.has(&gk) {
+                    p {
+                        label for=(field_id(&gk)) { (g.label) } br;
+                        select id=(field_id(&gk)) name=(gk)
+                            aria-invalid=[view.errors.contains_key(&gk).then_some("true")]
+                            aria-describedby=[described_by(view, &gk, None)] {
+                            option value="" selected[view.values.get(&gk).is_empty()] { "（未評価）" }
+                            @if let Some(s) = &scale {
+                                @for grade in &s.grades {
+                                    option value=(grade.code) selected[view.values.get(&gk) == grade.code] {
+                                        (grade.code) @if grade.label != grade.code { " " (grade.label) }
+                                    }
+                                }
+                            }
+                        }
+                        (error_for(view, &gk))
+                    }
+                    (textarea(view, &format!("gc.{key}"), &format!("{} 意見・理由", g.label), None))
+                } @else {
+                    @let e = content.evaluations.iter().find(|e| e.fiscal_year == ctx.fy && e.stage == g.stage && e.evaluator == g.evaluator);
+                    p {
+                        (g.label) ": "
+                        @match e.and_then(|e| e.grade.clone()) { Some(v) => (v), None => span class="note" { "（未評価）" } }
+                        " " span class="badge" { @if g.writer == hyoka_core::layout::Writer::Head { "課長・部長が記入" } @else { "審査で記入" } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn direction_fields(ctx: &SheetContext, view: &FormView, heading: &str, choices: &[(i64, String)]) -> Markup {
+    let l = &ctx.layout;
+    let current = view.values.get("d.dir");
+    let transfer = view.values.get("d.transfer");
+    let listed = transfer.is_empty() || choices.iter().any(|(_, name)| name == transfer);
+    html! {
+        section aria-labelledby="s-direction" {
+            h2 id="s-direction" { (heading) }
+            fieldset {
+                legend { (l.label("direction.direction")) }
+                @for (i, d) in std::iter::once(None).chain(NextDirection::ALL.iter().copied().map(Some)).enumerate() {
+                    @let value = d.map(|d| d.code()).unwrap_or("");
+                    @let id = format!("f-d-dir-{i}");
+                    input type="radio" id=(id) name="d.dir" value=(value) checked[current == value];
+                    label for=(id) { (d.map(|d| d.label()).unwrap_or("未定")) } " "
+                }
+                (error_for(view, "d.dir"))
+            }
+            (textarea(view, "d.reason", &format!("{}（{}）", l.label("direction.reason"), heading), None))
+            p {
+                label for="f-d-transfer" { (l.label("direction.transfer")) } br;
+                select id="f-d-transfer" name="d.transfer" aria-describedby="transfer-help" {
+                    option value="" selected[transfer.is_empty()] { "（移管しない）" }
+                    @if !listed { option value=(transfer) selected { (transfer) } }
+                    @for (_, name) in choices { option value=(name) selected[name == transfer] { (name) } }
+                }
+                span class="note" id="transfer-help" { " 事業を他の課へ移す（事務移管）ときに選びます。" }
+            }
+        }
+    }
+}

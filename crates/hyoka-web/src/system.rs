@@ -1,0 +1,269 @@
+//! The system administrator's page: the cities of this installation and
+//! their administrators. The system administrator sees no city's sheets
+//! (every city route answers 404), and city staff never see this (403).
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use hyoka_core::access::{Action, Role};
+use hyoka_store::{Change, Municipality, NewAccount, StoreError};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use crate::admin::{check_display_name, check_login, generate_password, no_store};
+use crate::auth::password::hash_password;
+use crate::auth::Staff;
+use crate::layout::staff_page;
+use crate::routes::{Routes, Rule};
+use crate::{AppError, AppState};
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/system", Rule::System, system).post("/system/cities", Rule::System, create_city).post(
+        "/system/admins",
+        Rule::System,
+        create_admin,
+    )
+}
+
+fn require(staff: &Staff) -> Result<(), AppError> {
+    staff.require(Action::ManageSystem, "", &[])
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+struct CityForm {
+    code: String,
+    name: String,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+struct AdminForm {
+    municipality: String,
+    login: String,
+    display_name: String,
+}
+
+/// Messages next to fields, by field name.
+#[derive(Default)]
+struct Errors(Vec<(&'static str, String)>);
+
+impl Errors {
+    fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DoneQuery {
+    done: Option<String>,
+    code: Option<String>,
+}
+
+async fn system(State(s): State<AppState>, staff: Staff, Query(q): Query<DoneQuery>) -> Result<Markup, AppError> {
+    require(&staff)?;
+    let done = match (q.done.as_deref(), q.code.as_deref()) {
+        (Some("city"), Some(c)) => {
+            Some(format!("団体コード {c} の自治体を登録しました。続けて管理者を作成してください。"))
+        }
+        _ => None,
+    };
+    page(&s, &staff, done.as_deref(), &CityForm::default(), &AdminForm::default(), &Errors::default()).await
+}
+
+async fn page(
+    s: &AppState,
+    staff: &Staff,
+    done: Option<&str>,
+    city: &CityForm,
+    admin: &AdminForm,
+    errors: &Errors,
+) -> Result<Markup, AppError> {
+    let cities = s.store.city_overviews().await?;
+    let err = |id: &str, field: &str| {
+        html! { @if let Some(m) = errors.get(field) { br; span id=(id) class="error" { (m) } } }
+    };
+    let invalid = |field: &str| errors.get(field).map(|_| "true");
+    Ok(staff_page(
+        staff,
+        "システム管理",
+        &[],
+        html! {
+            @if let Some(m) = done { p class="ok" role="status" { (m) } }
+            @if !errors.is_empty() { p class="error" role="alert" { "入力内容を確認してください。" } }
+            h2 { "自治体" }
+            @if cities.is_empty() {
+                p { "登録された自治体はありません。" }
+            } @else {
+                table {
+                    thead { tr {
+                        th scope="col" { "団体コード" } th scope="col" { "名称" } th scope="col" { "事業" }
+                        th scope="col" { "調査票" } th scope="col" { "アカウント" } th scope="col" { "管理者" }
+                    } }
+                    tbody {
+                        @for c in &cities {
+                            tr {
+                                td class="code" { (c.code) }
+                                th scope="row" { (c.name) }
+                                td class="num" { (c.items) }
+                                td class="num" { (c.sheets) }
+                                td class="num" { (c.accounts) }
+                                td {
+                                    @if c.admins.is_empty() { span class="warn" { "未設定" } }
+                                    @for (i, (login, name)) in c.admins.iter().enumerate() {
+                                        @if i > 0 { "、" } (name) "（" (login) "）"
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 { "自治体の登録" }
+            form method="post" action="/system/cities" {
+                input type="hidden" name="_csrf" value=(staff.csrf);
+                p {
+                    label for="city-code" { "団体コード（全国地方公共団体コード6桁）" }
+                    (err("city-code-error", "code"))
+                    br;
+                    input id="city-code" type="text" name="code" value=(city.code) required inputmode="numeric"
+                        size="8" aria-invalid=[invalid("code")]
+                        aria-describedby=[errors.get("code").map(|_| "city-code-error")];
+                }
+                p {
+                    label for="city-name" { "名称" }
+                    (err("city-name-error", "name"))
+                    br;
+                    input id="city-name" type="text" name="name" value=(city.name) required
+                        aria-invalid=[invalid("name")] aria-describedby=[errors.get("name").map(|_| "city-name-error")];
+                }
+                p { button type="submit" class="primary" { "登録する" } }
+            }
+            h2 { "自治体の管理者の作成" }
+            @if cities.is_empty() {
+                p { "先に自治体を登録してください。" }
+            } @else {
+                form method="post" action="/system/admins" {
+                    input type="hidden" name="_csrf" value=(staff.csrf);
+                    p {
+                        label for="admin-city" { "自治体" }
+                        (err("admin-city-error", "municipality"))
+                        br;
+                        select id="admin-city" name="municipality" {
+                            @for c in &cities {
+                                option value=(c.code) selected[admin.municipality == c.code] { (c.name) "（" (c.code) "）" }
+                            }
+                        }
+                    }
+                    p {
+                        label for="admin-login" { "ログイン名" }
+                        (err("admin-login-error", "login"))
+                        br;
+                        input id="admin-login" type="text" name="login" value=(admin.login) required autocomplete="off"
+                            aria-invalid=[invalid("login")]
+                            aria-describedby=[errors.get("login").map(|_| "admin-login-error")];
+                        " " span class="note" { "半角の英数字と . _ - @ で3～64文字" }
+                    }
+                    p {
+                        label for="admin-name" { "表示名" }
+                        (err("admin-name-error", "display_name"))
+                        br;
+                        input id="admin-name" type="text" name="display_name" value=(admin.display_name) required
+                            aria-invalid=[invalid("display_name")]
+                            aria-describedby=[errors.get("display_name").map(|_| "admin-name-error")];
+                    }
+                    p { button type="submit" class="primary" { "管理者を作成する" } }
+                    p class="note" { "初期パスワードは作成後に一度だけ表示します。" }
+                }
+            }
+        },
+    ))
+}
+
+async fn create_city(State(s): State<AppState>, staff: Staff, Form(f): Form<CityForm>) -> Result<Response, AppError> {
+    require(&staff)?;
+    let code = hyoka_core::text::normalise(&f.code);
+    let name = hyoka_core::text::normalise(&f.name);
+    let mut errors = Errors::default();
+    if !(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())) {
+        errors.0.push(("code", "団体コードは6桁の数字で入力してください（例: 132047）。".into()));
+    }
+    if name.is_empty() {
+        errors.0.push(("name", "名称を入力してください。".into()));
+    } else if name.chars().count() > 50 {
+        errors.0.push(("name", "名称は50文字以内にしてください。".into()));
+    }
+    if errors.is_empty() {
+        let mut tx = s.store.begin().await?;
+        match tx.create_municipality(&Municipality { code: code.clone(), name: name.clone() }).await {
+            Ok(()) => {
+                let change =
+                    Change {
+                        field: "自治体の登録".into(), before: None, after: Some(format!("{name}（{code}）"))
+                    };
+                tx.record_history(&code, None, None, Some(staff.principal.account_id), &[change]).await?;
+                tx.commit().await?;
+                return Ok(Redirect::to(&format!("/system?done=city&code={code}")).into_response());
+            }
+            Err(StoreError::Duplicate(m)) => errors.0.push(("code", format!("{m}。"))),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let page = page(&s, &staff, None, &f, &AdminForm::default(), &errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+async fn create_admin(State(s): State<AppState>, staff: Staff, Form(f): Form<AdminForm>) -> Result<Response, AppError> {
+    require(&staff)?;
+    let mut errors = Errors::default();
+    let city = s.store.municipalities().await?.into_iter().find(|m| m.code == f.municipality);
+    if city.is_none() {
+        errors.0.push(("municipality", "自治体を一覧から選んでください。".into()));
+    }
+    let login = check_login(&f.login).map_err(|e| errors.0.push(("login", e))).ok();
+    let name = check_display_name(&f.display_name).map_err(|e| errors.0.push(("display_name", e))).ok();
+    if let (Some(city), Some(login), Some(name), true) = (city, login, name, errors.is_empty()) {
+        let password = generate_password();
+        let hash = hash_password(&password).map_err(|e| AppError::Store(StoreError::Invalid(e.to_string())))?;
+        let mut tx = s.store.begin().await?;
+        let account = NewAccount {
+            municipality: Some(city.code.clone()),
+            login: login.clone(),
+            display_name: name.clone(),
+            password_hash: hash,
+            role: Role::Admin,
+            section_id: None,
+        };
+        match tx.create_account(&account).await {
+            Ok(_) => {
+                let change = Change {
+                    field: format!("アカウント {login}"),
+                    before: None,
+                    after: Some(format!("作成（{}）", Role::Admin.label())),
+                };
+                tx.record_history(&city.code, None, None, Some(staff.principal.account_id), &[change]).await?;
+                tx.commit().await?;
+                return Ok(no_store(staff_page(
+                    &staff,
+                    &format!("{}の管理者「{login}」を作成しました", city.name),
+                    &[("システム管理".into(), "/system".into())],
+                    html! {
+                        p class="ok" role="status" { (name) "（" (login) "）の初期パスワードです。この画面を閉じると二度と表示されません。" }
+                        p { "パスワード: " code class="password" { (password) } }
+                        p { "本人に安全な方法で伝えてください。" }
+                        p { a href="/system" { "システム管理へ戻る" } }
+                    },
+                )));
+            }
+            Err(StoreError::Duplicate(m)) => errors.0.push(("login", format!("{m}。別の名前にしてください。"))),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let page = page(&s, &staff, None, &CityForm::default(), &f, &errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
