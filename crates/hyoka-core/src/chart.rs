@@ -527,16 +527,17 @@ fn marker(s: Series, x: f64, y: f64, tip: Option<&str>) -> String {
     }
 }
 
-/// A value axis with round ticks.
-struct Scale {
-    lo: f64,
-    hi: f64,
-    ticks: Vec<f64>,
-    decimals: usize,
+/// A value axis with round ticks, shared by every chart writer (SVG here,
+/// PDF in hyoka-report) so that all charts of an indicator agree.
+pub struct Scale {
+    pub lo: f64,
+    pub hi: f64,
+    pub ticks: Vec<f64>,
+    pub decimals: usize,
 }
 
 impl Scale {
-    fn covering(values: &[f64]) -> Scale {
+    pub fn covering(values: &[f64]) -> Scale {
         let (mut min, mut max) =
             values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
         if !min.is_finite() || !max.is_finite() {
@@ -574,7 +575,7 @@ impl Scale {
     }
 
     /// `12,000`, `0.5`: grouped, with as many decimals as the step needs.
-    fn label(&self, v: f64) -> String {
+    pub fn label(&self, v: f64) -> String {
         let text = format!("{:.*}", self.decimals, v + 0.0);
         let text = if text.trim_start_matches(['-', '0', '.']).is_empty() { text.replace('-', "") } else { text };
         let (sign, rest) = text.strip_prefix('-').map_or(("", text.as_str()), |r| ("-", r));

@@ -4,6 +4,7 @@
 //! charts drawn as vectors. The result is a list of pages of drawing
 //! operations in reading order; [`super::write`] turns them into PDF.
 
+use hyoka_core::chart::Scale;
 use hyoka_core::chart::{PlotPoint, Series, TrendChart};
 
 use super::font::{font, Font};
@@ -524,7 +525,7 @@ impl Layout {
         // Axes.
         let (top, bottom) = (self.y - 4.0, self.y - plot_h);
         let values: Vec<f64> = plot.points.iter().map(|p| p.value).collect();
-        let scale = NiceScale::covering(&values);
+        let scale = Scale::covering(&values);
         let y_of = |v: f64| bottom + ((v - scale.lo) / (scale.hi - scale.lo)) as f32 * (top - bottom);
         let (first, last) = (years.first().map_or(0, |y| y.year()), years.last().map_or(0, |y| y.year()));
         let inset = 20.0;
@@ -646,75 +647,6 @@ fn marker(s: Series, x: f32, y: f32) -> Vec<Op> {
     }
 }
 
-/// Round ticks covering the values (the same rules as the SVG chart).
-struct NiceScale {
-    lo: f64,
-    hi: f64,
-    ticks: Vec<f64>,
-    decimals: usize,
-}
-
-impl NiceScale {
-    fn covering(values: &[f64]) -> NiceScale {
-        let (mut min, mut max) =
-            values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
-        if !min.is_finite() || !max.is_finite() {
-            (min, max) = (0.0, 1.0);
-        }
-        if min > 0.0 && min <= max / 2.0 {
-            min = 0.0;
-        }
-        if (max - min).abs() < f64::EPSILON {
-            let pad = if min == 0.0 { 1.0 } else { min.abs() / 10.0 };
-            (min, max) = (min - pad, max + pad);
-            if values.iter().all(|v| *v >= 0.0) && min < 0.0 {
-                min = 0.0;
-            }
-        }
-        let raw = (max - min) / 4.0;
-        let magnitude = 10f64.powf(raw.log10().floor());
-        let step = magnitude
-            * match raw / magnitude {
-                n if n <= 1.0 => 1.0,
-                n if n <= 2.0 => 2.0,
-                n if n <= 5.0 => 5.0,
-                _ => 10.0,
-            };
-        let lo = (min / step).floor() * step;
-        let mut hi = (max / step).ceil() * step;
-        if hi - lo < step / 2.0 {
-            hi = lo + step;
-        }
-        let count = ((hi - lo) / step).round() as usize;
-        let ticks = (0..=count).map(|i| lo + step * i as f64).collect();
-        let decimals = (-step.log10().floor()).max(0.0) as usize;
-        NiceScale { lo, hi, ticks, decimals }
-    }
-
-    fn label(&self, v: f64) -> String {
-        let text = format!("{:.*}", self.decimals, v + 0.0);
-        let (sign, rest) = text.strip_prefix('-').map_or(("", text.as_str()), |r| ("-", r));
-        let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
-        let mut grouped = String::new();
-        for (i, c) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(c);
-        }
-        let sign = if grouped.chars().all(|c| c == '0' || c == ',') && frac.is_none_or(|f| f.chars().all(|c| c == '0'))
-        {
-            ""
-        } else {
-            sign
-        };
-        match frac {
-            Some(f) => format!("{sign}{grouped}.{f}"),
-            None => format!("{sign}{grouped}"),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -774,10 +706,10 @@ mod tests {
 
     #[test]
     fn scale_labels() {
-        let s = NiceScale::covering(&[34677.0, 400000.0]);
+        let s = Scale::covering(&[34677.0, 400000.0]);
         assert_eq!(s.label(400000.0), "400,000");
         assert!(s.lo <= 0.0 + f64::EPSILON);
-        let s = NiceScale::covering(&[1.11, 1.43]);
+        let s = Scale::covering(&[1.11, 1.43]);
         assert!(s.ticks.iter().all(|t| *t >= 0.0));
     }
 }
