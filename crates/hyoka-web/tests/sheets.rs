@@ -715,3 +715,34 @@ async fn a_returned_sheet_shows_the_reason_and_becomes_drafting_again() {
     let history = editor.get(&format!("{base}/history")).await;
     assert!(history.body.contains("差戻し") && history.body.contains("作成中") && history.body.contains("提出済"));
 }
+
+#[tokio::test]
+async fn a_draft_cannot_change_the_targets_of_a_locked_later_year() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let ids = seed(&store).await;
+    let fy2019 = FiscalYear::new(2019).unwrap();
+    let mut tx = store.begin().await.unwrap();
+    tx.set_indicator_value(ids.indicator, fy2019, ValueRole::Target, &IndicatorCell::parse("120人")).await.unwrap();
+    assert!(tx.lock_year(MITAKA, fy2019, None).await.unwrap());
+    tx.commit().await.unwrap();
+    let server = common::spawn(store.clone()).await;
+    let path = format!("{}/edit", sheet(ids.item));
+    let mut editor = server.signed_in("editor").await;
+    let form = editor.get(&path).await;
+    let mut fields = form_fields(&form.body, "sheet-form");
+    let locked_key = format!("i.{}.2019.t", ids.indicator);
+    assert!(fields.iter().all(|(k, _)| *k != locked_key), "FY2019 is locked: its target is not a form field");
+    assert!(form.body.contains("120人"), "but it is shown");
+
+    // Even a hand-made request cannot write it.
+    fields.push((locked_key, "999人".into()));
+    set(&mut fields, &format!("i.{}.2018.a", ids.indicator), "90人");
+    let r = post(&mut editor, &path, &fields).await;
+    assert_eq!(r.status, 303);
+    let values = store.indicator_values(ids.indicator).await.unwrap();
+    let target_2019 = values.iter().find(|v| v.fiscal_year == fy2019 && v.role == ValueRole::Target).unwrap();
+    assert_eq!(target_2019.cell.printed(), "120人");
+    let actual_2018 = values.iter().find(|v| v.fiscal_year == fy2018() && v.role == ValueRole::Actual).unwrap();
+    assert_eq!(actual_2018.cell.printed(), "90人", "the open year's cells are saved");
+}

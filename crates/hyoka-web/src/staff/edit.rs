@@ -191,7 +191,11 @@ async fn write(
     }
 
     for ind in &content.indicators {
-        for y in indicator_years(&ind.values, fy).into_iter().filter(|y| *y >= fy) {
+        // Locked later years are never written from a draft (see SheetContext::locked_years).
+        for y in indicator_years(&ind.values, fy)
+            .into_iter()
+            .filter(|y| *y >= fy && (*y == fy || !ctx.locked_years.contains(y)))
+        {
             let base = format!("i.{}.{}", ind.record.id, y.year());
             if !any(&format!("{base}.")) {
                 continue;

@@ -168,7 +168,10 @@ pub(crate) fn stored(ctx: &SheetContext, content: &SheetContent, head_or_admin: 
             SectionKind::Indicators => {
                 for ind in &content.indicators {
                     let name = &ind.record.name;
-                    for y in indicator_years(&ind.values, fy).into_iter().filter(|y| *y >= fy) {
+                    for y in indicator_years(&ind.values, fy)
+                        .into_iter()
+                        .filter(|y| *y >= fy && (*y == fy || !ctx.locked_years.contains(y)))
+                    {
                         let cell = |role: ValueRole| {
                             ind.values
                                 .iter()

@@ -70,6 +70,10 @@ pub(crate) struct SheetContext {
     pub updated_at: Option<String>,
     pub updated_by: Option<String>,
     pub year: FiscalYearRecord,
+    /// Later fiscal years that are locked: their cells (targets printed
+    /// ahead) are read-only here, so a draft cannot change a locked or
+    /// published year.
+    pub locked_years: Vec<FiscalYear>,
 }
 
 impl SheetContext {
@@ -103,6 +107,8 @@ impl SheetContext {
             None => None,
         };
         let year = store.fiscal_year(code, fy).await?;
+        let locked_years =
+            store.fiscal_years(code).await?.into_iter().filter(|y| y.locked).map(|y| y.fiscal_year).collect();
         Ok(SheetContext {
             code: code.to_string(),
             city,
@@ -115,6 +121,7 @@ impl SheetContext {
             updated_at: sheet.as_ref().and_then(|s| s.updated_at.clone()),
             updated_by,
             year,
+            locked_years,
         })
     }
 
