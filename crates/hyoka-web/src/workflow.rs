@@ -658,12 +658,7 @@ async fn submit(
     Path(p): Path<(String, String, String)>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, AppError> {
-    staff.require(Action::Submit, &p.0, &[]).or_else(not_forbidden_yet)?;
-    let ctx = load(&s, &p).await?;
-    staff.require(Action::Submit, &ctx.code, &ctx.sections)?;
-    let (tx, sheet, next) = begin(&s, &ctx, parse_version(&f.version)?, Transition::Submit).await?;
-    finish(tx, &staff, &ctx, &sheet, next, Vec::new()).await?;
-    Ok(done(&ctx, &f.back, "submit"))
+    move_sheet(&s, &staff, &p, &f, Action::Submit, Transition::Submit, "submit").await
 }
 
 async fn approve(
@@ -672,12 +667,26 @@ async fn approve(
     Path(p): Path<(String, String, String)>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, AppError> {
-    staff.require(Action::Approve, &p.0, &[]).or_else(not_forbidden_yet)?;
-    let ctx = load(&s, &p).await?;
-    staff.require(Action::Approve, &ctx.code, &ctx.sections)?;
-    let (tx, sheet, next) = begin(&s, &ctx, parse_version(&f.version)?, Transition::Approve).await?;
-    finish(tx, &staff, &ctx, &sheet, next, Vec::new()).await?;
-    Ok(done(&ctx, &f.back, "approve"))
+    move_sheet(&s, &staff, &p, &f, Action::Approve, Transition::Approve, "approve").await
+}
+
+/// Submit and approve: check the city, then the person's right on the
+/// sheet's sections, then the version and the transition.
+async fn move_sheet(
+    s: &AppState,
+    staff: &Staff,
+    p: &(String, String, String),
+    f: &ActionForm,
+    action: Action,
+    transition: Transition,
+    done_as: &str,
+) -> Result<Response, AppError> {
+    staff.require(action, &p.0, &[]).or_else(not_forbidden_yet)?;
+    let ctx = load(s, p).await?;
+    staff.require(action, &ctx.code, &ctx.sections)?;
+    let (tx, sheet, next) = begin(s, &ctx, parse_version(&f.version)?, transition).await?;
+    finish(tx, staff, &ctx, &sheet, next, Vec::new()).await?;
+    Ok(done(&ctx, &f.back, done_as))
 }
 
 async fn return_sheet(

@@ -104,7 +104,7 @@ async fn sign_in(b: &Browser, f: &Fixture, login: &str) {
 /// submit button may return before the next page has loaded, so the test
 /// waits for the new state itself, not for text that the old page may hold.
 async fn wait_for_status(b: &Browser, status: &str) {
-    for _ in 0..200 {
+    for _ in 0..300 {
         if let Some(badge) = b.try_find(".workflow strong.badge").await {
             if b.try_text(&badge).await.is_some_and(|t| t.trim() == status) {
                 return;

@@ -68,9 +68,10 @@ async fn find_item(
 
 /// A fiscal year on the command line: `2020` as well as every printed form
 /// (`令和2年度`, `R02`).
-pub fn fiscal_year_arg(s: &str) -> Result<FiscalYear, hyoka_core::wareki::WarekiError> {
-    match s.trim().parse::<i32>() {
+pub fn fiscal_year_arg(s: &str) -> Result<FiscalYear, String> {
+    let parsed = match s.trim().parse::<i32>() {
         Ok(y) if s.trim().len() == 4 => FiscalYear::new(y),
         _ => FiscalYear::parse(s),
-    }
+    };
+    parsed.map_err(|e| format!("--fiscal-year: {e}"))
 }

@@ -191,9 +191,10 @@ impl Browser {
         }
     }
 
-    /// Waits (briefly, polling) until the page's text contains `needle`.
+    /// Waits (polling, up to 15 s on a loaded machine) until the page's text
+    /// contains `needle`.
     pub async fn wait_for_text(&self, needle: &str) {
-        for _ in 0..100 {
+        for _ in 0..300 {
             if self.source().await.contains(needle) {
                 return;
             }
