@@ -42,7 +42,7 @@ async fn login_with_a_wrong_password_then_the_right_one_then_logout() {
     b.goto(&format!("{base}/m/132047")).await;
     b.wait_for_text("三鷹市").await;
 
-    b.click(&b.find(".user button[type=submit]").await).await;
+    sign_out(&b).await;
     b.wait_for_text("ログイン名").await;
     b.goto(&format!("{base}/m/132047")).await;
     assert!(b.url().await.contains("/login"), "after logout the city page asks for login again");
@@ -98,6 +98,13 @@ async fn sign_in(b: &Browser, f: &Fixture, login: &str) {
     b.fill(&b.find("#password").await, common::PASSWORD).await;
     b.click(&b.find("form.login button[type=submit]").await).await;
     b.wait_for_text(&format!("{login} さん")).await;
+}
+
+/// Signs out and waits for the login page, so that the next sign-in does
+/// not race the logout's redirect.
+async fn sign_out(b: &Browser) {
+    b.click(&b.find(".user button[type=submit]").await).await;
+    b.wait_for_url("/login").await;
 }
 
 /// Waits until the sheet's workflow panel shows `status`: a click on a
@@ -187,13 +194,13 @@ async fn submit_approve_grade_and_lock() {
     b.goto(&f.sheet()).await;
     press(&b, "/submit").await;
     wait_for_status(&b, "提出済").await;
-    b.click(&b.find(".user button[type=submit]").await).await;
+    sign_out(&b).await;
 
     sign_in(&b, &f, "head").await;
     b.goto(&f.sheet()).await;
     press(&b, "/approve").await;
     wait_for_status(&b, "承認済").await;
-    b.click(&b.find(".user button[type=submit]").await).await;
+    sign_out(&b).await;
 
     sign_in(&b, &f, "reviewer").await;
     b.goto(&f.sheet()).await;
@@ -202,16 +209,17 @@ async fn submit_approve_grade_and_lock() {
     b.fill(&b.find("#review-comment").await, "計画以上の成果を評価する。").await;
     press(&b, "/review").await;
     wait_for_status(&b, "審査済").await;
-    b.click(&b.find(".user button[type=submit]").await).await;
+    sign_out(&b).await;
 
     sign_in(&b, &f, "admin").await;
     b.goto(&f.url("/m/132047/admin/years")).await;
     b.click(&b.find("#confirm-2018").await).await;
     press(&b, "/admin/years/2018/lock").await;
+    b.wait_for_url("done=lock").await;
     b.goto(&f.sheet()).await;
     wait_for_status(&b, "確定").await;
     assert!(b.source().await.contains("計画以上の成果を評価する。"), "the grade's comment is on the sheet");
-    b.click(&b.find(".user button[type=submit]").await).await;
+    sign_out(&b).await;
 
     // Locked: the section can no longer edit.
     sign_in(&b, &f, "editor").await;

@@ -203,6 +203,19 @@ impl Browser {
         panic!("{needle:?} did not appear on {}", self.url().await);
     }
 
+    /// Waits (polling, up to 15 s) until the browser's URL contains
+    /// `needle`: after a click on a form's button, the next command must not
+    /// race the navigation that the click started.
+    pub async fn wait_for_url(&self, needle: &str) {
+        for _ in 0..300 {
+            if self.url().await.contains(needle) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the browser did not reach a URL with {needle:?}: {}", self.url().await);
+    }
+
     pub async fn quit(self) {
         let _ = http(self.port, "DELETE", &format!("/session/{}", self.session), None).await;
     }
