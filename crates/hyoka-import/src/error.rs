@@ -49,22 +49,118 @@ impl fmt::Display for Place {
 }
 
 /// A problem that stops an import. Nothing is written when one occurs.
+///
+/// Where reading can go on past a bad row (the canonical tables), the
+/// problems found with it are kept in `further`, so that a person fixing a
+/// spreadsheet sees them together instead of one per attempt.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportError {
     pub place: Place,
     pub message: String,
+    /// Boxed: errors travel in `Result`s, which should stay small.
+    pub further: Option<Box<FurtherProblems>>,
+}
+
+/// Problems found in the same pass after the first, in the order met.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FurtherProblems {
+    pub listed: Vec<(Place, String)>,
+    /// Found beyond those listed (see [`ImportError::MAX_LISTED`]).
+    pub unlisted: usize,
 }
 
 impl ImportError {
+    /// At most this many problems are listed in one error; a sheet with a
+    /// shifted column would otherwise produce one line per row.
+    pub const MAX_LISTED: usize = 30;
+
     pub fn new(place: Place, message: impl Into<String>) -> Self {
-        ImportError { place, message: message.into() }
+        ImportError { place, message: message.into(), further: None }
+    }
+
+    /// One error listing every problem found, or `Ok` when there is none.
+    pub fn all(errors: Vec<ImportError>) -> Result<(), ImportError> {
+        let mut errors = errors.into_iter();
+        let Some(mut first) = errors.next() else { return Ok(()) };
+        let further = first.further.get_or_insert_with(Box::default);
+        for e in errors {
+            let more = e.further.unwrap_or_default();
+            further.unlisted += more.unlisted;
+            for problem in std::iter::once((e.place, e.message)).chain(more.listed) {
+                if 1 + further.listed.len() < Self::MAX_LISTED {
+                    further.listed.push(problem);
+                } else {
+                    further.unlisted += 1;
+                }
+            }
+        }
+        if first.further.as_ref().is_some_and(|f| f.listed.is_empty() && f.unlisted == 0) {
+            first.further = None;
+        }
+        Err(first)
+    }
+
+    /// The problems after the first that are listed.
+    pub fn also(&self) -> &[(Place, String)] {
+        self.further.as_ref().map_or(&[], |f| &f.listed)
+    }
+
+    /// How many problems this error stands for.
+    pub fn count(&self) -> usize {
+        1 + self.further.as_ref().map_or(0, |f| f.listed.len() + f.unlisted)
     }
 }
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.place, self.message)
+        write!(f, "{}: {}", self.place, self.message)?;
+        for (place, message) in self.also() {
+            write!(f, "\n{place}: {message}")?;
+        }
+        let unlisted = self.further.as_ref().map_or(0, |f| f.unlisted);
+        if unlisted > 0 {
+            write!(f, "\nほかに {unlisted} 件の問題があります（上の問題を直してから、もう一度読み込んでください）")?;
+        }
+        Ok(())
     }
 }
 
 impl std::error::Error for ImportError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(row: usize) -> ImportError {
+        ImportError::new(Place::cell("items.csv", None, row, "title"), format!("問題 {row}"))
+    }
+
+    #[test]
+    fn no_problem_is_no_error_and_one_is_itself() {
+        assert_eq!(ImportError::all(Vec::new()), Ok(()));
+        assert_eq!(ImportError::all(vec![problem(2)]), Err(problem(2)));
+    }
+
+    #[test]
+    fn many_problems_are_listed_up_to_the_limit_and_counted_beyond() {
+        let e = ImportError::all((2..42).map(problem).collect()).unwrap_err();
+        assert_eq!(e.place.row, Some(2));
+        assert_eq!(e.also().len(), ImportError::MAX_LISTED - 1);
+        assert_eq!(e.also().last().unwrap().0.row, Some(ImportError::MAX_LISTED + 1));
+        assert_eq!(e.count(), 40);
+        let shown = e.to_string();
+        assert_eq!(shown.lines().count(), ImportError::MAX_LISTED + 1);
+        assert!(
+            shown.ends_with("ほかに 10 件の問題があります（上の問題を直してから、もう一度読み込んでください）"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn errors_that_already_list_problems_merge_in_order() {
+        let first = ImportError::all(vec![problem(2), problem(3)]).unwrap_err();
+        let e = ImportError::all(vec![first, problem(4)]).unwrap_err();
+        let rows: Vec<_> = e.also().iter().map(|(p, _)| p.row.unwrap()).collect();
+        assert_eq!((e.place.row, rows), (Some(2), vec![3, 4]));
+    }
+}

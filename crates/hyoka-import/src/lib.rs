@@ -16,7 +16,7 @@ pub mod source;
 pub use apply::{apply, ApplyReport};
 pub use batch::Batch;
 pub use diff::{CityChanges, Tally};
-pub use error::{ImportError, Place};
+pub use error::{FurtherProblems, ImportError, Place};
 pub use load::{load_city, normalize};
 
 /// The formats hyoka reads.

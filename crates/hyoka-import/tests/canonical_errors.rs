@@ -163,6 +163,26 @@ async fn text_where_a_year_belongs() {
 }
 
 #[tokio::test]
+async fn every_bad_row_of_a_table_is_listed_at_once() {
+    let s = setup().await;
+    let mut sheets = s.sheets();
+    sheets.set("budgets", 2, "fiscal_year", "abc");
+    sheets.set("budgets", 3, "fiscal_year", "xyz");
+    // A later table is not read once one is bad: its references could not
+    // be checked, so its problems would be guesses.
+    sheets.set("indicator_values", 4, "role", "goal");
+    let e = s.refuses_reading(&sheets.to_csv()).await;
+    assert_place(&e, "budgets.csv", None, Some(2), Some("fiscal_year"), "「abc」を年度として読み取れません");
+    assert_eq!(e.count(), 2, "{e}");
+    let (place, message) = &e.also()[0];
+    assert_eq!(*place, Place::cell("budgets.csv", None, 3, "fiscal_year"));
+    assert!(message.contains("「xyz」を年度として読み取れません"), "{message}");
+    let shown = e.to_string();
+    assert_eq!(shown.lines().count(), 2, "one line per problem: {shown}");
+    assert!(shown.lines().nth(1).unwrap().starts_with("budgets.csv 3行目 列「fiscal_year」: "), "{shown}");
+}
+
+#[tokio::test]
 async fn a_role_that_does_not_exist() {
     let s = setup().await;
     let mut sheets = s.sheets();

@@ -3,7 +3,9 @@
 //! duplicate key refused, each with the file, sheet, row and column.
 //!
 //! Tables are read in [`super::tables::TABLES`] order, so a table only
-//! refers to tables read before it.
+//! refers to tables read before it. Every row of a table is read even when
+//! an earlier one is bad, and the table's problems are reported together;
+//! the next table is not read, since its references could not be checked.
 
 use std::collections::HashMap;
 
@@ -47,6 +49,12 @@ pub(crate) fn assemble(tables: &HashMap<&'static str, Table>) -> Result<Vec<City
 
 fn codes<T: Copy>(all: &[T], code: impl Fn(T) -> &'static str) -> Vec<&'static str> {
     all.iter().map(|v| code(*v)).collect()
+}
+
+/// Reads every row of `table`, going on past bad rows, and reports all
+/// their problems as one error.
+fn each_row<'t>(table: &'t Table, mut read: impl FnMut(Row<'t>) -> Result<()>) -> Result<()> {
+    ImportError::all(table.rows().filter_map(|row| read(row).err()).collect())
 }
 
 /// Rows of a list, per owner (city and index), with their position.
@@ -130,40 +138,40 @@ impl<'t> Builder<'t> {
     }
 
     fn municipalities(&mut self) -> Result<()> {
-        for row in self.table(&tables::MUNICIPALITIES)?.rows() {
-            let code = row.text("municipality_code")?;
+        each_row(self.table(&tables::MUNICIPALITIES)?, |row| {
+            let (code, name) = (row.text("municipality_code")?, row.text("name")?);
             self.city_at.insert(code.clone(), self.cities.len());
-            self.cities.push(CityBatch { code, name: row.text("name")?, ..CityBatch::default() });
-        }
-        Ok(())
+            self.cities.push(CityBatch { code, name, ..CityBatch::default() });
+            Ok(())
+        })
     }
 
     fn sections(&mut self) -> Result<()> {
-        for row in self.table(&tables::SECTIONS)?.rows() {
+        each_row(self.table(&tables::SECTIONS)?, |row| {
             let c = self.city(&row)?;
-            self.cities[c]
-                .sections
-                .push(SectionRow { department: row.text("department")?, section: row.text("section")? });
-        }
-        Ok(())
+            let section = SectionRow { department: row.text("department")?, section: row.text("section")? };
+            self.cities[c].sections.push(section);
+            Ok(())
+        })
     }
 
     fn scales(&mut self) -> Result<()> {
-        for row in self.table(&tables::SCALES)?.rows() {
+        each_row(self.table(&tables::SCALES)?, |row| {
             let c = self.city(&row)?;
-            let code = row.text("scale_code")?;
-            self.scale_at.insert((c, code.clone()), self.cities[c].scales.len());
-            self.cities[c].scales.push(EvaluationScale {
-                code,
+            let scale = EvaluationScale {
+                code: row.text("scale_code")?,
                 name: row.text("scale_name")?,
                 grades: Vec::new(),
                 legend_printed: row.boolean("legend_printed")?,
-            });
-        }
+            };
+            self.scale_at.insert((c, scale.code.clone()), self.cities[c].scales.len());
+            self.cities[c].scales.push(scale);
+            Ok(())
+        })?;
         let table = self.table(&tables::SCALE_GRADES)?;
         table.check_unique(&["municipality_code", "scale_code", "grade_code"])?;
         let mut grades: Lists<Grade> = HashMap::new();
-        for row in table.rows() {
+        each_row(table, |row| {
             let c = self.city(&row)?;
             let code = row.text("scale_code")?;
             let s = *self
@@ -172,7 +180,8 @@ impl<'t> Builder<'t> {
                 .ok_or_else(|| row.error("scale_code", format!("尺度 \"{code}\" は scales にありません")))?;
             let grade = Grade { code: row.text("grade_code")?, label: row.text("grade_label")? };
             grades.entry((c, s)).or_default().push((row.integer("position")?, grade));
-        }
+            Ok(())
+        })?;
         for ((c, s), list) in grades {
             self.cities[c].scales[s].grades = by_position(list);
         }
@@ -180,25 +189,27 @@ impl<'t> Builder<'t> {
     }
 
     fn plans(&mut self) -> Result<()> {
-        for row in self.table(&tables::PLANS)?.rows() {
+        each_row(self.table(&tables::PLANS)?, |row| {
             let c = self.city(&row)?;
-            let code = row.text("plan_code")?;
-            self.plan_at.insert((c, code.clone()), self.cities[c].plans.len());
-            self.cities[c].plans.push(PlanRow {
-                code,
+            let plan = PlanRow {
+                code: row.text("plan_code")?,
                 name: row.text("plan_name")?,
                 level_names: vec![],
                 nodes: vec![],
-            });
-        }
+            };
+            self.plan_at.insert((c, plan.code.clone()), self.cities[c].plans.len());
+            self.cities[c].plans.push(plan);
+            Ok(())
+        })?;
 
         let table = self.table(&tables::PLAN_LEVELS)?;
         let mut levels: Lists<(usize, String)> = HashMap::new();
-        for row in table.rows() {
+        each_row(table, |row| {
             let c = self.city(&row)?;
             let (p, _) = self.plan(&row, c)?;
             levels.entry((c, p)).or_default().push((row.integer("level")?, (row.number(), row.text("level_name")?)));
-        }
+            Ok(())
+        })?;
         // In plan order, so that the same files always give the same error.
         let mut levels: Vec<_> = levels.into_iter().collect();
         levels.sort_by_key(|(owner, _)| *owner);
@@ -220,7 +231,7 @@ impl<'t> Builder<'t> {
         let table = self.table(&tables::PLAN_NODES)?;
         table.check_unique(&["municipality_code", "plan_code", "position"])?;
         let mut nodes: Lists<(usize, NodeRow)> = HashMap::new();
-        for row in table.rows() {
+        each_row(table, |row| {
             let c = self.city(&row)?;
             let (p, _) = self.plan(&row, c)?;
             let node = NodeRow {
@@ -230,7 +241,8 @@ impl<'t> Builder<'t> {
                 tags: Vec::new(),
             };
             nodes.entry((c, p)).or_default().push((row.integer("position")?, (row.number(), node)));
-        }
+            Ok(())
+        })?;
         // Check plans in row order so that the first bad row is reported.
         let mut plans: Vec<_> = nodes.into_iter().map(|(k, list)| (k, by_position(list))).collect();
         plans.sort_by_key(|(_, list)| list.iter().map(|(number, _)| *number).min());
@@ -258,51 +270,53 @@ impl<'t> Builder<'t> {
             self.cities[c].plans[p].nodes = list.into_iter().map(|(_, n)| n).collect();
         }
 
-        for row in self.table(&tables::NODE_TAGS)?.rows() {
+        each_row(self.table(&tables::NODE_TAGS)?, |row| {
             let c = self.city(&row)?;
             let (p, n) = self.node(&row, c)?;
             let tag = row.text("tag")?;
             self.cities[c].plans[p].nodes[n].tags.push(tag);
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     fn items(&mut self) -> Result<()> {
         let table = self.table(&tables::ITEMS)?;
-        for row in table.rows() {
+        each_row(table, |row| {
             let c = self.city(&row)?;
-            let key = row.text("item_key")?;
-            self.item_at.insert((c, key.clone()), self.cities[c].items.len());
-            self.cities[c].items.push(ItemRow {
-                key,
+            let item = ItemRow {
+                key: row.text("item_key")?,
                 kind: row.text("kind")?,
                 code: row.text("code")?,
                 title: row.text("title")?,
                 fiscal_year: row.opt_year("fiscal_year")?,
                 relisting_of: row.opt_text("relisting_of")?,
                 ..ItemRow::default()
-            });
-        }
+            };
+            self.item_at.insert((c, item.key.clone()), self.cities[c].items.len());
+            self.cities[c].items.push(item);
+            Ok(())
+        })?;
         // A re-listing may point at an item further down.
-        for row in table.rows() {
+        each_row(table, |row| {
             let c = self.city(&row)?;
-            if let Some(of) = row.opt_text("relisting_of")? {
-                if !self.item_at.contains_key(&(c, of.clone())) {
-                    return Err(row.error("relisting_of", format!("再掲元の item_key \"{of}\" は items にありません")));
+            match row.opt_text("relisting_of")? {
+                Some(of) if !self.item_at.contains_key(&(c, of.clone())) => {
+                    Err(row.error("relisting_of", format!("再掲元の item_key \"{of}\" は items にありません")))
                 }
+                _ => Ok(()),
             }
-        }
-        Ok(())
+        })
     }
 
     fn item_lists(&mut self) -> Result<()> {
-        for row in self.table(&tables::ITEM_TAGS)?.rows() {
+        each_row(self.table(&tables::ITEM_TAGS)?, |row| {
             let c = self.city(&row)?;
             let i = self.item(&row, c, "item_key")?;
             let tag = row.text("tag")?;
             self.cities[c].items[i].tags.push(tag);
-        }
-        for row in self.table(&tables::PLACEMENTS)?.rows() {
+            Ok(())
+        })?;
+        each_row(self.table(&tables::PLACEMENTS)?, |row| {
             let c = self.city(&row)?;
             let i = self.item(&row, c, "item_key")?;
             self.node(&row, c)?;
@@ -312,16 +326,18 @@ impl<'t> Builder<'t> {
                 relisting: row.boolean("relisting")?,
             };
             self.cities[c].items[i].placements.push(placement);
-        }
-        for row in self.table(&tables::ITEM_SECTIONS)?.rows() {
+            Ok(())
+        })?;
+        each_row(self.table(&tables::ITEM_SECTIONS)?, |row| {
             let c = self.city(&row)?;
             let i = self.item(&row, c, "item_key")?;
             let section = SectionRow { department: row.text("department")?, section: row.text("section")? };
             self.cities[c].items[i].sections.push(section);
-        }
+            Ok(())
+        })?;
 
         let mut narratives: Lists<NarrativeRow> = HashMap::new();
-        for row in self.table(&tables::NARRATIVES)?.rows() {
+        each_row(self.table(&tables::NARRATIVES)?, |row| {
             let c = self.city(&row)?;
             let i = self.item(&row, c, "item_key")?;
             let narrative = NarrativeRow {
@@ -331,12 +347,13 @@ impl<'t> Builder<'t> {
                 text: Narrative::from_markup(&row.text("text")?),
             };
             narratives.entry((c, i)).or_default().push((row.integer("position")?, narrative));
-        }
+            Ok(())
+        })?;
         for ((c, i), list) in narratives {
             self.cities[c].items[i].narratives = by_position(list);
         }
 
-        for row in self.table(&tables::BUDGETS)?.rows() {
+        each_row(self.table(&tables::BUDGETS)?, |row| {
             let c = self.city(&row)?;
             let i = self.item(&row, c, "item_key")?;
             let budget = BudgetRow {
@@ -351,9 +368,10 @@ impl<'t> Builder<'t> {
                 execution_rate_printed: row.opt_text("execution_rate_printed")?,
             };
             self.cities[c].items[i].budgets.push(budget);
-        }
+            Ok(())
+        })?;
 
-        for row in self.table(&tables::EVALUATIONS)?.rows() {
+        each_row(self.table(&tables::EVALUATIONS)?, |row| {
             let c = self.city(&row)?;
             let i = self.item(&row, c, "item_key")?;
             let fiscal_year = row.year("fiscal_year")?;
@@ -381,10 +399,11 @@ impl<'t> Builder<'t> {
             let evaluation =
                 EvaluationRow { fiscal_year, stage, evaluator, scale, grade, comment: row.opt_text("comment")? };
             self.cities[c].items[i].evaluations.push(evaluation);
-        }
+            Ok(())
+        })?;
 
         let mut schedules: Lists<ScheduleRow> = HashMap::new();
-        for row in self.table(&tables::SCHEDULES)?.rows() {
+        each_row(self.table(&tables::SCHEDULES)?, |row| {
             let c = self.city(&row)?;
             let i = self.item(&row, c, "item_key")?;
             let schedule = ScheduleRow {
@@ -396,12 +415,13 @@ impl<'t> Builder<'t> {
                 hours_other: row.opt_text("hours_other")?,
             };
             schedules.entry((c, i)).or_default().push((row.integer("position")?, schedule));
-        }
+            Ok(())
+        })?;
         for ((c, i), list) in schedules {
             self.cities[c].items[i].schedule = by_position(list);
         }
 
-        for row in self.table(&tables::NEXT_DIRECTIONS)?.rows() {
+        each_row(self.table(&tables::NEXT_DIRECTIONS)?, |row| {
             let c = self.city(&row)?;
             let i = self.item(&row, c, "item_key")?;
             let direction = NextDirectionRow {
@@ -416,13 +436,13 @@ impl<'t> Builder<'t> {
                 transfer: row.opt_text("transfer")?,
             };
             self.cities[c].items[i].next_direction = Some(direction);
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     fn indicators(&mut self) -> Result<()> {
         let vocabularies: Vec<String> = JudgementVocabulary::presets().into_iter().map(|v| v.code).collect();
-        for row in self.table(&tables::INDICATORS)?.rows() {
+        each_row(self.table(&tables::INDICATORS)?, |row| {
             let c = self.city(&row)?;
             let key = row.text("indicator_key")?;
             let vocabulary = row.opt_text("vocabulary")?;
@@ -464,8 +484,9 @@ impl<'t> Builder<'t> {
             };
             self.indicator_at.insert((c, key), self.cities[c].indicators.len());
             self.cities[c].indicators.push(indicator);
-        }
-        for row in self.table(&tables::INDICATOR_VALUES)?.rows() {
+            Ok(())
+        })?;
+        each_row(self.table(&tables::INDICATOR_VALUES)?, |row| {
             let c = self.city(&row)?;
             let k = self.indicator(&row, c)?;
             let value = ValueRow {
@@ -475,8 +496,9 @@ impl<'t> Builder<'t> {
                 source: row.opt_text("source")?,
             };
             self.cities[c].indicators[k].values.push(value);
-        }
-        for row in self.table(&tables::JUDGEMENTS)?.rows() {
+            Ok(())
+        })?;
+        each_row(self.table(&tables::JUDGEMENTS)?, |row| {
             let c = self.city(&row)?;
             let k = self.indicator(&row, c)?;
             let judgement = JudgementRow {
@@ -485,7 +507,7 @@ impl<'t> Builder<'t> {
                 source: row.opt_text("source")?,
             };
             self.cities[c].indicators[k].judgements.push(judgement);
-        }
-        Ok(())
+            Ok(())
+        })
     }
 }

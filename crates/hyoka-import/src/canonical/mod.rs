@@ -118,8 +118,8 @@ const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 /// Reads canonical files: any number of workbooks and JSON files, and one
 /// complete set of CSV files (a table per file). Returns the cities and
 /// notes for the person importing (the encoding found for each CSV file,
-/// sheets left alone). Nothing is half-read: the first problem is the
-/// error, with its place.
+/// sheets left alone). Nothing is half-read: a problem is an error, with
+/// its place; the problems of the first bad table are listed together.
 pub fn read_canonical<N: AsRef<str>, B: AsRef<[u8]>>(files: &[(N, B)]) -> Result<(Batch, Vec<String>), ImportError> {
     if files.is_empty() {
         return Err(ImportError::new(Place::default(), "読み込むファイルが指定されていません"));
