@@ -76,22 +76,39 @@ dl.facts dd { margin: 0; }
 }
 "#;
 
-/// The whole page.
+/// The stylesheet of a page in the given orientation: the A4 page box and
+/// the print rules.
+pub fn stylesheet(orientation: Orientation) -> String {
+    let mut css = CSS.to_string();
+    css.push_str(match orientation {
+        Orientation::Portrait => "@page { size: A4 portrait; margin: 14mm 12mm 16mm; }\n",
+        Orientation::Landscape => "@page { size: A4 landscape; margin: 12mm 12mm 14mm; }\n",
+    });
+    if orientation == Orientation::Landscape {
+        css.push_str("body { max-width: 273mm; }\n");
+    }
+    css
+}
+
+/// The whole page, with its stylesheet inside: a file that prints the same
+/// wherever it is opened.
 pub fn render(doc: &Document) -> String {
+    render_page(doc, &format!("<style>{}</style>", stylesheet(doc.orientation)))
+}
+
+/// The whole page with its stylesheet at `href`: for the web app, whose
+/// Content-Security-Policy allows no inline style.
+pub fn render_linked(doc: &Document, href: &str) -> String {
+    render_page(doc, &format!("<link rel=\"stylesheet\" href=\"{}\">", escape(href)))
+}
+
+fn render_page(doc: &Document, style: &str) -> String {
     let mut out = String::new();
     out.push_str("<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(out, "<title>{}</title>", escape(&doc.title));
-    out.push_str("<style>");
-    out.push_str(CSS);
-    out.push_str(match doc.orientation {
-        Orientation::Portrait => "@page { size: A4 portrait; margin: 14mm 12mm 16mm; }\n",
-        Orientation::Landscape => "@page { size: A4 landscape; margin: 12mm 12mm 14mm; }\n",
-    });
-    if doc.orientation == Orientation::Landscape {
-        out.push_str("body { max-width: 273mm; }\n");
-    }
-    out.push_str("</style>\n</head>\n<body>\n<main>\n");
+    out.push_str(style);
+    out.push_str("\n</head>\n<body>\n<main>\n");
     let _ = writeln!(out, "<h1>{}</h1>", escape(&doc.title));
     if let Some(s) = &doc.subtitle {
         let _ = writeln!(out, "<p class=\"subtitle\">{}</p>", escape(s));
@@ -196,7 +213,8 @@ fn table(out: &mut String, t: &Table, heading: Option<&str>) {
         let total: f32 = t.widths.iter().sum();
         out.push_str("<colgroup>");
         for w in &t.widths {
-            let _ = write!(out, "<col style=\"width:{:.1}%\">", w / total * 100.0);
+            // The attribute, not a style: the web app's CSP refuses inline styles.
+            let _ = write!(out, "<col width=\"{:.1}%\">", w / total * 100.0);
         }
         out.push_str("</colgroup>\n");
     }

@@ -66,6 +66,7 @@ async fn municipality(State(s): State<AppState>, staff: Staff, Path(code): Path<
                     a href={ "/m/" (code) "/findings" } { "一覧を見る" }
                 }
             }
+            p { a href={ "/m/" (code) "/reports" } { "帳票の出力（白書・評価の一覧）" } }
             h2 { "計画" }
             @if plans.is_empty() { p { "計画は登録されていません。" } }
             ul {

@@ -12,6 +12,7 @@ mod browse;
 mod error;
 mod layout;
 mod portal;
+mod print;
 pub mod routes;
 mod search;
 mod security;
@@ -56,6 +57,7 @@ fn routes() -> routes::Routes {
     let r = system::routes(r);
     let r = search::routes(r);
     let r = staff::routes(r);
+    let r = print::routes(r);
     let r = portal::routes(r);
     let r = api::routes(r);
     browse::routes(r)

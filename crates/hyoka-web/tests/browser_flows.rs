@@ -230,6 +230,30 @@ async fn submit_approve_grade_and_lock() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sheet_print_page_is_styled_under_the_csp() {
+    let f = mitaka_sheets().await;
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    sign_in(&b, &f, "editor").await;
+    b.goto(&f.sheet()).await;
+    b.click(&b.find("a[href$='/print/html']").await).await;
+    b.wait_for_url("/print/html").await;
+    b.wait_for_text("個別事業評価表").await;
+    // The linked style sheet applies (an inline one would be blocked by the
+    // CSP, silently): tables collapse their borders, columns get widths.
+    let style = b
+        .execute(
+            "const t = document.querySelector('table'); const c = document.querySelector('col'); \
+             return [getComputedStyle(t).borderCollapse, c ? c.getAttribute('width') : null];",
+            vec![],
+        )
+        .await;
+    assert_eq!(style[0], "collapse", "the print style sheet is applied: {style}");
+    assert!(style[1].as_str().is_some_and(|w| w.ends_with('%')), "columns carry their widths: {style}");
+    b.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_editor_of_another_section_is_refused() {
     let f = mitaka_sheets().await;
     let driver = Driver::start().await;

@@ -55,7 +55,10 @@ pub struct Response {
     pub status: u16,
     pub headers: HashMap<String, String>,
     pub set_cookies: Vec<String>,
+    /// The body as text (binary bodies lossily).
     pub body: String,
+    /// The body as sent, for files (PDF, XLSX).
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -135,8 +138,9 @@ impl Client {
         stream.write_all(request.as_bytes()).await.unwrap();
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).await.unwrap();
-        let text = String::from_utf8(raw).expect("responses are UTF-8");
-        let (head, body) = text.split_once("\r\n\r\n").expect("a header block");
+        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a header block");
+        let head = std::str::from_utf8(&raw[..split]).expect("headers are ASCII");
+        let body = &raw[split + 4..];
         let mut lines = head.lines();
         let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
         let mut headers = HashMap::new();
@@ -156,12 +160,19 @@ impl Client {
                 self.cookie = (!value.is_empty()).then(|| value.to_string());
             }
         }
-        let body = if headers.get("transfer-encoding").is_some_and(|v| v == "chunked") {
+        let bytes = if headers.get("transfer-encoding").is_some_and(|v| v == "chunked") {
             dechunk(body)
         } else {
-            body.to_string()
+            body.to_vec()
         };
-        Response { status, headers, set_cookies, body }
+        // Pages are UTF-8; only files may hold other bytes.
+        let binary = headers.get("content-type").is_some_and(|t| !t.starts_with("text/") && !t.contains("json"));
+        let body = if binary {
+            String::from_utf8_lossy(&bytes).into_owned()
+        } else {
+            String::from_utf8(bytes.clone()).expect("text responses are UTF-8")
+        };
+        Response { status, headers, set_cookies, body, bytes }
     }
 }
 
@@ -171,14 +182,16 @@ pub fn csrf_in(html: &str) -> Option<String> {
     Some(html[at..].split('"').next()?.to_string())
 }
 
-fn dechunk(mut body: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = body.split_once("\r\n") {
+fn dechunk(mut body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(end) = body.windows(2).position(|w| w == b"\r\n") {
+        let size = std::str::from_utf8(&body[..end]).unwrap_or("0");
         let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
         if n == 0 {
             break;
         }
-        out.push_str(&rest[..n]);
+        let rest = &body[end + 2..];
+        out.extend_from_slice(&rest[..n]);
         body = &rest[n + 2..];
     }
     out

@@ -553,6 +553,8 @@ pub fn fill(template: &str, r: &Resources) -> Result<String, String> {
             "indicator" => r.indicator.to_string(),
             "login" => r.login.to_string(),
             "table" => "indicators".to_string(),
+            "report" => "summary".to_string(),
+            "format" => "html".to_string(),
             other => return Err(other.to_string()),
         };
         path = path.replace(&format!("{{{p}}}"), &value);

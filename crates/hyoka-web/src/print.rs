@@ -1,0 +1,254 @@
+//! Printed documents for the city's staff, one click each: a sheet in its
+//! city's layout, the white paper and the summary lists of a fiscal year,
+//! as an A4 print page (HTML), PDF or Excel. The same documents as
+//! `hyoka report` writes; staff see every year, drafts included (the
+//! public portal only ever shows published years).
+
+use axum::extract::{Path, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Response};
+use hyoka_core::access::Action;
+use hyoka_core::FiscalYear;
+use hyoka_report::doc::{Document, Orientation};
+use hyoka_report::ReportError;
+use maud::{html, Markup};
+
+use crate::auth::Staff;
+use crate::layout::staff_page;
+use crate::routes::{Routes, Rule};
+use crate::staff::SheetContext;
+use crate::{AppError, AppState};
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/static/print.css", Rule::Public, portrait_css)
+        .get("/static/print-landscape.css", Rule::Public, landscape_css)
+        .get("/m/{code}/sheets/{item}/{fy}/print/{format}", Rule::View, sheet)
+        .get("/m/{code}/reports", Rule::View, reports_page)
+        .get("/m/{code}/reports/{fy}/{report}/{format}", Rule::View, report)
+}
+
+/// The forms a document is offered in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    /// The A4 print page, opened in the browser.
+    Html,
+    Pdf,
+    Xlsx,
+    /// Summary lists only: the list of every item, for a spreadsheet.
+    Csv,
+}
+
+impl Format {
+    fn parse(s: &str) -> Result<Format, AppError> {
+        match s {
+            "html" => Ok(Format::Html),
+            "pdf" => Ok(Format::Pdf),
+            "xlsx" => Ok(Format::Xlsx),
+            "csv" => Ok(Format::Csv),
+            _ => Err(AppError::NotFound("出力形式".into())),
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Pdf => "pdf",
+            Format::Xlsx => "xlsx",
+            Format::Csv => "csv",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Format::Html => "印刷用ページ",
+            Format::Pdf => "PDF",
+            Format::Xlsx => "Excel",
+            Format::Csv => "CSV",
+        }
+    }
+}
+
+/// The documents of a fiscal year, as their path segment and name.
+const REPORTS: [(&str, &str, &[Format]); 2] = [
+    ("whitepaper", "白書（施策ごとの指標と取り組み状況）", &[Format::Html, Format::Pdf, Format::Xlsx]),
+    ("summary", "評価の一覧と集計", &[Format::Html, Format::Pdf, Format::Xlsx, Format::Csv]),
+];
+
+/// A sheet as a print page, PDF or Excel, for any member of the city.
+async fn sheet(
+    State(s): State<AppState>,
+    staff: Staff,
+    Path((code, item, fy, format)): Path<(String, i64, i32, String)>,
+) -> Result<Response, AppError> {
+    let ctx = SheetContext::load(&s.store, &staff, &code, item, fy, Action::View).await?;
+    let format = Format::parse(&format)?;
+    let view = hyoka_report::load_sheet(&s.store, ctx.item.id, ctx.fy).await.map_err(report_error)?;
+    let name = format!("{}_{}_{}", ctx.city.name, ctx.item.code, ctx.fy.label());
+    match format {
+        Format::Html => Ok(print_page(&view.document())),
+        Format::Pdf => Ok(download(view.pdf(), format, &name)),
+        Format::Xlsx => Ok(download(view.xlsx().map_err(report_error)?, format, &name)),
+        Format::Csv => Err(AppError::NotFound("出力形式".into())),
+    }
+}
+
+/// The white paper or the summary lists of a fiscal year.
+async fn report(
+    State(s): State<AppState>,
+    staff: Staff,
+    Path((code, fy, report, format)): Path<(String, i32, String, String)>,
+) -> Result<Response, AppError> {
+    staff.require(Action::View, &code, &[])?;
+    let fy = FiscalYear::new(fy).map_err(|_| AppError::NotFound("年度".into()))?;
+    let format = Format::parse(&format)?;
+    let city = s.store.municipality(&code).await?;
+    let (_, title, formats) =
+        REPORTS.iter().find(|(r, _, _)| *r == report).ok_or_else(|| AppError::NotFound("帳票".into()))?;
+    if !formats.contains(&format) {
+        return Err(AppError::NotFound("出力形式".into()));
+    }
+    let name = format!("{}_{}_{}", city.name, title.split('（').next().unwrap_or(title), fy.label());
+    if report == "whitepaper" {
+        let paper = hyoka_report::compile_whitepaper(&s.store, &code, fy).await.map_err(report_error)?;
+        return Ok(match format {
+            Format::Html => print_page(&paper.document()),
+            Format::Pdf => download(paper.pdf(), format, &name),
+            _ => download(paper.xlsx().map_err(report_error)?, format, &name),
+        });
+    }
+    let summary = hyoka_report::compile_summary(&s.store, &code, fy).await.map_err(report_error)?;
+    Ok(match format {
+        Format::Html => print_page(&summary.document()),
+        Format::Pdf => download(summary.pdf(), format, &name),
+        Format::Xlsx => download(summary.xlsx().map_err(report_error)?, format, &name),
+        // With a BOM: Japanese Excel reads UTF-8 only with one.
+        Format::Csv => download(summary.csv(true).into_bytes(), format, &name),
+    })
+}
+
+/// Every fiscal year of the city with its documents.
+async fn reports_page(State(s): State<AppState>, staff: Staff, Path(code): Path<String>) -> Result<Markup, AppError> {
+    staff.require(Action::View, &code, &[])?;
+    let city = s.store.municipality(&code).await?;
+    let mut years = s.store.sheet_years(&code, None).await?;
+    years.sort_by(|a, b| b.cmp(a));
+    let body = html! {
+        p {
+            "年度ごとの白書と評価の一覧を、印刷用ページ（A4）、PDF、Excel で出力します。"
+            "下書きを含む現在の内容です。公開サイトには、公開した年度だけが表示されます。"
+            "調査票1件ずつの印刷は、各調査票のページから行えます。"
+        }
+        @if years.is_empty() { p { "調査票のある年度はまだありません。" } }
+        @else {
+            table {
+                caption class="sr-only" { "年度ごとの帳票" }
+                thead { tr {
+                    th scope="col" { "年度" }
+                    @for (_, title, _) in &REPORTS { th scope="col" { (title) } }
+                } }
+                tbody {
+                    @for fy in &years {
+                        tr {
+                            th scope="row" { (fy.label()) }
+                            @for (report, title, formats) in &REPORTS {
+                                td {
+                                    @for (i, f) in formats.iter().enumerate() {
+                                        @if i > 0 { " ｜ " }
+                                        a href={ "/m/" (code) "/reports/" (fy.year()) "/" (report) "/" (f.extension()) }
+                                            aria-label={ (fy.label()) "の" (title) "（" (f.label()) "）" } { (f.label()) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let crumbs = [(city.name.clone(), format!("/m/{code}"))];
+    Ok(staff_page(&staff, "帳票の出力", &crumbs, body))
+}
+
+/// Links to a sheet's print page, PDF and Excel, for the sheet page.
+pub fn sheet_links(sheet_href: &str) -> Markup {
+    html! {
+        @for f in [Format::Html, Format::Pdf, Format::Xlsx] {
+            " ｜ "
+            a href={ (sheet_href) "/print/" (f.extension()) } { "印刷・出力: " (f.label()) }
+        }
+    }
+}
+
+/// The print page, its stylesheet linked: the CSP allows no inline style.
+fn print_page(doc: &Document) -> Response {
+    let href = match doc.orientation {
+        Orientation::Portrait => "/static/print.css",
+        Orientation::Landscape => "/static/print-landscape.css",
+    };
+    ([(CONTENT_TYPE, "text/html; charset=utf-8")], hyoka_report::html::render_linked(doc, href)).into_response()
+}
+
+/// A file to save, named after the city, the document and the year. The
+/// name is given both ways: `filename*` (RFC 6266/5987) for browsers, an
+/// ASCII fallback for others.
+fn download(bytes: Vec<u8>, format: Format, name: &str) -> Response {
+    let content_type = match format {
+        Format::Html => "text/html; charset=utf-8",
+        Format::Pdf => "application/pdf",
+        Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Format::Csv => "text/csv; charset=utf-8",
+    };
+    let ext = format.extension();
+    let disposition = format!("attachment; filename=\"hyoka.{ext}\"; filename*=UTF-8''{}.{ext}", percent_encode(name));
+    let mut res = ([(CONTENT_TYPE, content_type), (CACHE_CONTROL, "private, no-store")], bytes).into_response();
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        res.headers_mut().insert(CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+/// RFC 3986 unreserved characters stay; every other byte is %XX.
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn report_error(e: ReportError) -> AppError {
+    match e {
+        ReportError::Store(e) => e.into(),
+        // Nothing to print for that year: the message says what is missing.
+        ReportError::Empty(m) => AppError::Conflict(m),
+        other => AppError::Invalid(other.to_string()),
+    }
+}
+
+async fn portrait_css() -> impl IntoResponse {
+    css(Orientation::Portrait)
+}
+
+async fn landscape_css() -> impl IntoResponse {
+    css(Orientation::Landscape)
+}
+
+fn css(orientation: Orientation) -> impl IntoResponse {
+    (
+        [(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, "public, max-age=3600")],
+        hyoka_report::html::stylesheet(orientation),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_percent_encoded_utf8() {
+        assert_eq!(percent_encode("三鷹市_企-1"), "%E4%B8%89%E9%B7%B9%E5%B8%82_%E4%BC%81-1");
+        assert_eq!(percent_encode("a b\"c"), "a%20b%22c");
+    }
+}
