@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 
 use hyoka_core::layout::{SectionKind, SheetLayout};
 use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
-use hyoka_core::{EvaluationScale, FiscalYear, Number, ValueRole, Yen};
+use hyoka_core::{EvaluationScale, FiscalYear, IndicatorKind, Number, ValueRole, Yen};
 use hyoka_store::{IndicatorRecord, IndicatorValue, ItemRecord, JudgementRecord, Store};
 
 use crate::city::sheet_layout;
@@ -66,6 +66,9 @@ pub struct Placed {
 #[derive(Clone, Debug)]
 pub struct SheetIndicator {
     pub record: IndicatorRecord,
+    /// For an indicator of an item beneath the sheet's entry (三島市's
+    /// 活動指標 of a 手段 on the 施策's sheet): that item's code and title.
+    pub owner: Option<String>,
     pub values: Vec<IndicatorValue>,
     pub judgements: Vec<JudgementRecord>,
 }
@@ -98,7 +101,11 @@ pub async fn load_sheet(store: &Store, item_id: i64, fy: FiscalYear) -> Result<S
         store.narratives(item_id).await?.into_iter().filter(|n| n.fiscal_year.is_none_or(|y| y == fy)).collect();
     // The item's indicators, and those of the node it is placed at when
     // they belong to no item (三島市's 成果指標 measure the 施策).
-    let mut records = store.item_indicators(item_id).await?;
+    let mut records: Vec<(IndicatorRecord, Option<String>)> =
+        store.item_indicators(item_id).await?.into_iter().map(|r| (r, None)).collect();
+    let sections = store.item_sections(item_id).await?;
+    let mut schedule: Vec<ScheduleRow> =
+        store.schedule(item_id).await?.into_iter().filter(|s| s.fiscal_year == fy).collect();
     let mut placements = Vec::new();
     let mut inherited = Vec::new();
     for (plan_code, node_code, relisting) in store.item_placements(item_id).await? {
@@ -115,16 +122,47 @@ pub async fn load_sheet(store: &Store, item_id: i64, fy: FiscalYear) -> Result<S
             at = n.parent_id.and_then(|p| nodes.iter().find(|x| x.id == p));
         }
         path.reverse();
-        let own = |code: &str| hyoka_core::text::squeeze(&node.code) == hyoka_core::text::squeeze(code);
-        if !relisting && own(&item.code) {
+        if !relisting && names_node(&node.code, &item.code) {
+            // Every indicator measuring the node, whichever item it was
+            // printed with (an activity indicator merged into a 成果指標).
             for r in store.node_indicators(node.id).await? {
-                if r.item_id.is_none() && !records.iter().any(|x| x.id == r.id) {
-                    records.push(r);
+                if !records.iter().any(|(x, _)| x.id == r.id) {
+                    records.push((r, None));
+                }
+            }
+            // The entry's sheet also gathers what the section wrote beneath
+            // it, as 三島市's 行政評価表 prints it: the PDCA of each 施策の方向,
+            // the 活動指標 of each 手段 and the projects' schedules.
+            let mut seen = vec![item_id];
+            for below in nodes.iter().filter(|n| is_beneath(&nodes, n, node.id)) {
+                for (other, other_relisting) in store.node_items(below.id).await? {
+                    if other_relisting || seen.contains(&other.id) {
+                        continue;
+                    }
+                    seen.push(other.id);
+                    let shared = store.item_sections(other.id).await?.iter().any(|s| sections.contains(s));
+                    if !shared {
+                        continue;
+                    }
+                    let source = format!("{} {}", other.code, other.title);
+                    if names_node(&below.code, &other.code) {
+                        for n in store.narratives(other.id).await? {
+                            if n.fiscal_year.is_none_or(|y| y == fy) && !n.text.is_empty() {
+                                inherited.push((source.clone(), n));
+                            }
+                        }
+                    }
+                    for r in store.item_indicators(other.id).await? {
+                        if r.kind == IndicatorKind::Activity && !records.iter().any(|(x, _)| x.id == r.id) {
+                            records.push((r, Some(source.clone())));
+                        }
+                    }
+                    schedule.extend(store.schedule(other.id).await?.into_iter().filter(|s| s.fiscal_year == fy));
                 }
             }
         } else if !relisting {
             for (other, _) in store.node_items(node.id).await? {
-                if other.id != item_id && own(&other.code) {
+                if other.id != item_id && names_node(&node.code, &other.code) {
                     let source = format!("{} {}", other.code, other.title);
                     for n in store.narratives(other.id).await? {
                         if n.fiscal_year.is_none_or(|y| y == fy) && !n.text.is_empty() {
@@ -137,10 +175,10 @@ pub async fn load_sheet(store: &Store, item_id: i64, fy: FiscalYear) -> Result<S
         placements.push(Placed { plan: plan.name.clone(), path, relisting });
     }
     let mut indicators = Vec::new();
-    for record in records {
+    for (record, owner) in records {
         let values = store.indicator_values(record.id).await?;
         let judgements = store.judgements(record.id).await?;
-        indicators.push(SheetIndicator { record, values, judgements });
+        indicators.push(SheetIndicator { record, owner, values, judgements });
     }
     let scales = store.scales(&municipality.code).await?;
     let evaluations: Vec<EvaluationRow> =
@@ -177,19 +215,40 @@ pub async fn load_sheet(store: &Store, item_id: i64, fy: FiscalYear) -> Result<S
         municipality_code: municipality.code.clone(),
         municipality: municipality.name.clone(),
         fiscal_year: fy,
-        sections: store.item_sections(item_id).await?,
+        sections,
         placements,
         narratives,
         inherited,
         indicators,
         budgets: store.budgets(item_id).await?,
-        schedule: store.schedule(item_id).await?.into_iter().filter(|s| s.fiscal_year == fy).collect(),
+        schedule,
         grades,
         next_direction: store.next_direction_for(item_id, fy).await?,
         scales,
         layout,
         item,
     })
+}
+
+/// Whether an item is the entry of a plan node, printed with the node's
+/// code in full (`IV-7-48-(1)`) or with its last part (施策 `48` of node
+/// `IV-7-48`, as 三島市 prints it).
+fn names_node(node_code: &str, item_code: &str) -> bool {
+    use hyoka_core::text::squeeze;
+    let (node, item) = (squeeze(node_code), squeeze(item_code));
+    !item.is_empty() && (node == item || node.rsplit_once('-').is_some_and(|(_, last)| last == item))
+}
+
+/// Whether `node` lies beneath the node `ancestor` (not the node itself).
+fn is_beneath(nodes: &[hyoka_store::NodeRecord], node: &hyoka_store::NodeRecord, ancestor: i64) -> bool {
+    let mut at = node.parent_id;
+    while let Some(id) = at {
+        if id == ancestor {
+            return true;
+        }
+        at = nodes.iter().find(|n| n.id == id).and_then(|n| n.parent_id);
+    }
+    false
 }
 
 pub async fn sheet_html(store: &Store, item_id: i64, fy: FiscalYear) -> Result<String, ReportError> {
@@ -334,6 +393,9 @@ impl SheetView {
             }
             if let Some(d) = rec.definition.as_deref().filter(|d| !d.is_empty()) {
                 name.push_str(&format!("\n{d}"));
+            }
+            if let Some(owner) = &ind.owner {
+                name.push_str(&format!("\n（{}: {owner}）", rec.kind.label()));
             }
             let mut first = true;
             for role in [ValueRole::Baseline, ValueRole::Target, ValueRole::Actual] {
@@ -750,9 +812,13 @@ impl SheetView {
                         .collect();
                     rows.push((l.label("indicator.judgement").to_string(), cells));
                 }
+                let name = match &ind.owner {
+                    Some(owner) => format!("{}（{}: {owner}）", rec.name, rec.kind.label()),
+                    None => rec.name.clone(),
+                };
                 for (role, cells) in rows {
                     let mut row = vec![
-                        XCell::text(rec.name.clone()),
+                        XCell::text(name.clone()),
                         XCell::text(rec.unit.clone().unwrap_or_default()),
                         XCell::text(rec.definition.clone().unwrap_or_default()),
                         XCell::text(rec.direction.label()),

@@ -135,6 +135,47 @@ async fn each_city_gets_its_own_variant() {
     assert!(hm.html().contains("（凡例の記載なし）"));
 }
 
+/// 三島市's 行政評価表 is one section's sheet for one 施策: the seed prints
+/// the PDCA of each 施策の方向, 6 成果指標, the 活動指標 of each 手段 and the
+/// projects' スケジュール表 on it, so the 施策's sheet gathers them from the
+/// entries beneath it.
+#[tokio::test]
+async fn mishima_measure_sheet_holds_what_the_document_prints_on_it() {
+    let (_db, store) = imported().await;
+    let measure = item_id(&store, "222062", "48", Some("measure")).await;
+    let view = load_sheet(&store, measure, fy(2018)).await.unwrap();
+
+    let outcomes: Vec<&str> =
+        view.indicators.iter().filter(|i| i.owner.is_none()).map(|i| i.record.name.as_str()).collect();
+    assert_eq!(outcomes.len(), 6, "the 6 成果指標: {outcomes:?}");
+    assert!(outcomes.contains(&"三島市地域SNS利用者数 (登録者数)"), "also one printed again as an activity indicator");
+    let activities: Vec<(&str, &str)> =
+        view.indicators.iter().filter_map(|i| i.owner.as_deref().map(|o| (i.record.name.as_str(), o))).collect();
+    // 9 activity rows in the document, 2 of which repeat 成果指標.
+    assert_eq!(activities.len(), 7, "{activities:?}");
+    assert!(activities.contains(&("電子申請可能手続数", "1 電子申請可能手続の拡充")), "{activities:?}");
+
+    let directions: Vec<&str> = view.inherited.iter().map(|(source, _)| source.as_str()).collect();
+    for d in ["IV-7-48-(1) 総合的な情報化施策の推進", "IV-7-48-(5) 職員の知識・能力の向上"] {
+        assert!(directions.contains(&d), "the PDCA of {d}: {directions:?}");
+    }
+    let schedule: Vec<&str> = view.schedule.iter().map(|s| s.label.as_str()).collect();
+    assert!(schedule.contains(&"電子申請運営事業") && schedule.contains(&"セキュリティ対策事業"), "{schedule:?}");
+
+    let text = support::pdf_text(&view.pdf(), &view.title());
+    in_order(
+        &text,
+        &["施策の方向の取組", "IV-7-48-(2)インターネットによる市民サービスの向上の記載", "成果指標・活動指標"],
+    );
+    in_order(&text, &["電子申請の年間利用件数", "電子申請可能手続数", "活動指標:1電子申請可能手続の拡充"]);
+
+    // A project's sheet keeps to its own part: no activity indicators of
+    // other projects, its PDCA from its 施策の方向.
+    let project = item_id(&store, "222062", "1", Some("project")).await;
+    let view = load_sheet(&store, project, fy(2018)).await.unwrap();
+    assert!(view.indicators.iter().all(|i| i.owner.is_none()), "a project gathers nothing from elsewhere");
+}
+
 #[tokio::test]
 async fn nothing_from_the_data_becomes_markup() {
     let (_db, store) = imported().await;
