@@ -99,8 +99,8 @@ pub async fn load_sheet(store: &Store, item_id: i64, fy: FiscalYear) -> Result<S
     let layout = sheet_layout(store, &municipality.code).await;
     let narratives =
         store.narratives(item_id).await?.into_iter().filter(|n| n.fiscal_year.is_none_or(|y| y == fy)).collect();
-    // The item's indicators, and those of the node it is placed at when
-    // they belong to no item (三島市's 成果指標 measure the 施策).
+    // The item's indicators; the entry of a plan node also gets the
+    // node's (三島市's 成果指標 measure the 施策) and what lies beneath it.
     let mut records: Vec<(IndicatorRecord, Option<String>)> =
         store.item_indicators(item_id).await?.into_iter().map(|r| (r, None)).collect();
     let sections = store.item_sections(item_id).await?;

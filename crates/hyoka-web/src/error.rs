@@ -26,6 +26,19 @@ pub enum AppError {
     Store(StoreError),
 }
 
+/// A report that cannot be written: the store's errors as above; nothing to
+/// print for that year (the message says what is missing) is a state, not a
+/// fault; anything else is the input's.
+impl From<hyoka_report::ReportError> for AppError {
+    fn from(e: hyoka_report::ReportError) -> Self {
+        match e {
+            hyoka_report::ReportError::Store(e) => e.into(),
+            hyoka_report::ReportError::Empty(m) => AppError::Conflict(m),
+            other => AppError::Invalid(other.to_string()),
+        }
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {

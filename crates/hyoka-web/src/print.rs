@@ -11,7 +11,6 @@ use axum::response::{IntoResponse, Response};
 use hyoka_core::access::Action;
 use hyoka_core::FiscalYear;
 use hyoka_report::doc::{Document, Orientation};
-use hyoka_report::ReportError;
 use maud::{html, Markup};
 
 use crate::auth::Staff;
@@ -69,11 +68,49 @@ impl Format {
     }
 }
 
-/// The documents of a fiscal year, as their path segment and name.
-const REPORTS: [(&str, &str, &[Format]); 2] = [
-    ("whitepaper", "白書（施策ごとの指標と取り組み状況）", &[Format::Html, Format::Pdf, Format::Xlsx]),
-    ("summary", "評価の一覧と集計", &[Format::Html, Format::Pdf, Format::Xlsx, Format::Csv]),
-];
+/// The documents of a fiscal year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Report {
+    WhitePaper,
+    Summary,
+}
+
+impl Report {
+    const ALL: [Report; 2] = [Report::WhitePaper, Report::Summary];
+
+    fn parse(s: &str) -> Result<Report, AppError> {
+        Report::ALL.into_iter().find(|r| r.segment() == s).ok_or_else(|| AppError::NotFound("帳票".into()))
+    }
+
+    /// The path segment.
+    fn segment(self) -> &'static str {
+        match self {
+            Report::WhitePaper => "whitepaper",
+            Report::Summary => "summary",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Report::WhitePaper => "白書",
+            Report::Summary => "評価の一覧と集計",
+        }
+    }
+
+    fn description(self) -> &'static str {
+        match self {
+            Report::WhitePaper => "白書（施策ごとの指標と取り組み状況）",
+            Report::Summary => "評価の一覧と集計（評価者・グループ・部ごとの件数、指標の達成率）",
+        }
+    }
+
+    fn formats(self) -> &'static [Format] {
+        match self {
+            Report::WhitePaper => &[Format::Html, Format::Pdf, Format::Xlsx],
+            Report::Summary => &[Format::Html, Format::Pdf, Format::Xlsx, Format::Csv],
+        }
+    }
+}
 
 /// A sheet as a print page, PDF or Excel, for any member of the city.
 async fn sheet(
@@ -83,14 +120,15 @@ async fn sheet(
 ) -> Result<Response, AppError> {
     let ctx = SheetContext::load(&s.store, &staff, &code, item, fy, Action::View).await?;
     let format = Format::parse(&format)?;
-    let view = hyoka_report::load_sheet(&s.store, ctx.item.id, ctx.fy).await.map_err(report_error)?;
+    let view = hyoka_report::load_sheet(&s.store, ctx.item.id, ctx.fy).await?;
     let name = format!("{}_{}_{}", ctx.city.name, ctx.item.code, ctx.fy.label());
-    match format {
-        Format::Html => Ok(print_page(&view.document())),
-        Format::Pdf => Ok(download(view.pdf(), format, &name)),
-        Format::Xlsx => Ok(download(view.xlsx().map_err(report_error)?, format, &name)),
-        Format::Csv => Err(AppError::NotFound("出力形式".into())),
-    }
+    let printed = match format {
+        Format::Html => Printed::Page(view.document()),
+        Format::Pdf => Printed::File(view.pdf()),
+        Format::Xlsx => Printed::File(view.xlsx()?),
+        Format::Csv => return Err(AppError::NotFound("出力形式".into())),
+    };
+    Ok(printed.respond(format, &name))
 }
 
 /// The white paper or the summary lists of a fiscal year.
@@ -101,30 +139,50 @@ async fn report(
 ) -> Result<Response, AppError> {
     staff.require(Action::View, &code, &[])?;
     let fy = FiscalYear::new(fy).map_err(|_| AppError::NotFound("年度".into()))?;
+    let report = Report::parse(&report)?;
     let format = Format::parse(&format)?;
-    let city = s.store.municipality(&code).await?;
-    let (_, title, formats) =
-        REPORTS.iter().find(|(r, _, _)| *r == report).ok_or_else(|| AppError::NotFound("帳票".into()))?;
-    if !formats.contains(&format) {
+    if !report.formats().contains(&format) {
         return Err(AppError::NotFound("出力形式".into()));
     }
-    let name = format!("{}_{}_{}", city.name, title.split('（').next().unwrap_or(title), fy.label());
-    if report == "whitepaper" {
-        let paper = hyoka_report::compile_whitepaper(&s.store, &code, fy).await.map_err(report_error)?;
-        return Ok(match format {
-            Format::Html => print_page(&paper.document()),
-            Format::Pdf => download(paper.pdf(), format, &name),
-            _ => download(paper.xlsx().map_err(report_error)?, format, &name),
-        });
+    let city = s.store.municipality(&code).await?;
+    let name = format!("{}_{}_{}", city.name, report.title(), fy.label());
+    let printed = match report {
+        Report::WhitePaper => {
+            let paper = hyoka_report::compile_whitepaper(&s.store, &code, fy).await?;
+            match format {
+                Format::Pdf => Printed::File(paper.pdf()),
+                Format::Xlsx => Printed::File(paper.xlsx()?),
+                // CSV is not among the white paper's formats (checked above).
+                Format::Html | Format::Csv => Printed::Page(paper.document()),
+            }
+        }
+        Report::Summary => {
+            let summary = hyoka_report::compile_summary(&s.store, &code, fy).await?;
+            match format {
+                Format::Html => Printed::Page(summary.document()),
+                Format::Pdf => Printed::File(summary.pdf()),
+                Format::Xlsx => Printed::File(summary.xlsx()?),
+                // With a BOM: Japanese Excel reads UTF-8 only with one.
+                Format::Csv => Printed::File(summary.csv(true).into_bytes()),
+            }
+        }
+    };
+    Ok(printed.respond(format, &name))
+}
+
+/// A document as the browser shows it, or a file to save.
+enum Printed {
+    Page(Document),
+    File(Vec<u8>),
+}
+
+impl Printed {
+    fn respond(self, format: Format, name: &str) -> Response {
+        match self {
+            Printed::Page(doc) => print_page(&doc),
+            Printed::File(bytes) => download(bytes, format, name),
+        }
     }
-    let summary = hyoka_report::compile_summary(&s.store, &code, fy).await.map_err(report_error)?;
-    Ok(match format {
-        Format::Html => print_page(&summary.document()),
-        Format::Pdf => download(summary.pdf(), format, &name),
-        Format::Xlsx => download(summary.xlsx().map_err(report_error)?, format, &name),
-        // With a BOM: Japanese Excel reads UTF-8 only with one.
-        Format::Csv => download(summary.csv(true).into_bytes(), format, &name),
-    })
 }
 
 /// Every fiscal year of the city with its documents.
@@ -145,18 +203,18 @@ async fn reports_page(State(s): State<AppState>, staff: Staff, Path(code): Path<
                 caption class="sr-only" { "年度ごとの帳票" }
                 thead { tr {
                     th scope="col" { "年度" }
-                    @for (_, title, _) in &REPORTS { th scope="col" { (title) } }
+                    @for report in Report::ALL { th scope="col" { (report.description()) } }
                 } }
                 tbody {
                     @for fy in &years {
                         tr {
                             th scope="row" { (fy.label()) }
-                            @for (report, title, formats) in &REPORTS {
+                            @for report in Report::ALL {
                                 td {
-                                    @for (i, f) in formats.iter().enumerate() {
+                                    @for (i, f) in report.formats().iter().enumerate() {
                                         @if i > 0 { " ｜ " }
-                                        a href={ "/m/" (code) "/reports/" (fy.year()) "/" (report) "/" (f.extension()) }
-                                            aria-label={ (fy.label()) "の" (title) "（" (f.label()) "）" } { (f.label()) }
+                                        a href={ "/m/" (code) "/reports/" (fy.year()) "/" (report.segment()) "/" (f.extension()) }
+                                            aria-label={ (fy.label()) "の" (report.title()) "（" (f.label()) "）" } { (f.label()) }
                                     }
                                 }
                             }
@@ -194,7 +252,7 @@ fn print_page(doc: &Document) -> Response {
 /// ASCII fallback for others.
 fn download(bytes: Vec<u8>, format: Format, name: &str) -> Response {
     let content_type = match format {
-        Format::Html => "text/html; charset=utf-8",
+        Format::Html => "text/html; charset=utf-8", // not sent as a file today
         Format::Pdf => "application/pdf",
         Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         Format::Csv => "text/csv; charset=utf-8",
@@ -216,15 +274,6 @@ fn percent_encode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-fn report_error(e: ReportError) -> AppError {
-    match e {
-        ReportError::Store(e) => e.into(),
-        // Nothing to print for that year: the message says what is missing.
-        ReportError::Empty(m) => AppError::Conflict(m),
-        other => AppError::Invalid(other.to_string()),
-    }
 }
 
 async fn portrait_css() -> impl IntoResponse {

@@ -59,10 +59,6 @@ pub(crate) async fn compare_rows(
     if needle.is_empty() && kind.is_none() {
         return Ok(Vec::new());
     }
-    let report = |e: hyoka_report::ReportError| match e {
-        hyoka_report::ReportError::Store(e) => AppError::from(e),
-        other => AppError::Invalid(other.to_string()),
-    };
     let mut out = Vec::new();
     for city in store.public_cities().await? {
         let code = &city.municipality.code;
@@ -77,7 +73,7 @@ pub(crate) async fn compare_rows(
         if ids.is_empty() {
             continue;
         }
-        let Some(data) = load_public_indicators(store, code, &ids).await.map_err(report)? else { continue };
+        let Some(data) = load_public_indicators(store, code, &ids).await? else { continue };
         let mut groups: Vec<CompareGroup> = data
             .indicators
             .iter()

@@ -26,10 +26,7 @@ pub(crate) async fn dataset(
     period: Period,
     selection: Selection,
 ) -> Result<Option<OpenDataSet>, AppError> {
-    public_dataset(&s.store, code, period, selection).await.map_err(|e| match e {
-        hyoka_report::ReportError::Store(e) => AppError::from(e),
-        other => AppError::Invalid(other.to_string()),
-    })
+    Ok(public_dataset(&s.store, code, period, selection).await?)
 }
 
 /// A table by its name (`indicators`, `evaluations`, `budgets`, `nodes`).
