@@ -7,21 +7,17 @@ use crate::time::Timestamp;
 use crate::wareki::JpDate;
 use crate::workflow::SheetStatus;
 
-/// Japan has one time zone and no daylight saving: UTC+9.
-const JST_OFFSET_SECONDS: i64 = 9 * 3600;
-
 /// The calendar date in Japan at an instant. Deadlines are dates in the
 /// city's calendar, so "today" must be Japan's, not the server's UTC date.
 pub fn today_in_japan(now: Timestamp) -> JpDate {
-    let iso = now.plus_seconds(JST_OFFSET_SECONDS).iso();
-    JpDate::parse(&iso[..10]).expect("Timestamp::iso starts with a valid ISO date")
+    let d = now.in_japan().date();
+    JpDate::new(i32::from(d.year()), d.month() as u8, d.day() as u8).expect("a civil date is a valid date")
 }
 
 /// Days from `from` to `to` (negative when `to` is earlier).
 pub fn days_between(from: JpDate, to: JpDate) -> i64 {
-    let day = |d: JpDate| Timestamp::parse_iso(&format!("{}T00:00:00Z", d.iso())).map(|t| t.0 / 86_400);
-    match (day(from), day(to)) {
-        (Some(a), Some(b)) => b - a,
+    match (from.civil(), to.civil()) {
+        (Some(a), Some(b)) => i64::from((b - a).get_days()),
         _ => 0,
     }
 }

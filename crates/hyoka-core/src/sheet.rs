@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 use crate::scale::NextDirection;
 use crate::{BudgetFigures, Evaluator, FiscalYear, Narrative, Stage};
 
+/// The months of a fiscal year as printed in schedules, April first.
+pub const FISCAL_MONTHS: [&str; 12] =
+    ["4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月", "1月", "2月", "3月"];
+
 /// A block of narrative under a printed heading.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NarrativeRow {

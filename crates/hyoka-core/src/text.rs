@@ -61,3 +61,36 @@ mod tests {
         assert_eq!(squeeze("平成 30 年度"), "平成30年度");
     }
 }
+
+/// Orders printed codes as people read them: 企-2 before 企-10, No.2 before
+/// No.2-1 and No.10. Digits compare as numbers, whatever their width.
+pub fn natural_key(code: &str) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut digits = String::new();
+    for c in fold_width(code).chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            if !digits.is_empty() {
+                out.push((std::mem::take(&mut text), digits.parse().unwrap_or(u64::MAX)));
+                digits.clear();
+            }
+            text.push(c);
+        }
+    }
+    out.push((text, digits.parse().unwrap_or(0)));
+    out
+}
+
+#[cfg(test)]
+mod natural_order_tests {
+    use super::natural_key;
+
+    #[test]
+    fn codes_sort_naturally() {
+        let mut codes = vec!["企-10", "企-2", "No.2-1", "No.2", "企-1", "No.10", "No.１"];
+        codes.sort_by_key(|c| natural_key(c));
+        assert_eq!(codes, vec!["No.１", "No.2", "No.2-1", "No.10", "企-1", "企-2", "企-10"]);
+    }
+}

@@ -308,6 +308,11 @@ impl JpDate {
         self.day
     }
 
+    /// The same day as a civil date, for calendar arithmetic.
+    pub fn civil(self) -> Option<jiff::civil::Date> {
+        jiff::civil::Date::new(i16::try_from(self.year).ok()?, self.month as i8, self.day as i8).ok()
+    }
+
     /// ISO 8601, the form dates are stored in.
     pub fn iso(self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -387,15 +392,13 @@ impl FromStr for JpDate {
 }
 
 pub fn is_leap_year(y: i32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+    i16::try_from(y).is_ok_and(|y| jiff::civil::date(y, 1, 1).in_leap_year())
 }
 
+/// Days in a month; 0 for a month that does not exist.
 pub fn days_in_month(y: i32, m: u8) -> u8 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap_year(y) => 29,
-        2 => 28,
+    match (i16::try_from(y), i8::try_from(m)) {
+        (Ok(y), Ok(m)) if (1..=12).contains(&m) => jiff::civil::date(y, m, 1).days_in_month() as u8,
         _ => 0,
     }
 }

@@ -4,7 +4,6 @@ use hyoka_core::access::Role;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::migrate::now_iso;
 use crate::tx::StoreTx;
 use crate::{opt_i64, Store, StoreError};
 
@@ -72,7 +71,7 @@ impl StoreTx {
         .bind(&a.password_hash)
         .bind(a.role.code())
         .bind(a.section_id)
-        .bind(now_iso())
+        .bind(self.at_iso())
         .fetch_one(self.conn())
         .await;
         match result {
@@ -182,9 +181,9 @@ impl Store {
         token_hash: &str,
         account_id: Option<i64>,
         csrf_token: &str,
+        created_at: &str,
         expires_at: &str,
     ) -> Result<(), StoreError> {
-        let now = now_iso();
         sqlx::query(
             "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, last_seen_at, expires_at)
              VALUES ($1, $2, $3, $4, $4, $5)",
@@ -192,7 +191,7 @@ impl Store {
         .bind(token_hash)
         .bind(account_id)
         .bind(csrf_token)
-        .bind(now)
+        .bind(created_at)
         .bind(expires_at)
         .execute(self.pool())
         .await?;

@@ -5,11 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use hyoka_core::workflow::SheetStatus;
+use hyoka_core::workflow::{SheetStatus, Transition};
 use hyoka_core::{FiscalYear, Narrative};
 use sqlx::Row;
 
 use crate::accounts::is_unique_violation;
+use crate::audit::HistoryRow;
 use crate::cycle::{Change, HistoryEntry, SheetRecord};
 use crate::org::{fy_from_i64, fy_i64};
 use crate::tx::StoreTx;
@@ -60,6 +61,8 @@ pub struct CarryForward {
     pub targets_copied: usize,
     /// Items not carried because their direction last year was 終了.
     pub ended: Vec<(String, String)>,
+    /// What changed, for the command's audit record.
+    pub history: Vec<HistoryRow>,
 }
 
 /// An item was worked on in fiscal year `$2` when it had a sheet then, was
@@ -281,12 +284,7 @@ impl StoreTx {
     /// actuals, budgets, grades, judgements or direction. Items with a
     /// sheet for `fy` already are left alone, so opening twice changes
     /// nothing. Items whose direction last year was 終了 are not carried.
-    pub async fn carry_forward(
-        &mut self,
-        municipality: &str,
-        fy: FiscalYear,
-        account_id: Option<i64>,
-    ) -> Result<CarryForward, StoreError> {
+    pub async fn carry_forward(&mut self, municipality: &str, fy: FiscalYear) -> Result<CarryForward, StoreError> {
         let prev = FiscalYear::new(fy.year() - 1).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let (y, p) = (fy_i64(fy), fy_i64(prev));
         let sql = format!(
@@ -319,7 +317,11 @@ impl StoreTx {
             report.targets_copied += changes.len() - 1;
             self.carry_narratives(item_id, y, p).await?;
             self.carry_schedule(item_id, y, p).await?;
-            self.record_history(municipality, Some(item_id), Some(fy), account_id, &changes).await?;
+            report.history.extend(changes.into_iter().map(|change| HistoryRow {
+                item_id: Some(item_id),
+                fiscal_year: Some(fy),
+                change,
+            }));
             self.reindex_item(item_id).await?;
             report.created.push((code, title));
         }
@@ -337,7 +339,7 @@ impl StoreTx {
                 before: None,
                 after: Some(format!("{}件の調査票を{}から引継ぎ", report.created.len(), prev.label())),
             };
-            self.record_history(municipality, None, Some(fy), account_id, &[change]).await?;
+            report.history.push(HistoryRow { item_id: None, fiscal_year: Some(fy), change });
         }
         Ok(report)
     }
@@ -502,16 +504,17 @@ impl StoreTx {
 }
 
 impl StoreTx {
-    /// Locks a fiscal year: every sheet of the year becomes 確定 and the year
-    /// read-only, with history. Returns false, having changed nothing the
-    /// caller will keep, when a sheet was saved meanwhile (roll back then).
+    /// Locks a fiscal year: every sheet of the year becomes 確定 (keeping
+    /// the status it had, for an unlock) and the year read-only. Returns the
+    /// history rows, or `None`, having changed nothing the caller will keep,
+    /// when a sheet was saved meanwhile (roll back then).
     pub async fn lock_year(
         &mut self,
         municipality: &str,
-        fy: hyoka_core::FiscalYear,
+        fy: FiscalYear,
         who: Option<i64>,
-    ) -> Result<bool, StoreError> {
-        use hyoka_core::workflow::Transition;
+    ) -> Result<Option<Vec<HistoryRow>>, StoreError> {
+        let mut history = Vec::new();
         for sheet in self.year_sheets_for_update(municipality, fy).await? {
             // Lock applies from every status; a sheet already final stays as is.
             let next = sheet.status.apply(Transition::Lock).map_err(|e| StoreError::Invalid(e.to_string()))?;
@@ -519,37 +522,93 @@ impl StoreTx {
                 continue;
             }
             if !self.advance_sheet(sheet.id, sheet.version, next, who).await? {
-                return Ok(false);
+                return Ok(None);
             }
-            let change = crate::Change {
+            sqlx::query("UPDATE sheets SET status_before_lock = $1 WHERE id = $2")
+                .bind(sheet.status.code())
+                .bind(sheet.id)
+                .execute(self.conn())
+                .await?;
+            let change = Change {
                 field: "状態".into(),
                 before: Some(sheet.status.label().into()),
                 after: Some(next.label().into()),
             };
-            self.record_history(municipality, Some(sheet.item_id), Some(fy), who, &[change]).await?;
+            history.push(HistoryRow { item_id: Some(sheet.item_id), fiscal_year: Some(fy), change });
         }
-        let year = crate::FiscalYearRecord {
-            municipality: municipality.to_string(),
-            fiscal_year: fy,
-            locked: true,
-            deadline: None,
-        };
-        let deadline =
-            sqlx::query("SELECT deadline FROM fiscal_years WHERE municipality_code = $1 AND fiscal_year = $2")
-                .bind(municipality)
-                .bind(fy.year() as i64)
-                .fetch_optional(self.conn())
-                .await?
-                .map(|r| sqlx::Row::try_get::<Option<String>, _>(&r, "deadline"))
-                .transpose()?
-                .flatten();
-        self.set_fiscal_year(&crate::FiscalYearRecord { deadline, ..year }).await?;
-        let change = crate::Change {
+        self.set_year_status(municipality, fy, "locked").await?;
+        let change = Change {
             field: format!("年度の状態 {}", fy.label()),
             before: Some("受付中".into()),
             after: Some("確定".into()),
         };
-        self.record_history(municipality, None, Some(fy), who, &[change]).await?;
-        Ok(true)
+        history.push(HistoryRow { item_id: None, fiscal_year: Some(fy), change });
+        Ok(Some(history))
+    }
+
+    /// Unlocks a locked, unpublished fiscal year: each 確定 sheet gets back
+    /// the status it had before the lock, and the year takes changes again.
+    /// The caller checks that the year is locked and not published.
+    pub async fn unlock_year(
+        &mut self,
+        municipality: &str,
+        fy: FiscalYear,
+        who: Option<i64>,
+        reason: &str,
+    ) -> Result<Vec<HistoryRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT s.id, s.item_id, s.version, s.status_before_lock FROM sheets s JOIN items i ON i.id = s.item_id
+             WHERE i.municipality_code = $1 AND s.fiscal_year = $2 AND s.status = 'final' ORDER BY i.code, i.id",
+        )
+        .bind(municipality)
+        .bind(fy_i64(fy))
+        .fetch_all(self.conn())
+        .await?;
+        let mut history = Vec::new();
+        for r in &rows {
+            let (id, item_id, version): (i64, i64, i64) =
+                (r.try_get("id")?, r.try_get("item_id")?, r.try_get("version")?);
+            // A sheet locked before statuses were kept goes back to 承認済.
+            let back: SheetStatus = match r.try_get::<Option<String>, _>("status_before_lock")? {
+                Some(s) => s.parse().map_err(StoreError::Invalid)?,
+                None => SheetStatus::Approved,
+            };
+            self.advance_sheet(id, version, back, who).await?;
+            sqlx::query("UPDATE sheets SET status_before_lock = NULL WHERE id = $1")
+                .bind(id)
+                .execute(self.conn())
+                .await?;
+            let change = Change {
+                field: "状態".into(),
+                before: Some(SheetStatus::Final.label().into()),
+                after: Some(back.label().into()),
+            };
+            history.push(HistoryRow { item_id: Some(item_id), fiscal_year: Some(fy), change });
+        }
+        self.set_year_status(municipality, fy, "open").await?;
+        history.push(HistoryRow {
+            item_id: None,
+            fiscal_year: Some(fy),
+            change: Change {
+                field: format!("年度の状態 {}", fy.label()),
+                before: Some("確定".into()),
+                after: Some(format!("受付中（確定の解除: {reason}）")),
+            },
+        });
+        Ok(history)
+    }
+
+    /// Sets a year's status, keeping its deadline.
+    async fn set_year_status(&mut self, municipality: &str, fy: FiscalYear, status: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO fiscal_years (municipality_code, fiscal_year, status) VALUES ($1, $2, $3)
+             ON CONFLICT (municipality_code, fiscal_year) DO UPDATE SET status = excluded.status",
+        )
+        .bind(municipality)
+        .bind(fy_i64(fy))
+        .bind(status)
+        .execute(self.conn())
+        .await?;
+        Ok(())
     }
 }

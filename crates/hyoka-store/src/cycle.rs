@@ -7,7 +7,6 @@ use hyoka_core::FiscalYear;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::migrate::now_iso;
 use crate::org::{fy_from_i64, fy_i64};
 use crate::tx::StoreTx;
 use crate::{opt_i64, Store, StoreError};
@@ -99,7 +98,7 @@ impl StoreTx {
              WHERE id = $4 AND version = $5",
         )
         .bind(status.code())
-        .bind(now_iso())
+        .bind(self.at_iso())
         .bind(account_id)
         .bind(sheet_id)
         .bind(expected_version)
@@ -107,35 +106,6 @@ impl StoreTx {
         .await?
         .rows_affected();
         Ok(n == 1)
-    }
-
-    /// Records changes made by one person at one moment.
-    pub async fn record_history(
-        &mut self,
-        municipality: &str,
-        item_id: Option<i64>,
-        fy: Option<FiscalYear>,
-        account_id: Option<i64>,
-        changes: &[Change],
-    ) -> Result<(), StoreError> {
-        let at = now_iso();
-        for c in changes {
-            sqlx::query(
-                "INSERT INTO history (municipality_code, item_id, fiscal_year, account_id, at, field, before, after)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(municipality)
-            .bind(item_id)
-            .bind(fy.map(fy_i64))
-            .bind(account_id)
-            .bind(&at)
-            .bind(&c.field)
-            .bind(&c.before)
-            .bind(&c.after)
-            .execute(self.conn())
-            .await?;
-        }
-        Ok(())
     }
 
     pub async fn set_fiscal_year(&mut self, record: &FiscalYearRecord) -> Result<(), StoreError> {

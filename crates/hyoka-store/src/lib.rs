@@ -8,6 +8,7 @@
 
 mod accounts;
 mod admin_ops;
+mod audit;
 mod backend;
 mod cycle;
 mod error;
@@ -22,10 +23,12 @@ mod search;
 mod sheet_edit;
 mod sheets;
 pub mod testing;
+mod throttle;
 mod tx;
 
 pub use accounts::{AccountRecord, NewAccount, SessionRecord};
 pub use admin_ops::{CarryForward, CityOverview, ReturnNote, YearSheet, RETURN_REASON_FIELD};
+pub use audit::{AuditEvent, AuditRecord, HistoryRow};
 pub use backend::{Backend, DatabaseUrl};
 pub use cycle::{Change, FiscalYearRecord, HistoryEntry, SheetRecord};
 pub use error::StoreError;
@@ -35,6 +38,7 @@ pub use publication::{PublicSearchHit, PublicSearchResults};
 pub use records::*;
 pub use search::{excerpt, highlight, search_form, search_terms, Fragment, SearchHit, SearchResults};
 pub use sheet_edit::SheetListRow;
+pub use throttle::FailureCount;
 pub use tx::StoreTx;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};

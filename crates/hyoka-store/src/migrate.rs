@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 2, name: "sheets", sql: include_str!("../migrations/0002_sheets.sql") },
     Migration { version: 3, name: "staff", sql: include_str!("../migrations/0003_staff.sql") },
     Migration { version: 4, name: "publication", sql: include_str!("../migrations/0004_publication.sql") },
+    Migration { version: 5, name: "audit", sql: include_str!("../migrations/0005_audit.sql") },
 ];
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

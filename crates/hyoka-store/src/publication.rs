@@ -144,7 +144,7 @@ impl StoreTx {
             "UPDATE fiscal_years SET published_at = $1, published_by = $2
              WHERE municipality_code = $3 AND fiscal_year = $4 AND status = 'locked' AND published_at IS NULL",
         )
-        .bind(crate::now_iso())
+        .bind(self.at_iso())
         .bind(account_id)
         .bind(municipality)
         .bind(fy_i64(fy))

@@ -1,18 +1,32 @@
 //! Writes happen in a transaction: a failed import writes nothing.
 
+use hyoka_core::time::Timestamp;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use crate::{Backend, Store, StoreError};
 
-/// A unit of work. Dropping it without [`StoreTx::commit`] rolls back.
+/// A unit of work, stamped with one instant: every row it writes that
+/// records a time (a sheet's `updated_at`, a history entry, a publication)
+/// carries the same moment. Dropping it without [`StoreTx::commit`] rolls
+/// back.
 pub struct StoreTx {
     tx: Transaction<'static, Any>,
     backend: Backend,
+    at: Timestamp,
 }
 
 impl Store {
+    /// A transaction stamped with `at`, the caller's clock reading. The
+    /// application layer passes its injected clock's time, so the store
+    /// never decides what time it is for a person's action.
+    pub async fn begin_at(&self, at: Timestamp) -> Result<StoreTx, StoreError> {
+        Ok(StoreTx { tx: self.pool().begin().await?, backend: self.backend(), at })
+    }
+
+    /// A transaction stamped with the system clock, for imports and tools
+    /// that run outside the application layer.
     pub async fn begin(&self) -> Result<StoreTx, StoreError> {
-        Ok(StoreTx { tx: self.pool().begin().await?, backend: self.backend() })
+        self.begin_at(crate::now()).await
     }
 }
 
@@ -29,6 +43,15 @@ impl StoreTx {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The instant this unit of work is stamped with.
+    pub fn at(&self) -> Timestamp {
+        self.at
+    }
+
+    pub(crate) fn at_iso(&self) -> String {
+        self.at.iso()
     }
 
     pub(crate) fn conn(&mut self) -> &mut AnyConnection {

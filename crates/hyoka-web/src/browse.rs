@@ -6,20 +6,21 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Redirect;
 use hyoka_core::access::{Action, Role};
 use hyoka_core::judgement::{judge, JudgementVocabulary};
-use hyoka_core::narrative::{Block, Narrative};
-use hyoka_core::sheet::ScheduleRow;
 use hyoka_core::{FiscalYear, ValueRole};
 use hyoka_store::{IndicatorRecord, IndicatorValue, NodeRecord};
 use maud::{html, Markup};
 
-use crate::auth::session::Session;
-use crate::auth::Staff;
-use crate::layout::{sr_only, staff_page};
-use crate::routes::{Routes, Rule};
+use crate::http::session::Session;
+use crate::http::{CityCode, Id, Params, Staff};
+use crate::http::{Routes, Rule};
+use crate::ui::format::local_time;
+use crate::ui::markup::narrative;
+use crate::ui::shell::{sr_only, staff_page};
+use crate::ui::widgets::{schedule_table, yen};
 use crate::{AppError, AppState};
 
 pub fn routes(r: Routes) -> Routes {
@@ -48,7 +49,7 @@ fn city_crumb(code: &str, name: &str) -> (String, String) {
     (name.to_string(), format!("/m/{code}"))
 }
 
-async fn municipality(State(s): State<AppState>, staff: Staff, Path(code): Path<String>) -> Page {
+async fn municipality(State(s): State<AppState>, staff: Staff, Params(code): Params<CityCode>) -> Page {
     staff.require(Action::View, &code, &[])?;
     let city = s.store.municipality(&code).await?;
     let plans = s.store.plans(&code).await?;
@@ -56,7 +57,7 @@ async fn municipality(State(s): State<AppState>, staff: Staff, Path(code): Path<
     let indicators = s.store.indicators(&code).await?;
     let findings = s.store.findings(Some(&code)).await?;
     Ok(staff_page(
-        &staff,
+        staff.bar(),
         &city.name,
         &[city_crumb(&code, &city.name)],
         html! {
@@ -90,11 +91,11 @@ async fn municipality(State(s): State<AppState>, staff: Staff, Path(code): Path<
     ))
 }
 
-async fn plan(State(s): State<AppState>, staff: Staff, Path((code, id)): Path<(String, i64)>) -> Page {
+async fn plan(State(s): State<AppState>, staff: Staff, Params((code, Id(id))): Params<(CityCode, Id)>) -> Page {
     staff.require(Action::View, &code, &[])?;
     let city = s.store.municipality(&code).await?;
     let plan = s.store.plan(id).await?;
-    if plan.municipality_code != code {
+    if plan.municipality_code != code.as_str() {
         return Err(AppError::NotFound("計画".into()));
     }
     let nodes = s.store.plan_nodes(id).await?;
@@ -103,7 +104,7 @@ async fn plan(State(s): State<AppState>, staff: Staff, Path((code, id)): Path<(S
         children.entry(n.parent_id).or_default().push(n);
     }
     Ok(staff_page(
-        &staff,
+        staff.bar(),
         &plan.name,
         &[city_crumb(&code, &city.name), (plan.name.clone(), format!("/m/{code}/plans/{id}"))],
         html! {
@@ -135,12 +136,12 @@ fn tree(
     }
 }
 
-async fn node(State(s): State<AppState>, staff: Staff, Path((code, id)): Path<(String, i64)>) -> Page {
+async fn node(State(s): State<AppState>, staff: Staff, Params((code, Id(id))): Params<(CityCode, Id)>) -> Page {
     staff.require(Action::View, &code, &[])?;
     let city = s.store.municipality(&code).await?;
     let node = s.store.node(id).await?;
     let plan = s.store.plan(node.plan_id).await?;
-    if plan.municipality_code != code {
+    if plan.municipality_code != code.as_str() {
         return Err(AppError::NotFound("計画の項目".into()));
     }
     let children: Vec<NodeRecord> =
@@ -149,7 +150,7 @@ async fn node(State(s): State<AppState>, staff: Staff, Path((code, id)): Path<(S
     let indicators = s.store.node_indicators(id).await?;
     let level = plan.level_names.get(node.level as usize).cloned().unwrap_or_default();
     Ok(staff_page(
-        &staff,
+        staff.bar(),
         &format!("{} {}", node.code, node.title),
         &[city_crumb(&code, &city.name), (plan.name.clone(), format!("/m/{code}/plans/{}", plan.id))],
         html! {
@@ -184,11 +185,11 @@ fn indicator_list(code: &str, indicators: &[IndicatorRecord]) -> Markup {
     }
 }
 
-async fn item(State(s): State<AppState>, staff: Staff, Path((code, id)): Path<(String, i64)>) -> Page {
+async fn item(State(s): State<AppState>, staff: Staff, Params((code, Id(id))): Params<(CityCode, Id)>) -> Page {
     staff.require(Action::View, &code, &[])?;
     let city = s.store.municipality(&code).await?;
     let item = s.store.item(id).await?;
-    if item.municipality_code != code {
+    if item.municipality_code != code.as_str() {
         return Err(AppError::NotFound("事業".into()));
     }
     let sections = s.store.item_sections(id).await?;
@@ -200,7 +201,7 @@ async fn item(State(s): State<AppState>, staff: Staff, Path((code, id)): Path<(S
     let next = s.store.next_direction(id).await?;
     let placements = s.store.item_placements(id).await?;
     Ok(staff_page(
-        &staff,
+        staff.bar(),
         &format!("{} {}", item.code, item.title),
         &[city_crumb(&code, &city.name)],
         html! {
@@ -283,53 +284,12 @@ async fn item(State(s): State<AppState>, staff: Staff, Path((code, id)): Path<(S
     ))
 }
 
-/// A narrative's paragraphs and lists; its text is escaped like any other.
-fn narrative(n: &Narrative) -> Markup {
-    html! {
-        @for b in &n.blocks {
-            @match b {
-                Block::Paragraph(p) => p { (p) },
-                Block::List(items) => ul { @for i in items { li { (i) } } },
-            }
-        }
-    }
-}
-
-const MONTHS: [&str; 12] = ["4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月", "1月", "2月", "3月"];
-
-fn schedule_table(rows: &[ScheduleRow]) -> Markup {
-    let hours = rows.iter().any(|r| r.hours_regular.is_some() || r.hours_other.is_some());
-    html! {
-        h2 { "スケジュール" }
-        table {
-            thead { tr {
-                th scope="col" { "区分" } th scope="col" { "内容" }
-                @for m in MONTHS { th scope="col" { (m) } }
-                @if hours { th scope="col" { "従事時間（正職員）" } th scope="col" { "従事時間（その他）" } }
-            } }
-            tbody {
-                @for r in rows {
-                    tr {
-                        td { @if r.kind == "actual" { "実績" } @else { "計画" } }
-                        th scope="row" { (r.label) }
-                        @for m in &r.months { td { (m) } }
-                        @if hours {
-                            td class="num" { (r.hours_regular.clone().unwrap_or_default()) }
-                            td class="num" { (r.hours_other.clone().unwrap_or_default()) }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-async fn findings(State(s): State<AppState>, staff: Staff, Path(code): Path<String>) -> Page {
+async fn findings(State(s): State<AppState>, staff: Staff, Params(code): Params<CityCode>) -> Page {
     staff.require(Action::View, &code, &[])?;
     let city = s.store.municipality(&code).await?;
     let findings = s.store.findings(Some(&code)).await?;
     Ok(staff_page(
-        &staff,
+        staff.bar(),
         "取り込み時の要確認事項",
         &[city_crumb(&code, &city.name)],
         html! {
@@ -354,15 +314,11 @@ async fn findings(State(s): State<AppState>, staff: Staff, Path(code): Path<Stri
     ))
 }
 
-fn yen(v: Option<hyoka_core::Yen>) -> String {
-    v.map(|y| y.to_string()).unwrap_or_default()
-}
-
-async fn indicator(State(s): State<AppState>, staff: Staff, Path((code, id)): Path<(String, i64)>) -> Page {
+async fn indicator(State(s): State<AppState>, staff: Staff, Params((code, Id(id))): Params<(CityCode, Id)>) -> Page {
     staff.require(Action::View, &code, &[])?;
     let city = s.store.municipality(&code).await?;
     let ind = s.store.indicator(id).await?;
-    if ind.municipality_code != code {
+    if ind.municipality_code != code.as_str() {
         return Err(AppError::NotFound("指標".into()));
     }
     let values = s.store.indicator_values(id).await?;
@@ -386,7 +342,7 @@ async fn indicator(State(s): State<AppState>, staff: Staff, Path((code, id)): Pa
         None => Vec::new(),
     };
     Ok(staff_page(
-        &staff,
+        staff.bar(),
         &ind.name,
         &[city_crumb(&code, &city.name)],
         html! {
@@ -524,7 +480,6 @@ fn trend_section(chart: &hyoka_core::chart::TrendChart, rows: &[TrendRow]) -> Ma
     // Milestones and phrases only (`導入`, `再構築`): an empty axis says nothing.
     let plotted = !chart.plot().points.is_empty();
     html! {
-        (crate::search::stylesheet_link())
         section class="trend" aria-labelledby="trend-title" {
             h2 id="trend-title" { "目標と実績の推移" }
             @if rows.is_empty() {
@@ -640,7 +595,7 @@ fn indicator_changes(changes: &[hyoka_store::HistoryEntry]) -> Markup {
                     tbody {
                         @for h in changes {
                             tr {
-                                th scope="row" { (crate::workflow::local_time(&h.at)) }
+                                th scope="row" { (local_time(&h.at)) }
                                 td { (h.account_name.clone().unwrap_or_default()) }
                                 td { (h.field) }
                                 td { (h.before.clone().unwrap_or_default()) }

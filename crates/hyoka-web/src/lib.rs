@@ -1,52 +1,71 @@
-//! The HTTP side of hyoka: server-rendered pages in Japanese.
+//! The HTTP side of hyoka: server-rendered pages in Japanese and a JSON API.
 //!
-//! Each feature owns its router; they are merged at the root. At this stage
-//! there is the read-only browse of plans, items and indicators; the staff
-//! application, review, admin, the public portal and the JSON API come as
-//! routers of their own.
+//! Layers, dependencies pointing down only:
+//! - features, one module each: `auth` (sign in/out), `browse`, `staff`
+//!   (sheets), `workflow`, `admin`, `system`, `search`, `print`, `portal`
+//!   (public), `api` (public JSON);
+//! - `http`: shared plumbing (errors, typed paths, strict forms, sessions,
+//!   CSRF, identity, security headers, caching, declared routes);
+//! - `ui`: the page shell, widgets and formatting.
+//!
+//! Handlers only translate HTTP: they read what a page shows from the
+//! store, and every change goes through a command of `hyoka_app`, which
+//! checks, writes and audits it.
 
 mod admin;
 mod api;
-pub mod auth;
+mod auth;
 mod browse;
-mod error;
-mod layout;
+pub mod http;
 mod portal;
 mod print;
-pub mod routes;
 mod search;
-mod security;
-pub mod staff;
+mod staff;
 mod system;
-pub mod workflow;
+mod ui;
+mod workflow;
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use axum::Router;
+use hyoka_app::App;
 use hyoka_store::Store;
 use tokio::net::TcpListener;
 
-pub use error::AppError;
-
-pub use auth::session::SessionConfig;
-pub use routes::{RouteSpec, Rule};
+pub use http::error::AppError;
+pub use http::routes::{RouteSpec, Rule};
+pub use http::session::SessionConfig;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
+    /// Commands: every change goes through here.
+    pub app: App,
+    /// Reads.
     pub store: Store,
     pub session: SessionConfig,
 }
 
 impl AppState {
+    /// The application on the system clock, with default sessions.
     pub fn new(store: Store) -> Self {
-        AppState { store, session: SessionConfig::default() }
+        AppState::with_app(App::new(store))
+    }
+
+    pub fn with_app(app: App) -> Self {
+        AppState { store: app.store().clone(), app, session: SessionConfig::default() }
+    }
+
+    pub fn with_session(mut self, session: SessionConfig) -> Self {
+        self.session = session;
+        self
     }
 }
 
 /// Every feature's routes, with the rule guarding each.
-fn routes() -> routes::Routes {
-    let r = routes::Routes::new().get("/static/hyoka.css", Rule::Public, layout::stylesheet).get(
+fn routes() -> http::Routes {
+    let r = http::Routes::new().get("/static/hyoka.css", Rule::Public, ui::shell::stylesheet).get(
         "/healthz",
         Rule::Public,
         || async { "ok" },
@@ -73,29 +92,47 @@ pub fn app(state: AppState) -> Router {
     routes()
         .router
         .fallback(|| async { AppError::NotFound("ページ".into()) })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session::middleware))
-        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), http::session::middleware))
+        .layer(axum::middleware::from_fn(http::security::headers))
+        .layer(http::trace::layer())
         .with_state(state)
 }
+
+/// How often expired sessions are purged.
+const PURGE_EVERY: Duration = Duration::from_secs(10 * 60);
 
 /// A server bound to an address, ready to run. Binding to port 0 picks a
 /// free port, which tests use.
 pub struct Server {
     listener: TcpListener,
-    app: Router,
+    state: AppState,
 }
 
 impl Server {
     pub async fn bind(addr: SocketAddr, state: AppState) -> std::io::Result<Server> {
-        Ok(Server { listener: TcpListener::bind(addr).await?, app: app(state) })
+        Ok(Server { listener: TcpListener::bind(addr).await?, state })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` resolves.
+    /// Serves until `shutdown` resolves. Expired sessions are purged in the
+    /// background meanwhile.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        axum::serve(self.listener, self.app).with_graceful_shutdown(shutdown).await
+        let (store, clock) = (self.state.store.clone(), self.state.app.clone());
+        let purge = tokio::spawn(async move {
+            let mut every = tokio::time::interval(PURGE_EVERY);
+            loop {
+                every.tick().await;
+                if let Err(e) = store.delete_expired_sessions(&clock.now().iso()).await {
+                    tracing::warn!(error = %e, "purging expired sessions");
+                }
+            }
+        });
+        let service = app(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
+        purge.abort();
+        result
     }
 }

@@ -4,20 +4,23 @@
 //! `hyoka report` writes; staff see every year, drafts included (the
 //! public portal only ever shows published years).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use hyoka_core::access::Action;
-use hyoka_core::FiscalYear;
 use hyoka_report::doc::{Document, Orientation};
 use maud::{html, Markup};
 
-use crate::auth::Staff;
-use crate::layout::staff_page;
-use crate::routes::{Routes, Rule};
-use crate::staff::SheetContext;
-use crate::{AppError, AppState};
+use hyoka_app::sheet::SheetContext;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use crate::http::{AppError, CityCode, Fy, Id, Params, Routes, Rule, Staff};
+use crate::ui::shell::staff_page;
+use crate::AppState;
+
+/// RFC 3986's unreserved characters stay as they are in a file name.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/static/print.css", Rule::Public, portrait_css)
@@ -116,9 +119,9 @@ impl Report {
 async fn sheet(
     State(s): State<AppState>,
     staff: Staff,
-    Path((code, item, fy, format)): Path<(String, i64, i32, String)>,
+    Params((code, Id(item), Fy(fy), format)): Params<(CityCode, Id, Fy, String)>,
 ) -> Result<Response, AppError> {
-    let ctx = SheetContext::load(&s.store, &staff, &code, item, fy, Action::View).await?;
+    let ctx = SheetContext::load(&s.store, &staff.actor(), &code, item, fy, Action::View).await?;
     let format = Format::parse(&format)?;
     let view = hyoka_report::load_sheet(&s.store, ctx.item.id, ctx.fy).await?;
     let name = format!("{}_{}_{}", ctx.city.name, ctx.item.code, ctx.fy.label());
@@ -135,10 +138,9 @@ async fn sheet(
 async fn report(
     State(s): State<AppState>,
     staff: Staff,
-    Path((code, fy, report, format)): Path<(String, i32, String, String)>,
+    Params((code, Fy(fy), report, format)): Params<(CityCode, Fy, String, String)>,
 ) -> Result<Response, AppError> {
     staff.require(Action::View, &code, &[])?;
-    let fy = FiscalYear::new(fy).map_err(|_| AppError::NotFound("年度".into()))?;
     let report = Report::parse(&report)?;
     let format = Format::parse(&format)?;
     if !report.formats().contains(&format) {
@@ -186,7 +188,11 @@ impl Printed {
 }
 
 /// Every fiscal year of the city with its documents.
-async fn reports_page(State(s): State<AppState>, staff: Staff, Path(code): Path<String>) -> Result<Markup, AppError> {
+async fn reports_page(
+    State(s): State<AppState>,
+    staff: Staff,
+    Params(code): Params<CityCode>,
+) -> Result<Markup, AppError> {
     staff.require(Action::View, &code, &[])?;
     let city = s.store.municipality(&code).await?;
     let mut years = s.store.sheet_years(&code, None).await?;
@@ -225,7 +231,7 @@ async fn reports_page(State(s): State<AppState>, staff: Staff, Path(code): Path<
         }
     };
     let crumbs = [(city.name.clone(), format!("/m/{code}"))];
-    Ok(staff_page(&staff, "帳票の出力", &crumbs, body))
+    Ok(staff_page(staff.bar(), "帳票の出力", &crumbs, body))
 }
 
 /// Links to a sheet's print page, PDF and Excel, for the sheet page.
@@ -268,12 +274,7 @@ fn download(bytes: Vec<u8>, format: Format, name: &str) -> Response {
 
 /// RFC 3986 unreserved characters stay; every other byte is %XX.
 fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    utf8_percent_encode(s, UNRESERVED).to_string()
 }
 
 async fn portrait_css() -> impl IntoResponse {

@@ -6,16 +6,15 @@
 //! "not found". Matches are marked with `<mark>`; every fragment is text that
 //! maud escapes, so a stored script stays text.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use hyoka_core::access::Action;
 use hyoka_store::{Fragment, SearchHit};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use crate::auth::Staff;
-use crate::layout::staff_page;
-use crate::routes::{Routes, Rule};
-use crate::{AppError, AppState};
+use crate::http::{AppError, CityCode, Params, Routes, Rule, Staff};
+use crate::ui::shell::staff_page;
+use crate::AppState;
 
 /// Sheets linked per result, newest first; the item page lists them all.
 const MAX_SHEET_LINKS: usize = 3;
@@ -25,38 +24,7 @@ const MAX_SHEET_LINKS: usize = 3;
 const LIMIT: usize = 100;
 
 pub fn routes(r: Routes) -> Routes {
-    r.get("/m/{code}/search", Rule::View, search).get(STYLESHEET_PATH, Rule::Public, stylesheet)
-}
-
-/// Styles of the result list and of the indicator page's chart beside its
-/// table. Linked from the pages that use them (a stylesheet link is allowed
-/// in the body, and `style-src 'self'` allows the file); they can move into
-/// hyoka.css whenever that file is next edited.
-pub(crate) const STYLESHEET_PATH: &str = "/static/search.css";
-
-const STYLESHEET: &str = "\
-/* Search results and indicator charts (served by search.rs). */
-mark { background: #fff0a0; color: inherit; padding: 0 .1em; }
-ol.results { padding-left: 2rem; }
-ol.results > li { margin-bottom: 1rem; }
-ol.results p { margin: .2rem 0; }
-form.search input[type=search] { width: min(28rem, 100%); }
-.chart-pair { display: flex; flex-wrap: wrap; gap: 1rem 2rem; align-items: flex-start; }
-.chart-pair .chart { flex: 1 1 420px; max-width: 640px; min-width: 0; }
-.chart-pair table { flex: 0 0 auto; }
-.chart-pair .chart svg { display: block; max-width: 100%; height: auto; }
-.chart-pair table { margin-top: 0; }
-@media print { .chart-pair { display: block; } }
-";
-
-async fn stylesheet() -> impl axum::response::IntoResponse {
-    use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-    ([(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, "public, max-age=3600")], STYLESHEET)
-}
-
-/// The link to [`STYLESHEET_PATH`], for the body of a page.
-pub(crate) fn stylesheet_link() -> Markup {
-    html! { link rel="stylesheet" href=(STYLESHEET_PATH); }
+    r.get("/m/{code}/search", Rule::View, search)
 }
 
 #[derive(Deserialize, Default)]
@@ -68,7 +36,7 @@ struct SearchQuery {
 async fn search(
     State(s): State<AppState>,
     staff: Staff,
-    Path(code): Path<String>,
+    Params(code): Params<CityCode>,
     Query(query): Query<SearchQuery>,
 ) -> Result<Markup, AppError> {
     staff.require(Action::View, &code, &[])?;
@@ -77,11 +45,10 @@ async fn search(
     let results = s.store.search(&code, q, LIMIT).await?;
     let title = if q.is_empty() { "検索".to_string() } else { format!("「{q}」の検索結果") };
     Ok(staff_page(
-        &staff,
+        staff.bar(),
         &title,
         &[(city.name.clone(), format!("/m/{code}"))],
         html! {
-            (stylesheet_link())
             (search_form(&code, q))
             @if q.is_empty() {
                 div class="note" {

@@ -5,18 +5,16 @@
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use hyoka_app::accounts::CreateAccount;
+use hyoka_app::city::CreateCity;
+use hyoka_app::CommandError;
 use hyoka_core::access::{Action, Role};
-use hyoka_store::{Change, Municipality, NewAccount, StoreError};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use crate::admin::{check_display_name, check_login, generate_password, no_store};
-use crate::auth::password::hash_password;
-use crate::auth::Staff;
-use crate::layout::staff_page;
-use crate::routes::{Routes, Rule};
-use crate::{AppError, AppState};
+use crate::http::{AppError, Form, Routes, Rule, Staff};
+use crate::ui::shell::staff_page;
+use crate::AppState;
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/system", Rule::System, system).post("/system/cities", Rule::System, create_city).post(
@@ -90,7 +88,7 @@ async fn page(
     };
     let invalid = |field: &str| errors.get(field).map(|_| "true");
     Ok(staff_page(
-        staff,
+        staff.bar(),
         "システム管理",
         &[],
         html! {
@@ -185,85 +183,62 @@ async fn page(
     ))
 }
 
+/// The field a command's refusal is about, as the page names it.
+fn field_of(field: Option<&str>, fields: &[&'static str], default: &'static str) -> &'static str {
+    field.and_then(|f| fields.iter().find(|x| **x == f).copied()).unwrap_or(default)
+}
+
 async fn create_city(State(s): State<AppState>, staff: Staff, Form(f): Form<CityForm>) -> Result<Response, AppError> {
     require(&staff)?;
-    let code = hyoka_core::text::normalise(&f.code);
-    let name = hyoka_core::text::normalise(&f.name);
-    let mut errors = Errors::default();
-    if !(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())) {
-        errors.0.push(("code", "団体コードは6桁の数字で入力してください（例: 132047）。".into()));
-    }
-    if name.is_empty() {
-        errors.0.push(("name", "名称を入力してください。".into()));
-    } else if name.chars().count() > 50 {
-        errors.0.push(("name", "名称は50文字以内にしてください。".into()));
-    }
-    if errors.is_empty() {
-        let mut tx = s.store.begin().await?;
-        match tx.create_municipality(&Municipality { code: code.clone(), name: name.clone() }).await {
-            Ok(()) => {
-                let change =
-                    Change {
-                        field: "自治体の登録".into(), before: None, after: Some(format!("{name}（{code}）"))
-                    };
-                tx.record_history(&code, None, None, Some(staff.principal.account_id), &[change]).await?;
-                tx.commit().await?;
-                return Ok(Redirect::to(&format!("/system?done=city&code={code}")).into_response());
-            }
-            Err(StoreError::Duplicate(m)) => errors.0.push(("code", format!("{m}。"))),
-            Err(e) => return Err(e.into()),
+    let command = CreateCity { code: f.code.clone(), name: f.name.clone() };
+    let errors = match s.app.run(&staff.actor(), command).await {
+        Ok(city) => return Ok(Redirect::to(&format!("/system?done=city&code={}", city.code)).into_response()),
+        Err(CommandError::Invalid { field, message }) => {
+            Errors(vec![(field_of(field.as_deref(), &["code", "name"], "code"), message)])
         }
-    }
+        Err(e) => return Err(e.into()),
+    };
     let page = page(&s, &staff, None, &f, &AdminForm::default(), &errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 async fn create_admin(State(s): State<AppState>, staff: Staff, Form(f): Form<AdminForm>) -> Result<Response, AppError> {
     require(&staff)?;
-    let mut errors = Errors::default();
     let city = s.store.municipalities().await?.into_iter().find(|m| m.code == f.municipality);
-    if city.is_none() {
-        errors.0.push(("municipality", "自治体を一覧から選んでください。".into()));
-    }
-    let login = check_login(&f.login).map_err(|e| errors.0.push(("login", e))).ok();
-    let name = check_display_name(&f.display_name).map_err(|e| errors.0.push(("display_name", e))).ok();
-    if let (Some(city), Some(login), Some(name), true) = (city, login, name, errors.is_empty()) {
-        let password = generate_password();
-        let hash = hash_password(&password).map_err(|e| AppError::Store(StoreError::Invalid(e.to_string())))?;
-        let mut tx = s.store.begin().await?;
-        let account = NewAccount {
-            municipality: Some(city.code.clone()),
-            login: login.clone(),
-            display_name: name.clone(),
-            password_hash: hash,
-            role: Role::Admin,
-            section_id: None,
-        };
-        match tx.create_account(&account).await {
-            Ok(_) => {
-                let change = Change {
-                    field: format!("アカウント {login}"),
-                    before: None,
-                    after: Some(format!("作成（{}）", Role::Admin.label())),
-                };
-                tx.record_history(&city.code, None, None, Some(staff.principal.account_id), &[change]).await?;
-                tx.commit().await?;
-                return Ok(no_store(staff_page(
-                    &staff,
-                    &format!("{}の管理者「{login}」を作成しました", city.name),
-                    &[("システム管理".into(), "/system".into())],
-                    html! {
-                        p class="ok" role="status" { (name) "（" (login) "）の初期パスワードです。この画面を閉じると二度と表示されません。" }
-                        p { "パスワード: " code class="password" { (password) } }
-                        p { "本人に安全な方法で伝えてください。" }
-                        p { a href="/system" { "システム管理へ戻る" } }
-                    },
-                )));
+    let errors = match city {
+        None => Errors(vec![("municipality", "自治体を一覧から選んでください。".into())]),
+        Some(city) => {
+            let command = CreateAccount {
+                municipality: Some(city.code.clone()),
+                login: f.login.clone(),
+                display_name: f.display_name.clone(),
+                role: Role::Admin,
+                section_id: None,
+                password: None,
+            };
+            match s.app.run(&staff.actor(), command).await {
+                Ok(created) => {
+                    let name = hyoka_core::text::normalise(&f.display_name);
+                    let login = created.login;
+                    return Ok(crate::admin::no_store(staff_page(
+                        staff.bar(),
+                        &format!("{}の管理者「{login}」を作成しました", city.name),
+                        &[("システム管理".into(), "/system".into())],
+                        html! {
+                            p class="ok" role="status" { (name) "（" (login) "）の初期パスワードです。この画面を閉じると二度と表示されません。" }
+                            p { "パスワード: " code class="password" { (created.password) } }
+                            p { "本人に安全な方法で伝えてください。" }
+                            p { a href="/system" { "システム管理へ戻る" } }
+                        },
+                    )));
+                }
+                Err(CommandError::Invalid { field, message }) => {
+                    Errors(vec![(field_of(field.as_deref(), &["login", "display_name"], "login"), message)])
+                }
+                Err(e) => return Err(e.into()),
             }
-            Err(StoreError::Duplicate(m)) => errors.0.push(("login", format!("{m}。別の名前にしてください。"))),
-            Err(e) => return Err(e.into()),
         }
-    }
+    };
     let page = page(&s, &staff, None, &CityForm::default(), &f, &errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }

@@ -9,26 +9,26 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use hyoka_core::access::{authorize, Action, Role, Target};
+use hyoka_app::sheet::workflow::{evaluators_for, reviewer_slots, MoveSheet, ReturnSheet, ReviewSheet, SheetRef};
+use hyoka_app::CommandError;
+use hyoka_core::access::{authorize, Action, Target};
 use hyoka_core::deadline::{days_between, days_late, today_in_japan};
-use hyoka_core::layout::{GradeSlot, NarrativeSlot, SectionKind, SheetLayout, Writer};
+use hyoka_core::layout::{GradeSlot, SheetLayout, Writer};
 use hyoka_core::paste::clean_pasted;
 use hyoka_core::sheet::EvaluationRow;
 use hyoka_core::workflow::{SheetStatus, Transition};
-use hyoka_core::{EvaluationScale, Evaluator, FiscalYear, JpDate, Narrative, Stage};
-use hyoka_store::{Change, FiscalYearRecord, ItemRecord, ReturnNote, SheetRecord, StoreTx, RETURN_REASON_FIELD};
+use hyoka_core::{EvaluationScale, FiscalYear, JpDate, Stage};
+use hyoka_store::{FiscalYearRecord, ItemRecord, ReturnNote, RETURN_REASON_FIELD};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use crate::auth::Staff;
-use crate::layout::staff_page;
-use crate::routes::{Routes, Rule};
-use crate::staff::jst;
-use crate::{AppError, AppState};
+use crate::http::{AppError, CityCode, Form, Fy, Id, Params, Routes, Rule, Staff};
+use crate::ui::format::{date_label, jst};
+use crate::ui::shell::staff_page;
+use crate::AppState;
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/m/{code}/sheets/{item}/{fy}/workflow", Rule::View, workflow_page)
@@ -37,9 +37,6 @@ pub fn routes(r: Routes) -> Routes {
         .post("/m/{code}/sheets/{item}/{fy}/return", Rule::Approve, return_sheet)
         .post("/m/{code}/sheets/{item}/{fy}/review", Rule::Review, review)
 }
-
-/// The longest comment a return or a review may carry.
-const MAX_COMMENT_CHARS: usize = 4000;
 
 /// Everything the panel shows. `version: None` means the caller could not
 /// say which version it shows; the panel then links to the workflow page
@@ -69,34 +66,6 @@ struct FormState {
     return_error: Option<String>,
     review: ReviewForm,
     review_error: Option<(&'static str, String)>,
-}
-
-/// The workflow controls for a sheet, as far as this person may use them,
-/// from what the sheet page already knows. Without the sheet's version,
-/// deadline and scales the actions are links to the workflow page, where
-/// the forms are; [`panel_for`] gives the full panel in place.
-pub fn panel(
-    staff: &Staff,
-    code: &str,
-    item_id: i64,
-    fy: FiscalYear,
-    status: SheetStatus,
-    locked: bool,
-    sections: &[i64],
-) -> Markup {
-    let data = PanelData {
-        status,
-        locked,
-        version: None,
-        deadline: None,
-        today: today_in_japan(hyoka_store::now()),
-        last_return: None,
-        scales: Vec::new(),
-        grade_slots: Vec::new(),
-        opinion_slots: Vec::new(),
-        back: "sheet",
-    };
-    render_panel(staff, code, item_id, fy, sections, &data, &FormState::default())
 }
 
 /// The full panel: status, deadline, the latest return comment and the
@@ -141,7 +110,7 @@ async fn panel_data(
         // A sheet not yet created is version 0: creating it does not count.
         version: Some(sheet.as_ref().map_or(0, |x| x.version)),
         deadline: deadline_of(&year),
-        today: today_in_japan(hyoka_store::now()),
+        today: today_in_japan(s.app.now()),
         last_return: s.store.last_return(item_id, fy).await?,
         scales: s.store.scales(code).await?,
         grade_slots: layout
@@ -162,17 +131,6 @@ async fn city_layout(s: &AppState, code: &str) -> Result<Option<SheetLayout>, Ap
     Ok(SheetLayout::with_overrides(&preset, &overrides).ok())
 }
 
-/// The narrative slots the layout leaves to reviewers: they are written
-/// here, not on the sheet form.
-fn reviewer_slots(layout: Option<&SheetLayout>) -> Vec<&NarrativeSlot> {
-    layout
-        .into_iter()
-        .flat_map(|l| l.sections.iter())
-        .flat_map(|sec| sec.slots.iter())
-        .filter(|slot| slot.writer == Writer::Reviewer)
-        .collect()
-}
-
 pub(crate) fn deadline_of(year: &FiscalYearRecord) -> Option<JpDate> {
     year.deadline.as_deref().and_then(|d| JpDate::parse(d).ok())
 }
@@ -181,35 +139,8 @@ fn may(staff: &Staff, action: Action, code: &str, sections: &[i64]) -> bool {
     authorize(&staff.principal, action, &Target { municipality: code, sections })
 }
 
-/// The evaluators a person may grade as: reviewers speak for the review
-/// bodies; the admin may also enter the section's own grade.
-fn evaluators_for(staff: &Staff) -> Vec<Evaluator> {
-    let mut v = vec![Evaluator::ReviewBoard, Evaluator::Headquarters, Evaluator::PolicyCouncil];
-    if staff.is(Role::Admin) {
-        v.insert(0, Evaluator::Section);
-    }
-    v
-}
-
 fn sheet_path(code: &str, item_id: i64, fy: FiscalYear) -> String {
     format!("/m/{code}/sheets/{item_id}/{}", fy.year())
-}
-
-/// A stored UTC instant as Japan's local date and time, `2019-04-01 09:30`
-/// (compact, for tables).
-pub(crate) fn local_time(iso: &str) -> String {
-    match hyoka_core::time::Timestamp::parse_iso(iso) {
-        Some(t) => {
-            let s = t.plus_seconds(9 * 3600).iso();
-            format!("{} {}", &s[..10], &s[11..16])
-        }
-        None => iso.to_string(),
-    }
-}
-
-/// `令和元年5月31日（2019-05-31）`.
-pub(crate) fn date_label(d: JpDate) -> String {
-    format!("{}（{}）", d.wareki(), d.iso())
 }
 
 fn render_panel(
@@ -353,7 +284,7 @@ fn review_form(staff: &Staff, base: &str, data: &PanelData, form: &FormState, hi
                     (field_error("evaluator", "review-evaluator-error"))
                     br;
                     select id="review-evaluator" name="evaluator" {
-                        @for e in evaluators_for(staff) {
+                        @for e in evaluators_for(&staff.actor()) {
                             option value=(e.code()) selected[evaluator == e.code()] { (e.label()) }
                         }
                     }
@@ -401,8 +332,8 @@ fn review_form(staff: &Staff, base: &str, data: &PanelData, form: &FormState, hi
     }
 }
 
-/// What every workflow route works on, after checking that the item is
-/// this city's.
+/// The sheet a workflow page is about, after checking that the item is
+/// this city's and the person may see it.
 struct Ctx {
     code: String,
     item: ItemRecord,
@@ -410,27 +341,25 @@ struct Ctx {
     sections: Vec<i64>,
 }
 
-async fn load(s: &AppState, (code, item, fy): &(String, String, String)) -> Result<Ctx, AppError> {
+async fn load(s: &AppState, staff: &Staff, code: &CityCode, item: i64, fy: FiscalYear) -> Result<Ctx, AppError> {
+    staff.require(Action::View, code, &[])?;
     let not_found = || AppError::NotFound("調査票".into());
-    let item_id: i64 = item.parse().map_err(|_| not_found())?;
-    let fy = fy.parse::<i32>().ok().and_then(|y| FiscalYear::new(y).ok()).ok_or_else(not_found)?;
-    let item = match s.store.item(item_id).await {
-        Ok(i) if i.municipality_code == *code => i,
+    let item = match s.store.item(item).await {
+        Ok(i) if i.municipality_code == code.as_str() => i,
         Ok(_) | Err(hyoka_store::StoreError::NotFound { .. }) => return Err(not_found()),
         Err(e) => return Err(e.into()),
     };
-    let sections = s.store.sheet_section_ids(item_id).await?;
-    Ok(Ctx { code: code.clone(), item, fy, sections })
+    let sections = s.store.sheet_section_ids(item.id).await?;
+    Ok(Ctx { code: code.0.clone(), item, fy, sections })
 }
 
 async fn workflow_page(
     State(s): State<AppState>,
     staff: Staff,
-    Path(p): Path<(String, String, String)>,
+    Params((code, Id(item), Fy(fy))): Params<(CityCode, Id, Fy)>,
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    staff.require(Action::View, &p.0, &[])?;
-    let ctx = load(&s, &p).await?;
+    let ctx = load(&s, &staff, &code, item, fy).await?;
     Ok(render_page(&s, &staff, &ctx, q.done.as_deref(), &FormState::default()).await?.into_response())
 }
 
@@ -470,7 +399,7 @@ async fn render_page(
     let sheet = sheet_path(&ctx.code, ctx.item.id, ctx.fy);
     let title = format!("{} {}（{}）", ctx.item.code, ctx.item.title, ctx.fy.label());
     Ok(staff_page(
-        staff,
+        staff.bar(),
         &title,
         &[(city.name.clone(), format!("/m/{}", ctx.code)), ("調査票".into(), sheet.clone())],
         html! {
@@ -590,349 +519,97 @@ fn parse_version(v: &str) -> Result<i64, AppError> {
     })
 }
 
-fn done(ctx: &Ctx, back: &str, what: &str) -> Response {
-    let base = sheet_path(&ctx.code, ctx.item.id, ctx.fy);
+fn done(code: &str, item: i64, fy: FiscalYear, back: &str, what: &str) -> Response {
+    let base = sheet_path(code, item, fy);
     let to = if back == "workflow" { format!("{base}/workflow?done={what}") } else { base };
     Redirect::to(&to).into_response()
 }
 
-/// The sheet, locked for this transaction, checked against the year's
-/// lock, the version the person saw, and the transition.
-async fn begin(
-    s: &AppState,
-    ctx: &Ctx,
-    version: i64,
-    t: Transition,
-) -> Result<(StoreTx, SheetRecord, SheetStatus), AppError> {
-    let year = s.store.fiscal_year(&ctx.code, ctx.fy).await?;
-    if year.locked {
-        return Err(AppError::Conflict(format!("{}は確定済みのため、変更できません。", ctx.fy.label())));
-    }
-    let mut tx = s.store.begin().await?;
-    let sheet = tx.sheet_for_update(ctx.item.id, ctx.fy).await?;
-    if sheet.version != version {
-        return Err(stale());
-    }
-    let next = sheet.status.apply(t).map_err(|e| AppError::Conflict(format!("{e}。")))?;
-    Ok((tx, sheet, next))
-}
-
-fn stale() -> AppError {
-    AppError::Conflict(
-        "この調査票は、画面を開いた後に他の人が更新しました。画面を開き直して内容を確かめてから、もう一度操作してください。"
-            .into(),
-    )
-}
-
-/// Moves the sheet on, records the changes with the status change first,
-/// and commits.
-async fn finish(
-    mut tx: StoreTx,
-    staff: &Staff,
-    ctx: &Ctx,
-    sheet: &SheetRecord,
-    next: SheetStatus,
-    mut changes: Vec<Change>,
-) -> Result<(), AppError> {
-    if !tx.advance_sheet(sheet.id, sheet.version, next, Some(staff.principal.account_id)).await? {
-        return Err(stale());
-    }
-    if next != sheet.status {
-        changes.insert(
-            0,
-            Change {
-                field: "状態".into(),
-                before: Some(sheet.status.label().into()),
-                after: Some(next.label().into()),
-            },
-        );
-    }
-    tx.record_history(&ctx.code, Some(ctx.item.id), Some(ctx.fy), Some(staff.principal.account_id), &changes).await?;
-    tx.commit().await?;
-    Ok(())
+fn sheet_ref(code: &CityCode, item: i64, fy: FiscalYear, version: &str) -> Result<SheetRef, AppError> {
+    Ok(SheetRef { municipality: code.0.clone(), item_id: item, fiscal_year: fy, version: parse_version(version)? })
 }
 
 async fn submit(
     State(s): State<AppState>,
     staff: Staff,
-    Path(p): Path<(String, String, String)>,
+    Params((code, Id(item), Fy(fy))): Params<(CityCode, Id, Fy)>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, AppError> {
-    move_sheet(&s, &staff, &p, &f, Action::Submit, Transition::Submit, "submit").await
+    let sheet = sheet_ref(&code, item, fy, &f.version)?;
+    s.app.run(&staff.actor(), MoveSheet { sheet, transition: Transition::Submit }).await?;
+    Ok(done(&code, item, fy, &f.back, "submit"))
 }
 
 async fn approve(
     State(s): State<AppState>,
     staff: Staff,
-    Path(p): Path<(String, String, String)>,
+    Params((code, Id(item), Fy(fy))): Params<(CityCode, Id, Fy)>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, AppError> {
-    move_sheet(&s, &staff, &p, &f, Action::Approve, Transition::Approve, "approve").await
-}
-
-/// Submit and approve: check the city, then the person's right on the
-/// sheet's sections, then the version and the transition.
-async fn move_sheet(
-    s: &AppState,
-    staff: &Staff,
-    p: &(String, String, String),
-    f: &ActionForm,
-    action: Action,
-    transition: Transition,
-    done_as: &str,
-) -> Result<Response, AppError> {
-    staff.require(action, &p.0, &[]).or_else(not_forbidden_yet)?;
-    let ctx = load(s, p).await?;
-    staff.require(action, &ctx.code, &ctx.sections)?;
-    let (tx, sheet, next) = begin(s, &ctx, parse_version(&f.version)?, transition).await?;
-    finish(tx, staff, &ctx, &sheet, next, Vec::new()).await?;
-    Ok(done(&ctx, &f.back, done_as))
+    let sheet = sheet_ref(&code, item, fy, &f.version)?;
+    s.app.run(&staff.actor(), MoveSheet { sheet, transition: Transition::Approve }).await?;
+    Ok(done(&code, item, fy, &f.back, "approve"))
 }
 
 async fn return_sheet(
     State(s): State<AppState>,
     staff: Staff,
-    Path(p): Path<(String, String, String)>,
+    Params((code, Id(item), Fy(fy))): Params<(CityCode, Id, Fy)>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, AppError> {
-    staff.require(Action::Approve, &p.0, &[]).or_else(not_forbidden_yet)?;
-    let ctx = load(&s, &p).await?;
-    staff.require(Action::Approve, &ctx.code, &ctx.sections)?;
-    let version = parse_version(&f.version)?;
-    let comment = f.comment.trim();
-    let problem = if comment.is_empty() {
-        Some("差戻しの理由を入力してください。".to_string())
-    } else if comment.chars().count() > MAX_COMMENT_CHARS {
-        Some(format!("差戻しの理由は{MAX_COMMENT_CHARS}文字以内で入力してください。"))
-    } else {
-        None
-    };
-    if let Some(message) = problem {
-        let form = FormState { return_comment: f.comment.clone(), return_error: Some(message), ..Default::default() };
-        return invalid_page(&s, &staff, &ctx, &form).await;
+    let sheet = sheet_ref(&code, item, fy, &f.version)?;
+    match s.app.run(&staff.actor(), ReturnSheet { sheet, comment: f.comment.clone() }).await {
+        Ok(()) => Ok(done(&code, item, fy, &f.back, "return")),
+        Err(CommandError::Invalid { message, .. }) => {
+            let form =
+                FormState { return_comment: f.comment.clone(), return_error: Some(message), ..Default::default() };
+            invalid_page(&s, &staff, &code, item, fy, &form).await
+        }
+        Err(e) => Err(e.into()),
     }
-    let (tx, sheet, next) = begin(&s, &ctx, version, Transition::Return).await?;
-    let reason = Change { field: RETURN_REASON_FIELD.into(), before: None, after: Some(comment.to_string()) };
-    finish(tx, &staff, &ctx, &sheet, next, vec![reason]).await?;
-    Ok(done(&ctx, &f.back, "return"))
 }
 
 /// The workflow page again, with the messages next to the fields (422).
-async fn invalid_page(s: &AppState, staff: &Staff, ctx: &Ctx, form: &FormState) -> Result<Response, AppError> {
-    let page = render_page(s, staff, ctx, None, form).await?;
+async fn invalid_page(
+    s: &AppState,
+    staff: &Staff,
+    code: &CityCode,
+    item: i64,
+    fy: FiscalYear,
+    form: &FormState,
+) -> Result<Response, AppError> {
+    let ctx = load(s, staff, code, item, fy).await?;
+    let page = render_page(s, staff, &ctx, None, form).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-}
-
-/// Checks only the city before the item is loaded, so that another city's
-/// item is "not found" whatever the person's role; the section check
-/// follows once the item's sections are known.
-fn not_forbidden_yet(e: AppError) -> Result<(), AppError> {
-    match e {
-        AppError::Forbidden => Ok(()),
-        other => Err(other),
-    }
-}
-
-/// A reviewer's grade is refused with the field it concerns.
-struct ReviewProblem(&'static str, String);
-
-/// Which scale a grade is on: the one named with it (`scale:grade`, as the
-/// form sends), else the one the city's layout gives the stage and
-/// evaluator, else the stage's scale by its code (`mitaka-midyear` for
-/// 中間評価), else the city's only scale. A grade from another scale than
-/// the layout's for that stage is refused.
-fn resolve_grade(
-    stage: Stage,
-    evaluator: Evaluator,
-    sent: &str,
-    scales: &[EvaluationScale],
-    layout: Option<&SheetLayout>,
-) -> Result<(String, String), ReviewProblem> {
-    let sent = sent.trim();
-    if sent.is_empty() {
-        return Err(ReviewProblem("grade", "評価を選んでください。".into()));
-    }
-    let (named, grade) = match sent.split_once(':') {
-        Some((sc, g)) => (Some(sc), g),
-        None => (None, sent),
-    };
-    let slots: Vec<_> = layout
-        .into_iter()
-        .flat_map(|l| l.sections.iter())
-        .filter(|s| s.kind == SectionKind::Grades)
-        .flat_map(|s| s.grades.iter())
-        .filter(|g| g.stage == stage)
-        .collect();
-    let by_layout = slots.iter().find(|g| g.evaluator == evaluator).or(slots.first()).map(|g| g.scale.as_str());
-    let by_code = scales.iter().find(|s| s.code.ends_with(&format!("-{}", stage.code()))).map(|s| s.code.as_str());
-    let only = (scales.len() == 1).then(|| scales[0].code.as_str());
-    let expected = by_layout.filter(|c| scales.iter().any(|s| s.code == *c)).or(by_code).or(only);
-    let code = match (named, expected) {
-        (Some(n), Some(e)) if n != e => {
-            let name = scales.iter().find(|s| s.code == e).map_or(e, |s| s.name.as_str());
-            return Err(ReviewProblem("grade", format!("{}の評価は尺度「{name}」から選んでください。", stage.label())));
-        }
-        (Some(n), _) => n,
-        (None, Some(e)) => e,
-        (None, None) => {
-            return Err(ReviewProblem("grade", "評価の尺度を決められません。一覧から評価を選んでください。".into()));
-        }
-    };
-    let Some(scale) = scales.iter().find(|s| s.code == code) else {
-        return Err(ReviewProblem("grade", "評価の尺度が見つかりません。一覧から評価を選んでください。".into()));
-    };
-    match scale.grade(grade) {
-        Some(g) => Ok((scale.code.clone(), g.code.clone())),
-        None => {
-            let codes: Vec<&str> = scale.grades.iter().map(|g| g.code.as_str()).collect();
-            Err(ReviewProblem(
-                "grade",
-                format!("評価「{grade}」は尺度「{}」にありません（{} のいずれか）。", scale.name, codes.join("・")),
-            ))
-        }
-    }
 }
 
 async fn review(
     State(s): State<AppState>,
     staff: Staff,
-    Path(p): Path<(String, String, String)>,
+    Params((code, Id(item), Fy(fy))): Params<(CityCode, Id, Fy)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let f = ReviewForm::from_pairs(pairs);
-    staff.require(Action::Review, &p.0, &[]).or_else(not_forbidden_yet)?;
-    let ctx = load(&s, &p).await?;
-    staff.require(Action::Review, &ctx.code, &ctx.sections)?;
-    let version = parse_version(&f.version)?;
-    let Ok(evaluator) = f.evaluator.parse::<Evaluator>() else {
-        return review_invalid(&s, &staff, &ctx, &f, "evaluator", "評価者を選んでください。").await;
+    let command = ReviewSheet {
+        sheet: sheet_ref(&code, item, fy, &f.version)?,
+        stage: f.stage.clone(),
+        evaluator: f.evaluator.clone(),
+        grade: f.grade.clone(),
+        comment: f.comment.clone(),
+        slots: f.slots.clone(),
     };
-    if !evaluators_for(&staff).contains(&evaluator) {
-        // The form offers only these; anything else is not this person's to give.
-        return Err(AppError::Forbidden);
-    }
-    let Ok(stage) = f.stage.parse::<Stage>() else {
-        return review_invalid(&s, &staff, &ctx, &f, "stage", "段階を選んでください。").await;
-    };
-    let comment = f.comment.trim();
-    if comment.chars().count() > MAX_COMMENT_CHARS {
-        let m = format!("意見は{MAX_COMMENT_CHARS}文字以内で入力してください。");
-        return review_invalid(&s, &staff, &ctx, &f, "comment", &m).await;
-    }
-    let layout = city_layout(&s, &ctx.code).await?;
-
-    // The reviewers' narrative slots that were changed; other slots are
-    // the section's and are not written here.
-    let narratives = s.store.narratives(ctx.item.id).await?;
-    let mut opinions = Vec::new();
-    for slot in reviewer_slots(layout.as_ref()) {
-        let Some(sent) = f.slots.get(&slot.code) else { continue };
-        if sent.chars().count() > MAX_COMMENT_CHARS {
-            let m = format!("{}は{MAX_COMMENT_CHARS}文字以内で入力してください。", slot.label);
-            return review_invalid(&s, &staff, &ctx, &f, "comment", &m).await;
+    match s.app.run(&staff.actor(), command).await {
+        Ok(()) => Ok(done(&code, item, fy, &f.back, "review")),
+        Err(CommandError::Invalid { field, message }) => {
+            let field = match field.as_deref() {
+                Some("stage") => "stage",
+                Some("evaluator") => "evaluator",
+                Some("comment") => "comment",
+                _ => "grade",
+            };
+            let form = FormState { review: f, review_error: Some((field, message)), ..Default::default() };
+            invalid_page(&s, &staff, &code, item, fy, &form).await
         }
-        let text = Narrative::from_markup(&clean_pasted(sent));
-        let current = narratives
-            .iter()
-            .find(|n| n.fiscal_year == Some(ctx.fy) && n.slot == slot.code)
-            .map(|n| n.text.clone())
-            .unwrap_or_default();
-        // Compared as the form shows it, so an untouched field is no change.
-        if text != Narrative::from_markup(&clean_pasted(&current.to_markup())) {
-            opinions.push((slot.code.clone(), slot.label.clone(), text, current));
-        }
-    }
-
-    let previous = s
-        .store
-        .evaluations(ctx.item.id)
-        .await?
-        .into_iter()
-        .find(|e| e.fiscal_year == ctx.fy && e.stage == stage && e.evaluator == evaluator);
-    // A blank grade keeps the one given before, so adding a comment or an
-    // opinion never erases a grade.
-    let graded = !f.grade.trim().is_empty();
-    let grade = if graded {
-        let scales = s.store.scales(&ctx.code).await?;
-        match resolve_grade(stage, evaluator, &f.grade, &scales, layout.as_ref()) {
-            Ok((scale, grade)) => Some((Some(scale), Some(grade))),
-            Err(ReviewProblem(field, m)) => return review_invalid(&s, &staff, &ctx, &f, field, &m).await,
-        }
-    } else if previous.as_ref().is_some_and(|p| p.grade.is_some()) || !comment.is_empty() {
-        previous.as_ref().map(|p| (p.scale.clone(), p.grade.clone())).or(Some((None, None)))
-    } else {
-        None
-    };
-    if grade.is_none() && opinions.is_empty() {
-        return review_invalid(&s, &staff, &ctx, &f, "grade", "評価を選んでください。").await;
-    }
-
-    let (mut tx, sheet, next) = begin(&s, &ctx, version, Transition::Review).await?;
-    let mut changes = Vec::new();
-    if let Some((scale, grade)) = grade {
-        let row = EvaluationRow {
-            fiscal_year: ctx.fy,
-            stage,
-            evaluator,
-            scale,
-            grade,
-            comment: (!comment.is_empty()).then(|| comment.to_string()),
-        };
-        tx.set_evaluation(&ctx.code, ctx.item.id, &row).await?;
-        let what = format!("{}（{}）", stage.label(), evaluator.label());
-        let (old_grade, old_comment) = previous.map(|p| (p.grade, p.comment)).unwrap_or_default();
-        if old_grade != row.grade {
-            changes.push(Change { field: format!("評価 {what}"), before: old_grade, after: row.grade.clone() });
-        }
-        if old_comment != row.comment {
-            changes.push(Change { field: format!("意見 {what}"), before: old_comment, after: row.comment.clone() });
-        }
-    }
-    let plain = |n: &Narrative| (!n.is_empty()).then(|| n.to_plain_text());
-    for (code, label, text, current) in &opinions {
-        tx.set_narrative_slot(ctx.item.id, ctx.fy, code, label, text).await?;
-        changes.push(Change { field: label.clone(), before: plain(current), after: plain(text) });
-    }
-    tx.reindex_item(ctx.item.id).await?;
-    finish(tx, &staff, &ctx, &sheet, next, changes).await?;
-    Ok(done(&ctx, &f.back, "review"))
-}
-
-async fn review_invalid(
-    s: &AppState,
-    staff: &Staff,
-    ctx: &Ctx,
-    f: &ReviewForm,
-    field: &'static str,
-    message: &str,
-) -> Result<Response, AppError> {
-    let form = FormState { review: f.clone(), review_error: Some((field, message.to_string())), ..Default::default() };
-    invalid_page(s, staff, ctx, &form).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn grades_resolve_to_the_stages_scale() {
-        let scales = vec![EvaluationScale::mitaka_midyear(), EvaluationScale::mitaka_yearend()];
-        let layout = SheetLayout::preset("mitaka").ok();
-        let r = resolve_grade(Stage::YearEnd, Evaluator::ReviewBoard, "S", &scales, layout.as_ref());
-        assert_eq!(r.ok(), Some(("mitaka-yearend".to_string(), "S".to_string())));
-        let r = resolve_grade(Stage::MidYear, Evaluator::ReviewBoard, "mitaka-midyear:1", &scales, None);
-        assert_eq!(r.ok(), Some(("mitaka-midyear".to_string(), "1".to_string())));
-        // 中間評価 has no S, and a year-end grade does not fit mid-year.
-        let Err(ReviewProblem(field, m)) = resolve_grade(Stage::MidYear, Evaluator::ReviewBoard, "S", &scales, None)
-        else {
-            panic!("S is not on the mid-year scale")
-        };
-        assert_eq!(field, "grade");
-        assert!(m.contains("評価「S」"), "{m}");
-        assert!(resolve_grade(Stage::MidYear, Evaluator::ReviewBoard, "mitaka-yearend:S", &scales, None).is_err());
-        assert!(resolve_grade(Stage::YearEnd, Evaluator::ReviewBoard, "", &scales, None).is_err());
-        let one = vec![EvaluationScale::kodaira_sab()];
-        let r = resolve_grade(Stage::Second, Evaluator::Headquarters, "Ａ", &one, None);
-        assert_eq!(r.ok(), Some(("kodaira-sab".to_string(), "A".to_string())));
+        Err(e) => Err(e.into()),
     }
 }

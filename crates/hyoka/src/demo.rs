@@ -1,6 +1,14 @@
 //! The demo: the five published documents shipped with hyoka, imported into
 //! a fresh database, so that the first run shows real data.
 
+use hyoka_app::accounts::CreateAccount;
+use hyoka_app::year::{LockYear, PublishYear};
+use hyoka_app::{Actor, App};
+use hyoka_core::access::Role;
+use hyoka_core::FiscalYear;
+
+use crate::outcome::CliResult;
+
 /// (file name, text) of each seed document, embedded in the binary so the
 /// demo works from any directory and on a fresh clone.
 pub const SEEDS: [(&str, &str); 5] = [
@@ -25,8 +33,8 @@ pub fn fresh_database_url() -> String {
 /// 企-1 … 企-12 are in the demo), one editor in 三島市 to show that cities
 /// are apart, and a system administrator. Passwords are generated and
 /// printed: a demo left running is not an open door.
-pub async fn create_accounts(store: &hyoka_store::Store) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    use hyoka_core::access::Role;
+pub async fn create_accounts(app: &App) -> CliResult {
+    let store = app.store();
     let mitaka = Some("132047");
     let kikaku = store.section_id("132047", "企画部", "").await.ok();
     let mishima_section = store.section_id("222062", "企画戦略部", "情報政策課").await.ok();
@@ -39,22 +47,24 @@ pub async fn create_accounts(store: &hyoka_store::Store) -> Result<(), Box<dyn s
         ("mishima-editor", "三島市 情報政策課 担当者", Role::Editor, Some("222062"), mishima_section),
         ("system", "システム管理者", Role::SystemAdmin, None, None),
     ];
-    let mut tx = store.begin().await?;
+    let me = Actor::Operator { name: "デモの準備".into() };
     println!("デモ用アカウント（ログイン名 / パスワード / 役割）:");
     for (login, name, role, city, section) in accounts {
-        let password = crate::user::generate_password();
-        tx.create_account(&hyoka_store::NewAccount {
-            municipality: city.map(str::to_string),
-            login: login.to_string(),
-            display_name: name.to_string(),
-            password_hash: hyoka_web::auth::password::hash_password(&password)?,
-            role,
-            section_id: section,
-        })
-        .await?;
-        println!("  {login:<15} {password}  {}", role.label());
+        let created = app
+            .run(
+                &me,
+                CreateAccount {
+                    municipality: city.map(str::to_string),
+                    login: login.to_string(),
+                    display_name: name.to_string(),
+                    role,
+                    section_id: section,
+                    password: None,
+                },
+            )
+            .await?;
+        println!("  {login:<15} {}  {}", created.password, role.label());
     }
-    tx.commit().await?;
     Ok(())
 }
 
@@ -63,15 +73,12 @@ pub async fn create_accounts(store: &hyoka_store::Store) -> Result<(), Box<dyn s
 /// FY2018 project sheets stay open, for trying the staff application.
 pub const PUBLISHED: [(&str, i32); 4] = [("132047", 2020), ("222062", 2018), ("132110", 2017), ("132136", 2019)];
 
-pub async fn publish_seed_years(store: &hyoka_store::Store) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let mut tx = store.begin().await?;
+pub async fn publish_seed_years(app: &App) -> CliResult {
+    let me = Actor::Operator { name: "デモの準備".into() };
     for (city, year) in PUBLISHED {
-        let fy = hyoka_core::FiscalYear::new(year)?;
-        if !tx.lock_year(city, fy, None).await? {
-            return Err(format!("{city} {} を確定できませんでした", fy.label()).into());
-        }
-        tx.publish_year(city, fy, None).await?;
+        let fiscal_year = FiscalYear::new(year)?;
+        app.run(&me, LockYear { municipality: city.to_string(), fiscal_year }).await?;
+        app.run(&me, PublishYear { municipality: city.to_string(), fiscal_year }).await?;
     }
-    tx.commit().await?;
     Ok(())
 }

@@ -5,7 +5,63 @@ use hyoka_report::opendata::YearScope;
 use hyoka_report::{export_opendata, OpenDataOptions};
 use hyoka_store::Store;
 
-use crate::cli::{CliResult, Export};
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use crate::outcome::CliResult;
+
+#[derive(Subcommand)]
+pub enum Export {
+    /// 標準形式の Excel ブック（1表1シート）に書き出す。編集して hyoka import で戻せます
+    Workbook {
+        /// 出力するファイル（.xlsx）
+        #[arg(long)]
+        out: PathBuf,
+        /// 団体コード（省略時はすべての自治体）
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+    /// 標準形式の CSV（1表1ファイル）をディレクトリに書き出す
+    Csv {
+        /// 出力先ディレクトリ
+        #[arg(long)]
+        out: PathBuf,
+        /// BOM を付けない（既定では Excel で開けるよう BOM 付き UTF-8）
+        #[arg(long)]
+        no_bom: bool,
+        /// 団体コード（省略時はすべての自治体）
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+    /// 標準形式の JSON に書き出す
+    Json {
+        /// 出力するファイル（.json）
+        #[arg(long)]
+        out: PathBuf,
+        /// 団体コード（省略時はすべての自治体）
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+    /// オープンデータ（CSV と JSON、メタデータ付き）をディレクトリに書き出す
+    Opendata {
+        /// 出力先ディレクトリ
+        #[arg(long)]
+        out: PathBuf,
+        /// CSV の見出しの言語（ja: 日本語、en: 英語の列名）
+        #[arg(long, default_value = "ja")]
+        header: hyoka_report::Header,
+        /// CSV の先頭に BOM を付ける（Excel で開く場合）
+        #[arg(long)]
+        bom: bool,
+        /// 団体コード（省略時はすべての自治体）
+        #[arg(long)]
+        municipality: Option<String>,
+        /// 公開していない年度（作成中の調査票を含む）も書き出す。庁内での確認用で、公開してはいけません
+        #[arg(long)]
+        include_unpublished: bool,
+    },
+}
 
 pub async fn export(store: &Store, format: Export) -> CliResult {
     match format {

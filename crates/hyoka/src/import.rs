@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use hyoka_import::{apply, canonical, read_published, ApplyReport, Batch, ImportError, Place, Tally};
 use hyoka_store::Store;
 
-use crate::cli::CliResult;
+use crate::outcome::CliResult;
 use crate::progress::Progress;
 
 /// Reads every file first; nothing is written unless all of them read well.

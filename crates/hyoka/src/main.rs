@@ -1,13 +1,19 @@
 //! `hyoka`: the command line. Thin: each subcommand parses its arguments
-//! and calls the libraries.
+//! and calls the libraries; every change goes through `hyoka_app`'s
+//! commands, like the web's.
 
+mod city;
 mod cli;
+mod db;
 mod demo;
 mod export;
 mod import;
+mod outcome;
 mod progress;
 mod reports;
+mod serve;
 mod user;
+mod year;
 
 use std::process::ExitCode;
 
@@ -38,7 +44,7 @@ fn main() -> ExitCode {
                 eprintln!("  原因: {s}");
                 source = s.source();
             }
-            ExitCode::FAILURE
+            ExitCode::from(outcome::exit_code(&e))
         }
     }
 }

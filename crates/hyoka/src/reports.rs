@@ -1,9 +1,74 @@
 //! `hyoka report`: the white paper, summary lists and printable sheets.
 
-use hyoka_core::FiscalYear;
 use hyoka_store::Store;
 
-use crate::cli::{CliResult, Report, ReportFormat};
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use crate::outcome::{fiscal_year_arg, CliResult};
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Pdf,
+    Xlsx,
+    Csv,
+}
+
+#[derive(Subcommand)]
+pub enum Report {
+    /// 自治体経営白書（施策ごとの指標表と取り組み状況、総合戦略、アクションプラン）を作る
+    Whitepaper {
+        /// 団体コード
+        #[arg(long)]
+        municipality: String,
+        /// 年度（2020、令和2年度、R02 など）
+        #[arg(long)]
+        fiscal_year: String,
+        #[arg(long, value_enum, default_value = "html")]
+        format: ReportFormat,
+        /// 出力するファイル
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// 評価の一覧と集計（評価者ごと・グループごと・部ごとの件数、指標の達成率）を作る
+    Summary {
+        #[arg(long)]
+        municipality: String,
+        #[arg(long)]
+        fiscal_year: String,
+        #[arg(long, value_enum, default_value = "html")]
+        format: ReportFormat,
+        /// CSV の先頭に BOM を付ける
+        #[arg(long)]
+        bom: bool,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// 調査票1件を、その自治体の様式で印刷用に書き出す
+    Sheet {
+        #[arg(long)]
+        municipality: String,
+        /// 事業のコード（企-1、No.2-1 など）またはキー
+        #[arg(long)]
+        item: String,
+        #[arg(long)]
+        fiscal_year: String,
+        #[arg(long, value_enum, default_value = "html")]
+        format: ReportFormat,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// 自治体ごとの登録件数を表示する
+    Counts,
+    /// 取り込み時に見つかった要確認事項（配置できなかった記載、表どうしの食い違いなど）を表示する
+    Findings {
+        /// 団体コード（省略時はすべて）
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+}
 
 pub async fn report(store: &Store, report: Report) -> CliResult {
     let (bytes, output) = match report {
@@ -64,14 +129,4 @@ async fn find_item(
             Err(format!("コード「{wanted}」の事業が複数あります。キーで指定してください: {}", keys.join(", ")).into())
         }
     }
-}
-
-/// A fiscal year on the command line: `2020` as well as every printed form
-/// (`令和2年度`, `R02`).
-pub fn fiscal_year_arg(s: &str) -> Result<FiscalYear, String> {
-    let parsed = match s.trim().parse::<i32>() {
-        Ok(y) if s.trim().len() == 4 => FiscalYear::new(y),
-        _ => FiscalYear::parse(s),
-    };
-    parsed.map_err(|e| format!("--fiscal-year: {e}"))
 }

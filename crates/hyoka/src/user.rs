@@ -2,33 +2,88 @@
 
 use std::io::Read;
 
+use clap::Subcommand;
+use hyoka_app::accounts::{CreateAccount, ResetPassword, SetRole};
+use hyoka_app::{Actor, App, CommandError};
 use hyoka_core::access::Role;
-use hyoka_store::{NewAccount, Store};
-use hyoka_web::auth::password::hash_password;
-use hyoka_web::auth::session::random_token;
+use hyoka_store::Store;
 
-use crate::cli::{CliResult, UserCommand};
+use crate::outcome::CliResult;
 
-pub async fn user(store: &Store, command: UserCommand) -> CliResult {
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// アカウントを作る（パスワードを指定しない場合は生成して表示します）
+    Add {
+        #[arg(long)]
+        login: String,
+        /// 表示名（氏名）
+        #[arg(long)]
+        name: Option<String>,
+        /// system_admin, admin, editor, head, reviewer, viewer
+        #[arg(long)]
+        role: String,
+        /// 団体コード（システム管理者以外は必須）
+        #[arg(long)]
+        municipality: Option<String>,
+        /// 部（編集者・承認者の所属）
+        #[arg(long)]
+        department: Option<String>,
+        /// 課
+        #[arg(long)]
+        section: Option<String>,
+        /// パスワードを標準入力から読む
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// アカウントの一覧
+    List {
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+    /// 役割と所属を変える
+    SetRole {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        department: Option<String>,
+        #[arg(long)]
+        section: Option<String>,
+    },
+    /// パスワードを再設定する（指定しない場合は生成して表示します）
+    ResetPassword {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+pub async fn user(app: &App, command: UserCommand) -> CliResult {
+    let store = app.store();
+    let me = Actor::command_line();
     match command {
         UserCommand::Add { login, name, role, municipality, department, section, password_stdin } => {
             let role: Role = role.parse()?;
             let section_id = section_of(store, municipality.as_deref(), department, section).await?;
-            let (password, generated) = password(password_stdin)?;
-            let mut tx = store.begin().await?;
-            tx.create_account(&NewAccount {
-                municipality,
-                login: login.clone(),
-                display_name: name.unwrap_or_else(|| login.clone()),
-                password_hash: hash_password(&password)?,
-                role,
-                section_id,
-            })
-            .await?;
-            tx.commit().await?;
-            println!("アカウント「{login}」を作成しました（{}）", role.label());
-            if generated {
-                println!("初期パスワード: {password}");
+            let password = if password_stdin { Some(read_password()?) } else { None };
+            let created = app
+                .run(
+                    &me,
+                    CreateAccount {
+                        display_name: name.unwrap_or_else(|| login.clone()),
+                        municipality,
+                        login,
+                        role,
+                        section_id,
+                        password,
+                    },
+                )
+                .await?;
+            println!("アカウント「{}」を作成しました（{}）", created.login, role.label());
+            if created.generated {
+                println!("初期パスワード: {}", created.password);
             }
         }
         UserCommand::List { municipality } => {
@@ -53,41 +108,28 @@ pub async fn user(store: &Store, command: UserCommand) -> CliResult {
             let account = store
                 .account_by_login(&login)
                 .await?
-                .ok_or_else(|| format!("アカウント「{login}」が見つかりません"))?;
+                .ok_or_else(|| CommandError::NotFound(format!("アカウント「{login}」")))?;
             let section_id = section_of(store, account.municipality.as_deref(), department, section).await?;
-            let mut tx = store.begin().await?;
-            tx.set_account_role(&login, role, section_id).await?;
-            tx.commit().await?;
+            app.run(&me, SetRole { login: login.clone(), role, section_id }).await?;
             println!("「{login}」の役割を「{}」にしました", role.label());
         }
         UserCommand::ResetPassword { login, password_stdin } => {
-            let (password, generated) = password(password_stdin)?;
-            let mut tx = store.begin().await?;
-            tx.set_password_hash(&login, &hash_password(&password)?).await?;
-            tx.commit().await?;
+            let password = if password_stdin { Some(read_password()?) } else { None };
+            let new = app.run(&me, ResetPassword { login: login.clone(), password }).await?;
             println!("「{login}」のパスワードを再設定しました（ログイン中のセッションは終了しました）");
-            if generated {
-                println!("新しいパスワード: {password}");
+            if new.generated {
+                println!("新しいパスワード: {}", new.password);
             }
         }
     }
     Ok(())
 }
 
-/// A password from standard input, or a generated one.
-fn password(from_stdin: bool) -> Result<(String, bool), Box<dyn std::error::Error + Send + Sync>> {
-    if from_stdin {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s)?;
-        Ok((s.trim_end_matches(['\r', '\n']).to_string(), false))
-    } else {
-        Ok((generate_password(), true))
-    }
-}
-
-/// Sixteen hex digits from the operating system's randomness.
-pub fn generate_password() -> String {
-    random_token()[..16].to_string()
+/// A password from standard input (its last line break dropped).
+fn read_password() -> Result<String, std::io::Error> {
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s)?;
+    Ok(s.trim_end_matches(['\r', '\n']).to_string())
 }
 
 async fn section_of(

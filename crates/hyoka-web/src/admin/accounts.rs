@@ -1,29 +1,23 @@
 //! The city's accounts: list, create (the first password is shown once),
 //! change a role or section, and issue a new password.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use hyoka_app::accounts::{needs_section, CreateAccount, ResetPassword, SetRole};
+use hyoka_app::CommandError;
 use hyoka_core::access::Role;
-use hyoka_store::{AccountRecord, Change, NewAccount, StoreError};
+use hyoka_store::AccountRecord;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::{
-    admin_city, check_display_name, check_login, crumbs, field_error, generate_password, nav, no_store, segment,
-};
-use crate::auth::password::hash_password;
-use crate::auth::Staff;
-use crate::layout::staff_page;
-use crate::{AppError, AppState};
+use super::{admin_city, crumbs, field_error, nav, no_store, segment};
+use crate::http::{AppError, CityCode, Form, Params, Staff};
+use crate::ui::shell::staff_page;
+use crate::AppState;
 
 /// The roles a city admin may give: everything but the system administrator.
 const CITY_ROLES: [Role; 5] = [Role::Admin, Role::Editor, Role::Head, Role::Reviewer, Role::Viewer];
-
-fn needs_section(role: Role) -> bool {
-    matches!(role, Role::Editor | Role::Head)
-}
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -59,7 +53,7 @@ pub(super) struct DoneQuery {
 pub(super) async fn accounts(
     State(s): State<AppState>,
     staff: Staff,
-    Path(code): Path<String>,
+    Params(code): Params<CityCode>,
     Query(q): Query<DoneQuery>,
 ) -> Result<Markup, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
@@ -86,7 +80,7 @@ async fn accounts_page(
     };
     let desc = |field: &str, e: &Option<String>| e.as_ref().map(|_| format!("new-{field}-error"));
     Ok(staff_page(
-        staff,
+        staff.bar(),
         "アカウント",
         &crumbs(code, city),
         html! {
@@ -232,56 +226,59 @@ fn role_and_section(
 pub(super) async fn create(
     State(s): State<AppState>,
     staff: Staff,
-    Path(code): Path<String>,
+    Params(code): Params<CityCode>,
     Form(f): Form<AccountForm>,
 ) -> Result<Response, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
     let sections = s.store.sheet_section_choices(&code).await?;
     let mut errors = CreateErrors::default();
-    let login = check_login(&f.login).map_err(|e| errors.login = Some(e)).ok();
-    let name = check_display_name(&f.display_name).map_err(|e| errors.display_name = Some(e)).ok();
     let role = role_and_section(&f, &sections, &mut errors);
-    let (Some(login), Some(name), Some((role, section_id)), false) = (login, name, role, errors.any()) else {
-        let page = accounts_page(&s, &staff, &code, &city, None, &f, &errors).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    let Some((role, section_id)) = role.filter(|_| !errors.any()) else {
+        return invalid(&s, &staff, &code, &city, &f, &errors).await;
     };
-    let password = generate_password();
-    let hash = hash_password(&password).map_err(|e| AppError::Store(StoreError::Invalid(e.to_string())))?;
-    let mut tx = s.store.begin().await?;
-    let created = tx
-        .create_account(&NewAccount {
-            municipality: Some(code.clone()),
-            login: login.clone(),
-            display_name: name.clone(),
-            password_hash: hash,
-            role,
-            section_id,
-        })
-        .await;
-    match created {
-        Ok(_) => {}
-        Err(StoreError::Duplicate(m)) => {
-            drop(tx);
-            let errors = CreateErrors {
-                login: Some(format!("{m}。別の名前にしてください。")), ..Default::default()
-            };
-            let page = accounts_page(&s, &staff, &code, &city, None, &f, &errors).await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    let command = CreateAccount {
+        municipality: Some(code.0.clone()),
+        login: f.login.clone(),
+        display_name: f.display_name.clone(),
+        role,
+        section_id,
+        password: None,
+    };
+    match s.app.run(&staff.actor(), command).await {
+        Ok(created) => {
+            let name = hyoka_core::text::normalise(&f.display_name);
+            Ok(no_store(password_page(&staff, &code, &city, &created.login, &name, &created.password, "作成しました")))
         }
-        Err(e) => return Err(e.into()),
+        Err(CommandError::Invalid { field, message }) => {
+            let mut errors = CreateErrors::default();
+            match field.as_deref() {
+                Some("login") => errors.login = Some(message),
+                Some("display_name") => errors.display_name = Some(message),
+                Some("section") => errors.section = Some(message),
+                _ => errors.role = Some(message),
+            }
+            invalid(&s, &staff, &code, &city, &f, &errors).await
+        }
+        Err(e) => Err(e.into()),
     }
-    let change =
-        Change {
-            field: format!("アカウント {login}"), before: None, after: Some(format!("作成（{}）", role.label()))
-        };
-    tx.record_history(&code, None, None, Some(staff.principal.account_id), &[change]).await?;
-    tx.commit().await?;
-    Ok(no_store(password_page(&staff, &code, &city, &login, &name, &password, "作成しました")))
+}
+
+/// The page again with the messages next to the fields (422).
+async fn invalid(
+    s: &AppState,
+    staff: &Staff,
+    code: &str,
+    city: &str,
+    f: &AccountForm,
+    errors: &CreateErrors,
+) -> Result<Response, AppError> {
+    let page = accounts_page(s, staff, code, city, None, f, errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 fn password_page(staff: &Staff, code: &str, city: &str, login: &str, name: &str, password: &str, what: &str) -> Markup {
     staff_page(
-        staff,
+        staff.bar(),
         &format!("アカウント「{login}」を{what}"),
         &crumbs(code, city),
         html! {
@@ -294,81 +291,40 @@ fn password_page(staff: &Staff, code: &str, city: &str, login: &str, name: &str,
     )
 }
 
-/// The account named in the path, if it belongs to this city and is not
-/// the person's own.
-async fn city_account(s: &AppState, staff: &Staff, code: &str, login: &str) -> Result<AccountRecord, AppError> {
-    let account = s
-        .store
+/// The account named in the path, if it belongs to this city.
+async fn city_account(s: &AppState, code: &str, login: &str) -> Result<AccountRecord, AppError> {
+    s.store
         .account_by_login(login)
         .await?
         .filter(|a| a.municipality.as_deref() == Some(code))
-        .ok_or_else(|| AppError::NotFound("アカウント".into()))?;
-    if account.id == staff.principal.account_id {
-        return Err(AppError::Conflict(
-            "自分のアカウントはここでは変更できません（管理者が一人もいなくなるのを防ぐため）。".into(),
-        ));
-    }
-    Ok(account)
+        .ok_or_else(|| AppError::NotFound("アカウント".into()))
 }
 
 pub(super) async fn set_role(
     State(s): State<AppState>,
     staff: Staff,
-    Path((code, login)): Path<(String, String)>,
+    Params((code, login)): Params<(CityCode, String)>,
     Form(f): Form<AccountForm>,
 ) -> Result<Response, AppError> {
     admin_city(&s, &staff, &code).await?;
-    let account = city_account(&s, &staff, &code, &login).await?;
+    let account = city_account(&s, &code, &login).await?;
     let sections = s.store.sheet_section_choices(&code).await?;
     let mut errors = CreateErrors::default();
     let Some((role, section_id)) = role_and_section(&f, &sections, &mut errors) else {
         let message = errors.role.or(errors.section).unwrap_or_default();
         return Err(AppError::Invalid(format!("「{login}」の役割・担当課: {message}")));
     };
-    let label = |r: Role, sec: Option<i64>| {
-        let name = sec.and_then(|id| sections.iter().find(|x| x.0 == id)).map(|x| format!("（{}）", x.1));
-        format!("{}{}", r.label(), name.unwrap_or_default())
-    };
-    let mut tx = s.store.begin().await?;
-    tx.set_account_role(&account.login, role, section_id).await?;
-    let (before, after) = (label(account.role, account.section_id), label(role, section_id));
-    if before != after {
-        let change =
-            Change {
-                field: format!("アカウント {} の役割", account.login), before: Some(before), after: Some(after)
-            };
-        tx.record_history(&code, None, None, Some(staff.principal.account_id), &[change]).await?;
-    }
-    tx.commit().await?;
+    s.app.run(&staff.actor(), SetRole { login: account.login.clone(), role, section_id }).await?;
     Ok(Redirect::to(&format!("/m/{code}/admin/accounts?done=role&login={}", segment(&account.login))).into_response())
 }
 
 pub(super) async fn reset_password(
     State(s): State<AppState>,
     staff: Staff,
-    Path((code, login)): Path<(String, String)>,
+    Params((code, login)): Params<(CityCode, String)>,
 ) -> Result<Response, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
-    let account = city_account(&s, &staff, &code, &login).await?;
-    let password = generate_password();
-    let hash = hash_password(&password).map_err(|e| AppError::Store(StoreError::Invalid(e.to_string())))?;
-    let mut tx = s.store.begin().await?;
-    // This also ends the account's sessions: whoever knew the old one is out.
-    tx.set_password_hash(&account.login, &hash).await?;
-    let change = Change {
-        field: format!("アカウント {} のパスワード", account.login),
-        before: None,
-        after: Some("再発行".into()),
-    };
-    tx.record_history(&code, None, None, Some(staff.principal.account_id), &[change]).await?;
-    tx.commit().await?;
-    Ok(no_store(password_page(
-        &staff,
-        &code,
-        &city,
-        &account.login,
-        &account.display_name,
-        &password,
-        "再発行しました",
-    )))
+    let account = city_account(&s, &code, &login).await?;
+    let new = s.app.run(&staff.actor(), ResetPassword { login: account.login, password: None }).await?;
+    Ok(no_store(password_page(&staff, &code, &city, &new.login, &new.display_name, &new.password, "再発行しました")))
 }

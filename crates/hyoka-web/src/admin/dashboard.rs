@@ -1,7 +1,7 @@
 //! The dashboard: a fiscal year's sheets by status per department, the
 //! departments with late sheets first, and the late sheets themselves.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use hyoka_core::deadline::{days_late, is_late, tally, today_in_japan};
 use hyoka_core::workflow::SheetStatus;
 use hyoka_core::FiscalYear;
@@ -9,11 +9,13 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::{admin_city, crumbs, nav, typed_year};
-use crate::auth::Staff;
-use crate::layout::staff_page;
-use crate::staff::{jst, natural_key};
-use crate::workflow::{date_label, deadline_of};
-use crate::{AppError, AppState};
+use hyoka_core::text::natural_key;
+
+use crate::http::{AppError, CityCode, Params, Staff};
+use crate::ui::format::{date_label, jst};
+use crate::ui::shell::staff_page;
+use crate::workflow::deadline_of;
+use crate::AppState;
 
 /// Sheets whose item names no section are counted under this heading.
 const NO_DEPARTMENT: &str = "（担当課未設定）";
@@ -27,11 +29,11 @@ pub(super) struct YearQuery {
 pub(super) async fn dashboard(
     State(s): State<AppState>,
     staff: Staff,
-    Path(code): Path<String>,
+    Params(code): Params<CityCode>,
     Query(q): Query<YearQuery>,
 ) -> Result<Markup, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
-    let today = today_in_japan(hyoka_store::now());
+    let today = today_in_japan(s.app.now());
     let years = s.store.sheet_years(&code, None).await?;
     let fy = match q.fy.as_deref().filter(|t| !t.trim().is_empty()) {
         Some(t) => typed_year(t)
@@ -64,7 +66,7 @@ pub(super) async fn dashboard(
     let count = |st: SheetStatus| sheets.iter().filter(|x| x.status == st).count();
     let log = s.store.admin_history(&code, 20).await?;
     Ok(staff_page(
-        &staff,
+        staff.bar(),
         &format!("行政評価の状況（{}）", fy.label()),
         &crumbs(&code, &city),
         html! {

@@ -5,20 +5,19 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use hyoka_core::layout::{SectionKind, SheetLayout, MAX_LABEL_CHARS, PRESETS};
-use hyoka_core::EvaluationScale;
-use hyoka_store::Change;
+use hyoka_app::layout::{missing_scales, SetLayout};
+use hyoka_app::CommandError;
+use hyoka_core::layout::{SheetLayout, MAX_LABEL_CHARS, PRESETS};
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::{admin_city, crumbs, nav};
-use crate::auth::Staff;
-use crate::layout::staff_page;
-use crate::{AppError, AppState};
+use crate::http::{AppError, CityCode, Form, Params, Staff};
+use crate::ui::shell::staff_page;
+use crate::AppState;
 
 /// The city each preset comes from, to tell them apart.
 fn preset_city(code: &str) -> &'static str {
@@ -40,7 +39,7 @@ pub(super) struct DoneQuery {
 pub(super) async fn layout_page(
     State(s): State<AppState>,
     staff: Staff,
-    Path(code): Path<String>,
+    Params(code): Params<CityCode>,
     Query(q): Query<DoneQuery>,
 ) -> Result<Markup, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
@@ -70,7 +69,7 @@ async fn render(
     };
     let chosen = sent.and_then(|m| m.get("preset").cloned()).unwrap_or(preset.clone());
     Ok(staff_page(
-        staff,
+        staff.bar(),
         "様式と評価尺度",
         &crumbs(code, city),
         html! {
@@ -153,134 +152,35 @@ async fn render(
     ))
 }
 
-/// The preset scales a layout grades on that the city does not have yet.
-fn missing_scales(layout: &SheetLayout, have: &[EvaluationScale]) -> Vec<EvaluationScale> {
-    let mut codes: Vec<&str> = layout
-        .sections
-        .iter()
-        .filter(|s| s.kind == SectionKind::Grades)
-        .flat_map(|s| s.grades.iter().map(|g| g.scale.as_str()))
-        .filter(|c| !have.iter().any(|h| h.code == *c))
-        .collect();
-    codes.dedup();
-    EvaluationScale::presets().into_iter().filter(|p| codes.contains(&p.code.as_str())).collect()
-}
-
 pub(super) async fn save_layout(
     State(s): State<AppState>,
     staff: Staff,
-    Path(code): Path<String>,
+    Params(code): Params<CityCode>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
     let sent: BTreeMap<String, String> = fields.into_iter().collect();
-    let (old_preset, old_labels) = s.store.sheet_layout(&code).await?;
-    let preset = sent.get("preset").map(|p| p.trim().to_string()).unwrap_or_default();
-    let Ok(new_layout) = SheetLayout::preset(&preset) else {
-        return invalid(&s, &staff, &code, &city, &sent, "様式を一覧から選んでください。".into()).await;
+    let mut command = SetLayout {
+        municipality: code.0.clone(),
+        preset: sent.get("preset").cloned().unwrap_or_default(),
+        labels: BTreeMap::new(),
+        scale_names: BTreeMap::new(),
+        grade_labels: BTreeMap::new(),
     };
-    // Labels typed for another preset's headings are dropped, not refused.
-    let keys: Vec<String> = new_layout.label_keys().into_iter().map(|(k, _)| k).collect();
-    let labels: BTreeMap<String, String> = sent
-        .iter()
-        .filter_map(|(k, v)| k.strip_prefix("label:").map(|k| (k.to_string(), v.clone())))
-        .filter(|(k, _)| keys.contains(k))
-        .collect();
-    if let Err(e) = SheetLayout::clean_overrides(&preset, &labels) {
-        return invalid(&s, &staff, &code, &city, &sent, format!("見出しの名前: {e}")).await;
-    }
-    let scales = s.store.scales(&code).await?;
-    let mut changed_scales = Vec::new();
-    let mut changes = Vec::new();
-    for sc in &scales {
-        let mut next = sc.clone();
-        if let Some(name) = sent.get(&format!("scale:{}", sc.code)) {
-            let name = hyoka_core::text::normalise(name);
-            if name.is_empty() || name.chars().count() > MAX_LABEL_CHARS {
-                return invalid(
-                    &s,
-                    &staff,
-                    &code,
-                    &city,
-                    &sent,
-                    format!("評価尺度「{}」の名前は1～{MAX_LABEL_CHARS}文字で入力してください。", sc.name),
-                )
-                .await;
-            }
-            next.name = name;
-        }
-        for g in &mut next.grades {
-            let Some(label) = sent.get(&format!("grade:{}:{}", sc.code, g.code)) else { continue };
-            let label = hyoka_core::text::normalise(label);
-            if label.chars().count() > MAX_LABEL_CHARS {
-                return invalid(
-                    &s,
-                    &staff,
-                    &code,
-                    &city,
-                    &sent,
-                    format!(
-                        "評価尺度「{}」の評価「{}」の名前は{MAX_LABEL_CHARS}文字以内で入力してください。",
-                        sc.name, g.code
-                    ),
-                )
-                .await;
-            }
-            // Blank keeps the current name: a grade always has one.
-            if !label.is_empty() && label != g.label {
-                changes.push(Change {
-                    field: format!("評価尺度 {} の評価 {}", sc.name, g.code),
-                    before: Some(g.label.clone()),
-                    after: Some(label.clone()),
-                });
-                g.label = label;
-            }
-        }
-        if next.name != sc.name {
-            changes.push(Change {
-                field: format!("評価尺度の名前 {}", sc.code),
-                before: Some(sc.name.clone()),
-                after: Some(next.name.clone()),
-            });
-        }
-        if next != *sc {
-            changed_scales.push(next);
+    for (k, v) in &sent {
+        if let Some(key) = k.strip_prefix("label:") {
+            command.labels.insert(key.to_string(), v.clone());
+        } else if let Some(scale) = k.strip_prefix("scale:") {
+            command.scale_names.insert(scale.to_string(), v.clone());
+        } else if let Some((scale, grade)) = k.strip_prefix("grade:").and_then(|r| r.split_once(':')) {
+            command.grade_labels.insert((scale.to_string(), grade.to_string()), v.clone());
         }
     }
-    let mut tx = s.store.begin().await?;
-    let stored = tx.set_sheet_layout(&code, &preset, &labels).await?;
-    if preset != old_preset {
-        let name = |p: &str| SheetLayout::preset(p).map(|l| l.name).unwrap_or_else(|_| p.to_string());
-        changes.insert(
-            0,
-            Change {
-                field: "調査票の様式".into(),
-                before: Some(name(&old_preset)),
-                after: Some(new_layout.name.clone()),
-            },
-        );
+    match s.app.run(&staff.actor(), command).await {
+        Ok(()) => Ok(Redirect::to(&format!("/m/{code}/admin/layout?done=1")).into_response()),
+        Err(CommandError::Invalid { message, .. }) => invalid(&s, &staff, &code, &city, &sent, message).await,
+        Err(e) => Err(e.into()),
     }
-    let default_of: BTreeMap<String, String> = new_layout.label_keys().into_iter().collect();
-    for key in stored.keys().chain(old_labels.keys()).collect::<std::collections::BTreeSet<_>>() {
-        let (before, after) = (old_labels.get(key), stored.get(key));
-        if before != after && default_of.contains_key(key) {
-            changes.push(Change {
-                field: format!("見出しの名前 {}", default_of[key]),
-                before: before.cloned(),
-                after: after.cloned(),
-            });
-        }
-    }
-    for sc in &changed_scales {
-        tx.save_scale(&code, sc).await?;
-    }
-    for sc in missing_scales(&new_layout, &scales) {
-        tx.save_scale(&code, &sc).await?;
-        changes.push(Change { field: "評価尺度の追加".into(), before: None, after: Some(sc.name.clone()) });
-    }
-    tx.record_history(&code, None, None, Some(staff.principal.account_id), &changes).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/m/{code}/admin/layout?done=1")).into_response())
 }
 
 /// The page again with the message and what was typed (422).

@@ -3,21 +3,22 @@
 //! publishing a locked year on the public portal, the API and the open
 //! data (and withdrawing it).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use hyoka_app::year::{LockYear, OpenYear, PublishYear, SetDeadline, UnlockYear, WithdrawYear};
 use hyoka_core::deadline::today_in_japan;
 use hyoka_core::{FiscalYear, JpDate};
-use hyoka_store::{Change, FiscalYearRecord, PublishOutcome, PublishedYear};
+use hyoka_store::{FiscalYearRecord, PublishedYear};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::{admin_city, crumbs, field_error, nav, path_year};
-use crate::auth::Staff;
-use crate::layout::staff_page;
-use crate::workflow::{date_label, deadline_of};
-use crate::{AppError, AppState};
+use super::{admin_city, crumbs, field_error, nav, typed_year};
+use crate::http::{AppError, CityCode, Form, Fy, Params, Staff};
+use crate::ui::format::{date_label, local_time};
+use crate::ui::shell::staff_page;
+use crate::workflow::deadline_of;
+use crate::AppState;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -36,17 +37,21 @@ struct DeadlineError {
 pub(super) async fn years(
     State(s): State<AppState>,
     staff: Staff,
-    Path(code): Path<String>,
+    Params(code): Params<CityCode>,
     Query(q): Query<DoneQuery>,
 ) -> Result<Markup, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
-    let done = match (q.done.as_deref(), q.fy.as_deref().and_then(|y| path_year(y).ok())) {
+    let done = match (q.done.as_deref(), q.fy.as_deref().and_then(Fy::parse).map(|f| f.0)) {
         (Some("deadline"), Some(fy)) => Some(format!("{}の提出期限を設定しました。", fy.label())),
         (Some("lock"), Some(fy)) => {
             Some(format!("{}を確定しました。調査票はすべて確定となり、変更できません。", fy.label()))
         }
         (Some("publish"), Some(fy)) => Some(format!(
             "{}を公開しました。公開サイト（/p/{code}）、API とオープンデータで誰でも見られます。",
+            fy.label()
+        )),
+        (Some("unlock"), Some(fy)) => Some(format!(
+            "{}の確定を解除しました。調査票は確定前の状態に戻り、変更できます。解除の理由は変更履歴に記録しました。",
             fy.label()
         )),
         (Some("withdraw"), Some(fy)) => {
@@ -65,7 +70,7 @@ async fn years_page(
     done: Option<&str>,
     error: Option<&DeadlineError>,
 ) -> Result<Markup, AppError> {
-    let today = today_in_japan(hyoka_store::now());
+    let today = today_in_japan(s.app.now());
     let mut known = s.store.sheet_years(code, None).await?;
     known.sort_by(|a, b| b.cmp(a));
     // The year after the newest is opened from it; a city with no year yet
@@ -95,7 +100,7 @@ async fn years_page(
         archive.push(s.store.fiscal_year(code, fy).await?);
     }
     Ok(staff_page(
-        staff,
+        staff.bar(),
         "年度の管理",
         &crumbs(code, city),
         html! {
@@ -133,7 +138,7 @@ async fn years_page(
                         @for record in &archive {
                             tr {
                                 th scope="row" { (record.fiscal_year.label_with_western()) }
-                                td { (lock_cell(staff, code, record)) }
+                                td { (lock_cell(staff, code, record, &published)) }
                                 td { (publish_cell(staff, code, record, &published)) }
                             }
                         }
@@ -160,6 +165,15 @@ async fn years_page(
                 form method="post" action={ "/m/" (code) "/admin/years/" (fy.year()) "/open" } {
                     input type="hidden" name="_csrf" value=(staff.csrf);
                     p { button type="submit" { (fy.label()) "に前年度の事業を追加する" } }
+                }
+            }
+            form method="post" action={ "/m/" (code) "/admin/years/open" } {
+                input type="hidden" name="_csrf" value=(staff.csrf);
+                p {
+                    label for="open-year" { "ほかの年度を開始する（前年度から引継ぎ）" }
+                    br;
+                    input id="open-year" type="text" name="fy" size="14" placeholder="例: 2021、令和3年度" required;
+                    " " button type="submit" { "開始する" }
                 }
             }
         },
@@ -202,19 +216,35 @@ fn year_row(
                     }
                 }
             }
-            td { (lock_cell(staff, code, record)) }
+            td { (lock_cell(staff, code, record, published)) }
             td { (publish_cell(staff, code, record, published)) }
         }
     }
 }
 
 /// "確定済み", or the form that locks the year.
-fn lock_cell(staff: &Staff, code: &str, record: &FiscalYearRecord) -> Markup {
+fn lock_cell(staff: &Staff, code: &str, record: &FiscalYearRecord, published: &[PublishedYear]) -> Markup {
     let fy = record.fiscal_year;
     let y = fy.year();
     html! {
         @if record.locked {
-            "確定済み"
+            strong { "確定済み" }
+            @if !published.iter().any(|p| p.fiscal_year == fy) {
+                details {
+                    summary { "確定を解除する" }
+                    form method="post" action={ "/m/" (code) "/admin/years/" (y) "/unlock" } {
+                        input type="hidden" name="_csrf" value=(staff.csrf);
+                        p {
+                            label for={ "unlock-reason-" (y) } { "解除の理由（必須。変更履歴に記録します）" }
+                            br;
+                            textarea id={ "unlock-reason-" (y) } name="reason" required {}
+                        }
+                        p { button type="submit" { (fy.label()) "の確定を解除する" } }
+                    }
+                }
+            } @else {
+                br; span class="note" { "公開中の年度は、公開を取り下げてから解除できます" }
+            }
         } @else {
             form method="post" action={ "/m/" (code) "/admin/years/" (y) "/lock" } {
                 input type="hidden" name="_csrf" value=(staff.csrf);
@@ -222,7 +252,7 @@ fn lock_cell(staff: &Staff, code: &str, record: &FiscalYearRecord) -> Markup {
                     input id={ "confirm-" (y) } type="checkbox" name="confirm" value="yes" required;
                     " "
                     label for={ "confirm-" (y) } {
-                        "確定すると、" (fy.label()) "の調査票はすべて「確定」になり、変更できなくなります（元に戻せません）。"
+                        "確定すると、" (fy.label()) "の調査票はすべて「確定」になり、変更できなくなります（解除には理由の記録が必要です）。"
                     }
                 }
                 p { button type="submit" { (fy.label()) "を確定する" } }
@@ -242,7 +272,7 @@ fn publish_cell(staff: &Staff, code: &str, record: &FiscalYearRecord, published:
             strong { "公開中" }
             br;
             span class="note" {
-                (crate::workflow::local_time(&p.published_at))
+                (local_time(&p.published_at))
                 @if let Some(n) = &p.published_by_name { " " (n) }
             }
             form method="post" action={ "/m/" (code) "/admin/years/" (y) "/withdraw" } {
@@ -275,41 +305,28 @@ fn publish_cell(staff: &Staff, code: &str, record: &FiscalYearRecord, published:
     }
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct ConfirmForm {
+    confirm: String,
+    reason: String,
+}
+
 /// Publishes a locked year: from now on the portal, the API and the open
-/// data show it. Recorded in the history.
+/// data show it.
 pub(super) async fn publish(
     State(s): State<AppState>,
     staff: Staff,
-    Path((code, fy)): Path<(String, String)>,
-    Form(f): Form<LockForm>,
+    Params((code, Fy(fy))): Params<(CityCode, Fy)>,
+    Form(f): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
     admin_city(&s, &staff, &code).await?;
-    let fy = path_year(&fy)?;
     if f.confirm != "yes" {
         return Err(AppError::Invalid(
             "公開の確認欄にチェックを入れてください（公開すると誰でも見られるようになります）。".into(),
         ));
     }
-    let who = Some(staff.principal.account_id);
-    let mut tx = s.store.begin().await?;
-    match tx.publish_year(&code, fy, who).await? {
-        PublishOutcome::Published => {}
-        PublishOutcome::AlreadyPublished => {
-            return Err(AppError::Conflict(format!("{}は既に公開しています。", fy.label())));
-        }
-        PublishOutcome::NotLocked => {
-            return Err(AppError::Conflict(format!(
-                "確定していない年度は公開できません。先に{}を確定してください。",
-                fy.label()
-            )));
-        }
-    }
-    let change =
-        Change {
-            field: format!("公開 {}", fy.label()), before: Some("非公開".into()), after: Some("公開".into())
-        };
-    tx.record_history(&code, None, Some(fy), who, &[change]).await?;
-    tx.commit().await?;
+    s.app.run(&staff.actor(), PublishYear { municipality: code.0.clone(), fiscal_year: fy }).await?;
     Ok(Redirect::to(&format!("/m/{code}/admin/years?done=publish&fy={}", fy.year())).into_response())
 }
 
@@ -317,24 +334,14 @@ pub(super) async fn publish(
 pub(super) async fn withdraw(
     State(s): State<AppState>,
     staff: Staff,
-    Path((code, fy)): Path<(String, String)>,
-    Form(f): Form<LockForm>,
+    Params((code, Fy(fy))): Params<(CityCode, Fy)>,
+    Form(f): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
     admin_city(&s, &staff, &code).await?;
-    let fy = path_year(&fy)?;
     if f.confirm != "yes" {
         return Err(AppError::Invalid("公開の取り下げの確認欄にチェックを入れてください。".into()));
     }
-    let mut tx = s.store.begin().await?;
-    if !tx.withdraw_year(&code, fy).await? {
-        return Err(AppError::Conflict(format!("{}は公開していません。", fy.label())));
-    }
-    let change =
-        Change {
-            field: format!("公開 {}", fy.label()), before: Some("公開".into()), after: Some("非公開".into())
-        };
-    tx.record_history(&code, None, Some(fy), Some(staff.principal.account_id), &[change]).await?;
-    tx.commit().await?;
+    s.app.run(&staff.actor(), WithdrawYear { municipality: code.0.clone(), fiscal_year: fy }).await?;
     Ok(Redirect::to(&format!("/m/{code}/admin/years?done=withdraw&fy={}", fy.year())).into_response())
 }
 
@@ -347,15 +354,10 @@ pub(super) struct DeadlineForm {
 pub(super) async fn set_deadline(
     State(s): State<AppState>,
     staff: Staff,
-    Path((code, fy)): Path<(String, String)>,
+    Params((code, Fy(fy))): Params<(CityCode, Fy)>,
     Form(f): Form<DeadlineForm>,
 ) -> Result<Response, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
-    let fy = path_year(&fy)?;
-    let year = s.store.fiscal_year(&code, fy).await?;
-    if year.locked {
-        return Err(AppError::Conflict(format!("{}は確定済みのため、提出期限は変更できません。", fy.label())));
-    }
     let typed = f.deadline.trim();
     let deadline = if typed.is_empty() {
         None
@@ -375,67 +377,80 @@ pub(super) async fn set_deadline(
             }
         }
     };
-    let new = deadline.map(|d| d.iso());
-    let mut tx = s.store.begin().await?;
-    tx.set_fiscal_year(&FiscalYearRecord { deadline: new.clone(), ..year.clone() }).await?;
-    if year.deadline != new {
-        let change = Change { field: format!("提出期限 {}", fy.label()), before: year.deadline, after: new };
-        tx.record_history(&code, None, Some(fy), Some(staff.principal.account_id), &[change]).await?;
-    }
-    tx.commit().await?;
+    s.app.run(&staff.actor(), SetDeadline { municipality: code.0.clone(), fiscal_year: fy, deadline }).await?;
     Ok(Redirect::to(&format!("/m/{code}/admin/years?done=deadline&fy={}", fy.year())).into_response())
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(super) struct LockForm {
-    confirm: String,
 }
 
 pub(super) async fn lock(
     State(s): State<AppState>,
     staff: Staff,
-    Path((code, fy)): Path<(String, String)>,
-    Form(f): Form<LockForm>,
+    Params((code, Fy(fy))): Params<(CityCode, Fy)>,
+    Form(f): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
     admin_city(&s, &staff, &code).await?;
-    let fy = path_year(&fy)?;
-    let year = s.store.fiscal_year(&code, fy).await?;
-    if year.locked {
+    if s.store.fiscal_year(&code, fy).await?.locked {
         return Err(AppError::Conflict(format!("{}は既に確定しています。", fy.label())));
     }
     if f.confirm != "yes" {
-        return Err(AppError::Invalid("確定の確認欄にチェックを入れてください（確定すると元に戻せません）。".into()));
+        return Err(AppError::Invalid(
+            "確定の確認欄にチェックを入れてください（確定を解除するには理由の記録が必要です）。".into(),
+        ));
     }
-    let who = Some(staff.principal.account_id);
-    let mut tx = s.store.begin().await?;
-    if !tx.lock_year(&code, fy, who).await? {
-        return Err(AppError::Conflict("確定の途中で調査票が更新されました。もう一度確定してください。".into()));
-    }
-    tx.commit().await?;
+    s.app.run(&staff.actor(), LockYear { municipality: code.0.clone(), fiscal_year: fy }).await?;
     Ok(Redirect::to(&format!("/m/{code}/admin/years?done=lock&fy={}", fy.year())).into_response())
+}
+
+/// Unlocks a locked, unpublished year, with the reason recorded.
+pub(super) async fn unlock(
+    State(s): State<AppState>,
+    staff: Staff,
+    Params((code, Fy(fy))): Params<(CityCode, Fy)>,
+    Form(f): Form<ConfirmForm>,
+) -> Result<Response, AppError> {
+    admin_city(&s, &staff, &code).await?;
+    s.app.run(&staff.actor(), UnlockYear { municipality: code.0.clone(), fiscal_year: fy, reason: f.reason }).await?;
+    Ok(Redirect::to(&format!("/m/{code}/admin/years?done=unlock&fy={}", fy.year())).into_response())
+}
+
+/// Opens a year typed in the form (`2021`, `令和3年度`).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct OpenForm {
+    fy: String,
+}
+
+pub(super) async fn open_typed(
+    State(s): State<AppState>,
+    staff: Staff,
+    Params(code): Params<CityCode>,
+    Form(f): Form<OpenForm>,
+) -> Result<Markup, AppError> {
+    admin_city(&s, &staff, &code).await?;
+    let fy = typed_year(&f.fy).ok_or_else(|| {
+        AppError::Invalid(format!("開始する年度「{}」を読み取れません（例: 2021、令和3年度）。", f.fy.trim()))
+    })?;
+    opened(&s, &staff, &code, fy).await
 }
 
 pub(super) async fn open(
     State(s): State<AppState>,
     staff: Staff,
-    Path((code, fy)): Path<(String, String)>,
+    Params((code, Fy(fy))): Params<(CityCode, Fy)>,
 ) -> Result<Markup, AppError> {
-    let city = admin_city(&s, &staff, &code).await?;
-    let fy = path_year(&fy)?;
-    if s.store.fiscal_year(&code, fy).await?.locked {
-        return Err(AppError::Conflict(format!("{}は確定済みのため、調査票を追加できません。", fy.label())));
-    }
+    opened(&s, &staff, &code, fy).await
+}
+
+/// Opens the year and says what was carried forward.
+async fn opened(s: &AppState, staff: &Staff, code: &CityCode, fy: FiscalYear) -> Result<Markup, AppError> {
+    let city = admin_city(s, staff, code).await?;
     let prev = FiscalYear::new(fy.year() - 1).map_err(|_| AppError::NotFound("年度".into()))?;
-    let mut tx = s.store.begin().await?;
-    let report = tx.carry_forward(&code, fy, Some(staff.principal.account_id)).await?;
-    tx.commit().await?;
+    let report = s.app.run(&staff.actor(), OpenYear { municipality: code.0.clone(), fiscal_year: fy }).await?;
     Ok(staff_page(
-        &staff,
+        staff.bar(),
         &format!("{}の開始", fy.label()),
-        &crumbs(&code, &city),
+        &crumbs(code, &city),
         html! {
-            (nav(&code, "/years"))
+            (nav(code, "/years"))
             @if report.created.is_empty() {
                 p class="ok" role="status" {
                     "新しく作る調査票はありませんでした（" (prev.label()) "の事業は、すべて調査票が作成済みです）。"

@@ -16,23 +16,20 @@
 mod openapi;
 
 use axum::extract::State;
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use hyoka_core::{FiscalYear, IndicatorKind};
 use hyoka_report::opendata::{format::render_json, Period, Selection, Table, TableRow, Value, INDICATORS};
 use serde_json::{json, Value as Json};
-use sha2::{Digest, Sha256};
 
+use crate::http::cache::cacheable;
+use crate::http::{Routes, Rule};
 use crate::portal::{compare_rows, parse_year};
-use crate::routes::{Routes, Rule};
 use crate::{AppError, AppState};
 
 pub use openapi::document;
 
-/// How long a cache may keep an answer. Short: a withdrawn year should
-/// disappear from caches soon.
-const CACHE_CONTROL_PUBLIC: &str = "public, max-age=300";
 pub(crate) const DEFAULT_LIMIT: u64 = 100;
 pub(crate) const MAX_LIMIT: u64 = 1000;
 pub(crate) const MAX_OFFSET: u64 = 1_000_000_000;
@@ -105,33 +102,6 @@ type ApiResult = Result<Response, ApiError>;
 
 // ------------------------------------------------------------------ caching
 
-/// A cacheable answer: the body with a strong ETag (a hash of the body)
-/// and `Cache-Control: public`; 304 without a body when the request's
-/// `If-None-Match` names that ETag (or `*`).
-pub(crate) fn cacheable(request: &HeaderMap, body: String, content_type: &'static str) -> Response {
-    let hash = Sha256::digest(body.as_bytes());
-    let tag: String = hash.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    let etag = format!("\"{tag}\"");
-    let matches = request
-        .get_all(IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|t| t.trim().trim_start_matches("W/"))
-        .any(|t| t == "*" || t == etag);
-    let etag_value = HeaderValue::from_str(&etag).expect("hex in quotes");
-    let cache = HeaderValue::from_static(CACHE_CONTROL_PUBLIC);
-    if matches {
-        return (StatusCode::NOT_MODIFIED, [(ETAG, etag_value), (CACHE_CONTROL, cache)]).into_response();
-    }
-    (
-        StatusCode::OK,
-        [(CONTENT_TYPE, HeaderValue::from_static(content_type)), (ETAG, etag_value), (CACHE_CONTROL, cache)],
-        body,
-    )
-        .into_response()
-}
-
 fn json_answer(request: &HeaderMap, value: &Json) -> Response {
     let mut body = serde_json::to_string_pretty(value).unwrap_or_default();
     body.push('\n');
@@ -148,22 +118,7 @@ fn segments(uri: &Uri) -> Vec<String> {
 }
 
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
-            if let Some(b) = hex {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 /// The query's parameters (the last of a repeated one wins).

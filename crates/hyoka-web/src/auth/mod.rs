@@ -1,82 +1,28 @@
-//! Signing in and out, and who the request is from.
+//! Signing in and out.
+//!
+//! The login form's CSRF token is a cookie of its own (no session row is
+//! made for a visitor); a session is created at sign-in, after the old one
+//! (if any) is ended. The password check and the throttling of failures
+//! are `hyoka_app::signin`'s.
 
-pub mod password;
-pub mod session;
+use std::net::SocketAddr;
 
-use axum::extract::{FromRequestParts, Query, State};
-use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use hyoka_core::access::{authorize, Action, Principal, Role, Target};
+use hyoka_app::signin::{sign_in, SignInError};
+use hyoka_core::access::Role;
 use maud::html;
 use serde::Deserialize;
 
-use crate::layout::page;
-use crate::routes::{Routes, Rule};
-use crate::{AppError, AppState};
-use session::{clear_cookie, session_cookie, start_session, with_cookie, Session};
+use crate::http::csrf::{token_for, ANONYMOUS_COOKIE};
+use crate::http::session::{set_cookie, start_session, with_cookie, Session, COOKIE_NAME};
+use crate::http::{AppError, Form, Routes, Rule};
+use crate::ui::shell::page;
+use crate::AppState;
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/login", Rule::Public, login_form).post("/login", Rule::Public, login).post("/logout", Rule::Public, logout)
-}
-
-/// A signed-in member of a city's staff (or the system administrator).
-pub struct Staff {
-    pub principal: Principal,
-    pub display_name: String,
-    pub csrf: String,
-}
-
-impl FromRequestParts<AppState> for Staff {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, Self::Rejection> {
-        let session = parts.extensions.get::<Session>().cloned().unwrap_or_default();
-        match (session.principal(), session.account, session.csrf) {
-            (Some(principal), Some(account), Some(csrf)) => {
-                Ok(Staff { principal, display_name: account.display_name.clone(), csrf })
-            }
-            _ => {
-                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-                let target = format!("/login?next={}", urlencode(next));
-                Err(Redirect::to(&target).into_response())
-            }
-        }
-    }
-}
-
-impl Staff {
-    /// The city this person works for; the system administrator has none.
-    pub fn city(&self) -> Option<&str> {
-        self.principal.municipality.as_deref()
-    }
-
-    /// Refuses unless the person may act. Another city's resource is "not
-    /// found", so its existence is not revealed.
-    pub fn require(&self, action: Action, municipality: &str, sections: &[i64]) -> Result<(), AppError> {
-        if action != Action::ManageSystem && self.city() != Some(municipality) {
-            return Err(AppError::NotFound("ページ".into()));
-        }
-        if authorize(&self.principal, action, &Target { municipality, sections }) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
-
-    pub fn is(&self, role: Role) -> bool {
-        self.principal.role == role
-    }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Only same-site paths are followed after login. Control characters are
@@ -98,21 +44,16 @@ struct NextQuery {
 async fn login_form(
     State(state): State<AppState>,
     axum::Extension(session): axum::Extension<Session>,
+    headers: HeaderMap,
     Query(q): Query<NextQuery>,
-) -> Result<Response, AppError> {
-    // The form needs a CSRF token, so even an anonymous visitor gets a session.
-    let (cookie, csrf) = match session.csrf {
-        Some(csrf) => (None, csrf),
-        None => {
-            let (token, csrf) = start_session(&state.store, &state.session, None).await?;
-            (Some(session_cookie(&token, &state.session)), csrf)
-        }
-    };
+) -> Response {
+    let (csrf, fresh) = token_for(&session, &headers);
     let body = login_page(&csrf, q.next.as_deref(), None).into_response();
-    Ok(match cookie {
-        Some(c) => with_cookie(body, c),
-        None => body,
-    })
+    if fresh {
+        with_cookie(body, set_cookie(ANONYMOUS_COOKIE, &csrf, &state.session, None))
+    } else {
+        body
+    }
 }
 
 fn login_page(csrf: &str, next: Option<&str>, error: Option<&str>) -> maud::Markup {
@@ -142,28 +83,38 @@ struct LoginForm {
 async fn login(
     State(state): State<AppState>,
     axum::Extension(session): axum::Extension<Session>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    let account = state.store.account_by_login(form.login.trim()).await?;
-    let ok =
-        account.as_ref().is_some_and(|a| !a.disabled && password::verify_password(&form.password, &a.password_hash));
-    let Some(account) = account.filter(|_| ok) else {
-        // One message for both a wrong name and a wrong password.
-        let csrf = session.csrf.unwrap_or_default();
-        let page = login_page(&csrf, form.next.as_deref(), Some("ログイン名またはパスワードが違います。"));
-        return Ok((StatusCode::UNAUTHORIZED, page).into_response());
+    let now = state.app.now();
+    let account = match sign_in(&state.store, now, &form.login, &form.password, &peer.ip().to_string()).await {
+        Ok(a) => a,
+        Err(SignInError::Store(e)) => return Err(e.into()),
+        Err(e) => {
+            let status = match e {
+                SignInError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::UNAUTHORIZED,
+            };
+            let (csrf, _) = token_for(&session, &headers);
+            let page = login_page(&csrf, form.next.as_deref(), Some(&e.to_string()));
+            return Ok((status, page).into_response());
+        }
     };
     // A new session on login: a token known before login is worth nothing after.
     if let Some(old) = &session.token_hash {
         state.store.delete_session(old).await?;
     }
-    let (token, _) = start_session(&state.store, &state.session, Some(account.id)).await?;
+    let _ = state.store.delete_expired_sessions(&now.iso()).await;
+    let token = start_session(&state.store, &state.session, now, account.id).await?;
     let home = if account.role == Role::SystemAdmin { "/system" } else { "/staff" };
     let next = match safe_next(form.next.as_deref()) {
         "/" => home,
         n => n,
     };
-    Ok(with_cookie(Redirect::to(next).into_response(), session_cookie(&token, &state.session)))
+    let res = with_cookie(Redirect::to(next).into_response(), set_cookie(COOKIE_NAME, &token, &state.session, None));
+    // The visitor's token has served its purpose.
+    Ok(with_cookie(res, set_cookie(ANONYMOUS_COOKIE, "", &state.session, Some(0))))
 }
 
 async fn logout(
@@ -173,5 +124,6 @@ async fn logout(
     if let Some(hash) = &session.token_hash {
         state.store.delete_session(hash).await?;
     }
-    Ok(with_cookie(Redirect::to("/login").into_response(), clear_cookie(&state.session)))
+    let res = Redirect::to("/login").into_response();
+    Ok(with_cookie(res, set_cookie(COOKIE_NAME, "", &state.session, Some(0))))
 }

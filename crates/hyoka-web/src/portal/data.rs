@@ -2,7 +2,9 @@
 //! built by hyoka-report's row builders from the published years only, so
 //! the downloads, the API and `hyoka export opendata` hold the same rows.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
+
+use super::PublicParams;
 use axum::http::header::CONTENT_DISPOSITION;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -39,7 +41,10 @@ pub(crate) fn table_rows(set: &OpenDataSet, table: &Table) -> Vec<Vec<hyoka_repo
     set.tables().into_iter().find(|(t, _)| t.name == table.name).map(|(_, rows)| rows).unwrap_or_default()
 }
 
-pub(super) async fn downloads(State(s): State<AppState>, Path((code, fy)): Path<(String, String)>) -> Page {
+pub(super) async fn downloads(
+    State(s): State<AppState>,
+    PublicParams((code, fy)): PublicParams<(String, String)>,
+) -> Page {
     let (city, fy) = public_year(&s, &code, &fy).await?;
     let set = dataset(&s, &code, Period::Year(fy), Selection::All)
         .await?
@@ -109,7 +114,7 @@ pub(super) struct DownloadQuery {
 
 pub(super) async fn download(
     State(s): State<AppState>,
-    Path((code, fy, name)): Path<(String, String, String)>,
+    PublicParams((code, fy, name)): PublicParams<(String, String, String)>,
     Query(q): Query<DownloadQuery>,
     headers: HeaderMap,
 ) -> Result<Response, PortalError> {
@@ -177,7 +182,7 @@ pub(super) async fn download(
 /// saving. File names are ASCII (code, year, table), so no encoding is
 /// needed in the header.
 fn file(request: &HeaderMap, body: String, content_type: &'static str, name: &str) -> Response {
-    let mut res = crate::api::cacheable(request, body, content_type).into_response();
+    let mut res = crate::http::cache::cacheable(request, body, content_type).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
         res.headers_mut().insert(CONTENT_DISPOSITION, v);
     }

@@ -24,7 +24,7 @@ use hyoka_core::FiscalYear;
 use hyoka_store::PublicCity;
 use maud::{html, Markup, DOCTYPE};
 
-use crate::routes::{Routes, Rule};
+use crate::http::{Fy, Id, Params, Routes, Rule};
 use crate::{AppError, AppState};
 
 pub(crate) use compare::compare_rows;
@@ -90,18 +90,24 @@ pub(crate) type Page = Result<Markup, PortalError>;
 
 /// A `{fy}` path segment: the western year, digits only.
 pub(crate) fn parse_year(fy: &str) -> Option<FiscalYear> {
-    if fy.is_empty() || fy.len() > 4 || !fy.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    fy.parse::<i32>().ok().and_then(|y| FiscalYear::new(y).ok())
+    Fy::parse(fy).map(|f| f.0)
 }
 
 /// An id path segment: a positive integer, digits only.
 pub(crate) fn parse_id(id: &str) -> Option<i64> {
-    if id.is_empty() || id.len() > 18 || !id.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+    Id::parse(id).map(|i| i.0)
+}
+
+/// A portal page's path parameters; one that cannot be read is the
+/// portal's own "not found" page.
+pub(crate) struct PublicParams<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> axum::extract::FromRequestParts<S> for PublicParams<T> {
+    type Rejection = PortalError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, PortalError> {
+        Ok(PublicParams(<Params<T> as axum::extract::FromRequestParts<S>>::from_request_parts(parts, state).await?.0))
     }
-    id.parse().ok()
 }
 
 /// A published city, or "not found".

@@ -3,10 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use super::PublicParams;
 use hyoka_core::chart::{TrendChart, YearCells};
-use hyoka_core::narrative::{Block, Narrative};
-use hyoka_core::sheet::{EvaluationRow, ScheduleRow};
+use hyoka_core::sheet::EvaluationRow;
 use hyoka_core::{EvaluationScale, FiscalYear, ValueRole};
 use hyoka_report::opendata::rows::{indicator_rows, CityData, IndicatorData};
 use hyoka_report::opendata::IndicatorRow;
@@ -14,6 +15,8 @@ use hyoka_store::{IndicatorRecord, Municipality, NodeRecord, PublicCity, PublicI
 use maud::{html, Markup, PreEscaped};
 
 use super::{city_href, parse_id, public_city, public_page, public_year, year_crumbs, year_href, Page};
+use crate::ui::markup::narrative;
+use crate::ui::widgets::{schedule_table, yen};
 use crate::{AppError, AppState};
 
 pub(super) async fn home(State(s): State<AppState>) -> Page {
@@ -58,7 +61,7 @@ pub(super) async fn home(State(s): State<AppState>) -> Page {
     ))
 }
 
-pub(super) async fn city(State(s): State<AppState>, Path(code): Path<String>) -> Page {
+pub(super) async fn city(State(s): State<AppState>, PublicParams(code): PublicParams<String>) -> Page {
     let city = public_city(&s, &code).await?;
     let plans = s.store.plans(&code).await?;
     let latest = city.latest().ok_or_else(|| AppError::NotFound("公開されている年度".into()))?;
@@ -93,7 +96,7 @@ pub(super) async fn city(State(s): State<AppState>, Path(code): Path<String>) ->
     ))
 }
 
-pub(super) async fn year(State(s): State<AppState>, Path((code, fy)): Path<(String, String)>) -> Page {
+pub(super) async fn year(State(s): State<AppState>, PublicParams((code, fy)): PublicParams<(String, String)>) -> Page {
     let (city, fy) = public_year(&s, &code, &fy).await?;
     let items = s.store.public_items(&code, Some(fy)).await?;
     let indicators = s.store.public_indicators(&code, Some(fy)).await?;
@@ -134,7 +137,10 @@ pub(super) async fn year(State(s): State<AppState>, Path((code, fy)): Path<(Stri
     ))
 }
 
-pub(super) async fn plan(State(s): State<AppState>, Path((code, fy, id)): Path<(String, String, String)>) -> Page {
+pub(super) async fn plan(
+    State(s): State<AppState>,
+    PublicParams((code, fy, id)): PublicParams<(String, String, String)>,
+) -> Page {
     let (city, fy) = public_year(&s, &code, &fy).await?;
     let not_found = || AppError::NotFound("計画".into());
     let id = parse_id(&id).ok_or_else(not_found)?;
@@ -191,7 +197,10 @@ fn tree(ctx: &TreeCtx, parent: Option<i64>) -> Markup {
     }
 }
 
-pub(super) async fn node(State(s): State<AppState>, Path((code, fy, id)): Path<(String, String, String)>) -> Page {
+pub(super) async fn node(
+    State(s): State<AppState>,
+    PublicParams((code, fy, id)): PublicParams<(String, String, String)>,
+) -> Page {
     let (city, fy) = public_year(&s, &code, &fy).await?;
     let not_found = || AppError::NotFound("施策".into());
     let id = parse_id(&id).ok_or_else(not_found)?;
@@ -254,7 +263,7 @@ pub(super) async fn node(State(s): State<AppState>, Path((code, fy, id)): Path<(
     ))
 }
 
-pub(super) async fn items(State(s): State<AppState>, Path((code, fy)): Path<(String, String)>) -> Page {
+pub(super) async fn items(State(s): State<AppState>, PublicParams((code, fy)): PublicParams<(String, String)>) -> Page {
     let (city, fy) = public_year(&s, &code, &fy).await?;
     let items = s.store.public_items(&code, Some(fy)).await?;
     let scales = s.store.scales(&code).await?;
@@ -324,7 +333,10 @@ fn grade_label(scales: &[EvaluationScale], e: &EvaluationRow) -> Option<String> 
     scale.grade(e.grade.as_deref()?).map(|g| g.label.clone())
 }
 
-pub(super) async fn item(State(s): State<AppState>, Path((code, fy, id)): Path<(String, String, String)>) -> Page {
+pub(super) async fn item(
+    State(s): State<AppState>,
+    PublicParams((code, fy, id)): PublicParams<(String, String, String)>,
+) -> Page {
     let (city, fy) = public_year(&s, &code, &fy).await?;
     let not_found = || AppError::NotFound("事業".into());
     let id = parse_id(&id).ok_or_else(not_found)?;
@@ -430,48 +442,6 @@ pub(super) async fn item(State(s): State<AppState>, Path((code, fy, id)): Path<(
             (download_links(&base, &[("indicators", "指標"), ("evaluations", "評価"), ("budgets", "予算・決算")], &format!("item={id}")))
         },
     ))
-}
-
-/// A narrative's paragraphs and lists, escaped like any other text.
-fn narrative(n: &Narrative) -> Markup {
-    html! {
-        @for b in &n.blocks {
-            @match b {
-                Block::Paragraph(p) => p { (p) },
-                Block::List(items) => ul { @for i in items { li { (i) } } },
-            }
-        }
-    }
-}
-
-const MONTHS: [&str; 12] = ["4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月", "1月", "2月", "3月"];
-
-fn schedule_table(rows: &[ScheduleRow]) -> Markup {
-    let hours = rows.iter().any(|r| r.hours_regular.is_some() || r.hours_other.is_some());
-    html! {
-        h2 { "スケジュール" }
-        table {
-            caption class="sr-only" { "月ごとの計画と実績" }
-            thead { tr {
-                th scope="col" { "内容" } th scope="col" { "区分" }
-                @for m in MONTHS { th scope="col" { (m) } }
-                @if hours { th scope="col" { "従事時間（正職員）" } th scope="col" { "従事時間（その他）" } }
-            } }
-            tbody {
-                @for r in rows {
-                    tr {
-                        th scope="row" { (r.label) }
-                        td { @if r.kind == "actual" { "実績" } @else { "計画" } }
-                        @for m in &r.months { td { (m) } }
-                        @if hours {
-                            td class="num" { (r.hours_regular.clone().unwrap_or_default()) }
-                            td class="num" { (r.hours_other.clone().unwrap_or_default()) }
-                        }
-                    }
-                }
-            }
-        }
-    }
 }
 
 /// Links to the open-data files of what a page shows (`filter` is the query
@@ -598,7 +568,10 @@ fn indicator_table(base: &str, fy: FiscalYear, lines: &[(IndicatorRecord, YearLi
     }
 }
 
-pub(super) async fn indicators(State(s): State<AppState>, Path((code, fy)): Path<(String, String)>) -> Page {
+pub(super) async fn indicators(
+    State(s): State<AppState>,
+    PublicParams((code, fy)): PublicParams<(String, String)>,
+) -> Page {
     let (city, fy) = public_year(&s, &code, &fy).await?;
     let indicators = s.store.public_indicators(&code, Some(fy)).await?;
     let lines = year_lines(&s, &city, &indicators, fy).await?;
@@ -622,7 +595,10 @@ pub(super) async fn indicators(State(s): State<AppState>, Path((code, fy)): Path
     ))
 }
 
-pub(super) async fn indicator(State(s): State<AppState>, Path((code, fy, id)): Path<(String, String, String)>) -> Page {
+pub(super) async fn indicator(
+    State(s): State<AppState>,
+    PublicParams((code, fy, id)): PublicParams<(String, String, String)>,
+) -> Page {
     let (city, fy) = public_year(&s, &code, &fy).await?;
     let not_found = || AppError::NotFound("指標".into());
     let id = parse_id(&id).ok_or_else(not_found)?;
@@ -721,7 +697,10 @@ pub(super) async fn indicator(State(s): State<AppState>, Path((code, fy, id)): P
 
 // ---------------------------------------------------------------- budgets
 
-pub(super) async fn budgets(State(s): State<AppState>, Path((code, fy)): Path<(String, String)>) -> Page {
+pub(super) async fn budgets(
+    State(s): State<AppState>,
+    PublicParams((code, fy)): PublicParams<(String, String)>,
+) -> Page {
     let (city, fy) = public_year(&s, &code, &fy).await?;
     let items = s.store.public_items(&code, Some(fy)).await?;
     let base = year_href(&code, fy);
@@ -770,10 +749,6 @@ struct BudgetLine<'a> {
     budget: &'a hyoka_core::sheet::BudgetRow,
     /// Whether the row adds to the total.
     counted: bool,
-}
-
-fn yen(v: Option<hyoka_core::Yen>) -> String {
-    v.map(|y| y.to_string()).unwrap_or_default()
 }
 
 fn budget_table(lines: &[BudgetLine], fy: FiscalYear, total: bool) -> Markup {

@@ -1,7 +1,9 @@
 //! Search over what a city has published: items with content in published
 //! years, matched against that content only (`Store::public_search`).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
+
+use super::PublicParams;
 use hyoka_store::Fragment;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -28,7 +30,7 @@ fn marked(fragments: &[Fragment]) -> Markup {
 
 pub(super) async fn search(
     State(s): State<AppState>,
-    Path(code): Path<String>,
+    PublicParams(code): PublicParams<String>,
     Query(query): Query<SearchQuery>,
 ) -> Page {
     let city = public_city(&s, &code).await?;

@@ -1,67 +1,63 @@
-//! Editing a sheet: the form, saving with conflict detection, and writing
-//! what changed with its history.
+//! Editing a sheet: the form, and saving it through the application's
+//! `SaveSheet` command.
 //!
-//! A save names the version the form was opened at. In one transaction it
-//! claims the next version (`advance_sheet` succeeds only if nobody saved
-//! since), writes the changed fields, records each change readably, and
-//! reindexes the item for search. A stale save writes nothing and returns
-//! the form with the person's input and a comparison (409).
+//! The handler reads the person's input into a typed draft (422 with the
+//! messages next to the fields when it cannot be saved); the command claims
+//! the next version, writes, and records the history. A save from an older
+//! version, or of a sheet that cannot change now, writes nothing and
+//! returns the form with the person's input and a comparison (409).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use hyoka_core::access::{Action, Role};
-use hyoka_core::judgement::{judge, Declared, Judgement};
+use hyoka_app::sheet::draft::{
+    self, grade_scale, indicator_years, may_write, money_text, money_unit, other_slots, slot_label, BudgetField,
+    FieldErrors, SheetDraft,
+};
+use hyoka_app::sheet::merge::{base_of, merge};
+use hyoka_app::sheet::{head_or_admin, SaveSheet, SheetContent, SheetContext};
+use hyoka_app::CommandError;
+use hyoka_core::access::Action;
 use hyoka_core::layout::{LayoutSection, SectionKind};
-use hyoka_core::narrative::Narrative;
-use hyoka_core::sheet::{EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
-use hyoka_core::workflow::{SheetStatus, Transition};
-use hyoka_core::{BudgetFigures, FiscalYear, IndicatorCell, NextDirection, ValueRole, Yen};
-use hyoka_store::{Change, ReturnNote, StoreTx};
+use hyoka_core::sheet::FISCAL_MONTHS;
+use hyoka_core::{BudgetFigures, NextDirection, ValueRole, Yen};
+use hyoka_store::ReturnNote;
 use maud::{html, Markup};
 
-use super::conflict::{base_of, comparison, merge};
-use super::fields::{
-    self, budget_value, grade_scale, indicator_years, may_write, money_text, money_unit, other_slots, slot_label,
-    FieldErrors, Fields, BUDGET_FIELDS, MONTHS,
-};
-use super::markup::narrative;
-use super::sheet::{reference, status_line, warning_list, warnings};
-use super::{jst, IndicatorData, SheetContent, SheetContext};
-use crate::auth::Staff;
-use crate::layout::staff_page;
-use crate::{AppError, AppState};
+use super::conflict::comparison;
+use super::sheet::{status_line, warning_list, warnings};
+use super::{context, crumbs};
+use crate::http::{AppError, CityCode, Form, Fy, Id, Params, Staff};
+use crate::ui::format::jst;
+use crate::ui::markup::{lines, narrative};
+use crate::ui::shell::staff_page;
+use crate::AppState;
 
 /// Blank schedule rows offered for adding.
 const SPARE_SCHEDULE_ROWS: usize = 2;
 
 const CONFLICT_MESSAGE: &str = "他の人が先に保存しました。あなたの入力は失われていません。下の比較で、現在の保存内容とあなたの入力を確かめてから、もう一度保存してください。";
 
-fn head_or_admin(staff: &Staff) -> bool {
-    matches!(staff.principal.role, Role::Head | Role::Admin)
-}
-
 pub(crate) async fn form(
     State(s): State<AppState>,
     staff: Staff,
-    Path((code, item, fy)): Path<(String, i64, i32)>,
+    Params((code, Id(item), Fy(fy))): Params<(CityCode, Id, Fy)>,
 ) -> Result<Response, AppError> {
-    let ctx = SheetContext::load(&s.store, &staff, &code, item, fy, Action::Edit).await?;
+    let ctx = context(&s.store, &staff, &code, item, fy, Action::Edit).await?;
     if let Some(r) = ctx.edit_refusal() {
         return Err(AppError::Conflict(r));
     }
     let content = SheetContent::load(&s.store, &ctx).await?;
-    let stored = fields::stored(&ctx, &content, head_or_admin(&staff));
+    let stored = draft::stored(&ctx, &content, head_or_admin(&staff.actor()));
     let choices = s.store.sheet_section_choices(&code).await?;
     let view = FormView {
         values: &stored,
         version: ctx.version,
         base: base_of(&stored),
         errors: &FieldErrors::new(),
-        returned: return_note(&s, &ctx).await?,
+        returned: ctx.return_note(&s.store).await?,
     };
     Ok(render_form(&staff, &ctx, &content, &choices, &view, None).into_response())
 }
@@ -69,60 +65,42 @@ pub(crate) async fn form(
 pub(crate) async fn save(
     State(s): State<AppState>,
     staff: Staff,
-    Path((code, item, fy)): Path<(String, i64, i32)>,
+    Params((code, Id(item), Fy(fy))): Params<(CityCode, Id, Fy)>,
     Form(raw): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let form: BTreeMap<String, String> = raw.into_iter().collect();
-    let ctx = SheetContext::load(&s.store, &staff, &code, item, fy, Action::Edit).await?;
+    let ctx = context(&s.store, &staff, &code, item, fy, Action::Edit).await?;
     let version: i64 = form.get("version").and_then(|v| v.trim().parse().ok()).ok_or_else(|| {
         AppError::Invalid("フォームの版（version）が送信されていません。調査票を開き直してください。".into())
     })?;
     let base = form.get("base").cloned().unwrap_or_default();
     let content = SheetContent::load(&s.store, &ctx).await?;
-    let head = head_or_admin(&staff);
-    let stored = fields::stored(&ctx, &content, head);
-    let (mine, errors) = fields::submitted(&ctx, &content, &stored, &form);
+    let stored = draft::stored(&ctx, &content, head_or_admin(&staff.actor()));
+    let (mine, errors) = draft::from_form(&ctx, &content, &stored, &form);
     // Submitted, locked or saved by someone else meanwhile: nothing is
     // written, and the person's input comes back with the reason.
     if version != ctx.version || ctx.edit_refusal().is_some() {
         return conflict(&s, &staff, ctx, content, &mine, &base, &errors).await;
     }
-    let choices = s.store.sheet_section_choices(&code).await?;
     if !errors.is_empty() {
-        let view = FormView { values: &mine, version, base, errors: &errors, returned: return_note(&s, &ctx).await? };
+        let choices = s.store.sheet_section_choices(&code).await?;
+        let returned = ctx.return_note(&s.store).await?;
+        let view = FormView { values: &mine, version, base, errors: &errors, returned };
         let page = render_form(&staff, &ctx, &content, &choices, &view, None);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let next = ctx.status.apply(Transition::Save).map_err(|e| AppError::Conflict(e.to_string()))?;
-    let mut changes = fields::diff(&ctx.layout, &stored, &mine);
-    if changes.is_empty() && next == ctx.status {
-        return Ok(Redirect::to(&format!("{}?saved=0", ctx.href())).into_response());
+    let command =
+        SaveSheet { municipality: code.0.clone(), item_id: item, fiscal_year: fy, version, draft: mine.clone() };
+    match s.app.run(&staff.actor(), command).await {
+        Ok(hyoka_app::sheet::Saved::Changed) => Ok(Redirect::to(&format!("{}?saved=1", ctx.href())).into_response()),
+        Ok(hyoka_app::sheet::Saved::Unchanged) => Ok(Redirect::to(&format!("{}?saved=0", ctx.href())).into_response()),
+        Err(CommandError::Stale | CommandError::Conflict(_)) => {
+            let ctx = context(&s.store, &staff, &code, item, fy, Action::Edit).await?;
+            let content = SheetContent::load(&s.store, &ctx).await?;
+            conflict(&s, &staff, ctx, content, &mine, &base, &errors).await
+        }
+        Err(e) => Err(e.into()),
     }
-
-    let account = Some(staff.principal.account_id);
-    let mut tx = s.store.begin().await?;
-    let sheet = tx.sheet_for_update(item, ctx.fy).await?;
-    let claimed = sheet.version == version
-        && sheet.status.is_editable()
-        && tx.advance_sheet(sheet.id, version, next, account).await?;
-    if !claimed {
-        tx.rollback().await?;
-        let ctx = SheetContext::load(&s.store, &staff, &code, item, fy, Action::Edit).await?;
-        let content = SheetContent::load(&s.store, &ctx).await?;
-        return conflict(&s, &staff, ctx, content, &mine, &base, &errors).await;
-    }
-    changes.extend(write(&mut tx, &ctx, &content, &stored, &mine).await?);
-    if next != sheet.status {
-        changes.push(Change {
-            field: "状態".into(),
-            before: Some(sheet.status.label().into()),
-            after: Some(next.label().into()),
-        });
-    }
-    tx.record_history(&code, Some(item), Some(ctx.fy), account, &changes).await?;
-    tx.reindex_item(item).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("{}?saved=1", ctx.href())).into_response())
 }
 
 /// The form again after a refused save: merged values, the current
@@ -132,11 +110,11 @@ async fn conflict(
     staff: &Staff,
     ctx: SheetContext,
     content: SheetContent,
-    mine: &Fields,
+    mine: &SheetDraft,
     base: &str,
     errors: &FieldErrors,
 ) -> Result<Response, AppError> {
-    let theirs = fields::stored(&ctx, &content, head_or_admin(staff));
+    let theirs = draft::stored(&ctx, &content, head_or_admin(&staff.actor()));
     let (merged, differences) = merge(&ctx.layout, base, &theirs, mine);
     let choices = s.store.sheet_section_choices(&ctx.code).await?;
     let updated = match (&ctx.updated_at, &ctx.updated_by) {
@@ -165,233 +143,20 @@ async fn conflict(
         version: ctx.version,
         base: base_of(&theirs),
         errors,
-        returned: return_note(s, &ctx).await?,
+        returned: ctx.return_note(&s.store).await?,
     };
     let page = render_form(staff, &ctx, &content, &choices, &view, Some(notice));
     Ok((StatusCode::CONFLICT, page).into_response())
 }
 
-/// Writes the changed parts of the sheet. Returns changes to record beyond
-/// the fields themselves (a printed execution rate that no longer holds).
-async fn write(
-    tx: &mut StoreTx,
-    ctx: &SheetContext,
-    content: &SheetContent,
-    before: &Fields,
-    after: &Fields,
-) -> Result<Vec<Change>, AppError> {
-    let changed = fields::changed_keys(before, after);
-    let any = |prefix: &str| changed.iter().any(|k| k.starts_with(prefix));
-    let item = ctx.item.id;
-    let fy = ctx.fy;
-    let mut extra = Vec::new();
-
-    if any("n.") {
-        tx.replace_narratives(item, &narratives(ctx, content, after, &changed)).await?;
-    }
-
-    for ind in &content.indicators {
-        // Locked later years are never written from a draft (see SheetContext::locked_years).
-        for y in indicator_years(&ind.values, fy)
-            .into_iter()
-            .filter(|y| *y >= fy && (*y == fy || !ctx.locked_years.contains(y)))
-        {
-            let base = format!("i.{}.{}", ind.record.id, y.year());
-            if !any(&format!("{base}.")) {
-                continue;
-            }
-            for (suffix, role) in [("t", ValueRole::Target), ("a", ValueRole::Actual)] {
-                let key = format!("{base}.{suffix}");
-                if !changed.contains(&key) {
-                    continue;
-                }
-                match after.get(&key) {
-                    "" => tx.delete_indicator_value(ind.record.id, y, role).await?,
-                    v => tx.set_indicator_value(ind.record.id, y, role, &IndicatorCell::parse(v)).await?,
-                }
-            }
-            let j = judgement_after(ind, y, &base, after);
-            if j == Judgement::default() {
-                tx.delete_judgement(ind.record.id, y).await?;
-            } else {
-                tx.set_judgement(ind.record.id, y, &j).await?;
-            }
-        }
-    }
-
-    if any("b.") {
-        let unit = money_unit(ctx.layout.money_unit);
-        let yen = |f: &str| -> Option<Yen> { Yen::parse(after.get(&format!("b.{f}")), unit).ok() };
-        let figures = BudgetFigures {
-            initial: yen("initial"),
-            final_budget: yen("final"),
-            settlement: yen("settlement"),
-            general_revenue: yen("general_revenue"),
-            carried_over: yen("carried_over"),
-        };
-        let old = content.budgets.iter().find(|b| b.fiscal_year == fy);
-        // A printed rate stays only while the figures it was printed from do.
-        let rate_inputs_changed = ["b.initial", "b.final", "b.settlement"].iter().any(|k| changed.contains(*k));
-        let printed = old.and_then(|b| b.execution_rate_printed.clone()).filter(|_| !rate_inputs_changed);
-        if let Some(p) = old.and_then(|b| b.execution_rate_printed.clone()).filter(|_| rate_inputs_changed) {
-            extra.push(Change {
-                field: format!("{}（記載） {}", ctx.layout.label("budget.rate"), fy.label()),
-                before: Some(p),
-                after: None,
-            });
-        }
-        if figures == BudgetFigures::default() && printed.is_none() {
-            tx.delete_budget(item, fy).await?;
-        } else {
-            tx.set_budget(item, fy, &figures, printed.as_deref()).await?;
-        }
-    }
-
-    if any("s.") {
-        let mut rows: Vec<ScheduleRow> = content.schedule.iter().filter(|r| r.fiscal_year != fy).cloned().collect();
-        for i in after.schedule_rows() {
-            let get = |k: &str| after.get(&format!("s.{i}.{k}")).to_string();
-            let opt = |k: &str| Some(get(k)).filter(|v| !v.is_empty());
-            rows.push(ScheduleRow {
-                fiscal_year: fy,
-                kind: get("kind"),
-                label: get("label"),
-                months: (0..12).map(|m| get(&format!("m{m}"))).collect(),
-                hours_regular: opt("hr"),
-                hours_other: opt("ho"),
-            });
-        }
-        tx.replace_schedule(item, &rows).await?;
-    }
-
-    for g in ctx.layout.grade_slots() {
-        let key = format!("{}.{}", g.stage.code(), g.evaluator.code());
-        let (gk, ck) = (format!("g.{key}"), format!("gc.{key}"));
-        if !changed.contains(&gk) && !changed.contains(&ck) {
-            continue;
-        }
-        let (grade, comment) = (after.get(&gk), after.get(&ck));
-        if grade.is_empty() && comment.is_empty() {
-            tx.delete_evaluation(item, fy, g.stage, g.evaluator).await?;
-        } else {
-            // The grade is on the city's scale when the city has it stored.
-            let scale = content.scale(&g.scale).map(|s| s.code.clone());
-            tx.set_evaluation(
-                &ctx.code,
-                item,
-                &EvaluationRow {
-                    fiscal_year: fy,
-                    stage: g.stage,
-                    evaluator: g.evaluator,
-                    scale,
-                    grade: Some(grade.to_string()).filter(|v| !v.is_empty()),
-                    comment: Some(comment.to_string()).filter(|v| !v.is_empty()),
-                },
-            )
-            .await?;
-        }
-    }
-
-    if any("d.") {
-        let direction: Option<NextDirection> = after.get("d.dir").parse().ok();
-        let (reason, transfer) = (after.get("d.reason"), after.get("d.transfer"));
-        if direction.is_none() && reason.is_empty() && transfer.is_empty() {
-            tx.set_next_direction(item, fy, None).await?;
-        } else {
-            // The printed word stays while the direction it names does.
-            let printed = match (&content.direction, direction) {
-                (Some(d), dir) if d.direction == dir && !d.printed.is_empty() => d.printed.clone(),
-                (_, Some(dir)) => dir.label().to_string(),
-                _ => String::new(),
-            };
-            let row = NextDirectionRow {
-                fiscal_year: fy,
-                printed,
-                direction,
-                reason: Some(reason.to_string()).filter(|v| !v.is_empty()),
-                transfer: Some(transfer.to_string()).filter(|v| !v.is_empty()),
-            };
-            tx.set_next_direction(item, fy, Some(&row)).await?;
-        }
-    }
-    Ok(extra)
-}
-
-/// Every narrative of the item with this sheet's edited ones replaced;
-/// emptied ones are removed, new ones added under the layout's label.
-/// Narratives not edited stay exactly as stored.
-fn narratives(
-    ctx: &SheetContext,
-    content: &SheetContent,
-    after: &Fields,
-    changed: &BTreeSet<String>,
-) -> Vec<NarrativeRow> {
-    let mut rows: Vec<Option<NarrativeRow>> = content.narratives.iter().cloned().map(Some).collect();
-    let mut added = Vec::new();
-    for f in after.list.iter().filter(|f| f.key.starts_with("n.") && changed.contains(&f.key)) {
-        let Some((slot, k)) = f.key[2..].rsplit_once('.') else { continue };
-        let k: usize = k.parse().unwrap_or(0);
-        let text = Narrative::from_markup(&f.value);
-        let existing = content.narratives_of(ctx.fy).filter(|(_, n)| n.slot == slot).map(|(i, _)| i).nth(k);
-        match existing {
-            Some(i) => {
-                rows[i] = (!text.is_empty()).then(|| NarrativeRow { text, ..content.narratives[i].clone() });
-            }
-            None if !text.is_empty() => added.push(NarrativeRow {
-                fiscal_year: Some(ctx.fy),
-                slot: slot.to_string(),
-                label: slot_label(&ctx.layout, slot, None),
-                text,
-            }),
-            None => {}
-        }
-    }
-    rows.into_iter().flatten().chain(added).collect()
-}
-
-/// The judgement of a year after the edit: printed as stored, computed
-/// from the new cells, declared as typed.
-fn judgement_after(ind: &IndicatorData, y: FiscalYear, base: &str, after: &Fields) -> Judgement {
-    let stored = ind.judgements.iter().find(|j| j.fiscal_year == y).map(|j| j.judgement.clone()).unwrap_or_default();
-    let cell = |suffix: &str, role: ValueRole| -> Option<IndicatorCell> {
-        let key = format!("{base}.{suffix}");
-        if after.has(&key) {
-            Some(after.get(&key)).filter(|v| !v.is_empty()).map(IndicatorCell::parse)
-        } else {
-            ind.values.iter().find(|v| v.fiscal_year == y && v.role == role).map(|v| v.cell.clone())
-        }
-    };
-    let computed = match (cell("t", ValueRole::Target), cell("a", ValueRole::Actual)) {
-        (Some(t), Some(a)) => ind.vocabulary.label(&judge(ind.record.direction, &t, &a, reference(ind, y))),
-        _ => None,
-    };
-    let declared = if after.has(&format!("{base}.j")) {
-        let label = after.get(&format!("{base}.j"));
-        (!label.is_empty())
-            .then(|| Declared { label: label.to_string(), reason: after.get(&format!("{base}.r")).to_string() })
-    } else {
-        stored.declared.clone()
-    };
-    Judgement { printed: stored.printed, computed, declared }
-}
-
 /// What the form shows: values, the version and base it carries, messages.
 struct FormView<'a> {
-    values: &'a Fields,
+    values: &'a SheetDraft,
     version: i64,
     base: String,
     errors: &'a FieldErrors,
     /// Why the sheet was sent back, while it is 差戻し.
     returned: Option<ReturnNote>,
-}
-
-/// The latest return's reason, for a returned sheet.
-async fn return_note(s: &AppState, ctx: &SheetContext) -> Result<Option<ReturnNote>, AppError> {
-    if ctx.status == SheetStatus::Returned {
-        Ok(s.store.last_return(ctx.item.id, ctx.fy).await?)
-    } else {
-        Ok(None)
-    }
 }
 
 fn field_id(key: &str) -> String {
@@ -451,11 +216,11 @@ fn render_form(
     notice: Option<Markup>,
 ) -> Markup {
     let refusal = ctx.edit_refusal();
-    let head = head_or_admin(staff);
+    let head = head_or_admin(&staff.actor());
     let first_schedule =
         ctx.layout.sections.iter().position(|s| matches!(s.kind, SectionKind::Schedule | SectionKind::StaffHours));
     let warnings = warnings(ctx, content);
-    let mut crumbs = ctx.crumbs();
+    let mut crumbs = crumbs(ctx);
     crumbs.push(("編集".into(), format!("{}/edit", ctx.href())));
     let body = html! {
         @if let Some(n) = notice { (n) }
@@ -469,7 +234,7 @@ fn render_form(
         @if let Some(n) = &view.returned {
             div class="warn" {
                 p { strong { "差戻しの理由" } "（" (jst(&n.at)) @if let Some(by) = &n.by { "、" (by) } "）" }
-                p { (super::markup::lines(&n.comment)) }
+                p { (lines(&n.comment)) }
             }
         }
         (status_line(ctx))
@@ -500,8 +265,8 @@ fn render_form(
             @if !others.is_empty() {
                 section aria-labelledby="others-heading" {
                     h2 id="others-heading" { "その他の記載" }
-                    @for f in view.values.list.iter().filter(|f| f.key.starts_with("n.") && others.iter().any(|o| f.key.starts_with(&format!("n.{o}.")))) {
-                        (textarea(view, &f.key, &f.label, Some("markup-help")))
+                    @for f in view.values.list.iter().filter(|f| matches!(&f.key, draft::FieldKey::Narrative { slot, .. } if others.contains(slot))) {
+                        (textarea(view, &f.name, &f.label, Some("markup-help")))
                     }
                 }
             }
@@ -512,7 +277,7 @@ fn render_form(
         }
         script src="/static/sheet.js" defer {}
     };
-    staff_page(staff, &format!("編集: {}（{}）", ctx.title(), ctx.fy.label()), &crumbs, body)
+    staff_page(staff.bar(), &format!("編集: {}（{}）", ctx.title(), ctx.fy.label()), &crumbs, body)
 }
 
 fn narrative_fields(
@@ -527,8 +292,8 @@ fn narrative_fields(
             h2 id={ "s-" (section.key) } { (section.label) }
             @for slot in &section.slots {
                 @if may_write(slot.writer, head) {
-                    @for f in view.values.list.iter().filter(|f| f.key.starts_with(&format!("n.{}.", slot.code))) {
-                        (textarea(view, &f.key, &f.label, Some("markup-help")))
+                    @for f in view.values.list.iter().filter(|f| matches!(&f.key, draft::FieldKey::Narrative { slot: s, .. } if *s == slot.code)) {
+                        (textarea(view, &f.name, &f.label, Some("markup-help")))
                     }
                 } @else {
                     // The review board's parts, for reading alongside.
@@ -553,7 +318,7 @@ fn indicator_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView,
             }
             @if content.indicators.is_empty() { p class="note" { "この事業に指標はありません。" } }
             @for ind in &content.indicators {
-                @let reference_cell = reference(ind, ctx.fy).map(|c| c.printed().to_string());
+                @let reference_cell = ind.reference(ctx.fy).map(|c| c.printed().to_string());
                 h3 id={ "indicator-" (ind.record.id) } { (ind.record.name) }
                 p class="note" {
                     "方向: " (ind.record.direction.label())
@@ -575,7 +340,7 @@ fn indicator_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView,
                             @let base = format!("i.{}.{}", ind.record.id, y.year());
                             @let stored_cell = |role: ValueRole| ind.values.iter().find(|v| v.fiscal_year == y && v.role == role).map(|v| v.cell.printed().to_string()).unwrap_or_default();
                             @let editable_actual = view.values.has(&format!("{base}.a"));
-                            @let computed = super::sheet::judgement(ind, y).computed;
+                            @let computed = ind.judgement(y).computed;
                             tr data-judge="" data-direction=(ind.record.direction.code()) data-vocabulary=(ind.vocabulary.code)
                                 data-reference=[reference_cell.as_deref()] {
                                 th scope="row" { (y.label()) }
@@ -661,13 +426,14 @@ fn budget_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, he
                 caption class="sr-only" { (ctx.fy.label()) "の予算と決算（" (unit.label()) "）" }
                 thead { tr { th scope="col" { "項目" } th scope="col" { (ctx.fy.label()) "（" (unit.label()) "）" } } }
                 tbody {
-                    @for (field, label_key) in BUDGET_FIELDS {
-                        @let key = format!("b.{field}");
+                    @for field in BudgetField::ALL {
+                        @let key = format!("b.{}", field.code());
+                        @let label_key = field.label_key();
                         tr {
                             th scope="row" { label for=(field_id(&key)) { (l.label(label_key)) } }
                             td {
                                 input type="text" inputmode="numeric" id=(field_id(&key)) name=(key) value=(view.values.get(&key))
-                                    size="14" data-budget-field=(field)
+                                    size="14" data-budget-field=(field.code())
                                     aria-invalid=[view.errors.contains_key(&key).then_some("true")]
                                     aria-describedby=[described_by(view, &key, Some("budget-help"))];
                                 (error_for(view, &key))
@@ -687,12 +453,12 @@ fn budget_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, he
                     table {
                         thead { tr {
                             th scope="col" { "年度" }
-                            @for (_, k) in BUDGET_FIELDS { th scope="col" { (l.label(k)) } }
+                            @for f in BudgetField::ALL { th scope="col" { (l.label(f.label_key())) } }
                         } }
                         tbody { @for b in &earlier { tr {
                             th scope="row" { (b.fiscal_year.label()) }
-                            @for (f, _) in BUDGET_FIELDS {
-                                td class="num" { (budget_value(&b.figures, f).map(|y| money_text(y, unit)).unwrap_or_default()) }
+                            @for f in BudgetField::ALL {
+                                td class="num" { (f.of(&b.figures).map(|y| money_text(y, unit)).unwrap_or_default()) }
                             }
                         } } }
                     }
@@ -720,7 +486,7 @@ fn schedule_fields(ctx: &SheetContext, view: &FormView, heading: &str) -> Markup
                 caption class="sr-only" { (ctx.fy.label()) "の月別スケジュールと従事時間（全" (count) "行）" }
                 thead { tr {
                     th scope="col" { "行" } th scope="col" { "区分" } th scope="col" { "内容" }
-                    @for m in MONTHS { th scope="col" { (m) } }
+                    @for m in FISCAL_MONTHS { th scope="col" { (m) } }
                     th scope="col" { "従事時間（" (l.label("hours.regular")) "）" }
                     th scope="col" { "従事時間（" (l.label("hours.other")) "）" }
                 } }
@@ -738,7 +504,7 @@ fn schedule_fields(ctx: &SheetContext, view: &FormView, heading: &str) -> Markup
                                 }
                             }
                             td { input type="text" name=(name("label")) value=(get("label")) aria-label={ (row) " 内容" } size="24"; }
-                            @for (m, month) in MONTHS.iter().enumerate() {
+                            @for (m, month) in FISCAL_MONTHS.iter().enumerate() {
                                 td { input type="text" name=(name(&format!("m{m}"))) value=(get(&format!("m{m}"))) aria-label={ (row) " " (month) } size="4"; }
                             }
                             td { input type="text" name=(name("hr")) value=(get("hr")) aria-label={ (row) " 従事時間（" (l.label("hours.regular")) "）" } size="6"; }

@@ -1,16 +1,17 @@
 //! The readable history of a sheet: who changed which field when, from
 //! what to what, newest first.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use hyoka_core::access::Action;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::markup::lines;
-use super::{jst, SheetContext};
-use crate::auth::Staff;
-use crate::layout::staff_page;
-use crate::{AppError, AppState};
+use super::{context, crumbs};
+use crate::http::{AppError, CityCode, Fy, Id, Params, Staff};
+use crate::ui::format::jst;
+use crate::ui::markup::lines;
+use crate::ui::shell::staff_page;
+use crate::AppState;
 
 #[derive(Deserialize)]
 pub(crate) struct HistoryQuery {
@@ -21,14 +22,14 @@ pub(crate) struct HistoryQuery {
 pub(crate) async fn page(
     State(s): State<AppState>,
     staff: Staff,
-    Path((code, item, fy)): Path<(String, i64, i32)>,
+    Params((code, Id(item), Fy(fy))): Params<(CityCode, Id, Fy)>,
     Query(q): Query<HistoryQuery>,
 ) -> Result<Markup, AppError> {
-    let ctx = SheetContext::load(&s.store, &staff, &code, item, fy, Action::View).await?;
+    let ctx = context(&s.store, &staff, &code, item, fy, Action::View).await?;
     let all = q.all.as_deref() == Some("1");
     let entries: Vec<_> =
         s.store.history(item).await?.into_iter().filter(|h| all || h.fiscal_year.is_none_or(|y| y == ctx.fy)).collect();
-    let mut crumbs = ctx.crumbs();
+    let mut crumbs = crumbs(&ctx);
     crumbs.push(("変更履歴".into(), format!("{}/history", ctx.href())));
     let empty = || html! { span class="note" { "（空欄）" } };
     let body = html! {
@@ -70,5 +71,5 @@ pub(crate) async fn page(
         }
         p { a href=(ctx.href()) { "調査票に戻る" } }
     };
-    Ok(staff_page(&staff, &format!("変更履歴: {}（{}）", ctx.title(), ctx.fy.label()), &crumbs, body))
+    Ok(staff_page(staff.bar(), &format!("変更履歴: {}（{}）", ctx.title(), ctx.fy.label()), &crumbs, body))
 }

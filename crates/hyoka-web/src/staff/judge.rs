@@ -3,17 +3,16 @@
 //! typed, and shows the answer in a live region. Without script the
 //! judgement is computed when the sheet is saved.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use axum::Form;
 use hyoka_core::access::Action;
 use hyoka_core::judgement::{judge, Outcome};
 use hyoka_core::{Direction, IndicatorCell};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::Staff;
-use crate::{AppError, AppState};
+use crate::http::{AppError, CityCode, Form, Params, Staff};
+use crate::AppState;
 
 #[derive(Deserialize)]
 pub(crate) struct JudgeForm {
@@ -38,7 +37,7 @@ pub(crate) struct JudgeAnswer {
 pub(crate) async fn live(
     State(_s): State<AppState>,
     staff: Staff,
-    Path(code): Path<String>,
+    Params(code): Params<CityCode>,
     Form(f): Form<JudgeForm>,
 ) -> Result<Response, AppError> {
     staff.require(Action::View, &code, &[])?;
@@ -48,7 +47,7 @@ pub(crate) async fn live(
 
 fn answer(f: &JudgeForm) -> JudgeAnswer {
     let direction: Direction = f.direction.as_deref().and_then(|d| d.parse().ok()).unwrap_or(Direction::HigherIsBetter);
-    let vocabulary = super::vocabulary(f.vocabulary.as_deref(), "achievement2");
+    let vocabulary = hyoka_app::sheet::vocabulary(f.vocabulary.as_deref(), "achievement2");
     let (t, a) = (IndicatorCell::parse(f.target.trim()), IndicatorCell::parse(f.actual.trim()));
     let reference = f.reference.as_deref().map(IndicatorCell::parse);
     let verdict = judge(direction, &t, &a, reference.as_ref());

@@ -11,10 +11,13 @@ use hyoka_core::FiscalYear;
 use maud::html;
 use serde::Deserialize;
 
-use super::{jst, natural_key, sheet_href};
-use crate::auth::Staff;
-use crate::layout::staff_page;
-use crate::{AppError, AppState};
+use hyoka_app::sheet::sheet_href;
+use hyoka_core::text::natural_key;
+
+use crate::http::{AppError, Staff};
+use crate::ui::format::jst;
+use crate::ui::shell::staff_page;
+use crate::AppState;
 
 #[derive(Deserialize)]
 pub(crate) struct MyQuery {
@@ -44,11 +47,18 @@ pub(crate) async fn page(
             .and_then(|y| FiscalYear::new(y).ok())
             .or_else(|| FiscalYear::parse(v).ok())
             .ok_or_else(|| AppError::Invalid(format!("年度「{v}」を読み取れません（例: 2018）")))?,
-        None => match years.first() {
-            Some(y) => *y,
-            None => FiscalYear::containing(today_in_japan(hyoka_store::now()))
-                .map_err(|e| AppError::Invalid(e.to_string()))?,
-        },
+        // The year being worked on: the newest that is not locked, else
+        // the newest, else this year.
+        None => {
+            let locked: Vec<FiscalYear> =
+                s.store.fiscal_years(&code).await?.into_iter().filter(|y| y.locked).map(|y| y.fiscal_year).collect();
+            match years.iter().find(|y| !locked.contains(y)).or(years.first()) {
+                Some(y) => *y,
+                None => {
+                    FiscalYear::containing(today_in_japan(s.app.now())).map_err(|e| AppError::Invalid(e.to_string()))?
+                }
+            }
+        }
     };
     let mut rows = s.store.sheet_list(&code, fy, section).await?;
     rows.sort_by_key(|r| natural_key(&r.code));
@@ -107,5 +117,5 @@ pub(crate) async fn page(
             }
         }
     };
-    Ok(staff_page(&staff, "担当の調査票", &[(city.name.clone(), format!("/m/{code}"))], body).into_response())
+    Ok(staff_page(staff.bar(), "担当の調査票", &[(city.name.clone(), format!("/m/{code}"))], body).into_response())
 }

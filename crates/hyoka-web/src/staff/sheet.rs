@@ -1,20 +1,23 @@
 //! A sheet, read-only, in its city's layout, with the warnings a person
 //! should look at and the workflow panel.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
+use hyoka_app::sheet::draft::{indicator_years, money_text, other_slots, slot_label, BudgetField};
+use hyoka_app::sheet::{IndicatorData, SheetContent, SheetContext};
 use hyoka_core::access::{authorize, Action, Target};
-use hyoka_core::judgement::{judge, Declared, Judgement};
+use hyoka_core::judgement::Declared;
 use hyoka_core::layout::{LayoutSection, SectionKind};
-use hyoka_core::{BudgetFigures, ExecutionRate, FiscalYear, IndicatorCell, Number, ValueRole, Yen};
+use hyoka_core::sheet::FISCAL_MONTHS;
+use hyoka_core::{BudgetFigures, ExecutionRate, IndicatorCell, Number, ValueRole, Yen};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::fields::{budget_value, indicator_years, money_text, other_slots, slot_label, BUDGET_FIELDS, MONTHS};
-use super::markup::narrative;
-use super::{jst, IndicatorData, SheetContent, SheetContext};
-use crate::auth::Staff;
-use crate::layout::staff_page;
-use crate::{AppError, AppState};
+use super::{context, crumbs};
+use crate::http::{AppError, CityCode, Fy, Id, Params, Staff};
+use crate::ui::format::jst;
+use crate::ui::markup::narrative;
+use crate::ui::shell::staff_page;
+use crate::AppState;
 
 #[derive(Deserialize)]
 pub(crate) struct ViewQuery {
@@ -24,13 +27,14 @@ pub(crate) struct ViewQuery {
 pub(crate) async fn view(
     State(s): State<AppState>,
     staff: Staff,
-    Path((code, item, fy)): Path<(String, i64, i32)>,
+    Params((code, Id(item), Fy(fy))): Params<(CityCode, Id, Fy)>,
     Query(q): Query<ViewQuery>,
 ) -> Result<Markup, AppError> {
-    let ctx = SheetContext::load(&s.store, &staff, &code, item, fy, Action::View).await?;
+    let ctx = context(&s.store, &staff, &code, item, fy, Action::View).await?;
     let content = SheetContent::load(&s.store, &ctx).await?;
     let panel = crate::workflow::panel_for(&s, &staff, &code, item, ctx.fy, &ctx.sections).await?;
-    let may_edit = authorize(&staff.principal, Action::Edit, &Target { municipality: &code, sections: &ctx.sections });
+    let may_edit =
+        authorize(&staff.principal, Action::Edit, &Target { municipality: code.as_str(), sections: &ctx.sections });
     let refusal = ctx.edit_refusal();
     let warnings = warnings(&ctx, &content);
     let body = html! {
@@ -54,7 +58,7 @@ pub(crate) async fn view(
         (panel)
         (render(&ctx, &content))
     };
-    Ok(staff_page(&staff, &format!("{}（{}）", ctx.title(), ctx.fy.label()), &ctx.crumbs(), body))
+    Ok(staff_page(staff.bar(), &format!("{}（{}）", ctx.title(), ctx.fy.label()), &crumbs(&ctx), body))
 }
 
 /// Status, version, last change, deadline and lock, in one row.
@@ -105,31 +109,6 @@ pub(crate) fn warning_list(warnings: &[Warning]) -> Markup {
     }
 }
 
-/// The target, actual and reference cells of one year.
-fn cell(ind: &IndicatorData, y: FiscalYear, role: ValueRole) -> Option<&IndicatorCell> {
-    ind.values.iter().find(|v| v.fiscal_year == y && v.role == role).map(|v| &v.cell)
-}
-
-/// The level a `維持` target keeps: the baseline, else last year's actual.
-pub(crate) fn reference(ind: &IndicatorData, y: FiscalYear) -> Option<&IndicatorCell> {
-    ind.values
-        .iter()
-        .find(|v| v.role == ValueRole::Baseline)
-        .map(|v| &v.cell)
-        .or_else(|| ind.values.iter().rev().find(|v| v.role == ValueRole::Actual && v.fiscal_year < y).map(|v| &v.cell))
-}
-
-/// The judgement of one year: printed and declared as stored, computed now
-/// from the cells.
-pub(crate) fn judgement(ind: &IndicatorData, y: FiscalYear) -> Judgement {
-    let stored = ind.judgements.iter().find(|j| j.fiscal_year == y).map(|j| j.judgement.clone()).unwrap_or_default();
-    let computed = match (cell(ind, y, ValueRole::Target), cell(ind, y, ValueRole::Actual)) {
-        (Some(t), Some(a)) => ind.vocabulary.label(&judge(ind.record.direction, t, a, reference(ind, y))),
-        _ => None,
-    };
-    Judgement { computed, ..stored }
-}
-
 fn indicator_anchor(ind: &IndicatorData) -> String {
     format!("indicator-{}", ind.record.id)
 }
@@ -140,7 +119,7 @@ pub(crate) fn warnings(ctx: &SheetContext, content: &SheetContent) -> Vec<Warnin
     if ctx.layout.has(SectionKind::Indicators) || !content.indicators.is_empty() {
         for ind in &content.indicators {
             for y in indicator_years(&ind.values, ctx.fy) {
-                let j = judgement(ind, y);
+                let j = ind.judgement(y);
                 if let Some(d) = j.disagreement() {
                     out.push(Warning {
                         anchor: indicator_anchor(ind),
@@ -154,7 +133,7 @@ pub(crate) fn warnings(ctx: &SheetContext, content: &SheetContent) -> Vec<Warnin
                     });
                 }
                 for role in [ValueRole::Target, ValueRole::Actual] {
-                    if let Some(c) = cell(ind, y, role).filter(|c| !c.is_understood()) {
+                    if let Some(c) = ind.cell(y, role).filter(|c| !c.is_understood()) {
                         out.push(Warning {
                             anchor: indicator_anchor(ind),
                             text: format!(
@@ -304,13 +283,13 @@ fn indicator_section(ctx: &SheetContext, content: &SheetContent, heading: &str) 
                     } }
                     tbody {
                         @for y in indicator_years(&ind.values, ctx.fy) {
-                            @let j = judgement(ind, y);
+                            @let j = ind.judgement(y);
                             @let differs = j.disagreement().is_some();
                             tr {
-                                th scope="row" { (y.label()) @if y == ctx.fy { (crate::layout::sr_only("（この調査票の年度）")) " ●" } }
-                                (value_td(cell(ind, y, ValueRole::Baseline)))
-                                (value_td(cell(ind, y, ValueRole::Target)))
-                                (value_td(cell(ind, y, ValueRole::Actual)))
+                                th scope="row" { (y.label()) @if y == ctx.fy { (crate::ui::shell::sr_only("（この調査票の年度）")) " ●" } }
+                                (value_td(ind.cell(y, ValueRole::Baseline)))
+                                (value_td(ind.cell(y, ValueRole::Target)))
+                                (value_td(ind.cell(y, ValueRole::Actual)))
                                 td class=[differs.then_some("warn")] {
                                     @if let Some(Declared { label, reason }) = &j.declared {
                                         (label) span class="badge" { "上書き" } br; span class="note" { "理由: " (reason) }
@@ -372,7 +351,7 @@ fn budget_section(ctx: &SheetContext, content: &SheetContent, heading: &str) -> 
                     caption { "単位: " (unit.label()) "。執行率は決算額÷予算額（補正後、なければ当初）で、小数第2位を四捨五入" }
                     thead { tr {
                         th scope="col" { "年度" }
-                        @for (_, key) in BUDGET_FIELDS { th scope="col" { (l.label(key)) } }
+                        @for f in BudgetField::ALL { th scope="col" { (l.label(f.label_key())) } }
                         th scope="col" { (l.label("budget.rate")) "（計算）" }
                         th scope="col" { (l.label("budget.rate")) "（記載）" }
                     } }
@@ -384,7 +363,7 @@ fn budget_section(ctx: &SheetContext, content: &SheetContent, heading: &str) -> 
                             @let over = computed.is_some_and(|r| r.tenths() > 1000);
                             tr {
                                 th scope="row" { (b.fiscal_year.label()) }
-                                @for (field, _) in BUDGET_FIELDS { td class="num" { (money(budget_value(&b.figures, field))) } }
+                                @for f in BudgetField::ALL { td class="num" { (money(f.of(&b.figures))) } }
                                 td class={ "num" @if over { " warn" } } {
                                     (computed.map(|r| r.to_string()).unwrap_or_default())
                                     @if over { " " span class="badge" { "100%超" } }
@@ -398,7 +377,7 @@ fn budget_section(ctx: &SheetContext, content: &SheetContent, heading: &str) -> 
                     @if rows.len() > 1 {
                         tfoot { tr {
                             th scope="row" { "合計" }
-                            @for (field, _) in BUDGET_FIELDS { td class="num" { (money(budget_value(&total, field))) } }
+                            @for f in BudgetField::ALL { td class="num" { (money(f.of(&total))) } }
                             td class="num" { (total.execution_rate().map(|r| r.to_string()).unwrap_or_default()) }
                             td {}
                         } }
@@ -442,7 +421,7 @@ fn schedule_section(ctx: &SheetContext, content: &SheetContent, heading: &str) -
                     caption class="sr-only" { (ctx.fy.label()) "の月別の予定と実績" }
                     thead { tr {
                         th scope="col" { "区分" } th scope="col" { "内容" }
-                        @for m in MONTHS { th scope="col" { (m) } }
+                        @for m in FISCAL_MONTHS { th scope="col" { (m) } }
                         @if show_hours {
                             th scope="col" { "従事時間（" (l.label("hours.regular")) "）" }
                             th scope="col" { "従事時間（" (l.label("hours.other")) "）" }
@@ -483,7 +462,7 @@ fn grade_section(ctx: &SheetContext, content: &SheetContent, section: &LayoutSec
                 tbody {
                     @for g in &section.grades {
                         @let e = content.evaluations.iter().find(|e| e.fiscal_year == ctx.fy && e.stage == g.stage && e.evaluator == g.evaluator);
-                        @let scale = super::fields::grade_scale(content, &g.scale);
+                        @let scale = hyoka_app::sheet::draft::grade_scale(content, &g.scale);
                         @let grade = e.and_then(|e| e.grade.clone());
                         tr {
                             th scope="row" { (g.label) }

@@ -1,0 +1,149 @@
+//! The city's sheet layout and evaluation scales: a preset format,
+//! renamed headings, renamed scales and grades. Grade codes (`S`, `1`,
+//! `A`) stay as printed; only their names change.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use hyoka_core::access::Action;
+use hyoka_core::layout::{SheetLayout, MAX_LABEL_CHARS};
+use hyoka_core::EvaluationScale;
+use hyoka_store::Change;
+
+use crate::{Command, CommandError, Cx};
+
+/// A layout change as typed: labels for another preset's headings are
+/// dropped, not refused.
+pub struct SetLayout {
+    pub municipality: String,
+    pub preset: String,
+    /// Label key → the city's heading.
+    pub labels: BTreeMap<String, String>,
+    /// Scale code → its new name.
+    pub scale_names: BTreeMap<String, String>,
+    /// (scale code, grade code) → the grade's new name; blank keeps it.
+    pub grade_labels: BTreeMap<(String, String), String>,
+}
+
+impl Command for SetLayout {
+    const CODE: &'static str = "layout.set";
+    type Output = ();
+
+    async fn run(self, cx: &mut Cx<'_>) -> Result<(), CommandError> {
+        let code = self.municipality.as_str();
+        cx.actor.require(Action::Administer, code, &[])?;
+        cx.store.municipality(code).await?;
+        let (old_preset, old_labels) = cx.store.sheet_layout(code).await?;
+        let preset = self.preset.trim().to_string();
+        let new_layout = SheetLayout::preset(&preset)
+            .map_err(|_| CommandError::invalid("preset", "様式を一覧から選んでください。"))?;
+        let keys: BTreeSet<String> = new_layout.label_keys().into_iter().map(|(k, _)| k).collect();
+        let labels: BTreeMap<String, String> = self.labels.into_iter().filter(|(k, _)| keys.contains(k)).collect();
+        SheetLayout::clean_overrides(&preset, &labels)
+            .map_err(|e| CommandError::invalid("labels", format!("見出しの名前: {e}")))?;
+
+        let scales = cx.store.scales(code).await?;
+        let mut changed_scales = Vec::new();
+        let mut changes = Vec::new();
+        for sc in &scales {
+            let mut next = sc.clone();
+            if let Some(name) = self.scale_names.get(&sc.code) {
+                let name = hyoka_core::text::normalise(name);
+                if name.is_empty() || name.chars().count() > MAX_LABEL_CHARS {
+                    return Err(CommandError::invalid(
+                        &format!("scale:{}", sc.code),
+                        format!("評価尺度「{}」の名前は1～{MAX_LABEL_CHARS}文字で入力してください。", sc.name),
+                    ));
+                }
+                next.name = name;
+            }
+            for g in &mut next.grades {
+                let Some(label) = self.grade_labels.get(&(sc.code.clone(), g.code.clone())) else { continue };
+                let label = hyoka_core::text::normalise(label);
+                if label.chars().count() > MAX_LABEL_CHARS {
+                    return Err(CommandError::invalid(
+                        &format!("grade:{}:{}", sc.code, g.code),
+                        format!(
+                            "評価尺度「{}」の評価「{}」の名前は{MAX_LABEL_CHARS}文字以内で入力してください。",
+                            sc.name, g.code
+                        ),
+                    ));
+                }
+                // Blank keeps the current name: a grade always has one.
+                if !label.is_empty() && label != g.label {
+                    changes.push(Change {
+                        field: format!("評価尺度 {} の評価 {}", sc.name, g.code),
+                        before: Some(g.label.clone()),
+                        after: Some(label.clone()),
+                    });
+                    g.label = label;
+                }
+            }
+            if next.name != sc.name {
+                changes.push(Change {
+                    field: format!("評価尺度の名前 {}", sc.code),
+                    before: Some(sc.name.clone()),
+                    after: Some(next.name.clone()),
+                });
+            }
+            if next != *sc {
+                changed_scales.push(next);
+            }
+        }
+
+        let tx = cx.tx().await?;
+        let stored = tx.set_sheet_layout(code, &preset, &labels).await?;
+        if preset != old_preset {
+            let name = |p: &str| SheetLayout::preset(p).map(|l| l.name).unwrap_or_else(|_| p.to_string());
+            changes.insert(
+                0,
+                Change {
+                    field: "調査票の様式".into(),
+                    before: Some(name(&old_preset)),
+                    after: Some(new_layout.name.clone()),
+                },
+            );
+        }
+        let default_of: BTreeMap<String, String> = new_layout.label_keys().into_iter().collect();
+        for key in stored.keys().chain(old_labels.keys()).collect::<BTreeSet<_>>() {
+            let (before, after) = (old_labels.get(key), stored.get(key));
+            if before != after && default_of.contains_key(key) {
+                changes.push(Change {
+                    field: format!("見出しの名前 {}", default_of[key]),
+                    before: before.cloned(),
+                    after: after.cloned(),
+                });
+            }
+        }
+        for sc in &changed_scales {
+            tx.save_scale(code, sc).await?;
+        }
+        for sc in missing_scales(&new_layout, &scales) {
+            tx.save_scale(code, &sc).await?;
+            changes.push(Change { field: "評価尺度の追加".into(), before: None, after: Some(sc.name.clone()) });
+        }
+        if changes.is_empty() {
+            cx.unchanged();
+            return Ok(());
+        }
+        cx.about(code, None, None);
+        cx.summary(format!("調査票の様式と評価尺度を変更（{}件）", changes.len()));
+        for c in changes {
+            cx.change(c.field, c.before, c.after);
+        }
+        Ok(())
+    }
+}
+
+/// The preset scales the layout's grades use that the city lacks.
+pub fn missing_scales(layout: &SheetLayout, have: &[EvaluationScale]) -> Vec<EvaluationScale> {
+    let mut codes: Vec<&str> = layout
+        .sections
+        .iter()
+        .flat_map(|s| s.grades.iter())
+        .map(|g| g.scale.as_str())
+        .filter(|c| !have.iter().any(|h| h.code == *c))
+        .collect();
+    codes.sort();
+    codes.dedup();
+    EvaluationScale::presets().into_iter().filter(|p| codes.contains(&p.code.as_str())).collect()
+}

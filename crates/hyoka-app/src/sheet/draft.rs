@@ -1,0 +1,821 @@
+//! The editable content of one sheet: a [`SheetDraft`], an ordered list of
+//! typed fields.
+//!
+//! One list serves the form (each [`FieldKey`] has a stable name, the
+//! form field's), the history (each changed field is a readable before →
+//! after) and conflict handling (the person's input, the stored values
+//! now, and what the form started from are compared field by field).
+//! Values are kept as typed, cleaned to their canonical printed form: a
+//! draft read from a form is the only way to build one for saving, so the
+//! save command never re-checks it.
+//!
+//! | name | key |
+//! |---|---|
+//! | `n.{slot}.{k}` | the k-th narrative of a slot, in line markup |
+//! | `i.{id}.{year}.t` / `.a` | an indicator's target / actual as typed |
+//! | `i.{id}.{year}.j` / `.r` | a declared judgement and its reason |
+//! | `b.{initial,final,settlement,general_revenue,carried_over}` | the year's budget in the layout's unit |
+//! | `s.{row}.{kind,label,m0…m11,hr,ho}` | a schedule row with staff hours |
+//! | `g.{stage}.{evaluator}` / `gc.…` | the section's own grade and comment |
+//! | `d.dir` / `d.reason` / `d.transfer` | next year's direction |
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::str::FromStr;
+
+use hyoka_core::layout::{MoneyInputUnit, SectionKind, SheetLayout, Writer};
+use hyoka_core::money::MoneyUnit;
+use hyoka_core::narrative::Narrative;
+use hyoka_core::paste::clean_pasted;
+use hyoka_core::sheet::FISCAL_MONTHS;
+use hyoka_core::{BudgetFigures, Evaluator, FiscalYear, NextDirection, Number, Stage, ValueRole, Yen};
+use hyoka_store::Change;
+
+use super::{SheetContent, SheetContext};
+
+const MAX_NARRATIVE_CHARS: usize = 20_000;
+const MAX_SHORT_CHARS: usize = 2_000;
+/// Schedule rows beyond this are not read from a form.
+const MAX_SCHEDULE_ROWS: usize = 200;
+
+/// A line of the year's budget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BudgetField {
+    Initial,
+    Final,
+    Settlement,
+    GeneralRevenue,
+    CarriedOver,
+}
+
+impl BudgetField {
+    /// In form order.
+    pub const ALL: [BudgetField; 5] = [
+        BudgetField::Initial,
+        BudgetField::Final,
+        BudgetField::Settlement,
+        BudgetField::GeneralRevenue,
+        BudgetField::CarriedOver,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            BudgetField::Initial => "initial",
+            BudgetField::Final => "final",
+            BudgetField::Settlement => "settlement",
+            BudgetField::GeneralRevenue => "general_revenue",
+            BudgetField::CarriedOver => "carried_over",
+        }
+    }
+
+    /// The layout's label key.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            BudgetField::Initial => "budget.initial",
+            BudgetField::Final => "budget.final",
+            BudgetField::Settlement => "budget.settlement",
+            BudgetField::GeneralRevenue => "budget.general_revenue",
+            BudgetField::CarriedOver => "budget.carried_over",
+        }
+    }
+
+    pub fn of(self, f: &BudgetFigures) -> Option<Yen> {
+        match self {
+            BudgetField::Initial => f.initial,
+            BudgetField::Final => f.final_budget,
+            BudgetField::Settlement => f.settlement,
+            BudgetField::GeneralRevenue => f.general_revenue,
+            BudgetField::CarriedOver => f.carried_over,
+        }
+    }
+
+    /// The lines the execution rate is computed from.
+    pub fn feeds_rate(self) -> bool {
+        matches!(self, BudgetField::Initial | BudgetField::Final | BudgetField::Settlement)
+    }
+}
+
+/// A cell of a schedule row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SchedulePart {
+    /// `planned` or `actual`.
+    Kind,
+    Label,
+    /// 0 = April … 11 = March.
+    Month(u8),
+    HoursRegular,
+    HoursOther,
+}
+
+impl SchedulePart {
+    fn code(self) -> String {
+        match self {
+            SchedulePart::Kind => "kind".into(),
+            SchedulePart::Label => "label".into(),
+            SchedulePart::Month(m) => format!("m{m}"),
+            SchedulePart::HoursRegular => "hr".into(),
+            SchedulePart::HoursOther => "ho".into(),
+        }
+    }
+
+    fn parse(s: &str) -> Option<SchedulePart> {
+        Some(match s {
+            "kind" => SchedulePart::Kind,
+            "label" => SchedulePart::Label,
+            "hr" => SchedulePart::HoursRegular,
+            "ho" => SchedulePart::HoursOther,
+            m => SchedulePart::Month(m.strip_prefix('m')?.parse().ok().filter(|m: &u8| *m < 12)?),
+        })
+    }
+}
+
+/// Which field of a sheet.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FieldKey {
+    Narrative { slot: String, index: usize },
+    Target { indicator: i64, year: FiscalYear },
+    Actual { indicator: i64, year: FiscalYear },
+    Declared { indicator: i64, year: FiscalYear },
+    DeclaredReason { indicator: i64, year: FiscalYear },
+    Budget(BudgetField),
+    Schedule { row: usize, part: SchedulePart },
+    Grade { stage: Stage, evaluator: Evaluator },
+    GradeComment { stage: Stage, evaluator: Evaluator },
+    Direction,
+    DirectionReason,
+    Transfer,
+}
+
+impl FieldKey {
+    pub fn is_schedule(&self) -> bool {
+        matches!(self, FieldKey::Schedule { .. })
+    }
+
+    pub fn is_narrative(&self) -> bool {
+        matches!(self, FieldKey::Narrative { .. })
+    }
+
+    pub fn is_budget(&self) -> bool {
+        matches!(self, FieldKey::Budget(_))
+    }
+
+    pub fn is_direction(&self) -> bool {
+        matches!(self, FieldKey::Direction | FieldKey::DirectionReason | FieldKey::Transfer)
+    }
+
+    /// The indicator and year of an indicator field.
+    pub fn indicator_year(&self) -> Option<(i64, FiscalYear)> {
+        match *self {
+            FieldKey::Target { indicator, year }
+            | FieldKey::Actual { indicator, year }
+            | FieldKey::Declared { indicator, year }
+            | FieldKey::DeclaredReason { indicator, year } => Some((indicator, year)),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for FieldKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FieldKey::Narrative { slot, index } => write!(f, "n.{slot}.{index}"),
+            FieldKey::Target { indicator, year } => write!(f, "i.{indicator}.{}.t", year.year()),
+            FieldKey::Actual { indicator, year } => write!(f, "i.{indicator}.{}.a", year.year()),
+            FieldKey::Declared { indicator, year } => write!(f, "i.{indicator}.{}.j", year.year()),
+            FieldKey::DeclaredReason { indicator, year } => write!(f, "i.{indicator}.{}.r", year.year()),
+            FieldKey::Budget(b) => write!(f, "b.{}", b.code()),
+            FieldKey::Schedule { row, part } => write!(f, "s.{row}.{}", part.code()),
+            FieldKey::Grade { stage, evaluator } => write!(f, "g.{}.{}", stage.code(), evaluator.code()),
+            FieldKey::GradeComment { stage, evaluator } => write!(f, "gc.{}.{}", stage.code(), evaluator.code()),
+            FieldKey::Direction => f.write_str("d.dir"),
+            FieldKey::DirectionReason => f.write_str("d.reason"),
+            FieldKey::Transfer => f.write_str("d.transfer"),
+        }
+    }
+}
+
+impl FromStr for FieldKey {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<FieldKey, ()> {
+        let (head, rest) = s.split_once('.').ok_or(())?;
+        let year = |y: &str| y.parse::<i32>().ok().and_then(|y| FiscalYear::new(y).ok()).ok_or(());
+        let stage_evaluator = |r: &str| -> Result<(Stage, Evaluator), ()> {
+            let (st, ev) = r.split_once('.').ok_or(())?;
+            Ok((st.parse().map_err(|_| ())?, ev.parse().map_err(|_| ())?))
+        };
+        Ok(match head {
+            "n" => {
+                let (slot, index) = rest.rsplit_once('.').ok_or(())?;
+                FieldKey::Narrative { slot: slot.to_string(), index: index.parse().map_err(|_| ())? }
+            }
+            "i" => {
+                let mut p = rest.split('.');
+                let indicator: i64 = p.next().ok_or(())?.parse().map_err(|_| ())?;
+                let year = year(p.next().ok_or(())?)?;
+                let key = match p.next().ok_or(())? {
+                    "t" => FieldKey::Target { indicator, year },
+                    "a" => FieldKey::Actual { indicator, year },
+                    "j" => FieldKey::Declared { indicator, year },
+                    "r" => FieldKey::DeclaredReason { indicator, year },
+                    _ => return Err(()),
+                };
+                if p.next().is_some() {
+                    return Err(());
+                }
+                key
+            }
+            "b" => FieldKey::Budget(*BudgetField::ALL.iter().find(|b| b.code() == rest).ok_or(())?),
+            "s" => {
+                let (row, part) = rest.split_once('.').ok_or(())?;
+                FieldKey::Schedule { row: row.parse().map_err(|_| ())?, part: SchedulePart::parse(part).ok_or(())? }
+            }
+            "g" => {
+                let (stage, evaluator) = stage_evaluator(rest)?;
+                FieldKey::Grade { stage, evaluator }
+            }
+            "gc" => {
+                let (stage, evaluator) = stage_evaluator(rest)?;
+                FieldKey::GradeComment { stage, evaluator }
+            }
+            "d" => match rest {
+                "dir" => FieldKey::Direction,
+                "reason" => FieldKey::DirectionReason,
+                "transfer" => FieldKey::Transfer,
+                _ => return Err(()),
+            },
+            _ => return Err(()),
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub key: FieldKey,
+    /// The form field's name (`key` as text).
+    pub name: String,
+    /// Readable, for history and the comparison: 「実績 平成30年度 …」.
+    pub label: String,
+    pub value: String,
+}
+
+/// A sheet's editable content, in the order of the form.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SheetDraft {
+    pub list: Vec<Field>,
+}
+
+impl SheetDraft {
+    /// The value of the field with this form name ("" when absent).
+    pub fn get(&self, name: &str) -> &str {
+        self.list.iter().find(|f| f.name == name).map_or("", |f| f.value.as_str())
+    }
+
+    pub fn value(&self, key: &FieldKey) -> Option<&str> {
+        self.list.iter().find(|f| f.key == *key).map(|f| f.value.as_str())
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.list.iter().any(|f| f.name == name)
+    }
+
+    pub fn push(&mut self, key: FieldKey, label: String, value: String) {
+        self.list.push(Field { name: key.to_string(), key, label, value });
+    }
+
+    /// The schedule rows' indices present, in order.
+    pub fn schedule_rows(&self) -> Vec<usize> {
+        let set: BTreeSet<usize> = self
+            .list
+            .iter()
+            .filter_map(|f| match f.key {
+                FieldKey::Schedule { row, .. } => Some(row),
+                _ => None,
+            })
+            .collect();
+        set.into_iter().collect()
+    }
+}
+
+/// A message next to a field, by form name.
+pub type FieldErrors = BTreeMap<String, String>;
+
+/// What a person may write on this sheet beyond the section's own parts.
+pub fn may_write(writer: Writer, head_or_admin: bool) -> bool {
+    match writer {
+        Writer::Section => true,
+        Writer::Head => head_or_admin,
+        Writer::Reviewer => false,
+    }
+}
+
+/// The layout's label of a narrative slot, else the label it was stored with.
+pub fn slot_label(layout: &SheetLayout, slot: &str, stored: Option<&str>) -> String {
+    let preset_label = SheetLayout::preset(&layout.preset).ok().and_then(|p| p.slot(slot).map(|s| s.label.clone()));
+    match (layout.slot(slot), stored) {
+        // A city's rename wins; otherwise the heading as printed is kept.
+        (Some(s), Some(st)) if Some(&s.label) == preset_label.as_ref() => st.to_string(),
+        (Some(s), _) => s.label.clone(),
+        (None, Some(st)) => st.to_string(),
+        (None, None) => slot.to_string(),
+    }
+}
+
+/// The narrative slots a sheet shows outside the layout's sections.
+pub fn other_slots(ctx: &SheetContext, content: &SheetContent) -> Vec<String> {
+    let mut seen = Vec::new();
+    for (_, n) in content.narratives_of(ctx.fy) {
+        if ctx.layout.slot(&n.slot).is_none() && !seen.contains(&n.slot) {
+            seen.push(n.slot.clone());
+        }
+    }
+    seen
+}
+
+/// An amount in the layout's unit, or in yen when it has a remainder.
+pub fn money_text(y: Yen, unit: MoneyInputUnit) -> String {
+    if y.yen() % unit.factor() == 0 {
+        Number::from_int(y.yen() / unit.factor()).grouped()
+    } else {
+        format!("{}円", Number::from_int(y.yen()).grouped())
+    }
+}
+
+pub fn money_unit(unit: MoneyInputUnit) -> MoneyUnit {
+    match unit {
+        MoneyInputUnit::Thousand => MoneyUnit::Thousand,
+        MoneyInputUnit::Yen => MoneyUnit::Yen,
+    }
+}
+
+/// The years an indicator row shows on a sheet: every year it has a value
+/// for, and the sheet's year.
+pub fn indicator_years(values: &[hyoka_store::IndicatorValue], fy: FiscalYear) -> Vec<FiscalYear> {
+    let mut years: Vec<FiscalYear> = values.iter().map(|v| v.fiscal_year).chain([fy]).collect();
+    years.sort();
+    years.dedup();
+    years
+}
+
+/// The years an indicator's cells are editable for on this sheet: the
+/// sheet's year and later ones (targets printed ahead) that are not
+/// locked. Earlier years belong to earlier sheets.
+pub fn editable_years(ctx: &SheetContext, values: &[hyoka_store::IndicatorValue]) -> Vec<FiscalYear> {
+    indicator_years(values, ctx.fy)
+        .into_iter()
+        .filter(|y| *y >= ctx.fy && (*y == ctx.fy || !ctx.locked_years.contains(y)))
+        .collect()
+}
+
+/// The stored content of the sheet as a draft, in the order of the form.
+pub fn stored(ctx: &SheetContext, content: &SheetContent, head_or_admin: bool) -> SheetDraft {
+    let mut f = SheetDraft::default();
+    let fy = ctx.fy;
+    let layout = &ctx.layout;
+    let narrative_fields = |f: &mut SheetDraft, slot: &str, always: bool| {
+        let rows: Vec<_> = content.narratives_of(fy).filter(|(_, n)| n.slot == slot).map(|(_, n)| n).collect();
+        for (index, n) in rows.iter().enumerate() {
+            let value = clean_pasted(&n.text.to_markup());
+            f.push(FieldKey::Narrative { slot: slot.into(), index }, slot_label(layout, slot, Some(&n.label)), value);
+        }
+        if rows.is_empty() && always {
+            f.push(FieldKey::Narrative { slot: slot.into(), index: 0 }, slot_label(layout, slot, None), String::new());
+        }
+    };
+    let mut schedule_done = false;
+    for section in &layout.sections {
+        match section.kind {
+            SectionKind::Narratives => {
+                for slot in section.slots.iter().filter(|s| may_write(s.writer, head_or_admin)) {
+                    narrative_fields(&mut f, &slot.code, true);
+                }
+            }
+            SectionKind::Indicators => {
+                for ind in &content.indicators {
+                    let name = &ind.record.name;
+                    let indicator = ind.record.id;
+                    for y in editable_years(ctx, &ind.values) {
+                        let cell =
+                            |role: ValueRole| ind.cell(y, role).map(|c| c.printed().to_string()).unwrap_or_default();
+                        let yl = y.label();
+                        let target = layout.label("indicator.target");
+                        f.push(
+                            FieldKey::Target { indicator, year: y },
+                            format!("{target} {yl} {name}"),
+                            cell(ValueRole::Target),
+                        );
+                        if y == fy {
+                            let declared = ind
+                                .judgements
+                                .iter()
+                                .find(|j| j.fiscal_year == y)
+                                .and_then(|j| j.judgement.declared.clone());
+                            let (actual, judgement) =
+                                (layout.label("indicator.actual"), layout.label("indicator.judgement"));
+                            f.push(
+                                FieldKey::Actual { indicator, year: y },
+                                format!("{actual} {yl} {name}"),
+                                cell(ValueRole::Actual),
+                            );
+                            f.push(
+                                FieldKey::Declared { indicator, year: y },
+                                format!("{judgement}（上書き） {yl} {name}"),
+                                declared.as_ref().map(|d| d.label.clone()).unwrap_or_default(),
+                            );
+                            f.push(
+                                FieldKey::DeclaredReason { indicator, year: y },
+                                format!("{judgement}の理由 {yl} {name}"),
+                                declared.map(|d| d.reason).unwrap_or_default(),
+                            );
+                        }
+                    }
+                }
+            }
+            SectionKind::Budget => {
+                let row = content.budgets.iter().find(|b| b.fiscal_year == fy);
+                for field in BudgetField::ALL {
+                    let value = row
+                        .and_then(|b| field.of(&b.figures))
+                        .map(|y| money_text(y, layout.money_unit))
+                        .unwrap_or_default();
+                    f.push(
+                        FieldKey::Budget(field),
+                        format!("{} {}", layout.label(field.label_key()), fy.label()),
+                        value,
+                    );
+                }
+            }
+            SectionKind::Schedule | SectionKind::StaffHours => {
+                if schedule_done {
+                    continue;
+                }
+                schedule_done = true;
+                for (i, r) in content.schedule.iter().filter(|r| r.fiscal_year == fy).enumerate() {
+                    let mut months = r.months.clone();
+                    months.resize(12, String::new());
+                    push_schedule_row(
+                        &mut f,
+                        layout,
+                        i,
+                        &r.kind,
+                        &r.label,
+                        &months,
+                        r.hours_regular.as_deref(),
+                        r.hours_other.as_deref(),
+                    );
+                }
+            }
+            SectionKind::Grades => {
+                for g in section.grades.iter().filter(|g| may_write(g.writer, head_or_admin)) {
+                    let e = content
+                        .evaluations
+                        .iter()
+                        .find(|e| e.fiscal_year == fy && e.stage == g.stage && e.evaluator == g.evaluator);
+                    let (stage, evaluator) = (g.stage, g.evaluator);
+                    f.push(
+                        FieldKey::Grade { stage, evaluator },
+                        g.label.clone(),
+                        e.and_then(|e| e.grade.clone()).unwrap_or_default(),
+                    );
+                    f.push(
+                        FieldKey::GradeComment { stage, evaluator },
+                        format!("{} 意見・理由", g.label),
+                        e.and_then(|e| e.comment.clone()).unwrap_or_default(),
+                    );
+                }
+            }
+            SectionKind::Direction => {
+                let d = content.direction.as_ref();
+                let heading = &section.label;
+                f.push(
+                    FieldKey::Direction,
+                    heading.clone(),
+                    d.and_then(|d| d.direction).map(|x| x.code().to_string()).unwrap_or_default(),
+                );
+                f.push(
+                    FieldKey::DirectionReason,
+                    format!("{heading} {}", layout.label("direction.reason")),
+                    d.and_then(|d| d.reason.clone()).unwrap_or_default(),
+                );
+                f.push(
+                    FieldKey::Transfer,
+                    layout.label("direction.transfer").to_string(),
+                    d.and_then(|d| d.transfer.clone()).unwrap_or_default(),
+                );
+            }
+        }
+    }
+    for slot in other_slots(ctx, content) {
+        narrative_fields(&mut f, &slot, false);
+    }
+    // Stored values in the form a save would give them, so that opening
+    // and saving a sheet is never a change (a stray space in an imported
+    // cell is not an edit).
+    let empty = BTreeMap::new();
+    for field in &mut f.list {
+        field.value = if field.key.is_schedule() {
+            field.value.trim().to_string()
+        } else {
+            clean_field(ctx, content, &field.key, &field.label, &field.value, &empty).0
+        };
+    }
+    f
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push_schedule_row(
+    f: &mut SheetDraft,
+    layout: &SheetLayout,
+    row: usize,
+    kind: &str,
+    label: &str,
+    months: &[String],
+    hr: Option<&str>,
+    ho: Option<&str>,
+) {
+    let line = format!("スケジュール {}行目", row + 1);
+    let key = |part| FieldKey::Schedule { row, part };
+    f.push(key(SchedulePart::Kind), format!("{line} 区分"), kind.to_string());
+    f.push(key(SchedulePart::Label), format!("{line} 内容"), label.to_string());
+    for (m, name) in FISCAL_MONTHS.iter().enumerate() {
+        f.push(key(SchedulePart::Month(m as u8)), format!("{line} {name}"), months.get(m).cloned().unwrap_or_default());
+    }
+    f.push(
+        key(SchedulePart::HoursRegular),
+        format!("{line} 従事時間（{}）", layout.label("hours.regular")),
+        hr.unwrap_or("").to_string(),
+    );
+    f.push(
+        key(SchedulePart::HoursOther),
+        format!("{line} 従事時間（{}）", layout.label("hours.other")),
+        ho.unwrap_or("").to_string(),
+    );
+}
+
+/// The person's input as a draft, cleaned: pasted text tidied, amounts in
+/// their canonical form. A field the form did not send keeps its stored
+/// value. Returns the messages for fields that cannot be saved; a draft
+/// with messages must not be saved.
+pub fn from_form(
+    ctx: &SheetContext,
+    content: &SheetContent,
+    stored: &SheetDraft,
+    form: &BTreeMap<String, String>,
+) -> (SheetDraft, FieldErrors) {
+    let layout = &ctx.layout;
+    let mut out = SheetDraft::default();
+    let mut errors = FieldErrors::new();
+    for field in &stored.list {
+        if field.key.is_schedule() {
+            continue;
+        }
+        let raw = form.get(&field.name).map(String::as_str).unwrap_or(&field.value);
+        let (value, error) = clean_field(ctx, content, &field.key, &field.label, raw, form);
+        // A value left as stored never blocks a save, even one a rule
+        // would refuse today (an imported override without a reason).
+        let judgement_changed = match field.key {
+            FieldKey::DeclaredReason { indicator, year } => {
+                let j = FieldKey::Declared { indicator, year }.to_string();
+                form.get(&j).map(|v| v.trim()).unwrap_or(stored.get(&j)) != stored.get(&j)
+            }
+            _ => false,
+        };
+        if let Some(e) = error.filter(|_| value != field.value || judgement_changed) {
+            errors.insert(field.name.clone(), e);
+        }
+        out.push(field.key.clone(), field.label.clone(), value);
+    }
+    if layout.has(SectionKind::Schedule) || layout.has(SectionKind::StaffHours) {
+        let rows: BTreeSet<usize> = form
+            .keys()
+            .filter_map(|k| k.strip_prefix("s.")?.split('.').next()?.parse().ok())
+            .filter(|i: &usize| *i < MAX_SCHEDULE_ROWS)
+            .collect();
+        let mut n = 0;
+        for i in rows {
+            let get = |k: &str| form.get(&format!("s.{i}.{k}")).map(|v| v.trim().to_string()).unwrap_or_default();
+            let months: Vec<String> = (0..12).map(|m| get(&format!("m{m}"))).collect();
+            let (label, hr, ho) = (get("label"), get("hr"), get("ho"));
+            if label.is_empty() && hr.is_empty() && ho.is_empty() && months.iter().all(String::is_empty) {
+                continue;
+            }
+            let kind = match get("kind").as_str() {
+                "" | "planned" => "planned",
+                "actual" => "actual",
+                _ => {
+                    errors.insert(format!("s.{i}.kind"), "区分は「計画」か「実績」を選んでください".into());
+                    "planned"
+                }
+            };
+            for (k, v) in
+                [("label", &label), ("hr", &hr), ("ho", &ho)].into_iter().chain(months.iter().map(|m| ("m", m)))
+            {
+                if v.chars().count() > MAX_SHORT_CHARS {
+                    errors.insert(
+                        format!("s.{i}.{k}"),
+                        format!("スケジュール {}行目は{MAX_SHORT_CHARS}文字以内で入力してください", n + 1),
+                    );
+                }
+            }
+            push_schedule_row(&mut out, layout, n, kind, &label, &months, Some(&hr), Some(&ho));
+            n += 1;
+        }
+    } else {
+        // Rows kept as they are when the layout shows no schedule.
+        out.list.extend(stored.list.iter().filter(|f| f.key.is_schedule()).cloned());
+    }
+    (out, errors)
+}
+
+fn too_long(label: &str, max: usize) -> String {
+    format!("「{label}」は{max}文字以内で入力してください")
+}
+
+/// Cleans one field's input; returns the value to keep and a message when
+/// it cannot be saved (the value is then kept as typed for the form).
+fn clean_field(
+    ctx: &SheetContext,
+    content: &SheetContent,
+    key: &FieldKey,
+    label: &str,
+    raw: &str,
+    form: &BTreeMap<String, String>,
+) -> (String, Option<String>) {
+    let layout = &ctx.layout;
+    let short = |v: String| {
+        if v.chars().count() > MAX_SHORT_CHARS {
+            let e = too_long(label, MAX_SHORT_CHARS);
+            (v, Some(e))
+        } else {
+            (v, None)
+        }
+    };
+    let multi_line = |v: &str| v.replace("\r\n", "\n").replace('\r', "\n").trim().to_string();
+    match key {
+        FieldKey::Narrative { .. } => {
+            let v = clean_pasted(raw);
+            if v.chars().count() > MAX_NARRATIVE_CHARS {
+                return (v, Some(too_long(label, MAX_NARRATIVE_CHARS)));
+            }
+            (v, None)
+        }
+        FieldKey::Declared { indicator, .. } => {
+            let v = raw.trim().to_string();
+            if !v.is_empty() {
+                let vocabulary = content.indicators.iter().find(|i| i.record.id == *indicator).map(|i| &i.vocabulary);
+                if let Some(voc) = vocabulary {
+                    if !voc.labels().any(|l| l == v) {
+                        let labels: Vec<&str> = voc.labels().collect();
+                        return (v, Some(format!("「{label}」は {} のいずれかを選んでください", labels.join("・"))));
+                    }
+                }
+            }
+            short(v)
+        }
+        FieldKey::DeclaredReason { indicator, year } => {
+            let declared_name = FieldKey::Declared { indicator: *indicator, year: *year }.to_string();
+            let declared = form.get(&declared_name).map(|s| s.trim()).unwrap_or("");
+            let v = multi_line(raw);
+            if !declared.is_empty() && v.is_empty() {
+                return (v, Some("判定を上書きするときは、その理由を入力してください".into()));
+            }
+            short(v)
+        }
+        FieldKey::Target { .. } | FieldKey::Actual { .. } => short(raw.trim().to_string()),
+        FieldKey::Budget(_) => {
+            let v = raw.trim();
+            if v.is_empty() {
+                return (String::new(), None);
+            }
+            match Yen::parse(v, money_unit(layout.money_unit)) {
+                Ok(y) => (money_text(y, layout.money_unit), None),
+                Err(_) => (
+                    v.to_string(),
+                    Some(format!(
+                        "「{label}」を金額として読み取れません（{}単位の数字で、例: 7,368）",
+                        layout.money_unit.label()
+                    )),
+                ),
+            }
+        }
+        FieldKey::Grade { stage, evaluator } => {
+            let v = raw.trim().to_string();
+            if v.is_empty() {
+                return (v, None);
+            }
+            let scale = ctx
+                .layout
+                .grade_slots()
+                .find(|g| g.stage == *stage && g.evaluator == *evaluator)
+                .and_then(|g| grade_scale(content, &g.scale));
+            match scale {
+                Some(s) if s.grade(&v).is_none() => {
+                    let codes: Vec<&str> = s.grades.iter().map(|g| g.code.as_str()).collect();
+                    (v, Some(format!("「{label}」は {} のいずれかを選んでください", codes.join("・"))))
+                }
+                _ => (v, None),
+            }
+        }
+        FieldKey::Direction => {
+            let v = raw.trim().to_string();
+            if v.is_empty() || v.parse::<NextDirection>().is_ok() {
+                let code = v.parse::<NextDirection>().map(|d| d.code().to_string()).unwrap_or_default();
+                return (code, None);
+            }
+            let labels: Vec<&str> = NextDirection::ALL.iter().map(|d| d.label()).collect();
+            (v, Some(format!("「{label}」は {} のいずれかを選んでください", labels.join("・"))))
+        }
+        FieldKey::Schedule { .. } | FieldKey::GradeComment { .. } | FieldKey::DirectionReason | FieldKey::Transfer => {
+            short(multi_line(raw))
+        }
+    }
+}
+
+/// The city's scale by code, else hyoka's preset of that code.
+pub fn grade_scale(content: &SheetContent, code: &str) -> Option<hyoka_core::EvaluationScale> {
+    content.scale(code).cloned().or_else(|| hyoka_core::EvaluationScale::presets().into_iter().find(|s| s.code == code))
+}
+
+/// How a value reads in the history and the comparison.
+pub fn display(layout: &SheetLayout, key: &FieldKey, value: &str) -> Option<String> {
+    if value.is_empty() {
+        return None;
+    }
+    Some(match key {
+        FieldKey::Narrative { .. } => Narrative::from_markup(value).to_plain_text(),
+        FieldKey::Budget(_) => {
+            if value.ends_with('円') {
+                value.to_string()
+            } else {
+                format!("{value}{}", layout.money_unit.label())
+            }
+        }
+        FieldKey::Direction => {
+            value.parse::<NextDirection>().map(|d| d.label().to_string()).unwrap_or_else(|_| value.to_string())
+        }
+        FieldKey::Schedule { part: SchedulePart::Kind, .. } => {
+            if value == "actual" { layout.label("schedule.actual") } else { layout.label("schedule.planned") }
+                .to_string()
+        }
+        _ => value.to_string(),
+    })
+}
+
+/// The changes from `before` to `after`, readable.
+pub fn diff(layout: &SheetLayout, before: &SheetDraft, after: &SheetDraft) -> Vec<Change> {
+    let mut fields: Vec<&Field> = after.list.iter().collect();
+    fields.extend(before.list.iter().filter(|f| !after.has(&f.name)));
+    fields
+        .into_iter()
+        .filter_map(|f| {
+            let (b, a) = (before.get(&f.name), after.get(&f.name));
+            (b != a).then(|| Change {
+                field: f.label.clone(),
+                before: display(layout, &f.key, b),
+                after: display(layout, &f.key, a),
+            })
+        })
+        .collect()
+}
+
+/// The keys whose values differ between two drafts.
+pub fn changed_keys(before: &SheetDraft, after: &SheetDraft) -> BTreeSet<FieldKey> {
+    let mut keys = BTreeSet::new();
+    for f in after.list.iter().chain(&before.list) {
+        if before.get(&f.name) != after.get(&f.name) {
+            keys.insert(f.key.clone());
+        }
+    }
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_round_trip_through_their_names() {
+        let fy = FiscalYear::new(2018).unwrap();
+        let keys = [
+            FieldKey::Narrative { slot: "outcome_target".into(), index: 2 },
+            FieldKey::Target { indicator: 7, year: fy },
+            FieldKey::Actual { indicator: 7, year: fy },
+            FieldKey::Declared { indicator: 7, year: fy },
+            FieldKey::DeclaredReason { indicator: 7, year: fy },
+            FieldKey::Budget(BudgetField::GeneralRevenue),
+            FieldKey::Schedule { row: 3, part: SchedulePart::Month(11) },
+            FieldKey::Schedule { row: 0, part: SchedulePart::HoursOther },
+            FieldKey::Grade { stage: Stage::YearEnd, evaluator: Evaluator::Section },
+            FieldKey::GradeComment { stage: Stage::First, evaluator: Evaluator::Section },
+            FieldKey::Direction,
+            FieldKey::DirectionReason,
+            FieldKey::Transfer,
+        ];
+        for k in keys {
+            assert_eq!(k.to_string().parse::<FieldKey>(), Ok(k.clone()), "{k}");
+        }
+        for bad in ["", "x.1", "i.7.2018.z", "i.x.2018.t", "s.1.m12", "b.tax", "g.nostage.section", "d.x"] {
+            assert!(bad.parse::<FieldKey>().is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! A sheet: one item in one fiscal year. Its context and stored content,
+//! the typed draft its form reads into, the merge of two people's edits,
+//! and the commands that save it and move it through the review.
+
+mod context;
+pub mod draft;
+pub mod merge;
+mod save;
+pub mod workflow;
+
+pub use context::{sheet_href, vocabulary, IndicatorData, SheetContent, SheetContext};
+pub use draft::{FieldErrors, FieldKey, SheetDraft};
+pub use save::{head_or_admin, SaveSheet, Saved};
+pub use workflow::{MoveSheet, ReturnSheet, ReviewSheet, SheetRef};

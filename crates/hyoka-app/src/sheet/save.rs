@@ -1,0 +1,290 @@
+//! Saving a sheet's draft: claim the next version, write what changed
+//! with the rules that keep printed values honest, and record each change.
+//!
+//! A save names the version the form was opened at. In one transaction it
+//! claims the next version (it succeeds only if nobody saved since),
+//! writes the changed fields, and reindexes the item for search. A stale
+//! save writes nothing.
+
+use std::collections::BTreeSet;
+
+use hyoka_core::access::{Action, Role};
+use hyoka_core::judgement::{judge, Declared, Judgement};
+use hyoka_core::narrative::Narrative;
+use hyoka_core::sheet::{EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
+use hyoka_core::workflow::Transition;
+use hyoka_core::{BudgetFigures, FiscalYear, IndicatorCell, NextDirection, ValueRole, Yen};
+use hyoka_store::StoreTx;
+
+use super::draft::{self, editable_years, money_unit, slot_label, BudgetField, FieldKey, SchedulePart, SheetDraft};
+use super::{IndicatorData, SheetContent, SheetContext};
+use crate::{Command, CommandError, Cx};
+
+/// Saves a draft read from the sheet's form (see [`draft::from_form`]).
+pub struct SaveSheet {
+    pub municipality: String,
+    pub item_id: i64,
+    pub fiscal_year: FiscalYear,
+    /// The version the form was opened at.
+    pub version: i64,
+    pub draft: SheetDraft,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Saved {
+    /// Written; the sheet is now at this version.
+    Changed,
+    /// The draft equals what is stored: nothing written.
+    Unchanged,
+}
+
+/// Whether this actor edits the head's parts of a sheet too.
+pub fn head_or_admin(cx_actor: &crate::Actor) -> bool {
+    cx_actor.is(Role::Head) || cx_actor.is(Role::Admin)
+}
+
+impl Command for SaveSheet {
+    const CODE: &'static str = "sheet.save";
+    type Output = Saved;
+
+    async fn run(self, cx: &mut Cx<'_>) -> Result<Saved, CommandError> {
+        let ctx =
+            SheetContext::load(cx.store, cx.actor, &self.municipality, self.item_id, self.fiscal_year, Action::Edit)
+                .await?;
+        if let Some(reason) = ctx.edit_refusal() {
+            return Err(CommandError::Conflict(reason));
+        }
+        if self.version != ctx.version {
+            return Err(CommandError::Stale);
+        }
+        let content = SheetContent::load(cx.store, &ctx).await?;
+        let stored = draft::stored(&ctx, &content, head_or_admin(cx.actor));
+        let next = ctx.status.apply(Transition::Save).map_err(|e| CommandError::Conflict(e.to_string()))?;
+        let changes = draft::diff(&ctx.layout, &stored, &self.draft);
+        if changes.is_empty() && next == ctx.status {
+            cx.unchanged();
+            return Ok(Saved::Unchanged);
+        }
+        let account = cx.actor.account_id();
+        cx.about(&ctx.code, Some(ctx.item.id), Some(ctx.fy));
+        let tx = cx.tx().await?;
+        let sheet = tx.sheet_for_update(ctx.item.id, ctx.fy).await?;
+        let claimed = sheet.version == self.version
+            && sheet.status.is_editable()
+            && tx.advance_sheet(sheet.id, self.version, next, account).await?;
+        if !claimed {
+            return Err(CommandError::Stale);
+        }
+        let extra = write(tx, &ctx, &content, &stored, &self.draft).await?;
+        tx.reindex_item(ctx.item.id).await?;
+        let count = changes.len();
+        for c in changes.into_iter().chain(extra) {
+            cx.change(c.field, c.before, c.after);
+        }
+        if next != sheet.status {
+            cx.change("状態", Some(sheet.status.label().into()), Some(next.label().into()));
+        }
+        cx.summary(format!("{} {}（{}）を保存（{count}項目）", ctx.item.code, ctx.item.title, ctx.fy.label()));
+        Ok(Saved::Changed)
+    }
+}
+
+/// Writes the changed parts of the sheet. Returns changes to record beyond
+/// the fields themselves (a printed execution rate that no longer holds).
+async fn write(
+    tx: &mut StoreTx,
+    ctx: &SheetContext,
+    content: &SheetContent,
+    before: &SheetDraft,
+    after: &SheetDraft,
+) -> Result<Vec<hyoka_store::Change>, CommandError> {
+    let changed = draft::changed_keys(before, after);
+    let item = ctx.item.id;
+    let fy = ctx.fy;
+    let mut extra = Vec::new();
+
+    if changed.iter().any(FieldKey::is_narrative) {
+        tx.replace_narratives(item, &narratives(ctx, content, after, &changed)).await?;
+    }
+
+    for ind in &content.indicators {
+        // Locked later years are never written from a draft.
+        for y in editable_years(ctx, &ind.values) {
+            if !changed.iter().any(|k| k.indicator_year() == Some((ind.record.id, y))) {
+                continue;
+            }
+            let (target, actual) = (
+                FieldKey::Target { indicator: ind.record.id, year: y },
+                FieldKey::Actual { indicator: ind.record.id, year: y },
+            );
+            for (key, role) in [(&target, ValueRole::Target), (&actual, ValueRole::Actual)] {
+                if !changed.contains(key) {
+                    continue;
+                }
+                match after.value(key).unwrap_or("") {
+                    "" => tx.delete_indicator_value(ind.record.id, y, role).await?,
+                    v => tx.set_indicator_value(ind.record.id, y, role, &IndicatorCell::parse(v)).await?,
+                }
+            }
+            let j = judgement_after(ind, y, after);
+            if j == Judgement::default() {
+                tx.delete_judgement(ind.record.id, y).await?;
+            } else {
+                tx.set_judgement(ind.record.id, y, &j).await?;
+            }
+        }
+    }
+
+    if changed.iter().any(FieldKey::is_budget) {
+        let unit = money_unit(ctx.layout.money_unit);
+        let yen = |f: BudgetField| -> Option<Yen> { Yen::parse(after.value(&FieldKey::Budget(f))?, unit).ok() };
+        let figures = BudgetFigures {
+            initial: yen(BudgetField::Initial),
+            final_budget: yen(BudgetField::Final),
+            settlement: yen(BudgetField::Settlement),
+            general_revenue: yen(BudgetField::GeneralRevenue),
+            carried_over: yen(BudgetField::CarriedOver),
+        };
+        let old = content.budgets.iter().find(|b| b.fiscal_year == fy);
+        // A printed rate stays only while the figures it was printed from do.
+        let rate_inputs_changed = changed.iter().any(|k| matches!(k, FieldKey::Budget(b) if b.feeds_rate()));
+        let printed = old.and_then(|b| b.execution_rate_printed.clone()).filter(|_| !rate_inputs_changed);
+        if let Some(p) = old.and_then(|b| b.execution_rate_printed.clone()).filter(|_| rate_inputs_changed) {
+            extra.push(hyoka_store::Change {
+                field: format!("{}（記載） {}", ctx.layout.label("budget.rate"), fy.label()),
+                before: Some(p),
+                after: None,
+            });
+        }
+        if figures == BudgetFigures::default() && printed.is_none() {
+            tx.delete_budget(item, fy).await?;
+        } else {
+            tx.set_budget(item, fy, &figures, printed.as_deref()).await?;
+        }
+    }
+
+    if changed.iter().any(FieldKey::is_schedule) {
+        let mut rows: Vec<ScheduleRow> = content.schedule.iter().filter(|r| r.fiscal_year != fy).cloned().collect();
+        for row in after.schedule_rows() {
+            let get = |part| after.value(&FieldKey::Schedule { row, part }).unwrap_or("").to_string();
+            let opt = |part| Some(get(part)).filter(|v| !v.is_empty());
+            rows.push(ScheduleRow {
+                fiscal_year: fy,
+                kind: get(SchedulePart::Kind),
+                label: get(SchedulePart::Label),
+                months: (0..12).map(|m| get(SchedulePart::Month(m))).collect(),
+                hours_regular: opt(SchedulePart::HoursRegular),
+                hours_other: opt(SchedulePart::HoursOther),
+            });
+        }
+        tx.replace_schedule(item, &rows).await?;
+    }
+
+    for g in ctx.layout.grade_slots() {
+        let (stage, evaluator) = (g.stage, g.evaluator);
+        let (gk, ck) = (FieldKey::Grade { stage, evaluator }, FieldKey::GradeComment { stage, evaluator });
+        if !changed.contains(&gk) && !changed.contains(&ck) {
+            continue;
+        }
+        let (grade, comment) = (after.value(&gk).unwrap_or(""), after.value(&ck).unwrap_or(""));
+        if grade.is_empty() && comment.is_empty() {
+            tx.delete_evaluation(item, fy, stage, evaluator).await?;
+        } else {
+            // The grade is on the city's scale when the city has it stored.
+            let scale = content.scale(&g.scale).map(|s| s.code.clone());
+            let row = EvaluationRow {
+                fiscal_year: fy,
+                stage,
+                evaluator,
+                scale,
+                grade: Some(grade.to_string()).filter(|v| !v.is_empty()),
+                comment: Some(comment.to_string()).filter(|v| !v.is_empty()),
+            };
+            tx.set_evaluation(&ctx.code, item, &row).await?;
+        }
+    }
+
+    if changed.iter().any(FieldKey::is_direction) {
+        let direction: Option<NextDirection> = after.value(&FieldKey::Direction).unwrap_or("").parse().ok();
+        let reason = after.value(&FieldKey::DirectionReason).unwrap_or("");
+        let transfer = after.value(&FieldKey::Transfer).unwrap_or("");
+        if direction.is_none() && reason.is_empty() && transfer.is_empty() {
+            tx.set_next_direction(item, fy, None).await?;
+        } else {
+            // The printed word stays while the direction it names does.
+            let printed = match (&content.direction, direction) {
+                (Some(d), dir) if d.direction == dir && !d.printed.is_empty() => d.printed.clone(),
+                (_, Some(dir)) => dir.label().to_string(),
+                _ => String::new(),
+            };
+            let row = NextDirectionRow {
+                fiscal_year: fy,
+                printed,
+                direction,
+                reason: Some(reason.to_string()).filter(|v| !v.is_empty()),
+                transfer: Some(transfer.to_string()).filter(|v| !v.is_empty()),
+            };
+            tx.set_next_direction(item, fy, Some(&row)).await?;
+        }
+    }
+    Ok(extra)
+}
+
+/// Every narrative of the item with this sheet's edited ones replaced;
+/// emptied ones are removed, new ones added under the layout's label.
+/// Narratives not edited stay exactly as stored.
+fn narratives(
+    ctx: &SheetContext,
+    content: &SheetContent,
+    after: &SheetDraft,
+    changed: &BTreeSet<FieldKey>,
+) -> Vec<NarrativeRow> {
+    let mut rows: Vec<Option<NarrativeRow>> = content.narratives.iter().cloned().map(Some).collect();
+    let mut added = Vec::new();
+    for f in after.list.iter().filter(|f| changed.contains(&f.key)) {
+        let FieldKey::Narrative { slot, index } = &f.key else { continue };
+        let text = Narrative::from_markup(&f.value);
+        let existing = content.narratives_of(ctx.fy).filter(|(_, n)| n.slot == *slot).map(|(i, _)| i).nth(*index);
+        match existing {
+            Some(i) => {
+                rows[i] = (!text.is_empty()).then(|| NarrativeRow { text, ..content.narratives[i].clone() });
+            }
+            None if !text.is_empty() => added.push(NarrativeRow {
+                fiscal_year: Some(ctx.fy),
+                slot: slot.clone(),
+                label: slot_label(&ctx.layout, slot, None),
+                text,
+            }),
+            None => {}
+        }
+    }
+    rows.into_iter().flatten().chain(added).collect()
+}
+
+/// The judgement of a year after the edit: printed as stored, computed
+/// from the new cells, declared as typed.
+fn judgement_after(ind: &IndicatorData, y: FiscalYear, after: &SheetDraft) -> Judgement {
+    let id = ind.record.id;
+    let stored = ind.judgements.iter().find(|j| j.fiscal_year == y).map(|j| j.judgement.clone()).unwrap_or_default();
+    let cell = |key: FieldKey, role: ValueRole| -> Option<IndicatorCell> {
+        match after.value(&key) {
+            Some(v) => Some(v).filter(|v| !v.is_empty()).map(IndicatorCell::parse),
+            None => ind.cell(y, role).cloned(),
+        }
+    };
+    let computed = match (
+        cell(FieldKey::Target { indicator: id, year: y }, ValueRole::Target),
+        cell(FieldKey::Actual { indicator: id, year: y }, ValueRole::Actual),
+    ) {
+        (Some(t), Some(a)) => ind.vocabulary.label(&judge(ind.record.direction, &t, &a, ind.reference(y))),
+        _ => None,
+    };
+    let declared = match after.value(&FieldKey::Declared { indicator: id, year: y }) {
+        Some(label) => (!label.is_empty()).then(|| Declared {
+            label: label.to_string(),
+            reason: after.value(&FieldKey::DeclaredReason { indicator: id, year: y }).unwrap_or("").to_string(),
+        }),
+        None => stored.declared.clone(),
+    };
+    Judgement { printed: stored.printed, computed, declared }
+}

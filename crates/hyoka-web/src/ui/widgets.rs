@@ -1,0 +1,41 @@
+//! Pieces of pages that the staff pages and the public portal share.
+
+use hyoka_core::sheet::{ScheduleRow, FISCAL_MONTHS};
+use hyoka_core::Yen;
+use maud::{html, Markup};
+
+/// A monthly schedule (4月 … 3月) with staff hours when any row has them.
+pub fn schedule_table(rows: &[ScheduleRow]) -> Markup {
+    let hours = rows.iter().any(|r| r.hours_regular.is_some() || r.hours_other.is_some());
+    html! {
+        h2 { "スケジュール" }
+        div class="scroll" {
+            table {
+                caption class="sr-only" { "月ごとの計画と実績" }
+                thead { tr {
+                    th scope="col" { "内容" } th scope="col" { "区分" }
+                    @for m in FISCAL_MONTHS { th scope="col" { (m) } }
+                    @if hours { th scope="col" { "従事時間（正職員）" } th scope="col" { "従事時間（その他）" } }
+                } }
+                tbody {
+                    @for r in rows {
+                        tr {
+                            th scope="row" { (r.label) }
+                            td { @if r.kind == "actual" { "実績" } @else { "計画" } }
+                            @for m in &r.months { td { (m) } }
+                            @if hours {
+                                td class="num" { (r.hours_regular.clone().unwrap_or_default()) }
+                                td class="num" { (r.hours_other.clone().unwrap_or_default()) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An amount as printed in a table; blank stays blank, never 0.
+pub fn yen(v: Option<Yen>) -> String {
+    v.map(|y| y.to_string()).unwrap_or_default()
+}

@@ -1,0 +1,23 @@
+//! The web tests, in one binary (one link step instead of one per file):
+//! a real server on a free port, a real HTTP client, real Chromium.
+
+// Fixtures arrange data straight in the store; the rule that changes go
+// through commands (clippy.toml) is for the server's code.
+#![allow(clippy::disallowed_methods)]
+
+mod support;
+
+mod accessibility;
+mod admin;
+mod api_contract;
+mod authz_matrix;
+mod browse;
+mod browser_flows;
+mod docs_routes;
+mod hardening;
+mod print;
+mod publication;
+mod search;
+mod security;
+mod sheets;
+mod workflow;

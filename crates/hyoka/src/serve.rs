@@ -1,0 +1,67 @@
+//! `hyoka serve`: the web server, with the demo data when asked.
+
+use std::net::SocketAddr;
+
+use clap::Args;
+use hyoka_app::App;
+use hyoka_store::Store;
+use hyoka_web::{AppState, Server, SessionConfig};
+
+use crate::outcome::CliResult;
+use crate::progress::Progress;
+use crate::{db, demo, import};
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// 待ち受けるアドレス
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// 新しいデータベースに同梱の5つの公表資料を取り込み、役割ごとのアカウントを作って起動する（--database は使いません）
+    #[arg(long)]
+    pub demo: bool,
+    /// HTTPS を使わずに運用する場合に、Cookie の Secure 属性を付けない（デモでは自動で付けません）
+    #[arg(long)]
+    pub insecure_cookies: bool,
+    /// 操作がないままログインが切れるまでの分数
+    #[arg(long, default_value_t = 30)]
+    pub session_minutes: i64,
+}
+
+pub async fn serve(database: &str, args: ServeArgs) -> CliResult {
+    let database = if args.demo { demo::fresh_database_url() } else { database.to_string() };
+    let app = App::new(db::open(&database).await?);
+    if args.demo {
+        load_demo(app.store()).await?;
+        demo::publish_seed_years(&app).await?;
+        demo::create_accounts(&app).await?;
+    }
+    let session = SessionConfig {
+        idle_seconds: args.session_minutes * 60,
+        secure_cookies: !(args.demo || args.insecure_cookies),
+    };
+    let state = AppState::with_app(app).with_session(session);
+    let bind = args.bind;
+    let server = Server::bind(bind, state).await.map_err(|e| format!("{bind} で待ち受けできません: {e}"))?;
+    let addr = server.local_addr()?;
+    eprintln!("hyoka を起動しました: http://{addr}/ （職員用。公開サイトは http://{addr}/p 、終了は Ctrl+C）");
+    server
+        .run(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// Imports the five seed documents shipped with hyoka.
+async fn load_demo(store: &Store) -> CliResult {
+    let mut progress = Progress::new("demo", demo::SEEDS.len() as u64);
+    let mut batches = Vec::new();
+    for (name, text) in demo::SEEDS {
+        let (label, batch) = import::read_file(name, text.as_bytes())?;
+        progress.step(&format!("{name}: {label}"));
+        batches.push((name.to_string(), batch));
+    }
+    let report = hyoka_import::apply(store, &batches, false).await?;
+    progress.finish(&format!("デモデータを取り込みました（{} 自治体）", report.cities.len()));
+    Ok(())
+}
