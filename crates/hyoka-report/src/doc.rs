@@ -2,8 +2,9 @@
 //! charts, in reading order.
 //!
 //! Every print report (the white paper, summary lists, sheets) is built
-//! once as a [`Document`] and rendered twice: to HTML ([`crate::html`]) and
-//! to PDF ([`crate::pdf`]). Both renderers walk the same blocks in the same
+//! once as a [`Document`] and rendered twice: to HTML (the `html` module)
+//! and to PDF (the `pdf` module), which both depend on this neutral model
+//! and not on each other. Both renderers walk the same blocks in the same
 //! order, so the HTML page and the PDF say the same things in the same
 //! order. Everything here is plain text: no markup from the data survives
 //! into either output.
@@ -162,6 +163,12 @@ pub fn narrative_lines(n: &Narrative) -> Vec<(bool, String)> {
         }
     }
     out
+}
+
+/// Whether a line starts with its own bullet or number (`・`, `●`, `①`…),
+/// so a renderer adds none.
+pub fn is_mark(c: char) -> bool {
+    matches!(c, '・' | '●' | '○' | '◎' | '◆' | '◇' | '■' | '□' | '※' | '-' | '＊' | '*') || ('①'..='⑳').contains(&c)
 }
 
 impl Document {

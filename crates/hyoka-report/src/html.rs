@@ -13,7 +13,7 @@
 
 use std::fmt::Write as _;
 
-use crate::doc::{narrative_lines, Align, Block, Cell, Content, Document, Orientation, Scope, Table};
+use crate::doc::{is_mark, narrative_lines, Align, Block, Cell, Content, Document, Orientation, Scope, Table};
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -193,11 +193,6 @@ fn narrative(out: &mut String, lines: &[(bool, String)]) {
         out.push_str("</ul>\n");
         i = end;
     }
-}
-
-/// Marks that printed list items start with.
-pub(crate) fn is_mark(c: char) -> bool {
-    matches!(c, '・' | '●' | '○' | '◎' | '◆' | '◇' | '■' | '□' | '※' | '-' | '＊' | '*') || ('①'..='⑳').contains(&c)
 }
 
 /// A table; a caption that repeats the heading just above it is kept for

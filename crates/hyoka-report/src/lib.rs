@@ -14,12 +14,17 @@
 //! one self-contained HTML page for A4 print ([`html`]) and as PDF with the
 //! bundled BIZ UDゴシック ([`pdf`]); the XLSX workbooks ([`xlsx`]) hold one
 //! table per sheet without merged cells. See `docs/reports.md`.
+//!
+//! Every CSV file is written by [`csvfile`], which neutralises text that a
+//! spreadsheet would run as a formula ([`injection`]).
 
 pub mod achievement;
 pub mod city;
+pub mod csvfile;
 pub mod doc;
 mod error;
 pub mod html;
+pub mod injection;
 pub mod opendata;
 pub mod pdf;
 pub mod sheet;

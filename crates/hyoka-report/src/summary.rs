@@ -46,11 +46,15 @@ use hyoka_store::Store;
 
 use crate::achievement::{assess, Achievement, CellRef, Tally};
 use crate::city::{preorder, same_code, sheet_layout, City};
+use crate::csvfile::{CsvFile, Field};
 use crate::doc::{Block, Cell, Document, Table};
-use crate::opendata::format::{csv_field, BOM, CSV_LINE_END};
 use crate::opendata::rows::ItemData;
 use crate::xlsx::{Sheet, XCell};
 use crate::ReportError;
+
+/// The column of the list that says whether an entry is counted (1 or 0):
+/// a number, not text.
+const LIST_COUNTED: usize = 8;
 
 /// The grade printed for an entry without one in a column.
 pub const UNGRADED: &str = "未評価";
@@ -618,40 +622,29 @@ impl SummaryReport {
 
     /// The list as CSV: one row per entry and grade column (long format),
     /// RFC 4180, CRLF, UTF-8 (with a BOM when `bom`, for Excel). A missing
-    /// grade is an empty field.
+    /// grade is an empty field; text is neutralised against formula
+    /// injection, the 集計対象 flag stays a number.
     pub fn csv(&self, bom: bool) -> String {
-        let mut out = String::new();
-        if bom {
-            out.push(BOM);
-        }
-        let line = |out: &mut String, fields: &[String]| {
-            let f: Vec<String> = fields.iter().map(|s| csv_field(s).into_owned()).collect();
-            out.push_str(&f.join(","));
-            out.push_str(CSV_LINE_END);
-        };
-        line(&mut out, &self.list_header().iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let mut file = CsvFile::new(bom);
+        file.header(self.list_header());
         for r in self.list_rows() {
-            line(&mut out, &r);
+            file.record(
+                r.iter().enumerate().map(|(i, v)| if i == LIST_COUNTED { Field::Number(v) } else { Field::Text(v) }),
+            );
         }
-        out
+        file.finish()
     }
 
     /// The counts as CSV: one row per plan, grouping, group, column and
-    /// grade (long format).
+    /// grade (long format); the count is a number, the rest text.
     pub fn counts_csv(&self, bom: bool) -> String {
-        let mut out = String::new();
-        if bom {
-            out.push(BOM);
-        }
-        let header = ["計画", "集計の単位", "区分", "評価段階", "評価者", "評価", "件数"];
-        out.push_str(&header.join(","));
-        out.push_str(CSV_LINE_END);
+        let mut file = CsvFile::new(bom);
+        file.header(["計画", "集計の単位", "区分", "評価段階", "評価者", "評価", "件数"]);
         for r in self.count_rows() {
-            let f: Vec<String> = r.iter().map(|s| csv_field(s).into_owned()).collect();
-            out.push_str(&f.join(","));
-            out.push_str(CSV_LINE_END);
+            let last = r.len() - 1;
+            file.record(r.iter().enumerate().map(|(i, v)| if i == last { Field::Number(v) } else { Field::Text(v) }));
         }
-        out
+        file.finish()
     }
 
     fn count_rows(&self) -> Vec<Vec<String>> {
@@ -693,7 +686,7 @@ impl SummaryReport {
             .map(|r| {
                 r.into_iter()
                     .enumerate()
-                    .map(|(i, v)| if i == 8 { XCell::int(v.parse().unwrap_or(0)) } else { XCell::text(v) })
+                    .map(|(i, v)| if i == LIST_COUNTED { XCell::int(v.parse().unwrap_or(0)) } else { XCell::text(v) })
                     .collect()
             })
             .collect();

@@ -2,9 +2,15 @@
 //! no merged cells, numbers as numbers (without units), blank distinct from
 //! zero (an empty cell, never 0), text as printed. The header row is frozen
 //! and filtered and repeats on every printed page; sheets print on A4.
+//!
+//! Text is always written as a string cell, never as a formula, so
+//! `=HYPERLINK(…)` typed into a comment stays text. Text that looks like a
+//! formula ([`crate::injection::looks_like_formula`]) also gets Excel's
+//! quote prefix, so that it stays text when a person edits the cell.
 
 use rust_xlsxwriter::{Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook};
 
+use crate::injection::looks_like_formula;
 use crate::ReportError;
 
 /// A cell of a sheet.
@@ -83,6 +89,15 @@ fn text_width(s: &str) -> f64 {
     s.lines().map(|l| l.chars().map(|c| if c.is_ascii() { 1.0 } else { 2.0 }).sum::<f64>()).fold(0.0, f64::max)
 }
 
+/// Of a format and its twin with the quote prefix, the one for this text.
+fn quoted<'f>((plain, prefixed): &'f (Format, Format), s: &str) -> &'f Format {
+    if looks_like_formula(s) {
+        prefixed
+    } else {
+        plain
+    }
+}
+
 /// The workbook as XLSX bytes.
 pub fn workbook(title: &str, sheets: &[Sheet]) -> Result<Vec<u8>, ReportError> {
     let mut book = Workbook::new();
@@ -105,6 +120,12 @@ pub fn workbook(title: &str, sheets: &[Sheet]) -> Result<Vec<u8>, ReportError> {
         .set_align(FormatAlign::Top);
     let text = Format::new().set_font_name(font).set_border(FormatBorder::Thin).set_align(FormatAlign::Top);
     let wrapped = text.clone().set_text_wrap();
+    // Each text format and its twin with the quote prefix, for text that
+    // looks like a formula.
+    let [header, label, text, wrapped] = [header, label, text, wrapped].map(|f| {
+        let prefixed = f.clone().set_quote_prefix();
+        (f, prefixed)
+    });
     let number = Format::new().set_font_name(font).set_border(FormatBorder::Thin).set_align(FormatAlign::Top);
     let mut names: Vec<String> = Vec::new();
     for sheet in sheets {
@@ -139,7 +160,7 @@ pub fn workbook(title: &str, sheets: &[Sheet]) -> Result<Vec<u8>, ReportError> {
         let mut row = 0u32;
         if !sheet.header.is_empty() {
             for (c, h) in sheet.header.iter().enumerate() {
-                ws.write_string_with_format(0, c as u16, h, &header).map_err(xlsx_error)?;
+                ws.write_string_with_format(0, c as u16, h, quoted(&header, h)).map_err(xlsx_error)?;
             }
             ws.set_freeze_panes(1, 0).map_err(xlsx_error)?;
             ws.set_repeat_rows(0, 0).map_err(xlsx_error)?;
@@ -157,10 +178,10 @@ pub fn workbook(title: &str, sheets: &[Sheet]) -> Result<Vec<u8>, ReportError> {
                         let s: String = s.chars().take(EXCEL_MAX_CHARS).collect();
                         let width = sheet.widths.get(c as usize).copied().unwrap_or(60.0);
                         let f = if s.contains('\n') || text_width(&s) > width { &wrapped } else { &text };
-                        ws.write_string_with_format(row, c, &s, f).map_err(xlsx_error)?;
+                        ws.write_string_with_format(row, c, &s, quoted(f, &s)).map_err(xlsx_error)?;
                     }
                     XCell::Label(s) => {
-                        ws.write_string_with_format(row, c, s, &label).map_err(xlsx_error)?;
+                        ws.write_string_with_format(row, c, s, quoted(&label, s)).map_err(xlsx_error)?;
                     }
                 }
             }

@@ -614,3 +614,45 @@ async fn rows_build_from_loaded_cities_without_files() {
     assert_eq!(set.budgets[1].execution_rate.map(|r| r.percent_text()).as_deref(), Some("97.7"));
     assert_eq!(set.nodes.len(), 8);
 }
+
+/// The look-ups the portal and the API call: a published year's data set, a
+/// table by name, its rows and a page of them; an unpublished year is none.
+#[tokio::test]
+async fn lookups_give_a_published_years_tables_and_pages() {
+    use hyoka_report::opendata::{table_named, year_dataset, year_table_page, BUDGETS, INDICATORS};
+    use hyoka_store::FiscalYearRecord;
+
+    let db = TestDb::new().await;
+    let store = populated(&db).await;
+    let mut tx = store.begin().await.unwrap();
+    let year = FiscalYearRecord { municipality: MISHIMA.into(), fiscal_year: fy(2018), locked: true, deadline: None };
+    tx.set_fiscal_year(&year).await.unwrap();
+    tx.publish_year(MISHIMA, fy(2018), None).await.unwrap();
+    tx.commit().await.unwrap();
+
+    assert!(year_dataset(&store, MISHIMA, fy(2019)).await.unwrap().is_none(), "2019 is not published");
+    assert!(year_dataset(&store, KODAIRA, fy(2017)).await.unwrap().is_none(), "小平市 published nothing");
+    let set = year_dataset(&store, MISHIMA, fy(2018)).await.unwrap().expect("2018 is published");
+
+    assert_eq!(table_named("budgets").map(|t| t.name), Some("budgets"));
+    assert!(table_named("metadata").is_none());
+    for (table, rows) in set.tables() {
+        assert_eq!(set.rows(table), rows, "{}", table.name);
+        assert_eq!(set.row_count(table), rows.len(), "{}", table.name);
+    }
+    let budgets = set.rows(&BUDGETS);
+    assert_eq!(budgets.len(), 1, "the 2018 budget only");
+    assert_eq!(budgets[0][4].as_str(), "2018");
+
+    let all = set.rows(&INDICATORS);
+    assert!(all.len() >= 5, "{}", all.len());
+    let page = year_table_page(&store, MISHIMA, fy(2018), &INDICATORS, 2, 1).await.unwrap().expect("a page");
+    assert_eq!(page.total, all.len() as u64);
+    assert_eq!(page.rows, all[1..3]);
+    assert_eq!((page.prev_offset(), page.next_offset()), (Some(0), Some(3)));
+    // The page's JSON rows are the file's rows, text for text.
+    let file: Json = serde_json::from_str(&hyoka_report::opendata::format::render_json(&INDICATORS, &all)).unwrap();
+    let rows: Json = serde_json::from_str(&page.json_rows()).unwrap();
+    assert_eq!(rows.as_array().unwrap()[..], file["rows"].as_array().unwrap()[1..3]);
+    assert!(year_table_page(&store, MISHIMA, fy(2019), &INDICATORS, 2, 0).await.unwrap().is_none());
+}

@@ -1,63 +1,50 @@
-//! CSV (RFC 4180) and JSON text of a table.
-
-use std::borrow::Cow;
+//! CSV (RFC 4180, through [`crate::csvfile`]) and JSON text of a table.
 
 use super::table::{Table, Value};
 use super::Header;
-
-/// The byte order mark some spreadsheet programs need to read UTF-8.
-pub const BOM: char = '\u{FEFF}';
-
-/// Line ends of CSV files: CRLF, as RFC 4180 specifies and Excel writes.
-pub const CSV_LINE_END: &str = "\r\n";
-
-/// A field quoted as RFC 4180 requires: in double quotes when it holds a
-/// comma, a double quote, CR or LF, with its double quotes doubled.
-pub fn csv_field(s: &str) -> Cow<'_, str> {
-    if s.contains([',', '"', '\r', '\n']) {
-        Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
-    } else {
-        Cow::Borrowed(s)
-    }
-}
-
-fn csv_line(out: &mut String, fields: impl IntoIterator<Item = impl AsRef<str>>) {
-    for (i, f) in fields.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&csv_field(f.as_ref()));
-    }
-    out.push_str(CSV_LINE_END);
-}
+use crate::csvfile::CsvFile;
+pub use crate::csvfile::{BOM, CSV_LINE_END};
 
 /// The whole CSV file: optional BOM, one header line, one line per row.
+/// Text cells are neutralised against formula injection
+/// ([`crate::injection`]); numbers are written as they are.
 pub fn render_csv(table: &Table, rows: &[Vec<Value>], header: Header, bom: bool) -> String {
-    let mut out = String::new();
-    if bom {
-        out.push(BOM);
-    }
-    csv_line(&mut out, table.header(header));
+    let mut file = CsvFile::new(bom);
+    file.header(table.header(header));
     for row in rows {
         check_row(table, row);
-        csv_line(&mut out, row.iter().map(Value::as_str));
+        file.record(row.iter().map(Value::field));
     }
-    out
+    file.finish()
 }
 
 /// The whole JSON file, one table:
 /// `{"table": …, "columns": [English names], "rows": [{column: value}, …]}`.
 /// Keys are always the English column names; numbers are JSON numbers
-/// written exactly as in the CSV; a blank is `null`, never `0` or `""`.
+/// written exactly as in the CSV; text is exactly as stored (JSON needs no
+/// defence against formula injection, so nothing is prefixed); a blank is
+/// `null`, never `0` or `""`.
 /// JSON files never carry a BOM (RFC 8259).
 pub fn render_json(table: &Table, rows: &[Vec<Value>]) -> String {
     let names = table.names_en();
-    let mut out = String::new();
-    out.push_str("{\n");
-    out.push_str(&format!("  \"table\": {},\n", json_string(table.name)));
     let columns: Vec<String> = names.iter().map(|n| json_string(n)).collect();
-    out.push_str(&format!("  \"columns\": [{}],\n", columns.join(", ")));
-    out.push_str("  \"rows\": [");
+    format!(
+        "{{\n  \"table\": {},\n  \"columns\": [{}],\n  \"rows\": {}\n}}\n",
+        json_string(table.name),
+        columns.join(", "),
+        json_rows(table, rows)
+    )
+}
+
+/// The rows as the JSON array of [`render_json`] (`[]`, or one object per
+/// line indented for a file), for answers that wrap rows in more fields.
+/// Numbers keep their exact decimal text.
+pub fn json_rows(table: &Table, rows: &[Vec<Value>]) -> String {
+    if rows.is_empty() {
+        return "[]".to_string();
+    }
+    let names: Vec<String> = table.names_en().iter().map(|n| json_string(n)).collect();
+    let mut out = String::from("[");
     for (i, row) in rows.iter().enumerate() {
         check_row(table, row);
         out.push_str(if i == 0 { "\n    {" } else { ",\n    {" });
@@ -65,7 +52,7 @@ pub fn render_json(table: &Table, rows: &[Vec<Value>]) -> String {
             if j > 0 {
                 out.push_str(", ");
             }
-            out.push_str(&json_string(name));
+            out.push_str(name);
             out.push_str(": ");
             match value {
                 Value::Null => out.push_str("null"),
@@ -75,7 +62,7 @@ pub fn render_json(table: &Table, rows: &[Vec<Value>]) -> String {
         }
         out.push('}');
     }
-    out.push_str(if rows.is_empty() { "]\n}\n" } else { "\n  ]\n}\n" });
+    out.push_str("\n  ]");
     out
 }
 
@@ -98,15 +85,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn quotes_as_rfc_4180() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field(""), "");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
-        assert_eq!(csv_field("cr\rhere"), "\"cr\rhere\"");
-        // Japanese punctuation needs no quoting.
-        assert_eq!(csv_field("施策、事業「再掲」"), "施策、事業「再掲」");
+    fn text_cells_are_neutralised_and_numbers_stay_numbers() {
+        use crate::opendata::table::BUDGETS;
+        let row = vec![
+            Value::text("132047"),
+            Value::text("=HYPERLINK(\"http://x.invalid\")"),
+            Value::text("企-1"),
+            Value::text("@SUM(A1)"),
+            Value::Number("2018".into()),
+            Value::Number("-1000".into()),
+            Value::Null,
+            Value::Null,
+            Value::Null,
+            Value::Null,
+            Value::Number("-3.5".into()),
+            Value::text("-3.5%"),
+        ];
+        let csv = render_csv(&BUDGETS, &[row], Header::En, false);
+        let line = csv.split(CSV_LINE_END).nth(1).unwrap();
+        assert_eq!(line, "132047,\"'=HYPERLINK(\"\"http://x.invalid\"\")\",企-1,'@SUM(A1),2018,-1000,,,,,-3.5,'-3.5%");
     }
 
     #[test]

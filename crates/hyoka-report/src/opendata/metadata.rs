@@ -48,6 +48,8 @@ pub struct Encoding {
     pub csv_quoting: &'static str,
     /// The language of the CSV header line: `ja` or `en`.
     pub csv_header: &'static str,
+    /// How text that a spreadsheet would run as a formula is written in CSV.
+    pub csv_formula_guard: &'static str,
     pub json: &'static str,
 }
 
@@ -111,6 +113,10 @@ fn rules() -> Vec<Bilingual> {
             "文字コードは UTF-8。CSV は RFC 4180 形式（改行 CRLF、必要に応じて二重引用符で囲む）。",
             "Encoded in UTF-8; CSV follows RFC 4180 (CRLF line ends, double quotes where needed).",
         ),
+        both(
+            "表計算ソフトが数式として実行しないよう、CSV の文字列の列で先頭が = + - @ タブ 復帰 ' のいずれかである値には先頭に ' を1つ付けます（先頭の ' を1つ除くと元の文字列）。数値の列と JSON はそのままです。",
+            "So that spreadsheets never run text as a formula, a CSV text field starting with = + - @ TAB CR or ' gets one leading ' (remove one leading ' to restore the text). Numeric columns and the JSON files are unchanged.",
+        ),
     ]
 }
 
@@ -168,6 +174,7 @@ pub fn metadata(
             csv_line_end: if CSV_LINE_END == "\r\n" { "CRLF" } else { "LF" },
             csv_quoting: "RFC 4180",
             csv_header: header.code(),
+            csv_formula_guard: "text fields starting with = + - @ TAB CR or ' get a leading '; numbers are unchanged; JSON is exact",
             json: "UTF-8 without BOM (RFC 8259); keys are the English column names",
         },
         rules: rules(),

@@ -16,10 +16,15 @@
 //! fiscal years with the era label alongside; UTF-8, CSV with CRLF line
 //! ends and RFC 4180 quoting, optionally with a BOM for Excel.
 //!
+//! Every text cell of the CSV files is neutralised against spreadsheet
+//! formula injection (`crate::injection`); the JSON files keep text exact.
+//!
 //! The tables are defined once in [`table`]; rows are built from loaded
-//! records by pure functions in [`rows`], then rendered by [`format`].
+//! records by pure functions in [`rows`], then rendered by [`format`];
+//! the portal and the API look them up through [`lookup`].
 
 pub mod format;
+pub mod lookup;
 pub mod metadata;
 pub mod rows;
 pub mod scope;
@@ -34,6 +39,7 @@ use hyoka_core::JpDate;
 use hyoka_store::{Municipality, Store};
 use serde::Serialize;
 
+pub use lookup::{table_named, year_dataset, year_table_page, RowPage};
 pub use rows::{
     budget_rows, evaluation_rows, indicator_rows, load_city, node_rows, BudgetRow, CityData, EvaluationRow,
     IndicatorRow, NodeRow,

@@ -7,6 +7,8 @@
 
 use hyoka_core::{Direction, Evaluator, IndicatorKind, Number, Stage, ValueRole};
 
+use crate::csvfile::Field;
+
 /// What a column holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColumnType {
@@ -124,11 +126,22 @@ impl Value {
         Value::Number(n.plain())
     }
 
-    /// The CSV field before quoting.
+    /// The value as plain text (blank for [`Value::Null`]), exactly as
+    /// stored: before the CSV writer neutralises text.
     pub fn as_str(&self) -> &str {
         match self {
             Value::Null => "",
             Value::Text(s) | Value::Number(s) => s,
+        }
+    }
+
+    /// The CSV field: text is neutralised against formula injection,
+    /// numbers stay numbers.
+    pub fn field(&self) -> Field<'_> {
+        match self {
+            Value::Null => Field::Blank,
+            Value::Text(s) => Field::Text(s),
+            Value::Number(s) => Field::Number(s),
         }
     }
 

@@ -9,8 +9,7 @@ use hyoka_core::chart::{PlotPoint, Series, TrendChart};
 
 use super::font::{font, Font};
 use super::text::break_lines;
-use crate::doc::{narrative_lines, Align, Block, Cell, Content, Document, Orientation, Table};
-use crate::html::is_mark;
+use crate::doc::{is_mark, narrative_lines, Align, Block, Cell, Content, Document, Orientation, Table};
 
 /// A4 in points.
 const A4: (f32, f32) = (595.28, 841.89);
