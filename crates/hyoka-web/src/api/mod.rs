@@ -20,7 +20,7 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use hyoka_core::{FiscalYear, IndicatorKind};
-use hyoka_report::opendata::{format::render_json, Period, Selection, Table, TableRow, Value, INDICATORS};
+use hyoka_report::opendata::{table_named, year_dataset, year_table_page, RowPage, TableRow, Value, INDICATORS};
 use serde_json::{json, Value as Json};
 
 use crate::http::cache::cacheable;
@@ -77,6 +77,12 @@ impl From<AppError> for ApiError {
                 }
             }
         }
+    }
+}
+
+impl From<hyoka_report::ReportError> for ApiError {
+    fn from(e: hyoka_report::ReportError) -> Self {
+        AppError::from(e).into()
     }
 }
 
@@ -167,56 +173,38 @@ fn fiscal_year(fy: &str) -> Result<FiscalYear, ApiError> {
 /// Stands for the rows in a page's JSON until they are spliced in.
 const ROWS: &str = "\u{0}rows\u{0}";
 
-/// A page of rows: the JSON around them, and the rows as the open-data
-/// JSON file writes them (so numbers keep their exact decimal text, which
-/// a round trip through floating point could change).
-struct RowPage {
-    wrapper: Json,
-    rows: String,
-}
-
-impl RowPage {
-    fn answer(self, request: &HeaderMap) -> Response {
-        let text = serde_json::to_string_pretty(&self.wrapper).unwrap_or_default();
-        // Key and value together: inside a string value the quotes would
-        // be escaped, so no text from a query can look like this.
-        let placeholder = format!("\"rows\": {}", serde_json::to_string(ROWS).unwrap_or_default());
-        let mut body = text.replacen(&placeholder, &format!("\"rows\": {}", self.rows), 1);
-        body.push('\n');
-        cacheable(request, body, "application/json; charset=utf-8")
-    }
-}
-
-/// The page of `rows` that `limit` and `offset` select, with links to the
-/// first, previous, next and last pages (`base` is the path with any
-/// other query parameters, ending in `?` or `&`).
-fn paginated(table: &Table, rows: &[Vec<Value>], limit: u64, offset: u64, base: &str) -> RowPage {
-    let total = rows.len() as u64;
-    let from = offset.min(total) as usize;
-    let to = offset.saturating_add(limit).min(total) as usize;
-    // render_json ends `"rows": [ … ]\n}\n`: the array is what follows the key.
-    let file = render_json(table, &rows[from..to]);
-    let start = file.find("\"rows\": ").map_or(0, |i| i + "\"rows\": ".len());
-    let end = file.rfind('}').unwrap_or(file.len());
-    let rows_text = file[start..end].trim_end().to_string();
-    let link = |o: u64| Json::String(format!("{base}limit={limit}&offset={o}"));
-    let last = if total == 0 { 0 } else { (total - 1) / limit * limit };
-    let wrapper = json!({
-        "table": table.name,
-        "columns": table.names_en(),
-        "total": total,
-        "limit": limit,
-        "offset": offset,
+/// A page of rows as the API answers it: the JSON around them, with links
+/// to the first, previous, next and last pages (`base` is the path with any
+/// other query parameters, ending in `?` or `&`), and the rows as the
+/// open-data JSON file writes them (so numbers keep their exact decimal
+/// text, which a round trip through floating point could change).
+fn answer_page(page: &RowPage, base: &str, request: &HeaderMap, extra: Vec<(&str, Json)>) -> Response {
+    let link = |o: u64| Json::String(format!("{base}limit={}&offset={o}", page.limit));
+    let mut wrapper = json!({
+        "table": page.table.name,
+        "columns": page.table.names_en(),
+        "total": page.total,
+        "limit": page.limit,
+        "offset": page.offset,
         "links": {
-            "self": link(offset),
+            "self": link(page.offset),
             "first": link(0),
-            "prev": if offset > 0 { link(offset.saturating_sub(limit)) } else { Json::Null },
-            "next": if offset.saturating_add(limit) < total { link(offset + limit) } else { Json::Null },
-            "last": link(last),
+            "prev": page.prev_offset().map_or(Json::Null, link),
+            "next": page.next_offset().map_or(Json::Null, link),
+            "last": link(page.last_offset()),
         },
         "rows": ROWS,
     });
-    RowPage { wrapper, rows: rows_text }
+    for (key, value) in extra {
+        wrapper[key] = value;
+    }
+    let text = serde_json::to_string_pretty(&wrapper).unwrap_or_default();
+    // Key and value together: inside a string value the quotes would be
+    // escaped, so no text from a query can look like this.
+    let placeholder = format!("\"rows\": {}", serde_json::to_string(ROWS).unwrap_or_default());
+    let mut body = text.replacen(&placeholder, &format!("\"rows\": {}", page.json_rows()), 1);
+    body.push('\n');
+    cacheable(request, body, "application/json; charset=utf-8")
 }
 
 async fn openapi_json(headers: HeaderMap) -> Response {
@@ -287,9 +275,7 @@ async fn year(State(s): State<AppState>, uri: Uri, headers: HeaderMap) -> ApiRes
     let seg = segments(&uri);
     let (city, fy) = city_year(&s, &seg).await?;
     let code = &city.municipality.code;
-    let set = crate::portal::dataset(&s, code, Period::Year(fy), Selection::All)
-        .await?
-        .ok_or_else(|| ApiError::not_found("公開されている年度"))?;
+    let set = year_dataset(&s.store, code, fy).await?.ok_or_else(|| ApiError::not_found("公開されている年度"))?;
     let published = city.years.iter().find(|y| y.fiscal_year == fy).map(|y| y.published_at.clone());
     let base = format!("/api/v1/municipalities/{code}/years/{}", fy.year());
     let portal = format!("/p/{code}/{}/data", fy.year());
@@ -326,19 +312,19 @@ async fn table(State(s): State<AppState>, uri: Uri, headers: HeaderMap) -> ApiRe
     let seg = segments(&uri);
     let params = query_params(&uri);
     let (city, fy) = city_year(&s, &seg).await?;
-    let table = crate::portal::table(&seg[4]).ok_or_else(|| ApiError::not_found("データの表"))?;
+    let table = table_named(&seg[4]).ok_or_else(|| ApiError::not_found("データの表"))?;
     let (limit, offset) = page(&params)?;
     let code = &city.municipality.code;
-    let set = crate::portal::dataset(&s, code, Period::Year(fy), Selection::All)
+    let page = year_table_page(&s.store, code, fy, table, limit, offset)
         .await?
         .ok_or_else(|| ApiError::not_found("公開されている年度"))?;
-    let rows = crate::portal::table_rows(&set, table);
     let base = format!("/api/v1/municipalities/{code}/years/{}/{}?", fy.year(), table.name);
-    let mut page = paginated(table, &rows, limit, offset, &base);
-    page.wrapper["municipality"] = json!({ "code": code, "name": city.municipality.name });
-    page.wrapper["fiscal_year"] = json!(fy.year());
-    page.wrapper["fiscal_year_label"] = json!(fy.label());
-    Ok(page.answer(&headers))
+    let extra = vec![
+        ("municipality", json!({ "code": code, "name": city.municipality.name })),
+        ("fiscal_year", json!(fy.year())),
+        ("fiscal_year_label", json!(fy.label())),
+    ];
+    Ok(answer_page(&page, &base, &headers, extra))
 }
 
 async fn compare(State(s): State<AppState>, uri: Uri, headers: HeaderMap) -> ApiResult {
@@ -360,19 +346,19 @@ async fn compare(State(s): State<AppState>, uri: Uri, headers: HeaderMap) -> Api
     if let Some(k) = kind {
         base.push_str(&format!("kind={}&", k.code()));
     }
-    let mut page = paginated(&INDICATORS, &rows, limit, offset, &base);
-    page.wrapper["query"] = json!({ "indicator": indicator, "kind": kind.map(|k| k.code()) });
-    page.wrapper["municipalities"] = {
-        let mut seen: Vec<Json> = Vec::new();
-        for g in &groups {
-            let m = json!({ "code": g.municipality.code, "name": g.municipality.name });
-            if !seen.contains(&m) {
-                seen.push(m);
-            }
+    let page = RowPage::of(&INDICATORS, &rows, limit, offset);
+    let mut seen: Vec<Json> = Vec::new();
+    for g in &groups {
+        let m = json!({ "code": g.municipality.code, "name": g.municipality.name });
+        if !seen.contains(&m) {
+            seen.push(m);
         }
-        Json::Array(seen)
-    };
-    Ok(page.answer(&headers))
+    }
+    let extra = vec![
+        ("query", json!({ "indicator": indicator, "kind": kind.map(|k| k.code()) })),
+        ("municipalities", Json::Array(seen)),
+    ];
+    Ok(answer_page(&page, &base, &headers, extra))
 }
 
 fn urlencode(s: &str) -> String {

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use hyoka_report::opendata::format::{render_csv, render_json};
 use hyoka_report::opendata::metadata::metadata;
-use hyoka_report::opendata::{public_dataset, today_jst, OpenDataSet, Period, Selection, Table, TABLES};
+use hyoka_report::opendata::{public_dataset, table_named, today_jst, Period, Selection};
 use hyoka_report::{Header, Licence};
 use maud::html;
 use serde::Deserialize;
@@ -21,32 +21,12 @@ use crate::{AppError, AppState};
 /// The name of the metadata "table" (`metadata.json`).
 const METADATA: &str = "metadata";
 
-/// A public data set, or "not found" when nothing of it is public.
-pub(crate) async fn dataset(
-    s: &AppState,
-    code: &str,
-    period: Period,
-    selection: Selection,
-) -> Result<Option<OpenDataSet>, AppError> {
-    Ok(public_dataset(&s.store, code, period, selection).await?)
-}
-
-/// A table by its name (`indicators`, `evaluations`, `budgets`, `nodes`).
-pub(crate) fn table(name: &str) -> Option<&'static Table> {
-    TABLES.iter().copied().find(|t| t.name == name)
-}
-
-/// The rows of one table of a data set.
-pub(crate) fn table_rows(set: &OpenDataSet, table: &Table) -> Vec<Vec<hyoka_report::opendata::Value>> {
-    set.tables().into_iter().find(|(t, _)| t.name == table.name).map(|(_, rows)| rows).unwrap_or_default()
-}
-
 pub(super) async fn downloads(
     State(s): State<AppState>,
     PublicParams((code, fy)): PublicParams<(String, String)>,
 ) -> Page {
     let (city, fy) = public_year(&s, &code, &fy).await?;
-    let set = dataset(&s, &code, Period::Year(fy), Selection::All)
+    let set = public_dataset(&s.store, &code, Period::Year(fy), Selection::All)
         .await?
         .ok_or_else(|| AppError::NotFound("公開されている年度".into()))?;
     let base = format!("{}/data", year_href(&code, fy));
@@ -147,7 +127,7 @@ pub(super) async fn download(
         _ => Selection::All,
     };
     let period = if q.through == "1" { Period::Through(fy) } else { Period::Year(fy) };
-    let set = dataset(&s, &code, period, selection).await?.ok_or_else(not_found)?;
+    let set = public_dataset(&s.store, &code, period, selection).await?.ok_or_else(not_found)?;
     let stem = format!("{code}_{}", fy.year());
     if name == METADATA {
         let counts = set.tables().map(|(_, rows)| rows.len());
@@ -163,8 +143,8 @@ pub(super) async fn download(
         text.push('\n');
         return Ok(file(&headers, text, "application/json; charset=utf-8", &format!("{stem}_metadata.json")));
     }
-    let table = table(&name).ok_or_else(not_found)?;
-    let rows = table_rows(&set, table);
+    let table = table_named(&name).ok_or_else(not_found)?;
+    let rows = set.rows(table);
     Ok(if json {
         file(
             &headers,

@@ -28,7 +28,6 @@ use crate::http::{Fy, Id, Params, Routes, Rule};
 use crate::{AppError, AppState};
 
 pub(crate) use compare::compare_rows;
-pub(crate) use data::{dataset, table, table_rows};
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/p", Rule::Public, pages::home)
