@@ -106,14 +106,24 @@ pub(crate) fn measure_word(label: &str) -> Option<String> {
     if !MEASURES.iter().any(|m| t.ends_with(m)) {
         return None;
     }
-    // The run of word characters at the end.
-    let run: Vec<char> = t
-        .chars()
-        .rev()
-        .take_while(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !matches!(c, '、' | '。' | '・'))
-        .collect();
+    // The run of kanji, katakana and letters at the end: a particle
+    // (hiragana) ends the noun.
+    let run: Vec<char> = t.chars().rev().take_while(|c| is_word_char(*c)).collect();
     let word: String = run.into_iter().rev().collect();
     (word.chars().count() >= 2).then_some(word)
+}
+
+fn is_word_char(c: char) -> bool {
+    !c.is_whitespace() && !c.is_ascii_punctuation() && !('\u{3000}'..='\u{309F}').contains(&c) && c != '・'
+}
+
+/// The noun an indicator's name ends with: `利用者数` in
+/// `消費者活動センターの利用者数`.
+pub(crate) fn tail_noun(name: &str) -> String {
+    let t = crate::text::squeeze(name);
+    let t = t.trim_end_matches(|c: char| c == ')' || c == '(' || c.is_ascii_alphanumeric() || c == '-');
+    let run: Vec<char> = t.chars().rev().take_while(|c| is_word_char(*c)).collect();
+    run.into_iter().rev().collect()
 }
 
 /// `name` contains the measure word, compared by [`key`].
@@ -144,5 +154,7 @@ mod tests {
         assert_eq!(measure_word("平成30年度中の手続数の増加に伴い"), None);
         assert!(names_measure("オープンデータの公開数", "公開数"));
         assert!(!names_measure("オープンデータの公開数", "新規公開件数"));
+        assert_eq!(measure_word("電子申請の利用件数は").as_deref(), Some("利用件数"));
+        assert_eq!(tail_noun("消費者活動センターの利用者数"), "利用者数");
     }
 }

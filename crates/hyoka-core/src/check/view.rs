@@ -290,9 +290,22 @@ pub(crate) fn achievement<'v>(ind: &'v Ind<'v>, fy: FiscalYear, source: Option<&
     let ratio = match (verdict.ratio, &verdict.outcome) {
         (Some(r), _) => Some(r.to_f64()),
         (None, Outcome::Achieved) => Some(1.0),
-        (None, _) => None,
+        (None, _) => bound_ratio(&target.cell, &actual.cell),
     };
     Some(Achievement { name: ind.input.name.clone(), target, actual, verdict, ratio })
+}
+
+/// How far a value falls short of a one-sided bound: actual ÷ floor
+/// (`370万件以上`), ceiling ÷ actual (`80台以下`).
+fn bound_ratio(target: &IndicatorCell, actual: &IndicatorCell) -> Option<f64> {
+    let CellMeaning::Bound(b) = target.meaning() else { return None };
+    let a = main_num(actual.meaning())?;
+    let limit = |l: crate::cell::Limit| canonical(l.value, &b.unit).map(|(v, _)| v.to_f64());
+    match (b.lower, b.upper) {
+        (Some(l), None) => Some(a.value.to_f64() / limit(l)?),
+        (None, Some(u)) if !a.value.is_zero() => Some(limit(u)? / a.value.to_f64()),
+        _ => None,
+    }
 }
 
 /// Whether a printed judgement label means "met" (`達成`, `順調`, `A`) or

@@ -7,7 +7,7 @@ use crate::check::similar::{coverage, same_thing, trim_label};
 use crate::check::view::{achievement, percent, SheetView, Text};
 use crate::check::{Out, Rule, Run, Scope, Severity, Side};
 use crate::number::Number;
-use crate::scale::Stage;
+use crate::scale::{Evaluator, Stage};
 use crate::text::normalise;
 use crate::FiscalYear;
 
@@ -63,21 +63,35 @@ impl Measured {
 }
 
 fn grade_vs_achievement(v: &SheetView, out: &mut Out) {
-    // One flag per year, stage and grade: a section and a board that gave
-    // the same grade are one disagreement.
-    let mut groups: Vec<(FiscalYear, Stage, String, Option<String>, Vec<&str>, Option<usize>)> = Vec::new();
+    // One flag per year and grade: a section and a board (or a first and
+    // a second evaluation) that gave the same grade are one disagreement.
+    struct Group {
+        fy: FiscalYear,
+        grade: String,
+        scale: Option<String>,
+        given: Vec<(Evaluator, Stage)>,
+        line: Option<usize>,
+    }
+    let mut groups: Vec<Group> = Vec::new();
     for e in &v.sheet.evaluations {
         let row = &e.row;
         let Some(grade) = row.grade.as_deref().map(normalise).filter(|g| !g.is_empty()) else { continue };
         if row.stage == Stage::MidYear {
             continue;
         }
-        match groups.iter_mut().find(|g| g.0 == row.fiscal_year && g.1 == row.stage && g.2 == grade) {
-            Some(g) => g.4.push(row.evaluator.label()),
-            None => groups.push((row.fiscal_year, row.stage, grade, row.scale.clone(), vec![row.evaluator.label()], e.line)),
+        match groups.iter_mut().find(|g| g.fy == row.fiscal_year && g.grade == grade && g.scale == row.scale) {
+            Some(g) => g.given.push((row.evaluator, row.stage)),
+            None => groups.push(Group {
+                fy: row.fiscal_year,
+                grade,
+                scale: row.scale.clone(),
+                given: vec![(row.evaluator, row.stage)],
+                line: e.line,
+            }),
         }
     }
-    for (fy, stage, grade, scale_code, evaluators, line) in groups {
+    for Group { fy, grade, scale: scale_code, given, line, .. } in groups {
+        let who = who(&given);
         let Some(scale) = v.scales.iter().find(|s| scale_code.as_deref() == Some(s.scale.code.as_str())) else {
             continue;
         };
@@ -111,9 +125,8 @@ fn grade_vs_achievement(v: &SheetView, out: &mut Out) {
             .unwrap_or_default();
         let details: Vec<String> = measured.iter().map(Measured::describe).collect();
         let message = format!(
-            "{}の{}「{} {}」は、この尺度では達成度{}の評価ですが、{}。{}",
-            evaluators.join("・"),
-            stage.label(),
+            "{}「{} {}」は、この尺度では達成度{}の評価ですが、{}。{}",
+            who,
             grade,
             label,
             range_words(band),
@@ -126,11 +139,22 @@ fn grade_vs_achievement(v: &SheetView, out: &mut Out) {
             .collect();
         out.push(
             Severity::Warning,
-            v.place(stage.label(), None, Some(fy), line),
+            v.place(given[0].1.label(), None, Some(fy), line),
             message,
-            Side::new(format!("{}の評価", evaluators.join("・")), format!("{grade} {label}").trim().to_string()),
+            Side::new(who.clone(), format!("{grade} {label}").trim().to_string()),
             Side::new("達成度", achieved.join("、")),
         );
+    }
+}
+
+/// `主管課・事業評価審査会の事後評価`, `主管課の1次評価・行革本部の2次評価`.
+fn who(given: &[(Evaluator, Stage)]) -> String {
+    let stage = given[0].1;
+    if given.iter().all(|(_, s)| *s == stage) {
+        let names: Vec<&str> = given.iter().map(|(e, _)| e.label()).collect();
+        format!("{}の{}", names.join("・"), stage.label())
+    } else {
+        given.iter().map(|(e, s)| format!("{}の{}", e.label(), s.label())).collect::<Vec<_>>().join("・")
     }
 }
 

@@ -2,7 +2,7 @@
 //! against their own arithmetic (changes, sums, shares).
 
 use crate::check::prose::{Change, Figure, Relation, Sentence};
-use crate::check::similar::{coverage, measure_word, names_measure, trim_label};
+use crate::check::similar::{coverage, measure_word, names_measure, tail_noun, trim_label};
 use crate::check::view::{main_num, nums, Ind, SheetView, Text};
 use crate::check::{Out, Rule, Run, Scope, Severity, Side};
 use crate::number::Number;
@@ -298,7 +298,19 @@ fn table_value(v: &SheetView, s: &Sentence, c: &Figure, year: i32) -> Option<(Sp
     let topic = topic(s);
     let label = trim_label(&s.label(c));
     let candidates: Vec<&Ind> = v.all_indicators().collect();
-    let ind = best_indicator(&candidates, &label, None, &topic, &c.unit)?;
+    // The sentence may name only the measure (`利用者数が平成30年度比で`)
+    // when the paragraph is about the indicator: then the one indicator
+    // of that unit whose name ends with a noun of the sentence is meant.
+    let before = s.slice(0, c.start);
+    let by_noun = || {
+        let mut fitting = candidates.iter().copied().filter(|i| {
+            let noun = tail_noun(i.name());
+            unit_fits(i, &c.unit) && noun.chars().count() >= 3 && before.contains(&noun)
+        });
+        let first = fitting.next()?;
+        fitting.next().is_none().then_some(first)
+    };
+    let ind = best_indicator(&candidates, &label, None, &topic, &c.unit).or_else(by_noun)?;
     let val = ind.all(fy, ValueRole::Actual).chain(ind.all(fy, ValueRole::Baseline)).find_map(|val| {
         main_num(val.cell.meaning()).filter(|n| n.unit == c.unit).map(|n| (n, val.cell.printed().trim().to_string()))
     })?;
