@@ -6,7 +6,10 @@ use check_support::*;
 use hyoka_core::check::Severity;
 use hyoka_core::{Evaluator, Stage};
 
-fn with_budget(code: &str, b: hyoka_core::check::Located<hyoka_core::sheet::BudgetRow>) -> hyoka_core::check::SheetInput {
+fn with_budget(
+    code: &str,
+    b: hyoka_core::check::Located<hyoka_core::sheet::BudgetRow>,
+) -> hyoka_core::check::SheetInput {
     let mut s = sheet(code, code, 2018, MITAKA);
     s.budgets.push(b);
     s.evaluations.push(evaluation(2018, Stage::YearEnd, Evaluator::Section, "mitaka-yearend", "1", 0));
@@ -41,14 +44,19 @@ fn every_printed_rate_of_the_sheets_follows_from_its_figures() {
 #[test]
 fn a_rate_divided_by_the_initial_budget() {
     // 企-4 divided by its initial 4,668千円 instead of 5,772千円: 94.1%.
-    let s = with_budget("企-4", budget(2018, Some("4,668千円"), Some("5,772千円"), Some("4,394千円"), Some("94.1%"), 99));
+    let s =
+        with_budget("企-4", budget(2018, Some("4,668千円"), Some("5,772千円"), Some("4,394千円"), Some("94.1%"), 99));
     let flags = check(&s);
     assert_eq!(codes(&flags), ["execution_rate"]);
     assert_eq!(flags[0].severity, Severity::Error);
-    assert_eq!((flags[0].left.value.as_str(), flags[0].right.value.as_str()), ("94.1%", "76.1%（4,394千円 ÷ 5,772千円）"));
+    assert_eq!(
+        (flags[0].left.value.as_str(), flags[0].right.value.as_str()),
+        ("94.1%", "76.1%（4,394千円 ÷ 5,772千円）")
+    );
     assert!(flags[0].message.contains("当初予算額で割った値"), "{}", flags[0].message);
     // Any other wrong rate.
-    let s = with_budget("企-4", budget(2018, Some("4,668千円"), Some("5,772千円"), Some("4,394千円"), Some("76.2%"), 99));
+    let s =
+        with_budget("企-4", budget(2018, Some("4,668千円"), Some("5,772千円"), Some("4,394千円"), Some("76.2%"), 99));
     assert!(check(&s)[0].message.contains("一致しません"));
 }
 

@@ -13,7 +13,12 @@ use hyoka_core::{Direction, Evaluator, Stage, ValueRole};
 fn mitaka(code: &str, target: (usize, &str), result: (usize, &str), grade_line: usize, grade: &str) -> SheetInput {
     let mut s = sheet(code, code, 2018, MITAKA);
     s.narratives.push(narrative("outcome_target", "成果目標", &cell_with(MITAKA, target.0, target.1), target.0));
-    s.narratives.push(narrative("outcome_result", "成果目標の達成状況", &cell_with(MITAKA, result.0, result.1), result.0));
+    s.narratives.push(narrative(
+        "outcome_result",
+        "成果目標の達成状況",
+        &cell_with(MITAKA, result.0, result.1),
+        result.0,
+    ));
     for who in [Evaluator::Section, Evaluator::ReviewBoard] {
         s.evaluations.push(evaluation(2018, Stage::YearEnd, who, "mitaka-yearend", grade, grade_line));
     }
@@ -81,7 +86,11 @@ fn kodaira_grades_against_their_indicators() {
     // One flag for the two evaluators who gave the same grade.
     assert_eq!(codes(&flags), ["grade_vs_achievement"]);
     assert_eq!(flags[0].left.label, "主管課の1次評価・行革本部の2次評価");
-    assert!(flags[0].message.contains("100%以上") && flags[0].message.contains("「B 計画より遅れている」"), "{}", flags[0].message);
+    assert!(
+        flags[0].message.contains("100%以上") && flags[0].message.contains("「B 計画より遅れている」"),
+        "{}",
+        flags[0].message
+    );
     // No.4-1: ①94回/年 → ①92回/年, B. No.7: 16(平成29年度末) → 36, S.
     assert!(check(&kodaira("No.4-1", Direction::HigherIsBetter, "94回/年", "92回/年", "B", 233)).is_empty());
     let row = cells(KODAIRA, 283);

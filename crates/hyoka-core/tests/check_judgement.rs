@@ -21,7 +21,8 @@ fn mishima_indicators() -> Vec<IndicatorInput> {
             continue;
         }
         let (actual, verdict) = (&lines[i + 1], &lines[i + 2]);
-        if actual.first() != Some(&"実績") || !matches!(verdict.first(), Some(&"進捗状況") | Some(&"達成状況")) {
+        if actual.first() != Some(&"実績") || !matches!(verdict.first(), Some(&"進捗状況") | Some(&"達成状況"))
+        {
             continue;
         }
         let source = if verdict[0] == "進捗状況" { "成果指標" } else { "業務計画" };
@@ -62,7 +63,11 @@ fn the_one_judgement_the_figures_contradict() {
     assert_eq!(f.place.line, Some(44));
     assert_eq!(f.place.fiscal_year, Some(fy(2016)));
     assert_eq!(f.left.value, quote(MISHIMA, 44, "順調"));
-    assert!(f.right.value.starts_with("遅れ") && f.right.value.contains("1,279人") && f.right.value.contains("1,285人"), "{}", f.right.value);
+    assert!(
+        f.right.value.starts_with("遅れ") && f.right.value.contains("1,279人") && f.right.value.contains("1,285人"),
+        "{}",
+        f.right.value
+    );
     // 0個 against 7個 is printed 未達成 where the vocabulary also has 未実施:
     // both say "not met", so it is not a contradiction.
     assert!(found.iter().all(|f| !f.message.contains("アプリ")));
@@ -78,7 +83,12 @@ fn lower_is_better_is_judged_by_its_declared_direction() {
     let mut ind = indicator("市民一人当たりごみ量", Direction::LowerIsBetter);
     ind.values.push(value(2017, ValueRole::Target, "577g/人日", "調査票", 271));
     ind.values.push(value(2017, ValueRole::Actual, "553.3g/人日", "調査票", 271));
-    ind.judgements.push(JudgementInput { fiscal_year: fy(2017), printed: "達成".into(), source: None, line: Some(271) });
+    ind.judgements.push(JudgementInput {
+        fiscal_year: fy(2017),
+        printed: "達成".into(),
+        source: None,
+        line: Some(271),
+    });
     let mut s = sheet("No.6", "No.6", 2017, KODAIRA);
     s.indicators.push(ind.clone());
     assert!(check(&s).is_empty());
@@ -93,7 +103,12 @@ fn two_tables_that_judge_one_year_differently() {
     // other are shown side by side.
     let mut ind = indicator("IT推進本部会議の開催件数", Direction::HigherIsBetter);
     for (printed, source, line) in [("達成", "成果指標", 31), ("未実施", "業務計画", 78)] {
-        ind.judgements.push(JudgementInput { fiscal_year: fy(2018), printed: printed.into(), source: Some(source.into()), line: Some(line) });
+        ind.judgements.push(JudgementInput {
+            fiscal_year: fy(2018),
+            printed: printed.into(),
+            source: Some(source.into()),
+            line: Some(line),
+        });
     }
     let mut s = sheet("measure", "48", 2018, MISHIMA);
     s.indicators.push(ind.clone());

@@ -17,7 +17,10 @@ fn a_title_that_differs_between_the_summary_and_the_sheet() {
     let sheet_title = quote(KODAIRA, 323, "なるほど出前講座「デリバリーこだい」の推進");
     let mut s = sheet("No.10", "No.10", 2017, KODAIRA);
     s.title = summary.clone();
-    s.printings = vec![printing(NameField::Title, "一覧表", &summary, 30), printing(NameField::Title, "調査票", &sheet_title, 323)];
+    s.printings = vec![
+        printing(NameField::Title, "一覧表", &summary, 30),
+        printing(NameField::Title, "調査票", &sheet_title, 323),
+    ];
     let flags = check(&s);
     assert_eq!(codes(&flags), ["name_mismatch"]);
     let f = &flags[0];
@@ -47,13 +50,41 @@ fn an_omission_is_a_note_and_spacing_is_nothing() {
 }
 
 #[test]
+fn kanji_and_kana_spellings_are_a_note() {
+    // No.9: 「更なる」 in the summary, 「さらなる」 on the sheet.
+    let mut s = sheet("No.9", "No.9", 2017, KODAIRA);
+    s.printings = vec![
+        printing(NameField::Title, "一覧表", &quote(KODAIRA, 29, "市民参加の更なる推進に係る検討"), 29),
+        printing(NameField::Title, "調査票", &quote(KODAIRA, 310, "市民参加のさらなる推進に係る検討"), 310),
+    ];
+    let flags = check(&s);
+    assert_eq!(codes(&flags), ["name_mismatch"]);
+    assert_eq!(flags[0].severity, Severity::Info);
+    assert!(flags[0].message.contains("漢字とかな"), "{}", flags[0].message);
+}
+
+#[test]
 fn a_purpose_printed_differently() {
     // No.17: 「安定的に供給するため」 in the summary, 「安定的に提供するために
     // 今後の財政の見通しを策定し」 on the sheet.
     let mut s = sheet("No.17", "No.17", 2017, KODAIRA);
     s.printings = vec![
-        printing(NameField::Purpose, "一覧表", &quote(KODAIRA, 37, "市民サービスを安定的に供給するため、計画的な財政運営を行う。"), 37),
-        printing(NameField::Purpose, "調査票", &quote(KODAIRA, 409, "市民サービスを安定的に提供するために今後の財政の見通しを策定し、計画的な財政運営を行う。"), 409),
+        printing(
+            NameField::Purpose,
+            "一覧表",
+            &quote(KODAIRA, 37, "市民サービスを安定的に供給するため、計画的な財政運営を行う。"),
+            37,
+        ),
+        printing(
+            NameField::Purpose,
+            "調査票",
+            &quote(
+                KODAIRA,
+                409,
+                "市民サービスを安定的に提供するために今後の財政の見通しを策定し、計画的な財政運営を行う。",
+            ),
+            409,
+        ),
     ];
     let flags = check(&s);
     assert_eq!(codes(&flags), ["name_mismatch"]);
@@ -62,25 +93,47 @@ fn a_purpose_printed_differently() {
 
 #[test]
 fn plan_titles_and_codes_printed_two_ways() {
-    let node = |code: &str, title: &str, printings: Vec<Printing>| NodeInput { code: code.into(), parent: None, title: title.into(), printings };
+    let node = |code: &str, title: &str, printings: Vec<Printing>| NodeInput {
+        code: code.into(),
+        parent: None,
+        title: title.into(),
+        printings,
+    };
     let plan = PlanInput {
         code: "mitaka-action-plan-2022".into(),
         name: "三鷹市都市経営アクションプラン2022".into(),
         nodes: vec![
             // 体系10: 「危機管理力の向上」 in the contents and the structure,
             // 「危機管理能力の向上」 as the heading.
-            node("10", "危機管理力の向上", vec![
-                printing(NameField::Title, "目次", &quote(WHITEPAPER, 50, "危機管理力の向上"), 50),
-                printing(NameField::Title, "体系", &quote(WHITEPAPER, 910, "危機管理力の向上"), 910),
-                printing(NameField::Title, "見出し", &quote(WHITEPAPER, 1224, "危機管理能力の向上"), 1224),
-            ]),
+            node(
+                "10",
+                "危機管理力の向上",
+                vec![
+                    printing(NameField::Title, "目次", &quote(WHITEPAPER, 50, "危機管理力の向上"), 50),
+                    printing(NameField::Title, "体系", &quote(WHITEPAPER, 910, "危機管理力の向上"), 910),
+                    printing(NameField::Title, "見出し", &quote(WHITEPAPER, 1224, "危機管理能力の向上"), 1224),
+                ],
+            ),
             // The issue printed `5-2)` among `5-(1)`, `5-(6)`; `10- (3)` is
             // only spaced.
-            node("5-(2)", "介護保険料収納率の更なる向上", vec![printing(NameField::Code, "見出し", &quote(WHITEPAPER, 1074, "5-2)"), 1074)]),
-            node("10-(3)", "災害時における多様な広報媒体による効率的・効果的な情報提供", vec![printing(NameField::Code, "見出し", &quote(WHITEPAPER, 1234, "10- (3)"), 1234)]),
+            node(
+                "5-(2)",
+                "介護保険料収納率の更なる向上",
+                vec![printing(NameField::Code, "見出し", &quote(WHITEPAPER, 1074, "5-2)"), 1074)],
+            ),
+            node(
+                "10-(3)",
+                "災害時における多様な広報媒体による効率的・効果的な情報提供",
+                vec![printing(NameField::Code, "見出し", &quote(WHITEPAPER, 1234, "10- (3)"), 1234)],
+            ),
         ],
     };
-    let city = CityYearInput { city: "132047".into(), fiscal_year: Some(fy(2020)), plans: vec![plan], ..CityYearInput::default() };
+    let city = CityYearInput {
+        city: "132047".into(),
+        fiscal_year: Some(fy(2020)),
+        plans: vec![plan],
+        ..CityYearInput::default()
+    };
     let flags = check_city_year(&city);
     assert_eq!(codes(&flags), ["plan_name_mismatch", "plan_name_mismatch"], "{flags:#?}");
     assert!(flags[0].message.contains("「能」の有無"), "{}", flags[0].message);

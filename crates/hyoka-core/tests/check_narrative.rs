@@ -45,7 +45,11 @@ fn narrative_number_that_differs_from_the_table_is_flagged() {
     assert_eq!(f.place.field.as_deref(), Some("電子申請の年間利用件数"));
     assert_eq!(f.place.fiscal_year, Some(fy(2018)));
     assert_eq!(f.place.line, Some(116));
-    assert!(f.message.contains("平成30年度") && f.message.contains("6,141件") && f.message.contains("6154件"), "{}", f.message);
+    assert!(
+        f.message.contains("平成30年度") && f.message.contains("6,141件") && f.message.contains("6154件"),
+        "{}",
+        f.message
+    );
     // The same sentence's 平成29年度の5,696件, 「現在公開中36件」 and
     // 「新規公開件数は0件」 (another measure) are not flagged.
     assert_eq!(flags.len(), 1, "{flags:#?}");
@@ -149,9 +153,15 @@ fn a_total_that_is_not_the_sum_of_its_parts_is_flagged() {
     assert!(flags[0].right.value.starts_with("300人"), "{}", flags[0].right.value);
     // Money in mixed forms: 1,796万6,912円 is 17,966,912円.
     let mut s = sheet("No.28", "No.28", 2017, KODAIRA);
-    s.narratives.push(narrative("do", "取組実績(D)", "売払いは1,796万6,912円、貸付は1,154万2,734円、合計2,950万円。", 552));
+    s.narratives.push(narrative(
+        "do",
+        "取組実績(D)",
+        "売払いは1,796万6,912円、貸付は1,154万2,734円、合計2,950万円。",
+        552,
+    ));
     assert_eq!(codes(&check(&s)), ["text_sum"]);
-    s.narratives[0] = narrative("do", "取組実績(D)", "売払いは1,796万6,912円、貸付は1,154万2,734円、合計29,509,646円。", 552);
+    s.narratives[0] =
+        narrative("do", "取組実績(D)", "売払いは1,796万6,912円、貸付は1,154万2,734円、合計29,509,646円。", 552);
     assert!(check(&s).is_empty());
 }
 
@@ -171,4 +181,18 @@ fn share_against_its_count() {
     assert_eq!(flags.len(), 1, "{flags:#?}");
     assert_eq!(flags[0].left.value, "62.6%");
     assert!(flags[0].right.value.starts_with("53.3%"), "{}", flags[0].right.value);
+}
+
+#[test]
+fn a_list_of_parts_is_not_compared_with_the_total() {
+    // 小平市 No.2-7: キャンペーン at 市庁舎(4/14:約150人), 金融機関(6/15:約300人, …)
+    // and 1,800人 in all, the table's ①1,800人.
+    let row = cells(KODAIRA, 193);
+    let mut ind = indicator("振り込め詐欺被害防止キャンペーン参加者数", Direction::HigherIsBetter);
+    ind.values.push(value(2017, T, "1,750人", "調査票", 193));
+    ind.values.push(value(2017, A, row[4].split(' ').next().unwrap().trim_start_matches('①'), "調査票", 193));
+    let mut s = sheet("No.2-7", "No.2-7", 2017, KODAIRA);
+    s.indicators.push(ind);
+    s.narratives.push(narrative("do", "取組実績(D)", &cell_with(KODAIRA, 196, "4/14:約150人"), 196));
+    assert!(check(&s).is_empty(), "{:#?}", check(&s));
 }

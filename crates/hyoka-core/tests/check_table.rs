@@ -64,7 +64,10 @@ fn a_sub_sheet_that_reprints_a_part_differently() {
     let sums = of(&flags, "composite_sum");
     assert_eq!(sums.len(), 1, "{flags:#?}");
     assert_eq!(sums[0].place.line, Some(145));
-    assert_eq!((sums[0].left.value.as_str(), sums[0].right.value.as_str().split('（').next().unwrap()), ("1,777人", "1,831人"));
+    assert_eq!(
+        (sums[0].left.value.as_str(), sums[0].right.value.as_str().split('（').next().unwrap()),
+        ("1,777人", "1,831人")
+    );
     assert_eq!(flags.len(), 2, "{flags:#?}");
 }
 

@@ -12,7 +12,13 @@ use hyoka_core::{Direction, ValueRole};
 fn row(line: usize, direction: Direction) -> IndicatorInput {
     let c = cells(WHITEPAPER, line);
     let mut ind = indicator(&c[0], direction);
-    let columns = [(2010, ValueRole::Baseline), (2014, ValueRole::Actual), (2018, ValueRole::Actual), (2020, ValueRole::Actual), (2022, ValueRole::Target)];
+    let columns = [
+        (2010, ValueRole::Baseline),
+        (2014, ValueRole::Actual),
+        (2018, ValueRole::Actual),
+        (2020, ValueRole::Actual),
+        (2022, ValueRole::Target),
+    ];
     for (i, (year, role)) in columns.into_iter().enumerate() {
         if let Some(printed) = c.get(1 + i) {
             ind.values.push(value(year, role, printed, "基本計画", line));
@@ -35,7 +41,11 @@ fn targets_below_the_baseline_of_higher_is_better_indicators() {
     assert_eq!(found.len(), 2, "{flags:#?}");
     assert!(found.iter().all(|f| f.severity == Severity::Info));
     assert_eq!((found[0].left.value.as_str(), found[0].right.value.as_str()), ("140ha", "171ha"));
-    assert!(found[0].message.contains("高いほど良い指標") && found[0].message.contains("確認済み"), "{}", found[0].message);
+    assert!(
+        found[0].message.contains("高いほど良い指標") && found[0].message.contains("確認済み"),
+        "{}",
+        found[0].message
+    );
 }
 
 #[test]
@@ -94,7 +104,11 @@ fn a_later_column_that_repeats_an_older_years_value() {
     // 従業者数: 同左 under 令和2年度 repeats 56,139人 (平成28年度).
     let c = cells(WHITEPAPER, 849);
     let mut ind = indicator(&c[0], Direction::HigherIsBetter);
-    for (i, (year, role)) in [(2014, ValueRole::Actual), (2018, ValueRole::Baseline), (2020, ValueRole::Actual), (2022, ValueRole::Target)].into_iter().enumerate() {
+    for (i, (year, role)) in
+        [(2014, ValueRole::Actual), (2018, ValueRole::Baseline), (2020, ValueRole::Actual), (2022, ValueRole::Target)]
+            .into_iter()
+            .enumerate()
+    {
         ind.values.push(value(year, role, &c[1 + i], "総合戦略 KPI", 849));
     }
     let flags = flags_of(vec![ind]);
@@ -102,6 +116,8 @@ fn a_later_column_that_repeats_an_older_years_value() {
     assert_eq!(found.len(), 1, "{flags:#?}");
     assert_eq!((found[0].severity, found[0].place.fiscal_year), (Severity::Warning, Some(fy(2020))));
     assert!(found[0].left.value.starts_with("同左"), "{}", found[0].left.value);
+    // 同左 is the column to its left: the strategy's 平成30年度 baseline.
+    assert!(found[0].message.contains("平成30年度の欄と同じ平成28年度の値"), "{}", found[0].message);
 }
 
 #[test]
@@ -110,7 +126,10 @@ fn a_value_of_another_year_once_is_a_note() {
     let flags = flags_of(vec![row(436, Direction::LowerIsBetter)]);
     let found = of(&flags, "data_year");
     assert_eq!(found.len(), 1, "{flags:#?}");
-    assert_eq!((found[0].severity, found[0].right.value.as_str()), (Severity::Info, "令和元年度（12,587 (令和元年度)）"));
+    assert_eq!(
+        (found[0].severity, found[0].right.value.as_str()),
+        (Severity::Info, "令和元年度（12,587 (令和元年度)）")
+    );
     // A calendar year named like its fiscal year is no difference:
     // 合計特殊出生率 1.29 (平成 30 年) under 平成30年度.
     let mut ind = indicator("合計特殊出生率", Direction::HigherIsBetter);

@@ -25,8 +25,7 @@ pub fn infer(scale: &EvaluationScale) -> Vec<GradeBand> {
                 band.max = Some(limit);
             } else if label.contains("未達成") || label.contains("遅れ") {
                 band.max = Some(one);
-            } else if (label.contains("以上") && (label.contains("計画") || label.contains("予定")))
-                || label == "達成"
+            } else if (label.contains("以上") && (label.contains("計画") || label.contains("予定"))) || label == "達成"
             {
                 band.min = Some(one);
             } else if label.contains("どおり") || label.contains("通り") || label.contains("順調") {
@@ -49,7 +48,15 @@ pub fn infer(scale: &EvaluationScale) -> Vec<GradeBand> {
 fn share_below(label: &str) -> Option<Number> {
     let at = label.find("未満")?;
     let head = &label[..at];
-    let digits: String = head.chars().rev().skip_while(|c| !c.is_ascii_digit()).take_while(|c| c.is_ascii_digit() || *c == '.').collect::<Vec<_>>().into_iter().rev().collect();
+    let digits: String = head
+        .chars()
+        .rev()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     let n = Number::parse(&digits)?;
     let tail = &head[head.rfind(|c: char| c.is_ascii_digit())? + 1..];
     let scale = if tail.starts_with('割') {

@@ -22,6 +22,7 @@ use crate::wareki::Era;
 pub(crate) struct Sentence {
     pub chars: Vec<char>,
     pub figures: Vec<Figure>,
+    pub years: Vec<YearMention>,
     pub dates: Vec<DateMention>,
     /// Pairs of indices into `dates` printed as a range (`A～B`, `AからB`).
     pub ranges: Vec<(usize, usize)>,
@@ -113,6 +114,25 @@ impl Sentence {
         self.slice(f.label_start, f.start)
     }
 
+    /// The label without the years and dates printed in it, and without
+    /// the words that belong to the number (`合計`, `約`, `延べ`): what is
+    /// left names the figure, if anything does.
+    pub fn naming_words(&self, f: &Figure) -> String {
+        let dated = |i: usize| {
+            self.years.iter().any(|y| (y.start..y.end).contains(&i))
+                || self.dates.iter().any(|d| (d.start..d.end).contains(&i))
+        };
+        let words: String = (f.label_start..f.start).filter(|i| !dated(*i)).map(|i| self.chars[i]).collect();
+        let mut w = words.trim().to_string();
+        for tail in ["合計で", "合わせて", "合計", "総計", "計", "約", "概ね", "およそ", "延べ", "のべ", "年間"]
+        {
+            if let Some(t) = w.strip_suffix(tail) {
+                w = t.trim_end().to_string();
+            }
+        }
+        w
+    }
+
     /// Reads one sentence (already split, see [`sentences`]).
     pub fn read(text: &str) -> Sentence {
         let chars: Vec<char> = fold_width(text).chars().map(fold_extra).collect();
@@ -120,8 +140,8 @@ impl Sentence {
         s.scan_years_and_dates();
         let ranges = s.ranges();
         let figures = s.scan_figures();
-        let Scanner { dates, .. } = s;
-        Sentence { chars, figures, dates, ranges }
+        let Scanner { years, dates, .. } = s;
+        Sentence { chars, figures, years, dates, ranges }
     }
 }
 
@@ -181,14 +201,7 @@ impl Scanner<'_> {
         self.at(i).is_some_and(|c| c.is_ascii_digit())
     }
     fn starts(&self, i: usize, s: &str) -> bool {
-        let mut j = i;
-        for ch in s.chars() {
-            if self.at(j) != Some(ch) {
-                return false;
-            }
-            j += 1;
-        }
-        true
+        prefix_len(self.c, i, s).is_some()
     }
     fn skip_spaces(&self, mut i: usize) -> usize {
         while self.at(i).is_some_and(|c| c == ' ' || c == '\u{3000}') {
@@ -218,6 +231,13 @@ impl Scanner<'_> {
     fn scan_years_and_dates(&mut self) {
         let mut i = 0;
         while i < self.c.len() {
+            let c = self.c[i];
+            let may_start =
+                c.is_ascii_digit() || matches!(c, '平' | '令' | '昭' | '大' | '明' | 'H' | 'R' | 'S' | '第' | 'N');
+            if !may_start {
+                i += 1;
+                continue;
+            }
             let next = self
                 .era_year(i)
                 .or_else(|| self.initial_year(i))
@@ -495,7 +515,8 @@ impl Scanner<'_> {
                 }
                 Some(f) => i = f.end.max(i + 1),
                 None => {
-                    while self.is_digit(i) || self.at(i).is_some_and(|c| matches!(c, ',' | '.')) && self.is_digit(i + 1) {
+                    while self.is_digit(i) || self.at(i).is_some_and(|c| matches!(c, ',' | '.')) && self.is_digit(i + 1)
+                    {
                         i += 1;
                     }
                 }
@@ -767,18 +788,32 @@ const UNITS: &[(&str, &str, i64)] = &[
 ];
 
 fn unit_at(c: &[char], k: usize) -> Option<(&'static str, i64, usize)> {
+    let first = *c.get(k)?;
     let mut best: Option<(&'static str, i64, usize)> = None;
     for (printed, canonical, factor) in UNITS {
-        let len = printed.chars().count();
-        if c.len() >= k + len && c[k..k + len].iter().copied().eq(printed.chars()) {
-            // An ASCII unit must end there: `t` is not the start of `text`.
-            let ascii_tail = printed.is_ascii() && c.get(k + len).is_some_and(|n| n.is_ascii_alphabetic());
-            if !ascii_tail && best.is_none_or(|(_, _, l)| len > l) {
-                best = Some((canonical, *factor, len));
-            }
+        if !printed.starts_with(first) {
+            continue;
+        }
+        let Some(len) = prefix_len(c, k, printed) else { continue };
+        // An ASCII unit must end there: `t` is not the start of `text`.
+        let ascii_tail = printed.is_ascii() && c.get(k + len).is_some_and(|n| n.is_ascii_alphabetic());
+        if !ascii_tail && best.is_none_or(|(_, _, l)| len > l) {
+            best = Some((canonical, *factor, len));
         }
     }
     best
+}
+
+/// The length in chars of `word` when `c[k..]` starts with it.
+fn prefix_len(c: &[char], k: usize, word: &str) -> Option<usize> {
+    let mut len = 0;
+    for (i, ch) in word.chars().enumerate() {
+        if c.get(k + i) != Some(&ch) {
+            return None;
+        }
+        len = i + 1;
+    }
+    Some(len)
 }
 
 /// `以上`, `以下`, `未満`, `超`, and the approximations `程度`, `前後`,
@@ -797,8 +832,7 @@ fn relation_at(c: &[char], k: usize) -> (Relation, usize, bool) {
         ("弱", Relation::AtMost, true),
     ];
     for (w, r, a) in words {
-        let len = w.chars().count();
-        if c.len() >= k + len && c[k..k + len].iter().copied().eq(w.chars()) {
+        if let Some(len) = prefix_len(c, k, w) {
             return (r, len, a);
         }
     }
@@ -817,10 +851,7 @@ fn change_at(c: &[char], k: usize) -> Option<(Change, usize)> {
         ("低下", Change::Decrease),
         ("ダウン", Change::Decrease),
     ];
-    words.into_iter().find_map(|(w, ch)| {
-        let len = w.chars().count();
-        (c.len() >= k + len && c[k..k + len].iter().copied().eq(w.chars())).then_some((ch, len))
-    })
+    words.into_iter().find_map(|(w, ch)| prefix_len(c, k, w).map(|len| (ch, len)))
 }
 
 /// The canonical value and unit of a table cell's quantity, for comparing
@@ -838,7 +869,9 @@ pub(crate) fn canonical(value: Number, unit: &str) -> Option<(Number, String)> {
     }
     let chars: Vec<char> = unit.chars().collect();
     match unit_at(&chars, 0) {
-        Some((canonical, factor, len)) if len == chars.len() => Some((value.checked_mul_int(factor)?, canonical.into())),
+        Some((canonical, factor, len)) if len == chars.len() => {
+            Some((value.checked_mul_int(factor)?, canonical.into()))
+        }
         Some((canonical, factor, len)) if chars.get(len) == Some(&'/') => {
             Some((value.checked_mul_int(factor)?, format!("{canonical}{}", chars[len..].iter().collect::<String>())))
         }
@@ -879,25 +912,28 @@ mod tests {
 
     #[test]
     fn years_dates_ordinals_and_codes_are_not_figures() {
-        let s = Sentence::read("平成30年度は第2回の会議を令和元年5月24日に開き、No.2-1とIV-7-48-(4)、ISO27001を確認し3件とした");
+        let s = Sentence::read(
+            "平成30年度は第2回の会議を令和元年5月24日に開き、No.2-1とIV-7-48-(4)、ISO27001を確認し3件とした",
+        );
         assert_eq!(s.figures.len(), 1, "{:?}", s.figures);
         let year = s.figures[0].context_year.unwrap();
         assert_eq!((year.year, year.fiscal), (2019, false));
         assert_eq!(s.dates.len(), 1);
         assert_eq!(s.dates[0].era, Some((Era::Reiwa, 1)));
         let s = Sentence::read("定期連絡会を4/25(火)、5/23(火)の計2回開催し、3月16日金曜日に講座");
-        assert_eq!(s.dates.iter().map(|d| (d.month, d.day, d.weekday)).collect::<Vec<_>>(), [
-            (4, Some(25), Some(1)),
-            (5, Some(23), Some(1)),
-            (3, Some(16), Some(4))
-        ]);
+        assert_eq!(
+            s.dates.iter().map(|d| (d.month, d.day, d.weekday)).collect::<Vec<_>>(),
+            [(4, Some(25), Some(1)), (5, Some(23), Some(1)), (3, Some(16), Some(4))]
+        );
         assert_eq!(figures("定期連絡会を4/25(火)、5/23(火)の計2回開催"), [pair("2", "回")]);
         assert_eq!(figures("3か月間で5～7月に"), [pair("3", "か月")]);
     }
 
     #[test]
     fn labels_years_totals_and_changes() {
-        let s = Sentence::read("電子申請の利用件数は、平成29年度の5,696件から、平成30年度中の手続数の増加に伴い、6,141件に増加した。");
+        let s = Sentence::read(
+            "電子申請の利用件数は、平成29年度の5,696件から、平成30年度中の手続数の増加に伴い、6,141件に増加した。",
+        );
         let f = &s.figures;
         assert_eq!(f.len(), 2);
         assert_eq!(f[0].year.map(|y| y.year), Some(2017));

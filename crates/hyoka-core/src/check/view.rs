@@ -28,6 +28,8 @@ pub(crate) struct SheetView<'a> {
 pub(crate) struct Ind<'a> {
     pub input: &'a IndicatorInput,
     pub values: Vec<Val<'a>>,
+    /// The canonical units its cells print (empty for bare numbers).
+    pub units: Vec<String>,
 }
 
 pub(crate) struct Val<'a> {
@@ -84,7 +86,13 @@ impl<'a> SheetView<'a> {
     }
 
     /// A place on this sheet.
-    pub fn place(&self, part: &str, field: Option<&str>, fiscal_year: Option<FiscalYear>, line: Option<usize>) -> Place {
+    pub fn place(
+        &self,
+        part: &str,
+        field: Option<&str>,
+        fiscal_year: Option<FiscalYear>,
+        line: Option<usize>,
+    ) -> Place {
         Place {
             sheet: Some(self.sheet.key.clone()),
             code: (!self.sheet.code.is_empty()).then(|| self.sheet.code.clone()),
@@ -105,7 +113,10 @@ impl<'a> SheetView<'a> {
 impl<'a> Ind<'a> {
     fn new(input: &'a IndicatorInput) -> Self {
         let mut values: Vec<Val> = input.values.iter().map(|v| Val { input: v, cell: v.cell.clone() }).collect();
-        // `同左`: the value of the previous year in the same table and role.
+        // `同左`: the cell of the column to the left in the same table, a
+        // measured value for a measured one (a strategy table puts its
+        // 戦略策定時 baseline left of the actual) and a target for a target.
+        let measured = |r: ValueRole| r != ValueRole::Target;
         for i in 0..values.len() {
             if !matches!(values[i].cell.meaning(), CellMeaning::Placeholder(crate::cell::Placeholder::SameAsLeft)) {
                 continue;
@@ -114,7 +125,9 @@ impl<'a> Ind<'a> {
             let left = values
                 .iter()
                 .filter(|o| {
-                    o.input.role == me.role && o.input.source == me.source && o.input.fiscal_year < me.fiscal_year
+                    measured(o.input.role) == measured(me.role)
+                        && o.input.source == me.source
+                        && o.input.fiscal_year < me.fiscal_year
                 })
                 .max_by_key(|o| o.input.fiscal_year)
                 .map(|o| o.cell.clone());
@@ -122,7 +135,10 @@ impl<'a> Ind<'a> {
                 values[i].cell.resolve_same_as_left(&left);
             }
         }
-        Ind { input, values }
+        let mut units: Vec<String> = values.iter().flat_map(|v| nums(v.cell.meaning())).map(|n| n.unit).collect();
+        units.sort();
+        units.dedup();
+        Ind { input, values, units }
     }
 
     pub fn name(&self) -> &str {
@@ -248,7 +264,7 @@ fn comparable(target: &CellMeaning, actual: &CellMeaning) -> bool {
         _ => false,
     };
     let composite = |m: &CellMeaning| matches!(m, CellMeaning::Composite { .. });
-    !(labelled_part(target) && !composite(actual) || labelled_part(actual) && !composite(target))
+    (composite(target) || !labelled_part(actual)) && (composite(actual) || !labelled_part(target))
 }
 
 /// How an indicator did in one year.
@@ -280,9 +296,9 @@ pub(crate) fn achievement<'v>(ind: &'v Ind<'v>, fy: FiscalYear, source: Option<&
     if !comparable(target.cell.meaning(), actual.cell.meaning()) {
         return None;
     }
-    let reference = ind
-        .get(fy, ValueRole::Baseline, None)
-        .or_else(|| ind.values.iter().filter(|v| v.input.role == ValueRole::Baseline).min_by_key(|v| v.input.fiscal_year));
+    let reference = ind.get(fy, ValueRole::Baseline, None).or_else(|| {
+        ind.values.iter().filter(|v| v.input.role == ValueRole::Baseline).min_by_key(|v| v.input.fiscal_year)
+    });
     let verdict = judge(ind.input.direction, &target.cell, &actual.cell, reference.map(|r| &r.cell));
     if matches!(verdict.outcome, Outcome::Undetermined { .. }) {
         return None;

@@ -3,14 +3,11 @@
 //! test fails if the document it quotes is not what it says.
 #![allow(dead_code)]
 
-use hyoka_core::check::{
-    check_sheet, Flag, IndicatorInput, Located, ScaleInput, SheetContext, SheetInput, ValueInput,
-};
+use hyoka_core::check::{check_sheet, Flag, IndicatorInput, Located, ScaleInput, SheetContext, SheetInput, ValueInput};
 use hyoka_core::money::{MoneyUnit, Yen};
 use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow};
 use hyoka_core::{
-    BudgetFigures, Direction, EvaluationScale, Evaluator, FiscalYear, JudgementVocabulary, Narrative, Stage,
-    ValueRole,
+    BudgetFigures, Direction, EvaluationScale, Evaluator, FiscalYear, JudgementVocabulary, Narrative, Stage, ValueRole,
 };
 
 pub const MITAKA: &str = "000_1a8dd8067da68eba.txt";
@@ -86,7 +83,14 @@ pub fn value(year: i32, role: ValueRole, printed: &str, source: &str, line: usiz
     ValueInput::new(fy(year), role, printed).from_source(source).at_line(line)
 }
 
-pub fn evaluation(year: i32, stage: Stage, evaluator: Evaluator, scale: &str, grade: &str, line: usize) -> Located<EvaluationRow> {
+pub fn evaluation(
+    year: i32,
+    stage: Stage,
+    evaluator: Evaluator,
+    scale: &str,
+    grade: &str,
+    line: usize,
+) -> Located<EvaluationRow> {
     Located::at(
         EvaluationRow {
             fiscal_year: fy(year),
@@ -101,7 +105,14 @@ pub fn evaluation(year: i32, stage: Stage, evaluator: Evaluator, scale: &str, gr
 }
 
 /// A budget line from printed amounts (千円 by default).
-pub fn budget(year: i32, initial: Option<&str>, final_budget: Option<&str>, settlement: Option<&str>, rate: Option<&str>, line: usize) -> Located<BudgetRow> {
+pub fn budget(
+    year: i32,
+    initial: Option<&str>,
+    final_budget: Option<&str>,
+    settlement: Option<&str>,
+    rate: Option<&str>,
+    line: usize,
+) -> Located<BudgetRow> {
     let yen = |s: Option<&str>| s.map(|s| Yen::parse(s, MoneyUnit::Thousand).unwrap());
     Located::at(
         BudgetRow {

@@ -58,11 +58,12 @@ fn execution_rate(v: &SheetView, out: &mut Out) {
                 out.push(
                     Severity::Error,
                     place,
-                    format!(
-                        "執行率「{printed_text}」は、決算額 ÷ 予算額 = {c} と一致しません（{figures}）。{why}"
-                    ),
+                    format!("執行率「{printed_text}」は、決算額 ÷ 予算額 = {c} と一致しません（{figures}）。{why}"),
                     Side::new("印字された執行率", printed_text),
-                    Side::new("計算した執行率", format!("{c}（{} ÷ {}）", thousands(f.settlement), thousands(f.effective_budget()))),
+                    Side::new(
+                        "計算した執行率",
+                        format!("{c}（{} ÷ {}）", thousands(f.settlement), thousands(f.effective_budget())),
+                    ),
                 );
             }
             None => {
@@ -84,8 +85,12 @@ fn execution_rate(v: &SheetView, out: &mut Out) {
 }
 
 fn budget_figures(v: &SheetView, out: &mut Out) {
-    let evaluated =
-        |fy| v.sheet.evaluations.iter().any(|e| e.row.fiscal_year == fy && e.row.stage != Stage::MidYear && e.row.grade.is_some());
+    let evaluated = |fy| {
+        v.sheet
+            .evaluations
+            .iter()
+            .any(|e| e.row.fiscal_year == fy && e.row.stage != Stage::MidYear && e.row.grade.is_some())
+    };
     for b in &v.sheet.budgets {
         let row = &b.row;
         let f = &row.figures;
@@ -106,7 +111,11 @@ fn budget_figures(v: &SheetView, out: &mut Out) {
                 out.push(
                     Severity::Warning,
                     place("うち一般財源"),
-                    format!("うち一般財源 {} が予算額 {} を上回っています。", thousands(Some(g)), thousands(Some(budget))),
+                    format!(
+                        "うち一般財源 {} が予算額 {} を上回っています。",
+                        thousands(Some(g)),
+                        thousands(Some(budget))
+                    ),
                     Side::new("うち一般財源", thousands(Some(g))),
                     Side::new("予算額", thousands(Some(budget))),
                 );

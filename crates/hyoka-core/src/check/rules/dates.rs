@@ -49,7 +49,12 @@ fn date_contradiction(v: &SheetView, out: &mut Out) {
                         out.push(
                             Severity::Error,
                             place(),
-                            format!("{}の「{shown}」は存在しない日付です（{y}年{}月は{}日まで）。", text.part, d.month, days_in_month(y, d.month)),
+                            format!(
+                                "{}の「{shown}」は存在しない日付です（{y}年{}月は{}日まで）。",
+                                text.part,
+                                d.month,
+                                days_in_month(y, d.month)
+                            ),
                             Side::new("本文の日付", shown.clone()),
                             Side::new("暦", format!("{y}年{}月は{}日まで", d.month, days_in_month(y, d.month))),
                         );
@@ -66,7 +71,10 @@ fn date_contradiction(v: &SheetView, out: &mut Out) {
                                     text.part, d.month, WEEKDAYS[real as usize]
                                 ),
                                 Side::new("本文の曜日", shown.clone()),
-                                Side::new("暦の曜日", format!("{y}年{}月{day}日（{}）", d.month, WEEKDAYS[real as usize])),
+                                Side::new(
+                                    "暦の曜日",
+                                    format!("{y}年{}月{day}日（{}）", d.month, WEEKDAYS[real as usize]),
+                                ),
                             );
                         }
                     }

@@ -135,7 +135,9 @@ fn grade_vs_achievement(v: &SheetView, out: &mut Out) {
         );
         let achieved: Vec<String> = measured
             .iter()
-            .map(|m| format!("{}（{}／{}）", m.ratio.map(percent).unwrap_or_else(|| "未達成".into()), m.actual, m.target))
+            .map(|m| {
+                format!("{}（{}／{}）", m.ratio.map(percent).unwrap_or_else(|| "未達成".into()), m.actual, m.target)
+            })
             .collect();
         out.push(
             Severity::Warning,
@@ -223,23 +225,40 @@ fn narrative_targets(v: &SheetView, fy: FiscalYear) -> Vec<Measured> {
 }
 
 fn grade_on_scale(v: &SheetView, out: &mut Out) {
+    // A comment without a grade is a forgotten grade (an empty row is a
+    // stage the sheet does not use): one flag per year for all of them.
+    type Missing = (FiscalYear, Vec<(Evaluator, Stage)>, String, Option<usize>);
+    let mut missing: Vec<Missing> = Vec::new();
+    for e in &v.sheet.evaluations {
+        let row = &e.row;
+        let commented = row.comment.as_deref().is_some_and(|c| !c.trim().is_empty());
+        if row.grade.as_deref().map(normalise).is_none_or(|g| g.is_empty()) && commented {
+            match missing.iter_mut().find(|m| m.0 == row.fiscal_year) {
+                Some(m) => m.1.push((row.evaluator, row.stage)),
+                None => missing.push((
+                    row.fiscal_year,
+                    vec![(row.evaluator, row.stage)],
+                    row.comment.clone().unwrap_or_default(),
+                    e.line,
+                )),
+            }
+        }
+    }
+    for (fy, given, comment, line) in missing {
+        let who = who(&given);
+        out.push(
+            Severity::Info,
+            v.place(given[0].1.label(), None, Some(fy), line),
+            format!("{who}に所見はありますが、評価が記載されていません。"),
+            Side::new(who.clone(), ""),
+            Side::new("所見", comment),
+        );
+    }
     for e in &v.sheet.evaluations {
         let row = &e.row;
         let who = format!("{}の{}", row.evaluator.label(), row.stage.label());
         match row.grade.as_deref().map(normalise).filter(|g| !g.is_empty()) {
-            None => {
-                // A comment without a grade is a forgotten grade; an empty
-                // row is a stage the sheet does not use.
-                if row.comment.as_deref().is_some_and(|c| !c.trim().is_empty()) {
-                    out.push(
-                        Severity::Info,
-                        v.place(row.stage.label(), None, Some(row.fiscal_year), e.line),
-                        format!("{who}に所見はありますが、評価が記載されていません。"),
-                        Side::new(format!("{who}の評価"), ""),
-                        Side::new("所見", row.comment.clone().unwrap_or_default()),
-                    );
-                }
-            }
+            None => {}
             Some(g) => {
                 let Some(scale) = v.scales.iter().find(|s| row.scale.as_deref() == Some(s.scale.code.as_str())) else {
                     continue;
@@ -248,7 +267,11 @@ fn grade_on_scale(v: &SheetView, out: &mut Out) {
                     out.push(
                         Severity::Warning,
                         v.place(row.stage.label(), None, Some(row.fiscal_year), e.line),
-                        format!("{who}「{g}」は尺度「{}」（{}）にない評価です。", scale.scale.name, scale.scale.legend()),
+                        format!(
+                            "{who}「{g}」は尺度「{}」（{}）にない評価です。",
+                            scale.scale.name,
+                            scale.scale.legend()
+                        ),
                         Side::new(format!("{who}の評価"), g.clone()),
                         Side::new("尺度", scale.scale.legend()),
                     );

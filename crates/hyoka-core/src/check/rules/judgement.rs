@@ -25,7 +25,11 @@ pub const JUDGEMENT_CONFLICT: Rule = Rule {
 };
 
 /// The vocabulary a printed label belongs to.
-fn vocabulary_of<'v>(label: &str, own: Option<&'v JudgementVocabulary>, city: &'v [JudgementVocabulary]) -> Option<JudgementVocabulary> {
+fn vocabulary_of<'v>(
+    label: &str,
+    own: Option<&'v JudgementVocabulary>,
+    city: &'v [JudgementVocabulary],
+) -> Option<JudgementVocabulary> {
     let label = normalise(label);
     own.into_iter()
         .chain(city.iter())

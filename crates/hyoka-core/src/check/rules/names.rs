@@ -43,6 +43,27 @@ fn difference(a: &str, b: &str) -> (String, String) {
     (x[pre..x.len() - suf].iter().collect(), y[pre..y.len() - suf].iter().collect())
 }
 
+fn is_kana(c: char) -> bool {
+    ('\u{3041}'..='\u{309F}').contains(&c)
+}
+
+fn is_kanji(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+/// One side is a few kanji, the other a few kana: a choice of writing.
+fn kana_variant(a: &str, b: &str) -> bool {
+    let one_way = |k: &str, h: &str| {
+        let kanji = k.chars().count();
+        !k.is_empty()
+            && k.chars().all(is_kanji)
+            && !h.is_empty()
+            && h.chars().all(is_kana)
+            && h.chars().count() <= kanji * 3
+    };
+    one_way(a, b) || one_way(b, a)
+}
+
 fn contains(a: &str, b: &str) -> bool {
     let (x, y) = (key(a), key(b));
     let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
@@ -57,6 +78,8 @@ fn compare(out: &mut Out, place: impl Fn(&Printing) -> Place, what: &str, refere
         }
         let omitted = p.field != NameField::Code && contains(&reference.text, &p.text);
         let (da, db) = difference(&reference.text, &p.text);
+        // `更なる` / `さらなる`: the same word in kanji and in kana.
+        let variant = p.field != NameField::Code && kana_variant(&da, &db);
         let hint = match (da.is_empty(), db.is_empty()) {
             (false, false) => format!("「{da}」と「{db}」"),
             (false, true) => format!("「{da}」の有無"),
@@ -70,10 +93,16 @@ fn compare(out: &mut Out, place: impl Fn(&Printing) -> Place, what: &str, refere
             reference.text.trim(),
             p.place,
             p.text.trim(),
-            if omitted { "一方は他方の省略です。" } else { "" }
+            if omitted {
+                "一方は他方の省略です。"
+            } else if variant {
+                "漢字とかなの表記の違いです。"
+            } else {
+                ""
+            }
         );
         out.push(
-            if omitted { Severity::Info } else { Severity::Warning },
+            if omitted || variant { Severity::Info } else { Severity::Warning },
             place(p),
             message,
             Side::new(format!("{}（{}）", p.field.label(), reference.place), reference.text.trim()),
@@ -91,10 +120,9 @@ fn by_field<'p>(printings: &'p [Printing], registered: &[(NameField, &str)]) -> 
         let own = registered.iter().find(|(f, t)| *f == field && !t.trim().is_empty());
         match (list.split_first(), own) {
             (Some((first, rest)), _) if !rest.is_empty() => out.push(((*first).clone(), rest.to_vec())),
-            (Some((first, _)), Some((_, text))) => out.push((
-                Printing { field, place: "登録".into(), text: (*text).into(), line: None },
-                vec![*first],
-            )),
+            (Some((first, _)), Some((_, text))) => {
+                out.push((Printing { field, place: "登録".into(), text: (*text).into(), line: None }, vec![*first]))
+            }
             _ => {}
         }
     }

@@ -21,7 +21,8 @@ pub const NARRATIVE_VS_TABLE: Rule = Rule {
 pub const CHANGE_RATE: Rule = Rule {
     code: "change_rate",
     title: "増減率の計算違い",
-    explanation: "本文の増減率（「前年度比約43%増」「528万円減(7.2%減)」）を、同じ文の「AからB」、直前に書かれた今年度の値、\
+    explanation:
+        "本文の増減率（「前年度比約43%増」「528万円減(7.2%減)」）を、同じ文の「AからB」、直前に書かれた今年度の値、\
 または表の比較年度の値から計算し直し、印字された丸めの範囲に入らないものを示します。",
     scope: Scope::Sheet,
     run: Run::Sheet(change_rate),
@@ -55,8 +56,9 @@ fn topic(s: &Sentence) -> String {
 
 /// The units an indicator prints.
 fn unit_fits(ind: &Ind, unit: &str) -> bool {
-    let units: Vec<String> = ind.values.iter().flat_map(|v| nums(v.cell.meaning())).map(|n| n.unit).collect();
-    units.iter().any(|u| u == unit) || (units.iter().all(|u| u.is_empty()) && !units.is_empty() && unit != "%" && unit != "円")
+    let units = &ind.units;
+    units.iter().any(|u| u == unit)
+        || (units.iter().all(|u| u.is_empty()) && !units.is_empty() && unit != "%" && unit != "円")
 }
 
 /// The figure as a cell number, widened for 約 and 余り.
@@ -76,16 +78,32 @@ fn narrative_vs_table(v: &SheetView, out: &mut Out) {
     for text in &v.narratives {
         for s in &text.sentences {
             let topic = topic(s);
+            let year_of = |f: &Figure| match f.year.or(f.context_year) {
+                Some(y) if y.fiscal => FiscalYear::new(y.year).ok(),
+                Some(_) => None,
+                None if RESULT_SLOTS.contains(&text.slot.as_str()) => text.fiscal_year,
+                None => None,
+            };
+            // Figures without words of their own that share a unit and a
+            // year are a list of parts (`4/14:約150人、6/15:約300人`): none
+            // of them is the subject's value.
+            let unnamed: Vec<(&Figure, Option<FiscalYear>)> = s
+                .figures
+                .iter()
+                .filter(|f| f.is_level() && trim_label(&s.naming_words(f)).is_empty())
+                .map(|f| (f, year_of(f)))
+                .collect();
+            let listed = |f: &Figure, fy| unnamed.iter().filter(|(g, y)| g.unit == f.unit && *y == fy).count() > 1;
             for f in s.figures.iter().filter(|f| f.is_level() && f.unit != "ポイント") {
-                let label = trim_label(&s.label(f));
+                // The figure's own words name it (`講座Aに600人` is not the
+                // sentence's subject); only a figure with no words of its
+                // own takes the sentence's subject (`…は、平成29年度の5,696件`).
+                let label = trim_label(&s.naming_words(f));
                 let measure = measure_word(&label);
-                let fy = match f.year.or(f.context_year) {
-                    Some(y) if y.fiscal => FiscalYear::new(y.year).ok(),
-                    Some(_) => None,
-                    None if RESULT_SLOTS.contains(&text.slot.as_str()) => text.fiscal_year,
-                    None => None,
-                };
-                let Some(fy) = fy else { continue };
+                let Some(fy) = year_of(f) else { continue };
+                if label.is_empty() && listed(f, Some(fy)) {
+                    continue;
+                }
                 let Some(ind) = best_indicator(&inds, &label, measure.as_deref(), &topic, &f.unit) else { continue };
                 compare(v, out, text, f, ind, fy);
             }
@@ -107,8 +125,7 @@ fn best_indicator<'i, 'a>(
         if measure.is_some_and(|m| !names_measure(ind.name(), m)) || !unit_fits(ind, unit) {
             continue;
         }
-        let own = coverage(ind.name(), label);
-        let score = if measure.is_some() { own } else { own.max(coverage(ind.name(), topic)) };
+        let score = if label.is_empty() { coverage(ind.name(), topic) } else { coverage(ind.name(), label) };
         if score < 0.6 {
             continue;
         }
@@ -256,7 +273,10 @@ fn expected_rate(v: &SheetView, text: &Text, si: usize, s: &Sentence, i: usize) 
             if base.0 <= 0.0 {
                 return None;
             }
-            return Some(((sc.0 / base.1, sc.1 / base.0), format!("{}の表の値「{}」に対する「{}」", FiscalYear::new(y.year).ok()?.label(), printed, c.printed)));
+            return Some((
+                (sc.0 / base.1, sc.1 / base.0),
+                format!("{}の表の値「{}」に対する「{}」", FiscalYear::new(y.year).ok()?.label(), printed, c.printed),
+            ));
         }
     }
     if !compared {
@@ -264,16 +284,12 @@ fn expected_rate(v: &SheetView, text: &Text, si: usize, s: &Sentence, i: usize) 
     }
     // The current level: earlier in the sentence, or in the two sentences
     // before it (`6千870万円余りとなり…。前年度比は、528万円減`).
-    let current = before[..before.len() - 1]
-        .iter()
-        .rev()
-        .find(|f| f.is_level() && f.unit == c.unit)
-        .or_else(|| {
-            text.sentences[si.saturating_sub(2)..si]
-                .iter()
-                .rev()
-                .find_map(|o| o.figures.iter().rev().find(|f| f.is_level() && f.unit == c.unit))
-        })?;
+    let current = before[..before.len() - 1].iter().rev().find(|f| f.is_level() && f.unit == c.unit).or_else(|| {
+        text.sentences[si.saturating_sub(2)..si]
+            .iter()
+            .rev()
+            .find_map(|o| o.figures.iter().rev().find(|f| f.is_level() && f.unit == c.unit))
+    })?;
     let cur = span(current);
     let r = match c.change? {
         Change::Decrease => (sc.0 / (cur.1 + sc.0), sc.1 / (cur.0 + sc.1)),
@@ -382,12 +398,13 @@ fn text_share(v: &SheetView, out: &mut Out) {
                 if !matches!(between.as_str(), "のうち" | "うち" | "中") || t.unit == "%" || n.unit == "%" {
                     continue;
                 }
-                let Some(p) = s
-                    .figures
-                    .iter()
-                    .filter(|f| f.unit == "%" && f.is_level())
-                    .min_by_key(|f| if f.end <= t.start { t.start - f.end } else { f.start.saturating_sub(n.end) })
-                else {
+                let Some(p) = s.figures.iter().filter(|f| f.unit == "%" && f.is_level()).min_by_key(|f| {
+                    if f.end <= t.start {
+                        t.start - f.end
+                    } else {
+                        f.start.saturating_sub(n.end)
+                    }
+                }) else {
                     continue;
                 };
                 let (st, sn) = (span(t), span(n));

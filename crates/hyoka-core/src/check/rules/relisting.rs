@@ -22,7 +22,7 @@ pub const DOUBLE_COUNT: Rule = Rule {
     code: "double_count",
     title: "二重計上",
     explanation: "集計で二度数えられる記載を示します: 再掲なのに再掲元と同じ年度の予算・決算が記載されているもの、\
-同じ計画の二か所に再掲の印なく掲載された項目、同じ計画で同じ名称の項目が再掲の印なく二つあるもの。",
+同じ計画の二か所に再掲の印なく掲載された項目。",
     scope: Scope::CityYear,
     run: Run::City(double_count),
 };
@@ -52,7 +52,8 @@ fn origin<'a>(c: &CityView<'a>, sheet: &SheetInput) -> Option<&'a SheetInput> {
         return c.by_key.get(k.as_str()).copied();
     }
     let title = key(&sheet.title);
-    let mut same = c.city.sheets.iter().filter(|s| s.relisting.is_none() && s.key != sheet.key && key(&s.title) == title);
+    let mut same =
+        c.city.sheets.iter().filter(|s| s.relisting.is_none() && s.key != sheet.key && key(&s.title) == title);
     let first = same.next()?;
     same.next().is_none().then_some(first)
 }
@@ -79,8 +80,7 @@ fn relisting_origin(c: &CityView, out: &mut Out) {
             continue;
         };
         let Some(node) = &r.of_node else { continue };
-        let placed: Vec<&str> =
-            orig.placements.iter().filter(|p| !p.relisting).map(|p| p.node.as_str()).collect();
+        let placed: Vec<&str> = orig.placements.iter().filter(|p| !p.relisting).map(|p| p.node.as_str()).collect();
         if placed.is_empty() || placed.iter().any(|p| node_matches(p, node)) {
             continue;
         }
@@ -152,29 +152,6 @@ fn double_count(c: &CityView, out: &mut Out) {
             }
         }
     }
-    // Two items of one title in one plan, neither a re-listing.
-    let mut by_title: HashMap<(String, &str, Option<crate::FiscalYear>), &SheetInput> = HashMap::new();
-    for sheet in c.city.sheets.iter().filter(|s| s.relisting.is_none() && !key(&s.title).is_empty()) {
-        let title: String = key(&sheet.title).into_iter().collect();
-        let plans: HashSet<&str> = sheet.placements.iter().filter(|p| !p.relisting).map(|p| p.plan.as_str()).collect();
-        for plan in plans {
-            match by_title.get(&(title.clone(), plan, sheet.fiscal_year)) {
-                Some(first) => out.push(
-                    Severity::Warning,
-                    CityView::sheet_place(sheet, "掲載先", sheet.line),
-                    format!(
-                        "計画「{plan}」に同じ名称「{}」の項目が{}と{}の二つあり、どちらも再掲とされていません。同じ項目なら集計で二度数えられます。",
-                        sheet.title, first.code, sheet.code
-                    ),
-                    Side::new("項目", format!("{} {}", first.code, first.title)),
-                    Side::new("項目", format!("{} {}", sheet.code, sheet.title)),
-                ),
-                None => {
-                    by_title.insert((title.clone(), plan, sheet.fiscal_year), sheet);
-                }
-            }
-        }
-    }
 }
 
 fn relisting_grade(c: &CityView, out: &mut Out) {
@@ -185,7 +162,9 @@ fn relisting_grade(c: &CityView, out: &mut Out) {
             let theirs = orig
                 .evaluations
                 .iter()
-                .find(|o| o.row.fiscal_year == row.fiscal_year && o.row.stage == row.stage && o.row.evaluator == row.evaluator)
+                .find(|o| {
+                    o.row.fiscal_year == row.fiscal_year && o.row.stage == row.stage && o.row.evaluator == row.evaluator
+                })
                 .and_then(|o| o.row.grade.as_deref().map(normalise));
             let (Some(mine), Some(theirs)) = (mine, theirs) else { continue };
             if mine == theirs {
@@ -212,7 +191,11 @@ fn relisting_grade(c: &CityView, out: &mut Out) {
 
 /// The grade a sheet ended its year with: the latest stage that has one.
 fn last_grade(s: &SheetInput) -> Option<String> {
-    s.evaluations.iter().filter(|e| e.row.grade.is_some()).max_by_key(|e| e.row.stage).and_then(|e| e.row.grade.as_deref().map(normalise))
+    s.evaluations
+        .iter()
+        .filter(|e| e.row.grade.is_some())
+        .max_by_key(|e| e.row.stage)
+        .and_then(|e| e.row.grade.as_deref().map(normalise))
 }
 
 fn tally(c: &CityView, out: &mut Out) {
@@ -221,7 +204,9 @@ fn tally(c: &CityView, out: &mut Out) {
         .city
         .plans
         .iter()
-        .flat_map(|p| p.nodes.iter().filter_map(move |n| n.parent.as_deref().map(|par| ((p.code.as_str(), n.code.as_str()), par))))
+        .flat_map(|p| {
+            p.nodes.iter().filter_map(move |n| n.parent.as_deref().map(|par| ((p.code.as_str(), n.code.as_str()), par)))
+        })
         .collect();
     let under = |plan: &str, node: &str, top: &str| {
         let mut cur = node;
@@ -273,7 +258,13 @@ fn tally(c: &CityView, out: &mut Out) {
         if printed == once_n {
             continue;
         }
-        let place = Place { part: Some(t.label.clone()), fiscal_year: c.city.fiscal_year, file: t.file.clone(), line: t.line, ..Place::default() };
+        let place = Place {
+            part: Some(t.label.clone()),
+            fiscal_year: c.city.fiscal_year,
+            file: t.file.clone(),
+            line: t.line,
+            ..Place::default()
+        };
         let double = twice != once && printed == Number::from_int(twice as i64);
         let message = if double {
             format!("「{}」は{}ですが、再掲を除くと{}です。再掲を二重に数えています。", t.label, t.printed.trim(), once)

@@ -113,7 +113,9 @@ fn matched_parts(a: &[Num], b: &[Num]) -> Vec<(Num, Num)> {
     let (ab, bb) = (bracketed(a), bracketed(b));
     for y in b {
         let x = match (&y.label, y.bracketed) {
-            (Some(l), _) => a.iter().find(|x| x.label.as_deref().is_some_and(|xl| same_thing(xl, l) && key(xl) == key(l))),
+            (Some(l), _) => {
+                a.iter().find(|x| x.label.as_deref().is_some_and(|xl| same_thing(xl, l) && key(xl) == key(l)))
+            }
             (None, false) => a.iter().find(|x| x.label.is_none() && !x.bracketed),
             (None, true) if ab.len() == bb.len() => {
                 let i = bb.iter().position(|z| z == y).unwrap_or(usize::MAX);
@@ -152,7 +154,8 @@ fn twin_indicators(v: &SheetView, out: &mut Out) {
                 continue;
             }
             for fy in a.years() {
-                let (Some(x), Some(y)) = (a.get(fy, ValueRole::Actual, None), b.get(fy, ValueRole::Actual, None)) else {
+                let (Some(x), Some(y)) = (a.get(fy, ValueRole::Actual, None), b.get(fy, ValueRole::Actual, None))
+                else {
                     continue;
                 };
                 let (Some(nx), Some(ny)) = (main_num(x.cell.meaning()), main_num(y.cell.meaning())) else { continue };

@@ -44,7 +44,8 @@ fn target_vs_baseline(v: &SheetView, out: &mut Out) {
         baselines.sort_by_key(|x| x.input.fiscal_year);
         let mut targets: Vec<&Val> = ind.values.iter().filter(|x| x.input.role == ValueRole::Target).collect();
         targets.sort_by_key(|x| std::cmp::Reverse(x.input.fiscal_year));
-        let (Some(base), Some(target)) = (first_with_numbers(baselines.into_iter()), first_with_numbers(targets.into_iter()))
+        let (Some(base), Some(target)) =
+            (first_with_numbers(baselines.into_iter()), first_with_numbers(targets.into_iter()))
         else {
             continue;
         };
@@ -53,7 +54,8 @@ fn target_vs_baseline(v: &SheetView, out: &mut Out) {
             // A floor already reached when the plan was made.
             if let (Some(lower), None, false) = (b.lower, b.upper, b.maintain) {
                 let Some(bn) = main_num(base.cell.meaning()) else { continue };
-                let unit_ok = crate::check::prose::canonical(lower.value, &b.unit).filter(|(_, u)| *u == bn.unit || b.unit.is_empty());
+                let unit_ok = crate::check::prose::canonical(lower.value, &b.unit)
+                    .filter(|(_, u)| *u == bn.unit || b.unit.is_empty());
                 if let Some((lv, _)) = unit_ok {
                     if bn.value >= lv {
                         report(v, out, ind, base, target, None, "目標の下限が計画策定時に既に満たされています");
@@ -67,15 +69,22 @@ fn target_vs_baseline(v: &SheetView, out: &mut Out) {
             Direction::LowerIsBetter => |t: &Num, b: &Num| t.value > b.value,
             _ => continue,
         };
-        for (t, b) in pairs(&nums(target.cell.meaning()), &base_nums) {
-            if t.unit == b.unit && worse(&t, &b) && !t.agrees(&b) {
-                let what = match ind.input.direction {
-                    Direction::HigherIsBetter => "目標値が基準値を下回っています",
-                    _ => "目標値が基準値を上回っています",
-                };
-                report(v, out, ind, base, target, t.label.clone(), what);
-            }
+        let backwards: Vec<Num> = pairs(&nums(target.cell.meaning()), &base_nums)
+            .into_iter()
+            .filter(|(t, b)| t.unit == b.unit && worse(t, b) && !t.agrees(b))
+            .map(|(t, _)| t)
+            .collect();
+        if backwards.is_empty() {
+            continue;
         }
+        let what = match ind.input.direction {
+            Direction::HigherIsBetter => "目標値が基準値を下回っています",
+            _ => "目標値が基準値を上回っています",
+        };
+        // One flag per indicator, naming the parts of a composite.
+        let parts: Vec<String> = backwards.iter().filter_map(|t| t.label.clone()).collect();
+        let part = (!parts.is_empty() && backwards.len() < nums(target.cell.meaning()).len()).then(|| parts.join("・"));
+        report(v, out, ind, base, target, part, what);
     }
 }
 
@@ -146,7 +155,9 @@ fn data_year(v: &SheetView, out: &mut Out) {
                     earlier.input.fiscal_year < later.input.fiscal_year
                         && earlier.input.source == later.input.source
                         && earlier.cell.data_period() == later.cell.data_period()
-                        && main_num(earlier.cell.meaning()).zip(main_num(later.cell.meaning())).is_some_and(|(a, b)| a.value == b.value)
+                        && main_num(earlier.cell.meaning())
+                            .zip(main_num(later.cell.meaning()))
+                            .is_some_and(|(a, b)| a.value == b.value)
                 })
                 .map(|earlier| (*earlier, *later))
         });
@@ -166,7 +177,10 @@ fn data_year(v: &SheetView, out: &mut Out) {
                         period(later),
                         fy.label()
                     ),
-                    Side::new(format!("{}の欄", fy.label()), format!("{}（{}の値）", later.cell.printed().trim(), period(later))),
+                    Side::new(
+                        format!("{}の欄", fy.label()),
+                        format!("{}（{}の値）", later.cell.printed().trim(), period(later)),
+                    ),
                     Side::new(format!("{}の欄", earlier.input.fiscal_year.label()), earlier.cell.printed().trim()),
                 );
             }
@@ -209,11 +223,18 @@ fn repeated_value(v: &SheetView, out: &mut Out) {
             let mut series: Vec<&Val> = ind
                 .values
                 .iter()
-                .filter(|x| x.input.source.as_deref() == src && x.input.role == ValueRole::Actual)
+                .filter(|x| x.input.source.as_deref() == src && x.input.role != ValueRole::Target)
                 .collect();
+            // A baseline between two actuals breaks a run; only actuals
+            // repeat a year's result.
             series.sort_by_key(|x| x.input.fiscal_year);
             let mut run: Vec<&Val> = Vec::new();
             for x in series {
+                if x.input.role == ValueRole::Baseline {
+                    flag_run(v, out, ind, &run);
+                    run.clear();
+                    continue;
+                }
                 if run.last().is_some_and(|last| same_plain_value(last, x)) {
                     run.push(x);
                     continue;
