@@ -33,6 +33,9 @@ fn a_weekday_that_the_calendar_contradicts() {
     assert_eq!((found[0].left.value.as_str(), found[0].right.value.as_str()), ("4/25(水)", "2017年4月25日（火）"));
     // The year is read from the sheet: in 平成30年度 the 4/25 is a Wednesday.
     assert!(dates("定期連絡会を4/25(水)に開催した。", 2018, KODAIRA, 1).is_empty());
+    // … or from the year the sentence names before the date.
+    assert!(dates("平成29年度は3月16日金曜日に講座を開催した。", 2018, KODAIRA, 1).is_empty());
+    assert_eq!(codes(&dates("平成30年度は3月16日金曜日に講座を開催した。", 2017, KODAIRA, 1)), ["date_contradiction"]);
 }
 
 #[test]

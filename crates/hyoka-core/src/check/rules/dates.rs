@@ -43,7 +43,24 @@ fn date_contradiction(v: &SheetView, out: &mut Out) {
             let place = || v.place(&text.part, None, fy, text.line);
             for d in &s.dates {
                 let shown = printed(&s.chars, d);
-                let Some(y) = year_of(d, fy) else { continue };
+                // An undated date belongs to the year the sentence names
+                // before it (`平成29年度は…3月16日`), else to the sheet's.
+                let named = s.years.iter().rev().find(|y| y.end <= d.start);
+                let y = match (d.year, named) {
+                    (Some(y), _) => y,
+                    (None, Some(n)) if n.fiscal => {
+                        if d.month >= 4 {
+                            n.year
+                        } else {
+                            n.year + 1
+                        }
+                    }
+                    (None, Some(n)) => n.year,
+                    (None, None) => match year_of(d, fy) {
+                        Some(y) => y,
+                        None => continue,
+                    },
+                };
                 if let Some(day) = d.day {
                     if day > days_in_month(y, d.month) {
                         out.push(
