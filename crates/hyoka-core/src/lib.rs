@@ -39,6 +39,7 @@ macro_rules! coded_enum {
 pub mod access;
 pub mod cell;
 pub mod chart;
+pub mod check;
 pub mod deadline;
 pub mod indicator;
 pub mod judgement;
