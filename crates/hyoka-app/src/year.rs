@@ -35,7 +35,8 @@ impl Command for OpenYear {
         if cx.store.fiscal_year(code, fy).await?.locked {
             return Err(CommandError::Conflict(format!("{}は確定済みのため、調査票を追加できません。", fy.label())));
         }
-        let report = cx.tx().await?.carry_forward(code, fy).await?;
+        let plan = cx.store.sheet_plan(code).await?;
+        let report = cx.tx().await?.carry_forward(code, fy, &plan).await?;
         cx.about(code, None, Some(fy));
         cx.summary(format!("{}を開始（{}件の調査票を作成）", fy.label(), report.created.len()));
         cx.changes(report.history.iter().cloned());
@@ -96,7 +97,8 @@ impl Command for LockYear {
             return Err(CommandError::Conflict(format!("{}は既に確定しています。", fy.label())));
         }
         let who = cx.actor.account_id();
-        let Some(history) = cx.tx().await?.lock_year(code, fy, who).await? else {
+        let plan = cx.store.sheet_plan(code).await?;
+        let Some(history) = cx.tx().await?.lock_year(code, fy, who, &plan).await? else {
             return Err(CommandError::Conflict(
                 "確定の途中で調査票が更新されました。もう一度確定してください。".into(),
             ));

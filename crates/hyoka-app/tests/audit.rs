@@ -117,7 +117,7 @@ async fn every_command_writes_one_audit_record() {
     let item = store.items(MITAKA).await.unwrap().into_iter().find(|i| i.code == "企-1").unwrap();
     let ctx = SheetContext::load(&store, &editor, MITAKA, item.id, fy, Action::Edit).await.unwrap();
     let content = SheetContent::load(&store, &ctx).await.unwrap();
-    let stored = draft::stored(&ctx, &content, false);
+    let stored = draft::stored(&ctx, &content, &editor);
     let mut form: BTreeMap<String, String> = stored.list.iter().map(|f| (f.name.clone(), f.value.clone())).collect();
     let narrative = stored.list.iter().find(|f| f.key.is_narrative()).unwrap().name.clone();
     form.insert(narrative, "監査のための記述".into());
@@ -145,14 +145,21 @@ async fn every_command_writes_one_audit_record() {
     assert_eq!(store.audit_event_count().await.unwrap(), before);
 
     let sheet = |version| SheetRef { municipality: MITAKA.into(), item_id: item.id, fiscal_year: fy, version };
-    once(&app, &editor, MoveSheet { sheet: sheet(version), transition: Transition::Submit }).await;
+    once(&app, &editor, MoveSheet { sheet: sheet(version), transition: Transition::Submit, grades: Vec::new() }).await;
     once(&app, &head, ReturnSheet { sheet: sheet(version + 1), comment: "数値を確認してください".into() }).await;
-    once(&app, &editor, MoveSheet { sheet: sheet(version + 2), transition: Transition::Submit }).await;
+    once(&app, &editor, MoveSheet { sheet: sheet(version + 2), transition: Transition::Submit, grades: Vec::new() })
+        .await;
     assert!(matches!(
-        refused(&app, &editor, MoveSheet { sheet: sheet(version + 3), transition: Transition::Approve }).await,
+        refused(
+            &app,
+            &editor,
+            MoveSheet { sheet: sheet(version + 3), transition: Transition::Approve, grades: Vec::new() }
+        )
+        .await,
         CommandError::Forbidden
     ));
-    once(&app, &head, MoveSheet { sheet: sheet(version + 3), transition: Transition::Approve }).await;
+    once(&app, &head, MoveSheet { sheet: sheet(version + 3), transition: Transition::Approve, grades: Vec::new() })
+        .await;
     once(
         &app,
         &reviewer,

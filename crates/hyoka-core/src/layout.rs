@@ -1,13 +1,21 @@
-//! Sheet layouts as data.
+//! Sheet kinds as data.
 //!
-//! Every city prints its evaluation sheet differently: 三鷹市 has a plan part,
-//! a mid-year part and a year-end part; 三島市 a PDCA block with a schedule
-//! and staff hours; 小平市 a survey sheet with a roadmap and two grades;
-//! 東村山市 an objectives table graded by the department head. A layout is
-//! the list of sections a sheet shows, in order, with the headings the city
-//! uses. Four presets mirror the seed documents; a city picks one and
-//! renames any label (kept as overrides by key), so no code changes when a
-//! city calls 事業概要 something else.
+//! A city uses several kinds of sheet: 三鷹市 a project sheet (個別事業評価表)
+//! and a measure sheet (the 施策 of its white paper); 三島市 a 行政評価表 per
+//! 施策 that gathers the PDCA of each 施策の方向 and the 業務計画 beneath it;
+//! 小平市 a survey sheet per reform item with a roadmap and two grades;
+//! 東村山市 one 目標管理シート per department with a table of its sections'
+//! objectives graded by the department head. A kind ([`SheetLayout`]) is the
+//! list of sections a sheet shows, in order, with the headings the city
+//! uses, and the kinds of item it is the sheet of. Presets mirror every kind
+//! in the seed documents; a city uses one or more and renames any label (kept
+//! as overrides by key), so no code changes when a city calls 事業概要
+//! something else.
+//!
+//! A section of kind [`SectionKind::Children`] is a table of the items
+//! beneath the sheet's item in the plan (三島市's 施策の方向 and 手段,
+//! 東村山市's objectives): each row is one such item with its own narrative
+//! slots, grades, indicators and direction, edited on the parent's sheet.
 //!
 //! Narrative slot codes are the ones the importers write (`overview`,
 //! `plan`, `do`, …), so an imported sheet lands in the right place.
@@ -26,6 +34,8 @@ pub enum SectionKind {
     StaffHours,
     Grades,
     Direction,
+    /// A table of the items beneath the sheet's item.
+    Children,
 }
 
 coded_enum!(SectionKind {
@@ -36,6 +46,7 @@ coded_enum!(SectionKind {
     StaffHours => "staff_hours", "従事時間";
     Grades => "grades", "評価";
     Direction => "direction", "今後の方向性";
+    Children => "children", "下位の項目";
 });
 
 /// Who fills in a narrative slot or a grade. The sheet's editors fill the
@@ -57,6 +68,27 @@ pub struct NarrativeSlot {
     pub code: String,
     pub label: String,
     pub writer: Writer,
+    /// Part of the plan rather than of one year's results (目的・ねらい, 工程表,
+    /// 事業概要): opening the next year copies it.
+    pub carried: bool,
+}
+
+/// What a [`SectionKind::Children`] section shows of each item beneath the
+/// sheet's item.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChildRows {
+    /// The kinds of item listed (`measure_direction`, `activity`, `objective`).
+    pub item_kinds: Vec<String>,
+    /// Each row's narrative slots.
+    pub slots: Vec<NarrativeSlot>,
+    /// Each row's grades.
+    pub grades: Vec<GradeSlot>,
+    /// Each row's own indicators.
+    pub indicators: bool,
+    /// Each row's direction for next year (and transfer).
+    pub direction: bool,
+    /// Each row's monthly schedule with staff hours.
+    pub schedule: bool,
 }
 
 /// A grade at one stage by one evaluator, on one of the city's scales.
@@ -87,6 +119,8 @@ pub struct LayoutSection {
     pub slots: Vec<NarrativeSlot>,
     /// For [`SectionKind::Grades`].
     pub grades: Vec<GradeSlot>,
+    /// For [`SectionKind::Children`].
+    pub children: Option<ChildRows>,
 }
 
 /// The unit money is entered and shown in.
@@ -112,13 +146,16 @@ impl MoneyInputUnit {
     }
 }
 
-/// A sheet layout: a preset with the city's labels applied.
+/// A sheet kind: a preset with the city's labels applied.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SheetLayout {
-    /// `mitaka`, `mishima`, `kodaira`, `higashimurayama`.
+    /// `mitaka`, `mitaka-measure`, `mitaka-issue`, `mishima`, `kodaira`,
+    /// `higashimurayama`.
     pub preset: String,
     /// The name of the printed form: `個別事業評価表`.
     pub name: String,
+    /// The kinds of item this is the sheet of (`project`, `measure`, …).
+    pub item_kinds: Vec<String>,
     pub sections: Vec<LayoutSection>,
     pub money_unit: MoneyInputUnit,
     /// The judgement vocabulary for indicators that name none.
@@ -129,17 +166,23 @@ pub struct SheetLayout {
 }
 
 /// The preset codes, in the order they are offered.
-pub const PRESETS: &[&str] = &["mitaka", "mishima", "kodaira", "higashimurayama"];
+pub const PRESETS: &[&str] = &["mitaka", "mitaka-measure", "mitaka-issue", "mishima", "kodaira", "higashimurayama"];
 
-/// The preset a city uses until it chooses one: the seed city's own format,
-/// and 三鷹市's for any other city.
-pub fn default_preset_for(municipality: &str) -> &'static str {
+/// The kinds a city uses until it chooses: the seed cities' own, and
+/// 三鷹市's project sheet for any other city.
+pub fn default_kinds_for(municipality: &str) -> &'static [&'static str] {
     match municipality {
-        "222062" => "mishima",
-        "132110" => "kodaira",
-        "132136" => "higashimurayama",
-        _ => "mitaka",
+        "132047" => &["mitaka", "mitaka-measure", "mitaka-issue"],
+        "222062" => &["mishima"],
+        "132110" => &["kodaira"],
+        "132136" => &["higashimurayama"],
+        _ => &["mitaka"],
     }
+}
+
+/// The city's first kind until it chooses: the kind of its main sheet.
+pub fn default_preset_for(municipality: &str) -> &'static str {
+    default_kinds_for(municipality)[0]
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -156,7 +199,12 @@ pub enum LayoutError {
 pub const MAX_LABEL_CHARS: usize = 60;
 
 fn slot(code: &str, label: &str, writer: Writer) -> NarrativeSlot {
-    NarrativeSlot { code: code.into(), label: label.into(), writer }
+    NarrativeSlot { code: code.into(), label: label.into(), writer, carried: false }
+}
+
+/// A slot of the plan part, copied into the next year.
+fn carried(code: &str, label: &str) -> NarrativeSlot {
+    NarrativeSlot { carried: true, ..slot(code, label, Writer::Section) }
 }
 
 fn grade(stage: Stage, evaluator: Evaluator, scale: &str, label: &str, writer: Writer) -> GradeSlot {
@@ -164,7 +212,15 @@ fn grade(stage: Stage, evaluator: Evaluator, scale: &str, label: &str, writer: W
 }
 
 fn section(key: &str, kind: SectionKind, label: &str) -> LayoutSection {
-    LayoutSection { key: key.into(), kind, label: label.into(), slots: Vec::new(), grades: Vec::new() }
+    LayoutSection { key: key.into(), kind, label: label.into(), slots: Vec::new(), grades: Vec::new(), children: None }
+}
+
+fn children(key: &str, label: &str, rows: ChildRows) -> LayoutSection {
+    LayoutSection { children: Some(rows), ..section(key, SectionKind::Children, label) }
+}
+
+fn kinds(list: &[&str]) -> Vec<String> {
+    list.iter().map(|k| k.to_string()).collect()
 }
 
 fn narratives(key: &str, label: &str, slots: Vec<NarrativeSlot>) -> LayoutSection {
@@ -215,14 +271,12 @@ impl SheetLayout {
             "mitaka" => SheetLayout {
                 preset: code.into(),
                 name: "個別事業評価表".into(),
+                item_kinds: kinds(&["project"]),
                 sections: vec![
                     narratives(
                         "part_plan",
                         "当初計画",
-                        vec![
-                            slot("overview", "事業概要・事業量", Section),
-                            slot("outcome_target", "成果目標", Section),
-                        ],
+                        vec![carried("overview", "事業概要・事業量"), slot("outcome_target", "成果目標", Section)],
                     ),
                     section("schedule", K::Schedule, "スケジュール"),
                     section("indicators", K::Indicators, "指標"),
@@ -285,22 +339,89 @@ impl SheetLayout {
                 vocabulary: "achievement2".into(),
                 labels: common_labels(&[("budget.initial", "予算額（当初）"), ("budget.final", "予算額")]),
             },
-            // 三島市 行政評価表: PDCA per 施策の方向, indicators, costs, スケジュール表.
+            // 三鷹市 自治体経営白書 の施策: 目標指標 (H22 baseline, actuals, R4
+            // target) and 施策の達成に向けた取り組み状況; no mid-year part, no
+            // schedule.
+            "mitaka-measure" => SheetLayout {
+                preset: code.into(),
+                name: "施策の評価（自治体経営白書）".into(),
+                item_kinds: kinds(&["measure"]),
+                sections: vec![
+                    narratives("measure_plan", "施策の概要", vec![carried("overview", "施策の概要")]),
+                    section("indicators", K::Indicators, "目標指標"),
+                    narratives(
+                        "measure_progress",
+                        "施策の達成に向けた取り組み状況",
+                        vec![slot("progress", "施策の達成に向けた取り組み状況", Section)],
+                    ),
+                ],
+                money_unit: MoneyInputUnit::Thousand,
+                vocabulary: "progress".into(),
+                labels: common_labels(&[
+                    ("indicator.baseline", "計画策定時"),
+                    ("indicator.target", "目標"),
+                    ("indicator.actual", "実績"),
+                    ("indicator.judgement", "達成状況"),
+                ]),
+            },
+            // 三鷹市 アクションプラン の個別課題: the issue and how it stands.
+            "mitaka-issue" => SheetLayout {
+                preset: code.into(),
+                name: "アクションプランの個別課題".into(),
+                item_kinds: kinds(&["issue"]),
+                sections: vec![
+                    narratives("issue_plan", "個別課題", vec![carried("overview", "課題の内容")]),
+                    section("indicators", K::Indicators, "指標"),
+                    narratives("issue_progress", "取り組み状況", vec![slot("progress", "取り組み状況", Section)]),
+                ],
+                money_unit: MoneyInputUnit::Thousand,
+                vocabulary: "progress".into(),
+                labels: common_labels(&[]),
+            },
+            // 三島市 行政評価表 of a 施策: its 成果指標, the PDCA of each 施策の方向,
+            // the 業務計画 (活動指標, 今後の取組み方針, 事務移管), costs, the schedule
+            // with staff hours, and the 【行革取組項目】.
             "mishima" => SheetLayout {
                 preset: code.into(),
                 name: "行政評価表".into(),
+                item_kinds: kinds(&["measure"]),
                 sections: vec![
+                    section("indicators", K::Indicators, "成果指標"),
+                    children(
+                        "directions",
+                        "施策の方向の取組（PDCA）",
+                        ChildRows {
+                            item_kinds: kinds(&["measure_direction"]),
+                            slots: vec![
+                                slot("plan", "当該年度の実施計画(Plan)", Section),
+                                slot("do", "実施計画に対する取組内容(Do)", Section),
+                                slot("check", "実施内容に対する評価(Check)", Section),
+                                slot("action", "評価結果に対する改善内容(Action)", Section),
+                            ],
+                            ..ChildRows::default()
+                        },
+                    ),
+                    children(
+                        "work_plan",
+                        "業務計画",
+                        ChildRows {
+                            item_kinds: kinds(&["activity", "project"]),
+                            indicators: true,
+                            direction: true,
+                            schedule: true,
+                            ..ChildRows::default()
+                        },
+                    ),
                     narratives(
-                        "pdca",
-                        "施策の方向の取組",
+                        "reform",
+                        "【行革取組項目】",
                         vec![
-                            slot("plan", "当該年度の実施計画(Plan)", Section),
-                            slot("do", "実施計画に対する取組内容(Do)", Section),
-                            slot("check", "実施内容に対する評価(Check)", Section),
-                            slot("action", "評価結果に対する改善内容(Action)", Section),
+                            slot("reform_plan", "行革取組項目の計画(Plan)", Section),
+                            slot("reform_do", "行革取組項目の取組内容(Do)", Section),
+                            slot("reform_check", "行革取組項目の評価(Check)", Section),
+                            slot("reform_action", "行革取組項目の改善内容(Action)", Section),
                         ],
                     ),
-                    section("indicators", K::Indicators, "成果指標・活動指標"),
                     section("budget", K::Budget, "事業費"),
                     section("schedule", K::Schedule, "スケジュール表"),
                     section("staff_hours", K::StaffHours, "従事見込時間数"),
@@ -308,21 +429,28 @@ impl SheetLayout {
                 ],
                 money_unit: MoneyInputUnit::Thousand,
                 vocabulary: "achievement".into(),
-                labels: common_labels(&[("budget.final", "予算額"), ("indicator.judgement", "達成状況")]),
+                labels: common_labels(&[
+                    ("budget.final", "予算額"),
+                    ("indicator.baseline", "現状値"),
+                    ("indicator.judgement", "進捗状況"),
+                ]),
             },
-            // 小平市 進捗状況調査票: purpose, roadmap, P/D/A, 1次・2次評価.
+            // 小平市 進捗状況調査票: 目的・ねらい and 工程表 (the plan part), indicators
+            // with 現状値 and 下半期値, P/D/C/A, 1次評価 by the section, 2次評価 by 行革本部.
             "kodaira" => SheetLayout {
                 preset: code.into(),
                 name: "進捗状況調査票".into(),
+                item_kinds: kinds(&["issue"]),
                 sections: vec![
                     narratives(
                         "survey",
                         "取組内容",
                         vec![
-                            slot("purpose", "目的・ねらい", Section),
-                            slot("roadmap", "工程表", Section),
+                            carried("purpose", "目的・ねらい"),
+                            carried("roadmap", "工程表"),
                             slot("plan", "当初予定(P)", Section),
                             slot("do", "取組実績(D)", Section),
+                            slot("check", "取組の評価(C)", Section),
                             slot("action", "来年度に向けての課題と今後の取組(A)", Section),
                         ],
                     ),
@@ -344,31 +472,45 @@ impl SheetLayout {
                 ],
                 money_unit: MoneyInputUnit::Thousand,
                 vocabulary: "sab".into(),
-                labels: common_labels(&[]),
+                labels: common_labels(&[("indicator.baseline", "現状値"), ("indicator.actual", "下半期値")]),
             },
-            // 東村山市 目標管理シート: 目標, 成果又は課題, the head's A/B.
+            // 東村山市 目標管理シート: one per department — 部長, 市の目標, 部の目標,
+            // 人員 and 予算規模 — with its sections' objectives (区分, 目標, 成果又は
+            // 課題), graded A/B by the department head.
             "higashimurayama" => SheetLayout {
                 preset: code.into(),
                 name: "目標管理シート".into(),
+                item_kinds: kinds(&["department"]),
                 sections: vec![
                     narratives(
-                        "objective",
-                        "目標と成果",
-                        vec![slot("outcome_target", "目標", Section), slot("outcome_result", "成果又は課題", Section)],
+                        "department",
+                        "部の目標",
+                        vec![
+                            NarrativeSlot { carried: true, ..slot("head", "部長", Head) },
+                            NarrativeSlot { carried: true, ..slot("city_goal", "市の目標", Head) },
+                            NarrativeSlot { carried: true, ..slot("department_goal", "部の目標", Head) },
+                            slot("overview", "人員・予算規模", Head),
+                        ],
                     ),
-                    section("indicators", K::Indicators, "指標"),
-                    section("budget", K::Budget, "予算規模"),
-                    grades(
-                        "評価",
-                        vec![grade(
-                            Stage::YearEnd,
-                            Evaluator::DepartmentHead,
-                            "higashimurayama-ab",
-                            "評価（部長）",
-                            Head,
-                        )],
+                    children(
+                        "objectives",
+                        "課の目標",
+                        ChildRows {
+                            item_kinds: kinds(&["objective"]),
+                            slots: vec![
+                                slot("outcome_target", "目標", Section),
+                                slot("outcome_result", "成果又は課題", Section),
+                            ],
+                            grades: vec![grade(
+                                Stage::YearEnd,
+                                Evaluator::DepartmentHead,
+                                "higashimurayama-ab",
+                                "評価（部長）",
+                                Head,
+                            )],
+                            ..ChildRows::default()
+                        },
                     ),
-                    section("direction", K::Direction, "今後の方向性"),
                 ],
                 money_unit: MoneyInputUnit::Thousand,
                 vocabulary: "achievement2".into(),
@@ -402,6 +544,18 @@ impl SheetLayout {
                     g.label = l.to_string();
                 }
             }
+            if let Some(rows) = &mut s.children {
+                for slot in &mut rows.slots {
+                    if let Some(l) = get(&slot.code) {
+                        slot.label = l.to_string();
+                    }
+                }
+                for g in &mut rows.grades {
+                    if let Some(l) = get(&g.key()) {
+                        g.label = l.to_string();
+                    }
+                }
+            }
         }
         for (k, v) in layout.labels.iter_mut() {
             if let Some(l) = get(k) {
@@ -419,6 +573,10 @@ impl SheetLayout {
             keys.push((s.key.clone(), s.label.clone()));
             keys.extend(s.slots.iter().map(|x| (x.code.clone(), x.label.clone())));
             keys.extend(s.grades.iter().map(|g| (g.key(), g.label.clone())));
+            if let Some(rows) = &s.children {
+                keys.extend(rows.slots.iter().map(|x| (x.code.clone(), x.label.clone())));
+                keys.extend(rows.grades.iter().map(|g| (g.key(), g.label.clone())));
+            }
         }
         keys.extend(self.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
         keys
@@ -460,13 +618,43 @@ impl SheetLayout {
         self.sections.iter().find(|s| s.kind == kind)
     }
 
-    /// The narrative slot with this code, if the layout has it.
+    /// The narrative slot with this code of the sheet's own item, if the
+    /// layout has it.
     pub fn slot(&self, code: &str) -> Option<&NarrativeSlot> {
         self.sections.iter().flat_map(|s| &s.slots).find(|s| s.code == code)
     }
 
+    /// The grades of the sheet's own item.
     pub fn grade_slots(&self) -> impl Iterator<Item = &GradeSlot> {
         self.sections.iter().flat_map(|s| &s.grades)
+    }
+
+    /// The child-row sections, with what each row holds.
+    pub fn child_sections(&self) -> impl Iterator<Item = (&LayoutSection, &ChildRows)> {
+        self.sections.iter().filter_map(|s| s.children.as_ref().map(|c| (s, c)))
+    }
+
+    /// The rows an item of `kind` beneath the sheet's item gets, if any.
+    pub fn rows_for(&self, kind: &str) -> Option<&ChildRows> {
+        self.child_sections().map(|(_, c)| c).find(|c| c.item_kinds.iter().any(|k| k == kind))
+    }
+
+    /// Every grade slot, own and children's, for offering stages and
+    /// evaluators in the review.
+    pub fn all_grade_slots(&self) -> impl Iterator<Item = &GradeSlot> {
+        self.grade_slots().chain(self.child_sections().flat_map(|(_, c)| &c.grades))
+    }
+
+    /// The narrative slots copied into the next year (the plan part).
+    pub fn carried_slots(&self) -> Vec<&str> {
+        let own = self.sections.iter().flat_map(|s| &s.slots);
+        let rows = self.child_sections().flat_map(|(_, c)| &c.slots);
+        own.chain(rows).filter(|s| s.carried).map(|s| s.code.as_str()).collect()
+    }
+
+    /// Whether this is the sheet of an item of `kind`.
+    pub fn is_for(&self, kind: &str) -> bool {
+        self.item_kinds.iter().any(|k| k == kind)
     }
 }
 
@@ -483,7 +671,14 @@ mod tests {
                 assert!(seen.insert(k.clone()), "{} repeats {k}", layout.preset);
             }
             assert!(layout.has(SectionKind::Narratives), "{}", layout.preset);
-            assert!(layout.has(SectionKind::Direction), "{}", layout.preset);
+            assert!(!layout.item_kinds.is_empty(), "{} is the sheet of some kind of item", layout.preset);
+            assert!(!layout.name.is_empty());
+        }
+        // Every kind a seed city uses exists.
+        for city in ["132047", "222062", "132110", "132136", "011002"] {
+            for kind in default_kinds_for(city) {
+                assert!(SheetLayout::preset(kind).is_ok(), "{city}: {kind}");
+            }
         }
     }
 
@@ -501,11 +696,21 @@ mod tests {
         let mitaka = SheetLayout::preset("mitaka").unwrap();
         assert_eq!(mitaka.slot("summary").unwrap().label, "事業の総括（主管課）");
         assert_eq!(mitaka.slot("board_opinion").unwrap().writer, Writer::Reviewer);
+        assert_eq!(mitaka.carried_slots(), vec!["overview"]);
         let mishima = SheetLayout::preset("mishima").unwrap();
         assert!(mishima.has(SectionKind::StaffHours));
-        assert_eq!(mishima.slot("check").unwrap().label, "実施内容に対する評価(Check)");
+        let directions = mishima.rows_for("measure_direction").unwrap();
+        assert_eq!(directions.slots[2].label, "実施内容に対する評価(Check)");
+        assert!(mishima.rows_for("activity").unwrap().indicators);
+        assert!(mishima.rows_for("objective").is_none());
+        let kodaira = SheetLayout::preset("kodaira").unwrap();
+        assert_eq!(kodaira.carried_slots(), vec!["purpose", "roadmap"], "the plan part goes into the next year");
         let hm = SheetLayout::preset("higashimurayama").unwrap();
-        assert_eq!(hm.grade_slots().next().unwrap().writer, Writer::Head);
+        assert!(hm.is_for("department") && !hm.is_for("objective"));
+        let rows = hm.rows_for("objective").unwrap();
+        assert_eq!(rows.grades[0].writer, Writer::Head);
+        assert_eq!(rows.grades[0].evaluator, Evaluator::DepartmentHead);
+        assert!(hm.all_grade_slots().any(|g| g.scale == "higashimurayama-ab"));
         assert!(SheetLayout::preset("sapporo").is_err());
     }
 

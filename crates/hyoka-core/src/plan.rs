@@ -207,3 +207,26 @@ mod tests {
         assert_eq!(by_node.values().sum::<usize>(), 2);
     }
 }
+
+/// Whether an item is the entry of a plan node, printed with the node's
+/// code in full (`IV-7-48-(1)`) or with its last part (施策 `48` of node
+/// `IV-7-48`, as 三島市 prints it).
+pub fn names_node(node_code: &str, item_code: &str) -> bool {
+    use crate::text::squeeze;
+    let (node, item) = (squeeze(node_code), squeeze(item_code));
+    !item.is_empty() && (node == item || node.rsplit_once('-').is_some_and(|(_, last)| last == item))
+}
+
+#[cfg(test)]
+mod entry_tests {
+    use super::names_node;
+
+    #[test]
+    fn items_name_their_nodes_in_full_or_by_the_last_part() {
+        assert!(names_node("IV-7-48", "48"));
+        assert!(names_node("IV-7-48-(1)", "IV-7-48-(1)"));
+        assert!(names_node("経営政策部", "経営政策部"));
+        assert!(!names_node("IV-7-48", "4"));
+        assert!(!names_node("IV-7-48", ""));
+    }
+}

@@ -63,7 +63,8 @@ fn city_plan_and_department_node() {
     assert!(!city.scales[0].legend_printed);
     assert!(city.indicators.is_empty());
     let sections: Vec<&str> = city.sections.iter().map(|s| s.section.as_str()).collect();
-    assert_eq!(sections, ["秘書広報課", "企画政策課", "行政経営課", "資産マネジメント課", "財政課", "情報政策課"]);
+    // The department itself (no 課) first: its head is responsible for its sheet.
+    assert_eq!(sections, ["", "秘書広報課", "企画政策課", "行政経営課", "資産マネジメント課", "財政課", "情報政策課"]);
     assert!(city.sections.iter().all(|s| s.department == "経営政策部"));
 }
 
@@ -73,6 +74,9 @@ fn department_header_facts_are_kept() {
     let city = city(&batch);
     let dept = city.item("mbo2019:経営政策部").expect("department item");
     assert_eq!(dept.fiscal_year, Some(FiscalYear::new(2019).unwrap()));
+    assert_eq!(dept.kind, "department", "one sheet per department, its objectives beneath");
+    assert_eq!(dept.sections.len(), 1);
+    assert_eq!((dept.sections[0].department.as_str(), dept.sections[0].section.as_str()), ("経営政策部", ""));
     assert_eq!(plain(dept, "head"), "経営政策部長 間野 雅之");
     assert_eq!(plain(dept, "city_goal"), "将来都市像「人と人 人とみどりが響きあい 笑顔あふれる 東村山」の実現");
     assert_eq!(plain(dept, "department_goal"), dept.title);

@@ -22,7 +22,6 @@ use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow
 use hyoka_core::{EvaluationScale, FiscalYear, IndicatorKind, Number, ValueRole, Yen};
 use hyoka_store::{IndicatorRecord, IndicatorValue, ItemRecord, JudgementRecord, Store};
 
-use crate::city::sheet_layout;
 use crate::doc::{Align, Block, Cell, Document, Table};
 use crate::xlsx::{Sheet, XCell};
 use crate::ReportError;
@@ -96,18 +95,40 @@ impl GradeLine {
 pub async fn load_sheet(store: &Store, item_id: i64, fy: FiscalYear) -> Result<SheetView, ReportError> {
     let item = store.item(item_id).await?;
     let municipality = store.municipality(&item.municipality_code).await?;
-    let layout = sheet_layout(store, &municipality.code).await;
+    let layout = store.layout_for(&item).await?;
     let narratives =
         store.narratives(item_id).await?.into_iter().filter(|n| n.fiscal_year.is_none_or(|y| y == fy)).collect();
     // The item's indicators; the entry of a plan node also gets the
-    // node's (三島市's 成果指標 measure the 施策) and what lies beneath it.
+    // node's (三島市's 成果指標 measure the 施策) and gathers what lies at or
+    // beneath it, as the city prints it: the PDCA of each 施策の方向, the
+    // 活動指標 of each 手段, the projects' schedules, a department's objectives.
     let mut records: Vec<(IndicatorRecord, Option<String>)> =
         store.item_indicators(item_id).await?.into_iter().map(|r| (r, None)).collect();
     let sections = store.item_sections(item_id).await?;
     let mut schedule: Vec<ScheduleRow> =
         store.schedule(item_id).await?.into_iter().filter(|s| s.fiscal_year == fy).collect();
-    let mut placements = Vec::new();
+    let scope = store.entry_scope(&item).await?;
+    for r in scope.node_indicators {
+        if !records.iter().any(|(x, _)| x.id == r.id) {
+            records.push((r, None));
+        }
+    }
     let mut inherited = Vec::new();
+    for other in &scope.below {
+        let source = format!("{} {}", other.code, other.title);
+        for n in store.narratives(other.id).await? {
+            if n.fiscal_year.is_none_or(|y| y == fy) && !n.text.is_empty() {
+                inherited.push((source.clone(), n));
+            }
+        }
+        for r in store.item_indicators(other.id).await? {
+            if r.kind == IndicatorKind::Activity && !records.iter().any(|(x, _)| x.id == r.id) {
+                records.push((r, Some(source.clone())));
+            }
+        }
+        schedule.extend(store.schedule(other.id).await?.into_iter().filter(|s| s.fiscal_year == fy));
+    }
+    let mut placements = Vec::new();
     for (plan_code, node_code, relisting) in store.item_placements(item_id).await? {
         let Some(plan) = store.plans(&municipality.code).await?.into_iter().find(|p| p.code == plan_code) else {
             continue;
@@ -122,56 +143,6 @@ pub async fn load_sheet(store: &Store, item_id: i64, fy: FiscalYear) -> Result<S
             at = n.parent_id.and_then(|p| nodes.iter().find(|x| x.id == p));
         }
         path.reverse();
-        if !relisting && names_node(&node.code, &item.code) {
-            // Every indicator measuring the node, whichever item it was
-            // printed with (an activity indicator merged into a 成果指標).
-            for r in store.node_indicators(node.id).await? {
-                if !records.iter().any(|(x, _)| x.id == r.id) {
-                    records.push((r, None));
-                }
-            }
-            // The entry's sheet also gathers what the section wrote beneath
-            // it, as 三島市's 行政評価表 prints it: the PDCA of each 施策の方向,
-            // the 活動指標 of each 手段 and the projects' schedules.
-            let mut seen = vec![item_id];
-            for below in nodes.iter().filter(|n| is_beneath(&nodes, n, node.id)) {
-                for (other, other_relisting) in store.node_items(below.id).await? {
-                    if other_relisting || seen.contains(&other.id) {
-                        continue;
-                    }
-                    seen.push(other.id);
-                    let shared = store.item_sections(other.id).await?.iter().any(|s| sections.contains(s));
-                    if !shared {
-                        continue;
-                    }
-                    let source = format!("{} {}", other.code, other.title);
-                    if names_node(&below.code, &other.code) {
-                        for n in store.narratives(other.id).await? {
-                            if n.fiscal_year.is_none_or(|y| y == fy) && !n.text.is_empty() {
-                                inherited.push((source.clone(), n));
-                            }
-                        }
-                    }
-                    for r in store.item_indicators(other.id).await? {
-                        if r.kind == IndicatorKind::Activity && !records.iter().any(|(x, _)| x.id == r.id) {
-                            records.push((r, Some(source.clone())));
-                        }
-                    }
-                    schedule.extend(store.schedule(other.id).await?.into_iter().filter(|s| s.fiscal_year == fy));
-                }
-            }
-        } else if !relisting {
-            for (other, _) in store.node_items(node.id).await? {
-                if other.id != item_id && names_node(&node.code, &other.code) {
-                    let source = format!("{} {}", other.code, other.title);
-                    for n in store.narratives(other.id).await? {
-                        if n.fiscal_year.is_none_or(|y| y == fy) && !n.text.is_empty() {
-                            inherited.push((source.clone(), n));
-                        }
-                    }
-                }
-            }
-        }
         placements.push(Placed { plan: plan.name.clone(), path, relisting });
     }
     let mut indicators = Vec::new();
@@ -228,27 +199,6 @@ pub async fn load_sheet(store: &Store, item_id: i64, fy: FiscalYear) -> Result<S
         layout,
         item,
     })
-}
-
-/// Whether an item is the entry of a plan node, printed with the node's
-/// code in full (`IV-7-48-(1)`) or with its last part (施策 `48` of node
-/// `IV-7-48`, as 三島市 prints it).
-fn names_node(node_code: &str, item_code: &str) -> bool {
-    use hyoka_core::text::squeeze;
-    let (node, item) = (squeeze(node_code), squeeze(item_code));
-    !item.is_empty() && (node == item || node.rsplit_once('-').is_some_and(|(_, last)| last == item))
-}
-
-/// Whether `node` lies beneath the node `ancestor` (not the node itself).
-fn is_beneath(nodes: &[hyoka_store::NodeRecord], node: &hyoka_store::NodeRecord, ancestor: i64) -> bool {
-    let mut at = node.parent_id;
-    while let Some(id) = at {
-        if id == ancestor {
-            return true;
-        }
-        at = nodes.iter().find(|n| n.id == id).and_then(|n| n.parent_id);
-    }
-    false
 }
 
 pub async fn sheet_html(store: &Store, item_id: i64, fy: FiscalYear) -> Result<String, ReportError> {
@@ -679,6 +629,28 @@ impl SheetView {
                     doc.push(Block::Table(self.grades_table()));
                     for l in self.legends() {
                         doc.push(Block::Note(l));
+                    }
+                }
+                SectionKind::Children => {
+                    doc.heading(1, section.label.clone());
+                    let Some(rows) = &section.children else { continue };
+                    let mut sources: Vec<&String> = Vec::new();
+                    for (source, n) in &self.inherited {
+                        if rows.slots.iter().any(|s| s.code == n.slot) && !sources.contains(&source) {
+                            sources.push(source);
+                        }
+                    }
+                    if sources.is_empty() {
+                        doc.paragraph("（記載はありません）");
+                    }
+                    for source in sources {
+                        let mut t = Table { caption: Some(source.clone()), widths: vec![1.6, 6.0], ..Table::default() };
+                        for slot in &rows.slots {
+                            for (_, n) in self.inherited.iter().filter(|(s, n)| s == source && n.slot == slot.code) {
+                                t.body.push(vec![Cell::row(slot.label.clone()), Cell::narrative(&n.text)]);
+                            }
+                        }
+                        doc.push(Block::Table(t));
                     }
                 }
                 SectionKind::Direction => {

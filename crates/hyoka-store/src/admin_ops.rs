@@ -80,9 +80,22 @@ const ACTIVE_IN_YEAR: &str = "(
     OR EXISTS (SELECT 1 FROM next_directions x WHERE x.item_id = i.id AND x.fiscal_year = $2)
 )";
 
-/// Narrative slots that describe the project rather than one year's
-/// results, and so are copied into the new year.
-const CARRIED_SLOTS: &[&str] = &["overview"];
+/// Which items of a city have sheets, and what of them a new year carries:
+/// from the city's sheet kinds (`Store::sheet_plan`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SheetPlan {
+    /// The kinds of item that have sheets (`project`, `measure`, …).
+    pub item_kinds: Vec<String>,
+    /// Narrative slots of the plan part (事業概要, 目的・ねらい, 工程表), copied
+    /// into the new year.
+    pub carried_slots: Vec<String>,
+}
+
+impl SheetPlan {
+    pub fn has_sheet(&self, kind: &str) -> bool {
+        self.item_kinds.iter().any(|k| k == kind)
+    }
+}
 
 impl Store {
     /// Every sheet of a city's fiscal year: items with a sheet for it, and
@@ -90,8 +103,9 @@ impl Store {
     /// staff's list of sheets has them. Re-listings (再掲) without a sheet
     /// are left out: they repeat another item, and totals count it once.
     pub async fn year_sheets(&self, municipality: &str, fy: FiscalYear) -> Result<Vec<YearSheet>, StoreError> {
+        let plan = self.sheet_plan(municipality).await?;
         let rows = sqlx::query(
-            "SELECT i.id, i.code, i.title, s.status FROM items i
+            "SELECT i.id, i.code, i.title, i.kind, s.status FROM items i
              LEFT JOIN sheets s ON s.item_id = i.id AND s.fiscal_year = $2
              WHERE i.municipality_code = $1 AND (s.id IS NOT NULL OR (i.relisting_of IS NULL AND i.fiscal_year = $2))
              ORDER BY i.code, i.id",
@@ -104,7 +118,13 @@ impl Store {
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             let item_id: i64 = r.try_get("id")?;
-            let status = match r.try_get::<Option<String>, _>("status")? {
+            let status: Option<String> = r.try_get("status")?;
+            // An item of a kind without sheets (a 基本目標, a 手段 gathered on
+            // its 施策's sheet) is listed only if it has a sheet anyway.
+            if status.is_none() && !plan.has_sheet(&r.try_get::<String, _>("kind")?) {
+                continue;
+            }
+            let status = match status {
                 Some(s) => s.parse().map_err(StoreError::Invalid)?,
                 None => SheetStatus::NotStarted,
             };
@@ -256,9 +276,12 @@ impl StoreTx {
         &mut self,
         municipality: &str,
         fy: FiscalYear,
+        plan: &SheetPlan,
     ) -> Result<Vec<SheetRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT i.id FROM items i
+            "SELECT i.id, i.kind,
+               EXISTS (SELECT 1 FROM sheets s WHERE s.item_id = i.id AND s.fiscal_year = $2) AS has_sheet
+             FROM items i
              WHERE i.municipality_code = $1 AND (
                EXISTS (SELECT 1 FROM sheets s WHERE s.item_id = i.id AND s.fiscal_year = $2)
                OR (i.relisting_of IS NULL AND i.fiscal_year = $2))
@@ -268,7 +291,15 @@ impl StoreTx {
         .bind(fy_i64(fy))
         .fetch_all(self.conn())
         .await?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
+        let mut ids = Vec::new();
+        for r in &rows {
+            // EXISTS is a boolean on PostgreSQL and an integer on SQLite.
+            let has =
+                r.try_get::<bool, _>("has_sheet").or_else(|_| r.try_get::<i64, _>("has_sheet").map(|n| n != 0))?;
+            if has || plan.has_sheet(&r.try_get::<String, _>("kind")?) {
+                ids.push(r.try_get::<i64, _>("id")?);
+            }
+        }
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             out.push(self.sheet_for_update(id, fy).await?);
@@ -284,11 +315,16 @@ impl StoreTx {
     /// actuals, budgets, grades, judgements or direction. Items with a
     /// sheet for `fy` already are left alone, so opening twice changes
     /// nothing. Items whose direction last year was 終了 are not carried.
-    pub async fn carry_forward(&mut self, municipality: &str, fy: FiscalYear) -> Result<CarryForward, StoreError> {
+    pub async fn carry_forward(
+        &mut self,
+        municipality: &str,
+        fy: FiscalYear,
+        plan: &SheetPlan,
+    ) -> Result<CarryForward, StoreError> {
         let prev = FiscalYear::new(fy.year() - 1).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let (y, p) = (fy_i64(fy), fy_i64(prev));
         let sql = format!(
-            "SELECT i.id, i.code, i.title,
+            "SELECT i.id, i.code, i.title, i.kind,
                EXISTS (SELECT 1 FROM next_directions n WHERE n.item_id = i.id AND n.fiscal_year = $2
                        AND n.direction = 'end') AS ended
              FROM items i
@@ -296,9 +332,14 @@ impl StoreTx {
                AND NOT EXISTS (SELECT 1 FROM sheets s WHERE s.item_id = i.id AND s.fiscal_year = $3)
              ORDER BY i.code, i.id"
         );
-        let rows = sqlx::query(&sql).bind(municipality).bind(p).bind(y).fetch_all(self.conn()).await?;
+        let mut rows = sqlx::query(&sql).bind(municipality).bind(p).bind(y).fetch_all(self.conn()).await?;
+        // Sheets are made in the order people read their codes: No.2 before No.10.
+        rows.sort_by_cached_key(|r| hyoka_core::text::natural_key(&r.try_get::<String, _>("code").unwrap_or_default()));
         let mut report = CarryForward::default();
         for r in &rows {
+            if !plan.has_sheet(&r.try_get::<String, _>("kind")?) {
+                continue;
+            }
             let (item_id, code, title): (i64, String, String) =
                 (r.try_get("id")?, r.try_get("code")?, r.try_get("title")?);
             // EXISTS is a boolean on PostgreSQL and an integer on SQLite.
@@ -315,7 +356,7 @@ impl StoreTx {
             }];
             changes.extend(self.carry_targets(item_id, fy, prev).await?);
             report.targets_copied += changes.len() - 1;
-            self.carry_narratives(item_id, y, p).await?;
+            self.carry_narratives(item_id, y, p, &plan.carried_slots).await?;
             self.carry_schedule(item_id, y, p).await?;
             report.history.extend(changes.into_iter().map(|change| HistoryRow {
                 item_id: Some(item_id),
@@ -447,8 +488,8 @@ impl StoreTx {
         Ok(changes)
     }
 
-    async fn carry_narratives(&mut self, item_id: i64, y: i64, p: i64) -> Result<(), StoreError> {
-        for slot in CARRIED_SLOTS {
+    async fn carry_narratives(&mut self, item_id: i64, y: i64, p: i64, slots: &[String]) -> Result<(), StoreError> {
+        for slot in slots {
             let exists =
                 sqlx::query("SELECT 1 AS one FROM narratives WHERE item_id = $1 AND fiscal_year = $2 AND slot = $3")
                     .bind(item_id)
@@ -513,9 +554,10 @@ impl StoreTx {
         municipality: &str,
         fy: FiscalYear,
         who: Option<i64>,
+        plan: &SheetPlan,
     ) -> Result<Option<Vec<HistoryRow>>, StoreError> {
         let mut history = Vec::new();
-        for sheet in self.year_sheets_for_update(municipality, fy).await? {
+        for sheet in self.year_sheets_for_update(municipality, fy, plan).await? {
             // Lock applies from every status; a sheet already final stays as is.
             let next = sheet.status.apply(Transition::Lock).map_err(|e| StoreError::Invalid(e.to_string()))?;
             if next == sheet.status {

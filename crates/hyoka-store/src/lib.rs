@@ -19,6 +19,7 @@ mod org;
 mod plans;
 mod publication;
 mod records;
+mod scope;
 mod search;
 mod sheet_edit;
 mod sheets;
@@ -27,7 +28,7 @@ mod throttle;
 mod tx;
 
 pub use accounts::{AccountRecord, NewAccount, SessionRecord};
-pub use admin_ops::{CarryForward, CityOverview, ReturnNote, YearSheet, RETURN_REASON_FIELD};
+pub use admin_ops::{CarryForward, CityOverview, ReturnNote, SheetPlan, YearSheet, RETURN_REASON_FIELD};
 pub use audit::{AuditEvent, AuditRecord, HistoryRow};
 pub use backend::{Backend, DatabaseUrl};
 pub use cycle::{Change, FiscalYearRecord, HistoryEntry, SheetRecord};
@@ -36,8 +37,9 @@ pub use migrate::{now, now_iso, MigrationReport, MIGRATIONS};
 pub use publication::{PublicCity, PublicIndicator, PublicItem, PublishOutcome, PublishedYear};
 pub use publication::{PublicSearchHit, PublicSearchResults};
 pub use records::*;
+pub use scope::EntryScope;
 pub use search::{excerpt, highlight, search_form, search_terms, Fragment, SearchHit, SearchResults};
-pub use sheet_edit::SheetListRow;
+pub use sheet_edit::{SheetKindRecord, SheetListRow};
 pub use throttle::FailureCount;
 pub use tx::StoreTx;
 

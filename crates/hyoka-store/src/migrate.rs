@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 3, name: "staff", sql: include_str!("../migrations/0003_staff.sql") },
     Migration { version: 4, name: "publication", sql: include_str!("../migrations/0004_publication.sql") },
     Migration { version: 5, name: "audit", sql: include_str!("../migrations/0005_audit.sql") },
+    Migration { version: 9, name: "sheet_kinds", sql: include_str!("../migrations/0009_sheet_kinds.sql") },
 ];
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

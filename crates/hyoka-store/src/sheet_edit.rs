@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use hyoka_core::layout::{default_preset_for, SheetLayout};
+use hyoka_core::layout::{default_kinds_for, default_preset_for, SheetLayout};
 use hyoka_core::sheet::NextDirectionRow;
 use hyoka_core::workflow::SheetStatus;
 use hyoka_core::{Evaluator, FiscalYear, Stage, ValueRole};
@@ -15,27 +15,102 @@ use crate::org::{fy_from_i64, fy_i64};
 use crate::tx::StoreTx;
 use crate::{Store, StoreError};
 
+/// One of a city's sheet kinds: its preset code and the city's labels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SheetKindRecord {
+    pub preset: String,
+    pub labels: BTreeMap<String, String>,
+    /// Chosen by the city (stored), rather than a default for its code.
+    pub chosen: bool,
+}
+
 impl Store {
-    /// The city's sheet layout: its chosen preset code and label overrides
-    /// (key → label, see [`SheetLayout::label_keys`]). A city that has not
-    /// chosen gets the default preset for its code and no overrides.
+    /// The city's sheet kinds in precedence order: the ones it chose (by
+    /// position), then its defaults it has not switched off.
+    pub async fn sheet_kinds(&self, municipality: &str) -> Result<Vec<SheetKindRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT preset, enabled, labels FROM sheet_kinds WHERE municipality_code = $1 ORDER BY position, preset",
+        )
+        .bind(municipality)
+        .fetch_all(self.pool())
+        .await?;
+        let mut kinds = Vec::new();
+        let mut seen = Vec::new();
+        for r in &rows {
+            let preset: String = r.try_get("preset")?;
+            seen.push(preset.clone());
+            if r.try_get::<i64, _>("enabled")? != 0 {
+                let labels = serde_json::from_str(&r.try_get::<String, _>("labels")?)?;
+                kinds.push(SheetKindRecord { preset, labels, chosen: true });
+            }
+        }
+        for preset in default_kinds_for(municipality) {
+            if !seen.iter().any(|s| s == preset) {
+                kinds.push(SheetKindRecord { preset: preset.to_string(), labels: BTreeMap::new(), chosen: false });
+            }
+        }
+        Ok(kinds)
+    }
+
+    /// The city's sheet kinds as layouts (the city's labels applied), in
+    /// precedence order; kinds whose preset this hyoka does not know are
+    /// left out.
+    pub async fn city_layouts(&self, municipality: &str) -> Result<Vec<SheetLayout>, StoreError> {
+        Ok(self
+            .sheet_kinds(municipality)
+            .await?
+            .into_iter()
+            .filter_map(|k| SheetLayout::with_overrides(&k.preset, &k.labels).ok())
+            .collect())
+    }
+
+    /// The layout of an item's sheet: the city's first kind for the item's
+    /// kind, else the city's main kind (any item can be looked at as a
+    /// sheet), else 三鷹市's project sheet.
+    pub async fn layout_for(&self, item: &crate::ItemRecord) -> Result<SheetLayout, StoreError> {
+        let layouts = self.city_layouts(&item.municipality_code).await?;
+        let fallback = layouts.first().cloned();
+        Ok(layouts
+            .into_iter()
+            .find(|l| l.is_for(&item.kind))
+            .or(fallback)
+            .unwrap_or_else(|| SheetLayout::preset("mitaka").expect("a preset of hyoka")))
+    }
+
+    /// Which items of the city have sheets, and what a new year carries.
+    pub async fn sheet_plan(&self, municipality: &str) -> Result<crate::SheetPlan, StoreError> {
+        let mut plan = crate::SheetPlan::default();
+        for layout in self.city_layouts(municipality).await? {
+            for k in &layout.item_kinds {
+                if !plan.item_kinds.contains(k) {
+                    plan.item_kinds.push(k.clone());
+                }
+            }
+            for s in layout.carried_slots() {
+                if !plan.carried_slots.iter().any(|c| c == s) {
+                    plan.carried_slots.push(s.to_string());
+                }
+            }
+        }
+        Ok(plan)
+    }
+
+    /// The city's first sheet kind: its main sheet, for pages about the
+    /// whole city (summary lists, the review's legends).
     pub async fn sheet_layout(&self, municipality: &str) -> Result<(String, BTreeMap<String, String>), StoreError> {
-        let row = sqlx::query("SELECT preset, labels FROM sheet_layouts WHERE municipality_code = $1")
-            .bind(municipality)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(match row {
-            Some(r) => (r.try_get("preset")?, serde_json::from_str(&r.try_get::<String, _>("labels")?)?),
+        Ok(match self.sheet_kinds(municipality).await?.into_iter().next() {
+            Some(k) => (k.preset, k.labels),
             None => (default_preset_for(municipality).to_string(), BTreeMap::new()),
         })
     }
 }
 
 impl StoreTx {
-    /// Sets the city's layout preset and label overrides. The preset must
-    /// exist and every override must name one of its labels; overrides are
-    /// trimmed, and blank ones (or ones equal to the preset's) are dropped.
-    /// Returns the overrides as stored. The caller records history.
+    /// Uses a preset for the city, with its label overrides: added (first in
+    /// precedence, so it wins over defaults for the same kind of item) or
+    /// updated. The preset must exist and every override must name one of
+    /// its labels; overrides are trimmed, and blank ones (or ones equal to
+    /// the preset's) are dropped. Returns the overrides as stored.
     pub async fn set_sheet_layout(
         &mut self,
         municipality: &str,
@@ -44,8 +119,9 @@ impl StoreTx {
     ) -> Result<BTreeMap<String, String>, StoreError> {
         let clean = SheetLayout::clean_overrides(preset, labels).map_err(|e| StoreError::Invalid(e.to_string()))?;
         sqlx::query(
-            "INSERT INTO sheet_layouts (municipality_code, preset, labels) VALUES ($1, $2, $3)
-             ON CONFLICT (municipality_code) DO UPDATE SET preset = excluded.preset, labels = excluded.labels",
+            "INSERT INTO sheet_kinds (municipality_code, preset, position, enabled, labels)
+             VALUES ($1, $2, (SELECT COALESCE(MIN(position), 0) - 1 FROM sheet_kinds WHERE municipality_code = $1), 1, $3)
+             ON CONFLICT (municipality_code, preset) DO UPDATE SET enabled = 1, labels = excluded.labels",
         )
         .bind(municipality)
         .bind(preset)
@@ -53,6 +129,19 @@ impl StoreTx {
         .execute(self.conn())
         .await?;
         Ok(clean)
+    }
+
+    /// Stops using a preset (a default one stays off).
+    pub async fn disable_sheet_kind(&mut self, municipality: &str, preset: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sheet_kinds (municipality_code, preset, position, enabled, labels) VALUES ($1, $2, 0, 0, '{}')
+             ON CONFLICT (municipality_code, preset) DO UPDATE SET enabled = 0",
+        )
+        .bind(municipality)
+        .bind(preset)
+        .execute(self.conn())
+        .await?;
+        Ok(())
     }
 }
 
@@ -116,8 +205,10 @@ impl Store {
         Ok(years)
     }
 
-    /// The sheets of a fiscal year: items of that year and items with a
-    /// sheet for it, optionally only one section's.
+    /// The sheets of a fiscal year: items of that year whose kind has
+    /// sheets, and items with a sheet for it; with `section`, those the
+    /// section works on — its own items, and the sheets whose rows hold its
+    /// items (東村山市's department sheet for each of its 課).
     pub async fn sheet_list(
         &self,
         municipality: &str,
@@ -125,21 +216,19 @@ impl Store {
         section: Option<i64>,
     ) -> Result<Vec<SheetListRow>, StoreError> {
         let rows = sqlx::query(
-            "SELECT i.id, i.code, i.title, s.status, s.updated_at, a.display_name
+            "SELECT i.id, i.code, i.title, i.kind, s.status, s.updated_at, a.display_name
              FROM items i
              LEFT JOIN sheets s ON s.item_id = i.id AND s.fiscal_year = $2
              LEFT JOIN accounts a ON a.id = s.updated_by
              WHERE i.municipality_code = $1 AND (i.fiscal_year = $2 OR s.id IS NOT NULL)
-               AND ($3 IS NULL OR EXISTS (SELECT 1 FROM item_sections x WHERE x.item_id = i.id AND x.section_id = $3))
              ORDER BY i.id",
         )
         .bind(municipality)
         .bind(fy_i64(fy))
-        .bind(section)
         .fetch_all(self.pool())
         .await?;
         let names = sqlx::query(
-            "SELECT x.item_id, d.name AS department, s.name AS section
+            "SELECT x.item_id, x.section_id, d.name AS department, s.name AS section
              FROM item_sections x JOIN sections s ON s.id = x.section_id JOIN departments d ON d.id = s.department_id
              WHERE d.municipality_code = $1 ORDER BY d.name, s.name",
         )
@@ -147,28 +236,45 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         let mut by_item: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+        let mut ids_by_item: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
         for r in &names {
             let (d, s): (String, String) = (r.try_get("department")?, r.try_get("section")?);
-            by_item.entry(r.try_get("item_id")?).or_default().push(if s.is_empty() { d } else { format!("{d} {s}") });
+            let item: i64 = r.try_get("item_id")?;
+            by_item.entry(item).or_default().push(if s.is_empty() { d } else { format!("{d} {s}") });
+            ids_by_item.entry(item).or_default().push(r.try_get("section_id")?);
         }
-        rows.iter()
-            .map(|r| {
-                let id: i64 = r.try_get("id")?;
-                Ok(SheetListRow {
-                    item_id: id,
-                    code: r.try_get("code")?,
-                    title: r.try_get("title")?,
-                    sections: by_item.get(&id).cloned().unwrap_or_default(),
-                    status: r
-                        .try_get::<Option<String>, _>("status")?
-                        .map(|s| s.parse())
-                        .transpose()
-                        .map_err(StoreError::Invalid)?,
-                    updated_at: r.try_get("updated_at")?,
-                    updated_by: r.try_get("display_name")?,
-                })
-            })
-            .collect()
+        let layouts = self.city_layouts(municipality).await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let id: i64 = r.try_get("id")?;
+            let kind: String = r.try_get("kind")?;
+            let status: Option<String> = r.try_get("status")?;
+            let layout = layouts.iter().find(|l| l.is_for(&kind));
+            if status.is_none() && layout.is_none() {
+                continue;
+            }
+            if let Some(section) = section {
+                let own = ids_by_item.get(&id).is_some_and(|s| s.contains(&section));
+                let in_rows = !own && layout.is_some_and(|l| l.child_sections().next().is_some()) && {
+                    let item = self.item(id).await?;
+                    let scope = self.entry_scope(&item).await?;
+                    scope.below.iter().any(|c| ids_by_item.get(&c.id).is_some_and(|s| s.contains(&section)))
+                };
+                if !own && !in_rows {
+                    continue;
+                }
+            }
+            out.push(SheetListRow {
+                item_id: id,
+                code: r.try_get("code")?,
+                title: r.try_get("title")?,
+                sections: by_item.get(&id).cloned().unwrap_or_default(),
+                status: status.map(|s| s.parse()).transpose().map_err(StoreError::Invalid)?,
+                updated_at: r.try_get("updated_at")?,
+                updated_by: r.try_get("display_name")?,
+            });
+        }
+        Ok(out)
     }
 }
 

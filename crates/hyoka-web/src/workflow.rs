@@ -12,7 +12,11 @@ use std::collections::BTreeMap;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hyoka_app::sheet::workflow::{evaluators_for, reviewer_slots, MoveSheet, ReturnSheet, ReviewSheet, SheetRef};
+use hyoka_app::sheet::draft::writes_head_parts;
+use hyoka_app::sheet::workflow::{
+    evaluators_for, review_stages, reviewer_slots, HeadGrade, MoveSheet, ReturnSheet, ReviewSheet, SheetRef,
+};
+use hyoka_app::sheet::{SheetContent, SheetContext};
 use hyoka_app::CommandError;
 use hyoka_core::access::{authorize, Action, Target};
 use hyoka_core::deadline::{days_between, days_late, today_in_japan};
@@ -20,7 +24,7 @@ use hyoka_core::layout::{GradeSlot, SheetLayout, Writer};
 use hyoka_core::paste::clean_pasted;
 use hyoka_core::sheet::EvaluationRow;
 use hyoka_core::workflow::{SheetStatus, Transition};
-use hyoka_core::{EvaluationScale, FiscalYear, JpDate, Stage};
+use hyoka_core::{EvaluationScale, Evaluator, FiscalYear, JpDate, Stage};
 use hyoka_store::{FiscalYearRecord, ItemRecord, ReturnNote, RETURN_REASON_FIELD};
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -55,8 +59,22 @@ pub struct PanelData {
     /// The layout's narrative slots written by reviewers (審査会の意見),
     /// as (slot, heading, current text in the editing form).
     pub opinion_slots: Vec<(String, String, String)>,
+    /// The sheet's layout, for the review's stages and evaluators.
+    pub layout: Option<SheetLayout>,
+    /// The grades the head gives with an approval (東村山市's 部長).
+    pub head_grades: Vec<HeadGradeField>,
     /// Where the forms send the person back to: `sheet` or `workflow`.
     pub back: &'static str,
+}
+
+/// A grade the approve form offers the head.
+pub struct HeadGradeField {
+    /// `hg.{item id, 0 for the sheet's own}.{stage}.{evaluator}`.
+    pub name: String,
+    pub label: String,
+    /// (grade code, how it reads).
+    pub options: Vec<(String, String)>,
+    pub current: String,
 }
 
 /// Messages next to fields, and what was typed, when a form is shown again.
@@ -78,12 +96,13 @@ pub async fn panel_for(
     fy: FiscalYear,
     sections: &[i64],
 ) -> Result<Markup, AppError> {
-    let data = panel_data(s, code, item_id, fy, "sheet").await?;
+    let data = panel_data(s, staff, code, item_id, fy, "sheet").await?;
     Ok(render_panel(staff, code, item_id, fy, sections, &data, &FormState::default()))
 }
 
 async fn panel_data(
     s: &AppState,
+    staff: &Staff,
     code: &str,
     item_id: i64,
     fy: FiscalYear,
@@ -91,7 +110,10 @@ async fn panel_data(
 ) -> Result<PanelData, AppError> {
     let sheet = s.store.sheet(item_id, fy).await?;
     let year = s.store.fiscal_year(code, fy).await?;
-    let layout = city_layout(s, code).await?;
+    let item = s.store.item(item_id).await?;
+    let layout = Some(s.store.layout_for(&item).await?);
+    let scales = s.store.scales(code).await?;
+    let head_grades = head_grade_fields(s, staff, code, item_id, fy, &scales).await?;
     let narratives = s.store.narratives(item_id).await?;
     let opinion_slots = reviewer_slots(layout.as_ref())
         .into_iter()
@@ -112,23 +134,68 @@ async fn panel_data(
         deadline: deadline_of(&year),
         today: today_in_japan(s.app.now()),
         last_return: s.store.last_return(item_id, fy).await?,
-        scales: s.store.scales(code).await?,
+        scales,
         grade_slots: layout
             .iter()
-            .flat_map(|l| l.sections.iter())
-            .flat_map(|sec| sec.grades.iter())
+            .flat_map(|l| l.all_grade_slots())
             .filter(|g| g.writer == Writer::Reviewer)
             .cloned()
             .collect(),
         opinion_slots,
+        layout,
+        head_grades,
         back,
     })
 }
 
-/// The city's layout with its labels; `None` if its preset is unknown.
-async fn city_layout(s: &AppState, code: &str) -> Result<Option<SheetLayout>, AppError> {
-    let (preset, overrides) = s.store.sheet_layout(code).await?;
-    Ok(SheetLayout::with_overrides(&preset, &overrides).ok())
+/// The head-written grades of the sheet and its rows, for the approve form,
+/// when this person writes them.
+async fn head_grade_fields(
+    s: &AppState,
+    staff: &Staff,
+    code: &str,
+    item_id: i64,
+    fy: FiscalYear,
+    scales: &[EvaluationScale],
+) -> Result<Vec<HeadGradeField>, AppError> {
+    let actor = staff.actor();
+    let Ok(ctx) = SheetContext::load(&s.store, &actor, code, item_id, fy, Action::Approve).await else {
+        return Ok(Vec::new());
+    };
+    if !writes_head_parts(&actor, &ctx) {
+        return Ok(Vec::new());
+    }
+    let content = SheetContent::load(&s.store, &ctx).await?;
+    let scale_of = |code: &str| {
+        scales
+            .iter()
+            .find(|x| x.code == code)
+            .cloned()
+            .or_else(|| EvaluationScale::presets().into_iter().find(|x| x.code == code))
+    };
+    let field = |item: i64, g: &GradeSlot, label: String, evaluations: &[EvaluationRow]| {
+        let current = evaluations
+            .iter()
+            .find(|e| e.fiscal_year == fy && e.stage == g.stage && e.evaluator == g.evaluator)
+            .and_then(|e| e.grade.clone())
+            .unwrap_or_default();
+        let options = scale_of(&g.scale)
+            .map(|sc| sc.grades.iter().map(|x| (x.code.clone(), x.label.clone())).collect())
+            .unwrap_or_default();
+        HeadGradeField { name: format!("hg.{item}.{}.{}", g.stage.code(), g.evaluator.code()), label, options, current }
+    };
+    let mut out = Vec::new();
+    for g in ctx.layout.grade_slots().filter(|g| g.writer == Writer::Head) {
+        out.push(field(0, g, g.label.clone(), &content.evaluations));
+    }
+    for child in &content.children {
+        let Some(rows) = ctx.layout.rows_for(&child.item.kind) else { continue };
+        for g in rows.grades.iter().filter(|g| g.writer == Writer::Head) {
+            let label = format!("{} {}：{}", child.item.code, child.item.title, g.label);
+            out.push(field(child.item.id, g, label, &child.evaluations));
+        }
+    }
+    Ok(out)
 }
 
 pub(crate) fn deadline_of(year: &FiscalYearRecord) -> Option<JpDate> {
@@ -220,6 +287,25 @@ fn render_panel(
                     @if can_approve {
                         form method="post" action={ (base) "/approve" } {
                             (hidden(v))
+                            @if !data.head_grades.is_empty() {
+                                fieldset {
+                                    legend { "承認と評価" }
+                                    @for (i, g) in data.head_grades.iter().enumerate() {
+                                        p {
+                                            label for={ "head-grade-" (i) } { (g.label) }
+                                            " "
+                                            select id={ "head-grade-" (i) } name=(g.name) {
+                                                option value="" selected[g.current.is_empty()] { "（未評価）" }
+                                                @for (code, label) in &g.options {
+                                                    option value=(code) selected[g.current == *code] {
+                                                        (code) @if label != code { " " (label) }
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
                             p { button type="submit" class="primary" { "承認する" } }
                         }
                     }
@@ -255,10 +341,8 @@ fn review_form(staff: &Staff, base: &str, data: &PanelData, form: &FormState, hi
         html! { @if let Some(e) = err(field) { br; span id=(id) class="error" { (e) } } }
     };
     let f = &form.review;
-    // The layout's stages first, then the rest; its first evaluator is the default.
-    let mut stages: Vec<Stage> = data.grade_slots.iter().map(|g| g.stage).collect();
-    stages.dedup();
-    stages.extend(Stage::ALL.iter().filter(|st| !stages.contains(st)).collect::<Vec<_>>());
+    // Only the sheet's own stages; its first reviewer is the default.
+    let stages: Vec<Stage> = review_stages(data.layout.as_ref());
     let evaluator = if f.evaluator.is_empty() {
         data.grade_slots.first().map(|g| g.evaluator.code()).unwrap_or_default()
     } else {
@@ -284,7 +368,7 @@ fn review_form(staff: &Staff, base: &str, data: &PanelData, form: &FormState, hi
                     (field_error("evaluator", "review-evaluator-error"))
                     br;
                     select id="review-evaluator" name="evaluator" {
-                        @for e in evaluators_for(&staff.actor()) {
+                        @for e in evaluators_for(&staff.actor(), data.layout.as_ref()) {
                             option value=(e.code()) selected[evaluator == e.code()] { (e.label()) }
                         }
                     }
@@ -376,7 +460,7 @@ async fn render_page(
     form: &FormState,
 ) -> Result<Markup, AppError> {
     let city = s.store.municipality(&ctx.code).await?;
-    let data = panel_data(s, &ctx.code, ctx.item.id, ctx.fy, "workflow").await?;
+    let data = panel_data(s, staff, &ctx.code, ctx.item.id, ctx.fy, "workflow").await?;
     let grades: Vec<EvaluationRow> =
         s.store.evaluations(ctx.item.id).await?.into_iter().filter(|e| e.fiscal_year == ctx.fy).collect();
     let history: Vec<_> = s
@@ -470,6 +554,47 @@ fn grade_label(scales: &[EvaluationScale], g: &EvaluationRow) -> String {
 
 // ---- actions ----
 
+/// The approve form: the version, where to go back, and the head's grades
+/// (`hg.{item}.{stage}.{evaluator}`), read from the raw pairs.
+#[derive(Deserialize, Default)]
+#[serde(from = "Vec<(String, String)>")]
+struct ApproveForm {
+    version: String,
+    back: String,
+    grades: Vec<(String, String)>,
+}
+
+impl From<Vec<(String, String)>> for ApproveForm {
+    fn from(pairs: Vec<(String, String)>) -> Self {
+        let mut f = ApproveForm::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "version" => f.version = v,
+                "back" => f.back = v,
+                _ if k.starts_with("hg.") => f.grades.push((k, v)),
+                _ => {}
+            }
+        }
+        f
+    }
+}
+
+impl ApproveForm {
+    /// The grades given; a field whose name does not read is its error.
+    fn head_grades(&self) -> Result<Vec<HeadGrade>, String> {
+        self.grades
+            .iter()
+            .map(|(k, v)| {
+                let mut p = k.splitn(4, '.').skip(1);
+                let item: i64 = p.next().and_then(|x| x.parse().ok()).ok_or_else(|| k.clone())?;
+                let stage: Stage = p.next().and_then(|x| x.parse().ok()).ok_or_else(|| k.clone())?;
+                let evaluator: Evaluator = p.next().and_then(|x| x.parse().ok()).ok_or_else(|| k.clone())?;
+                Ok(HeadGrade { item: (item != 0).then_some(item), stage, evaluator, grade: v.clone() })
+            })
+            .collect()
+    }
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct ActionForm {
@@ -536,7 +661,7 @@ async fn submit(
     Form(f): Form<ActionForm>,
 ) -> Result<Response, AppError> {
     let sheet = sheet_ref(&code, item, fy, &f.version)?;
-    s.app.run(&staff.actor(), MoveSheet { sheet, transition: Transition::Submit }).await?;
+    s.app.run(&staff.actor(), MoveSheet { sheet, transition: Transition::Submit, grades: Vec::new() }).await?;
     Ok(done(&code, item, fy, &f.back, "submit"))
 }
 
@@ -544,10 +669,13 @@ async fn approve(
     State(s): State<AppState>,
     staff: Staff,
     Params((code, Id(item), Fy(fy))): Params<(CityCode, Id, Fy)>,
-    Form(f): Form<ActionForm>,
+    Form(f): Form<ApproveForm>,
 ) -> Result<Response, AppError> {
     let sheet = sheet_ref(&code, item, fy, &f.version)?;
-    s.app.run(&staff.actor(), MoveSheet { sheet, transition: Transition::Approve }).await?;
+    let grades = f.head_grades().map_err(|field| {
+        AppError::Invalid(format!("評価の欄「{field}」を読み取れません。画面を開き直してください。"))
+    })?;
+    s.app.run(&staff.actor(), MoveSheet { sheet, transition: Transition::Approve, grades }).await?;
     Ok(done(&code, item, fy, &f.back, "approve"))
 }
 

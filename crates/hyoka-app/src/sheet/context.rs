@@ -8,7 +8,8 @@ use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow
 use hyoka_core::workflow::SheetStatus;
 use hyoka_core::{EvaluationScale, FiscalYear, IndicatorCell, ValueRole};
 use hyoka_store::{
-    FiscalYearRecord, IndicatorRecord, IndicatorValue, ItemRecord, JudgementRecord, Municipality, ReturnNote, Store,
+    EntryScope, FiscalYearRecord, IndicatorRecord, IndicatorValue, ItemRecord, JudgementRecord, Municipality,
+    ReturnNote, Store,
 };
 
 use crate::{Actor, CommandError};
@@ -19,8 +20,14 @@ pub struct SheetContext {
     pub city: Municipality,
     pub item: ItemRecord,
     pub fy: FiscalYear,
+    /// The sections responsible for the sheet: the item's own and, on a
+    /// sheet with child rows, those of the items in its rows.
     pub sections: Vec<i64>,
+    /// The item's own sections: its head writes the head's parts.
+    pub own_sections: Vec<i64>,
     pub layout: SheetLayout,
+    /// What the sheet gathers beneath its item.
+    pub scope: EntryScope,
     /// The status and version; a sheet nobody saved yet is 未着手, version 0.
     pub status: SheetStatus,
     pub version: i64,
@@ -53,13 +60,19 @@ impl SheetContext {
             Ok(_) | Err(hyoka_store::StoreError::NotFound { .. }) => return Err(CommandError::NotFound("事業".into())),
             Err(e) => return Err(e.into()),
         };
-        let sections = store.sheet_section_ids(item_id).await?;
+        let own_sections = store.sheet_section_ids(item_id).await?;
+        let layout = store.layout_for(&item).await?;
+        let scope = store.entry_scope(&item).await?;
+        let mut sections = own_sections.clone();
+        for child in scope.below.iter().filter(|c| layout.rows_for(&c.kind).is_some()) {
+            for s in store.sheet_section_ids(child.id).await? {
+                if !sections.contains(&s) {
+                    sections.push(s);
+                }
+            }
+        }
         actor.require(action, code, &sections)?;
         let city = store.municipality(code).await?;
-        let (preset, overrides) = store.sheet_layout(code).await?;
-        let layout = SheetLayout::with_overrides(&preset, &overrides)
-            .or_else(|_| SheetLayout::preset(hyoka_core::layout::default_preset_for(code)))
-            .map_err(|e| CommandError::invalid_input(e.to_string()))?;
         let sheet = store.sheet(item_id, fy).await?;
         let updated_by = match sheet.as_ref().and_then(|s| s.updated_by) {
             Some(id) => store.account(id).await.ok().map(|a| a.display_name),
@@ -74,7 +87,9 @@ impl SheetContext {
             item,
             fy,
             sections,
+            own_sections,
             layout,
+            scope,
             status: sheet.as_ref().map_or(SheetStatus::NotStarted, |s| s.status),
             version: sheet.as_ref().map_or(0, |s| s.version),
             updated_at: sheet.as_ref().and_then(|s| s.updated_at.clone()),
@@ -157,10 +172,33 @@ impl IndicatorData {
     }
 }
 
+/// An item in one of the sheet's child rows, as stored.
+pub struct ChildData {
+    pub item: ItemRecord,
+    pub sections: Vec<i64>,
+    pub narratives: Vec<NarrativeRow>,
+    pub indicators: Vec<IndicatorData>,
+    pub evaluations: Vec<EvaluationRow>,
+    pub direction: Option<NextDirectionRow>,
+    /// Every year's schedule rows.
+    pub schedule: Vec<ScheduleRow>,
+}
+
+impl ChildData {
+    /// The narratives of one fiscal year (and undated ones), with their
+    /// index in `narratives`.
+    pub fn narratives_of(&self, fy: FiscalYear) -> impl Iterator<Item = (usize, &NarrativeRow)> {
+        self.narratives.iter().enumerate().filter(move |(_, n)| n.fiscal_year.is_none_or(|y| y == fy))
+    }
+}
+
 /// The content of an item as stored, every fiscal year.
 pub struct SheetContent {
     pub narratives: Vec<NarrativeRow>,
+    /// The item's indicators and, for a node's entry, the node's.
     pub indicators: Vec<IndicatorData>,
+    /// The items of the sheet's child rows, in plan order.
+    pub children: Vec<ChildData>,
     pub budgets: Vec<BudgetRow>,
     pub schedule: Vec<ScheduleRow>,
     pub evaluations: Vec<EvaluationRow>,
@@ -171,16 +209,38 @@ pub struct SheetContent {
 impl SheetContent {
     pub async fn load(store: &Store, ctx: &SheetContext) -> Result<SheetContent, CommandError> {
         let item_id = ctx.item.id;
-        let mut indicators = Vec::new();
-        for record in store.item_indicators(item_id).await? {
-            let values = store.indicator_values(record.id).await?;
-            let judgements = store.judgements(record.id).await?;
-            let vocabulary = vocabulary(record.vocabulary.as_deref(), &ctx.layout.vocabulary);
-            indicators.push(IndicatorData { record, values, judgements, vocabulary });
+        let mut records = store.item_indicators(item_id).await?;
+        records.extend(
+            ctx.scope
+                .node_indicators
+                .iter()
+                .filter(|n| !records.iter().any(|r| r.id == n.id))
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+        let indicators = indicator_data(store, ctx, records).await?;
+        let mut children = Vec::new();
+        for child in &ctx.scope.below {
+            let Some(rows) = ctx.layout.rows_for(&child.kind) else { continue };
+            let indicators = if rows.indicators {
+                indicator_data(store, ctx, store.item_indicators(child.id).await?).await?
+            } else {
+                Vec::new()
+            };
+            children.push(ChildData {
+                item: child.clone(),
+                sections: store.sheet_section_ids(child.id).await?,
+                narratives: store.narratives(child.id).await?,
+                indicators,
+                evaluations: store.evaluations(child.id).await?,
+                direction: store.next_direction_for(child.id, ctx.fy).await?,
+                schedule: store.schedule(child.id).await?,
+            });
         }
         Ok(SheetContent {
             narratives: store.narratives(item_id).await?,
             indicators,
+            children,
             budgets: store.budgets(item_id).await?,
             schedule: store.schedule(item_id).await?,
             evaluations: store.evaluations(item_id).await?,
@@ -198,6 +258,35 @@ impl SheetContent {
     pub fn scale(&self, code: &str) -> Option<&EvaluationScale> {
         self.scales.iter().find(|s| s.code == code)
     }
+
+    /// The schedule rows of a child row's item.
+    pub fn schedule_of(&self, item: i64) -> impl Iterator<Item = &ScheduleRow> {
+        self.children.iter().filter(move |c| c.item.id == item).flat_map(|c| &c.schedule)
+    }
+
+    pub fn child(&self, item: i64) -> Option<&ChildData> {
+        self.children.iter().find(|c| c.item.id == item)
+    }
+
+    /// Every indicator on the sheet: the item's and its rows'.
+    pub fn all_indicators(&self) -> impl Iterator<Item = &IndicatorData> {
+        self.indicators.iter().chain(self.children.iter().flat_map(|c| &c.indicators))
+    }
+}
+
+async fn indicator_data(
+    store: &Store,
+    ctx: &SheetContext,
+    records: Vec<IndicatorRecord>,
+) -> Result<Vec<IndicatorData>, CommandError> {
+    let mut out = Vec::with_capacity(records.len());
+    for record in records {
+        let values = store.indicator_values(record.id).await?;
+        let judgements = store.judgements(record.id).await?;
+        let vocabulary = vocabulary(record.vocabulary.as_deref(), &ctx.layout.vocabulary);
+        out.push(IndicatorData { record, values, judgements, vocabulary });
+    }
+    Ok(out)
 }
 
 /// The indicator's own vocabulary, else the layout's, else 達成・未達成.

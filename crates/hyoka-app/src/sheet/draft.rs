@@ -23,7 +23,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
-use hyoka_core::layout::{MoneyInputUnit, SectionKind, SheetLayout, Writer};
+use hyoka_core::access::{Action, Role};
+use hyoka_core::layout::{ChildRows, MoneyInputUnit, SectionKind, SheetLayout, Writer};
 use hyoka_core::money::MoneyUnit;
 use hyoka_core::narrative::Narrative;
 use hyoka_core::paste::clean_pasted;
@@ -31,7 +32,8 @@ use hyoka_core::sheet::FISCAL_MONTHS;
 use hyoka_core::{BudgetFigures, Evaluator, FiscalYear, NextDirection, Number, Stage, ValueRole, Yen};
 use hyoka_store::Change;
 
-use super::{SheetContent, SheetContext};
+use super::{ChildData, IndicatorData, SheetContent, SheetContext};
+use crate::Actor;
 
 const MAX_NARRATIVE_CHARS: usize = 20_000;
 const MAX_SHORT_CHARS: usize = 2_000;
@@ -132,21 +134,63 @@ impl SchedulePart {
 /// Which field of a sheet.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FieldKey {
-    Narrative { slot: String, index: usize },
-    Target { indicator: i64, year: FiscalYear },
-    Actual { indicator: i64, year: FiscalYear },
-    Declared { indicator: i64, year: FiscalYear },
-    DeclaredReason { indicator: i64, year: FiscalYear },
+    Narrative {
+        slot: String,
+        index: usize,
+    },
+    Target {
+        indicator: i64,
+        year: FiscalYear,
+    },
+    Actual {
+        indicator: i64,
+        year: FiscalYear,
+    },
+    Declared {
+        indicator: i64,
+        year: FiscalYear,
+    },
+    DeclaredReason {
+        indicator: i64,
+        year: FiscalYear,
+    },
     Budget(BudgetField),
-    Schedule { row: usize, part: SchedulePart },
-    Grade { stage: Stage, evaluator: Evaluator },
-    GradeComment { stage: Stage, evaluator: Evaluator },
+    Schedule {
+        row: usize,
+        part: SchedulePart,
+    },
+    Grade {
+        stage: Stage,
+        evaluator: Evaluator,
+    },
+    GradeComment {
+        stage: Stage,
+        evaluator: Evaluator,
+    },
     Direction,
     DirectionReason,
     Transfer,
+    /// A field of an item in one of the sheet's child rows.
+    Child {
+        item: i64,
+        key: Box<FieldKey>,
+    },
 }
 
 impl FieldKey {
+    /// The field of a child row's item.
+    pub fn child(item: i64, key: FieldKey) -> FieldKey {
+        FieldKey::Child { item, key: Box::new(key) }
+    }
+
+    /// The item a child row's field belongs to, and the field itself.
+    pub fn as_child(&self) -> Option<(i64, &FieldKey)> {
+        match self {
+            FieldKey::Child { item, key } => Some((*item, key)),
+            _ => None,
+        }
+    }
+
     pub fn is_schedule(&self) -> bool {
         matches!(self, FieldKey::Schedule { .. })
     }
@@ -190,6 +234,7 @@ impl fmt::Display for FieldKey {
             FieldKey::Direction => f.write_str("d.dir"),
             FieldKey::DirectionReason => f.write_str("d.reason"),
             FieldKey::Transfer => f.write_str("d.transfer"),
+            FieldKey::Child { item, key } => write!(f, "c{item}.{key}"),
         }
     }
 }
@@ -199,6 +244,13 @@ impl FromStr for FieldKey {
 
     fn from_str(s: &str) -> Result<FieldKey, ()> {
         let (head, rest) = s.split_once('.').ok_or(())?;
+        if let Some(item) = head.strip_prefix('c').filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) {
+            let key: FieldKey = rest.parse()?;
+            if key.as_child().is_some() || key.indicator_year().is_some() || key.is_budget() {
+                return Err(());
+            }
+            return Ok(FieldKey::child(item.parse().map_err(|_| ())?, key));
+        }
         let year = |y: &str| y.parse::<i32>().ok().and_then(|y| FiscalYear::new(y).ok()).ok_or(());
         let stage_evaluator = |r: &str| -> Result<(Stage, Evaluator), ()> {
             let (st, ev) = r.split_once('.').ok_or(())?;
@@ -300,13 +352,32 @@ impl SheetDraft {
 /// A message next to a field, by form name.
 pub type FieldErrors = BTreeMap<String, String>;
 
-/// What a person may write on this sheet beyond the section's own parts.
-pub fn may_write(writer: Writer, head_or_admin: bool) -> bool {
+/// Whether the actor writes the head's parts of this sheet: the admin, the
+/// command line, or a head of the item's own sections (a department's head
+/// on its department's sheet, not a 課長 of one of its rows).
+pub fn writes_head_parts(actor: &Actor, ctx: &SheetContext) -> bool {
+    match actor.principal() {
+        None => true,
+        Some(p) => {
+            p.role == Role::Admin || p.role == Role::Head && p.section_id.is_some_and(|s| ctx.own_sections.contains(&s))
+        }
+    }
+}
+
+/// What a person may write on this sheet: the section's parts (the person
+/// may edit the sheet), the head's parts, never the reviewers'.
+pub fn may_write(writer: Writer, head_parts: bool) -> bool {
     match writer {
         Writer::Section => true,
-        Writer::Head => head_or_admin,
+        Writer::Head => head_parts,
         Writer::Reviewer => false,
     }
+}
+
+/// Whether the actor writes a child row's section parts: they may edit that
+/// row's item (its own section, or the admin).
+pub fn writes_child(actor: &Actor, ctx: &SheetContext, child: &ChildData) -> bool {
+    actor.require(Action::Edit, &ctx.code, &child.sections).is_ok()
 }
 
 /// The layout's label of a narrative slot, else the label it was stored with.
@@ -368,7 +439,8 @@ pub fn editable_years(ctx: &SheetContext, values: &[hyoka_store::IndicatorValue]
 }
 
 /// The stored content of the sheet as a draft, in the order of the form.
-pub fn stored(ctx: &SheetContext, content: &SheetContent, head_or_admin: bool) -> SheetDraft {
+pub fn stored(ctx: &SheetContext, content: &SheetContent, actor: &Actor) -> SheetDraft {
+    let head_or_admin = writes_head_parts(actor, ctx);
     let mut f = SheetDraft::default();
     let fy = ctx.fy;
     let layout = &ctx.layout;
@@ -392,43 +464,7 @@ pub fn stored(ctx: &SheetContext, content: &SheetContent, head_or_admin: bool) -
             }
             SectionKind::Indicators => {
                 for ind in &content.indicators {
-                    let name = &ind.record.name;
-                    let indicator = ind.record.id;
-                    for y in editable_years(ctx, &ind.values) {
-                        let cell =
-                            |role: ValueRole| ind.cell(y, role).map(|c| c.printed().to_string()).unwrap_or_default();
-                        let yl = y.label();
-                        let target = layout.label("indicator.target");
-                        f.push(
-                            FieldKey::Target { indicator, year: y },
-                            format!("{target} {yl} {name}"),
-                            cell(ValueRole::Target),
-                        );
-                        if y == fy {
-                            let declared = ind
-                                .judgements
-                                .iter()
-                                .find(|j| j.fiscal_year == y)
-                                .and_then(|j| j.judgement.declared.clone());
-                            let (actual, judgement) =
-                                (layout.label("indicator.actual"), layout.label("indicator.judgement"));
-                            f.push(
-                                FieldKey::Actual { indicator, year: y },
-                                format!("{actual} {yl} {name}"),
-                                cell(ValueRole::Actual),
-                            );
-                            f.push(
-                                FieldKey::Declared { indicator, year: y },
-                                format!("{judgement}（上書き） {yl} {name}"),
-                                declared.as_ref().map(|d| d.label.clone()).unwrap_or_default(),
-                            );
-                            f.push(
-                                FieldKey::DeclaredReason { indicator, year: y },
-                                format!("{judgement}の理由 {yl} {name}"),
-                                declared.map(|d| d.reason).unwrap_or_default(),
-                            );
-                        }
-                    }
+                    indicator_cells(&mut f, ctx, ind);
                 }
             }
             SectionKind::Budget => {
@@ -484,6 +520,11 @@ pub fn stored(ctx: &SheetContext, content: &SheetContent, head_or_admin: bool) -
                     );
                 }
             }
+            SectionKind::Children => {
+                if let Some(rows) = &section.children {
+                    child_fields(&mut f, ctx, content, rows, actor, head_or_admin);
+                }
+            }
             SectionKind::Direction => {
                 let d = content.direction.as_ref();
                 let heading = &section.label;
@@ -513,13 +554,134 @@ pub fn stored(ctx: &SheetContext, content: &SheetContent, head_or_admin: bool) -
     // cell is not an edit).
     let empty = BTreeMap::new();
     for field in &mut f.list {
-        field.value = if field.key.is_schedule() {
+        field.value = if field.key.is_schedule() || field.key.as_child().is_some_and(|(_, k)| k.is_schedule()) {
             field.value.trim().to_string()
         } else {
             clean_field(ctx, content, &field.key, &field.label, &field.value, &empty).0
         };
     }
     f
+}
+
+/// The fields of the child rows of one section: each row's slots, grades,
+/// direction and indicator cells, where the actor may write them.
+fn child_fields(
+    f: &mut SheetDraft,
+    ctx: &SheetContext,
+    content: &SheetContent,
+    rows: &ChildRows,
+    actor: &Actor,
+    head_parts: bool,
+) {
+    let fy = ctx.fy;
+    for child in content.children.iter().filter(|c| rows.item_kinds.contains(&c.item.kind)) {
+        let id = child.item.id;
+        let own = writes_child(actor, ctx, child);
+        let row = format!("{} {}", child.item.code, child.item.title);
+        let may = |w: Writer| match w {
+            Writer::Section => own,
+            Writer::Head => head_parts,
+            Writer::Reviewer => false,
+        };
+        for slot in rows.slots.iter().filter(|s| may(s.writer)) {
+            let texts: Vec<_> = child.narratives_of(fy).filter(|(_, n)| n.slot == slot.code).map(|(_, n)| n).collect();
+            for (index, n) in texts.iter().enumerate() {
+                let key = FieldKey::child(id, FieldKey::Narrative { slot: slot.code.clone(), index });
+                f.push(key, format!("{row} {}", slot.label), clean_pasted(&n.text.to_markup()));
+            }
+            if texts.is_empty() {
+                let key = FieldKey::child(id, FieldKey::Narrative { slot: slot.code.clone(), index: 0 });
+                f.push(key, format!("{row} {}", slot.label), String::new());
+            }
+        }
+        for g in rows.grades.iter().filter(|g| may(g.writer)) {
+            let e = child
+                .evaluations
+                .iter()
+                .find(|e| e.fiscal_year == fy && e.stage == g.stage && e.evaluator == g.evaluator);
+            let (stage, evaluator) = (g.stage, g.evaluator);
+            f.push(
+                FieldKey::child(id, FieldKey::Grade { stage, evaluator }),
+                format!("{row} {}", g.label),
+                e.and_then(|e| e.grade.clone()).unwrap_or_default(),
+            );
+            f.push(
+                FieldKey::child(id, FieldKey::GradeComment { stage, evaluator }),
+                format!("{row} {} 意見・理由", g.label),
+                e.and_then(|e| e.comment.clone()).unwrap_or_default(),
+            );
+        }
+        if rows.direction && own {
+            let d = child.direction.as_ref();
+            let l = &ctx.layout;
+            f.push(
+                FieldKey::child(id, FieldKey::Direction),
+                format!("{row} {}", l.label("direction.direction")),
+                d.and_then(|d| d.direction).map(|x| x.code().to_string()).unwrap_or_default(),
+            );
+            f.push(
+                FieldKey::child(id, FieldKey::DirectionReason),
+                format!("{row} {}", l.label("direction.reason")),
+                d.and_then(|d| d.reason.clone()).unwrap_or_default(),
+            );
+            f.push(
+                FieldKey::child(id, FieldKey::Transfer),
+                format!("{row} {}", l.label("direction.transfer")),
+                d.and_then(|d| d.transfer.clone()).unwrap_or_default(),
+            );
+        }
+        if rows.indicators && own {
+            for ind in &child.indicators {
+                indicator_cells(f, ctx, ind);
+            }
+        }
+        if rows.schedule && own {
+            f.list.push(marker_field(id));
+            for (i, r) in content.schedule_of(id).filter(|r| r.fiscal_year == fy).enumerate() {
+                let mut months = r.months.clone();
+                months.resize(12, String::new());
+                let mut one = SheetDraft::default();
+                let (hr, ho) = (r.hours_regular.as_deref(), r.hours_other.as_deref());
+                push_schedule_row(&mut one, &ctx.layout, i, &r.kind, &r.label, &months, hr, ho);
+                for field in one.list {
+                    f.push(
+                        FieldKey::child(id, field.key),
+                        format!("{row} {}", field.label),
+                        field.value.trim().to_string(),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// An indicator's cells for the years editable on this sheet.
+fn indicator_cells(f: &mut SheetDraft, ctx: &SheetContext, ind: &IndicatorData) {
+    let layout = &ctx.layout;
+    let name = &ind.record.name;
+    let indicator = ind.record.id;
+    for y in editable_years(ctx, &ind.values) {
+        let cell = |role: ValueRole| ind.cell(y, role).map(|c| c.printed().to_string()).unwrap_or_default();
+        let yl = y.label();
+        let target = layout.label("indicator.target");
+        f.push(FieldKey::Target { indicator, year: y }, format!("{target} {yl} {name}"), cell(ValueRole::Target));
+        if y == ctx.fy {
+            let declared =
+                ind.judgements.iter().find(|j| j.fiscal_year == y).and_then(|j| j.judgement.declared.clone());
+            let (actual, judgement) = (layout.label("indicator.actual"), layout.label("indicator.judgement"));
+            f.push(FieldKey::Actual { indicator, year: y }, format!("{actual} {yl} {name}"), cell(ValueRole::Actual));
+            f.push(
+                FieldKey::Declared { indicator, year: y },
+                format!("{judgement}（上書き） {yl} {name}"),
+                declared.as_ref().map(|d| d.label.clone()).unwrap_or_default(),
+            );
+            f.push(
+                FieldKey::DeclaredReason { indicator, year: y },
+                format!("{judgement}の理由 {yl} {name}"),
+                declared.map(|d| d.reason).unwrap_or_default(),
+            );
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -566,7 +728,7 @@ pub fn from_form(
     let mut out = SheetDraft::default();
     let mut errors = FieldErrors::new();
     for field in &stored.list {
-        if field.key.is_schedule() {
+        if field.key.is_schedule() || field.key.as_child().is_some_and(|(_, k)| k.is_schedule()) {
             continue;
         }
         let raw = form.get(&field.name).map(String::as_str).unwrap_or(&field.value);
@@ -586,45 +748,86 @@ pub fn from_form(
         out.push(field.key.clone(), field.label.clone(), value);
     }
     if layout.has(SectionKind::Schedule) || layout.has(SectionKind::StaffHours) {
-        let rows: BTreeSet<usize> = form
-            .keys()
-            .filter_map(|k| k.strip_prefix("s.")?.split('.').next()?.parse().ok())
-            .filter(|i: &usize| *i < MAX_SCHEDULE_ROWS)
-            .collect();
-        let mut n = 0;
-        for i in rows {
-            let get = |k: &str| form.get(&format!("s.{i}.{k}")).map(|v| v.trim().to_string()).unwrap_or_default();
-            let months: Vec<String> = (0..12).map(|m| get(&format!("m{m}"))).collect();
-            let (label, hr, ho) = (get("label"), get("hr"), get("ho"));
-            if label.is_empty() && hr.is_empty() && ho.is_empty() && months.iter().all(String::is_empty) {
-                continue;
-            }
-            let kind = match get("kind").as_str() {
-                "" | "planned" => "planned",
-                "actual" => "actual",
-                _ => {
-                    errors.insert(format!("s.{i}.kind"), "区分は「計画」か「実績」を選んでください".into());
-                    "planned"
-                }
-            };
-            for (k, v) in
-                [("label", &label), ("hr", &hr), ("ho", &ho)].into_iter().chain(months.iter().map(|m| ("m", m)))
-            {
-                if v.chars().count() > MAX_SHORT_CHARS {
-                    errors.insert(
-                        format!("s.{i}.{k}"),
-                        format!("スケジュール {}行目は{MAX_SHORT_CHARS}文字以内で入力してください", n + 1),
-                    );
-                }
-            }
-            push_schedule_row(&mut out, layout, n, kind, &label, &months, Some(&hr), Some(&ho));
-            n += 1;
-        }
+        read_schedule(form, "", layout, &|k| k, &mut out, &mut errors);
     } else {
         // Rows kept as they are when the layout shows no schedule.
         out.list.extend(stored.list.iter().filter(|f| f.key.is_schedule()).cloned());
     }
+    // Child rows whose schedule the person writes (the stored draft has
+    // their schedule "unit" when they may).
+    for child in &content.children {
+        let id = child.item.id;
+        let writes = ctx.layout.rows_for(&child.item.kind).is_some_and(|r| r.schedule)
+            && stored.list.iter().any(|f| f.name == child_schedule_marker(id));
+        if writes {
+            read_schedule(form, &format!("c{id}."), layout, &|k| FieldKey::child(id, k), &mut out, &mut errors);
+            out.list.push(marker_field(id));
+        }
+    }
     (out, errors)
+}
+
+/// The rows of one schedule as the form sends them (`{prefix}s.{row}.…`),
+/// renumbered from 0; blank rows are dropped.
+fn read_schedule(
+    form: &BTreeMap<String, String>,
+    prefix: &str,
+    layout: &SheetLayout,
+    wrap: &dyn Fn(FieldKey) -> FieldKey,
+    out: &mut SheetDraft,
+    errors: &mut FieldErrors,
+) {
+    let rows: BTreeSet<usize> = form
+        .keys()
+        .filter_map(|k| k.strip_prefix(prefix)?.strip_prefix("s.")?.split('.').next()?.parse().ok())
+        .filter(|i: &usize| *i < MAX_SCHEDULE_ROWS)
+        .collect();
+    let mut n = 0;
+    for i in rows {
+        let get = |k: &str| form.get(&format!("{prefix}s.{i}.{k}")).map(|v| v.trim().to_string()).unwrap_or_default();
+        let months: Vec<String> = (0..12).map(|m| get(&format!("m{m}"))).collect();
+        let (label, hr, ho) = (get("label"), get("hr"), get("ho"));
+        if label.is_empty() && hr.is_empty() && ho.is_empty() && months.iter().all(String::is_empty) {
+            continue;
+        }
+        let kind = match get("kind").as_str() {
+            "" | "planned" => "planned",
+            "actual" => "actual",
+            _ => {
+                errors.insert(format!("{prefix}s.{i}.kind"), "区分は「計画」か「実績」を選んでください".into());
+                "planned"
+            }
+        };
+        for (k, v) in [("label", &label), ("hr", &hr), ("ho", &ho)].into_iter().chain(months.iter().map(|m| ("m", m))) {
+            if v.chars().count() > MAX_SHORT_CHARS {
+                errors.insert(
+                    format!("{prefix}s.{i}.{k}"),
+                    format!("スケジュール {}行目は{MAX_SHORT_CHARS}文字以内で入力してください", n + 1),
+                );
+            }
+        }
+        let mut row = SheetDraft::default();
+        push_schedule_row(&mut row, layout, n, kind, &label, &months, Some(&hr), Some(&ho));
+        for f in row.list {
+            out.push(wrap(f.key), f.label, f.value);
+        }
+        n += 1;
+    }
+}
+
+/// A child row's schedule is written on this sheet: the stored draft says
+/// so with this hidden, always-equal field (a schedule may have no rows).
+fn child_schedule_marker(item: i64) -> String {
+    format!("c{item}.s.writable")
+}
+
+fn marker_field(item: i64) -> Field {
+    Field {
+        key: FieldKey::child(item, FieldKey::Schedule { row: usize::MAX, part: SchedulePart::Label }),
+        name: child_schedule_marker(item),
+        label: String::new(),
+        value: String::new(),
+    }
 }
 
 fn too_long(label: &str, max: usize) -> String {
@@ -662,7 +865,7 @@ fn clean_field(
         FieldKey::Declared { indicator, .. } => {
             let v = raw.trim().to_string();
             if !v.is_empty() {
-                let vocabulary = content.indicators.iter().find(|i| i.record.id == *indicator).map(|i| &i.vocabulary);
+                let vocabulary = content.all_indicators().find(|i| i.record.id == *indicator).map(|i| &i.vocabulary);
                 if let Some(voc) = vocabulary {
                     if !voc.labels().any(|l| l == v) {
                         let labels: Vec<&str> = voc.labels().collect();
@@ -698,6 +901,7 @@ fn clean_field(
                 ),
             }
         }
+        FieldKey::Child { key, .. } => clean_field(ctx, content, key, label, raw, form),
         FieldKey::Grade { stage, evaluator } => {
             let v = raw.trim().to_string();
             if v.is_empty() {
@@ -705,7 +909,7 @@ fn clean_field(
             }
             let scale = ctx
                 .layout
-                .grade_slots()
+                .all_grade_slots()
                 .find(|g| g.stage == *stage && g.evaluator == *evaluator)
                 .and_then(|g| grade_scale(content, &g.scale));
             match scale {
@@ -740,6 +944,9 @@ pub fn grade_scale(content: &SheetContent, code: &str) -> Option<hyoka_core::Eva
 pub fn display(layout: &SheetLayout, key: &FieldKey, value: &str) -> Option<String> {
     if value.is_empty() {
         return None;
+    }
+    if let FieldKey::Child { key, .. } = key {
+        return display(layout, key, value);
     }
     Some(match key {
         FieldKey::Narrative { .. } => Narrative::from_markup(value).to_plain_text(),
@@ -810,11 +1017,26 @@ mod tests {
             FieldKey::Direction,
             FieldKey::DirectionReason,
             FieldKey::Transfer,
+            FieldKey::child(42, FieldKey::Narrative { slot: "plan".into(), index: 0 }),
+            FieldKey::child(42, FieldKey::Grade { stage: Stage::YearEnd, evaluator: Evaluator::DepartmentHead }),
+            FieldKey::child(7, FieldKey::Transfer),
         ];
         for k in keys {
             assert_eq!(k.to_string().parse::<FieldKey>(), Ok(k.clone()), "{k}");
         }
-        for bad in ["", "x.1", "i.7.2018.z", "i.x.2018.t", "s.1.m12", "b.tax", "g.nostage.section", "d.x"] {
+        for bad in [
+            "",
+            "x.1",
+            "i.7.2018.z",
+            "i.x.2018.t",
+            "s.1.m12",
+            "b.tax",
+            "g.nostage.section",
+            "d.x",
+            "c.n.a.0",
+            "c1.c2.d.dir",
+            "c1.i.7.2018.t",
+        ] {
             assert!(bad.parse::<FieldKey>().is_err(), "{bad}");
         }
     }

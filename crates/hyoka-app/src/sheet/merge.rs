@@ -24,20 +24,26 @@ fn fingerprint(value: &str) -> String {
 /// The unit a field merges in: its key, or `s` for the schedule.
 fn unit(name: &str) -> &str {
     if name.starts_with("s.") {
-        "s"
-    } else {
-        name
+        return "s";
     }
+    // A child row's schedule, `c{item}.s.…`: one unit per row's item.
+    if let Some((head, rest)) = name.split_once('.') {
+        if head.starts_with('c') && rest.starts_with("s.") {
+            return &name[..head.len() + 2];
+        }
+    }
+    name
 }
 
 /// The schedule's values as one string.
-fn schedule_text(f: &SheetDraft) -> String {
-    f.list.iter().filter(|x| x.key.is_schedule()).map(|x| format!("{}={}\n", x.name, x.value)).collect()
+/// A schedule's values as one string.
+fn schedule_text(f: &SheetDraft, schedule: &str) -> String {
+    f.list.iter().filter(|x| unit(&x.name) == schedule).map(|x| format!("{}={}\n", x.name, x.value)).collect()
 }
 
 fn unit_value(f: &SheetDraft, unit: &str) -> String {
-    if unit == "s" {
-        schedule_text(f)
+    if unit == "s" || unit.ends_with(".s") {
+        schedule_text(f, unit)
     } else {
         f.get(unit).to_string()
     }

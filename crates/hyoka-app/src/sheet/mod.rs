@@ -8,7 +8,7 @@ pub mod merge;
 mod save;
 pub mod workflow;
 
-pub use context::{sheet_href, vocabulary, IndicatorData, SheetContent, SheetContext};
+pub use context::{sheet_href, vocabulary, ChildData, IndicatorData, SheetContent, SheetContext};
 pub use draft::{FieldErrors, FieldKey, SheetDraft};
-pub use save::{head_or_admin, SaveSheet, Saved};
+pub use save::{SaveSheet, Saved};
 pub use workflow::{MoveSheet, ReturnSheet, ReviewSheet, SheetRef};

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use hyoka_core::access::{Action, Role};
+use hyoka_core::access::Action;
 use hyoka_core::judgement::{judge, Declared, Judgement};
 use hyoka_core::narrative::Narrative;
 use hyoka_core::sheet::{EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
@@ -38,11 +38,6 @@ pub enum Saved {
     Unchanged,
 }
 
-/// Whether this actor edits the head's parts of a sheet too.
-pub fn head_or_admin(cx_actor: &crate::Actor) -> bool {
-    cx_actor.is(Role::Head) || cx_actor.is(Role::Admin)
-}
-
 impl Command for SaveSheet {
     const CODE: &'static str = "sheet.save";
     type Output = Saved;
@@ -58,7 +53,7 @@ impl Command for SaveSheet {
             return Err(CommandError::Stale);
         }
         let content = SheetContent::load(cx.store, &ctx).await?;
-        let stored = draft::stored(&ctx, &content, head_or_admin(cx.actor));
+        let stored = draft::stored(&ctx, &content, cx.actor);
         let next = ctx.status.apply(Transition::Save).map_err(|e| CommandError::Conflict(e.to_string()))?;
         let changes = draft::diff(&ctx.layout, &stored, &self.draft);
         if changes.is_empty() && next == ctx.status {
@@ -98,16 +93,94 @@ async fn write(
     before: &SheetDraft,
     after: &SheetDraft,
 ) -> Result<Vec<hyoka_store::Change>, CommandError> {
-    let changed = draft::changed_keys(before, after);
+    // Only fields the actor may write are in `before` (the stored draft is
+    // built for the actor); anything else a draft carries is ignored.
+    let mut changed = draft::changed_keys(before, after);
+    let writes_schedule_of = |item: i64| {
+        before
+            .list
+            .iter()
+            .any(|f| matches!(f.key.as_child(), Some((i, FieldKey::Schedule { row: usize::MAX, .. })) if i == item))
+    };
+    changed.retain(|k| match k.as_child() {
+        Some((item, inner)) if inner.is_schedule() => writes_schedule_of(item),
+        _ => k.is_schedule() || before.value(k).is_some(),
+    });
     let item = ctx.item.id;
     let fy = ctx.fy;
     let mut extra = Vec::new();
 
     if changed.iter().any(FieldKey::is_narrative) {
-        tx.replace_narratives(item, &narratives(ctx, content, after, &changed)).await?;
+        let edits = after.list.iter().filter(|f| changed.contains(&f.key)).filter_map(|f| match &f.key {
+            FieldKey::Narrative { slot, index } => Some((slot.as_str(), *index, f.value.as_str())),
+            _ => None,
+        });
+        let rows = narratives(ctx, &content.narratives, edits);
+        tx.replace_narratives(item, &rows).await?;
     }
 
-    for ind in &content.indicators {
+    for child in &content.children {
+        let id = child.item.id;
+        let mine = |k: &FieldKey| k.as_child().filter(|(i, _)| *i == id).map(|(_, k)| k.clone());
+        let keys: BTreeSet<FieldKey> = changed.iter().filter_map(mine).collect();
+        if keys.is_empty() {
+            continue;
+        }
+        let value = |k: FieldKey| after.value(&FieldKey::child(id, k)).unwrap_or("").to_string();
+        if keys.iter().any(FieldKey::is_narrative) {
+            let edits: Vec<(String, usize, String)> = keys
+                .iter()
+                .filter_map(|k| match k {
+                    FieldKey::Narrative { slot, index } => Some((slot.clone(), *index, value(k.clone()))),
+                    _ => None,
+                })
+                .collect();
+            let rows = narratives(ctx, &child.narratives, edits.iter().map(|(s, i, v)| (s.as_str(), *i, v.as_str())));
+            tx.replace_narratives(id, &rows).await?;
+        }
+        if let Some(rows) = ctx.layout.rows_for(&child.item.kind) {
+            for g in &rows.grades {
+                let (stage, evaluator) = (g.stage, g.evaluator);
+                let (gk, ck) = (FieldKey::Grade { stage, evaluator }, FieldKey::GradeComment { stage, evaluator });
+                if keys.contains(&gk) || keys.contains(&ck) {
+                    let scale = content.scale(&g.scale).map(|s| s.code.clone());
+                    write_grade(tx, &ctx.code, id, fy, g, scale, &value(gk), &value(ck)).await?;
+                }
+            }
+        }
+        if keys.iter().any(FieldKey::is_direction) {
+            let d = (value(FieldKey::Direction), value(FieldKey::DirectionReason), value(FieldKey::Transfer));
+            write_direction(tx, id, fy, child.direction.as_ref(), &d.0, &d.1, &d.2).await?;
+        }
+        if keys.iter().any(FieldKey::is_schedule) {
+            let mut rows: Vec<ScheduleRow> = child.schedule.iter().filter(|r| r.fiscal_year != fy).cloned().collect();
+            let mut indices: Vec<usize> = after
+                .list
+                .iter()
+                .filter_map(|f| match f.key.as_child() {
+                    Some((i, FieldKey::Schedule { row, .. })) if i == id && *row != usize::MAX => Some(*row),
+                    _ => None,
+                })
+                .collect();
+            indices.dedup();
+            for row in indices {
+                let get = |part| value(FieldKey::Schedule { row, part });
+                let opt = |part| Some(get(part)).filter(|v| !v.is_empty());
+                rows.push(ScheduleRow {
+                    fiscal_year: fy,
+                    kind: get(SchedulePart::Kind),
+                    label: get(SchedulePart::Label),
+                    months: (0..12).map(|m| get(SchedulePart::Month(m))).collect(),
+                    hours_regular: opt(SchedulePart::HoursRegular),
+                    hours_other: opt(SchedulePart::HoursOther),
+                });
+            }
+            tx.replace_schedule(id, &rows).await?;
+        }
+        tx.reindex_item(id).await?;
+    }
+
+    for ind in content.all_indicators() {
         // Locked later years are never written from a draft.
         for y in editable_years(ctx, &ind.values) {
             if !changed.iter().any(|k| k.indicator_year() == Some((ind.record.id, y))) {
@@ -187,71 +260,43 @@ async fn write(
             continue;
         }
         let (grade, comment) = (after.value(&gk).unwrap_or(""), after.value(&ck).unwrap_or(""));
-        if grade.is_empty() && comment.is_empty() {
-            tx.delete_evaluation(item, fy, stage, evaluator).await?;
-        } else {
-            // The grade is on the city's scale when the city has it stored.
-            let scale = content.scale(&g.scale).map(|s| s.code.clone());
-            let row = EvaluationRow {
-                fiscal_year: fy,
-                stage,
-                evaluator,
-                scale,
-                grade: Some(grade.to_string()).filter(|v| !v.is_empty()),
-                comment: Some(comment.to_string()).filter(|v| !v.is_empty()),
-            };
-            tx.set_evaluation(&ctx.code, item, &row).await?;
-        }
+        // The grade is on the city's scale when the city has it stored.
+        let scale = content.scale(&g.scale).map(|s| s.code.clone());
+        write_grade(tx, &ctx.code, item, fy, g, scale, grade, comment).await?;
     }
 
     if changed.iter().any(FieldKey::is_direction) {
-        let direction: Option<NextDirection> = after.value(&FieldKey::Direction).unwrap_or("").parse().ok();
-        let reason = after.value(&FieldKey::DirectionReason).unwrap_or("");
-        let transfer = after.value(&FieldKey::Transfer).unwrap_or("");
-        if direction.is_none() && reason.is_empty() && transfer.is_empty() {
-            tx.set_next_direction(item, fy, None).await?;
-        } else {
-            // The printed word stays while the direction it names does.
-            let printed = match (&content.direction, direction) {
-                (Some(d), dir) if d.direction == dir && !d.printed.is_empty() => d.printed.clone(),
-                (_, Some(dir)) => dir.label().to_string(),
-                _ => String::new(),
-            };
-            let row = NextDirectionRow {
-                fiscal_year: fy,
-                printed,
-                direction,
-                reason: Some(reason.to_string()).filter(|v| !v.is_empty()),
-                transfer: Some(transfer.to_string()).filter(|v| !v.is_empty()),
-            };
-            tx.set_next_direction(item, fy, Some(&row)).await?;
-        }
+        let value = |k: FieldKey| after.value(&k).unwrap_or("");
+        let (dir, reason, transfer) =
+            (value(FieldKey::Direction), value(FieldKey::DirectionReason), value(FieldKey::Transfer));
+        write_direction(tx, item, fy, content.direction.as_ref(), dir, reason, transfer).await?;
     }
     Ok(extra)
 }
 
-/// Every narrative of the item with this sheet's edited ones replaced;
+/// Every narrative of an item with this sheet's edited ones replaced;
 /// emptied ones are removed, new ones added under the layout's label.
 /// Narratives not edited stay exactly as stored.
-fn narratives(
+fn narratives<'a>(
     ctx: &SheetContext,
-    content: &SheetContent,
-    after: &SheetDraft,
-    changed: &BTreeSet<FieldKey>,
+    stored: &[NarrativeRow],
+    edits: impl Iterator<Item = (&'a str, usize, &'a str)>,
 ) -> Vec<NarrativeRow> {
-    let mut rows: Vec<Option<NarrativeRow>> = content.narratives.iter().cloned().map(Some).collect();
+    let mut rows: Vec<Option<NarrativeRow>> = stored.iter().cloned().map(Some).collect();
     let mut added = Vec::new();
-    for f in after.list.iter().filter(|f| changed.contains(&f.key)) {
-        let FieldKey::Narrative { slot, index } = &f.key else { continue };
-        let text = Narrative::from_markup(&f.value);
-        let existing = content.narratives_of(ctx.fy).filter(|(_, n)| n.slot == *slot).map(|(i, _)| i).nth(*index);
+    for (slot, index, value) in edits {
+        let text = Narrative::from_markup(value);
+        let existing = stored
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.fiscal_year.is_none_or(|y| y == ctx.fy) && n.slot == slot)
+            .map(|(i, _)| i)
+            .nth(index);
         match existing {
-            Some(i) => {
-                rows[i] = (!text.is_empty()).then(|| NarrativeRow { text, ..content.narratives[i].clone() });
-            }
+            Some(i) => rows[i] = (!text.is_empty()).then(|| NarrativeRow { text, ..stored[i].clone() }),
             None if !text.is_empty() => added.push(NarrativeRow {
                 fiscal_year: Some(ctx.fy),
-                slot: slot.clone(),
+                slot: slot.to_string(),
                 label: slot_label(&ctx.layout, slot, None),
                 text,
             }),
@@ -259,6 +304,66 @@ fn narratives(
         }
     }
     rows.into_iter().flatten().chain(added).collect()
+}
+
+/// Writes one grade and its comment, or removes both when blank.
+#[allow(clippy::too_many_arguments)]
+async fn write_grade(
+    tx: &mut StoreTx,
+    city: &str,
+    item: i64,
+    fy: FiscalYear,
+    slot: &hyoka_core::layout::GradeSlot,
+    scale: Option<String>,
+    grade: &str,
+    comment: &str,
+) -> Result<(), CommandError> {
+    if grade.is_empty() && comment.is_empty() {
+        tx.delete_evaluation(item, fy, slot.stage, slot.evaluator).await?;
+    } else {
+        let row = EvaluationRow {
+            fiscal_year: fy,
+            stage: slot.stage,
+            evaluator: slot.evaluator,
+            scale,
+            grade: Some(grade.to_string()).filter(|v| !v.is_empty()),
+            comment: Some(comment.to_string()).filter(|v| !v.is_empty()),
+        };
+        tx.set_evaluation(city, item, &row).await?;
+    }
+    Ok(())
+}
+
+/// Writes next year's direction of one year, or removes it when blank. The
+/// printed word stays while the direction it names does.
+async fn write_direction(
+    tx: &mut StoreTx,
+    item: i64,
+    fy: FiscalYear,
+    stored: Option<&NextDirectionRow>,
+    direction: &str,
+    reason: &str,
+    transfer: &str,
+) -> Result<(), CommandError> {
+    let direction: Option<NextDirection> = direction.parse().ok();
+    if direction.is_none() && reason.is_empty() && transfer.is_empty() {
+        tx.set_next_direction(item, fy, None).await?;
+        return Ok(());
+    }
+    let printed = match (stored, direction) {
+        (Some(d), dir) if d.direction == dir && !d.printed.is_empty() => d.printed.clone(),
+        (_, Some(dir)) => dir.label().to_string(),
+        _ => String::new(),
+    };
+    let row = NextDirectionRow {
+        fiscal_year: fy,
+        printed,
+        direction,
+        reason: Some(reason.to_string()).filter(|v| !v.is_empty()),
+        transfer: Some(transfer.to_string()).filter(|v| !v.is_empty()),
+    };
+    tx.set_next_direction(item, fy, Some(&row)).await?;
+    Ok(())
 }
 
 /// The judgement of a year after the edit: printed as stored, computed

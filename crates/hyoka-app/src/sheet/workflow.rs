@@ -77,11 +77,25 @@ async fn advance(cx: &mut Cx<'_>, record: &SheetRecord, next: SheetStatus) -> Re
     Ok(())
 }
 
-/// Submits a sheet (the section) or approves it (the head).
+/// Submits a sheet (the section) or approves it (the head). An approval
+/// may carry the grades the layout leaves to the head (東村山市's 部長
+/// grades each objective A/B once the sections have written).
 pub struct MoveSheet {
     pub sheet: SheetRef,
     /// [`Transition::Submit`] or [`Transition::Approve`].
     pub transition: Transition,
+    /// Head's grades given with an approval.
+    pub grades: Vec<HeadGrade>,
+}
+
+/// A grade the head gives on approving: of the sheet's item (`item` None)
+/// or of an item in one of its rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeadGrade {
+    pub item: Option<i64>,
+    pub stage: Stage,
+    pub evaluator: Evaluator,
+    pub grade: String,
 }
 
 impl Command for MoveSheet {
@@ -95,9 +109,19 @@ impl Command for MoveSheet {
             other => return Err(CommandError::invalid_input(format!("「{}」はここではできません", other.label()))),
         };
         let (item, _) = item_for(cx, &self.sheet, action).await?;
+        let grades = head_grades(cx, &self, &item).await?;
         let (record, next) = claim(cx, &self.sheet, self.transition).await?;
         cx.about(&self.sheet.municipality, Some(item.id), Some(self.sheet.fiscal_year));
         advance(cx, &record, next).await?;
+        let fy = self.sheet.fiscal_year;
+        for (target, label, row, before) in grades {
+            cx.tx().await?.set_evaluation(&self.sheet.municipality, target, &row).await?;
+            cx.changes([hyoka_store::HistoryRow {
+                item_id: Some(target),
+                fiscal_year: Some(fy),
+                change: hyoka_store::Change { field: format!("評価 {label}"), before, after: row.grade.clone() },
+            }]);
+        }
         cx.summary(format!(
             "{} {}（{}）を{}",
             item.code,
@@ -107,6 +131,80 @@ impl Command for MoveSheet {
         ));
         Ok(next)
     }
+}
+
+/// The head's grades of an approval, checked: only on approving, only the
+/// layout's head-written slots, only by who writes the head's parts, each on
+/// its scale. Returns (item, label, row to write, the grade before).
+async fn head_grades(
+    cx: &mut Cx<'_>,
+    command: &MoveSheet,
+    item: &ItemRecord,
+) -> Result<Vec<(i64, String, EvaluationRow, Option<String>)>, CommandError> {
+    if command.grades.is_empty() {
+        return Ok(Vec::new());
+    }
+    if command.transition != Transition::Approve {
+        return Err(CommandError::invalid("grade", "評価は承認のときに付けます。"));
+    }
+    let sheet = &command.sheet;
+    let ctx =
+        super::SheetContext::load(cx.store, cx.actor, &sheet.municipality, item.id, sheet.fiscal_year, Action::Approve)
+            .await?;
+    if !super::draft::writes_head_parts(cx.actor, &ctx) {
+        return Err(CommandError::Forbidden);
+    }
+    let scales = cx.store.scales(&sheet.municipality).await?;
+    let mut out = Vec::new();
+    for g in command.grades.iter().filter(|g| !g.grade.trim().is_empty()) {
+        let (target, slot, row_label) = match g.item {
+            None => {
+                let slot = ctx.layout.grade_slots().find(|s| s.stage == g.stage && s.evaluator == g.evaluator);
+                (item.id, slot, String::new())
+            }
+            Some(id) => {
+                let child =
+                    ctx.scope.below.iter().find(|c| c.id == id).ok_or_else(|| CommandError::NotFound("行".into()))?;
+                let slot = ctx
+                    .layout
+                    .rows_for(&child.kind)
+                    .and_then(|r| r.grades.iter().find(|s| s.stage == g.stage && s.evaluator == g.evaluator));
+                (id, slot, format!("{} {} ", child.code, child.title))
+            }
+        };
+        let slot = slot
+            .filter(|s| s.writer == Writer::Head)
+            .ok_or_else(|| CommandError::invalid("grade", "この評価は承認のときには付けられません。"))?;
+        let scale = scales
+            .iter()
+            .find(|s| s.code == slot.scale)
+            .cloned()
+            .or_else(|| EvaluationScale::presets().into_iter().find(|s| s.code == slot.scale))
+            .ok_or_else(|| CommandError::invalid("grade", "評価の尺度が見つかりません。"))?;
+        let grade = scale.grade(g.grade.trim()).ok_or_else(|| {
+            let codes: Vec<&str> = scale.grades.iter().map(|x| x.code.as_str()).collect();
+            CommandError::invalid(
+                "grade",
+                format!("{}{}は {} のいずれかを選んでください。", row_label, slot.label, codes.join("・")),
+            )
+        })?;
+        let before = cx
+            .store
+            .evaluations(target)
+            .await?
+            .into_iter()
+            .find(|e| e.fiscal_year == sheet.fiscal_year && e.stage == g.stage && e.evaluator == g.evaluator);
+        let row = EvaluationRow {
+            fiscal_year: sheet.fiscal_year,
+            stage: g.stage,
+            evaluator: g.evaluator,
+            scale: scales.iter().any(|s| s.code == scale.code).then(|| scale.code.clone()),
+            grade: Some(grade.code.clone()),
+            comment: before.as_ref().and_then(|b| b.comment.clone()),
+        };
+        out.push((target, format!("{row_label}{}", slot.label), row, before.and_then(|b| b.grade)));
+    }
+    Ok(out)
 }
 
 /// Returns a sheet to the section with a reason.
@@ -140,14 +238,38 @@ impl Command for ReturnSheet {
     }
 }
 
-/// The evaluators a person may grade as: reviewers speak for the review
-/// bodies; the admin may also enter the section's own grade.
-pub fn evaluators_for(actor: &Actor) -> Vec<Evaluator> {
-    let mut v = vec![Evaluator::ReviewBoard, Evaluator::Headquarters, Evaluator::PolicyCouncil];
+/// The evaluators a person may grade as in the review: the review bodies
+/// the city's layout has (reviewers speak for them), and for the admin also
+/// the section's own grade; all review bodies when the layout names none.
+pub fn evaluators_for(actor: &Actor, layout: Option<&SheetLayout>) -> Vec<Evaluator> {
+    let bodies = [Evaluator::ReviewBoard, Evaluator::Headquarters, Evaluator::PolicyCouncil];
+    let named: Vec<Evaluator> = layout
+        .into_iter()
+        .flat_map(|l| l.all_grade_slots())
+        .filter(|g| g.writer == Writer::Reviewer)
+        .map(|g| g.evaluator)
+        .collect();
+    let mut v: Vec<Evaluator> =
+        if named.is_empty() { bodies.to_vec() } else { bodies.into_iter().filter(|b| named.contains(b)).collect() };
     if actor.is(Role::Admin) {
         v.insert(0, Evaluator::Section);
     }
     v
+}
+
+/// The stages the review offers: the layout's reviewer stages, else all.
+pub fn review_stages(layout: Option<&SheetLayout>) -> Vec<Stage> {
+    let mut stages: Vec<Stage> = layout
+        .into_iter()
+        .flat_map(|l| l.all_grade_slots())
+        .filter(|g| g.writer == Writer::Reviewer)
+        .map(|g| g.stage)
+        .collect();
+    stages.dedup();
+    if stages.is_empty() {
+        stages = Stage::ALL.to_vec();
+    }
+    stages
 }
 
 /// The narrative slots the layout leaves to reviewers (審査会の意見): they
@@ -183,13 +305,21 @@ impl Command for ReviewSheet {
         let (item, _) = item_for(cx, &self.sheet, Action::Review).await?;
         let code = self.sheet.municipality.as_str();
         let fy = self.sheet.fiscal_year;
+        let layout = Some(cx.store.layout_for(&item).await?);
         let evaluator: Evaluator =
             self.evaluator.parse().map_err(|_| CommandError::invalid("evaluator", "評価者を選んでください。"))?;
-        if !evaluators_for(cx.actor).contains(&evaluator) {
+        if !evaluators_for(cx.actor, layout.as_ref()).contains(&evaluator) {
             // The form offers only these; anything else is not this person's to give.
             return Err(CommandError::Forbidden);
         }
         let stage: Stage = self.stage.parse().map_err(|_| CommandError::invalid("stage", "段階を選んでください。"))?;
+        let stages: Vec<Stage> = layout.iter().flat_map(|l| l.all_grade_slots()).map(|g| g.stage).collect();
+        if !stages.is_empty() && !stages.contains(&stage) {
+            return Err(CommandError::invalid(
+                "stage",
+                format!("「{}」はこの調査票の段階にありません。", stage.label()),
+            ));
+        }
         let comment = self.comment.trim();
         if comment.chars().count() > MAX_COMMENT_CHARS {
             return Err(CommandError::invalid(
@@ -197,9 +327,6 @@ impl Command for ReviewSheet {
                 format!("意見は{MAX_COMMENT_CHARS}文字以内で入力してください。"),
             ));
         }
-        let (preset, overrides) = cx.store.sheet_layout(code).await?;
-        let layout = SheetLayout::with_overrides(&preset, &overrides).ok();
-
         // The reviewers' narrative slots that were changed; other slots are
         // the section's and are not written here.
         let narratives = cx.store.narratives(item.id).await?;

@@ -34,6 +34,7 @@ const CITY_CODE: &str = "132136";
 const CITY_NAME: &str = "東村山市";
 const TITLE: &str = "目標管理シート";
 const ITEM_KIND: &str = "objective";
+const DEPARTMENT_KIND: &str = "department";
 
 /// The column captions of the objectives table, as printed.
 const COL_NO: &str = "No.";
@@ -179,11 +180,16 @@ fn department_item(fy: FiscalYear, plan: &str, head: &DepartmentHead, header: &D
         .collect();
     ItemRow {
         key: format!("mbo{}:{}", fy.year(), head.department),
-        kind: ITEM_KIND.into(),
+        // The department's own sheet, graded by no one; its objectives are
+        // the rows beneath it.
+        kind: DEPARTMENT_KIND.into(),
         code: head.department.clone(),
         title: header.department_goal.clone(),
         fiscal_year: Some(fy),
         placements: vec![PlacementRow { plan: plan.into(), node: head.department.clone(), relisting: false }],
+        // The department as a whole (the 部 itself, no 課) is responsible:
+        // its head approves and grades the sheet.
+        sections: vec![SectionRow { department: head.department.clone(), section: String::new() }],
         narratives: vec![
             narrative("head", "部長", &head.printed),
             narrative("city_goal", "市の目標", &header.city_goal),

@@ -17,7 +17,7 @@ use hyoka_app::sheet::draft::{
     FieldErrors, SheetDraft,
 };
 use hyoka_app::sheet::merge::{base_of, merge};
-use hyoka_app::sheet::{head_or_admin, SaveSheet, SheetContent, SheetContext};
+use hyoka_app::sheet::{ChildData, IndicatorData, SaveSheet, SheetContent, SheetContext};
 use hyoka_app::CommandError;
 use hyoka_core::access::Action;
 use hyoka_core::layout::{LayoutSection, SectionKind};
@@ -50,7 +50,7 @@ pub(crate) async fn form(
         return Err(AppError::Conflict(r));
     }
     let content = SheetContent::load(&s.store, &ctx).await?;
-    let stored = draft::stored(&ctx, &content, head_or_admin(&staff.actor()));
+    let stored = draft::stored(&ctx, &content, &staff.actor());
     let choices = s.store.sheet_section_choices(&code).await?;
     let view = FormView {
         values: &stored,
@@ -75,7 +75,7 @@ pub(crate) async fn save(
     })?;
     let base = form.get("base").cloned().unwrap_or_default();
     let content = SheetContent::load(&s.store, &ctx).await?;
-    let stored = draft::stored(&ctx, &content, head_or_admin(&staff.actor()));
+    let stored = draft::stored(&ctx, &content, &staff.actor());
     let (mine, errors) = draft::from_form(&ctx, &content, &stored, &form);
     // Submitted, locked or saved by someone else meanwhile: nothing is
     // written, and the person's input comes back with the reason.
@@ -114,7 +114,7 @@ async fn conflict(
     base: &str,
     errors: &FieldErrors,
 ) -> Result<Response, AppError> {
-    let theirs = draft::stored(&ctx, &content, head_or_admin(&staff.actor()));
+    let theirs = draft::stored(&ctx, &content, &staff.actor());
     let (merged, differences) = merge(&ctx.layout, base, &theirs, mine);
     let choices = s.store.sheet_section_choices(&ctx.code).await?;
     let updated = match (&ctx.updated_at, &ctx.updated_by) {
@@ -216,7 +216,7 @@ fn render_form(
     notice: Option<Markup>,
 ) -> Markup {
     let refusal = ctx.edit_refusal();
-    let head = head_or_admin(&staff.actor());
+    let head = draft::writes_head_parts(&staff.actor(), ctx);
     let first_schedule =
         ctx.layout.sections.iter().position(|s| matches!(s.kind, SectionKind::Schedule | SectionKind::StaffHours));
     let warnings = warnings(ctx, content);
@@ -259,6 +259,7 @@ fn render_form(
                     }
                     SectionKind::Grades => (grade_fields(ctx, content, view, section, head)),
                     SectionKind::Direction => (direction_fields(ctx, view, &section.label, choices)),
+                    SectionKind::Children => (children_fields(ctx, content, view, section)),
                 }
             }
             @let others = other_slots(ctx, content);
@@ -308,7 +309,6 @@ fn narrative_fields(
 }
 
 fn indicator_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, heading: &str) -> Markup {
-    let l = &ctx.layout;
     html! {
         section aria-labelledby="s-indicators" {
             h2 id="s-indicators" { (heading) }
@@ -316,10 +316,20 @@ fn indicator_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView,
                 "目標・実績は記載どおりの表記で入力してください（例: 3,800件、80台以下、維持、—）。空欄は「値なし」で、0 とは区別されます。"
                 "判定は目標と実績から計算します。計算と異なる判定にするときは、上書きする判定と理由を入力してください。"
             }
-            @if content.indicators.is_empty() { p class="note" { "この事業に指標はありません。" } }
-            @for ind in &content.indicators {
-                @let reference_cell = ind.reference(ctx.fy).map(|c| c.printed().to_string());
-                h3 id={ "indicator-" (ind.record.id) } { (ind.record.name) }
+            @if content.indicators.is_empty() { p class="note" { "この調査票に指標はありません。" } }
+            @for ind in &content.indicators { (indicator_form_block(ctx, ind, view, 3)) }
+        }
+    }
+}
+
+/// One indicator's cells by year: inputs where the draft has the field,
+/// the stored text elsewhere.
+fn indicator_form_block(ctx: &SheetContext, ind: &IndicatorData, view: &FormView, level: u8) -> Markup {
+    let l = &ctx.layout;
+    let reference_cell = ind.reference(ctx.fy).map(|c| c.printed().to_string());
+    html! {
+                @if level == 3 { h3 id={ "indicator-" (ind.record.id) } { (ind.record.name) } }
+                @else { h4 id={ "indicator-" (ind.record.id) } { (ind.record.name) } }
                 p class="note" {
                     "方向: " (ind.record.direction.label())
                     @if let Some(u) = &ind.record.unit { "　単位: " (u) }
@@ -384,6 +394,91 @@ fn indicator_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView,
                                 }
                             }
                         }
+                    }
+                }
+    }
+}
+
+/// The rows of a child-row section: each item beneath the sheet's with its
+/// fields where the person may write them, its stored text elsewhere.
+fn children_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, section: &LayoutSection) -> Markup {
+    let Some(rows) = &section.children else { return html! {} };
+    let l = &ctx.layout;
+    let children: Vec<&ChildData> =
+        content.children.iter().filter(|c| rows.item_kinds.contains(&c.item.kind)).collect();
+    html! {
+        section aria-labelledby={ "s-" (section.key) } {
+            h2 id={ "s-" (section.key) } { (section.label) }
+            @if children.is_empty() { p class="note" { "（該当する項目はありません）" } }
+            @for child in children {
+                @let id = child.item.id;
+                @let row = format!("{} {}", child.item.code, child.item.title);
+                div class="child-row" {
+                    h3 { span class="code" { (child.item.code) } " " (child.item.title) }
+                    @if !child.item.tags.is_empty() { p class="note" { "区分: " (child.item.tags.join("・")) } }
+                    @for slot in &rows.slots {
+                        @let fields: Vec<_> = view.values.list.iter().filter(|f| matches!(f.key.as_child(), Some((i, draft::FieldKey::Narrative { slot: s, .. })) if i == id && *s == slot.code)).collect();
+                        @if fields.is_empty() {
+                            h4 { (slot.label) }
+                            @let texts: Vec<_> = child.narratives_of(ctx.fy).filter(|(_, n)| n.slot == slot.code).map(|(_, n)| n).collect();
+                            @if texts.is_empty() { p class="note" { "（未記入）" } }
+                            @for n in texts { (narrative(&n.text)) }
+                        }
+                        @for f in fields { (textarea(view, &f.name, &f.label, Some("markup-help"))) }
+                    }
+                    @for g in &rows.grades {
+                        @let gk = draft::FieldKey::child(id, draft::FieldKey::Grade { stage: g.stage, evaluator: g.evaluator }).to_string();
+                        @if view.values.has(&gk) {
+                            @let scale = grade_scale(content, &g.scale);
+                            p {
+                                label for=(field_id(&gk)) { (row) " " (g.label) } br;
+                                select id=(field_id(&gk)) name=(gk) aria-invalid=[view.errors.contains_key(&gk).then_some("true")]
+                                    aria-describedby=[described_by(view, &gk, None)] {
+                                    option value="" selected[view.values.get(&gk).is_empty()] { "（未評価）" }
+                                    @if let Some(s) = &scale {
+                                        @for grade in &s.grades {
+                                            option value=(grade.code) selected[view.values.get(&gk) == grade.code] {
+                                                (grade.code) @if grade.label != grade.code { " " (grade.label) }
+                                            }
+                                        }
+                                    }
+                                }
+                                (error_for(view, &gk))
+                            }
+                        } @else {
+                            @let e = child.evaluations.iter().find(|e| e.fiscal_year == ctx.fy && e.stage == g.stage && e.evaluator == g.evaluator);
+                            p { (g.label) ": " @match e.and_then(|e| e.grade.clone()) { Some(v) => (v), None => span class="note" { "（未評価）" } } }
+                        }
+                    }
+                    @let dk = draft::FieldKey::child(id, draft::FieldKey::Direction).to_string();
+                    @if rows.direction && view.values.has(&dk) {
+                        @let rk = draft::FieldKey::child(id, draft::FieldKey::DirectionReason).to_string();
+                        @let tk = draft::FieldKey::child(id, draft::FieldKey::Transfer).to_string();
+                        p {
+                            label for=(field_id(&dk)) { (row) " " (l.label("direction.direction")) } br;
+                            select id=(field_id(&dk)) name=(dk) {
+                                option value="" selected[view.values.get(&dk).is_empty()] { "未定" }
+                                @for d in NextDirection::ALL {
+                                    option value=(d.code()) selected[view.values.get(&dk) == d.code()] { (d.label()) }
+                                }
+                            }
+                            (error_for(view, &dk))
+                        }
+                        (textarea(view, &rk, &format!("{row} {}", l.label("direction.reason")), None))
+                        (text_input(view, &tk, &format!("{row} {}", l.label("direction.transfer")), false, None))
+                    }
+                    @if rows.indicators { @for ind in &child.indicators { (indicator_form_block(ctx, ind, view, 4)) } }
+                    @if rows.schedule && view.values.has(&format!("c{id}.s.writable")) {
+                        @let existing: Vec<usize> = {
+                            let mut v: Vec<usize> = view.values.list.iter().filter_map(|f| match f.key.as_child() {
+                                Some((i, draft::FieldKey::Schedule { row, .. })) if i == id && *row != usize::MAX => Some(*row),
+                                _ => None,
+                            }).collect();
+                            v.dedup();
+                            v
+                        };
+                        h4 { "スケジュール（" (child.item.code) " " (child.item.title) "）" }
+                        (schedule_table(ctx, view, &format!("c{id}."), &existing, &row))
                     }
                 }
             }
@@ -469,12 +564,6 @@ fn budget_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, he
 }
 
 fn schedule_fields(ctx: &SheetContext, view: &FormView, heading: &str) -> Markup {
-    let l = &ctx.layout;
-    let existing = view.values.schedule_rows();
-    let count = existing.len() + SPARE_SCHEDULE_ROWS;
-    // Rows are renumbered 0.. so a merged form and a fresh one read alike.
-    let rows: Vec<Option<usize>> =
-        existing.into_iter().map(Some).chain(std::iter::repeat_n(None, SPARE_SCHEDULE_ROWS)).collect();
     html! {
         section aria-labelledby="s-schedule" {
             h2 id="s-schedule" { (heading) }
@@ -482,8 +571,24 @@ fn schedule_fields(ctx: &SheetContext, view: &FormView, heading: &str) -> Markup
                 "月の欄には「●」「→」「発行（12月）」などを記載どおりに入力してください。従事時間は「747H」のように入力します。"
                 "行を削除するには、その行の欄をすべて空にして保存します。下の空の行に入力すると行を追加できます。"
             }
+            (schedule_table(ctx, view, "", &view.values.schedule_rows(), &ctx.fy.label()))
+        }
+    }
+}
+
+/// The rows of one schedule with spare rows for adding, named
+/// `{prefix}s.{row}.…` (a child row's schedule has the prefix `c{item}.`).
+fn schedule_table(ctx: &SheetContext, view: &FormView, prefix: &str, existing: &[usize], caption: &str) -> Markup {
+    let l = &ctx.layout;
+    let count = existing.len() + SPARE_SCHEDULE_ROWS;
+    // Rows are renumbered 0.. so a merged form and a fresh one read alike.
+    let rows: Vec<Option<usize>> =
+        existing.iter().copied().map(Some).chain(std::iter::repeat_n(None, SPARE_SCHEDULE_ROWS)).collect();
+    let errors_prefix = format!("{prefix}s.");
+    html! {
+        div class="scroll" {
             table {
-                caption class="sr-only" { (ctx.fy.label()) "の月別スケジュールと従事時間（全" (count) "行）" }
+                caption class="sr-only" { (caption) "の月別スケジュールと従事時間（全" (count) "行）" }
                 thead { tr {
                     th scope="col" { "行" } th scope="col" { "区分" } th scope="col" { "内容" }
                     @for m in FISCAL_MONTHS { th scope="col" { (m) } }
@@ -492,9 +597,9 @@ fn schedule_fields(ctx: &SheetContext, view: &FormView, heading: &str) -> Markup
                 } }
                 tbody {
                     @for (n, source) in rows.iter().enumerate() {
-                        @let get = |k: &str| source.map(|i| view.values.get(&format!("s.{i}.{k}")).to_string()).unwrap_or_default();
-                        @let name = |k: &str| format!("s.{n}.{k}");
-                        @let row = format!("{}行目", n + 1);
+                        @let get = |k: &str| source.map(|i| view.values.get(&format!("{prefix}s.{i}.{k}")).to_string()).unwrap_or_default();
+                        @let name = |k: &str| format!("{prefix}s.{n}.{k}");
+                        @let row = format!("{caption} {}行目", n + 1);
                         tr {
                             th scope="row" { (n + 1) }
                             td {
@@ -513,8 +618,8 @@ fn schedule_fields(ctx: &SheetContext, view: &FormView, heading: &str) -> Markup
                     }
                 }
             }
-            @for (k, e) in view.errors.iter().filter(|(k, _)| k.starts_with("s.")) { p class="error" id={ (field_id(k)) } { (e) } }
         }
+        @for (k, e) in view.errors.iter().filter(|(k, _)| k.starts_with(&errors_prefix)) { p class="error" id={ (field_id(k)) } { (e) } }
     }
 }
 

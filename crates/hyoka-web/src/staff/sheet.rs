@@ -3,7 +3,7 @@
 
 use axum::extract::{Query, State};
 use hyoka_app::sheet::draft::{indicator_years, money_text, other_slots, slot_label, BudgetField};
-use hyoka_app::sheet::{IndicatorData, SheetContent, SheetContext};
+use hyoka_app::sheet::{ChildData, IndicatorData, SheetContent, SheetContext};
 use hyoka_core::access::{authorize, Action, Target};
 use hyoka_core::judgement::Declared;
 use hyoka_core::layout::{LayoutSection, SectionKind};
@@ -208,6 +208,7 @@ pub(crate) fn render(ctx: &SheetContext, content: &SheetContent) -> Markup {
                 }
                 SectionKind::Grades => (grade_section(ctx, content, section)),
                 SectionKind::Direction => (direction_section(ctx, content, &section.label)),
+                SectionKind::Children => (children_section(ctx, content, section)),
             }
         }
         @if !others.is_empty() {
@@ -256,16 +257,25 @@ fn narrative_section(ctx: &SheetContext, content: &SheetContent, section: &Layou
 }
 
 fn indicator_section(ctx: &SheetContext, content: &SheetContent, heading: &str) -> Markup {
-    let l = &ctx.layout;
     html! {
         section aria-labelledby="s-indicators" {
             h2 id="s-indicators" { (heading) }
-            @if content.indicators.is_empty() { p class="note" { "この事業に指標はありません。" } }
-            @for ind in &content.indicators {
-                h3 id=(indicator_anchor(ind)) {
-                    a href={ "/m/" (ctx.code) "/indicators/" (ind.record.id) } { (ind.record.name) }
-                    span class="badge" { (ind.record.kind.label()) }
-                }
+            @if content.indicators.is_empty() { p class="note" { "この調査票に指標はありません。" } }
+            @for ind in &content.indicators { (indicator_block(ctx, ind, 3)) }
+        }
+    }
+}
+
+/// One indicator's values and judgements by year, under a heading of the
+/// given level.
+fn indicator_block(ctx: &SheetContext, ind: &IndicatorData, level: u8) -> Markup {
+    let l = &ctx.layout;
+    let heading = html! {
+        a href={ "/m/" (ctx.code) "/indicators/" (ind.record.id) } { (ind.record.name) }
+        span class="badge" { (ind.record.kind.label()) }
+    };
+    html! {
+                @if level == 3 { h3 id=(indicator_anchor(ind)) { (heading) } } @else { h4 id=(indicator_anchor(ind)) { (heading) } }
                 p class="note" {
                     "方向: " (ind.record.direction.label())
                     @if let Some(u) = &ind.record.unit { "　単位: " (u) }
@@ -302,8 +312,61 @@ fn indicator_section(ctx: &SheetContext, content: &SheetContent, heading: &str) 
                         }
                     }
                 }
+    }
+}
+
+/// A table of the items beneath the sheet's item: each row's narratives,
+/// grades, direction and indicators.
+fn children_section(ctx: &SheetContext, content: &SheetContent, section: &LayoutSection) -> Markup {
+    let Some(rows) = &section.children else { return html! {} };
+    let children: Vec<&ChildData> =
+        content.children.iter().filter(|c| rows.item_kinds.contains(&c.item.kind)).collect();
+    html! {
+        section aria-labelledby={ "s-" (section.key) } {
+            h2 id={ "s-" (section.key) } { (section.label) }
+            @if children.is_empty() { p class="note" { "（該当する項目はありません）" } }
+            @for child in children {
+                div class="child-row" {
+                    h3 { span class="code" { (child.item.code) } " " (child.item.title) }
+                    @if !child.item.tags.is_empty() { p class="note" { "区分: " (child.item.tags.join("・")) } }
+                    @for slot in &rows.slots {
+                        @let texts: Vec<_> = child.narratives_of(ctx.fy).filter(|(_, n)| n.slot == slot.code).map(|(_, n)| n).collect();
+                        h4 { (slot.label) }
+                        @if texts.is_empty() { p class="note" { "（未記入）" } }
+                        @for n in texts { (narrative(&n.text)) }
+                    }
+                    @for g in &rows.grades {
+                        @let e = child.evaluations.iter().find(|e| e.fiscal_year == ctx.fy && e.stage == g.stage && e.evaluator == g.evaluator);
+                        p {
+                            (g.label) ": "
+                            @match e.and_then(|e| e.grade.clone()) {
+                                Some(v) => strong { (grade_text(content, &g.scale, &v)) },
+                                None => span class="note" { "（未評価）" },
+                            }
+                        }
+                    }
+                    @if rows.direction {
+                        @if let Some(d) = &child.direction {
+                            p {
+                                (ctx.layout.label("direction.direction")) ": " (d.printed)
+                                @if let Some(r) = &d.reason { br; (ctx.layout.label("direction.reason")) ": " (r) }
+                                @if let Some(t) = &d.transfer { br; (ctx.layout.label("direction.transfer")) ": " (t) }
+                            }
+                        }
+                    }
+                    @if rows.indicators { @for ind in &child.indicators { (indicator_block(ctx, ind, 4)) } }
+                }
             }
         }
+    }
+}
+
+/// A grade with its meaning when the scale gives one that differs from the
+/// code: `1 計画どおり`, but `A`, never `A A`.
+pub(crate) fn grade_text(content: &SheetContent, scale: &str, grade: &str) -> String {
+    match hyoka_app::sheet::draft::grade_scale(content, scale).and_then(|s| s.grade(grade).map(|g| g.label.clone())) {
+        Some(label) if label != grade && !label.is_empty() => format!("{grade} {label}"),
+        _ => grade.to_string(),
     }
 }
 

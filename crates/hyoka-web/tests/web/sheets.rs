@@ -585,27 +585,31 @@ async fn schedules_and_staff_hours_are_edited_in_the_citys_layout() {
     let store = db.store().await;
     let ids = seed(&store).await;
     let server = support::spawn(store.clone()).await;
-    let path = format!("/m/{MISHIMA}/sheets/{}/2018/edit", ids.mishima_item);
+    // 三島市 writes one 行政評価表 per 施策: the schedules of its 手段 and
+    // projects are rows of that sheet.
+    let measure = store.items(MISHIMA).await.unwrap().into_iter().find(|i| i.kind == "measure").unwrap();
+    let path = format!("/m/{MISHIMA}/sheets/{}/2018/edit", measure.id);
     let mut editor = server.signed_in("mishima-editor").await;
     let form = editor.get(&path).await;
-    assert_eq!(form.status, 200);
-    assert!(form.body.contains("当該年度の実施計画(Plan)"), "三島市's PDCA headings");
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(form.body.contains("当該年度の実施計画(Plan)"), "三島市's PDCA headings, per 施策の方向");
     let mut fields = form_fields(&form.body, "sheet-form");
+    let c = format!("c{}.", ids.mishima_item);
     let rows_before = store.schedule(ids.mishima_item).await.unwrap().len();
     // Fill the first spare row: a new planned row with hours.
-    let spare = (0..).find(|i| get(&fields, &format!("s.{i}.label")).is_empty()).unwrap();
-    set(&mut fields, &format!("s.{spare}.label"), "庁内研修の実施");
-    set(&mut fields, &format!("s.{spare}.m6"), "●");
-    set(&mut fields, &format!("s.{spare}.hr"), "100H");
-    set(&mut fields, "s.0.hr", "800H");
+    let spare = (0..).find(|i| get(&fields, &format!("{c}s.{i}.label")).is_empty()).unwrap();
+    set(&mut fields, &format!("{c}s.{spare}.label"), "庁内研修の実施");
+    set(&mut fields, &format!("{c}s.{spare}.m6"), "●");
+    set(&mut fields, &format!("{c}s.{spare}.hr"), "100H");
+    set(&mut fields, &format!("{c}s.0.hr"), "800H");
     let r = post(&mut editor, &path, &fields).await;
     assert_eq!(r.status, 303, "{}", r.body);
     let rows = store.schedule(ids.mishima_item).await.unwrap();
     assert_eq!(rows.len(), rows_before + 1);
     let added = rows.iter().find(|r| r.label == "庁内研修の実施").unwrap();
     assert_eq!((added.months[6].as_str(), added.hours_regular.as_deref()), ("●", Some("100H")));
-    let history = editor.get(&format!("/m/{MISHIMA}/sheets/{}/2018/history", ids.mishima_item)).await;
-    assert!(history.body.contains("従事時間（正職員）") && history.body.contains("800H"));
+    let history = editor.get(&format!("/m/{MISHIMA}/sheets/{}/2018/history", measure.id)).await;
+    assert!(history.body.contains("従事時間（正職員）") && history.body.contains("800H"), "{}", history.body);
 }
 
 /// Every sheet of the five seed documents renders in its city's layout, and
@@ -639,12 +643,19 @@ async fn every_seed_sheet_renders_and_an_unchanged_save_changes_nothing() {
         let list = admin.get("/staff").await;
         assert_eq!(list.status, 200);
         let items = store.items(city).await.unwrap();
+        let kinds = store.sheet_plan(city).await.unwrap();
         for item in items.iter().filter(|i| i.fiscal_year.is_some()) {
             let fy = item.fiscal_year.unwrap().year();
             let view_path = format!("/m/{city}/sheets/{}/{fy}", item.id);
             let view = admin.get(&view_path).await;
             assert_eq!(view.status, 200, "{view_path}");
-            assert!(view.body.contains(layout_heading), "{view_path} in its layout");
+            // Each item in the layout of its kind; the city's main sheet
+            // for an item of a kind without sheets.
+            let layout = store.layout_for(item).await.unwrap();
+            assert!(view.body.contains(&layout.name), "{view_path} in its layout {}", layout.name);
+            if kinds.has_sheet(&item.kind) && layout.preset == hyoka_core::layout::default_preset_for(city) {
+                assert!(view.body.contains(layout_heading), "{view_path}: {layout_heading}");
+            }
             let edit = admin.get(&format!("{view_path}/edit")).await;
             assert_eq!(edit.status, 200, "{view_path}/edit");
             let fields = form_fields(&edit.body, "sheet-form");
@@ -722,9 +733,10 @@ async fn a_draft_cannot_change_the_targets_of_a_locked_later_year() {
     let store = db.store().await;
     let ids = seed(&store).await;
     let fy2019 = FiscalYear::new(2019).unwrap();
+    let plan = store.sheet_plan(MITAKA).await.unwrap();
     let mut tx = store.begin().await.unwrap();
     tx.set_indicator_value(ids.indicator, fy2019, ValueRole::Target, &IndicatorCell::parse("120人")).await.unwrap();
-    assert!(tx.lock_year(MITAKA, fy2019, None).await.unwrap().is_some());
+    assert!(tx.lock_year(MITAKA, fy2019, None, &plan).await.unwrap().is_some());
     tx.commit().await.unwrap();
     let server = support::spawn(store.clone()).await;
     let path = format!("{}/edit", sheet(ids.item));

@@ -145,6 +145,11 @@ async fn submit_approve_review_lock() {
     assert!(page.body.contains("S 計画以上") && page.body.contains("三鷹市 事後評価"), "grades from the city's scales");
     assert!(!page.body.contains("value=\"section\""), "a reviewer does not grade as the section");
     let v = version_in(&page.body).unwrap();
+    // Nothing at all to record is refused.
+    let nothing = [("version", v.as_str()), ("stage", "yearend"), ("evaluator", "review_board"), ("grade", "")];
+    let r = reviewer.post(&format!("{b}/review"), &nothing).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("評価を選んでください"));
     let grade = [
         ("version", v.as_str()),
         ("stage", "yearend"),
@@ -167,7 +172,7 @@ async fn submit_approve_review_lock() {
     // Grading a 審査済 sheet again keeps it 審査済; a bare grade finds the
     // stage's scale.
     let v = version(&store, ids.item).await;
-    let again = [("version", v.as_str()), ("stage", "midyear"), ("evaluator", "headquarters"), ("grade", "1")];
+    let again = [("version", v.as_str()), ("stage", "midyear"), ("evaluator", "review_board"), ("grade", "1")];
     let r = reviewer.post(&format!("{b}/review"), &again).await;
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(status(&store, ids.item).await, SheetStatus::Reviewed);
@@ -176,7 +181,7 @@ async fn submit_approve_review_lock() {
     let fields: Vec<String> = store.history(ids.item).await.unwrap().into_iter().map(|h| h.field).collect();
     assert!(fields.contains(&"評価 事後評価（事業評価審査会）".to_string()), "{fields:?}");
     assert!(fields.contains(&"意見 事後評価（事業評価審査会）".to_string()), "{fields:?}");
-    assert!(fields.contains(&"評価 中間評価（行革本部）".to_string()), "{fields:?}");
+    assert!(fields.contains(&"評価 中間評価（事業評価審査会）".to_string()), "{fields:?}");
 
     // The review board's opinion (a narrative the layout leaves to
     // reviewers) may be written without a grade; a comment alone keeps
@@ -207,12 +212,15 @@ async fn submit_approve_review_lock() {
     assert!(history.iter().any(|h| h.field == "事業評価審査会評価・意見等"), "the opinion is in the history");
     let page = reviewer.get(&format!("{b}/workflow")).await;
     assert!(page.body.contains("電子申請の周知を強化すること"), "the form shows the opinion");
-    // Nothing at all to record is refused.
+    // Only the city's own stages and review bodies: 三鷹市 has no 行革本部
+    // and no 2次評価 (小平市's).
     let v = version(&store, ids.item).await;
-    let nothing = [("version", v.as_str()), ("stage", "first"), ("evaluator", "policy_council"), ("grade", "")];
-    let r = reviewer.post(&format!("{b}/review"), &nothing).await;
-    assert_eq!(r.status, 422);
-    assert!(r.body.contains("評価を選んでください"));
+    let page = reviewer.get(&format!("{b}/workflow")).await;
+    assert!(!page.body.contains("value=\"headquarters\"") && !page.body.contains("value=\"second\""), "{}", page.body);
+    let foreign = [("version", v.as_str()), ("stage", "second"), ("evaluator", "review_board"), ("grade", "S")];
+    assert_eq!(reviewer.post(&format!("{b}/review"), &foreign).await.status, 422);
+    let foreign = [("version", v.as_str()), ("stage", "yearend"), ("evaluator", "headquarters"), ("grade", "S")];
+    assert_eq!(reviewer.post(&format!("{b}/review"), &foreign).await.status, 403);
 
     // The admin locks the year: every sheet of it becomes 確定.
     let mut admin = server.signed_in("admin").await;
