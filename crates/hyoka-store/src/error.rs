@@ -8,6 +8,8 @@ pub enum StoreError {
     UnknownScheme(String),
     #[error("データベースURL「{0}」を読み取れません（例: sqlite://hyoka.db、postgres://user@host/hyoka）")]
     BadUrl(String),
+    #[error("データベースURLの pool_max「{0}」は使えません（接続数の上限は1以上の整数で指定してください）")]
+    BadPoolMax(String),
     #[error("データベース {url} に接続できません: {source}")]
     Connect {
         url: String,

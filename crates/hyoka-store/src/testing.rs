@@ -106,6 +106,39 @@ impl Drop for TestDb {
     }
 }
 
+/// The settings an SQLite connection reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SqliteSettings {
+    pub journal_mode: String,
+    /// 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA.
+    pub synchronous: i64,
+    pub busy_timeout_ms: i64,
+    pub foreign_keys: bool,
+}
+
+/// What each of `n` SQLite connections of the pool reports, the `n` held
+/// at once so that the pool has to open new ones.
+pub async fn sqlite_settings(store: &Store, n: u32) -> Vec<SqliteSettings> {
+    use sqlx::Row;
+    let mut held = Vec::new();
+    for _ in 0..n {
+        held.push(store.pool().acquire().await.expect("a pooled connection"));
+    }
+    let mut out = Vec::new();
+    for conn in &mut held {
+        let journal_mode: String = pragma(conn, "journal_mode").await.get(0);
+        let synchronous: i64 = pragma(conn, "synchronous").await.get(0);
+        let busy_timeout_ms: i64 = pragma(conn, "busy_timeout").await.get(0);
+        let foreign_keys: i64 = pragma(conn, "foreign_keys").await.get(0);
+        out.push(SqliteSettings { journal_mode, synchronous, busy_timeout_ms, foreign_keys: foreign_keys == 1 });
+    }
+    out
+}
+
+async fn pragma(conn: &mut sqlx::AnyConnection, name: &str) -> sqlx::any::AnyRow {
+    sqlx::query(&format!("PRAGMA {name}")).fetch_one(conn).await.expect(name)
+}
+
 fn tokio_runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime for cleanup")
 }

@@ -11,8 +11,18 @@ pub struct StoreTx {
 }
 
 impl Store {
+    /// Starts a unit of work. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and
+    /// writes later fails outright ("database is locked", without waiting)
+    /// when another connection wrote in between, whereas waiting for the
+    /// lock up front is covered by the busy timeout. Readers are not held
+    /// up in WAL mode.
     pub async fn begin(&self) -> Result<StoreTx, StoreError> {
-        Ok(StoreTx { tx: self.pool().begin().await?, backend: self.backend() })
+        let tx = match self.backend() {
+            Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool().begin().await?,
+        };
+        Ok(StoreTx { tx, backend: self.backend() })
     }
 }
 
