@@ -9,6 +9,7 @@
 mod accounts;
 mod admin_ops;
 mod backend;
+mod backup;
 mod cycle;
 mod error;
 mod figures;
@@ -27,6 +28,7 @@ mod tx;
 pub use accounts::{AccountRecord, NewAccount, SessionRecord};
 pub use admin_ops::{CarryForward, CityOverview, ReturnNote, YearSheet, RETURN_REASON_FIELD};
 pub use backend::{Backend, DatabaseUrl};
+pub use backup::{tables_not_copied, BackupSummary, BACKUP_FORMAT, BACKUP_FORMAT_VERSION};
 pub use cycle::{Change, FiscalYearRecord, HistoryEntry, SheetRecord};
 pub use error::StoreError;
 pub use migrate::{now, now_iso, MigrationReport, MIGRATIONS};

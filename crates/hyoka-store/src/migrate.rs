@@ -28,6 +28,13 @@ pub struct MigrationReport {
 impl Store {
     /// Applies the migrations not yet applied. Safe to run at every start.
     pub async fn migrate(&self) -> Result<MigrationReport, StoreError> {
+        self.migrate_to(MIGRATIONS.last().map_or(0, |m| m.version)).await
+    }
+
+    /// Applies the migrations not yet applied up to and including
+    /// `version` (a restore brings an empty database to its backup's
+    /// version first).
+    pub async fn migrate_to(&self, version: i64) -> Result<MigrationReport, StoreError> {
         sqlx::query(
             "CREATE TABLE IF NOT EXISTS hyoka_migrations (
                 version BIGINT PRIMARY KEY,
@@ -43,7 +50,7 @@ impl Store {
             return Err(StoreError::SchemaTooNew { found: current, known });
         }
         let mut report = MigrationReport { applied: Vec::new(), current };
-        for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+        for m in MIGRATIONS.iter().filter(|m| m.version > current && m.version <= version) {
             let fail = |source| StoreError::Migration { version: m.version, name: m.name.to_string(), source };
             let mut tx = self.pool().begin().await?;
             for statement in statements(m.sql) {

@@ -8,7 +8,7 @@ use hyoka_store::Store;
 use hyoka_web::{AppState, Server, SessionConfig};
 
 use crate::progress::Progress;
-use crate::{demo, export, import, reports, user};
+use crate::{backup, demo, export, import, reports, user};
 
 pub type CliResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
@@ -61,6 +61,10 @@ pub enum Command {
         #[command(subcommand)]
         report: Report,
     },
+    /// 稼働中のデータベースの一貫したバックアップを取る
+    Backup(backup::BackupArgs),
+    /// バックアップを空のデータベースに復元する
+    Restore(backup::RestoreArgs),
     /// 利用者アカウントを管理する
     User {
         #[command(subcommand)]
@@ -254,6 +258,8 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Import { files, dry_run } => import::import(&open(&cli.database).await?, &files, dry_run).await,
         Command::Export { format } => export::export(&open(&cli.database).await?, format).await,
         Command::User { command } => user::user(&open(&cli.database).await?, command).await,
+        Command::Backup(args) => backup::backup(&cli.database, args).await,
+        Command::Restore(args) => backup::restore(&cli.database, args).await,
     }
 }
 

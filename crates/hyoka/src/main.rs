@@ -1,6 +1,7 @@
 //! `hyoka`: the command line. Thin: each subcommand parses its arguments
 //! and calls the libraries.
 
+mod backup;
 mod cli;
 mod demo;
 mod export;
