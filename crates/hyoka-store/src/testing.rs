@@ -213,6 +213,32 @@ pub async fn row_count(store: &Store, table: &str) -> i64 {
     sqlx::query(&sql).fetch_one(store.pool()).await.expect("a count").get("n")
 }
 
+/// The plan the database chooses for `sql` (`$1`… bound to `binds`), as
+/// text. On PostgreSQL sequential scans are discouraged first, so the plan
+/// shows an index whenever one can serve the query: small test tables
+/// would otherwise always be scanned.
+pub async fn query_plan(store: &Store, sql: &str, binds: &[&str]) -> String {
+    use sqlx::Row;
+    let mut conn = store.pool().acquire().await.expect("a connection");
+    let explain = match store.backend() {
+        Backend::Sqlite => format!("EXPLAIN QUERY PLAN {sql}"),
+        Backend::Postgres => {
+            sqlx::query("SET enable_seqscan = off").execute(&mut *conn).await.expect("planner setting");
+            format!("EXPLAIN {sql}")
+        }
+    };
+    let mut q = sqlx::query(&explain);
+    for b in binds {
+        q = q.bind(*b);
+    }
+    let rows = q.fetch_all(&mut *conn).await.expect("a plan");
+    if store.backend() == Backend::Postgres {
+        sqlx::query("RESET enable_seqscan").execute(&mut *conn).await.expect("planner setting");
+    }
+    let column = if store.backend() == Backend::Sqlite { "detail" } else { "QUERY PLAN" };
+    rows.iter().map(|r| r.get::<String, _>(column)).collect::<Vec<_>>().join("\n")
+}
+
 /// Words the synthetic cities are written with, so that searches have
 /// something to find: two-character words among them.
 pub const SYNTHETIC_WORDS: &[&str] = &["予算", "道路", "子育て", "防災", "ＩＣＴ", "図書館", "公園", "健康"];
