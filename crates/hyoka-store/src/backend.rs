@@ -24,6 +24,18 @@ impl Backend {
         }
     }
 
+    /// A subquery yielding the ids in the JSON array bound at `param`
+    /// (`$3`): a list of any length in one bind, so a statement over a
+    /// page of ids stays one statement.
+    pub(crate) fn id_list(self, param: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("(SELECT value FROM json_each({param}))"),
+            Backend::Postgres => {
+                format!("(SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST({param} AS jsonb)) AS ids(value))")
+            }
+        }
+    }
+
     /// The pool size when neither the URL nor the caller names one.
     ///
     /// SQLite in WAL mode reads on many connections at once while one

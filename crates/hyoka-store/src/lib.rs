@@ -17,6 +17,7 @@ mod indicators;
 mod migrate;
 mod org;
 mod plans;
+mod public_sets;
 mod publication;
 mod records;
 mod search;
@@ -32,6 +33,7 @@ pub use backup::{tables_not_copied, BackupSummary, BACKUP_FORMAT, BACKUP_FORMAT_
 pub use cycle::{Change, FiscalYearRecord, HistoryEntry, SheetRecord};
 pub use error::StoreError;
 pub use migrate::{now, now_iso, MigrationReport, MIGRATIONS};
+pub use public_sets::{PlacementRecord, PublicIndicatorSet, PublicItemSet, PublicPage};
 pub use publication::{PublicCity, PublicIndicator, PublicItem, PublishOutcome, PublishedYear};
 pub use publication::{PublicSearchHit, PublicSearchResults};
 pub use records::*;

@@ -17,6 +17,8 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 2, name: "sheets", sql: include_str!("../migrations/0002_sheets.sql") },
     Migration { version: 3, name: "staff", sql: include_str!("../migrations/0003_staff.sql") },
     Migration { version: 4, name: "publication", sql: include_str!("../migrations/0004_publication.sql") },
+    // 0005 (the audit log) comes from another branch.
+    Migration { version: 6, name: "reads_at_scale", sql: include_str!("../migrations/0006_reads_at_scale.sql") },
 ];
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

@@ -26,13 +26,13 @@ use crate::{opt_i64, IndicatorRecord, IndicatorValue, ItemRecord, JudgementRecor
 /// The years of city `$1` that are public: published and still locked.
 /// Locking cannot be undone today; checking it anyway means a future
 /// "reopen" cannot expose drafts of a year that was once published.
-const PUBLISHED_YEARS: &str = "SELECT fiscal_year FROM fiscal_years
+pub(crate) const PUBLISHED_YEARS: &str = "SELECT fiscal_year FROM fiscal_years
     WHERE municipality_code = $1 AND status = 'locked' AND published_at IS NOT NULL";
 
 /// Every (item, fiscal year) in which an item of city `$1` has content: its
 /// printed year, a sheet, narratives, budget, grades, schedule, direction,
 /// or indicator cells and judgements.
-const ITEM_YEARS: &str = "
+pub(crate) const ITEM_YEARS: &str = "
     SELECT i.id AS item_id, i.fiscal_year AS y FROM items i
       WHERE i.municipality_code = $1 AND i.fiscal_year IS NOT NULL
     UNION SELECT s.item_id, s.fiscal_year FROM sheets s JOIN items i ON i.id = s.item_id
@@ -221,16 +221,32 @@ impl Store {
         Ok(Some(PublicCity { municipality, years }))
     }
 
-    /// Every city with at least one published year, by code.
+    /// Every city with at least one published year, by code. Two
+    /// statements, however many cities there are.
     pub async fn public_cities(&self) -> Result<Vec<PublicCity>, StoreError> {
-        let mut out = Vec::new();
-        for m in self.municipalities().await? {
-            let years = self.published_years(&m.code).await?;
-            if !years.is_empty() {
-                out.push(PublicCity { municipality: m, years });
-            }
+        let rows = sqlx::query(
+            "SELECT f.municipality_code, f.fiscal_year, f.published_at, f.published_by, a.display_name
+             FROM fiscal_years f LEFT JOIN accounts a ON a.id = f.published_by
+             WHERE f.status = 'locked' AND f.published_at IS NOT NULL
+             ORDER BY f.municipality_code, f.fiscal_year",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut years: BTreeMap<String, Vec<PublishedYear>> = BTreeMap::new();
+        for r in &rows {
+            years.entry(r.try_get("municipality_code")?).or_default().push(PublishedYear {
+                fiscal_year: fy_from_i64(r.try_get("fiscal_year")?)?,
+                published_at: r.try_get("published_at")?,
+                published_by: opt_i64(r, "published_by")?,
+                published_by_name: r.try_get("display_name")?,
+            });
         }
-        Ok(out)
+        Ok(self
+            .municipalities()
+            .await?
+            .into_iter()
+            .filter_map(|m| Some(PublicCity { years: years.remove(&m.code)?, municipality: m }))
+            .collect())
     }
 
     /// Items with content in the city's published years, or in `fy` only
@@ -293,13 +309,15 @@ impl Store {
         municipality: &str,
         fy: Option<FiscalYear>,
     ) -> Result<Vec<PublicIndicator>, StoreError> {
+        // The city is filtered inside each branch: a union over every
+        // city's cells, filtered afterwards, read the whole database.
         let sql = format!(
             "SELECT x.indicator_id, x.fiscal_year FROM (
-               SELECT indicator_id, fiscal_year FROM indicator_values
-               UNION SELECT indicator_id, fiscal_year FROM judgements) x
-             JOIN indicators d ON d.id = x.indicator_id
-             WHERE d.municipality_code = $1 AND x.fiscal_year IN ({PUBLISHED_YEARS})
-               AND ($2 IS NULL OR x.fiscal_year = $2)"
+               SELECT v.indicator_id, v.fiscal_year FROM indicator_values v
+                 JOIN indicators d ON d.id = v.indicator_id WHERE d.municipality_code = $1
+               UNION SELECT j.indicator_id, j.fiscal_year FROM judgements j
+                 JOIN indicators d ON d.id = j.indicator_id WHERE d.municipality_code = $1) x
+             WHERE x.fiscal_year IN ({PUBLISHED_YEARS}) AND ($2 IS NULL OR x.fiscal_year = $2)"
         );
         let rows = sqlx::query(&sql).bind(municipality).bind(fy.map(fy_i64)).fetch_all(self.pool()).await?;
         let mut years: HashMap<i64, BTreeSet<FiscalYear>> = HashMap::new();
