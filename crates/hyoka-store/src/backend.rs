@@ -24,6 +24,15 @@ impl Backend {
         }
     }
 
+    /// Appended to a table whose primary key is all it holds: SQLite then
+    /// stores the key once instead of a row plus an index.
+    pub(crate) fn without_rowid(self) -> &'static str {
+        match self {
+            Backend::Sqlite => " WITHOUT ROWID",
+            Backend::Postgres => "",
+        }
+    }
+
     /// A subquery yielding the ids in the JSON array bound at `param`
     /// (`$3`): a list of any length in one bind, so a statement over a
     /// page of ids stays one statement.

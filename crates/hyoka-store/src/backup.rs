@@ -41,8 +41,10 @@ pub const BACKUP_FORMAT_VERSION: i64 = 1;
 /// Tables a backup leaves out. `hyoka_migrations` is the schema version,
 /// written in the header instead. Sessions are sign-ins of the moment: a
 /// restored system asks everyone to sign in again, and a backup file that
-/// travels holds no live session.
-const NOT_COPIED: &[&str] = &["hyoka_migrations", "sessions"];
+/// travels holds no live session. `search_grams` is the search index,
+/// derived from `search_documents` and many times its size: a restore
+/// rebuilds it.
+const NOT_COPIED: &[&str] = &["hyoka_migrations", "search_grams", "sessions"];
 
 /// Binds per INSERT statement on restore: below SQLite's limit (32,766)
 /// and PostgreSQL's (65,535), large enough that a big table needs few
@@ -353,6 +355,10 @@ impl Store {
             .collect::<Result<_, StoreError>>()?;
         if written != expected {
             return Err(bad(n, format!("行数が終わりの行と一致しません（読んだ行: {written:?}、記録: {expected:?}）")));
+        }
+        if tables.contains_key("search_grams") {
+            // (An older backup gets it when the index's migration runs.)
+            tx.rebuild_search_grams().await?;
         }
         if self.backend() == Backend::Postgres {
             for t in tables.values() {

@@ -21,6 +21,7 @@ mod public_sets;
 mod publication;
 mod records;
 mod search;
+mod search_index;
 mod sheet_edit;
 mod sheets;
 pub mod testing;

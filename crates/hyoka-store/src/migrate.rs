@@ -1,6 +1,6 @@
 //! Schema migrations, embedded in the binary and run in order, each in its
 //! own transaction. A small runner of our own: the SQL is shared by both
-//! backends except for the `{{id}}` token.
+//! backends except for the `{{id}}` and `{{without_rowid}}` tokens.
 
 use sqlx::Row;
 
@@ -20,6 +20,9 @@ pub const MIGRATIONS: &[Migration] = &[
     // 0005 (the audit log) comes from another branch.
     Migration { version: 6, name: "reads_at_scale", sql: include_str!("../migrations/0006_reads_at_scale.sql") },
 ];
+
+/// The migration that creates the search index (`search_grams`).
+const SEARCH_GRAMS_VERSION: i64 = 6;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct MigrationReport {
@@ -56,7 +59,9 @@ impl Store {
             let fail = |source| StoreError::Migration { version: m.version, name: m.name.to_string(), source };
             let mut tx = self.pool().begin().await?;
             for statement in statements(m.sql) {
-                let sql = statement.replace("{{id}}", self.backend().id_column());
+                let sql = statement
+                    .replace("{{id}}", self.backend().id_column())
+                    .replace("{{without_rowid}}", self.backend().without_rowid());
                 sqlx::query(&sql).execute(&mut *tx).await.map_err(fail)?;
             }
             sqlx::query("INSERT INTO hyoka_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
@@ -69,6 +74,13 @@ impl Store {
             tx.commit().await.map_err(fail)?;
             report.applied.push((m.version, m.name));
             report.current = m.version;
+            if m.version == SEARCH_GRAMS_VERSION {
+                // The new index of the documents already stored, which SQL
+                // alone cannot cut into bigrams the way searches do.
+                let mut tx = self.begin().await?;
+                tx.rebuild_search_grams().await?;
+                tx.commit().await?;
+            }
         }
         Ok(report)
     }

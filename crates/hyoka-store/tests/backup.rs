@@ -134,7 +134,7 @@ async fn empty_on(backend: Backend) -> (TestDb, Store) {
 }
 
 #[tokio::test]
-async fn a_restore_holds_every_table_but_sessions() {
+async fn a_restore_holds_every_table_but_sessions_and_rebuilds_the_search_index() {
     let db = TestDb::new().await;
     let source = db.store().await;
     rich(&source).await;
@@ -144,8 +144,11 @@ async fn a_restore_holds_every_table_but_sessions() {
     // Every table of the catalogue is in the backup with all its rows,
     // except the two that are left out on purpose.
     let tables: BTreeSet<String> = table_names(&source).await.into_iter().collect();
-    let expected: BTreeSet<String> =
-        tables.iter().filter(|t| !["hyoka_migrations", "sessions"].contains(&t.as_str())).cloned().collect();
+    let expected: BTreeSet<String> = tables
+        .iter()
+        .filter(|t| !["hyoka_migrations", "search_grams", "sessions"].contains(&t.as_str()))
+        .cloned()
+        .collect();
     assert_eq!(copied.keys().cloned().collect::<BTreeSet<_>>(), expected);
     for (table, rows) in &copied {
         assert_eq!(rows.len() as i64, row_count(&source, table).await, "{table}");
@@ -164,6 +167,9 @@ async fn a_restore_holds_every_table_but_sessions() {
     assert_eq!(contents(&backup_of(&target).await), copied, "every row of every table, as it was");
     assert_eq!(visible(&target).await, visible(&source).await);
     assert_eq!(row_count(&target, "sessions").await, 0, "everyone signs in again");
+    let grams = row_count(&source, "search_grams").await;
+    assert!(grams > 0);
+    assert_eq!(row_count(&target, "search_grams").await, grams, "the search index is rebuilt");
     assert!(target.session("hash-of-a-cookie").await.unwrap().is_none());
 }
 

@@ -71,14 +71,21 @@ pub async fn restore(database: &str, args: RestoreArgs) -> CliResult {
 }
 
 fn describe(summary: &BackupSummary) -> String {
-    // The schema version is in the file's header, not in a table.
-    let left_out: Vec<&str> =
-        hyoka_store::tables_not_copied().iter().copied().filter(|t| *t != "hyoka_migrations").collect();
+    // What is left out, in the words of docs/storage.md; the schema
+    // version is in the file's header.
+    let left_out: Vec<&str> = hyoka_store::tables_not_copied()
+        .iter()
+        .filter_map(|t| match *t {
+            "sessions" => Some("ログイン中のセッション（sessions）"),
+            "search_grams" => Some("検索の索引（search_grams、復元時に作り直します）"),
+            _ => None,
+        })
+        .collect();
     format!(
-        "スキーマの版 {}、{} 表、{} 行。{} の表は含めません",
+        "スキーマの版 {}、{} 表、{} 行。{}は含めません",
         summary.schema_version,
         summary.tables.len(),
         summary.rows(),
-        left_out.join("・")
+        left_out.join("と")
     )
 }

@@ -45,7 +45,7 @@ async fn back_up_the_seeds_and_restore_them_into_an_empty_database() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("hyoka-backup.jsonl");
     let said = ok(&source.url, &["backup", "--out", file.to_str().unwrap()]);
-    assert!(said.contains("バックアップを") && said.contains("sessions の表は含めません"), "{said}");
+    assert!(said.contains("バックアップを") && said.contains("ログイン中のセッション（sessions）"), "{said}");
     assert!(!dir.join("hyoka-backup.partial").exists(), "the partial file became the backup");
 
     let target = TestDb::new().await;

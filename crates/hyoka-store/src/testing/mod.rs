@@ -197,6 +197,18 @@ pub async fn row_count(store: &Store, table: &str) -> i64 {
     sqlx::query(&sql).fetch_one(store.pool()).await.expect("a count").get("n")
 }
 
+/// A city's search documents as stored (item id, text in search form), by
+/// item: what a search must find, read without the index.
+pub async fn search_documents(store: &Store, municipality: &str) -> Vec<(i64, String)> {
+    use sqlx::Row;
+    let rows = sqlx::query("SELECT item_id, body FROM search_documents WHERE municipality_code = $1 ORDER BY item_id")
+        .bind(municipality)
+        .fetch_all(store.pool())
+        .await
+        .expect("search documents");
+    rows.iter().map(|r| (r.get("item_id"), r.get("body"))).collect()
+}
+
 /// The plan the database chooses for `sql` (`$1`… bound to `binds`), as
 /// text. On PostgreSQL sequential scans are discouraged first, so the plan
 /// shows an index whenever one can serve the query: small test tables
