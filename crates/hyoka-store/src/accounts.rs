@@ -237,10 +237,23 @@ impl Store {
 
     /// Removes sessions that expired before `now` (ISO text compares in order).
     pub async fn delete_expired_sessions(&self, now: &str) -> Result<u64, StoreError> {
+        // One statement, served by the sessions_expiry index: only the
+        // expired rows are visited, however many live sessions there are.
         Ok(sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
             .bind(now)
             .execute(self.pool())
             .await?
             .rows_affected())
+    }
+
+    /// Removes every session that has expired by now; returns how many.
+    /// Cheap enough to call at every sign-in and periodically.
+    pub async fn purge_expired_sessions(&self) -> Result<u64, StoreError> {
+        self.delete_expired_sessions(&crate::now_iso()).await
+    }
+
+    /// How many sessions are stored (live and expired but not yet purged).
+    pub async fn session_count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query("SELECT COUNT(*) AS n FROM sessions").fetch_one(self.pool()).await?.try_get("n")?)
     }
 }

@@ -2,6 +2,7 @@
 
 use hyoka_core::sheet::{BudgetRow, EvaluationRow};
 use hyoka_core::{BudgetFigures, EvaluationScale, FiscalYear, Grade, Yen};
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::org::{fy_from_i64, fy_i64};
@@ -116,22 +117,7 @@ impl Store {
         .bind(item_id)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                let y = |c: &str| opt_i64(r, c).map(|v| v.map(Yen));
-                Ok(BudgetRow {
-                    fiscal_year: fy_from_i64(r.try_get("fiscal_year")?)?,
-                    figures: BudgetFigures {
-                        initial: y("initial_yen")?,
-                        final_budget: y("final_yen")?,
-                        settlement: y("settlement_yen")?,
-                        general_revenue: y("general_revenue_yen")?,
-                        carried_over: y("carried_over_yen")?,
-                    },
-                    execution_rate_printed: r.try_get("execution_rate_printed")?,
-                })
-            })
-            .collect()
+        rows.iter().map(budget_row).collect()
     }
 
     pub async fn scales(&self, municipality: &str) -> Result<Vec<EvaluationScale>, StoreError> {
@@ -162,18 +148,7 @@ impl Store {
         .bind(item_id)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(EvaluationRow {
-                    fiscal_year: fy_from_i64(r.try_get("fiscal_year")?)?,
-                    stage: r.try_get::<String, _>("stage")?.parse().map_err(StoreError::Invalid)?,
-                    evaluator: r.try_get::<String, _>("evaluator")?.parse().map_err(StoreError::Invalid)?,
-                    scale: r.try_get("scale_code")?,
-                    grade: r.try_get("grade")?,
-                    comment: r.try_get("comment")?,
-                })
-            })
-            .collect()
+        rows.iter().map(evaluation_row).collect()
     }
 
     /// How much a city holds.
@@ -198,4 +173,32 @@ impl Store {
             indicator_values: row.try_get("indicator_values")?,
         })
     }
+}
+
+/// A row of `budgets` (fiscal_year, the amounts, execution_rate_printed).
+pub(crate) fn budget_row(r: &AnyRow) -> Result<BudgetRow, StoreError> {
+    let y = |c: &str| opt_i64(r, c).map(|v| v.map(Yen));
+    Ok(BudgetRow {
+        fiscal_year: fy_from_i64(r.try_get("fiscal_year")?)?,
+        figures: BudgetFigures {
+            initial: y("initial_yen")?,
+            final_budget: y("final_yen")?,
+            settlement: y("settlement_yen")?,
+            general_revenue: y("general_revenue_yen")?,
+            carried_over: y("carried_over_yen")?,
+        },
+        execution_rate_printed: r.try_get("execution_rate_printed")?,
+    })
+}
+
+/// A row of `evaluations` with its scale's code as `scale_code`.
+pub(crate) fn evaluation_row(r: &AnyRow) -> Result<EvaluationRow, StoreError> {
+    Ok(EvaluationRow {
+        fiscal_year: fy_from_i64(r.try_get("fiscal_year")?)?,
+        stage: r.try_get::<String, _>("stage")?.parse().map_err(StoreError::Invalid)?,
+        evaluator: r.try_get::<String, _>("evaluator")?.parse().map_err(StoreError::Invalid)?,
+        scale: r.try_get("scale_code")?,
+        grade: r.try_get("grade")?,
+        comment: r.try_get("comment")?,
+    })
 }

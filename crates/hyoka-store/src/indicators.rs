@@ -98,10 +98,10 @@ impl StoreTx {
     }
 }
 
-const INDICATOR_COLUMNS: &str =
+pub(crate) const INDICATOR_COLUMNS: &str =
     "id, municipality_code, indicator_key, name, kind, definition, unit, direction, vocabulary, item_id, node_id";
 
-fn indicator_record(r: &AnyRow) -> Result<IndicatorRecord, StoreError> {
+pub(crate) fn indicator_record(r: &AnyRow) -> Result<IndicatorRecord, StoreError> {
     let parse_err = |e: String| StoreError::Invalid(e);
     Ok(IndicatorRecord {
         id: r.try_get("id")?,
@@ -156,21 +156,7 @@ impl Store {
         .bind(indicator_id)
         .fetch_all(self.pool())
         .await?;
-        let mut values: Vec<IndicatorValue> = rows
-            .iter()
-            .map(|r| {
-                let printed: String = r.try_get("printed")?;
-                // The stored meaning is what the sheet showed; a row written
-                // by another tool without one is parsed again from its text.
-                let cell = serde_json::from_str::<IndicatorCell>(&r.try_get::<String, _>("meaning")?)
-                    .unwrap_or_else(|_| IndicatorCell::parse(&printed));
-                Ok(IndicatorValue {
-                    fiscal_year: fy_from_i64(r.try_get("fiscal_year")?)?,
-                    role: r.try_get::<String, _>("role")?.parse().map_err(StoreError::Invalid)?,
-                    cell,
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
+        let mut values: Vec<IndicatorValue> = rows.iter().map(indicator_value).collect::<Result<_, StoreError>>()?;
         values.sort_by_key(|v| (v.fiscal_year, v.role));
         Ok(values)
     }
@@ -183,20 +169,33 @@ impl Store {
         .bind(indicator_id)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                let declared = match (
-                    r.try_get::<Option<String>, _>("declared")?,
-                    r.try_get::<Option<String>, _>("declared_reason")?,
-                ) {
-                    (Some(label), reason) => Some(Declared { label, reason: reason.unwrap_or_default() }),
-                    (None, _) => None,
-                };
-                Ok(JudgementRecord {
-                    fiscal_year: fy_from_i64(r.try_get("fiscal_year")?)?,
-                    judgement: Judgement { printed: r.try_get("printed")?, computed: r.try_get("computed")?, declared },
-                })
-            })
-            .collect()
+        rows.iter().map(judgement_record).collect()
     }
+}
+
+/// A row of `indicator_values` (fiscal_year, role, printed, meaning).
+pub(crate) fn indicator_value(r: &AnyRow) -> Result<IndicatorValue, StoreError> {
+    let printed: String = r.try_get("printed")?;
+    // The stored meaning is what the sheet showed; a row written
+    // by another tool without one is parsed again from its text.
+    let cell = serde_json::from_str::<IndicatorCell>(&r.try_get::<String, _>("meaning")?)
+        .unwrap_or_else(|_| IndicatorCell::parse(&printed));
+    Ok(IndicatorValue {
+        fiscal_year: fy_from_i64(r.try_get("fiscal_year")?)?,
+        role: r.try_get::<String, _>("role")?.parse().map_err(StoreError::Invalid)?,
+        cell,
+    })
+}
+
+/// A row of `judgements` (fiscal_year, printed, computed, declared, declared_reason).
+pub(crate) fn judgement_record(r: &AnyRow) -> Result<JudgementRecord, StoreError> {
+    let declared =
+        match (r.try_get::<Option<String>, _>("declared")?, r.try_get::<Option<String>, _>("declared_reason")?) {
+            (Some(label), reason) => Some(Declared { label, reason: reason.unwrap_or_default() }),
+            (None, _) => None,
+        };
+    Ok(JudgementRecord {
+        fiscal_year: fy_from_i64(r.try_get("fiscal_year")?)?,
+        judgement: Judgement { printed: r.try_get("printed")?, computed: r.try_get("computed")?, declared },
+    })
 }

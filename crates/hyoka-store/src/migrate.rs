@@ -1,6 +1,6 @@
 //! Schema migrations, embedded in the binary and run in order, each in its
 //! own transaction. A small runner of our own: the SQL is shared by both
-//! backends except for the `{{id}}` token.
+//! backends except for the `{{id}}` and `{{without_rowid}}` tokens.
 
 use sqlx::Row;
 
@@ -18,8 +18,12 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 3, name: "staff", sql: include_str!("../migrations/0003_staff.sql") },
     Migration { version: 4, name: "publication", sql: include_str!("../migrations/0004_publication.sql") },
     Migration { version: 5, name: "audit", sql: include_str!("../migrations/0005_audit.sql") },
+    Migration { version: 6, name: "reads_at_scale", sql: include_str!("../migrations/0006_reads_at_scale.sql") },
     Migration { version: 9, name: "sheet_kinds", sql: include_str!("../migrations/0009_sheet_kinds.sql") },
 ];
+
+/// The migration that creates the search index (`search_grams`).
+const SEARCH_GRAMS_VERSION: i64 = 6;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct MigrationReport {
@@ -30,6 +34,13 @@ pub struct MigrationReport {
 impl Store {
     /// Applies the migrations not yet applied. Safe to run at every start.
     pub async fn migrate(&self) -> Result<MigrationReport, StoreError> {
+        self.migrate_to(MIGRATIONS.last().map_or(0, |m| m.version)).await
+    }
+
+    /// Applies the migrations not yet applied up to and including
+    /// `version` (a restore brings an empty database to its backup's
+    /// version first).
+    pub async fn migrate_to(&self, version: i64) -> Result<MigrationReport, StoreError> {
         sqlx::query(
             "CREATE TABLE IF NOT EXISTS hyoka_migrations (
                 version BIGINT PRIMARY KEY,
@@ -45,11 +56,13 @@ impl Store {
             return Err(StoreError::SchemaTooNew { found: current, known });
         }
         let mut report = MigrationReport { applied: Vec::new(), current };
-        for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+        for m in MIGRATIONS.iter().filter(|m| m.version > current && m.version <= version) {
             let fail = |source| StoreError::Migration { version: m.version, name: m.name.to_string(), source };
             let mut tx = self.pool().begin().await?;
             for statement in statements(m.sql) {
-                let sql = statement.replace("{{id}}", self.backend().id_column());
+                let sql = statement
+                    .replace("{{id}}", self.backend().id_column())
+                    .replace("{{without_rowid}}", self.backend().without_rowid());
                 sqlx::query(&sql).execute(&mut *tx).await.map_err(fail)?;
             }
             sqlx::query("INSERT INTO hyoka_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
@@ -62,6 +75,13 @@ impl Store {
             tx.commit().await.map_err(fail)?;
             report.applied.push((m.version, m.name));
             report.current = m.version;
+            if m.version == SEARCH_GRAMS_VERSION {
+                // The new index of the documents already stored, which SQL
+                // alone cannot cut into bigrams the way searches do.
+                let mut tx = self.begin().await?;
+                tx.rebuild_search_grams().await?;
+                tx.commit().await?;
+            }
         }
         Ok(report)
     }

@@ -164,7 +164,7 @@ pub(crate) fn item_record(r: &AnyRow) -> Result<ItemRecord, StoreError> {
     })
 }
 
-const ITEM_COLUMNS: &str =
+pub(crate) const ITEM_COLUMNS: &str =
     "i.id, i.municipality_code, i.item_key, i.kind, i.code, i.title, i.fiscal_year, i.tags, i.relisting_of";
 
 impl Store {
@@ -190,6 +190,20 @@ impl Store {
             "SELECT id, plan_id, parent_id, level, code, title, tags FROM plan_nodes WHERE plan_id = $1 ORDER BY position, id",
         )
         .bind(plan_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(node_record).collect()
+    }
+
+    /// Every node of every plan of a city, by plan (in stored order) then
+    /// printed order: one statement instead of one per plan.
+    pub async fn city_plan_nodes(&self, municipality: &str) -> Result<Vec<NodeRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT n.id, n.plan_id, n.parent_id, n.level, n.code, n.title, n.tags
+             FROM plan_nodes n JOIN plans p ON p.id = n.plan_id
+             WHERE p.municipality_code = $1 ORDER BY p.id, n.position, n.id",
+        )
+        .bind(municipality)
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(node_record).collect()

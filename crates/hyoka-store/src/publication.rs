@@ -19,20 +19,22 @@ use hyoka_core::FiscalYear;
 use sqlx::Row;
 
 use crate::org::{fy_from_i64, fy_i64};
+use crate::plans::{item_record, ITEM_COLUMNS};
 use crate::search::{excerpt, highlight, search_form, search_terms, Fragment};
+use crate::search_index::{json_ids, matching, texts_by_item};
 use crate::tx::StoreTx;
 use crate::{opt_i64, IndicatorRecord, IndicatorValue, ItemRecord, JudgementRecord, Municipality, Store, StoreError};
 
 /// The years of city `$1` that are public: published and still locked.
 /// Locking cannot be undone today; checking it anyway means a future
 /// "reopen" cannot expose drafts of a year that was once published.
-const PUBLISHED_YEARS: &str = "SELECT fiscal_year FROM fiscal_years
+pub(crate) const PUBLISHED_YEARS: &str = "SELECT fiscal_year FROM fiscal_years
     WHERE municipality_code = $1 AND status = 'locked' AND published_at IS NOT NULL";
 
 /// Every (item, fiscal year) in which an item of city `$1` has content: its
 /// printed year, a sheet, narratives, budget, grades, schedule, direction,
 /// or indicator cells and judgements.
-const ITEM_YEARS: &str = "
+pub(crate) const ITEM_YEARS: &str = "
     SELECT i.id AS item_id, i.fiscal_year AS y FROM items i
       WHERE i.municipality_code = $1 AND i.fiscal_year IS NOT NULL
     UNION SELECT s.item_id, s.fiscal_year FROM sheets s JOIN items i ON i.id = s.item_id
@@ -221,16 +223,32 @@ impl Store {
         Ok(Some(PublicCity { municipality, years }))
     }
 
-    /// Every city with at least one published year, by code.
+    /// Every city with at least one published year, by code. Two
+    /// statements, however many cities there are.
     pub async fn public_cities(&self) -> Result<Vec<PublicCity>, StoreError> {
-        let mut out = Vec::new();
-        for m in self.municipalities().await? {
-            let years = self.published_years(&m.code).await?;
-            if !years.is_empty() {
-                out.push(PublicCity { municipality: m, years });
-            }
+        let rows = sqlx::query(
+            "SELECT f.municipality_code, f.fiscal_year, f.published_at, f.published_by, a.display_name
+             FROM fiscal_years f LEFT JOIN accounts a ON a.id = f.published_by
+             WHERE f.status = 'locked' AND f.published_at IS NOT NULL
+             ORDER BY f.municipality_code, f.fiscal_year",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut years: BTreeMap<String, Vec<PublishedYear>> = BTreeMap::new();
+        for r in &rows {
+            years.entry(r.try_get("municipality_code")?).or_default().push(PublishedYear {
+                fiscal_year: fy_from_i64(r.try_get("fiscal_year")?)?,
+                published_at: r.try_get("published_at")?,
+                published_by: opt_i64(r, "published_by")?,
+                published_by_name: r.try_get("display_name")?,
+            });
         }
-        Ok(out)
+        Ok(self
+            .municipalities()
+            .await?
+            .into_iter()
+            .filter_map(|m| Some(PublicCity { years: years.remove(&m.code)?, municipality: m }))
+            .collect())
     }
 
     /// Items with content in the city's published years, or in `fy` only
@@ -293,13 +311,15 @@ impl Store {
         municipality: &str,
         fy: Option<FiscalYear>,
     ) -> Result<Vec<PublicIndicator>, StoreError> {
+        // The city is filtered inside each branch: a union over every
+        // city's cells, filtered afterwards, read the whole database.
         let sql = format!(
             "SELECT x.indicator_id, x.fiscal_year FROM (
-               SELECT indicator_id, fiscal_year FROM indicator_values
-               UNION SELECT indicator_id, fiscal_year FROM judgements) x
-             JOIN indicators d ON d.id = x.indicator_id
-             WHERE d.municipality_code = $1 AND x.fiscal_year IN ({PUBLISHED_YEARS})
-               AND ($2 IS NULL OR x.fiscal_year = $2)"
+               SELECT v.indicator_id, v.fiscal_year FROM indicator_values v
+                 JOIN indicators d ON d.id = v.indicator_id WHERE d.municipality_code = $1
+               UNION SELECT j.indicator_id, j.fiscal_year FROM judgements j
+                 JOIN indicators d ON d.id = j.indicator_id WHERE d.municipality_code = $1) x
+             WHERE x.fiscal_year IN ({PUBLISHED_YEARS}) AND ($2 IS NULL OR x.fiscal_year = $2)"
         );
         let rows = sqlx::query(&sql).bind(municipality).bind(fy.map(fy_i64)).fetch_all(self.pool()).await?;
         let mut years: HashMap<i64, BTreeSet<FiscalYear>> = HashMap::new();
@@ -433,42 +453,78 @@ impl Store {
         rows.iter().map(|r| fy_from_i64(r.try_get("fiscal_year")?)).collect()
     }
 
-    /// The text of an item that the public may search: its code and title,
-    /// then what belongs to its published years (narratives, direction,
-    /// grades' comments, schedule labels), its indicators with published
-    /// cells, its sections and tags.
-    async fn public_item_text(&self, p: &PublicItem) -> Result<Vec<String>, StoreError> {
-        let item = &p.item;
-        let mut parts = Vec::new();
-        for fy in &p.years {
-            for n in self.public_narratives(item, *fy).await? {
-                parts.push(n.text.to_plain_text());
-            }
-            if let Some(d) = self.next_direction_for(item.id, *fy).await? {
-                parts.push(d.printed);
-                parts.extend(d.reason);
-                parts.extend(d.transfer);
-            }
-            for s in self.public_schedule(item.id, *fy).await? {
-                parts.push(s.label);
-            }
+    /// The items among `ids` with content in the city's published years,
+    /// with those years: two statements.
+    async fn public_items_among(
+        &self,
+        municipality: &str,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, PublicItem>, StoreError> {
+        let list = self.backend().id_list("$2");
+        let sql = format!(
+            "SELECT x.item_id, x.y FROM ({ITEM_YEARS}) x WHERE x.y IN ({PUBLISHED_YEARS}) AND x.item_id IN {list}"
+        );
+        let rows = sqlx::query(&sql).bind(municipality).bind(json_ids(ids)).fetch_all(self.pool()).await?;
+        let mut years: BTreeMap<i64, BTreeSet<FiscalYear>> = BTreeMap::new();
+        for r in &rows {
+            years.entry(r.try_get("item_id")?).or_default().insert(fy_from_i64(r.try_get("y")?)?);
         }
-        for i in self.item_indicators(item.id).await? {
-            let published = self.public_indicator(&item.municipality_code, i.id, None).await?;
-            if published.is_some() {
-                parts.push(i.name);
-                parts.extend(i.definition);
+        let sql = format!("SELECT {ITEM_COLUMNS} FROM items i WHERE i.municipality_code = $1 AND i.id IN {list}");
+        let rows = sqlx::query(&sql).bind(municipality).bind(json_ids(ids)).fetch_all(self.pool()).await?;
+        let mut out = HashMap::new();
+        for r in &rows {
+            let item = item_record(r)?;
+            if let Some(ys) = years.remove(&item.id) {
+                out.insert(item.id, PublicItem { item, years: ys.into_iter().collect() });
             }
         }
-        for e in self.public_evaluations(item.id, &p.years).await? {
-            parts.extend(e.comment);
-        }
-        for (d, s) in self.item_sections(item.id).await? {
-            parts.push(if d.is_empty() { s } else { format!("{d} {s}") });
-        }
-        parts.push(item.tags.join(" "));
-        parts.retain(|p| !p.trim().is_empty());
-        Ok(parts)
+        Ok(out)
+    }
+
+    /// The text of items that the public may search, beyond code and
+    /// title: per published year (oldest first) the year's narratives (one
+    /// stored without a year belongs to the item's printed year), next
+    /// year's direction with reason and transfer, and schedule labels; then
+    /// its indicators with published cells or judgements (name, then
+    /// definition), review comments of published years, its sections and
+    /// its tags. A draft's words are never part of it. One statement for
+    /// any number of items.
+    async fn public_texts(&self, municipality: &str, ids: &[i64]) -> Result<BTreeMap<i64, Vec<String>>, StoreError> {
+        let list = self.backend().id_list("$2");
+        let published = PUBLISHED_YEARS;
+        let sql = format!(
+            "SELECT n.item_id, COALESCE(n.fiscal_year, i.fiscal_year) AS k0, CAST(0 AS BIGINT) AS part,
+                    n.position AS k1, '' AS k2, '' AS k3, n.plain AS t
+               FROM narratives n JOIN items i ON i.id = n.item_id
+               WHERE n.item_id IN {list} AND COALESCE(n.fiscal_year, i.fiscal_year) IN ({published})
+             UNION ALL SELECT item_id, fiscal_year, 1, 0, '', '', printed FROM next_directions
+               WHERE item_id IN {list} AND fiscal_year IN ({published})
+             UNION ALL SELECT item_id, fiscal_year, 2, 0, '', '', reason FROM next_directions
+               WHERE item_id IN {list} AND fiscal_year IN ({published}) AND reason IS NOT NULL
+             UNION ALL SELECT item_id, fiscal_year, 3, 0, '', '', transfer FROM next_directions
+               WHERE item_id IN {list} AND fiscal_year IN ({published}) AND transfer IS NOT NULL
+             UNION ALL SELECT item_id, fiscal_year, 4, position, '', '', label FROM schedules
+               WHERE item_id IN {list} AND fiscal_year IN ({published})
+             UNION ALL SELECT d.item_id, 100000, 10, d.id, 'a', '', d.name FROM indicators d
+               WHERE d.item_id IN {list} AND {indicator_public}
+             UNION ALL SELECT d.item_id, 100000, 10, d.id, 'b', '', d.definition FROM indicators d
+               WHERE d.item_id IN {list} AND d.definition IS NOT NULL AND {indicator_public}
+             UNION ALL SELECT item_id, 100000, 11, fiscal_year, stage, evaluator, comment FROM evaluations
+               WHERE item_id IN {list} AND comment IS NOT NULL AND fiscal_year IN ({published})
+             UNION ALL SELECT x.item_id, 100000, 12, 0, d.name, s.name,
+                 CASE WHEN d.name = '' THEN s.name ELSE d.name || ' ' || s.name END
+               FROM item_sections x JOIN sections s ON s.id = x.section_id JOIN departments d ON d.id = s.department_id
+               WHERE x.item_id IN {list}
+             UNION ALL SELECT id, 100000, 13, 0, '', '', tags FROM items WHERE id IN {list}
+             ORDER BY 1, 2, 3, 4, 5, 6",
+            indicator_public = format!(
+                "(d.municipality_code = $1 AND (
+                   EXISTS (SELECT 1 FROM indicator_values v WHERE v.indicator_id = d.id AND v.fiscal_year IN ({published}))
+                   OR EXISTS (SELECT 1 FROM judgements j WHERE j.indicator_id = d.id AND j.fiscal_year IN ({published}))))"
+            )
+        );
+        let rows = sqlx::query(&sql).bind(municipality).bind(json_ids(ids)).fetch_all(self.pool()).await?;
+        texts_by_item(&rows, "part", 13)
     }
 
     /// Full-text search over what the public may see of a city: only items
@@ -485,27 +541,28 @@ impl Store {
         if terms.is_empty() {
             return Ok(PublicSearchResults::default());
         }
-        let public: HashMap<i64, PublicItem> =
-            self.public_items(municipality, None).await?.into_iter().map(|p| (p.item.id, p)).collect();
-        // The stored search documents hold every year's text: a superset,
-        // narrowed here and checked against the published text below.
-        let mut sql = String::from("SELECT item_id FROM search_documents WHERE municipality_code = $1");
-        for i in 0..terms.len() {
-            sql.push_str(&format!(" AND body LIKE ${} ESCAPE '\\'", i + 2));
-        }
+        // Documents hold every year's text: a superset, narrowed by the
+        // index here and checked against the published text below.
+        let (matching, binds) = matching(&terms, 2);
+        let sql = format!("SELECT d.item_id FROM search_documents d WHERE d.municipality_code = $1{matching}");
         let mut q = sqlx::query(&sql).bind(municipality);
-        for t in &terms {
-            q = q.bind(format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+        for b in binds {
+            q = q.bind(b);
         }
         let candidates: Vec<i64> =
             q.fetch_all(self.pool()).await?.iter().map(|r| r.try_get("item_id")).collect::<Result<_, _>>()?;
+        if candidates.is_empty() {
+            return Ok(PublicSearchResults { terms, total: 0, hits: Vec::new() });
+        }
+        let public = self.public_items_among(municipality, &candidates).await?;
+        let ids: Vec<i64> = public.keys().copied().collect();
+        let mut texts = self.public_texts(municipality, &ids).await?;
         let mut found = Vec::new();
         for id in candidates {
             let Some(p) = public.get(&id) else { continue };
-            let text = self.public_item_text(p).await?;
-            let body: String = text.iter().map(|t| search_form(t)).collect::<Vec<_>>().join("\n");
-            let head = format!("{}\n{}", search_form(&p.item.code), search_form(&p.item.title));
-            if !terms.iter().all(|t| body.contains(t.as_str()) || head.contains(t.as_str())) {
+            let text = texts.remove(&id).unwrap_or_default();
+            let head = [p.item.code.as_str(), p.item.title.as_str()];
+            if !all_terms_in(head.into_iter().chain(text.iter().map(String::as_str)), &terms) {
                 continue;
             }
             let in_title = terms.iter().filter(|t| search_form(&p.item.title).contains(t.as_str())).count();
@@ -528,4 +585,20 @@ impl Store {
             .collect();
         Ok(PublicSearchResults { terms, total, hits })
     }
+}
+
+/// Whether every term occurs in one of the parts (in search form). Terms
+/// never span two parts, so each part is folded on its own, and folding
+/// stops once every term is found: the public search checks every
+/// candidate's published text.
+fn all_terms_in<'a>(parts: impl Iterator<Item = &'a str>, terms: &[String]) -> bool {
+    let mut missing: Vec<&String> = terms.iter().collect();
+    for part in parts {
+        let folded = search_form(part);
+        missing.retain(|t| !folded.contains(t.as_str()));
+        if missing.is_empty() {
+            return true;
+        }
+    }
+    missing.is_empty()
 }

@@ -4,19 +4,22 @@
 //! 道路) are common; trigram indexes find nothing for them, and a
 //! morphological dictionary cannot be built here. Each item's text is kept
 //! in `search_documents` in a *search form* (full-width ASCII and half-width
-//! katakana folded, lower-cased, white space removed), and a query matches
-//! by substring (`LIKE`), every term required. At a city's scale (thousands
-//! of sheets) this is fast enough and never misses a word.
+//! katakana folded, lower-cased, white space removed), indexed by its
+//! bigrams (`search_index.rs`); a query matches by substring, every term
+//! required, found through the bigram index and confirmed with `LIKE`, so
+//! it never misses a word and never reads other documents.
 //!
 //! Excerpts are cut from the text as stored, not from the search form, so
 //! people see what was written (`ＩＣＴ` stays `ＩＣＴ`) with the matches
 //! marked.
 
+use std::collections::BTreeMap;
+
 use hyoka_core::FiscalYear;
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 
 use crate::org::fy_from_i64;
-use crate::tx::StoreTx;
+use crate::search_index::{item_texts, json_ids, matching};
 use crate::{opt_i64, Store, StoreError};
 
 /// The most terms a query may have; more adds nothing but cost.
@@ -68,7 +71,9 @@ pub struct SearchResults {
 
 /// The form both documents and queries are compared in.
 pub fn search_form(text: &str) -> String {
-    fold(text).into_iter().map(|(c, _)| c).collect()
+    let mut out = String::with_capacity(text.len());
+    fold_each(text, |c, _| out.push(c));
+    out
 }
 
 /// The terms of a query: split at white space (either width), in search
@@ -93,28 +98,41 @@ pub fn search_terms(query: &str) -> Vec<String> {
 /// of original characters it came from, so matches can be marked in the
 /// text as written.
 fn fold(text: &str) -> Vec<(char, (usize, usize))> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::with_capacity(chars.len());
+    let mut out = Vec::with_capacity(text.len());
+    fold_each(text, |c, range| out.push((c, range)));
+    out
+}
+
+/// Calls `emit` with each folded character and the range of original
+/// characters it came from. Streams: the public search folds the text of
+/// every candidate, so nothing is collected here.
+fn fold_each(text: &str, mut emit: impl FnMut(char, (usize, usize))) {
+    let mut chars = text.chars().peekable();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    while let Some(c) = chars.next() {
         let (folded, used) = match c {
             c if c.is_whitespace() => (None, 1),
             '\u{FF01}'..='\u{FF5E}' => (char::from_u32(c as u32 - 0xFEE0), 1),
             '\u{FF61}'..='\u{FF9F}' => {
-                let (k, used) = half_width_kana(c, chars.get(i + 1).copied());
+                let (k, used) = half_width_kana(c, chars.peek().copied());
+                if used == 2 {
+                    chars.next();
+                }
                 (Some(k), used)
             }
             c => (Some(c), 1),
         };
         if let Some(f) = folded {
-            for l in f.to_lowercase() {
-                out.push((l, (i, i + used)));
+            if f.is_ascii() {
+                emit(f.to_ascii_lowercase(), (i, i + used));
+            } else {
+                for l in f.to_lowercase() {
+                    emit(l, (i, i + used));
+                }
             }
         }
         i += used;
     }
-    out
 }
 
 /// Half-width katakana (pasted from old spreadsheets) as full-width; a
@@ -226,89 +244,6 @@ pub fn excerpt(text: &str, terms: &[String]) -> Vec<Fragment> {
     out
 }
 
-/// The text of an item that search reads, beyond its code and title:
-/// narratives, direction and its reason, indicator names and definitions,
-/// review comments, schedule rows, the responsible sections and tags.
-async fn item_text(conn: &mut AnyConnection, item_id: i64) -> Result<Vec<String>, StoreError> {
-    let mut parts = Vec::new();
-    for sql in [
-        "SELECT plain AS t FROM narratives WHERE item_id = $1 ORDER BY position",
-        "SELECT printed AS t FROM next_directions WHERE item_id = $1 ORDER BY fiscal_year",
-        "SELECT reason AS t FROM next_directions WHERE item_id = $1 AND reason IS NOT NULL ORDER BY fiscal_year",
-        "SELECT transfer AS t FROM next_directions WHERE item_id = $1 AND transfer IS NOT NULL ORDER BY fiscal_year",
-        "SELECT name AS t FROM indicators WHERE item_id = $1 ORDER BY id",
-        "SELECT definition AS t FROM indicators WHERE item_id = $1 AND definition IS NOT NULL ORDER BY id",
-        "SELECT comment AS t FROM evaluations WHERE item_id = $1 AND comment IS NOT NULL
-         ORDER BY fiscal_year, stage, evaluator",
-        "SELECT label AS t FROM schedules WHERE item_id = $1 ORDER BY position",
-        "SELECT d.name || ' ' || s.name AS t FROM item_sections x JOIN sections s ON s.id = x.section_id
-         JOIN departments d ON d.id = s.department_id WHERE x.item_id = $1 ORDER BY s.id",
-        "SELECT tags AS t FROM items WHERE id = $1",
-    ] {
-        for r in sqlx::query(sql).bind(item_id).fetch_all(&mut *conn).await? {
-            let t: String = r.try_get("t")?;
-            // Tags are stored as a JSON array; their words are what matter.
-            let t = if t.starts_with('[') {
-                serde_json::from_str::<Vec<String>>(&t).map(|v| v.join(" ")).unwrap_or(t)
-            } else {
-                t
-            };
-            if !t.trim().is_empty() {
-                parts.push(t);
-            }
-        }
-    }
-    Ok(parts)
-}
-
-impl StoreTx {
-    /// Rebuilds an item's search document from what is stored for it. Call
-    /// it after changing any of the item's text, in the same transaction.
-    pub async fn reindex_item(&mut self, item_id: i64) -> Result<(), StoreError> {
-        let item = sqlx::query("SELECT municipality_code, code, title FROM items WHERE id = $1")
-            .bind(item_id)
-            .fetch_one(self.conn())
-            .await?;
-        let (city, code, title): (String, String, String) =
-            (item.try_get("municipality_code")?, item.try_get("code")?, item.try_get("title")?);
-        let mut parts = vec![code, title.clone()];
-        parts.extend(item_text(self.conn(), item_id).await?);
-        // Parts are kept apart by a line break so that a term never matches
-        // across the end of one field and the start of the next.
-        let body: Vec<String> = parts.iter().map(|p| search_form(p)).collect();
-        sqlx::query(
-            "INSERT INTO search_documents (municipality_code, item_id, title, body) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (item_id) DO UPDATE SET municipality_code = excluded.municipality_code,
-               title = excluded.title, body = excluded.body",
-        )
-        .bind(city)
-        .bind(item_id)
-        .bind(title)
-        .bind(body.join("\n"))
-        .execute(self.conn())
-        .await?;
-        Ok(())
-    }
-}
-
-impl StoreTx {
-    /// Rebuilds every search document of a city, e.g. after the search
-    /// form changed. Returns how many items were indexed.
-    pub async fn reindex_city(&mut self, municipality: &str) -> Result<usize, StoreError> {
-        let ids: Vec<i64> = sqlx::query("SELECT id FROM items WHERE municipality_code = $1 ORDER BY id")
-            .bind(municipality)
-            .fetch_all(self.conn())
-            .await?
-            .iter()
-            .map(|r| r.try_get("id"))
-            .collect::<Result<_, _>>()?;
-        for id in &ids {
-            self.reindex_item(*id).await?;
-        }
-        Ok(ids.len())
-    }
-}
-
 impl Store {
     /// Items of a city whose text contains every term of the query, best
     /// first; at most `limit` of them with excerpts, and how many in all.
@@ -318,20 +253,17 @@ impl Store {
         if terms.is_empty() {
             return Ok(SearchResults::default());
         }
-        let mut sql = String::from(
+        let (matching, binds) = matching(&terms, 2);
+        let sql = format!(
             "SELECT d.item_id, i.code, i.title, i.kind, i.fiscal_year,
                (SELECT MAX(s.fiscal_year) FROM sheets s WHERE s.item_id = d.item_id) AS latest
              FROM search_documents d
              JOIN items i ON i.id = d.item_id
-             WHERE d.municipality_code = $1 AND i.municipality_code = $1",
+             WHERE d.municipality_code = $1 AND i.municipality_code = $1{matching}"
         );
-        for i in 0..terms.len() {
-            // `%` and `_` in a query are text, not wildcards.
-            sql.push_str(&format!(" AND d.body LIKE ${} ESCAPE '\\'", i + 2));
-        }
         let mut q = sqlx::query(&sql).bind(municipality);
-        for t in &terms {
-            q = q.bind(format!("%{}%", escape_like(t)));
+        for b in binds {
+            q = q.bind(b);
         }
         let rows = q.fetch_all(self.pool()).await?;
         let mut hits = Vec::with_capacity(rows.len());
@@ -359,28 +291,26 @@ impl Store {
         hits.sort_by(|(ka, a), (kb, b)| kb.cmp(ka).then_with(|| a.item_id.cmp(&b.item_id)));
         let total = hits.len();
         let mut hits: Vec<SearchHit> = hits.into_iter().take(limit).map(|(_, h)| h).collect();
+        // Excerpts and sheet years of the hits shown, in two statements.
+        let ids: Vec<i64> = hits.iter().map(|h| h.item_id).collect();
         let mut conn = self.pool().acquire().await?;
+        let mut texts = item_texts(&mut conn, self.backend(), &ids).await?;
+        let sql = format!("SELECT item_id, fiscal_year FROM sheets WHERE item_id IN {}", self.backend().id_list("$1"));
+        let mut sheet_years: BTreeMap<i64, Vec<FiscalYear>> = BTreeMap::new();
+        for r in sqlx::query(&sql).bind(json_ids(&ids)).fetch_all(&mut *conn).await? {
+            sheet_years.entry(r.try_get("item_id")?).or_default().push(fy_from_i64(r.try_get("fiscal_year")?)?);
+        }
         for hit in &mut hits {
-            let text = item_text(&mut conn, hit.item_id).await?.join("\n");
+            let text = texts.remove(&hit.item_id).unwrap_or_default().join("\n");
             hit.excerpt = excerpt(&text, &terms);
             let mut years: Vec<FiscalYear> = hit.fiscal_year.into_iter().collect();
-            for r in sqlx::query("SELECT fiscal_year FROM sheets WHERE item_id = $1")
-                .bind(hit.item_id)
-                .fetch_all(&mut *conn)
-                .await?
-            {
-                years.push(fy_from_i64(r.try_get("fiscal_year")?)?);
-            }
+            years.extend(sheet_years.remove(&hit.item_id).unwrap_or_default());
             years.sort_unstable_by(|a, b| b.cmp(a));
             years.dedup();
             hit.sheet_years = years;
         }
         Ok(SearchResults { terms, total, hits })
     }
-}
-
-fn escape_like(term: &str) -> String {
-    term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
 #[cfg(test)]

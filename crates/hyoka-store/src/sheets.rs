@@ -7,6 +7,7 @@
 
 use hyoka_core::sheet::{BudgetRow, EvaluationRow, Finding, NarrativeRow, NextDirectionRow, ScheduleRow};
 use hyoka_core::FiscalYear;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::org::{fy_from_i64, fy_i64};
@@ -221,20 +222,7 @@ impl Store {
         .bind(item_id)
         .fetch_optional(self.pool())
         .await?;
-        row.map(|r| {
-            Ok(NextDirectionRow {
-                fiscal_year: fy_from_i64(r.try_get("fiscal_year")?)?,
-                printed: r.try_get("printed")?,
-                direction: r
-                    .try_get::<Option<String>, _>("direction")?
-                    .map(|d| d.parse())
-                    .transpose()
-                    .map_err(StoreError::Invalid)?,
-                reason: r.try_get("reason")?,
-                transfer: r.try_get("transfer")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(next_direction_row).transpose()
     }
 
     pub async fn printings(&self, indicator_id: i64) -> Result<Vec<Printing>, StoreError> {
@@ -279,4 +267,19 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// A row of `next_directions` (fiscal_year, printed, direction, reason, transfer).
+pub(crate) fn next_direction_row(r: &AnyRow) -> Result<NextDirectionRow, StoreError> {
+    Ok(NextDirectionRow {
+        fiscal_year: fy_from_i64(r.try_get("fiscal_year")?)?,
+        printed: r.try_get("printed")?,
+        direction: r
+            .try_get::<Option<String>, _>("direction")?
+            .map(|d| d.parse())
+            .transpose()
+            .map_err(StoreError::Invalid)?,
+        reason: r.try_get("reason")?,
+        transfer: r.try_get("transfer")?,
+    })
 }

@@ -19,8 +19,18 @@ impl Store {
     /// A transaction stamped with `at`, the caller's clock reading. The
     /// application layer passes its injected clock's time, so the store
     /// never decides what time it is for a person's action.
+    ///
+    /// On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a
+    /// deferred transaction that reads first and writes later fails outright
+    /// ("database is locked", without waiting) when another connection wrote
+    /// in between, whereas waiting for the lock up front is covered by the
+    /// busy timeout. Readers are not held up in WAL mode.
     pub async fn begin_at(&self, at: Timestamp) -> Result<StoreTx, StoreError> {
-        Ok(StoreTx { tx: self.pool().begin().await?, backend: self.backend(), at })
+        let tx = match self.backend() {
+            Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool().begin().await?,
+        };
+        Ok(StoreTx { tx, backend: self.backend(), at })
     }
 
     /// A transaction stamped with the system clock, for imports and tools

@@ -11,7 +11,7 @@ use crate::reports::Report;
 use crate::serve::ServeArgs;
 use crate::user::UserCommand;
 use crate::year::YearCommand;
-use crate::{city, db, export, import, reports, serve, user, year};
+use crate::{backup, city, db, export, import, reports, serve, user, year};
 
 /// hyoka — 行政評価と計画の進捗管理（administrative evaluation for Japanese cities）
 #[derive(Parser)]
@@ -53,6 +53,10 @@ pub enum Command {
         #[command(subcommand)]
         command: CityCommand,
     },
+    /// 稼働中のデータベースの一貫したバックアップを取る
+    Backup(backup::BackupArgs),
+    /// バックアップを空のデータベースに復元する
+    Restore(backup::RestoreArgs),
     /// 利用者アカウントを管理する
     User {
         #[command(subcommand)]
@@ -84,5 +88,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Year { command } => year::year(&app().await?, command).await,
         Command::City { command } => city::city(&app().await?, command).await,
         Command::User { command } => user::user(&app().await?, command).await,
+        Command::Backup(args) => backup::backup(&cli.database, args).await,
+        Command::Restore(args) => backup::restore(&cli.database, args).await,
     }
 }

@@ -3,6 +3,7 @@
 //! commands, like the web's.
 
 mod city;
+mod backup;
 mod cli;
 mod db;
 mod demo;

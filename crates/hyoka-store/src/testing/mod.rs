@@ -9,6 +9,14 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::{Backend, Store};
 
+#[cfg(feature = "statement-counter")]
+mod statements;
+mod synthetic;
+
+#[cfg(feature = "statement-counter")]
+pub use statements::{count_statements, StatementCounter};
+pub use synthetic::{synthetic_city, SyntheticCity, SYNTHETIC_DRAFT_WORD, SYNTHETIC_WORDS};
+
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 /// A database that exists for one test.
@@ -35,13 +43,17 @@ pub fn test_backend() -> Backend {
 impl TestDb {
     /// Creates an empty database (no schema) on the requested backend.
     pub async fn new() -> TestDb {
+        TestDb::create(test_backend()).await
+    }
+
+    async fn create(backend: Backend) -> TestDb {
         let unique = format!(
             "hyoka_test_{}_{}_{}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed),
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
         );
-        match test_backend() {
+        match backend {
             Backend::Sqlite => {
                 let path = std::env::temp_dir().join(format!("{unique}.db"));
                 TestDb {
@@ -69,6 +81,13 @@ impl TestDb {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// An empty database on `backend`, whatever the test run asked for:
+    /// for copying between backends. PostgreSQL needs
+    /// `HYOKA_TEST_POSTGRES_URL`.
+    pub async fn new_on(backend: Backend) -> TestDb {
+        TestDb::create(backend).await
     }
 
     /// A migrated store on this database.
@@ -106,6 +125,39 @@ impl Drop for TestDb {
     }
 }
 
+/// The settings an SQLite connection reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SqliteSettings {
+    pub journal_mode: String,
+    /// 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA.
+    pub synchronous: i64,
+    pub busy_timeout_ms: i64,
+    pub foreign_keys: bool,
+}
+
+/// What each of `n` SQLite connections of the pool reports, the `n` held
+/// at once so that the pool has to open new ones.
+pub async fn sqlite_settings(store: &Store, n: u32) -> Vec<SqliteSettings> {
+    use sqlx::Row;
+    let mut held = Vec::new();
+    for _ in 0..n {
+        held.push(store.pool().acquire().await.expect("a pooled connection"));
+    }
+    let mut out = Vec::new();
+    for conn in &mut held {
+        let journal_mode: String = pragma(conn, "journal_mode").await.get(0);
+        let synchronous: i64 = pragma(conn, "synchronous").await.get(0);
+        let busy_timeout_ms: i64 = pragma(conn, "busy_timeout").await.get(0);
+        let foreign_keys: i64 = pragma(conn, "foreign_keys").await.get(0);
+        out.push(SqliteSettings { journal_mode, synchronous, busy_timeout_ms, foreign_keys: foreign_keys == 1 });
+    }
+    out
+}
+
+async fn pragma(conn: &mut sqlx::AnyConnection, name: &str) -> sqlx::any::AnyRow {
+    sqlx::query(&format!("PRAGMA {name}")).fetch_one(conn).await.expect(name)
+}
+
 fn tokio_runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime for cleanup")
 }
@@ -120,6 +172,73 @@ fn replace_database(url: &str, db: &str) -> String {
         Some(q) => format!("{host_part}/{db}?{q}"),
         None => format!("{host_part}/{db}"),
     }
+}
+
+/// The tables of the database, from its catalogue, by name.
+pub async fn table_names(store: &Store) -> Vec<String> {
+    use sqlx::Row;
+    let sql = match store.backend() {
+        Backend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name"
+        }
+        Backend::Postgres => {
+            "SELECT CAST(table_name AS TEXT) AS name FROM information_schema.tables
+             WHERE table_schema = current_schema() ORDER BY table_name"
+        }
+    };
+    let rows = sqlx::query(sql).fetch_all(store.pool()).await.expect("the catalogue");
+    rows.iter().map(|r| r.get("name")).collect()
+}
+
+/// How many rows a table holds (`table` from [`table_names`]).
+pub async fn row_count(store: &Store, table: &str) -> i64 {
+    use sqlx::Row;
+    let sql = format!("SELECT COUNT(*) AS n FROM \"{table}\"");
+    sqlx::query(&sql).fetch_one(store.pool()).await.expect("a count").get("n")
+}
+
+/// A city's search documents as stored (item id, text in search form), by
+/// item: what a search must find, read without the index.
+pub async fn search_documents(store: &Store, municipality: &str) -> Vec<(i64, String)> {
+    use sqlx::Row;
+    let rows = sqlx::query("SELECT item_id, body FROM search_documents WHERE municipality_code = $1 ORDER BY item_id")
+        .bind(municipality)
+        .fetch_all(store.pool())
+        .await
+        .expect("search documents");
+    rows.iter().map(|r| (r.get("item_id"), r.get("body"))).collect()
+}
+
+/// The plan the database chooses for `sql` (`$1`… bound to `binds`), as
+/// text. On PostgreSQL sequential scans are discouraged first, so the plan
+/// shows an index whenever one can serve the query: small test tables
+/// would otherwise always be scanned.
+pub async fn query_plan(store: &Store, sql: &str, binds: &[&str]) -> String {
+    use sqlx::Row;
+    let mut conn = store.pool().acquire().await.expect("a connection");
+    let explain = match store.backend() {
+        Backend::Sqlite => {
+            // EXPLAIN runs nothing, so a connection opened before the last
+            // migration would plan with the schema it loaded then; a read
+            // makes it load the current one.
+            sqlx::query("SELECT COUNT(*) FROM sqlite_master").execute(&mut *conn).await.expect("the schema");
+            format!("EXPLAIN QUERY PLAN {sql}")
+        }
+        Backend::Postgres => {
+            sqlx::query("SET enable_seqscan = off").execute(&mut *conn).await.expect("planner setting");
+            format!("EXPLAIN {sql}")
+        }
+    };
+    let mut q = sqlx::query(&explain);
+    for b in binds {
+        q = q.bind(*b);
+    }
+    let rows = q.fetch_all(&mut *conn).await.expect("a plan");
+    if store.backend() == Backend::Postgres {
+        sqlx::query("RESET enable_seqscan").execute(&mut *conn).await.expect("planner setting");
+    }
+    let column = if store.backend() == Backend::Sqlite { "detail" } else { "QUERY PLAN" };
+    rows.iter().map(|r| r.get::<String, _>(column)).collect::<Vec<_>>().join("\n")
 }
 
 #[cfg(test)]
