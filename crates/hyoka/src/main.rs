@@ -2,8 +2,8 @@
 //! and calls the libraries; every change goes through `hyoka_app`'s
 //! commands, like the web's.
 
-mod city;
 mod backup;
+mod city;
 mod cli;
 mod db;
 mod demo;
