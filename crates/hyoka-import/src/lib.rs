@@ -7,15 +7,13 @@
 mod apply;
 pub mod batch;
 pub mod canonical;
-mod diff;
 pub mod error;
 pub mod formats;
 mod load;
 pub mod source;
 
-pub use apply::{apply, ApplyReport};
+pub use apply::{apply, stage, ApplyError, ApplyReport, Change, ChangeKind, CityChanges, FrozenChange, Staged, Tally};
 pub use batch::Batch;
-pub use diff::{CityChanges, Tally};
 pub use error::{FurtherProblems, ImportError, Place};
 pub use load::{load_city, normalize};
 

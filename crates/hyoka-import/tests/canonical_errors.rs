@@ -7,9 +7,9 @@ mod canonical_fixture;
 
 use canonical_fixture::{seeded, stored, Sheets, ITEM, MITAKA, SAPPORO};
 use hyoka_import::canonical::{self, read_canonical};
-use hyoka_import::{apply, Batch, ImportError, Place};
+use hyoka_import::{apply, ApplyError, Batch, ImportError, Place};
 use hyoka_store::testing::TestDb;
-use hyoka_store::{Store, StoreError};
+use hyoka_store::Store;
 
 type Files = Vec<(String, Vec<u8>)>;
 
@@ -23,7 +23,7 @@ struct Seeded {
 #[derive(Debug)]
 enum Failure {
     Read(ImportError),
-    Apply(StoreError),
+    Apply(ApplyError),
 }
 
 async fn setup() -> Seeded {

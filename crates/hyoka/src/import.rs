@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use hyoka_import::{apply, canonical, read_published, ApplyReport, Batch, ImportError, Place, Tally};
+use hyoka_import::{apply, canonical, read_published, ApplyReport, Batch, ImportError, Place};
 use hyoka_store::Store;
 
 use crate::cli::CliResult;
@@ -59,32 +59,5 @@ pub fn read_file(name: &str, bytes: &[u8]) -> Result<(String, Batch), ImportErro
 }
 
 pub fn print_report(report: &ApplyReport) {
-    let verb = if report.dry_run {
-        "取り込んだ場合の変更（--dry-run: 何も書き込んでいません）"
-    } else {
-        "取り込み結果"
-    };
-    println!("{verb}:");
-    for c in &report.cities {
-        println!("  {} ({})", c.name, c.code);
-        for (label, t) in
-            [("計画の項目", c.plan_nodes), ("事業・項目", c.items), ("指標", c.indicators), ("指標の値", c.values)]
-        {
-            println!("    {label}: {}", tally(t));
-        }
-        if c.is_unchanged() {
-            println!("    変更はありません");
-        }
-    }
-    if !report.findings.is_empty() {
-        println!("要確認: {} 件（hyoka report findings で一覧を表示します）", report.findings.len());
-        for f in report.findings.iter().take(5) {
-            let line = f.line.map(|l| format!(" {l}行目")).unwrap_or_default();
-            println!("  {}{line}: {}", f.file, f.message);
-        }
-    }
-}
-
-fn tally(t: Tally) -> String {
-    format!("追加 {}、変更 {}、変更なし {}", t.added, t.changed, t.unchanged)
+    print!("{}", report.summary(20));
 }
