@@ -86,3 +86,22 @@ pub fn read_published(file: &str, text: &str) -> Result<(Format, Batch), ImportE
     };
     Ok((format, batch))
 }
+
+/// Reads a published document from the bytes of its file: UTF-8 text as
+/// extracted from the PDF. A file that ends in the middle of a character
+/// was cut short, and says so.
+pub fn read_published_bytes(file: &str, bytes: &[u8]) -> Result<(Format, Batch), ImportError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        let message = match e.error_len() {
+            None => format!(
+                "最後の文字が途中で切れています（{} バイト目）。ファイルが途中で切れていないか確かめてください",
+                at + 1
+            ),
+            Some(_) => format!("UTF-8 のテキストとして読めません（{} バイト目）", at + 1),
+        };
+        ImportError::new(Place::line(file, line), message)
+    })?;
+    read_published(file, text)
+}

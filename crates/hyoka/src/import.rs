@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use hyoka_import::{apply, canonical, read_published, ApplyReport, Batch, ImportError, Place};
+use hyoka_import::{apply, canonical, read_published_bytes, ApplyReport, Batch, ImportError, Place};
 use hyoka_store::Store;
 
 use crate::cli::CliResult;
@@ -48,13 +48,7 @@ pub async fn import(store: &Store, files: &[PathBuf], dry_run: bool) -> CliResul
 
 /// Recognises a published document by its content.
 pub fn read_file(name: &str, bytes: &[u8]) -> Result<(String, Batch), ImportError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        ImportError::new(
-            Place::file(name),
-            format!("UTF-8 のテキストとして読めません（{} バイト目）", e.valid_up_to() + 1),
-        )
-    })?;
-    let (format, batch) = read_published(name, text)?;
+    let (format, batch) = read_published_bytes(name, bytes)?;
     Ok((format.label().to_string(), batch))
 }
 
