@@ -91,6 +91,7 @@ pub fn read_published(file: &str, text: &str) -> Result<(Format, Batch), ImportE
 /// extracted from the PDF. A file that ends in the middle of a character
 /// was cut short, and says so.
 pub fn read_published_bytes(file: &str, bytes: &[u8]) -> Result<(Format, Batch), ImportError> {
+    canonical::check_size(file, bytes.len() as u64)?;
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
         let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;

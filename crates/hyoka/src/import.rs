@@ -21,6 +21,10 @@ pub async fn import(store: &Store, files: &[PathBuf], dry_run: bool) -> CliResul
     let mut canonical: Vec<(String, Vec<u8>)> = Vec::new();
     for path in files {
         let name = path.display().to_string();
+        let size = std::fs::metadata(path)
+            .map_err(|e| ImportError::new(Place::file(&name), format!("読み込めません: {e}")))?
+            .len();
+        canonical::check_size(&name, size)?;
         let bytes =
             std::fs::read(path).map_err(|e| ImportError::new(Place::file(&name), format!("読み込めません: {e}")))?;
         if canonical::detect(&bytes).is_some() {

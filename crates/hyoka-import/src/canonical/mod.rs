@@ -14,8 +14,10 @@ mod encoding;
 mod flatten;
 mod grid;
 mod json;
+pub mod limits;
 pub mod tables;
 mod xlsx;
+mod xlsx_scan;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -112,6 +114,22 @@ pub fn write_json(batch: &Batch, path: &Path) -> Result<(), ExportError> {
 
 // ------------------------------------------------------------------ import
 
+/// Refuses a file larger than [`limits::MAX_FILE_BYTES`]; `hyoka import`
+/// asks before reading the file into memory.
+pub fn check_size(name: &str, bytes: u64) -> Result<(), ImportError> {
+    if bytes > limits::MAX_FILE_BYTES {
+        return Err(ImportError::new(
+            Place::file(name),
+            format!(
+                "ファイルが大きすぎます（{} バイト、上限 {}）。自治体ごとに分けて書き出したファイルを取り込んでください",
+                bytes,
+                limits::bytes_text(limits::MAX_FILE_BYTES)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The first bytes of an old binary Excel file (.xls).
 const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
@@ -133,6 +151,7 @@ pub fn read_canonical<N: AsRef<str>, B: AsRef<[u8]>>(files: &[(N, B)]) -> Result
         if bytes.is_empty() {
             return Err(ImportError::new(Place::file(name), "ファイルが空です"));
         }
+        check_size(name, bytes.len() as u64)?;
         if bytes.starts_with(xlsx::ZIP_MAGIC) {
             let (grids, others) = xlsx::read(name, bytes)?;
             let mut tables = HashMap::new();
