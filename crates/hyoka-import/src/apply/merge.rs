@@ -49,6 +49,10 @@ fn fold_identities(city: &mut CityBatch) {
         for n in &mut plan.nodes {
             n.code = normalise(&n.code);
             n.parent = n.parent.as_deref().map(normalise);
+            // The plan tree keeps titles trimmed.
+            if n.title.trim().len() != n.title.len() {
+                n.title = n.title.trim().to_string();
+            }
         }
     }
     for item in &mut city.items {

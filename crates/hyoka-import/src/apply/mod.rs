@@ -12,7 +12,7 @@ mod findings;
 mod merge;
 mod write;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use hyoka_core::sheet::Finding;
 use hyoka_core::FiscalYear;
@@ -20,6 +20,7 @@ use hyoka_store::{Store, StoreError, StoreTx};
 
 pub use changes::{Change, ChangeKind, CityChanges, FrozenChange, Tally};
 
+use crate::batch::SectionRow;
 use crate::load::load_city;
 use crate::Batch;
 
@@ -155,6 +156,8 @@ pub struct Staged {
 /// Everything decided before writing.
 pub(crate) struct Prepared {
     pub incoming: BTreeMap<String, merge::Incoming>,
+    /// Each city's sections already stored.
+    pub stored_sections: BTreeMap<String, HashSet<SectionRow>>,
     pub findings: findings::FindingsPlan,
 }
 
@@ -192,8 +195,10 @@ async fn prepare(
     let mut report = ApplyReport::default();
     let mut frozen = Vec::new();
     let mut derived = Vec::new();
+    let mut stored_sections = BTreeMap::new();
     for (code, inc) in &incoming {
         let before = load_city(store, code).await?;
+        stored_sections.insert(code.clone(), before.sections.iter().cloned().collect());
         let years = frozen_years(store, code).await?;
         let after = merge::after(&before, &inc.city);
         let (changes, touched) = changes::compare(&before, &after, &inc.city, &years);
@@ -210,7 +215,7 @@ async fn prepare(
     let findings = findings::plan(store.findings(None).await?, batches, derived, &cities);
     report.findings = findings.of_import.clone();
     report.findings_stored = findings.tally;
-    Ok((Prepared { incoming, findings }, report, frozen))
+    Ok((Prepared { incoming, stored_sections, findings }, report, frozen))
 }
 
 /// The city's locked fiscal years, with whether each is published.

@@ -2,7 +2,7 @@
 //! the same file again changes nothing, with each item's lists replaced
 //! whole.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use hyoka_core::org::Validity;
 use hyoka_core::plan::PlanTree;
@@ -10,12 +10,13 @@ use hyoka_store::{Municipality, NewIndicator, NewItem, Printing, StoreError, Sto
 
 use super::derive::derive;
 use super::Prepared;
-use crate::batch::{CityBatch, IndicatorRow, ItemRow, PlanRow};
+use crate::batch::{CityBatch, IndicatorRow, ItemRow, PlanRow, SectionRow};
 
 /// Writes every city the import brings, then the findings that change.
 pub(crate) async fn write(tx: &mut StoreTx, prepared: &Prepared) -> Result<(), StoreError> {
-    for incoming in prepared.incoming.values() {
-        write_city(tx, &incoming.city).await?;
+    for (code, incoming) in &prepared.incoming {
+        let stored = prepared.stored_sections.get(code).cloned().unwrap_or_default();
+        write_city(tx, &incoming.city, &stored).await?;
     }
     for (file, findings) in &prepared.findings.files {
         tx.replace_findings(file, findings).await?;
@@ -23,15 +24,23 @@ pub(crate) async fn write(tx: &mut StoreTx, prepared: &Prepared) -> Result<(), S
     Ok(())
 }
 
-async fn write_city(tx: &mut StoreTx, city: &CityBatch) -> Result<(), StoreError> {
+/// `stored`: the city's sections already in the store. They are written
+/// again only when an item names them (their id is needed).
+async fn write_city(tx: &mut StoreTx, city: &CityBatch, stored: &HashSet<SectionRow>) -> Result<(), StoreError> {
     let code = city.code.as_str();
     tx.upsert_municipality(&Municipality { code: city.code.clone(), name: city.name.clone() }).await?;
     let mut sections = HashMap::new();
-    for s in city.sections.iter().chain(city.items.iter().flat_map(|i| i.sections.iter())) {
+    for s in city.items.iter().flat_map(|i| i.sections.iter()) {
         if let std::collections::hash_map::Entry::Vacant(slot) =
             sections.entry((s.department.clone(), s.section.clone()))
         {
             slot.insert(tx.upsert_section(code, &s.department, &s.section, Validity::default()).await?);
+        }
+    }
+    for s in &city.sections {
+        if !stored.contains(s) && !sections.contains_key(&(s.department.clone(), s.section.clone())) {
+            let id = tx.upsert_section(code, &s.department, &s.section, Validity::default()).await?;
+            sections.insert((s.department.clone(), s.section.clone()), id);
         }
     }
     for scale in &city.scales {
