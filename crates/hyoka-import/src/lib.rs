@@ -7,6 +7,7 @@
 mod apply;
 pub mod batch;
 pub mod canonical;
+mod control;
 pub mod error;
 pub mod formats;
 mod load;
@@ -70,6 +71,11 @@ pub fn detect_published(text: &str) -> Option<Format> {
 
 /// Reads a published document's text into a batch.
 pub fn read_published(file: &str, text: &str) -> Result<(Format, Batch), ImportError> {
+    for (n, line) in text.lines().enumerate() {
+        if let Some((at, c)) = control::find(line) {
+            return Err(ImportError::new(Place::line(file, n + 1), control::message(at, c)));
+        }
+    }
     let format = detect_published(text).ok_or_else(|| {
         ImportError::new(
             Place::file(file),

@@ -9,6 +9,7 @@ use hyoka_core::text::normalise;
 use hyoka_core::{FiscalYear, Yen};
 
 use super::tables::{ColumnKind, TableSpec, TABLES};
+use crate::control;
 use crate::error::{ImportError, Place};
 
 /// A cell before its column says what it means. CSV gives only text; XLSX
@@ -126,6 +127,7 @@ impl Grid {
     /// any order; cells under a blank header must be empty.
     pub fn bind(self, table: &'static TableSpec) -> Result<Table, ImportError> {
         self.check_header(table)?;
+        self.check_control_characters()?;
         let index: HashMap<&str, usize> =
             self.header.iter().enumerate().filter(|(_, h)| !h.trim().is_empty()).map(|(i, h)| (h.trim(), i)).collect();
         for row in &self.rows {
@@ -141,6 +143,27 @@ impl Grid {
         }
         let columns = table.columns.iter().map(|c| index[c.name]).collect();
         Ok(Table { spec: table, file: self.file, sheet: self.sheet, columns, rows: self.rows })
+    }
+}
+
+impl Grid {
+    /// Refuses text with control characters other than tab and line
+    /// breaks, naming every cell that has one.
+    fn check_control_characters(&self) -> Result<(), ImportError> {
+        let mut problems = Vec::new();
+        for row in &self.rows {
+            for (i, cell) in row.cells.iter().enumerate() {
+                let Cell::Text(text) = cell else { continue };
+                if let Some((at, c)) = control::find(text) {
+                    let column = match self.header.get(i).map(|h| h.trim()).filter(|h| !h.is_empty()) {
+                        Some(h) => h.to_string(),
+                        None => format!("{}列目", i + 1),
+                    };
+                    problems.push(ImportError::new(self.place(row.number, Some(&column)), control::message(at, c)));
+                }
+            }
+        }
+        ImportError::all(problems)
     }
 }
 

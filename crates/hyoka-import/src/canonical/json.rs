@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::tables::MONTHS;
 use crate::batch::CityBatch;
+use crate::control;
 use crate::error::{ImportError, Place};
 
 pub const FORMAT: &str = "hyoka-canonical";
@@ -46,6 +47,7 @@ pub(crate) fn looks_canonical(text: &str) -> bool {
 }
 
 pub(crate) fn read(file: &str, text: &str) -> Result<Vec<CityBatch>, ImportError> {
+    check_escaped_controls(file, text)?;
     let value: Value = serde_json::from_str(text).map_err(|e| parse_error(file, text, &e))?;
     let Some(top) = value.as_object() else {
         return Err(ImportError::new(Place::file(file), "JSON の最上位がオブジェクト（{ … }）ではありません"));
@@ -78,6 +80,40 @@ pub(crate) fn read(file: &str, text: &str) -> Result<Vec<CityBatch>, ImportError
     let incoming: Incoming = serde_json::from_str(text).map_err(|e| parse_error(file, text, &e))?;
     check(file, &incoming.cities)?;
     Ok(incoming.cities)
+}
+
+/// Refuses a string that spells a control character as an escape
+/// (`\u0000`); one written raw is a syntax error of JSON already.
+fn check_escaped_controls(file: &str, text: &str) -> Result<(), ImportError> {
+    let (mut line, mut column) = (1, 0);
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        column += 1;
+        match c {
+            '\n' => (line, column) = (line + 1, 0),
+            '\\' => {
+                let at = column;
+                let Some(next) = chars.next() else { break };
+                column += 1;
+                if next == 'u' {
+                    let hex: String = chars.clone().take(4).collect();
+                    if let Some(c) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                        if control::is_forbidden(c) {
+                            return Err(ImportError::new(
+                                Place::line(file, line),
+                                format!(
+                                    "{at}文字目の文字列に制御文字 {}（\\u{hex}）があります。タブと改行のほかの制御文字は使えません",
+                                    control::name(c)
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// The place shows the line; the message the character within it (serde

@@ -180,7 +180,15 @@ pub fn read_canonical<N: AsRef<str>, B: AsRef<[u8]>>(files: &[(N, B)]) -> Result
                 "XLSXファイルとして読み取れません（ZIP 形式ではありません。別の形式のファイルの名前を .xlsx に変えたものではありませんか）",
             ));
         }
-        if bytes.iter().take(8192).any(|&b| b == 0) {
+        if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+            return Err(ImportError::new(
+                Place::file(name),
+                "UTF-16 で保存されたファイルは読み込めません。CSV UTF-8（コンマ区切り）か CSV（コンマ区切り）で保存し直してください",
+            ));
+        }
+        // Text with a stray NUL is read, and the NUL refused at its cell;
+        // a file full of them is not text.
+        if bytes.iter().take(8192).filter(|&&b| b == 0).count() > 8 {
             return Err(ImportError::new(
                 Place::file(name),
                 "テキスト（CSV・JSON）でも XLSX でもないファイルです（画像などのバイナリファイルではありませんか）",
