@@ -113,7 +113,7 @@ async fn an_unknown_extra_column_is_named() {
         r.push(if i == 0 { "memo".into() } else { "メモ".into() });
     }
     let e = s.refuses_reading(&sheets.to_csv()).await;
-    assert_place(&e, "items.csv", None, Some(1), Some("memo"), "列「memo」は表 items の列ではありません");
+    assert_place(&e, "items.csv", None, Some(1), Some("memo"), "列「memo」（8列目）は表 items の列ではありません");
 }
 
 #[tokio::test]
@@ -652,7 +652,7 @@ async fn json_with_a_syntax_error_names_line_and_column() {
         None,
         Some(line + 1),
         None,
-        &format!("JSON の書き方に誤りがあります（{column}文字目付近）"),
+        &format!("JSON の書き方に誤りがあります（{column}文字目）: 「,」か「}}」があるべきところに別の文字があります"),
     );
 }
 

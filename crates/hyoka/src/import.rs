@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use hyoka_import::{apply, canonical, read_published_bytes, ApplyReport, Batch, ImportError, Place};
+use hyoka_import::{apply, read_inputs, read_published_bytes, ApplyReport, Batch, ImportError, Inputs};
 use hyoka_store::Store;
 
 use crate::cli::CliResult;
@@ -17,34 +17,18 @@ pub async fn import(store: &Store, files: &[PathBuf], dry_run: bool) -> CliResul
         return Err("取り込むファイルを指定してください（例: hyoka import 資料.txt）".into());
     }
     let mut progress = Progress::new("import", files.len() as u64);
-    let mut batches = Vec::new();
-    let mut canonical: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut read = Vec::new();
     for path in files {
-        let name = path.display().to_string();
-        let size = std::fs::metadata(path)
-            .map_err(|e| ImportError::new(Place::file(&name), format!("読み込めません: {e}")))?
-            .len();
-        canonical::check_size(&name, size)?;
-        let bytes =
-            std::fs::read(path).map_err(|e| ImportError::new(Place::file(&name), format!("読み込めません: {e}")))?;
-        if canonical::detect(&bytes).is_some() {
-            progress.step(&format!("{name}: hyoka 標準形式"));
-            canonical.push((name, bytes));
-        } else {
-            let (label, batch) = read_file(&name, &bytes)?;
-            progress.step(&format!("{name}: {label}"));
-            batches.push((name, batch));
-        }
+        let (name, bytes) = hyoka_import::read_file(path)?;
+        progress.step(&name);
+        read.push((name, bytes));
     }
-    if !canonical.is_empty() {
-        let (batch, notes) = canonical::read_canonical(&canonical)?;
-        for note in notes {
-            eprintln!("{note}");
-        }
-        let names: Vec<&str> = canonical.iter().map(|(n, _)| n.as_str()).collect();
-        batches.push((names.join(", "), batch));
-    }
+    let Inputs { batches, notes } = read_inputs(&read)?;
+    drop(read);
     progress.finish("読み取り完了");
+    for note in notes {
+        eprintln!("{note}");
+    }
     let report = apply(store, &batches, dry_run).await?;
     print_report(&report);
     Ok(())

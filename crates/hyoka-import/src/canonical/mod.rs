@@ -34,9 +34,10 @@ use grid::Table;
 /// Why an export could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("{}: 書き込めません（{source}）", path.display())]
+    #[error("{}: 書き込めません（{}）", path.display(), crate::error::io_reason(source))]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("XLSX を作成できません: {0}")]
+    /// The writer's own reason (English) is kept for the log, not shown.
+    #[error("XLSX を作成できません（ブックの書き出しに失敗しました）")]
     Xlsx(String),
     /// Data the tables cannot hold.
     #[error("{0}")]
@@ -58,12 +59,21 @@ pub fn detect(bytes: &[u8]) -> Option<CanonicalKind> {
         return Some(CanonicalKind::Xlsx);
     }
     let (text, _) = encoding::decode("", bytes).ok()?;
-    if json::looks_canonical(&text) {
+    if json::looks_like_json(&text) {
         return Some(CanonicalKind::Json);
     }
     let first_line = text.lines().next()?;
     let header = csv::grid("", first_line).ok()?;
     header.recognise().map(|_| CanonicalKind::Csv)
+}
+
+/// Whether a file's name says it is meant as a canonical file though its
+/// content is not recognised (a CSV whose header is wrong, a JSON that is
+/// not ours): it is then read as one, so the error says what is wrong with
+/// it instead of naming every format hyoka reads.
+pub fn named_like_canonical(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".csv", ".json", ".xlsx", ".xlsm", ".xls"].iter().any(|ext| lower.ends_with(ext))
 }
 
 // ------------------------------------------------------------------ export
@@ -198,7 +208,7 @@ pub fn read_canonical<N: AsRef<str>, B: AsRef<[u8]>>(files: &[(N, B)]) -> Result
         if text.trim().is_empty() {
             return Err(ImportError::new(Place::file(name), "ファイルが空です"));
         }
-        if text.trim_start().starts_with(['{', '[']) {
+        if json::looks_like_json(&text) {
             let cities = json::read(name, &text)?;
             notes.push(format!("{name}: JSON（{FORMAT} 版{VERSION}、文字コード {}）", encoding.label()));
             sources.push((name.to_string(), cities));
@@ -264,7 +274,8 @@ mod tests {
         }
         assert_eq!(detect(&json_bytes(&empty)), Some(CanonicalKind::Json));
         assert_eq!(detect(&xlsx_bytes(&empty).unwrap()), Some(CanonicalKind::Xlsx));
-        assert_eq!(detect("{\"cities\": []}".as_bytes()), None);
+        // Any JSON: a broken or foreign one is then told as JSON.
+        assert_eq!(detect("{\"cities\": [".as_bytes()), Some(CanonicalKind::Json));
         let seed = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/seeds/000_1a8dd8067da68eba.txt"));
         assert_eq!(detect(&seed.unwrap()), None);
     }
