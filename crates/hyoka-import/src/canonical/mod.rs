@@ -67,6 +67,18 @@ pub fn detect(bytes: &[u8]) -> Option<CanonicalKind> {
     header.recognise().map(|_| CanonicalKind::Csv)
 }
 
+/// The CSV cell for a text: a text a spreadsheet would take for a formula
+/// (`=`, `+`, `-`, `@`, tab or CR first, after any apostrophes) gets one more
+/// apostrophe in front. docs/formats.md explains it.
+pub fn neutralise_csv_text(text: &str) -> String {
+    csv::neutralise(text)
+}
+
+/// The text a CSV cell stands for: the inverse of [`neutralise_csv_text`].
+pub fn restore_csv_text(cell: String) -> String {
+    csv::restore(cell)
+}
+
 /// Whether a file's name says it is meant as a canonical file though its
 /// content is not recognised (a CSV whose header is wrong, a JSON that is
 /// not ours): it is then read as one, so the error says what is wrong with
@@ -85,7 +97,14 @@ pub fn csv_files(batch: &Batch, bom: bool) -> Result<Vec<(String, Vec<u8>)>, Exp
         .into_iter()
         .map(|t| {
             let mut rows = vec![t.spec.columns.iter().map(|c| c.name.to_string()).collect::<Vec<_>>()];
-            rows.extend(t.rows.iter().map(|r| r.iter().map(flatten::Out::to_text).collect()));
+            rows.extend(t.rows.iter().map(|r| {
+                r.iter()
+                    .map(|cell| match cell {
+                        flatten::Out::Text(text) => csv::neutralise(text),
+                        other => other.to_text(),
+                    })
+                    .collect()
+            }));
             (t.spec.file_name(), csv::write(&rows, bom))
         })
         .collect())
