@@ -196,7 +196,7 @@ fn csv_sets(cases: &mut Vec<Case>, base: &Batch) {
         "値の数が見出しより多く",
     ));
     let mut lines: Vec<String> = items.lines().map(str::to_string).collect();
-    lines[2] = lines[2].rsplitn(2, ',').nth(1).unwrap().to_string();
+    lines[2] = lines[2].rsplit_once(',').unwrap().0.to_string();
     cases.push(case(
         "items.csv with a value too few",
         with("items.csv", lines.join("\r\n").into_bytes()),
