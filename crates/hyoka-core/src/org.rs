@@ -1,6 +1,8 @@
 //! The organisation: departments (部) and their sections (課), which change
 //! between fiscal years.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::{Deserialize, Serialize};
 
 use crate::text::normalise;
@@ -8,7 +10,7 @@ use crate::wareki::FiscalYear;
 
 /// The fiscal years an organisational unit exists in; open ends are
 /// unbounded.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Validity {
     pub from: Option<FiscalYear>,
     pub until: Option<FiscalYear>,
@@ -33,25 +35,72 @@ pub struct Department {
     pub sections: Vec<Section>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Organisation {
     pub departments: Vec<Department>,
+    /// What [`Organisation::add_section`] has added, so that building an
+    /// organisation of many sections stays linear. Rebuilt when it no
+    /// longer matches `departments` (changed directly, or deserialised).
+    #[serde(skip)]
+    index: OrgIndex,
 }
+
+#[derive(Clone, Debug, Default)]
+struct OrgIndex {
+    departments: HashMap<String, usize>,
+    sections: HashSet<(usize, String, Validity)>,
+    /// Sections per department when last indexed.
+    counts: Vec<usize>,
+}
+
+/// Two organisations are equal when their departments are.
+impl PartialEq for Organisation {
+    fn eq(&self, other: &Self) -> bool {
+        self.departments == other.departments
+    }
+}
+
+impl Eq for Organisation {}
 
 impl Organisation {
     /// Adds a section under a department, creating the department when new.
     pub fn add_section(&mut self, department: &str, section: &str, validity: Validity) {
         let (dname, sname) = (normalise(department), normalise(section));
-        let dept = match self.departments.iter().position(|d| d.name == dname) {
-            Some(i) => &mut self.departments[i],
+        let current = |org: &Organisation, i: usize| {
+            org.departments.get(i).is_some_and(|d| d.name == dname && d.sections.len() == org.index.counts[i])
+        };
+        if self.index.counts.len() != self.departments.len()
+            || self.index.departments.get(&dname).is_some_and(|&i| !current(self, i))
+        {
+            self.rebuild_index();
+        }
+        let i = match self.index.departments.get(&dname) {
+            Some(&i) => i,
             None => {
-                self.departments.push(Department { name: dname, validity: Validity::default(), sections: Vec::new() });
-                self.departments.last_mut().expect("just pushed")
+                self.departments.push(Department {
+                    name: dname.clone(),
+                    validity: Validity::default(),
+                    sections: Vec::new(),
+                });
+                self.index.counts.push(0);
+                self.index.departments.insert(dname, self.departments.len() - 1);
+                self.departments.len() - 1
             }
         };
-        if !dept.sections.iter().any(|s| s.name == sname && s.validity == validity) {
-            dept.sections.push(Section { name: sname, validity });
+        if self.index.sections.insert((i, sname.clone(), validity)) {
+            self.departments[i].sections.push(Section { name: sname, validity });
+            self.index.counts[i] += 1;
         }
+    }
+
+    fn rebuild_index(&mut self) {
+        let mut index = OrgIndex::default();
+        for (i, d) in self.departments.iter().enumerate() {
+            index.departments.entry(d.name.clone()).or_insert(i);
+            index.sections.extend(d.sections.iter().map(|s| (i, s.name.clone(), s.validity)));
+            index.counts.push(d.sections.len());
+        }
+        self.index = index;
     }
 
     /// The department a section belongs to in a fiscal year.
@@ -93,5 +142,22 @@ mod tests {
         assert!(org.department_of("情報政策課", fy(2019)).is_none());
         assert_eq!(org.as_of(fy(2019)), vec![("企画戦略部", "広報広聴課")]);
         assert_eq!(org.as_of(fy(2018)).len(), 2);
+    }
+
+    #[test]
+    fn a_section_is_added_once_even_after_the_departments_were_changed_directly() {
+        let mut org = Organisation::default();
+        org.add_section("総務部", "総務課", Validity::default());
+        org.add_section("総務部", "総務課", Validity::default());
+        org.departments.push(Department { name: "企画部".into(), validity: Validity::default(), sections: vec![] });
+        org.departments[1].sections.push(Section { name: "企画課".into(), validity: Validity::default() });
+        org.add_section("企画部", "企画課", Validity::default());
+        org.add_section("企画部", "財政課", Validity::default());
+        // As deserialised: the departments without the index.
+        let built = Organisation { departments: org.departments.clone(), index: OrgIndex::default() };
+        let mut again = built.clone();
+        again.add_section("総務部", "総務課", Validity::default());
+        assert_eq!(again, built);
+        assert_eq!(org.as_of(FiscalYear::new(2020).unwrap()).len(), 3);
     }
 }

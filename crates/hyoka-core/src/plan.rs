@@ -6,7 +6,7 @@
 //! 小平市. Printed codes (`IV-7-48-(1)`, `第3-2`, `No.2-1`) are kept as
 //! printed and are unique within a plan.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -24,14 +24,28 @@ pub struct PlanNode {
     pub level: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PlanTree {
     pub code: String,
     pub name: String,
     /// The name of each level, top first: `["基本目標", "基本方針", "施策"]`.
     pub level_names: Vec<String>,
     nodes: Vec<PlanNode>,
+    /// Node by code, so that building a tree of many nodes stays linear;
+    /// rebuilt when it misses nodes (a deserialised tree).
+    #[serde(skip)]
+    by_code: HashMap<String, usize>,
 }
+
+/// Two trees are equal when their codes, names and nodes are.
+impl PartialEq for PlanTree {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.code, &self.name, &self.level_names, &self.nodes)
+            == (&other.code, &other.name, &other.level_names, &other.nodes)
+    }
+}
+
+impl Eq for PlanTree {}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
@@ -50,6 +64,7 @@ impl PlanTree {
             name: name.into(),
             level_names: level_names.iter().map(|s| (*s).into()).collect(),
             nodes: Vec::new(),
+            by_code: HashMap::new(),
         }
     }
 
@@ -69,16 +84,23 @@ impl PlanTree {
         if title.trim().is_empty() {
             return Err(PlanError::EmptyTitle(code));
         }
-        if self.find(&code).is_some() {
+        if self.by_code.len() != self.nodes.len() {
+            self.by_code = self.nodes.iter().enumerate().map(|(i, n)| (n.code.clone(), i)).collect();
+        }
+        if self.by_code.contains_key(&code) {
             return Err(PlanError::DuplicateCode(code));
         }
         let level = parent.map_or(0, |p| self.nodes[p.0].level + 1);
+        self.by_code.insert(code.clone(), self.nodes.len());
         self.nodes.push(PlanNode { code, title: title.trim().into(), parent, level });
         Ok(NodeId(self.nodes.len() - 1))
     }
 
     pub fn find(&self, code: &str) -> Option<NodeId> {
         let code = normalise(code);
+        if self.by_code.len() == self.nodes.len() {
+            return self.by_code.get(&code).copied().map(NodeId);
+        }
         self.nodes.iter().position(|n| n.code == code).map(NodeId)
     }
 

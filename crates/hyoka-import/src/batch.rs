@@ -29,7 +29,7 @@ pub struct CityBatch {
     pub indicators: Vec<IndicatorRow>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct SectionRow {
     pub department: String,
     pub section: String,

@@ -2,6 +2,44 @@
 
 use std::fmt;
 
+/// A value as a message shows it: at most 40 characters on one line, so
+/// that a stray 600 KB cell never becomes the message.
+pub(crate) fn shown(value: &str) -> String {
+    clipped(value, 40)
+}
+
+/// `value` on one line, at most `max` characters.
+fn clipped(value: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in value.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        out.push(if c.is_control() { ' ' } else { c });
+    }
+    out
+}
+
+/// What the system says when a file cannot be read or written, in
+/// Japanese (its own words are English).
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "ファイルまたはフォルダがありません".to_string(),
+        ErrorKind::PermissionDenied => "権限がありません".to_string(),
+        ErrorKind::AlreadyExists => "同じ名前のファイルが既にあります".to_string(),
+        ErrorKind::IsADirectory => "フォルダです。ファイルを指定してください".to_string(),
+        ErrorKind::NotADirectory => "フォルダではありません".to_string(),
+        ErrorKind::StorageFull => "ディスクの空きがありません".to_string(),
+        ErrorKind::ReadOnlyFilesystem => "書き込めない場所です".to_string(),
+        _ => match e.raw_os_error() {
+            Some(code) => format!("OS のエラー番号 {code}"),
+            None => "入出力に失敗しました".to_string(),
+        },
+    }
+}
+
 /// File, sheet, row and column of a problem; whatever is known.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Place {
@@ -73,9 +111,20 @@ impl ImportError {
     /// At most this many problems are listed in one error; a sheet with a
     /// shifted column would otherwise produce one line per row.
     pub const MAX_LISTED: usize = 30;
+    /// The longest message, in characters.
+    pub const MAX_MESSAGE_CHARS: usize = 300;
 
+    /// A message is one line of at most [`ImportError::MAX_MESSAGE_CHARS`]
+    /// characters, whatever value it quotes.
     pub fn new(place: Place, message: impl Into<String>) -> Self {
-        ImportError { place, message: message.into(), further: None }
+        let message = message.into();
+        let message = if message.chars().count() > Self::MAX_MESSAGE_CHARS || message.contains('\n') {
+            clipped(&message, Self::MAX_MESSAGE_CHARS)
+        } else {
+            message
+        };
+        let place = Place { sheet: place.sheet.map(|s| shown(&s)), column: place.column.map(|c| shown(&c)), ..place };
+        ImportError { place, message, further: None }
     }
 
     /// One error listing every problem found, or `Ok` when there is none.

@@ -7,16 +7,15 @@
 mod apply;
 pub mod batch;
 pub mod canonical;
-mod diff;
+mod control;
 pub mod error;
 pub mod formats;
 mod load;
 pub mod source;
 
-pub use apply::{apply, ApplyReport};
+pub use apply::{apply, stage, ApplyError, ApplyReport, Change, ChangeKind, CityChanges, FrozenChange, Staged, Tally};
 pub use batch::Batch;
-pub use diff::{CityChanges, Tally};
-pub use error::{FurtherProblems, ImportError, Place};
+pub use error::{io_reason, FurtherProblems, ImportError, Place};
 pub use load::{load_city, normalize};
 
 /// The formats hyoka reads.
@@ -72,6 +71,11 @@ pub fn detect_published(text: &str) -> Option<Format> {
 
 /// Reads a published document's text into a batch.
 pub fn read_published(file: &str, text: &str) -> Result<(Format, Batch), ImportError> {
+    for (n, line) in text.lines().enumerate() {
+        if let Some((at, c)) = control::find(line) {
+            return Err(ImportError::new(Place::line(file, n + 1), control::message(at, c)));
+        }
+    }
     let format = detect_published(text).ok_or_else(|| {
         ImportError::new(
             Place::file(file),
@@ -87,4 +91,76 @@ pub fn read_published(file: &str, text: &str) -> Result<(Format, Batch), ImportE
         Format::HigashimurayamaObjectives => formats::higashimurayama::read(&src)?,
     };
     Ok((format, batch))
+}
+
+/// Reads a published document from the bytes of its file: UTF-8 text as
+/// extracted from the PDF. A file that ends in the middle of a character
+/// was cut short, and says so.
+pub fn read_published_bytes(file: &str, bytes: &[u8]) -> Result<(Format, Batch), ImportError> {
+    canonical::check_size(file, bytes.len() as u64)?;
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        let message = match e.error_len() {
+            None => format!(
+                "最後の文字が途中で切れています（{} バイト目）。ファイルが途中で切れていないか確かめてください",
+                at + 1
+            ),
+            Some(_) => format!("UTF-8 のテキストとして読めません（{} バイト目）", at + 1),
+        };
+        ImportError::new(Place::line(file, line), message)
+    })?;
+    read_published(file, text)
+}
+
+/// A file given to `hyoka import`, from disk. Refused before it is read
+/// when larger than [`canonical::limits::MAX_FILE_BYTES`]; what the
+/// system says when it cannot be read is said in Japanese.
+pub fn read_file(path: &std::path::Path) -> Result<(String, Vec<u8>), ImportError> {
+    let name = path.display().to_string();
+    let io =
+        |e: std::io::Error| ImportError::new(Place::file(&name), format!("読み込めません（{}）", error::io_reason(&e)));
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return Err(ImportError::new(Place::file(&name), "フォルダです。ファイルを指定してください"));
+    }
+    canonical::check_size(&name, meta.len())?;
+    let bytes = std::fs::read(path).map_err(io)?;
+    Ok((name, bytes))
+}
+
+/// Everything `hyoka import` reads from its files, each recognised by its
+/// content: published documents one by one, files of the canonical format
+/// (XLSX, CSV, JSON) together, since CSV tables refer to each other.
+/// Nothing is half-read: the first problem is the error.
+pub fn read_inputs<N: AsRef<str>, B: AsRef<[u8]>>(files: &[(N, B)]) -> Result<Inputs, ImportError> {
+    let mut batches = Vec::new();
+    let mut notes = Vec::new();
+    let mut canonical_files: Vec<(&str, &[u8])> = Vec::new();
+    for (name, bytes) in files {
+        let (name, bytes) = (name.as_ref(), bytes.as_ref());
+        if canonical::detect(bytes).is_some() || canonical::named_like_canonical(name) {
+            canonical_files.push((name, bytes));
+        } else {
+            let (format, batch) = read_published_bytes(name, bytes)?;
+            notes.push(format!("{name}: {}", format.label()));
+            batches.push((name.to_string(), batch));
+        }
+    }
+    if !canonical_files.is_empty() {
+        let (batch, canonical_notes) = canonical::read_canonical(&canonical_files)?;
+        notes.extend(canonical_notes);
+        let names: Vec<&str> = canonical_files.iter().map(|(n, _)| *n).collect();
+        batches.push((names.join(", "), batch));
+    }
+    Ok(Inputs { batches, notes })
+}
+
+/// What [`read_inputs`] read.
+#[derive(Debug)]
+pub struct Inputs {
+    /// The batches, named by their files, ready for [`apply`] or [`stage`].
+    pub batches: Vec<(String, Batch)>,
+    /// A note per file: its format, the encoding found, sheets left alone.
+    pub notes: Vec<String>,
 }

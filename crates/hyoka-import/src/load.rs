@@ -4,7 +4,8 @@
 
 use std::collections::HashMap;
 
-use hyoka_core::ValueRole;
+use hyoka_core::text::normalise;
+use hyoka_core::{FiscalYear, ValueRole};
 use hyoka_store::{Store, StoreError};
 
 use crate::batch::{
@@ -97,9 +98,11 @@ pub async fn load_city(store: &Store, code: &str) -> Result<CityBatch, StoreErro
             judgements: Vec::new(),
         };
         let printings = store.printings(ind.id).await?;
+        let values = store.indicator_values(ind.id).await?;
+        let judged = store.judgements(ind.id).await?;
         if printings.is_empty() {
             // Written by hand rather than imported: the values are the record.
-            for v in store.indicator_values(ind.id).await? {
+            for v in &values {
                 row.values.push(ValueRow {
                     fiscal_year: v.fiscal_year,
                     role: v.role,
@@ -107,21 +110,40 @@ pub async fn load_city(store: &Store, code: &str) -> Result<CityBatch, StoreErro
                     source: None,
                 });
             }
-            for j in store.judgements(ind.id).await? {
-                if let Some(printed) = j.judgement.printed {
+            for j in &judged {
+                if let Some(printed) = j.judgement.printed.clone() {
                     row.judgements.push(JudgementRow { fiscal_year: j.fiscal_year, printed, source: None });
                 }
             }
         }
+        // The printing that is the value of its year and role (or the
+        // judgement of its year) comes first, as it came in the file.
+        let value_of: HashMap<(FiscalYear, ValueRole), String> =
+            values.into_iter().map(|v| ((v.fiscal_year, v.role), v.cell.printed().to_string())).collect();
+        let judgement_of: HashMap<FiscalYear, String> =
+            judged.into_iter().filter_map(|j| j.judgement.printed.map(|p| (j.fiscal_year, p))).collect();
+        let mut first_value: HashMap<(FiscalYear, ValueRole), usize> = HashMap::new();
+        let mut first_judgement: HashMap<FiscalYear, usize> = HashMap::new();
+        let mut values = Vec::new();
+        let mut judgements = Vec::new();
         for p in printings {
             let source = (!p.source.is_empty()).then_some(p.source);
             if p.role == "judgement" {
-                row.judgements.push(JudgementRow { fiscal_year: p.fiscal_year, printed: p.printed, source });
+                // Stored judgements are folded (white space, width).
+                if judgement_of.get(&p.fiscal_year).is_some_and(|j| *j == p.printed || *j == normalise(&p.printed)) {
+                    first_judgement.entry(p.fiscal_year).or_insert(judgements.len());
+                }
+                judgements.push(JudgementRow { fiscal_year: p.fiscal_year, printed: p.printed, source });
             } else {
                 let role: ValueRole = p.role.parse().map_err(StoreError::Invalid)?;
-                row.values.push(ValueRow { fiscal_year: p.fiscal_year, role, printed: p.printed, source });
+                if value_of.get(&(p.fiscal_year, role)).is_some_and(|v| *v == p.printed) {
+                    first_value.entry((p.fiscal_year, role)).or_insert(values.len());
+                }
+                values.push(ValueRow { fiscal_year: p.fiscal_year, role, printed: p.printed, source });
             }
         }
+        row.values.extend(firsts_first(values, first_value.into_values().collect()));
+        row.judgements.extend(firsts_first(judgements, first_judgement.into_values().collect()));
         city.indicators.push(row);
     }
     normalize(&mut city);
@@ -148,7 +170,36 @@ pub fn normalize(city: &mut CityBatch) {
     }
     city.indicators.sort_by(|a, b| a.key.cmp(&b.key));
     for ind in &mut city.indicators {
-        ind.values.sort_by(|a, b| (a.fiscal_year, a.role, &a.source).cmp(&(b.fiscal_year, b.role, &b.source)));
-        ind.judgements.sort_by(|a, b| (a.fiscal_year, &a.source).cmp(&(b.fiscal_year, &b.source)));
+        first_then_by_source(&mut ind.values, |v| (v.fiscal_year, v.role), |v| &v.printed, |v| v.source.clone());
+        first_then_by_source(&mut ind.judgements, |j| j.fiscal_year, |j| &j.printed, |j| j.source.clone());
+    }
+}
+
+/// The rows at `firsts` before the others, each part in its order;
+/// [`normalize`] then keeps them first in their groups.
+fn firsts_first<T>(rows: Vec<T>, firsts: std::collections::HashSet<usize>) -> Vec<T> {
+    let (mut a, b): (Vec<_>, Vec<_>) = rows.into_iter().enumerate().partition(|(i, _)| firsts.contains(i));
+    a.extend(b);
+    a.into_iter().map(|(_, t)| t).collect()
+}
+
+/// Orders printings by their group (year and role). The first of each
+/// group is the value the store keeps for it, so it stays first, with the
+/// printings of the same text (which of them leads changes nothing
+/// stored); the others follow by source.
+fn first_then_by_source<T, G: Ord, S: Ord>(
+    list: &mut [T],
+    group: impl Fn(&T) -> G,
+    text: impl Fn(&T) -> &str,
+    source: impl Fn(&T) -> S,
+) {
+    list.sort_by_key(&group);
+    let mut start = 0;
+    while start < list.len() {
+        let g = group(&list[start]);
+        let end = start + list[start..].iter().take_while(|t| group(t) == g).count();
+        let lead = text(&list[start]).to_string();
+        list[start..end].sort_by_key(|t| (text(t) != lead, source(t)));
+        start = end;
     }
 }

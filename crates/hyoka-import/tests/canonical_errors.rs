@@ -7,9 +7,9 @@ mod canonical_fixture;
 
 use canonical_fixture::{seeded, stored, Sheets, ITEM, MITAKA, SAPPORO};
 use hyoka_import::canonical::{self, read_canonical};
-use hyoka_import::{apply, Batch, ImportError, Place};
+use hyoka_import::{apply, ApplyError, Batch, ImportError, Place};
 use hyoka_store::testing::TestDb;
-use hyoka_store::{Store, StoreError};
+use hyoka_store::Store;
 
 type Files = Vec<(String, Vec<u8>)>;
 
@@ -23,7 +23,7 @@ struct Seeded {
 #[derive(Debug)]
 enum Failure {
     Read(ImportError),
-    Apply(StoreError),
+    Apply(ApplyError),
 }
 
 async fn setup() -> Seeded {
@@ -113,7 +113,7 @@ async fn an_unknown_extra_column_is_named() {
         r.push(if i == 0 { "memo".into() } else { "メモ".into() });
     }
     let e = s.refuses_reading(&sheets.to_csv()).await;
-    assert_place(&e, "items.csv", None, Some(1), Some("memo"), "列「memo」は表 items の列ではありません");
+    assert_place(&e, "items.csv", None, Some(1), Some("memo"), "列「memo」（8列目）は表 items の列ではありません");
 }
 
 #[tokio::test]
@@ -652,7 +652,7 @@ async fn json_with_a_syntax_error_names_line_and_column() {
         None,
         Some(line + 1),
         None,
-        &format!("JSON の書き方に誤りがあります（{column}文字目付近）"),
+        &format!("JSON の書き方に誤りがあります（{column}文字目）: 「,」か「}}」があるべきところに別の文字があります"),
     );
 }
 

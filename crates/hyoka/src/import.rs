@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use hyoka_import::{apply, canonical, read_published, ApplyReport, Batch, ImportError, Place, Tally};
+use hyoka_import::{apply, read_inputs, read_published_bytes, ApplyReport, Batch, ImportError, Inputs};
 use hyoka_store::Store;
 
 use crate::outcome::CliResult;
@@ -17,30 +17,18 @@ pub async fn import(store: &Store, files: &[PathBuf], dry_run: bool) -> CliResul
         return Err("取り込むファイルを指定してください（例: hyoka import 資料.txt）".into());
     }
     let mut progress = Progress::new("import", files.len() as u64);
-    let mut batches = Vec::new();
-    let mut canonical: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut read = Vec::new();
     for path in files {
-        let name = path.display().to_string();
-        let bytes =
-            std::fs::read(path).map_err(|e| ImportError::new(Place::file(&name), format!("読み込めません: {e}")))?;
-        if canonical::detect(&bytes).is_some() {
-            progress.step(&format!("{name}: hyoka 標準形式"));
-            canonical.push((name, bytes));
-        } else {
-            let (label, batch) = read_file(&name, &bytes)?;
-            progress.step(&format!("{name}: {label}"));
-            batches.push((name, batch));
-        }
+        let (name, bytes) = hyoka_import::read_file(path)?;
+        progress.step(&name);
+        read.push((name, bytes));
     }
-    if !canonical.is_empty() {
-        let (batch, notes) = canonical::read_canonical(&canonical)?;
-        for note in notes {
-            eprintln!("{note}");
-        }
-        let names: Vec<&str> = canonical.iter().map(|(n, _)| n.as_str()).collect();
-        batches.push((names.join(", "), batch));
-    }
+    let Inputs { batches, notes } = read_inputs(&read)?;
+    drop(read);
     progress.finish("読み取り完了");
+    for note in notes {
+        eprintln!("{note}");
+    }
     let report = apply(store, &batches, dry_run).await?;
     print_report(&report);
     Ok(())
@@ -48,43 +36,10 @@ pub async fn import(store: &Store, files: &[PathBuf], dry_run: bool) -> CliResul
 
 /// Recognises a published document by its content.
 pub fn read_file(name: &str, bytes: &[u8]) -> Result<(String, Batch), ImportError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        ImportError::new(
-            Place::file(name),
-            format!("UTF-8 のテキストとして読めません（{} バイト目）", e.valid_up_to() + 1),
-        )
-    })?;
-    let (format, batch) = read_published(name, text)?;
+    let (format, batch) = read_published_bytes(name, bytes)?;
     Ok((format.label().to_string(), batch))
 }
 
 pub fn print_report(report: &ApplyReport) {
-    let verb = if report.dry_run {
-        "取り込んだ場合の変更（--dry-run: 何も書き込んでいません）"
-    } else {
-        "取り込み結果"
-    };
-    println!("{verb}:");
-    for c in &report.cities {
-        println!("  {} ({})", c.name, c.code);
-        for (label, t) in
-            [("計画の項目", c.plan_nodes), ("事業・項目", c.items), ("指標", c.indicators), ("指標の値", c.values)]
-        {
-            println!("    {label}: {}", tally(t));
-        }
-        if c.is_unchanged() {
-            println!("    変更はありません");
-        }
-    }
-    if !report.findings.is_empty() {
-        println!("要確認: {} 件（hyoka report findings で一覧を表示します）", report.findings.len());
-        for f in report.findings.iter().take(5) {
-            let line = f.line.map(|l| format!(" {l}行目")).unwrap_or_default();
-            println!("  {}{line}: {}", f.file, f.message);
-        }
-    }
-}
-
-fn tally(t: Tally) -> String {
-    format!("追加 {}、変更 {}、変更なし {}", t.added, t.changed, t.unchanged)
+    print!("{}", report.summary(20));
 }

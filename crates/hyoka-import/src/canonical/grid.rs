@@ -9,7 +9,8 @@ use hyoka_core::text::normalise;
 use hyoka_core::{FiscalYear, Yen};
 
 use super::tables::{ColumnKind, TableSpec, TABLES};
-use crate::error::{ImportError, Place};
+use crate::control;
+use crate::error::{shown, ImportError, Place};
 
 /// A cell before its column says what it means. CSV gives only text; XLSX
 /// also numbers and booleans.
@@ -66,9 +67,10 @@ impl Grid {
         self.header.iter().map(|h| h.trim()).filter(|h| !h.is_empty()).collect()
     }
 
-    /// Explains why the header matches no table, naming the first column
-    /// that is unknown or missing. The table compared against is the one the
-    /// file or sheet is named after, else the one sharing most columns.
+    /// Explains why the header matches no table: every column that is
+    /// unknown, twice or missing, one short line each. The table compared
+    /// against is the one the file or sheet is named after, else the one
+    /// sharing most columns.
     pub fn unrecognised(&self) -> ImportError {
         let names = self.header_names();
         let stem = self.sheet.clone().unwrap_or_else(|| file_stem(&self.file));
@@ -81,7 +83,7 @@ impl Grid {
                 .map(|(t, _)| t)
         });
         let Some(table) = closest else {
-            let first = names.first().map(|s| s.to_string());
+            let first = names.first().map(|s| shown(s));
             return ImportError::new(
                 Place { row: Some(1), column: first, ..self.place(1, None) },
                 "1行目の見出しがどの表の列とも一致しません（hyoka の標準形式の表として認識できません）",
@@ -93,39 +95,42 @@ impl Grid {
     }
 
     /// Checks the header against a table: every column once, no other.
+    /// Every problem is listed, one short line each.
     fn check_header(&self, table: &TableSpec) -> Result<(), ImportError> {
+        let mut problems = Vec::new();
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, h) in self.header.iter().enumerate() {
             let h = h.trim();
             if h.is_empty() {
                 continue;
             }
+            let name = shown(h);
             if table.column(h).is_none() {
-                return Err(ImportError::new(
-                    self.place(1, Some(h)),
-                    format!("列「{h}」は表 {} の列ではありません（列は {}）", table.name, column_list(table)),
+                problems.push(ImportError::new(
+                    self.place(1, Some(&name)),
+                    format!("列「{name}」（{}列目）は表 {} の列ではありません", i + 1, table.name),
                 ));
-            }
-            if let Some(first) = seen.insert(h, i) {
-                return Err(ImportError::new(
-                    self.place(1, Some(h)),
-                    format!("列「{h}」が2回あります（{}列目と{}列目）", first + 1, i + 1),
+            } else if let Some(first) = seen.insert(h, i) {
+                problems.push(ImportError::new(
+                    self.place(1, Some(&name)),
+                    format!("列「{name}」が2回あります（{}列目と{}列目）", first + 1, i + 1),
                 ));
             }
         }
-        if let Some(missing) = table.columns.iter().find(|c| !seen.contains_key(c.name)) {
-            return Err(ImportError::new(
+        for missing in table.columns.iter().filter(|c| !seen.contains_key(c.name)) {
+            problems.push(ImportError::new(
                 self.place(1, Some(missing.name)),
-                format!("列「{}」がありません（表 {} の列は {}）", missing.name, table.name, column_list(table)),
+                format!("列「{}」がありません（表 {}）", missing.name, table.name),
             ));
         }
-        Ok(())
+        ImportError::all(problems)
     }
 
     /// Binds the grid to a table, checking the header. Columns may come in
     /// any order; cells under a blank header must be empty.
     pub fn bind(self, table: &'static TableSpec) -> Result<Table, ImportError> {
         self.check_header(table)?;
+        self.check_control_characters()?;
         let index: HashMap<&str, usize> =
             self.header.iter().enumerate().filter(|(_, h)| !h.trim().is_empty()).map(|(i, h)| (h.trim(), i)).collect();
         for row in &self.rows {
@@ -144,8 +149,25 @@ impl Grid {
     }
 }
 
-fn column_list(table: &TableSpec) -> String {
-    table.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+impl Grid {
+    /// Refuses text with control characters other than tab and line
+    /// breaks, naming every cell that has one.
+    fn check_control_characters(&self) -> Result<(), ImportError> {
+        let mut problems = Vec::new();
+        for row in &self.rows {
+            for (i, cell) in row.cells.iter().enumerate() {
+                let Cell::Text(text) = cell else { continue };
+                if let Some((at, c)) = control::find(text) {
+                    let column = match self.header.get(i).map(|h| h.trim()).filter(|h| !h.is_empty()) {
+                        Some(h) => h.to_string(),
+                        None => format!("{}列目", i + 1),
+                    };
+                    problems.push(ImportError::new(self.place(row.number, Some(&column)), control::message(at, c)));
+                }
+            }
+        }
+        ImportError::all(problems)
+    }
 }
 
 /// `dir/items.csv` → `items`.
@@ -276,8 +298,8 @@ impl<'a> Row<'a> {
         }
         if let Cell::Number(_) | Cell::Int(_) | Cell::Unusable(_) = cell {
             let n = self.integer_cell(column, cell, HINT)?;
-            let year =
-                i32::try_from(n).map_err(|_| self.error(column, format!("年度として読み取れません: \"{n}\"")))?;
+            let year = i32::try_from(n)
+                .map_err(|_| self.error(column, format!("年度として読み取れません: \"{n}\"。{HINT}")))?;
             return FiscalYear::new(year).map(Some).map_err(|e| self.error(column, e.to_string()));
         }
         let Some(text) = self.opt_text(column)? else { return Ok(None) };
@@ -301,7 +323,7 @@ impl<'a> Row<'a> {
     }
 
     fn integer_cell(&self, column: &str, cell: &Cell, hint: &str) -> Result<i64, ImportError> {
-        let fraction = |shown: &str| self.error(column, format!("小数は使えません。{hint}: \"{shown}\""));
+        let fraction = |value: &str| self.error(column, format!("小数は使えません。{hint}: \"{}\"", shown(value)));
         match cell {
             Cell::Int(i) => Ok(*i),
             Cell::Number(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(*f as i64),
@@ -317,14 +339,16 @@ impl<'a> Row<'a> {
                         return match whole.parse::<i64>() {
                             Ok(i) if frac.bytes().all(|b| b == b'0') => Ok(i),
                             Ok(_) => Err(fraction(s)),
-                            Err(_) => Err(self.error(column, format!("{hint}: \"{s}\""))),
+                            Err(_) => Err(self.error(column, format!("{hint}: \"{}\"", shown(s)))),
                         };
                     }
                 }
-                Err(self.error(column, format!("{hint}: \"{s}\"")))
+                Err(self.error(column, format!("{hint}: \"{}\"", shown(s))))
             }
             Cell::Unusable(what) => Err(self.error(column, format!("{what}は使えません。{hint}"))),
-            other => Err(self.error(column, format!("{hint}: {other:?}"))),
+            Cell::Number(_) => Err(self.error(column, format!("数として読めない値です。{hint}"))),
+            Cell::Bool(b) => Err(self.error(column, format!("{hint}: {}", if *b { "TRUE" } else { "FALSE" }))),
+            Cell::Empty => Err(self.error(column, "必須の値が空です")),
         }
     }
 
@@ -338,11 +362,11 @@ impl<'a> Row<'a> {
             Cell::Number(f) if *f == 1.0 => Ok(true),
             _ if cell.is_blank() => Err(self.error(column, "必須の値が空です（0 または 1）")),
             _ => {
-                let shown = self.text(column)?;
-                match normalise(&shown).to_ascii_lowercase().as_str() {
+                let text = self.text(column)?;
+                match normalise(&text).to_ascii_lowercase().as_str() {
                     "1" | "true" => Ok(true),
                     "0" | "false" => Ok(false),
-                    _ => Err(self.error(column, format!("0 または 1 で入力してください: \"{shown}\""))),
+                    _ => Err(self.error(column, format!("0 または 1 で入力してください: \"{}\"", shown(&text)))),
                 }
             }
         }
@@ -359,9 +383,9 @@ impl<'a> Row<'a> {
             return Ok(None);
         }
         let text = self.text(column)?;
-        text.parse::<T>()
-            .map(Some)
-            .map_err(|_| self.error(column, format!("{what}は {} のいずれかです: \"{text}\"", codes.join(", "))))
+        text.parse::<T>().map(Some).map_err(|_| {
+            self.error(column, format!("{what}は {} のいずれかです: \"{}\"", codes.join(", "), shown(&text)))
+        })
     }
 
     /// The cell's value for comparing keys, or `None` when it cannot be read.
@@ -381,11 +405,12 @@ impl<'a> Row<'a> {
 /// `2018`, `２０１８`, `平成30年度`, `H30`, `FY2018`.
 pub(crate) fn parse_year(text: &str) -> Result<FiscalYear, String> {
     let s = normalise(text);
+    let unreadable = || format!("「{}」を年度として読み取れません（例: 2018、平成30年度、H30）", shown(text));
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-        let year: i32 = s.parse().map_err(|_| format!("年度として読み取れません: \"{text}\""))?;
+        let year: i32 = s.parse().map_err(|_| unreadable())?;
         return FiscalYear::new(year).map_err(|e| e.to_string());
     }
-    FiscalYear::parse(&s).map_err(|e| e.to_string())
+    FiscalYear::parse(&s).map_err(|_| unreadable())
 }
 
 /// `132047.0` → `132047`; other numbers in their shortest exact form.

@@ -3,14 +3,17 @@
 //! (and their columns formatted as text, so that what a person types there
 //! stays text); years, positions, flags and yen as numbers.
 
+use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
 use super::flatten::{Out, TableRows};
 use super::grid::{Cell, Grid, GridRow};
+use super::limits::{column_letters, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS};
 use super::tables::{ColumnKind, TABLES};
+use super::xlsx_scan::{self, CORRUPT};
 use super::ExportError;
 use crate::error::{ImportError, Place};
 
@@ -18,15 +21,15 @@ use crate::error::{ImportError, Place};
 pub(crate) const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 
 /// The most characters an Excel cell holds.
-const EXCEL_MAX_CHARS: usize = 32_767;
-
-const CORRUPT: &str = "XLSXファイルとして読み取れません（壊れているか途中で切れています）";
+const EXCEL_MAX_CHARS: usize = MAX_CELL_CHARS;
 
 /// The grids of a workbook's table sheets, and the names of other sheets,
-/// which are left alone (a city may keep notes in its own sheet).
+/// which are left alone (a city may keep notes in its own sheet). The
+/// workbook is measured first ([`xlsx_scan::inspect`]); cells are then read
+/// one by one, never as the dense rectangle a sheet declares.
 pub(crate) fn read(file: &str, bytes: &[u8]) -> Result<(Vec<Grid>, Vec<String>), ImportError> {
-    let mut book: Xlsx<_> =
-        Xlsx::new(Cursor::new(bytes.to_vec())).map_err(|_| ImportError::new(Place::file(file), CORRUPT))?;
+    xlsx_scan::inspect(file, bytes)?;
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| ImportError::new(Place::file(file), CORRUPT))?;
     let names = book.sheet_names();
     if !TABLES.iter().any(|t| names.iter().any(|n| n == t.name)) {
         return Err(ImportError::new(
@@ -48,31 +51,57 @@ pub(crate) fn read(file: &str, bytes: &[u8]) -> Result<(Vec<Grid>, Vec<String>),
     }
     let mut grids = Vec::new();
     for t in &TABLES {
-        let range = book
-            .worksheet_range(t.name)
-            .map_err(|_| ImportError::new(Place { sheet: Some(t.name.to_string()), ..Place::file(file) }, CORRUPT))?;
-        grids.push(grid(file, t.name, &range)?);
+        grids.push(read_sheet(&mut book, file, t.name)?);
     }
     let others = names.into_iter().filter(|n| !TABLES.iter().any(|t| t.name == n)).collect();
     Ok((grids, others))
 }
 
-fn grid(file: &str, sheet: &str, range: &calamine::Range<Data>) -> Result<Grid, ImportError> {
-    let place = |row| Place { sheet: Some(sheet.to_string()), row: Some(row), ..Place::file(file) };
-    let Some((first_row, first_col)) = range.start() else {
-        return Err(ImportError::new(place(1), "1行目に見出しがありません（シートが空です）"));
-    };
-    if first_row != 0 {
-        return Err(ImportError::new(place(1), "1行目に見出しがありません"));
+/// One sheet's cells, row by row. Positions beyond the limits are refused
+/// when they hold a value; empty cells anywhere are skipped.
+fn read_sheet(book: &mut Xlsx<Cursor<&[u8]>>, file: &str, sheet: &str) -> Result<Grid, ImportError> {
+    let place = |row: u32| Place { sheet: Some(sheet.to_string()), row: Some(row as usize + 1), ..Place::file(file) };
+    let corrupt = |_| ImportError::new(Place { sheet: Some(sheet.to_string()), ..Place::file(file) }, CORRUPT);
+    let mut reader = book.worksheet_cells_reader(sheet).map_err(corrupt)?;
+    let mut rows: BTreeMap<u32, Vec<Cell>> = BTreeMap::new();
+    while let Some(c) = reader.next_cell().map_err(corrupt)? {
+        let (row, col) = c.get_position();
+        let cell = cell(c.get_value());
+        if matches!(cell, Cell::Empty) {
+            continue;
+        }
+        let at = || format!("{}{}", column_letters(col), row as u64 + 1);
+        if col >= MAX_COLUMNS {
+            return Err(ImportError::new(
+                place(row),
+                format!(
+                    "セル {} に値があります。標準形式の表の列は最大 {MAX_COLUMNS} 列（{}列）までです",
+                    at(),
+                    column_letters(MAX_COLUMNS - 1)
+                ),
+            ));
+        }
+        if row >= MAX_ROWS {
+            return Err(ImportError::new(place(row), format!("セル {} は {MAX_ROWS} 行目より下にあります", at())));
+        }
+        if let Cell::Text(t) = &cell {
+            let chars = t.chars().count();
+            if chars > MAX_CELL_CHARS {
+                return Err(ImportError::new(
+                    place(row),
+                    format!("セル {} の文字数 {chars} が上限（{MAX_CELL_CHARS} 文字）を超えています", at()),
+                ));
+            }
+        }
+        let cells = rows.entry(row).or_default();
+        if cells.len() <= col as usize {
+            cells.resize(col as usize + 1, Cell::Empty);
+        }
+        cells[col as usize] = cell;
     }
-    let pad = first_col as usize;
-    let mut rows = range.rows().enumerate().map(|(i, cells)| {
-        let mut out = vec![Cell::Empty; pad];
-        out.extend(cells.iter().map(cell));
-        (i + 1, out)
-    });
+    let mut rows = rows.into_iter();
     let header = match rows.next() {
-        Some((_, cells)) => cells
+        Some((0, cells)) => cells
             .into_iter()
             .map(|c| match c {
                 Cell::Text(s) => s,
@@ -83,25 +112,27 @@ fn grid(file: &str, sheet: &str, range: &calamine::Range<Data>) -> Result<Grid, 
                 Cell::Unusable(what) => what,
             })
             .collect(),
-        None => Vec::new(),
+        Some(_) => return Err(ImportError::new(place(0), "1行目に見出しがありません")),
+        None => return Err(ImportError::new(place(0), "1行目に見出しがありません（シートが空です）")),
     };
-    let rows = rows
-        .filter(|(_, cells)| cells.iter().any(|c| !matches!(c, Cell::Empty)))
-        .map(|(number, cells)| GridRow { number, cells })
-        .collect();
+    let rows = rows.map(|(r, cells)| GridRow { number: r as usize + 1, cells }).collect();
     Ok(Grid { file: file.to_string(), sheet: Some(sheet.to_string()), header, rows })
 }
 
-fn cell(data: &Data) -> Cell {
+fn cell(data: &DataRef) -> Cell {
     match data {
-        Data::Empty => Cell::Empty,
-        Data::String(s) if s.is_empty() => Cell::Empty,
-        Data::String(s) => Cell::Text(s.clone()),
-        Data::Int(i) => Cell::Int(*i),
-        Data::Float(f) => Cell::Number(*f),
-        Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => Cell::Unusable("日付・時刻の値".into()),
-        Data::Error(e) => Cell::Unusable(format!("エラー値（{e}）")),
+        DataRef::Empty => Cell::Empty,
+        DataRef::String(s) if s.is_empty() => Cell::Empty,
+        DataRef::SharedString("") => Cell::Empty,
+        DataRef::String(s) => Cell::Text(s.clone()),
+        DataRef::SharedString(s) => Cell::Text(s.to_string()),
+        DataRef::Int(i) => Cell::Int(*i),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(_) | DataRef::DateTimeIso(_) | DataRef::DurationIso(_) => {
+            Cell::Unusable("日付・時刻の値".into())
+        }
+        DataRef::Error(e) => Cell::Unusable(format!("エラー値（{e}）")),
     }
 }
 

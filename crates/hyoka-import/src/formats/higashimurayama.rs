@@ -24,6 +24,7 @@
 use hyoka_core::money::MoneyUnit;
 use hyoka_core::{BudgetFigures, EvaluationScale, Evaluator, FiscalYear, Narrative, Stage, Yen};
 
+use super::outline::{self, Outline};
 use crate::batch::{
     BudgetRow, CityBatch, EvaluationRow, Finding, ItemRow, NarrativeRow, NodeRow, PlacementRow, PlanRow, SectionRow,
 };
@@ -51,6 +52,7 @@ pub fn matches(text: &str) -> bool {
 }
 
 pub fn read(src: &Source) -> Result<Batch, ImportError> {
+    check_head(src)?;
     let fy = fiscal_year(src)?;
     let head = department_head(src)?;
     let header = DepartmentHeader::read(src)?;
@@ -244,6 +246,42 @@ fn is_caption(cells: &[&str]) -> bool {
     cells.first() == Some(&COL_NO) && cells.contains(&COL_SECTION)
 }
 
+/// The sheet's head comes first, in this order, then the objectives.
+fn check_head(src: &Source) -> Result<(), ImportError> {
+    let first = |l: &str| l.split('\t').next().unwrap_or("").trim().to_string();
+    let mut o = Outline::new(src, "目標管理シート", 1, src.len());
+    o.expect("表題「目標管理シート」", |l| l.contains(TITLE))?;
+    o.expect("部長の職名と氏名（【○○部長 氏名】）", |l| {
+        l.trim().starts_with('【') && l.contains("部長")
+    })?;
+    o.expect("「市の目標」の行", |l| first(l) == "市の目標")?;
+    o.expect("「部の目標」の行", |l| first(l) == "部の目標")?;
+    o.expect("「部の概要」の行", |l| first(l) == "部の概要")?;
+    o.expect("取り組みの表の見出し（No. 課名 …）", |l| {
+        is_caption(&l.split('\t').map(str::trim).collect::<Vec<_>>())
+    })?;
+    Ok(())
+}
+
+/// A row cut short: fewer cells than the table has, or a list in the last
+/// cell that is not closed.
+fn check_row(src: &Source, n: usize, cells: &[&str], c: &Columns, expected: usize) -> Result<(), ImportError> {
+    let no = cells[c.no];
+    if no != expected.to_string() {
+        return Err(outline::incomplete(
+            src,
+            n,
+            &format!("取り組みの No. が順に並んでいません（No.{no} の行ですが、No.{expected} であるはずです）"),
+        ));
+    }
+    let last = [c.no, c.section, c.tags, c.title, c.target, c.grade, c.result].into_iter().max().unwrap_or(0);
+    let result = cells.get(c.result).copied().unwrap_or("");
+    if cells.len() <= last || !outline::tags_balanced(result) {
+        return Err(outline::incomplete(src, n, &format!("No.{no} の行が途中で終わっています")));
+    }
+    Ok(())
+}
+
 fn objective_rows(src: &Source) -> Result<Vec<ObjectiveRow>, ImportError> {
     let mut rows = Vec::new();
     let mut columns: Option<Columns> = None;
@@ -260,6 +298,7 @@ fn objective_rows(src: &Source) -> Result<Vec<ObjectiveRow>, ImportError> {
         if first.is_empty() || !first.chars().all(|ch| ch.is_ascii_digit()) {
             continue;
         }
+        check_row(src, n, &cells, c, rows.len() + 1)?;
         let cell = |i: usize| cells.get(i).copied().unwrap_or_default().to_string();
         rows.push(ObjectiveRow {
             line: n,
@@ -275,6 +314,16 @@ fn objective_rows(src: &Source) -> Result<Vec<ObjectiveRow>, ImportError> {
     }
     if rows.is_empty() {
         return Err(ImportError::new(Place::file(&src.file), "具体的な取り組みの行が見つかりません"));
+    }
+    // The last row is where a document cut short ends: its results stop in
+    // the middle of a sentence.
+    let last = rows.last().expect("not empty");
+    if !outline::ends_finished(&last.result) {
+        return Err(outline::incomplete(
+            src,
+            last.line,
+            &format!("No.{} の「{COL_RESULT}」が文の途中で終わっています", last.no),
+        ));
     }
     Ok(rows)
 }

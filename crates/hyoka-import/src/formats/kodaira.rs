@@ -49,6 +49,7 @@ use hyoka_core::{
     ValueRole,
 };
 
+use super::outline;
 use crate::batch::{
     CityBatch, EvaluationRow, Finding, IndicatorRow, ItemRow, NarrativeRow, NodeRow, PlacementRow, PlanRow, SectionRow,
     ValueRow,
@@ -86,6 +87,21 @@ pub fn read(src: &Source) -> Result<Batch, ImportError> {
     let summary = Summary::read(src)?;
     let sheets = src.find_all(SHEET_CAPTION).into_iter().map(|n| Sheet::read(src, n)).collect::<Result<Vec<_>, _>>()?;
 
+    // Every item of the list has its survey sheet (a re-listing prints
+    // none): without it the item's sheet would be replaced by the list's
+    // few cells. A document cut short or out of order lacks some.
+    for row in summary.rows.iter().filter(|r| r.relisting_of.is_none()) {
+        if !sheets.iter().any(|s| s.code == row.code) {
+            let last = sheets
+                .last()
+                .map_or(String::new(), |s| format!("（最後の調査票は {}行目の {}）", s.first_line, s.code));
+            return Err(outline::incomplete(
+                src,
+                row.line,
+                &format!("評価一覧表の {} の進捗状況調査票がありません{last}", row.code),
+            ));
+        }
+    }
     let mut reader = Reader { src, fy: title.fy, findings: Vec::new() };
     reader.check_relisting_notes(&summary, &notes);
     let mut items = Vec::new();
@@ -465,7 +481,7 @@ impl Sheet {
         let pdca = src
             .find_from(first_data, PDCA_CAPTION)
             .filter(|&p| src.find_from(first_data, SHEET_CAPTION).is_none_or(|next| p < next))
-            .ok_or_else(|| ImportError::new(place(caption), "P・D・C・A の欄が見つかりません"))?;
+            .ok_or_else(|| outline::incomplete(src, caption, "この進捗状況調査票に P・D・C・A の欄がありません"))?;
         src.take(pdca);
         let pdca_labels: Vec<String> = src.cells(pdca).iter().map(|c| c.to_string()).collect();
         let evaluation = pdca + 1;

@@ -36,6 +36,7 @@ use hyoka_core::{
     ValueRole, Yen,
 };
 
+use super::outline::{self, Outline};
 use crate::batch::{
     BudgetRow, CityBatch, Finding, IndicatorRow, ItemRow, JudgementRow, NarrativeRow, NextDirectionRow, NodeRef,
     NodeRow, PlacementRow, PlanRow, ScheduleRow, SectionRow, ValueRow,
@@ -73,12 +74,78 @@ pub fn matches(text: &str) -> bool {
 }
 
 pub fn read(src: &Source) -> Result<Batch, ImportError> {
+    check_head(src)?;
     let mut reader = Reader::new(src)?;
+    check_complete(src, &reader.directions)?;
     reader.read_budget_summary();
     reader.read_outcomes();
     reader.read_schedule();
+    // The schedule closes the sheet: its last row, where a document cut
+    // short ends, prints the staff hours in its last columns.
+    if let Some(last) = reader.schedule.last().filter(|e| e.row.hours_regular.is_none()) {
+        return Err(outline::incomplete(
+            src,
+            last.line,
+            &format!("スケジュール表の最後の行「{}」に従事見込時間数がありません", last.row.label),
+        ));
+    }
     reader.read_directions();
     Ok(reader.finish())
+}
+
+/// The sheet prints, in this order: its header, the position in the plan,
+/// the list of the directions it covers, the outcome table, then for every
+/// listed direction its page with P, D, C, A and 業務計画, the cost table,
+/// and the スケジュール表. A sheet without one of them is cut short or out
+/// of order.
+fn check_complete(src: &Source, directions: &[(String, String)]) -> Result<(), ImportError> {
+    let mut o = check_head(src)?;
+    if directions.is_empty() {
+        return Err(o.missing("所管する施策の方向の一覧の行"));
+    }
+    o.expect("「成果指標」の表", |l| first_cell(l).starts_with("成果指標"))?;
+    let first = first_cell;
+    for (code, _) in directions {
+        let is_page = |l: &str| {
+            let cells: Vec<&str> = l.split('\t').map(str::trim).collect();
+            cells[0] == "施策の方向" && cells.get(1).and_then(|c| split_direction(c)).is_some_and(|(c, _)| c == *code)
+        };
+        o.expect(&format!("施策の方向 {code} の頁"), is_page)?;
+        for (what, phase) in [
+            ("1 当該年度の実施計画(Plan)", "plan"),
+            ("2 実施計画に対する取組内容(Do)", "do"),
+            ("3 実施内容に対する評価(Check)", "check"),
+            ("4 評価結果に対する改善内容(Action)", "action"),
+        ] {
+            o.expect(&format!("施策の方向 {code} の「{what}」"), |l| pdca_phase(&first(l)) == Some(phase))?;
+        }
+        o.expect(&format!("施策の方向 {code} の「5 業務計画」"), |l| {
+            is_numbered_heading(&first(l), "業務計画")
+        })?;
+    }
+    o.expect("「6 各事務事業に対する事業費」", |l| {
+        is_numbered_heading(&first(l), "各事務事業に対する事業費")
+    })?;
+    o.expect("「スケジュール表」", |l| first(l).ends_with("スケジュール表"))?;
+    o.expect("スケジュール表の見出し（事業名・4月…3月）", |l| {
+        first(l) == "事業名" && l.contains("3月")
+    })?;
+    Ok(())
+}
+
+/// The head of the sheet, in order; the walk stands after it.
+fn check_head<'s, 'a>(src: &'s Source<'a>) -> Result<Outline<'s, 'a>, ImportError> {
+    let mut o = Outline::new(src, "行政評価表", 1, src.len());
+    o.expect("表題「行政評価表」", |l| l.contains("行政評価表"))?;
+    o.expect("「所属部」の行", |l| first_cell(l) == "所属部")?;
+    o.expect("「総合計画の位置付け」", |l| first_cell(l).starts_with("総合計画の"))?;
+    o.expect("「所管する施策の方向一覧」", |l| first_cell(l).starts_with("所管する施策の"))?;
+    Ok(o)
+}
+
+/// The first filled cell of a line, tidied.
+fn first_cell(line: &str) -> String {
+    tidy(line.split('\t').find(|c| !c.trim().is_empty()).unwrap_or(""))
 }
 
 /// Pure layout: the form's fixed notes.

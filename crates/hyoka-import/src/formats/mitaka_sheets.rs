@@ -20,6 +20,7 @@ use hyoka_core::money::MoneyUnit;
 use hyoka_core::text::{fold_width, is_dash, squeeze};
 use hyoka_core::{BudgetFigures, EvaluationScale, Evaluator, ExecutionRate, FiscalYear, Narrative, Stage, Yen};
 
+use super::outline::{self, Outline};
 use crate::batch::{
     BudgetRow, CityBatch, EvaluationRow, Finding, ItemRow, NarrativeRow, NodeRow, PlacementRow, PlanRow, ScheduleRow,
     SectionRow,
@@ -51,11 +52,31 @@ pub fn read(src: &Source) -> Result<Batch, ImportError> {
     if starts.is_empty() {
         return Err(ImportError::new(Place::file(&src.file), "「事業名」で始まる個別事業評価表が見つかりません"));
     }
+    for (i, &start) in starts.iter().enumerate() {
+        check_complete(src, start, starts.get(i + 1).map_or(src.len(), |next| next - 1))?;
+    }
     let mut items: Vec<ItemRow> = Vec::new();
     let mut nodes: Vec<NodeRow> = Vec::new();
+    let mut previous: Option<(usize, u32)> = None;
     for (i, &start) in starts.iter().enumerate() {
         let end = starts.get(i + 1).map_or(src.len(), |next| next - 1);
         let sheet = SheetReader::new(src, start, end)?.read();
+        // The sheets are numbered 1, 2, 3 … in print order; a gap or a
+        // step back means pages are missing or out of order.
+        let number: u32 = sheet.number.number.parse().unwrap_or(0);
+        let expected = previous.map_or(1, |(_, n)| n + 1);
+        if number != expected {
+            let after = previous.map_or(String::new(), |(line, n)| format!("{n}（{line}行目）の次が"));
+            return Err(outline::incomplete(
+                src,
+                start,
+                &format!(
+                    "個別事業掲載Noが順に並んでいません（{after}{}、{expected} であるはずです）",
+                    sheet.number.code()
+                ),
+            ));
+        }
+        previous = Some((start, number));
         let key = format!("{plan_code}/{}", sheet.number.code());
         if items.iter().any(|it| it.key == key) {
             return Err(ImportError::new(
@@ -149,6 +170,21 @@ fn document_year(src: &Source, findings: &mut Vec<Finding>) -> Result<FiscalYear
     year.ok_or_else(|| {
         ImportError::new(Place::file(&src.file), "「平成30年度 「各部の運営方針と目標」 掲載」の見出しが見つかりません")
     })
+}
+
+/// Every sheet prints its plan, its mid-year evaluation with the section's
+/// grade, and its year-end evaluation with the summary and the grades, in
+/// this order; a sheet without them is cut short or out of order.
+fn check_complete(src: &Source, start: usize, end: usize) -> Result<(), ImportError> {
+    let mut o = Outline::new(src, format!("{start}行目からの個別事業評価表"), start, end);
+    let first = |l: &str, caption: &str| squeeze(l).starts_with(caption);
+    o.expect("「当初計画」の欄", |l| first(l, "当初計画"))?;
+    o.expect("「中間評価」の欄", |l| first(l, "中間評価"))?;
+    o.expect("中間評価の「主管課評価」", |l| l.contains("主管課評価"))?;
+    o.expect("「事後評価」の欄", |l| first(l, "事後評価"))?;
+    o.expect("「事業の総括（主管課）」", |l| squeeze(l).contains("事業の総括"))?;
+    o.expect("事後評価の「主管課評価」", |l| l.contains("主管課評価"))?;
+    Ok(())
 }
 
 /// Lines whose first cell is 事業名: each opens a sheet.

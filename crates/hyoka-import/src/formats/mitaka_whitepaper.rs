@@ -32,6 +32,7 @@ use hyoka_core::cell::CellMeaning;
 use hyoka_core::text::{fold_width, squeeze};
 use hyoka_core::{Direction, FiscalYear, IndicatorCell, IndicatorKind, Narrative, ValueRole};
 
+use super::outline::{self, Outline};
 use crate::batch::{
     CityBatch, Finding, IndicatorRow, ItemRow, NarrativeRow, NodeRef, NodeRow, PlacementRow, PlanRow, SectionRow,
     ValueRow,
@@ -85,6 +86,7 @@ pub fn matches(text: &str) -> bool {
 }
 
 pub fn read(src: &Source) -> Result<Batch, ImportError> {
+    check_contents(src)?;
     let mut r = Reader::new(src)?;
     let marks = r.landmarks()?;
     r.read_basic_plan(&marks)?;
@@ -93,6 +95,55 @@ pub fn read(src: &Source) -> Result<Batch, ImportError> {
     r.check_printed_counts();
     r.check_conflicts();
     Ok(r.finish())
+}
+
+/// The table of contents lists the chapters, sections, parts (部) and
+/// 体系 the paper prints: each must follow in the body, in that order, and
+/// the paper ends with its back cover. A paper cut short or out of order
+/// lacks some.
+fn check_contents(src: &Source) -> Result<(), ImportError> {
+    let Some(contents) = src.numbered().find(|(_, l)| squeeze(l).ends_with("目次")).map(|(n, _)| n) else {
+        return Err(outline::incomplete(src, 1, "目次がありません"));
+    };
+    let Some(body) = first_exact(src, "第1章").filter(|&b| b > contents) else {
+        return Err(outline::incomplete(src, contents, "目次の後に本文（第1章）がありません"));
+    };
+    let entries: Vec<(usize, String, String)> = (contents + 1..body)
+        .filter_map(|n| contents_label(&squeeze(src.line(n))).map(|l| (n, l, heading_key(src.line(n)))))
+        .collect();
+    if entries.is_empty() {
+        return Err(outline::incomplete(src, contents, "目次に章・節・部・体系の行がありません"));
+    }
+    let mut o = Outline::new(src, "本文", body, src.len());
+    for (n, label, text) in &entries {
+        // Body headings stand alone: not in a table (tab), not in a
+        // chapter title page's list (`- `).
+        o.expect(&format!("目次（{n}行目）にある「{text}」"), |l| {
+            !l.contains('\t')
+                && !l.trim_start().starts_with("- ")
+                && contents_label(&squeeze(&l.replace("**", ""))).as_ref() == Some(label)
+        })?;
+    }
+    o.expect("裏表紙（三鷹市自治体経営白書）", |l| squeeze(l).starts_with("三鷹市自治体経営白書"))?;
+    Ok(())
+}
+
+/// `第1章`, `第2節`, `第3部`, `体系13` at the start of a squeezed heading.
+fn contents_label(squeezed: &str) -> Option<String> {
+    let (head, rest) = if let Some(rest) = squeezed.strip_prefix('第') {
+        ("第", rest)
+    } else {
+        ("体系", squeezed.strip_prefix("体系")?)
+    };
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    if digits.is_empty() {
+        return None;
+    }
+    match (head, rest[digits.len()..].chars().next()) {
+        ("第", Some(kind @ ('章' | '節' | '部'))) => Some(format!("第{digits}{kind}")),
+        ("体系", _) => Some(format!("体系{digits}")),
+        _ => None,
+    }
 }
 
 /// Lines where the parts of the paper begin (1-based).
@@ -697,6 +748,16 @@ impl<'s, 'a> Reader<'s, 'a> {
                     text: Narrative::from_html_fragment(&text),
                 });
                 n += 1;
+            }
+            // Every issue prints its 概要 and its year's 取組状況等.
+            for (slot, what) in [("overview", "概要"), ("progress", "取組状況等")] {
+                if !item.narratives.iter().any(|r| r.slot == slot) {
+                    return Err(outline::incomplete(
+                        self.src,
+                        n.saturating_sub(1).max(1),
+                        &format!("個別課題 {code} に「{what}」の行がありません"),
+                    ));
+                }
             }
             self.city.items.push(item);
         }

@@ -7,3 +7,4 @@ pub mod kodaira;
 pub mod mishima;
 pub mod mitaka_sheets;
 pub mod mitaka_whitepaper;
+mod outline;

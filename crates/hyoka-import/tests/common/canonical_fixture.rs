@@ -14,7 +14,7 @@ use hyoka_core::{
 use hyoka_import::batch::{
     CityBatch, IndicatorRow, ItemRow, JudgementRow, NodeRef, NodeRow, PlacementRow, PlanRow, SectionRow, ValueRow,
 };
-use hyoka_import::{apply, load_city, Batch};
+use hyoka_import::{apply, canonical, load_city, Batch};
 use hyoka_store::testing::TestDb;
 use hyoka_store::Store;
 
@@ -455,50 +455,23 @@ impl Sheets {
     }
 }
 
-/// RFC 4180, enough for the files the exporter writes.
+/// The cells of CSV text, as the cells' text (a neutralised formula's
+/// apostrophe removed, as the importer does).
 pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let (mut row, mut field, mut quoted, mut chars) = (Vec::new(), String::new(), false, text.chars().peekable());
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut field)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(|f| canonical::restore_csv_text(f.to_string())).collect())
+        .collect()
 }
 
+/// CSV text of cells, CRLF, text that looks like a formula neutralised.
 pub fn write_csv(rows: &[Vec<String>]) -> String {
-    let mut out = String::new();
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     for row in rows {
-        let cells: Vec<String> =
-            row.iter()
-                .map(|v| {
-                    if v.contains([',', '"', '\n', '\r']) {
-                        format!("\"{}\"", v.replace('"', "\"\""))
-                    } else {
-                        v.clone()
-                    }
-                })
-                .collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
+        w.write_record(row.iter().map(|v| canonical::neutralise_csv_text(v))).unwrap();
     }
-    out
+    String::from_utf8(w.into_inner().unwrap()).unwrap()
 }

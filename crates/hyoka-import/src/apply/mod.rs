@@ -1,0 +1,229 @@
+//! Writing batches to the store, in one transaction so that a failed import
+//! writes nothing.
+//!
+//! Everything is decided before the first write: the city as stored and as
+//! it will be after the import are compared ([`changes`]), which gives the
+//! report — the same for a dry run and a real one — and the changes to
+//! locked or published fiscal years, which refuse the whole import.
+
+mod changes;
+mod derive;
+mod findings;
+mod merge;
+mod write;
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use hyoka_core::sheet::Finding;
+use hyoka_core::FiscalYear;
+use hyoka_store::{Store, StoreError, StoreTx};
+
+pub use changes::{Change, ChangeKind, CityChanges, FrozenChange, Tally};
+
+use crate::batch::SectionRow;
+use crate::load::load_city;
+use crate::Batch;
+
+/// What an import does, or with `dry_run` would do. A dry run and a real
+/// run of the same files on the same database give equal reports (apart
+/// from `dry_run`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApplyReport {
+    pub cities: Vec<CityChanges>,
+    /// The findings of this import: what the readers could not place and
+    /// what the imported numbers contradict. Stored for people to review.
+    pub findings: Vec<Finding>,
+    /// Stored findings added and removed (conflicts that went away).
+    pub findings_stored: Tally,
+    pub dry_run: bool,
+}
+
+impl ApplyReport {
+    /// Whether the import leaves the database as it was.
+    pub fn is_unchanged(&self) -> bool {
+        self.cities.iter().all(CityChanges::is_unchanged) && self.findings_stored.is_unchanged()
+    }
+
+    /// Rows removed, in every city.
+    pub fn removed(&self) -> usize {
+        self.cities.iter().map(CityChanges::removed).sum()
+    }
+
+    /// The report for people, in Japanese: counts per city and kind of row,
+    /// then every removal and every change to what has no fiscal year (up
+    /// to `limit` lines of each).
+    pub fn summary(&self, limit: usize) -> String {
+        let mut out = String::new();
+        let heading = if self.dry_run {
+            "取り込んだ場合の変更（--dry-run: 何も書き込んでいません）"
+        } else {
+            "取り込み結果"
+        };
+        out.push_str(&format!("{heading}:\n"));
+        for c in &self.cities {
+            out.push_str(&format!("  {} ({})\n", c.name, c.code));
+            for (label, t) in c.tallies() {
+                out.push_str(&format!("    {label}: {}\n", tally_text(t)));
+            }
+            if c.is_unchanged() {
+                out.push_str("    変更はありません\n");
+            }
+            list(&mut out, &format!("削除 {}件", c.removed()), c.removals(), limit);
+            let yearless: Vec<&Change> = c.yearless().filter(|ch| ch.kind != ChangeKind::Removed).collect();
+            list(&mut out, &format!("年度のない項目の変更 {}件", yearless.len()), yearless.into_iter(), limit);
+        }
+        let f = self.findings_stored;
+        if f.added > 0 || f.removed > 0 {
+            out.push_str(&format!("  要確認事項の保存: 追加 {}、解消 {}\n", f.added, f.removed));
+        }
+        if !self.findings.is_empty() {
+            out.push_str(&format!("要確認: {} 件（hyoka report findings で一覧を表示します）\n", self.findings.len()));
+            for f in self.findings.iter().take(5) {
+                let line = f.line.map(|l| format!(" {l}行目")).unwrap_or_default();
+                out.push_str(&format!("  {}{line}: {}\n", f.file, f.message));
+            }
+        }
+        out
+    }
+}
+
+fn tally_text(t: Tally) -> String {
+    let mut s = format!("追加 {}、変更 {}、変更なし {}", t.added, t.changed, t.unchanged);
+    if t.removed > 0 {
+        s.push_str(&format!("、削除 {}", t.removed));
+    }
+    s
+}
+
+fn list<'a>(out: &mut String, heading: &str, changes: impl Iterator<Item = &'a Change>, limit: usize) {
+    let changes: Vec<&Change> = changes.collect();
+    if changes.is_empty() {
+        return;
+    }
+    out.push_str(&format!("    {heading}:\n"));
+    for c in changes.iter().take(limit) {
+        out.push_str(&format!("      {c}\n"));
+    }
+    if changes.len() > limit {
+        out.push_str(&format!("      ほかに {} 件\n", changes.len() - limit));
+    }
+}
+
+/// Why an import was not applied. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    /// The import would change fiscal years that are locked or published.
+    #[error("{}", frozen_message(.0))]
+    Frozen(Vec<FrozenChange>),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+impl ApplyError {
+    /// At most this many frozen changes are listed in the message.
+    pub const MAX_LISTED: usize = 30;
+}
+
+fn frozen_message(changes: &[FrozenChange]) -> String {
+    let years: BTreeSet<(&str, FiscalYear)> = changes.iter().map(|c| (c.city.as_str(), c.fiscal_year)).collect();
+    let years: Vec<String> = years.into_iter().map(|(city, fy)| format!("{city} {}", fy.label())).collect();
+    let mut out = format!(
+        "確定または公開した年度（{}）の内容を変える行が {} 件あるため、取り込みを中止しました。何も書き込んでいません。",
+        years.join("、"),
+        changes.len()
+    );
+    for c in changes.iter().take(ApplyError::MAX_LISTED) {
+        out.push_str(&format!("\n  {c}"));
+    }
+    if changes.len() > ApplyError::MAX_LISTED {
+        out.push_str(&format!("\n  ほかに {} 件", changes.len() - ApplyError::MAX_LISTED));
+    }
+    out.push_str(
+        "\n確定・公開した年度の内容は取り込みでは変えられません。その年度の行をファイルから除くか、保存されている内容に戻してから取り込んでください。",
+    );
+    out
+}
+
+/// An import written into an open transaction that is not committed yet,
+/// with its report. The caller adds its own records (an audit entry) to
+/// the same transaction and commits, or rolls back (a dry run); dropping it
+/// rolls back.
+pub struct Staged {
+    pub tx: StoreTx,
+    pub report: ApplyReport,
+}
+
+/// Everything decided before writing.
+pub(crate) struct Prepared {
+    pub incoming: BTreeMap<String, merge::Incoming>,
+    /// Each city's sections already stored.
+    pub stored_sections: BTreeMap<String, HashSet<SectionRow>>,
+    pub findings: findings::FindingsPlan,
+}
+
+/// Writes batches read from named files into a new transaction and returns
+/// it uncommitted, with the report. Refused, with nothing written, when a
+/// change touches a locked or published fiscal year.
+pub async fn stage(store: &Store, batches: &[(String, Batch)]) -> Result<Staged, ApplyError> {
+    let (prepared, report, frozen) = prepare(store, batches).await?;
+    if !frozen.is_empty() {
+        return Err(ApplyError::Frozen(frozen));
+    }
+    let mut tx = store.begin().await?;
+    write::write(&mut tx, &prepared).await?;
+    Ok(Staged { tx, report })
+}
+
+/// Applies batches read from named files. With `dry_run` everything is
+/// written and checked in a transaction that is then rolled back.
+pub async fn apply(store: &Store, batches: &[(String, Batch)], dry_run: bool) -> Result<ApplyReport, ApplyError> {
+    let Staged { tx, mut report } = stage(store, batches).await?;
+    report.dry_run = dry_run;
+    if dry_run {
+        tx.rollback().await?;
+    } else {
+        tx.commit().await?;
+    }
+    Ok(report)
+}
+
+async fn prepare(
+    store: &Store,
+    batches: &[(String, Batch)],
+) -> Result<(Prepared, ApplyReport, Vec<FrozenChange>), StoreError> {
+    let incoming = merge::incoming(batches);
+    let mut report = ApplyReport::default();
+    let mut frozen = Vec::new();
+    let mut derived = Vec::new();
+    let mut stored_sections = BTreeMap::new();
+    for (code, inc) in &incoming {
+        let before = load_city(store, code).await?;
+        stored_sections.insert(code.clone(), before.sections.iter().cloned().collect());
+        let years = frozen_years(store, code).await?;
+        let after = merge::after(&before, &inc.city);
+        let (changes, touched) = changes::compare(&before, &after, &inc.city, &years);
+        report.cities.push(changes);
+        frozen.extend(touched);
+        for ind in &after.indicators {
+            let file = inc.indicator_file.get(&ind.key);
+            for f in derive::derive(code, ind).findings {
+                derived.push((Finding { file: file.cloned().unwrap_or_default(), ..f }, file.is_some()));
+            }
+        }
+    }
+    let cities: BTreeSet<String> = incoming.keys().cloned().collect();
+    let findings = findings::plan(store.findings(None).await?, batches, derived, &cities);
+    report.findings = findings.of_import.clone();
+    report.findings_stored = findings.tally;
+    Ok((Prepared { incoming, stored_sections, findings }, report, frozen))
+}
+
+/// The city's locked fiscal years, with whether each is published.
+async fn frozen_years(store: &Store, code: &str) -> Result<BTreeMap<FiscalYear, bool>, StoreError> {
+    let mut years: BTreeMap<FiscalYear, bool> =
+        store.fiscal_years(code).await?.into_iter().filter(|y| y.locked).map(|y| (y.fiscal_year, false)).collect();
+    for p in store.published_years(code).await? {
+        years.insert(p.fiscal_year, true);
+    }
+    Ok(years)
+}

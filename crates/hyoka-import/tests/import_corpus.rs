@@ -1,0 +1,112 @@
+//! Every malformed file of the corpus (tests/common/corpus.rs), on the
+//! backend HYOKA_TEST_BACKEND chooses, read and applied as `hyoka import`
+//! does: each is refused with a Japanese error naming its place, leaves the
+//! database exactly as it was, and reading it stays under the memory bound
+//! docs/formats.md states (counted by a counting allocator).
+
+#[path = "common/bombs.rs"]
+mod bombs;
+#[path = "common/corpus.rs"]
+mod corpus;
+#[path = "common/dump.rs"]
+mod dump;
+#[path = "common/seeds.rs"]
+mod seeds;
+
+use hyoka_import::canonical::limits;
+use hyoka_import::{apply, read_inputs};
+use peak_alloc::PeakAlloc;
+
+#[global_allocator]
+static HEAP: PeakAlloc = PeakAlloc;
+
+/// serde's and the standard library's words, which must not be shown.
+const ENGLISH: &[&str] = &[
+    "expected", "invalid", "missing", "unknown", "variant", "trailing", "EOF", "error", "Error", "overflow", "panicked",
+];
+
+#[test]
+fn every_malformed_file_is_refused_in_japanese_naming_its_place_and_changes_nothing() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let (db, store) = seeds::seeded().await;
+        seeds::lock(&store, seeds::KODAIRA, 2017, true).await;
+        let before = dump::dump(&db.url).await;
+        let cases = corpus::corpus();
+        assert!(cases.len() >= 100, "{} cases", cases.len());
+        if let Ok(dir) = std::env::var("HYOKA_CORPUS_DIR") {
+            write_out(std::path::Path::new(&dir), &cases);
+        }
+        let mut failures = Vec::new();
+        for c in &cases {
+            let base = HEAP.current_usage();
+            HEAP.reset_peak_usage();
+            let (shown, row, file, applied) = match read_inputs(&c.files) {
+                Err(e) => (e.to_string(), e.place.row, e.place.file.clone(), false),
+                Ok(read) => match apply(&store, &read.batches, false).await {
+                    Err(e) => (e.to_string(), None, String::new(), true),
+                    Ok(report) => {
+                        failures.push(format!("{}: accepted\n{}", c.name, report.summary(5)));
+                        continue;
+                    }
+                },
+            };
+            let peak = HEAP.peak_usage().saturating_sub(base);
+            let mut problems = Vec::new();
+            if !shown.contains(c.expect) {
+                problems.push(format!("does not say 「{}」", c.expect));
+            }
+            if let Some(word) = ENGLISH.iter().find(|w| shown.contains(*w)) {
+                problems.push(format!("shows English 「{word}」"));
+            }
+            if shown.is_ascii() {
+                problems.push("is not Japanese".into());
+            }
+            let names_its_file = match &c.names_file {
+                Some(f) => file.ends_with(f.as_str()),
+                None => c.files.iter().any(|(n, _)| file.starts_with(n.as_str())),
+            };
+            if !applied && !names_its_file {
+                problems.push(format!("names no file of the case ({file:?})"));
+            }
+            if let Some(long) = shown.lines().find(|l| l.chars().count() > 400) {
+                problems.push(format!("a line of {} characters", long.chars().count()));
+            }
+            if c.names_a_row && !applied && row.is_none() {
+                problems.push("names no line or row".into());
+            }
+            if peak >= limits::REFUSAL_MEMORY_BYTES {
+                problems.push(format!("used {peak} bytes of heap"));
+            }
+            if applied {
+                let after = dump::dump(&db.url).await;
+                if after != before {
+                    problems.push(format!("changed the database: {:?}", before.difference(&after, 5)));
+                }
+            }
+            if !problems.is_empty() {
+                failures.push(format!(
+                    "{}: {}\n    {}",
+                    c.name,
+                    problems.join("; "),
+                    shown.lines().next().unwrap_or("")
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "{} of {} cases:\n{}", failures.len(), cases.len(), failures.join("\n"));
+        before.assert_same(&dump::dump(&db.url).await, "after the whole corpus");
+        eprintln!("{} malformed imports refused", cases.len());
+    });
+}
+
+/// The corpus as files, one folder per case, for trying it by hand.
+fn write_out(dir: &std::path::Path, cases: &[corpus::Case]) {
+    for (i, c) in cases.iter().enumerate() {
+        let folder = dir.join(format!("{i:03}"));
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("CASE.txt"), &c.name).unwrap();
+        for (name, bytes) in &c.files {
+            std::fs::write(folder.join(name), bytes).unwrap();
+        }
+    }
+}
