@@ -119,6 +119,16 @@ impl Cx<'_> {
         Ok(self.tx.as_mut().expect("begun above"))
     }
 
+    /// Takes over a transaction a library opened (an import's staged
+    /// writes), so the audit record commits with it.
+    pub fn adopt(&mut self, tx: StoreTx) -> Result<(), CommandError> {
+        if self.tx.is_some() {
+            return Err(CommandError::invalid_input("a command has one transaction"));
+        }
+        self.tx = Some(tx);
+        Ok(())
+    }
+
     /// What the command acts on: the city, and the item and year if any.
     pub fn about(&mut self, municipality: &str, item: Option<i64>, fy: Option<FiscalYear>) {
         self.journal.municipality = Some(municipality.to_string());

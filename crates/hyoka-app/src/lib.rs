@@ -16,6 +16,7 @@ pub mod accounts;
 pub mod city;
 mod command;
 mod error;
+pub mod import;
 pub mod layout;
 pub mod password;
 pub mod sheet;

@@ -213,3 +213,40 @@ async fn every_command_writes_one_audit_record() {
         CommandError::Conflict(_)
     ));
 }
+
+#[tokio::test]
+async fn an_import_is_one_audited_command_and_never_touches_a_locked_year() {
+    use hyoka_app::import::ImportBatches;
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let clock = FixedClock(Timestamp::parse_iso("2019-06-01T00:00:00Z").unwrap());
+    let app = App::with_clock(store.clone(), Arc::new(clock));
+    let operator = Actor::Operator { name: "コマンドライン（test）".into() };
+    let file = "003_cdfef3ca57f45fe5.txt";
+    let text = std::fs::read_to_string(format!("{}/../../demo/seeds/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let batch = || vec![(file.to_string(), hyoka_import::read_published(file, &text).unwrap().1)];
+
+    // A dry run writes nothing, not even an audit record.
+    let dry = app.run(&operator, ImportBatches { batches: batch(), dry_run: true }).await.unwrap();
+    assert!(dry.dry_run && !dry.is_unchanged());
+    assert_eq!(store.audit_event_count().await.unwrap(), 0);
+    assert!(store.municipalities().await.unwrap().is_empty());
+
+    let report = once(&app, &operator, ImportBatches { batches: batch(), dry_run: false }).await;
+    assert_eq!(report.cities.len(), 1);
+    let event = &store.audit_events(Some("132110"), 1).await.unwrap()[0];
+    assert_eq!(event.event.summary, format!("取り込み: {file}"));
+    assert!(event.changes >= 1);
+    // The same again changes nothing and records nothing.
+    let before = store.audit_event_count().await.unwrap();
+    assert!(app.run(&operator, ImportBatches { batches: batch(), dry_run: false }).await.unwrap().is_unchanged());
+    assert_eq!(store.audit_event_count().await.unwrap(), before);
+
+    // Once 平成29年度 is locked, a file that changes it is refused whole.
+    once(&app, &operator, LockYear { municipality: "132110".into(), fiscal_year: FiscalYear::new(2017).unwrap() })
+        .await;
+    let edited = text.replacen("ボランティア", "ボランティア（改）", 1);
+    let changed = vec![(file.to_string(), hyoka_import::read_published(file, &edited).unwrap().1)];
+    let e = refused(&app, &operator, ImportBatches { batches: changed, dry_run: false }).await;
+    assert!(matches!(&e, CommandError::Conflict(m) if m.contains("平成29年度")), "{e}");
+}

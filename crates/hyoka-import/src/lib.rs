@@ -13,7 +13,9 @@ pub mod formats;
 mod load;
 pub mod source;
 
-pub use apply::{apply, stage, ApplyError, ApplyReport, Change, ChangeKind, CityChanges, FrozenChange, Staged, Tally};
+pub use apply::{
+    apply, stage, stage_at, ApplyError, ApplyReport, Change, ChangeKind, CityChanges, FrozenChange, Staged, Tally,
+};
 pub use batch::Batch;
 pub use error::{io_reason, FurtherProblems, ImportError, Place};
 pub use load::{load_city, normalize};

@@ -188,7 +188,17 @@ async fn stage_leaves_the_transaction_to_the_caller() {
     let mut staged = stage(&store, &read_seeds()).await.unwrap();
     let change =
         hyoka_store::Change { field: "取り込み".into(), before: None, after: Some("公表資料 5 件".into()) };
-    staged.tx.record_history(KODAIRA, None, None, None, &[change]).await.unwrap();
+    let event = hyoka_store::AuditEvent {
+        municipality: Some(KODAIRA.into()),
+        account_id: None,
+        actor: "テスト".into(),
+        command: "import".into(),
+        item_id: None,
+        fiscal_year: None,
+        summary: "公表資料の取り込み".into(),
+    };
+    let row = hyoka_store::HistoryRow { item_id: None, fiscal_year: None, change };
+    staged.tx.write_event(&event, &[row]).await.unwrap();
     staged.tx.commit().await.unwrap();
     assert_eq!(store.municipalities().await.unwrap().len(), 4);
     let history = store.admin_history(KODAIRA, 10).await.unwrap();

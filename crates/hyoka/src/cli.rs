@@ -83,7 +83,7 @@ pub async fn run(cli: Cli) -> CliResult {
             db::findings(&cli.database, municipality).await
         }
         Command::Report { report } => reports::report(app().await?.store(), report).await,
-        Command::Import(a) => import::import(app().await?.store(), &a.files, a.dry_run).await,
+        Command::Import(a) => import::import(&app().await?, &a.files, a.dry_run).await,
         Command::Export { format } => export::export(app().await?.store(), format).await,
         Command::Year { command } => year::year(&app().await?, command).await,
         Command::City { command } => city::city(&app().await?, command).await,

@@ -1,10 +1,11 @@
-//! `hyoka import`: reads files, applies them in one transaction, and says
-//! what changed.
+//! `hyoka import`: reads files, applies them in one transaction as an
+//! audited command, and says what changed.
 
 use std::path::PathBuf;
 
-use hyoka_import::{apply, read_inputs, read_published_bytes, ApplyReport, Batch, ImportError, Inputs};
-use hyoka_store::Store;
+use hyoka_app::import::ImportBatches;
+use hyoka_app::{Actor, App};
+use hyoka_import::{read_inputs, read_published_bytes, ApplyReport, Batch, ImportError, Inputs};
 
 use crate::outcome::CliResult;
 use crate::progress::Progress;
@@ -12,7 +13,7 @@ use crate::progress::Progress;
 /// Reads every file first; nothing is written unless all of them read well.
 /// Published documents are read one by one; files of the canonical format
 /// (XLSX, CSV, JSON) are read together, since CSV tables refer to each other.
-pub async fn import(store: &Store, files: &[PathBuf], dry_run: bool) -> CliResult {
+pub async fn import(app: &App, files: &[PathBuf], dry_run: bool) -> CliResult {
     if files.is_empty() {
         return Err("取り込むファイルを指定してください（例: hyoka import 資料.txt）".into());
     }
@@ -29,7 +30,7 @@ pub async fn import(store: &Store, files: &[PathBuf], dry_run: bool) -> CliResul
     for note in notes {
         eprintln!("{note}");
     }
-    let report = apply(store, &batches, dry_run).await?;
+    let report = app.run(&Actor::command_line(), ImportBatches { batches, dry_run }).await?;
     print_report(&report);
     Ok(())
 }

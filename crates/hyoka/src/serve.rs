@@ -4,7 +4,6 @@ use std::net::SocketAddr;
 
 use clap::Args;
 use hyoka_app::App;
-use hyoka_store::Store;
 use hyoka_web::{AppState, Server, SessionConfig};
 
 use crate::outcome::CliResult;
@@ -31,7 +30,7 @@ pub async fn serve(database: &str, args: ServeArgs) -> CliResult {
     let database = if args.demo { demo::fresh_database_url() } else { database.to_string() };
     let app = App::new(db::open(&database).await?);
     if args.demo {
-        load_demo(app.store()).await?;
+        load_demo(&app).await?;
         demo::publish_seed_years(&app).await?;
         demo::create_accounts(&app).await?;
     }
@@ -53,7 +52,7 @@ pub async fn serve(database: &str, args: ServeArgs) -> CliResult {
 }
 
 /// Imports the five seed documents shipped with hyoka.
-async fn load_demo(store: &Store) -> CliResult {
+async fn load_demo(app: &App) -> CliResult {
     let mut progress = Progress::new("demo", demo::SEEDS.len() as u64);
     let mut batches = Vec::new();
     for (name, text) in demo::SEEDS {
@@ -61,7 +60,8 @@ async fn load_demo(store: &Store) -> CliResult {
         progress.step(&format!("{name}: {label}"));
         batches.push((name.to_string(), batch));
     }
-    let report = hyoka_import::apply(store, &batches, false).await?;
+    let me = hyoka_app::Actor::Operator { name: "デモの準備".into() };
+    let report = app.run(&me, hyoka_app::import::ImportBatches { batches, dry_run: false }).await?;
     progress.finish(&format!("デモデータを取り込みました（{} 自治体）", report.cities.len()));
     Ok(())
 }

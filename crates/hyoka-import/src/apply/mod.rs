@@ -165,11 +165,21 @@ pub(crate) struct Prepared {
 /// it uncommitted, with the report. Refused, with nothing written, when a
 /// change touches a locked or published fiscal year.
 pub async fn stage(store: &Store, batches: &[(String, Batch)]) -> Result<Staged, ApplyError> {
+    stage_at(store, batches, hyoka_store::now()).await
+}
+
+/// [`stage`], with the transaction stamped with `at` (the application's
+/// clock).
+pub async fn stage_at(
+    store: &Store,
+    batches: &[(String, Batch)],
+    at: hyoka_core::time::Timestamp,
+) -> Result<Staged, ApplyError> {
     let (prepared, report, frozen) = prepare(store, batches).await?;
     if !frozen.is_empty() {
         return Err(ApplyError::Frozen(frozen));
     }
-    let mut tx = store.begin().await?;
+    let mut tx = store.begin_at(at).await?;
     write::write(&mut tx, &prepared).await?;
     Ok(Staged { tx, report })
 }

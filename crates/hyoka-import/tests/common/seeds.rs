@@ -73,8 +73,9 @@ pub fn read_files(files: &[(String, Vec<u8>)]) -> Vec<(String, Batch)> {
 /// Locks a city's fiscal year, and publishes it when asked.
 pub async fn lock(store: &Store, code: &str, year: i32, publish: bool) {
     let fy = hyoka_core::FiscalYear::new(year).unwrap();
+    let plan = store.sheet_plan(code).await.unwrap();
     let mut tx = store.begin().await.unwrap();
-    assert!(tx.lock_year(code, fy, None).await.unwrap());
+    assert!(tx.lock_year(code, fy, None, &plan).await.unwrap().is_some());
     if publish {
         assert_eq!(tx.publish_year(code, fy, None).await.unwrap(), hyoka_store::PublishOutcome::Published);
     }
