@@ -35,7 +35,7 @@ pub struct Department {
     pub sections: Vec<Section>,
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 pub struct Organisation {
     pub departments: Vec<Department>,
     /// What [`Organisation::add_section`] has added, so that building an
@@ -51,6 +51,14 @@ struct OrgIndex {
     sections: HashSet<(usize, String, Validity)>,
     /// Sections per department when last indexed.
     counts: Vec<usize>,
+}
+
+/// The index is a cache, not part of the value (and a hash map would print
+/// in a different order each run).
+impl std::fmt::Debug for Organisation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Organisation").field("departments", &self.departments).finish_non_exhaustive()
+    }
 }
 
 /// Two organisations are equal when their departments are.

@@ -17,7 +17,7 @@
 
 use std::collections::BTreeSet;
 
-use hyoka_core::layout::{SectionKind, SheetLayout};
+use hyoka_core::layout::{ChildRows, SectionKind, SheetLayout};
 use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
 use hyoka_core::{EvaluationScale, FiscalYear, IndicatorKind, Number, ValueRole, Yen};
 use hyoka_store::{IndicatorRecord, IndicatorValue, ItemRecord, JudgementRecord, Store};
@@ -47,6 +47,9 @@ pub struct SheetView {
     /// empty.
     pub inherited: Vec<(String, NarrativeRow)>,
     pub indicators: Vec<SheetIndicator>,
+    /// The rows of the layout's child sections (三島市's 施策の方向 and
+    /// 業務計画, 東村山市's 課の目標), in plan order.
+    pub children: Vec<SheetChild>,
     pub budgets: Vec<BudgetRow>,
     pub schedule: Vec<ScheduleRow>,
     pub grades: Vec<GradeLine>,
@@ -60,6 +63,26 @@ pub struct Placed {
     pub plan: String,
     pub path: Vec<(String, String, String)>,
     pub relisting: bool,
+}
+
+/// One row of a child section: an item beneath the sheet's entry with
+/// what the layout prints of it for the year.
+#[derive(Clone, Debug)]
+pub struct SheetChild {
+    pub item: ItemRecord,
+    /// The year's (and undated) narratives with text.
+    pub narratives: Vec<NarrativeRow>,
+    pub indicators: Vec<SheetIndicator>,
+    /// The year's grades.
+    pub evaluations: Vec<EvaluationRow>,
+    pub direction: Option<NextDirectionRow>,
+}
+
+impl SheetChild {
+    /// `IV-7-48-(1) 総合的な情報化施策の推進`.
+    pub fn heading(&self) -> String {
+        format!("{} {}", self.item.code, self.item.title)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -114,19 +137,39 @@ pub async fn load_sheet(store: &Store, item_id: i64, fy: FiscalYear) -> Result<S
         }
     }
     let mut inherited = Vec::new();
+    let mut children = Vec::new();
     for other in &scope.below {
-        let source = format!("{} {}", other.code, other.title);
-        for n in store.narratives(other.id).await? {
-            if n.fiscal_year.is_none_or(|y| y == fy) && !n.text.is_empty() {
-                inherited.push((source.clone(), n));
+        let year = |n: &NarrativeRow| n.fiscal_year.is_none_or(|y| y == fy) && !n.text.is_empty();
+        // The children's schedules are printed with the sheet's (三島市's
+        // スケジュール表 lists every project of the 施策).
+        schedule.extend(store.schedule(other.id).await?.into_iter().filter(|s| s.fiscal_year == fy));
+        if let Some(rows) = layout.rows_for(&other.kind) {
+            let mut indicators = Vec::new();
+            if rows.indicators {
+                for record in store.item_indicators(other.id).await? {
+                    indicators.push(sheet_indicator(store, record, None).await?);
+                }
             }
+            children.push(SheetChild {
+                item: other.clone(),
+                narratives: store.narratives(other.id).await?.into_iter().filter(year).collect(),
+                indicators,
+                evaluations: store.evaluations(other.id).await?.into_iter().filter(|e| e.fiscal_year == fy).collect(),
+                direction: if rows.direction { store.next_direction_for(other.id, fy).await? } else { None },
+            });
+            continue;
+        }
+        // An item the layout has no row for lends its text to the slots
+        // the sheet leaves empty, and its activity indicators.
+        let source = format!("{} {}", other.code, other.title);
+        for n in store.narratives(other.id).await?.into_iter().filter(year) {
+            inherited.push((source.clone(), n));
         }
         for r in store.item_indicators(other.id).await? {
             if r.kind == IndicatorKind::Activity && !records.iter().any(|(x, _)| x.id == r.id) {
                 records.push((r, Some(source.clone())));
             }
         }
-        schedule.extend(store.schedule(other.id).await?.into_iter().filter(|s| s.fiscal_year == fy));
     }
     let mut placements = Vec::new();
     for (plan_code, node_code, relisting) in store.item_placements(item_id).await? {
@@ -147,9 +190,7 @@ pub async fn load_sheet(store: &Store, item_id: i64, fy: FiscalYear) -> Result<S
     }
     let mut indicators = Vec::new();
     for (record, owner) in records {
-        let values = store.indicator_values(record.id).await?;
-        let judgements = store.judgements(record.id).await?;
-        indicators.push(SheetIndicator { record, owner, values, judgements });
+        indicators.push(sheet_indicator(store, record, owner).await?);
     }
     let scales = store.scales(&municipality.code).await?;
     let evaluations: Vec<EvaluationRow> =
@@ -191,6 +232,7 @@ pub async fn load_sheet(store: &Store, item_id: i64, fy: FiscalYear) -> Result<S
         narratives,
         inherited,
         indicators,
+        children,
         budgets: store.budgets(item_id).await?,
         schedule,
         grades,
@@ -199,6 +241,16 @@ pub async fn load_sheet(store: &Store, item_id: i64, fy: FiscalYear) -> Result<S
         layout,
         item,
     })
+}
+
+async fn sheet_indicator(
+    store: &Store,
+    record: IndicatorRecord,
+    owner: Option<String>,
+) -> Result<SheetIndicator, ReportError> {
+    let values = store.indicator_values(record.id).await?;
+    let judgements = store.judgements(record.id).await?;
+    Ok(SheetIndicator { record, owner, values, judgements })
 }
 
 pub async fn sheet_html(store: &Store, item_id: i64, fy: FiscalYear) -> Result<String, ReportError> {
@@ -225,6 +277,16 @@ fn money(y: Option<Yen>, unit: i64) -> String {
         Some(y) => {
             Number::new(y.yen(), (unit as f64).log10() as u8).map_or_else(|| y.yen().to_string(), |n| n.grouped())
         }
+    }
+}
+
+/// `評価（部長）: A・B（凡例の記載なし）`, or the scale's printed legend.
+fn legend(label: &str, scale: &EvaluationScale) -> String {
+    if scale.legend_printed {
+        format!("{label}: {}", scale.legend())
+    } else {
+        let codes: Vec<&str> = scale.grades.iter().map(|g| g.code.as_str()).collect();
+        format!("{label}: {}（凡例の記載なし）", codes.join("・"))
     }
 }
 
@@ -286,6 +348,8 @@ impl SheetView {
                 ("取り組み項目".into(), format!("{} {tags}{}", self.item.code, self.item.title)),
                 ("主な推進担当課".into(), self.responsible()),
             ],
+            // The department's sheet; its objectives are the rows.
+            "higashimurayama" if self.item.kind == "department" => vec![("部名".into(), self.item.code.clone())],
             "higashimurayama" => vec![
                 ("No.".into(), self.item.code.clone()),
                 ("課名".into(), self.section_names()),
@@ -317,17 +381,16 @@ impl SheetView {
         self.narratives.iter().filter(|n| self.layout.slot(&n.slot).is_none() && !n.text.is_empty()).collect()
     }
 
-    fn indicator_years(&self) -> Vec<FiscalYear> {
-        let years: BTreeSet<FiscalYear> = self
-            .indicators
+    fn indicator_years(indicators: &[SheetIndicator]) -> Vec<FiscalYear> {
+        let years: BTreeSet<FiscalYear> = indicators
             .iter()
             .flat_map(|i| i.values.iter().map(|v| v.fiscal_year).chain(i.judgements.iter().map(|j| j.fiscal_year)))
             .collect();
         years.into_iter().collect()
     }
 
-    fn indicator_table(&self) -> Table {
-        let years = self.indicator_years();
+    fn indicator_table(&self, indicators: &[SheetIndicator]) -> Table {
+        let years = Self::indicator_years(indicators);
         let mut t = Table { caption: Some("指標".into()), ..Table::default() };
         let mut head = vec![Cell::col("指標"), Cell::col("区分")];
         head.extend(years.iter().map(|y| Cell::col(y.label())));
@@ -335,7 +398,7 @@ impl SheetView {
         t.widths = vec![3.2, 1.0];
         t.widths.extend(years.iter().map(|_| 1.2));
         t.compact = years.len() > 6;
-        for ind in &self.indicators {
+        for ind in indicators {
             let rec = &ind.record;
             let mut name = rec.name.clone();
             if let Some(u) = rec.unit.as_deref().filter(|u| !u.is_empty()) {
@@ -496,6 +559,39 @@ impl SheetView {
         t
     }
 
+    /// One child row: its texts, grades and direction as labelled rows, then
+    /// its indicators. Texts of slots the row does not list are printed
+    /// under their own headings, so nothing stored is hidden.
+    fn child_blocks(&self, doc: &mut Document, rows: &ChildRows, child: &SheetChild) {
+        let mut t = Table { caption: Some(child.heading()), widths: vec![1.6, 6.0], ..Table::default() };
+        t.head.push(vec![Cell::col(child.item.code.clone()), Cell::col(child.item.title.clone())]);
+        for slot in &rows.slots {
+            for n in child.narratives.iter().filter(|n| n.slot == slot.code) {
+                t.body.push(vec![Cell::row(slot.label.clone()), Cell::narrative(&n.text)]);
+            }
+        }
+        for n in child.narratives.iter().filter(|n| !rows.slots.iter().any(|s| s.code == n.slot)) {
+            let label = if n.label.is_empty() { n.slot.clone() } else { n.label.clone() };
+            t.body.push(vec![Cell::row(label), Cell::narrative(&n.text)]);
+        }
+        for slot in &rows.grades {
+            let e = child.evaluations.iter().find(|e| e.stage == slot.stage && e.evaluator == slot.evaluator);
+            let grade = e.and_then(|e| e.grade.clone()).unwrap_or_else(|| "—".into());
+            let comment = e.and_then(|e| e.comment.clone()).filter(|c| !c.is_empty());
+            let text = comment.map_or_else(|| grade.clone(), |c| format!("{grade}\n{c}"));
+            t.body.push(vec![Cell::row(slot.label.clone()), Cell::text(text)]);
+        }
+        for (k, v) in self.direction_rows(child.direction.as_ref()) {
+            t.body.push(vec![Cell::row(k), Cell::text(v)]);
+        }
+        doc.push(Block::Table(t));
+        if !child.indicators.is_empty() {
+            let mut t = self.indicator_table(&child.indicators);
+            t.caption = Some(format!("{}の指標", child.heading()));
+            doc.push(Block::Table(t));
+        }
+    }
+
     /// The legends of the scales the grades use: `S 計画以上 1 計画どおり …`.
     fn legends(&self) -> Vec<String> {
         let mut seen = BTreeSet::new();
@@ -503,24 +599,16 @@ impl SheetView {
         for g in &self.grades {
             if let Some(s) = &g.scale {
                 if seen.insert(s.code.clone()) {
-                    out.push(if s.legend_printed {
-                        format!("{}: {}", g.label, s.legend())
-                    } else {
-                        format!(
-                            "{}: {}（凡例の記載なし）",
-                            g.label,
-                            s.grades.iter().map(|g| g.code.as_str()).collect::<Vec<_>>().join("・")
-                        )
-                    });
+                    out.push(legend(&g.label, s));
                 }
             }
         }
         out
     }
 
-    fn direction_rows(&self) -> Vec<(String, String)> {
+    fn direction_rows(&self, direction: Option<&NextDirectionRow>) -> Vec<(String, String)> {
         let l = &self.layout;
-        let Some(d) = &self.next_direction else { return Vec::new() };
+        let Some(d) = direction else { return Vec::new() };
         let mut rows = vec![(
             l.label("direction.direction").to_string(),
             d.direction.map_or_else(
@@ -592,7 +680,7 @@ impl SheetView {
                     if self.indicators.is_empty() {
                         doc.paragraph("（指標の登録はありません）");
                     } else {
-                        let mut t = self.indicator_table();
+                        let mut t = self.indicator_table(&self.indicators);
                         t.caption = Some(section.label.clone());
                         doc.push(Block::Table(t));
                     }
@@ -634,28 +722,23 @@ impl SheetView {
                 SectionKind::Children => {
                     doc.heading(1, section.label.clone());
                     let Some(rows) = &section.children else { continue };
-                    let mut sources: Vec<&String> = Vec::new();
-                    for (source, n) in &self.inherited {
-                        if rows.slots.iter().any(|s| s.code == n.slot) && !sources.contains(&source) {
-                            sources.push(source);
-                        }
+                    let mut any = false;
+                    for child in self.children.iter().filter(|c| rows.item_kinds.contains(&c.item.kind)) {
+                        any = true;
+                        self.child_blocks(&mut doc, rows, child);
                     }
-                    if sources.is_empty() {
+                    if !any {
                         doc.paragraph("（記載はありません）");
                     }
-                    for source in sources {
-                        let mut t = Table { caption: Some(source.clone()), widths: vec![1.6, 6.0], ..Table::default() };
-                        for slot in &rows.slots {
-                            for (_, n) in self.inherited.iter().filter(|(s, n)| s == source && n.slot == slot.code) {
-                                t.body.push(vec![Cell::row(slot.label.clone()), Cell::narrative(&n.text)]);
-                            }
+                    for slot in &rows.grades {
+                        if let Some(scale) = self.scales.iter().find(|s| s.code == slot.scale) {
+                            doc.push(Block::Note(legend(&slot.label, scale)));
                         }
-                        doc.push(Block::Table(t));
                     }
                 }
                 SectionKind::Direction => {
                     doc.heading(1, section.label.clone());
-                    let rows = self.direction_rows();
+                    let rows = self.direction_rows(self.next_direction.as_ref());
                     if rows.is_empty() {
                         doc.paragraph("（記載はありません）");
                     } else {
@@ -736,6 +819,19 @@ impl SheetView {
                 }
             }
         }
+        for section in l.sections.iter().filter(|s| s.kind == SectionKind::Children) {
+            let Some(rows) = &section.children else { continue };
+            for child in self.children.iter().filter(|c| rows.item_kinds.contains(&c.item.kind)) {
+                for n in &child.narratives {
+                    let label = rows.slots.iter().find(|s| s.code == n.slot).map_or(n.label.as_str(), |s| &s.label);
+                    texts.rows.push(vec![
+                        XCell::text(section.label.clone()),
+                        XCell::Label(format!("{}　{label}", child.heading())),
+                        XCell::text(n.text.to_plain_text()),
+                    ]);
+                }
+            }
+        }
         for n in self.other_narratives() {
             texts.rows.push(vec![
                 XCell::text("その他の記載"),
@@ -745,15 +841,23 @@ impl SheetView {
         }
         out.push(texts);
 
-        if !self.indicators.is_empty() {
-            let years = self.indicator_years();
+        // The sheet's indicators, then its rows' with the row named.
+        let all: Vec<(&SheetIndicator, Option<String>)> = self
+            .indicators
+            .iter()
+            .map(|i| (i, i.owner.clone()))
+            .chain(self.children.iter().flat_map(|c| c.indicators.iter().map(|i| (i, Some(c.heading())))))
+            .collect();
+        if !all.is_empty() {
+            let owned: Vec<SheetIndicator> = all.iter().map(|(i, _)| (*i).clone()).collect();
+            let years = Self::indicator_years(&owned);
             let mut header: Vec<String> =
                 ["指標", "単位", "指標の説明", "目指す方向", "区分"].iter().map(|s| s.to_string()).collect();
             header.extend(years.iter().map(|y| format!("{}（{}）", y.label(), y.year())));
             let mut sheet = Sheet { name: "指標".into(), header, ..Sheet::default() };
             sheet.widths = vec![36.0, 8.0, 30.0, 12.0, 8.0];
             sheet.widths.extend(years.iter().map(|_| 14.0));
-            for ind in &self.indicators {
+            for (ind, owner) in &all {
                 let rec = &ind.record;
                 let mut rows: Vec<(String, Vec<String>)> = Vec::new();
                 for role in [ValueRole::Baseline, ValueRole::Target, ValueRole::Actual] {
@@ -784,7 +888,7 @@ impl SheetView {
                         .collect();
                     rows.push((l.label("indicator.judgement").to_string(), cells));
                 }
-                let name = match &ind.owner {
+                let name = match owner {
                     Some(owner) => format!("{}（{}: {owner}）", rec.name, rec.kind.label()),
                     None => rec.name.clone(),
                 };
@@ -877,9 +981,29 @@ impl SheetView {
                 XCell::text(g.scale.as_ref().filter(|s| s.legend_printed).map(|s| s.legend()).unwrap_or_default()),
             ]);
         }
+        for child in &self.children {
+            for e in &child.evaluations {
+                let slot = l.all_grade_slots().find(|s| s.stage == e.stage && s.evaluator == e.evaluator);
+                let scale = e.scale.as_deref().and_then(|c| self.scales.iter().find(|s| s.code == c));
+                let meaning = scale.filter(|s| s.legend_printed).and_then(|s| s.grade(e.grade.as_deref()?));
+                grades.rows.push(vec![
+                    XCell::Label(format!(
+                        "{}　{}",
+                        child.heading(),
+                        slot.map_or_else(|| e.stage.label().to_string(), |s| s.label.clone())
+                    )),
+                    XCell::text(e.stage.label()),
+                    XCell::text(e.evaluator.label()),
+                    XCell::text(e.grade.clone().unwrap_or_default()),
+                    XCell::text(meaning.map(|g| g.label.clone()).unwrap_or_default()),
+                    XCell::text(e.comment.clone().unwrap_or_default()),
+                    XCell::text(scale.filter(|s| s.legend_printed).map(|s| s.legend()).unwrap_or_default()),
+                ]);
+            }
+        }
         out.push(grades);
 
-        let rows = self.direction_rows();
+        let rows = self.direction_rows(self.next_direction.as_ref());
         if !rows.is_empty() {
             let mut d = Sheet::new("方向性", &["項目", "内容"]);
             d.layout = true;

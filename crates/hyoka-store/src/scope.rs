@@ -17,7 +17,7 @@ pub struct EntryScope {
     /// Items placed at or beneath the entry's node(s), not re-listed, in
     /// plan order; for an entry with responsible sections, only items
     /// sharing one of them (another section's work under the same 施策 is
-    /// that section's sheet).
+    /// that section's sheet; a department covers its sections).
     pub below: Vec<ItemRecord>,
 }
 
@@ -33,7 +33,7 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         let mut scope = EntryScope::default();
-        let sections = self.sheet_section_ids(item.id).await?;
+        let sections = self.item_sections(item.id).await?;
         for r in &rows {
             let (node_id, code, plan_id): (i64, String, i64) =
                 (r.try_get("id")?, r.try_get("code")?, r.try_get("plan_id")?);
@@ -57,8 +57,8 @@ impl Store {
                         continue;
                     }
                     if !sections.is_empty() {
-                        let theirs = self.sheet_section_ids(other.id).await?;
-                        if !theirs.iter().any(|s| sections.contains(s)) {
+                        let theirs = self.item_sections(other.id).await?;
+                        if !theirs.iter().any(|t| sections.iter().any(|s| covers(s, t))) {
                             continue;
                         }
                     }
@@ -68,6 +68,12 @@ impl Store {
         }
         Ok(scope)
     }
+}
+
+/// Whether the responsible (部, 課) `mine` covers `theirs`: the same
+/// section, or a whole department (東村山市's 部, no 課) covering its sections.
+fn covers(mine: &(String, String), theirs: &(String, String)) -> bool {
+    mine == theirs || (mine.1.is_empty() && mine.0 == theirs.0)
 }
 
 /// Whether a node whose parent is `parent` lies beneath `ancestor`.

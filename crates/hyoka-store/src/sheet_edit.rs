@@ -188,14 +188,16 @@ impl Store {
     }
 
     /// The fiscal years with sheets, items or a fiscal-year record, newest
-    /// first; limited to one section's items when `section` is given.
+    /// first; with `section`, the years of the section's items and every
+    /// opened year (a section's work may be rows of another's sheet, as
+    /// 東村山市's 課 on their department's).
     pub async fn sheet_years(&self, municipality: &str, section: Option<i64>) -> Result<Vec<FiscalYear>, StoreError> {
         let own = "($2 IS NULL OR EXISTS (SELECT 1 FROM item_sections x WHERE x.item_id = i.id AND x.section_id = $2))";
         let sql = format!(
             "SELECT i.fiscal_year AS y FROM items i WHERE i.municipality_code = $1 AND i.fiscal_year IS NOT NULL AND {own}
              UNION SELECT s.fiscal_year AS y FROM sheets s JOIN items i ON i.id = s.item_id
                WHERE i.municipality_code = $1 AND {own}
-             UNION SELECT fiscal_year AS y FROM fiscal_years WHERE municipality_code = $1 AND $2 IS NULL"
+             UNION SELECT fiscal_year AS y FROM fiscal_years WHERE municipality_code = $1"
         );
         let rows = sqlx::query(&sql).bind(municipality).bind(section).fetch_all(self.pool()).await?;
         let mut years = rows.iter().map(|r| fy_from_i64(r.try_get("y")?)).collect::<Result<Vec<_>, _>>()?;

@@ -17,9 +17,9 @@ use crate::{backup, city, db, export, import, reports, serve, user, year};
 #[derive(Parser)]
 #[command(name = "hyoka", version, about = "hyoka — 行政評価と計画の進捗管理", long_about = None)]
 pub struct Cli {
-    /// データベースのURL（sqlite://ファイル または postgres://…）
-    #[arg(long, global = true, env = "HYOKA_DATABASE_URL", default_value = "sqlite://hyoka.db")]
-    pub database: String,
+    /// データベースのURL（sqlite://ファイル または postgres://…）。省略時は sqlite://hyoka.db（serve --demo では一時ファイル）
+    #[arg(long, global = true, env = "HYOKA_DATABASE_URL")]
+    pub database: Option<String>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -73,22 +73,24 @@ pub struct ImportArgs {
     pub dry_run: bool,
 }
 
+/// The database when none is named.
+const DEFAULT_DATABASE: &str = "sqlite://hyoka.db";
+
 pub async fn run(cli: Cli) -> CliResult {
-    let app = || async { Ok::<_, crate::outcome::CliError>(App::new(db::open(&cli.database).await?)) };
+    let database = cli.database.clone().unwrap_or_else(|| DEFAULT_DATABASE.to_string());
+    let app = || async { Ok::<_, crate::outcome::CliError>(App::new(db::open(&database).await?)) };
     match cli.command {
-        Command::Serve(args) => serve::serve(&cli.database, args).await,
-        Command::Migrate => db::migrate(&cli.database).await,
-        Command::Report { report: Report::Counts } => db::counts(&cli.database).await,
-        Command::Report { report: Report::Findings { municipality } } => {
-            db::findings(&cli.database, municipality).await
-        }
+        Command::Serve(args) => serve::serve(cli.database.as_deref(), DEFAULT_DATABASE, args).await,
+        Command::Migrate => db::migrate(&database).await,
+        Command::Report { report: Report::Counts } => db::counts(&database).await,
+        Command::Report { report: Report::Findings { municipality } } => db::findings(&database, municipality).await,
         Command::Report { report } => reports::report(app().await?.store(), report).await,
         Command::Import(a) => import::import(&app().await?, &a.files, a.dry_run).await,
         Command::Export { format } => export::export(app().await?.store(), format).await,
         Command::Year { command } => year::year(&app().await?, command).await,
         Command::City { command } => city::city(&app().await?, command).await,
         Command::User { command } => user::user(&app().await?, command).await,
-        Command::Backup(args) => backup::backup(&cli.database, args).await,
-        Command::Restore(args) => backup::restore(&cli.database, args).await,
+        Command::Backup(args) => backup::backup(&database, args).await,
+        Command::Restore(args) => backup::restore(&database, args).await,
     }
 }

@@ -15,7 +15,7 @@ pub struct ServeArgs {
     /// 待ち受けるアドレス
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
-    /// 新しいデータベースに同梱の5つの公表資料を取り込み、役割ごとのアカウントを作って起動する（--database は使いません）
+    /// 同梱の5つの公表資料を取り込み、4つの市の役割ごとのアカウントを作って起動する。--database を指定しなければ毎回新しい一時ファイル、指定すればそのデータベースに（初回だけ準備して）データを残す
     #[arg(long)]
     pub demo: bool,
     /// HTTPS を使わずに運用する場合に、Cookie の Secure 属性を付けない（デモでは自動で付けません）
@@ -26,13 +26,25 @@ pub struct ServeArgs {
     pub session_minutes: i64,
 }
 
-pub async fn serve(database: &str, args: ServeArgs) -> CliResult {
-    let database = if args.demo { demo::fresh_database_url() } else { database.to_string() };
+pub async fn serve(named: Option<&str>, default: &str, args: ServeArgs) -> CliResult {
+    let database = match (named, args.demo) {
+        (Some(url), _) => url.to_string(),
+        (None, true) => demo::fresh_database_url(),
+        (None, false) => default.to_string(),
+    };
     let app = App::new(db::open(&database).await?);
     if args.demo {
-        load_demo(&app).await?;
-        demo::publish_seed_years(&app).await?;
-        demo::create_accounts(&app).await?;
+        if app.store().municipalities().await?.is_empty() {
+            load_demo(&app).await?;
+            demo::publish_seed_years(&app).await?;
+            demo::create_accounts(&app).await?;
+        } else {
+            // A named database keeps what was done in it; the accounts and
+            // their passwords are the ones printed the first time.
+            eprintln!(
+                "{database} には既にデータがあるため、そのまま使います（パスワードを忘れたときは hyoka user reset-password --login …）"
+            );
+        }
     }
     let session = SessionConfig {
         idle_seconds: args.session_minutes * 60,
