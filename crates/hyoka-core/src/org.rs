@@ -20,6 +20,22 @@ impl Validity {
     }
 }
 
+/// A name a department or section had before it was renamed, and the
+/// last fiscal year it was used: sheets of that year and before print it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormerName {
+    pub name: String,
+    pub until: FiscalYear,
+}
+
+/// The name a unit went by in a fiscal year: the former name whose period
+/// covers it, else the current one.
+pub fn name_in(current: &str, former: &[FormerName], fy: FiscalYear) -> String {
+    let mut covering: Vec<&FormerName> = former.iter().filter(|f| fy <= f.until).collect();
+    covering.sort_by_key(|f| f.until);
+    covering.first().map_or_else(|| current.to_string(), |f| f.name.clone())
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {
     pub name: String,
@@ -93,5 +109,18 @@ mod tests {
         assert!(org.department_of("情報政策課", fy(2019)).is_none());
         assert_eq!(org.as_of(fy(2019)), vec![("企画戦略部", "広報広聴課")]);
         assert_eq!(org.as_of(fy(2018)).len(), 2);
+    }
+
+    #[test]
+    fn a_renamed_unit_keeps_its_old_names_for_old_years() {
+        let fy = |y| FiscalYear::new(y).unwrap();
+        let former = [
+            FormerName { name: "情報推進課".into(), until: fy(2015) },
+            FormerName { name: "情報政策課".into(), until: fy(2018) },
+        ];
+        assert_eq!(name_in("デジタル戦略課", &former, fy(2014)), "情報推進課");
+        assert_eq!(name_in("デジタル戦略課", &former, fy(2016)), "情報政策課");
+        assert_eq!(name_in("デジタル戦略課", &former, fy(2018)), "情報政策課");
+        assert_eq!(name_in("デジタル戦略課", &former, fy(2019)), "デジタル戦略課");
     }
 }

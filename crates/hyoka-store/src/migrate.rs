@@ -18,6 +18,8 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 3, name: "staff", sql: include_str!("../migrations/0003_staff.sql") },
     Migration { version: 4, name: "publication", sql: include_str!("../migrations/0004_publication.sql") },
     Migration { version: 5, name: "audit", sql: include_str!("../migrations/0005_audit.sql") },
+    // 6 and 7 are taken by branches merged separately.
+    Migration { version: 8, name: "setup", sql: include_str!("../migrations/0008_setup.sql") },
 ];
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
