@@ -20,6 +20,7 @@ mod plans;
 mod publication;
 mod records;
 mod search;
+mod setup;
 mod sheet_edit;
 mod sheets;
 pub mod testing;
@@ -37,6 +38,7 @@ pub use publication::{PublicCity, PublicIndicator, PublicItem, PublishOutcome, P
 pub use publication::{PublicSearchHit, PublicSearchResults};
 pub use records::*;
 pub use search::{excerpt, highlight, search_form, search_terms, Fragment, SearchHit, SearchResults};
+pub use setup::{DepartmentRecord, ItemFields, NodeUse, SectionRecord, SectionUse, SectionYear};
 pub use sheet_edit::SheetListRow;
 pub use throttle::FailureCount;
 pub use tx::StoreTx;
