@@ -385,6 +385,37 @@ impl Store {
         rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("position")?))).collect()
     }
 
+    /// The field-level changes one audit event recorded, in order.
+    pub async fn event_changes(&self, event_id: i64) -> Result<Vec<crate::Change>, StoreError> {
+        let rows = sqlx::query("SELECT field, before, after FROM history WHERE event_id = $1 ORDER BY id")
+            .bind(event_id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| Ok(crate::Change { field: r.try_get("field")?, before: r.try_get("before")?, after: r.try_get("after")? }))
+            .collect()
+    }
+
+    /// A city's audit events whose command code starts with `prefix`
+    /// (`org.`), newest first: the history of one kind of change.
+    pub async fn events_of_kind(
+        &self,
+        municipality: &str,
+        prefix: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT at, actor, summary FROM audit_events WHERE municipality_code = $1 AND command LIKE $2
+             ORDER BY id DESC LIMIT $3",
+        )
+        .bind(municipality)
+        .bind(format!("{prefix}%"))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get("at")?, r.try_get("actor")?, r.try_get("summary")?))).collect()
+    }
+
     /// Every node of a city's plans, for choosing a placement or a parent.
     pub async fn city_nodes(&self, municipality: &str) -> Result<Vec<crate::NodeRecord>, StoreError> {
         let rows = sqlx::query(
