@@ -317,7 +317,7 @@ async fn item_page(
             @if nodes.is_empty() {
                 p { "位置付けるには、先に " a href={ "/m/" (code) "/admin/plans" } { "計画（体系）" } " で計画と項目を作成してください。" }
             } @else {
-                form method="post" action={ (base) "/placements" } {
+                form method="post" action={ (base) "/placements" } id="place-form" {
                     (csrf(&staff.csrf))
                     input type="hidden" name="action" value="add";
                     (r.banner(place, &["node"]))

@@ -284,3 +284,220 @@ async fn removals_say_what_is_in_the_way_and_other_cities_find_nothing() {
     assert_eq!(r.status, 404);
     assert!(city.store.item(item).await.is_ok());
 }
+
+// ------------------------------------------------------------- in Chromium
+
+mod browser {
+    use super::CHOFU;
+    use crate::support;
+    use crate::support::webdriver::{Browser, Driver};
+
+    use hyoka_core::access::Role;
+    use hyoka_store::testing::TestDb;
+
+    struct Site {
+        base: String,
+    }
+
+    impl Site {
+        fn url(&self, path: &str) -> String {
+            format!("{}{path}", self.base)
+        }
+    }
+
+    async fn sign_in(b: &Browser, site: &Site, login: &str, password: &str) {
+        b.goto(&site.url("/login")).await;
+        b.fill(&b.find("#login").await, login).await;
+        b.fill(&b.find("#password").await, password).await;
+        b.click(&b.find("form.login button[type=submit]").await).await;
+        b.wait_for_text("ログアウト").await;
+    }
+
+    async fn sign_out(b: &Browser) {
+        b.click(&b.find(".user button[type=submit]").await).await;
+        b.wait_for_url("/login").await;
+    }
+
+    /// Clicks the submit button of the form whose action ends with `action`.
+    async fn press(b: &Browser, action: &str) {
+        b.click(&b.find(&format!("form[action$='{action}'] button[type=submit]")).await).await;
+    }
+
+    /// The password a page shows once.
+    async fn shown_password(b: &Browser) -> String {
+        b.wait_for_text("パスワード: ").await;
+        b.text(&b.find("code.password").await).await.trim().to_string()
+    }
+
+    /// The id at the end of the browser's path.
+    async fn id_in_url(b: &Browser) -> String {
+        let url = b.url().await;
+        let path = url.split(['?', '#']).next().unwrap().to_string();
+        path.rsplit('/').next().unwrap().to_string()
+    }
+
+    async fn wait_for_status(b: &Browser, status: &str) {
+        for _ in 0..300 {
+            if let Some(badge) = b.try_find(".workflow strong.badge").await {
+                if b.try_text(&badge).await.is_some_and(|t| t.trim() == status) {
+                    return;
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the sheet did not reach {status}: {}", b.url().await);
+    }
+
+    /// A system administrator registers 調布市 and its admin; the admin sets
+    /// the city up (two sections, a plan of two levels, three projects with
+    /// indicators), opens the year and makes an editor; the editor fills in
+    /// and submits a sheet; the admin locks and publishes the year, and the
+    /// public portal shows it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_new_city_runs_its_first_year_in_the_browser() {
+        let db = TestDb::new().await;
+        let store = db.store().await;
+        support::account(&store, "system", Role::SystemAdmin, None, None).await;
+        let server = support::spawn(store.clone()).await;
+        let site = Site { base: format!("http://{}", server.addr) };
+        let driver = Driver::start().await;
+        let b = driver.browser().await;
+
+        // The system administrator: the city and its first admin.
+        sign_in(&b, &site, "system", support::PASSWORD).await;
+        b.goto(&site.url("/system")).await;
+        b.fill(&b.find("#city-code").await, CHOFU).await;
+        b.fill(&b.find("#city-name").await, "調布市").await;
+        press(&b, "/system/cities").await;
+        b.wait_for_url("done=city").await;
+        b.select("#admin-city", "調布市（132080）").await;
+        b.fill(&b.find("#admin-login").await, "chofu-admin").await;
+        b.fill(&b.find("#admin-name").await, "企画 花子").await;
+        press(&b, "/system/admins").await;
+        let admin_password = shown_password(&b).await;
+        sign_out(&b).await;
+
+        // The admin: organisation.
+        sign_in(&b, &site, "chofu-admin", &admin_password).await;
+        b.goto(&site.url(&format!("/m/{CHOFU}/admin/org"))).await;
+        b.fill(&b.find("#new-department-name").await, "健康福祉部").await;
+        press(&b, "/admin/org/departments").await;
+        b.wait_for_url("done=department").await;
+        for name in ["健康推進課", "地域医療課"] {
+            b.goto(&site.url(&format!("/m/{CHOFU}/admin/org"))).await;
+            b.select("#new-section-department", "健康福祉部").await;
+            b.fill(&b.find("#new-section-name").await, name).await;
+            press(&b, "/admin/org/sections").await;
+            b.wait_for_url("done=section").await;
+        }
+
+        // A plan of two levels: 基本目標 1, 施策 1-1 and 1-2.
+        b.goto(&site.url(&format!("/m/{CHOFU}/admin/plans"))).await;
+        b.fill(&b.find("#new-plan-name").await, "調布市基本計画").await;
+        b.fill(&b.find("#new-plan-code").await, "basic").await;
+        b.fill(&b.find("#new-plan-level_names").await, "基本目標\n施策").await;
+        press(&b, "/admin/plans").await;
+        b.wait_for_url("done=created").await;
+        let plan_url = b.url().await.split('?').next().unwrap().to_string();
+        for (parent, code, title) in
+            [("（最上位: 基本目標）", "1", "健やかに暮らせるまち"), ("1 健やかに暮らせるまち", "1-1", "健康づくり"), ("1 健やかに暮らせるまち", "1-2", "地域医療")]
+        {
+            b.goto(&plan_url).await;
+            b.select("#add-node-parent", parent).await;
+            b.fill(&b.find("#add-node-code").await, code).await;
+            b.fill(&b.find("#add-node-title").await, title).await;
+            press(&b, "/nodes").await;
+            b.wait_for_url("done=node").await;
+        }
+
+        // Three projects, each placed, with a section and an indicator.
+        let mut items = Vec::new();
+        for (code, title, node, section) in [
+            ("No.10", "がん検診", "1-2 地域医療", 1),
+            ("No.2", "特定健診", "1-1 健康づくり", 0),
+            ("No.1", "健康教室", "1-1 健康づくり", 0),
+        ] {
+            b.goto(&site.url(&format!("/m/{CHOFU}/admin/items"))).await;
+            b.select("#new-item-kind", "事業").await;
+            b.fill(&b.find("#new-item-code").await, code).await;
+            b.fill(&b.find("#new-item-title").await, title).await;
+            b.fill(&b.find("#new-item-fiscal_year").await, "令和7年度").await;
+            press(&b, "/admin/items").await;
+            b.wait_for_url("done=created").await;
+            let item = id_in_url(&b).await;
+            b.select("#place-node", node).await;
+            b.click(&b.find("#place-form button[type=submit]").await).await;
+            b.wait_for_url("done=placed").await;
+            b.click(&b.find_all("input[name=section]").await[section]).await;
+            press(&b, "/sections").await;
+            b.wait_for_url("done=sections").await;
+            b.click(&b.find("a[href$='/indicators/new']").await).await;
+            b.wait_for_url("/indicators/new").await;
+            b.select("#indicator-kind", "活動指標").await;
+            b.fill(&b.find("#indicator-name").await, &format!("{title}の実施回数")).await;
+            b.fill(&b.find("#indicator-unit").await, "回").await;
+            b.fill(&b.find("#indicator-baseline_year").await, "2024").await;
+            b.fill(&b.find("#indicator-baseline").await, "10回").await;
+            b.fill(&b.find("#indicator-target_year").await, "2029").await;
+            b.fill(&b.find("#indicator-target").await, "20回").await;
+            b.click(&b.find("form[action$='/indicators'] button.primary").await).await;
+            b.wait_for_url("done=indicator").await;
+            items.push(item);
+        }
+
+        // Opening 令和7年度 makes the three sheets, No.1, No.2, No.10.
+        b.goto(&site.url(&format!("/m/{CHOFU}/admin/years"))).await;
+        press(&b, "/admin/years/2025/open").await;
+        b.wait_for_text("作成した調査票").await;
+        let page = b.source().await;
+        let list = page.split("作成した調査票").nth(1).unwrap();
+        let at = |c: &str| list.find(&format!(">{c}<")).unwrap_or_else(|| panic!("{c} listed"));
+        assert!(at("No.1") < at("No.2") && at("No.2") < at("No.10"), "natural order: {list}");
+
+        // An editor of 健康推進課.
+        b.goto(&site.url(&format!("/m/{CHOFU}/admin/accounts"))).await;
+        b.fill(&b.find("#new-login").await, "kenko-editor").await;
+        b.fill(&b.find("#new-display-name").await, "健康 太郎").await;
+        b.select("#new-role", "担当課（編集者）").await;
+        b.select("#new-section", "健康福祉部 健康推進課").await;
+        press(&b, "/admin/accounts").await;
+        let editor_password = shown_password(&b).await;
+        sign_out(&b).await;
+
+        // The editor fills in 健康教室's sheet and submits it.
+        sign_in(&b, &site, "kenko-editor", &editor_password).await;
+        let sheet = site.url(&format!("/m/{CHOFU}/sheets/{}/2025", items[2]));
+        b.goto(&format!("{sheet}/edit")).await;
+        b.fill(&b.find("input[name$='.2025.a']").await, "12回").await;
+        if let Some(t) = b.try_find("textarea[name^='n.']").await {
+            b.fill(&t, "健康教室を12回開きました。").await;
+        }
+        b.click(&b.find("#sheet-form button[type=submit].primary").await).await;
+        wait_for_status(&b, "作成中").await;
+        b.goto(&sheet).await;
+        press(&b, "/submit").await;
+        wait_for_status(&b, "提出済").await;
+        sign_out(&b).await;
+
+        // The admin locks and publishes the year.
+        sign_in(&b, &site, "chofu-admin", &admin_password).await;
+        b.goto(&site.url(&format!("/m/{CHOFU}/admin/years"))).await;
+        b.click(&b.find("#confirm-2025").await).await;
+        press(&b, "/admin/years/2025/lock").await;
+        b.wait_for_url("done=lock").await;
+        b.click(&b.find("#publish-2025").await).await;
+        press(&b, "/admin/years/2025/publish").await;
+        b.wait_for_url("done=publish").await;
+        sign_out(&b).await;
+
+        // Anyone: the portal shows the city's year and the sheet's value.
+        b.goto(&site.url(&format!("/p/{CHOFU}/2025/items"))).await;
+        b.wait_for_text("健康教室").await;
+        let page = b.source().await;
+        assert!(page.contains("がん検診") && page.contains("特定健診"), "the three projects are public");
+        b.goto(&site.url(&format!("/p/{CHOFU}/2025/items/{}", items[2]))).await;
+        b.wait_for_text("12回").await;
+        assert!(b.source().await.contains("健康教室の実施回数"), "the indicator is public");
+        b.quit().await;
+    }
+}
