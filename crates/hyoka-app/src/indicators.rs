@@ -126,7 +126,10 @@ async fn check_open(store: &Store, code: &str, field: &str, fy: FiscalYear) -> R
     if store.fiscal_year(code, fy).await?.locked {
         return Err(CommandError::invalid(
             field,
-            format!("{}は確定済みのため、その年度の値は変更できません。確定していない年度を入力してください。", fy.label()),
+            format!(
+                "{}は確定済みのため、その年度の値は変更できません。確定していない年度を入力してください。",
+                fy.label()
+            ),
         ));
     }
     Ok(())
@@ -163,7 +166,13 @@ fn same(a: &Fixed, b: &Fixed) -> bool {
 }
 
 /// Checks the years a change of a fixed value touches.
-async fn check_fixed(store: &Store, code: &str, field: &str, before: &Fixed, after: &Fixed) -> Result<(), CommandError> {
+async fn check_fixed(
+    store: &Store,
+    code: &str,
+    field: &str,
+    before: &Fixed,
+    after: &Fixed,
+) -> Result<(), CommandError> {
     if same(before, after) {
         return Ok(());
     }
@@ -180,10 +189,13 @@ fn show_fixed(f: &Fixed) -> Option<String> {
     f.as_ref().map(|(y, c)| format!("{}（{}）", c.printed(), y.label()))
 }
 
+/// How a field of an indicator reads in the audit log.
+type Shown = fn(&Parsed) -> Option<String>;
+
 /// Records the field-level changes of an indicator.
 fn record(cx: &mut Cx<'_>, name: &str, before: Option<&Parsed>, after: &Parsed, was: (&Fixed, &Fixed)) {
-    let b = |f: fn(&Parsed) -> Option<String>| before.and_then(f);
-    let fields: [(&str, fn(&Parsed) -> Option<String>); 6] = [
+    let b = |f: Shown| before.and_then(f);
+    let fields: [(&str, Shown); 6] = [
         ("指標名", |p| Some(p.name.clone())),
         ("種類", |p| Some(p.kind.label().into())),
         ("定義・計算式", |p| p.definition.clone()),

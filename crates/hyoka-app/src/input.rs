@@ -8,7 +8,8 @@ use crate::CommandError;
 
 /// Width-folded and trimmed text, required, at most `max` characters.
 pub(crate) fn required(field: &str, label: &str, text: &str, max: usize) -> Result<String, CommandError> {
-    optional(field, label, text, max)?.ok_or_else(|| CommandError::invalid(field, format!("{label}を入力してください。")))
+    optional(field, label, text, max)?
+        .ok_or_else(|| CommandError::invalid(field, format!("{label}を入力してください。")))
 }
 
 /// Width-folded and trimmed text, `None` when blank, at most `max`
@@ -47,7 +48,8 @@ pub(crate) fn year(field: &str, label: &str, text: &str) -> Result<Option<Fiscal
 }
 
 pub(crate) fn required_year(field: &str, label: &str, text: &str) -> Result<FiscalYear, CommandError> {
-    year(field, label, text)?.ok_or_else(|| CommandError::invalid(field, format!("{label}を入力してください（例: 2025、令和7年度）。")))
+    year(field, label, text)?
+        .ok_or_else(|| CommandError::invalid(field, format!("{label}を入力してください（例: 2025、令和7年度）。")))
 }
 
 /// A list typed in one field, split at commas, 、 and line breaks; blanks

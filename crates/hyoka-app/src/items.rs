@@ -69,7 +69,11 @@ fn field_changes(cx: &mut Cx<'_>, before: &ItemFields, after: &ItemFields) {
         cx.change("種類", Some(kind_label(&before.kind).into()), Some(kind_label(&after.kind).into()));
     }
     if before.code != after.code {
-        cx.change("番号", Some(before.code.clone()).filter(|c| !c.is_empty()), Some(after.code.clone()).filter(|c| !c.is_empty()));
+        cx.change(
+            "番号",
+            Some(before.code.clone()).filter(|c| !c.is_empty()),
+            Some(after.code.clone()).filter(|c| !c.is_empty()),
+        );
     }
     if before.title != after.title {
         cx.change("名前", Some(before.title.clone()), Some(after.title.clone()));
@@ -86,7 +90,8 @@ fn field_changes(cx: &mut Cx<'_>, before: &ItemFields, after: &ItemFields) {
 /// title.
 fn item_key(typed: &str, fields: &ItemFields) -> Result<String, CommandError> {
     let key = optional("key", "キー", typed, 100)?;
-    let key = key.or_else(|| Some(fields.code.clone()).filter(|c| !c.is_empty())).unwrap_or_else(|| fields.title.clone());
+    let key =
+        key.or_else(|| Some(fields.code.clone()).filter(|c| !c.is_empty())).unwrap_or_else(|| fields.title.clone());
     if key.contains(char::is_control) {
         return Err(CommandError::invalid("key", "キーに制御文字は使えません。"));
     }
@@ -126,7 +131,13 @@ impl Command for CreateItem {
         cx.about(city, Some(id), None);
         let named = format!("{} {}", fields.code, fields.title);
         cx.summary(format!("{}「{}」を登録", kind_label(&fields.kind), named.trim()));
-        let empty = ItemFields { kind: String::new(), code: String::new(), title: String::new(), fiscal_year: None, tags: vec![] };
+        let empty = ItemFields {
+            kind: String::new(),
+            code: String::new(),
+            title: String::new(),
+            fiscal_year: None,
+            tags: vec![],
+        };
         cx.change("登録", None, Some(format!("キー {key}")));
         field_changes(cx, &empty, &fields);
         Ok(id)
@@ -198,7 +209,11 @@ impl Command for PlaceItem {
         let how = |r: bool| if r { "再掲" } else { "掲載" };
         cx.about(city, Some(item.id), None);
         cx.summary(format!("「{}」を{}に{}", item_label(&item), node_label(&plan, &node), how(self.relisting)));
-        cx.change(format!("計画上の位置 {}", node_label(&plan, &node)), placed.map(|r| how(r).to_string()), Some(how(self.relisting).into()));
+        cx.change(
+            format!("計画上の位置 {}", node_label(&plan, &node)),
+            placed.map(|r| how(r).to_string()),
+            Some(how(self.relisting).into()),
+        );
         Ok(())
     }
 }
@@ -222,7 +237,8 @@ impl Command for UnplaceItem {
         let (node, plan) = city_node(cx.store, city, node_id)
             .await
             .map_err(|_| CommandError::invalid("node", "計画の項目を一覧から選んでください。"))?;
-        let Some(relisting) = cx.store.node_items(node.id).await?.into_iter().find(|(i, _)| i.id == item.id).map(|(_, r)| r)
+        let Some(relisting) =
+            cx.store.node_items(node.id).await?.into_iter().find(|(i, _)| i.id == item.id).map(|(_, r)| r)
         else {
             cx.unchanged();
             return Ok(());

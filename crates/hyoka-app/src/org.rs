@@ -45,11 +45,9 @@ fn name_clash(e: StoreError) -> CommandError {
 fn validity(from: Option<FiscalYear>, until: Option<FiscalYear>) -> Option<String> {
     match (from, until) {
         (None, None) => None,
-        (f, u) => Some(format!(
-            "{}〜{}",
-            f.map(|y| y.label()).unwrap_or_default(),
-            u.map(|y| y.label()).unwrap_or_default()
-        )),
+        (f, u) => {
+            Some(format!("{}〜{}", f.map(|y| y.label()).unwrap_or_default(), u.map(|y| y.label()).unwrap_or_default()))
+        }
     }
 }
 
@@ -59,7 +57,11 @@ fn year_before(field: &str, from: FiscalYear, began: Option<FiscalYear>) -> Resu
     if began.is_some_and(|b| from <= b) {
         return Err(CommandError::invalid(
             field,
-            format!("{}は、この組織ができた{}より後の年度にしてください。", from.label(), began.map(|b| b.label()).unwrap_or_default()),
+            format!(
+                "{}は、この組織ができた{}より後の年度にしてください。",
+                from.label(),
+                began.map(|b| b.label()).unwrap_or_default()
+            ),
         ));
     }
     FiscalYear::new(from.year() - 1).map_err(|e| CommandError::invalid(field, e.to_string()))
@@ -88,7 +90,11 @@ impl Command for CreateDepartment {
         let id = cx.tx().await?.insert_department(code, &name, from).await.map_err(name_clash)?;
         cx.about(code, None, None);
         cx.summary(format!("部「{name}」を追加"));
-        cx.change(format!("部 {name}"), None, Some(validity(from, None).map_or("追加".into(), |v| format!("追加（{v}）"))));
+        cx.change(
+            format!("部 {name}"),
+            None,
+            Some(validity(from, None).map_or("追加".into(), |v| format!("追加（{v}）"))),
+        );
         Ok(id)
     }
 }
@@ -215,7 +221,10 @@ impl Command for MergeDepartment {
         let from = required_year("from", "統合の年度", &self.from)?;
         let last = year_before("from", from, d.valid_from)?;
         if into.valid_until.is_some_and(|u| u < from) {
-            return Err(CommandError::invalid("into", format!("部「{}」は{}には既にありません。", into.name, from.label())));
+            return Err(CommandError::invalid(
+                "into",
+                format!("部「{}」は{}には既にありません。", into.name, from.label()),
+            ));
         }
         let sections = cx.store.sections(code).await?;
         let moving: Vec<&SectionRecord> = sections.iter().filter(|s| s.department_id == d.id).collect();
@@ -223,7 +232,10 @@ impl Command for MergeDepartment {
             if sections.iter().any(|t| t.department_id == into.id && t.name == s.name) {
                 return Err(CommandError::invalid(
                     "into",
-                    format!("部「{}」には同じ名前の課「{}」があります。先にどちらかを改称してください。", into.name, s.name),
+                    format!(
+                        "部「{}」には同じ名前の課「{}」があります。先にどちらかを改称してください。",
+                        into.name, s.name
+                    ),
                 ));
             }
         }
@@ -238,7 +250,13 @@ impl Command for MergeDepartment {
         }
         tx.update_department(&d).await?;
         cx.about(code, None, None);
-        cx.summary(format!("部「{}」を{}から部「{}」に統合（課{}件を移動）", d.name, from.label(), into.name, moving.len()));
+        cx.summary(format!(
+            "部「{}」を{}から部「{}」に統合（課{}件を移動）",
+            d.name,
+            from.label(),
+            into.name,
+            moving.len()
+        ));
         cx.change(format!("部の期間 {}", d.name), before, validity(d.valid_from, d.valid_until));
         cx.change(format!("部の統合先 {}", d.name), None, Some(into.name.clone()));
         for s in &moving {
@@ -391,7 +409,10 @@ impl Command for MergeSection {
         let from = required_year("from", "統合の年度", &self.from)?;
         let last = year_before("from", from, s.valid_from)?;
         if into.valid_until.is_some_and(|u| u < from) {
-            return Err(CommandError::invalid("into", format!("課「{}」は{}には既にありません。", into.label(), from.label())));
+            return Err(CommandError::invalid(
+                "into",
+                format!("課「{}」は{}には既にありません。", into.label(), from.label()),
+            ));
         }
         let used = cx.store.section_use(s.id).await?;
         let before = validity(s.valid_from, s.valid_until);
@@ -454,7 +475,10 @@ impl Command for SetSectionYear {
         let s = city_section(cx.store, code, self.section_id).await?;
         let fy = required_year("fiscal_year", "年度", &self.fiscal_year)?;
         if cx.store.fiscal_year(code, fy).await?.locked {
-            return Err(CommandError::invalid("fiscal_year", format!("{}は確定済みのため、変更できません。", fy.label())));
+            return Err(CommandError::invalid(
+                "fiscal_year",
+                format!("{}は確定済みのため、変更できません。", fy.label()),
+            ));
         }
         let next = SectionYear {
             section_id: s.id,
@@ -466,7 +490,8 @@ impl Command for SetSectionYear {
             head_name: optional("head_name", "課長の氏名", &self.head_name, 50)?,
         };
         let before = cx.store.section_years(s.id).await?.into_iter().find(|y| y.fiscal_year == Some(fy));
-        let before = before.unwrap_or(SectionYear { section_id: s.id, fiscal_year: Some(fy), ..SectionYear::default() });
+        let before =
+            before.unwrap_or(SectionYear { section_id: s.id, fiscal_year: Some(fy), ..SectionYear::default() });
         let fields: [(&str, &Option<String>, &Option<String>); 5] = [
             ("正職員数", &before.regular_staff, &next.regular_staff),
             ("その他職員数", &before.other_staff, &next.other_staff),

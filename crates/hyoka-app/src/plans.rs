@@ -45,7 +45,10 @@ fn level_names(names: &[String]) -> Result<Vec<String>, CommandError> {
         }
     }
     if out.is_empty() {
-        return Err(CommandError::invalid("level_names", "階層の名前を1つ以上入力してください（例: 基本目標、施策）。"));
+        return Err(CommandError::invalid(
+            "level_names",
+            "階層の名前を1つ以上入力してください（例: 基本目標、施策）。",
+        ));
     }
     if out.len() > MAX_LEVELS {
         return Err(CommandError::invalid("level_names", format!("階層は{MAX_LEVELS}段までです。")));
@@ -88,7 +91,10 @@ impl Command for CreatePlan {
         let name = required("name", "計画の名前", &self.name, 100)?;
         let levels = level_names(&self.level_names)?;
         if cx.store.plans(city).await?.iter().any(|p| p.code == code) {
-            return Err(CommandError::invalid("code", format!("計画のコード「{code}」は既に使われています。別のコードにしてください。")));
+            return Err(CommandError::invalid(
+                "code",
+                format!("計画のコード「{code}」は既に使われています。別のコードにしてください。"),
+            ));
         }
         let id = cx.tx().await?.insert_plan(city, &code, &name, &levels).await.map_err(code_clash("code"))?;
         cx.about(city, None, None);
@@ -134,7 +140,10 @@ impl Command for EditPlan {
             ));
         }
         if code != plan.code && cx.store.plans(city).await?.iter().any(|p| p.code == code) {
-            return Err(CommandError::invalid("code", format!("計画のコード「{code}」は既に使われています。別のコードにしてください。")));
+            return Err(CommandError::invalid(
+                "code",
+                format!("計画のコード「{code}」は既に使われています。別のコードにしてください。"),
+            ));
         }
         if (code.as_str(), name.as_str(), &levels) == (plan.code.as_str(), plan.name.as_str(), &plan.level_names) {
             cx.unchanged();
@@ -167,7 +176,12 @@ async fn positions(store: &Store, plan_id: i64) -> Result<Positions, CommandErro
 /// or position changed.
 /// `stored` is read before the command's first write: once the
 /// transaction has begun, reads go through it, not the pool.
-async fn write_places(cx: &mut Cx<'_>, stored: &Positions, nodes: &[NodeRecord], outline: &Outline) -> Result<(), CommandError> {
+async fn write_places(
+    cx: &mut Cx<'_>,
+    stored: &Positions,
+    nodes: &[NodeRecord],
+    outline: &Outline,
+) -> Result<(), CommandError> {
     let tx = cx.tx().await?;
     for place in outline.places() {
         let same = nodes.iter().find(|n| n.id == place.id).is_some_and(|n| {
@@ -235,7 +249,10 @@ impl Command for AddNode {
         }
         check_depth(&plan, &outline, self.parent_id, 1)?;
         if nodes.iter().any(|n| n.code == code) {
-            return Err(CommandError::invalid("code", format!("コード「{code}」はこの計画で既に使われています。別のコードにしてください。")));
+            return Err(CommandError::invalid(
+                "code",
+                format!("コード「{code}」はこの計画で既に使われています。別のコードにしてください。"),
+            ));
         }
         let id = cx
             .tx()
@@ -287,13 +304,20 @@ impl Command for EditNode {
             return Ok(());
         }
         if code != node.code && cx.store.plan_nodes(plan.id).await?.iter().any(|n| n.code == code) {
-            return Err(CommandError::invalid("code", format!("コード「{code}」はこの計画で既に使われています。別のコードにしてください。")));
+            return Err(CommandError::invalid(
+                "code",
+                format!("コード「{code}」はこの計画で既に使われています。別のコードにしてください。"),
+            ));
         }
         cx.tx().await?.update_node(node.id, &code, &title, &tags).await.map_err(code_clash("code"))?;
         cx.about(city, None, None);
         cx.summary(format!("計画「{}」の項目「{}」を変更", plan.name, node.code));
         if code != node.code {
-            cx.change(format!("計画の項目のコード {}", node_label(&plan, &node)), Some(node.code.clone()), Some(code.clone()));
+            cx.change(
+                format!("計画の項目のコード {}", node_label(&plan, &node)),
+                Some(node.code.clone()),
+                Some(code.clone()),
+            );
         }
         if title != node.title {
             cx.change(format!("計画の項目の見出し {} {code}", plan.name), Some(node.title.clone()), Some(title));
@@ -346,7 +370,11 @@ impl Command for MoveNode {
         };
         cx.about(city, None, None);
         cx.summary(format!("計画「{}」の項目「{}」を{}の下へ移動", plan.name, node.code, code_of(self.parent_id)));
-        cx.change(format!("計画の項目の親 {}", node_label(&plan, &node)), Some(code_of(node.parent_id)), Some(code_of(self.parent_id)));
+        cx.change(
+            format!("計画の項目の親 {}", node_label(&plan, &node)),
+            Some(code_of(node.parent_id)),
+            Some(code_of(self.parent_id)),
+        );
         Ok(())
     }
 }
@@ -378,8 +406,17 @@ impl Command for ShiftNode {
         write_places(cx, &stored, &nodes, &outline).await?;
         let after = if self.up { before - 1 } else { before + 1 };
         cx.about(city, None, None);
-        cx.summary(format!("計画「{}」の項目「{}」を{}へ移動", plan.name, node.code, if self.up { "上" } else { "下" }));
-        cx.change(format!("計画の項目の順番 {}", node_label(&plan, &node)), Some(format!("{before}番目")), Some(format!("{after}番目")));
+        cx.summary(format!(
+            "計画「{}」の項目「{}」を{}へ移動",
+            plan.name,
+            node.code,
+            if self.up { "上" } else { "下" }
+        ));
+        cx.change(
+            format!("計画の項目の順番 {}", node_label(&plan, &node)),
+            Some(format!("{before}番目")),
+            Some(format!("{after}番目")),
+        );
         Ok(())
     }
 }
@@ -406,7 +443,8 @@ impl Command for RemoveNode {
                 why.push(format!("下位の項目（{}）", used.children.join("、")));
             }
             if !used.items.is_empty() {
-                let items: Vec<String> = used.items.iter().map(|(c, t)| format!("{c} {t}").trim().to_string()).collect();
+                let items: Vec<String> =
+                    used.items.iter().map(|(c, t)| format!("{c} {t}").trim().to_string()).collect();
                 why.push(format!("事業（{}）", items.join("、")));
             }
             if !used.indicators.is_empty() {

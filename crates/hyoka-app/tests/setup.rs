@@ -116,11 +116,8 @@ fn fy(y: i32) -> FiscalYear {
 #[tokio::test]
 async fn the_organisation_changes_over_time_and_keeps_its_history() {
     let s = new_city().await;
-    let dept = |name: &str, from: &str| CreateDepartment {
-        municipality: CHOFU.into(),
-        name: name.into(),
-        from: from.into(),
-    };
+    let dept =
+        |name: &str, from: &str| CreateDepartment { municipality: CHOFU.into(), name: name.into(), from: from.into() };
     let (somu, changes) = s.once(dept("総務部", "")).await;
     assert_eq!(change(&changes, "部 総務部").after.as_deref(), Some("追加"));
     let (kikaku, _) = s.once(dept("企画部", "令和7年度")).await;
@@ -269,8 +266,15 @@ async fn the_organisation_changes_over_time_and_keeps_its_history() {
         })
         .await;
     assert_eq!(change(&changes, "課の部 市民課").after.as_deref(), Some("行政経営部"));
-    let labels: Vec<String> =
-        s.store.sections(CHOFU).await.unwrap().iter().filter(|x| x.department_id == kikaku).map(|x| x.label()).collect();
+    let labels: Vec<String> = s
+        .store
+        .sections(CHOFU)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|x| x.department_id == kikaku)
+        .map(|x| x.label())
+        .collect();
     assert!(labels.contains(&"行政経営部 市民課".to_string()), "{labels:?}");
     assert_eq!(s.store.events_of_kind(CHOFU, "org.", 100).await.unwrap().len(), 14);
 }
@@ -387,7 +391,13 @@ async fn a_plan_is_built_moved_and_pruned() {
 }
 
 fn project(code: &str, title: &str, year: &str) -> ItemInput {
-    ItemInput { kind: "project".into(), code: code.into(), title: title.into(), fiscal_year: year.into(), tags: String::new() }
+    ItemInput {
+        kind: "project".into(),
+        code: code.into(),
+        title: title.into(),
+        fiscal_year: year.into(),
+        tags: String::new(),
+    }
 }
 
 fn indicator(kind: &str, name: &str) -> IndicatorInput {
@@ -408,10 +418,16 @@ fn indicator(kind: &str, name: &str) -> IndicatorInput {
 #[tokio::test]
 async fn items_and_indicators_are_registered_placed_and_guarded_by_locked_years() {
     let s = new_city().await;
-    let kikaku = s.once(CreateDepartment { municipality: CHOFU.into(), name: "企画部".into(), from: String::new() }).await.0;
+    let kikaku =
+        s.once(CreateDepartment { municipality: CHOFU.into(), name: "企画部".into(), from: String::new() }).await.0;
     let mut sections = Vec::new();
     for name in ["政策企画課", "行政経営課"] {
-        let c = CreateSection { municipality: CHOFU.into(), department_id: Some(kikaku), name: name.into(), from: String::new() };
+        let c = CreateSection {
+            municipality: CHOFU.into(),
+            department_id: Some(kikaku),
+            name: name.into(),
+            from: String::new(),
+        };
         sections.push(s.once(c).await.0);
     }
     let plan_id = s
@@ -441,29 +457,47 @@ async fn items_and_indicators_are_registered_placed_and_guarded_by_locked_years(
     let mut items = Vec::new();
     for (code, title) in [("No.10", "地域防災"), ("No.2", "健康診査"), ("No.1", "行政評価")] {
         let (id, changes) = s
-            .once(CreateItem { municipality: CHOFU.into(), key: String::new(), input: project(code, title, "令和7年度") })
+            .once(CreateItem {
+                municipality: CHOFU.into(),
+                key: String::new(),
+                input: project(code, title, "令和7年度"),
+            })
             .await;
         assert_eq!(change(&changes, "登録").after.as_deref(), Some(format!("キー {code}").as_str()));
         items.push(id);
     }
-    let clash = CreateItem { municipality: CHOFU.into(), key: String::new(), input: project("No.2", "別の事業", "2025") };
+    let clash =
+        CreateItem { municipality: CHOFU.into(), key: String::new(), input: project("No.2", "別の事業", "2025") };
     assert!(s.invalid("code", clash).await.contains("No.2"));
-    let clash = CreateItem { municipality: CHOFU.into(), key: "No.1".into(), input: project("No.3", "別の事業", "2025") };
+    let clash =
+        CreateItem { municipality: CHOFU.into(), key: "No.1".into(), input: project("No.3", "別の事業", "2025") };
     s.invalid("key", clash).await;
-    s.invalid("title", CreateItem { municipality: CHOFU.into(), key: String::new(), input: project("No.4", "", "2025") }).await;
-    s.invalid("kind", CreateItem {
-        municipality: CHOFU.into(),
-        key: String::new(),
-        input: ItemInput { kind: "unknown".into(), ..project("No.4", "x", "2025") },
-    })
+    s.invalid(
+        "title",
+        CreateItem { municipality: CHOFU.into(), key: String::new(), input: project("No.4", "", "2025") },
+    )
     .await;
-    s.invalid("fiscal_year", CreateItem { municipality: CHOFU.into(), key: String::new(), input: project("No.4", "x", "来年度") })
-        .await;
+    s.invalid(
+        "kind",
+        CreateItem {
+            municipality: CHOFU.into(),
+            key: String::new(),
+            input: ItemInput { kind: "unknown".into(), ..project("No.4", "x", "2025") },
+        },
+    )
+    .await;
+    s.invalid(
+        "fiscal_year",
+        CreateItem { municipality: CHOFU.into(), key: String::new(), input: project("No.4", "x", "来年度") },
+    )
+    .await;
     let (_, changes) = s
         .once(EditItem {
             municipality: CHOFU.into(),
             item_id: items[1],
-            input: ItemInput { tags: "新規、重点".into(), ..project("No.2", "健康診査の推進", "令和7年度") },
+            input: ItemInput {
+                tags: "新規、重点".into(), ..project("No.2", "健康診査の推進", "令和7年度")
+            },
         })
         .await;
     let c = change(&changes, "名前");
@@ -471,12 +505,16 @@ async fn items_and_indicators_are_registered_placed_and_guarded_by_locked_years(
     assert_eq!(change(&changes, "印").after.as_deref(), Some("新規、重点"));
 
     // Placed under two nodes, one a 再掲; responsible sections, several.
-    s.once(PlaceItem { municipality: CHOFU.into(), item_id: items[1], node_id: Some(nodes[1]), relisting: false }).await;
-    let (_, changes) =
-        s.once(PlaceItem { municipality: CHOFU.into(), item_id: items[1], node_id: Some(nodes[2]), relisting: true }).await;
+    s.once(PlaceItem { municipality: CHOFU.into(), item_id: items[1], node_id: Some(nodes[1]), relisting: false })
+        .await;
+    let (_, changes) = s
+        .once(PlaceItem { municipality: CHOFU.into(), item_id: items[1], node_id: Some(nodes[2]), relisting: true })
+        .await;
     assert_eq!(change(&changes, "計画上の位置 基本計画 1-2").after.as_deref(), Some("再掲"));
-    s.unchanged(PlaceItem { municipality: CHOFU.into(), item_id: items[1], node_id: Some(nodes[2]), relisting: true }).await;
-    s.invalid("node", PlaceItem { municipality: CHOFU.into(), item_id: items[1], node_id: None, relisting: false }).await;
+    s.unchanged(PlaceItem { municipality: CHOFU.into(), item_id: items[1], node_id: Some(nodes[2]), relisting: true })
+        .await;
+    s.invalid("node", PlaceItem { municipality: CHOFU.into(), item_id: items[1], node_id: None, relisting: false })
+        .await;
     let placements = s.store.item_placements(items[1]).await.unwrap();
     assert_eq!(placements, vec![("basic".into(), "1-1".into(), false), ("basic".into(), "1-2".into(), true)]);
     let (_, changes) =
@@ -540,7 +578,11 @@ async fn items_and_indicators_are_registered_placed_and_guarded_by_locked_years(
         .once(CreateIndicator {
             municipality: CHOFU.into(),
             owner: IndicatorOwner::Node(nodes[1]),
-            input: IndicatorInput { baseline_year: "2025".into(), baseline: "79.1歳".into(), ..indicator("kpi", "健康寿命") },
+            input: IndicatorInput {
+                baseline_year: "2025".into(),
+                baseline: "79.1歳".into(),
+                ..indicator("kpi", "健康寿命")
+            },
         })
         .await
         .0;
@@ -551,7 +593,11 @@ async fn items_and_indicators_are_registered_placed_and_guarded_by_locked_years(
         .once(EditIndicator {
             municipality: CHOFU.into(),
             indicator_id: ind,
-            input: IndicatorInput { target_year: "2030".into(), target: "65%".into(), ..indicator("outcome", "特定健診の受診率") },
+            input: IndicatorInput {
+                target_year: "2030".into(),
+                target: "65%".into(),
+                ..indicator("outcome", "特定健診の受診率")
+            },
         })
         .await;
     let c = change(&changes, "最終目標 特定健診の受診率");
@@ -569,7 +615,11 @@ async fn items_and_indicators_are_registered_placed_and_guarded_by_locked_years(
     s.unchanged(EditIndicator {
         municipality: CHOFU.into(),
         indicator_id: ind,
-        input: IndicatorInput { target_year: "2030".into(), target: "65%".into(), ..indicator("outcome", "特定健診の受診率") },
+        input: IndicatorInput {
+            target_year: "2030".into(),
+            target: "65%".into(),
+            ..indicator("outcome", "特定健診の受診率")
+        },
     })
     .await;
 
@@ -584,14 +634,15 @@ async fn items_and_indicators_are_registered_placed_and_guarded_by_locked_years(
     let refused = s.refused(&s.admin, RemoveItem { municipality: CHOFU.into(), item_id: items[1] }).await;
     assert!(matches!(&refused, CommandError::Conflict(m) if m.contains("令和7年度")), "{refused}");
     let refused = s.refused(&s.admin, RemoveIndicator { municipality: CHOFU.into(), indicator_id: node_ind }).await;
-    assert!(matches!(&refused, CommandError::Conflict(m) if m.contains("健康寿命") && m.contains("令和7年度")), "{refused}");
+    assert!(
+        matches!(&refused, CommandError::Conflict(m) if m.contains("健康寿命") && m.contains("令和7年度")),
+        "{refused}"
+    );
     let message = s
         .invalid(
             "baseline_year",
             EditIndicator {
-                municipality: CHOFU.into(),
-                indicator_id: node_ind,
-                input: indicator("kpi", "健康寿命"),
+                municipality: CHOFU.into(), indicator_id: node_ind, input: indicator("kpi", "健康寿命")
             },
         )
         .await;
@@ -605,29 +656,41 @@ async fn items_and_indicators_are_registered_placed_and_guarded_by_locked_years(
 #[tokio::test]
 async fn only_the_city_admin_may_set_up_the_city() {
     let s = new_city().await;
-    let dept = s.once(CreateDepartment { municipality: CHOFU.into(), name: "企画部".into(), from: String::new() }).await.0;
+    let dept =
+        s.once(CreateDepartment { municipality: CHOFU.into(), name: "企画部".into(), from: String::new() }).await.0;
     let editor = person(9_001, Role::Editor, CHOFU, "編集 者");
     let other_admin = person(9_002, Role::Admin, OTHER, "三鷹 管理者");
-    let create = || CreateSection { municipality: CHOFU.into(), department_id: Some(dept), name: "課".into(), from: String::new() };
-    assert!(matches!(s.refused(&editor, create()).await, CommandError::Forbidden));
-    assert!(matches!(s.refused(&other_admin, create()).await, CommandError::NotFound(_)));
-    // Another city's admin naming this city's department under their own
-    // city's code finds nothing.
-    let foreign = CreateSection {
-        municipality: OTHER.into(),
+    let create = || CreateSection {
+        municipality: CHOFU.into(),
         department_id: Some(dept),
         name: "課".into(),
         from: String::new(),
     };
-    assert!(matches!(s.refused(&other_admin, foreign).await, CommandError::Invalid { field: Some(f), .. } if f == "department"));
-    let foreign = RenameDepartment { municipality: OTHER.into(), department_id: dept, name: "x".into(), from: String::new() };
+    assert!(matches!(s.refused(&editor, create()).await, CommandError::Forbidden));
+    assert!(matches!(s.refused(&other_admin, create()).await, CommandError::NotFound(_)));
+    // Another city's admin naming this city's department under their own
+    // city's code finds nothing.
+    let foreign =
+        CreateSection {
+            municipality: OTHER.into(), department_id: Some(dept), name: "課".into(), from: String::new()
+        };
+    assert!(
+        matches!(s.refused(&other_admin, foreign).await, CommandError::Invalid { field: Some(f), .. } if f == "department")
+    );
+    let foreign =
+        RenameDepartment { municipality: OTHER.into(), department_id: dept, name: "x".into(), from: String::new() };
     assert!(matches!(s.refused(&other_admin, foreign).await, CommandError::NotFound(_)));
-    let item = s.once(CreateItem { municipality: CHOFU.into(), key: String::new(), input: project("1", "x", "") }).await.0;
+    let item =
+        s.once(CreateItem { municipality: CHOFU.into(), key: String::new(), input: project("1", "x", "") }).await.0;
     let foreign = RemoveItem { municipality: OTHER.into(), item_id: item };
     assert!(matches!(s.refused(&other_admin, foreign).await, CommandError::NotFound(_)));
     // Removing an item with nothing locked takes its indicators along.
-    s.once(CreateIndicator { municipality: CHOFU.into(), owner: IndicatorOwner::Item(item), input: indicator("activity", "回数") })
-        .await;
+    s.once(CreateIndicator {
+        municipality: CHOFU.into(),
+        owner: IndicatorOwner::Item(item),
+        input: indicator("activity", "回数"),
+    })
+    .await;
     let (_, changes) = s.once(RemoveItem { municipality: CHOFU.into(), item_id: item }).await;
     assert!(changes.iter().any(|c| c.field == "指標 回数"), "{changes:?}");
     assert!(s.store.indicators(CHOFU).await.unwrap().is_empty());

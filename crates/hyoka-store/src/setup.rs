@@ -206,7 +206,9 @@ impl Store {
     }
 
     pub async fn section(&self, id: i64) -> Result<SectionRecord, StoreError> {
-        let sql = format!("SELECT {SECTION_COLUMNS} FROM sections s JOIN departments d ON d.id = s.department_id WHERE s.id = $1");
+        let sql = format!(
+            "SELECT {SECTION_COLUMNS} FROM sections s JOIN departments d ON d.id = s.department_id WHERE s.id = $1"
+        );
         let row = sqlx::query(&sql)
             .bind(id)
             .fetch_optional(self.pool())
@@ -217,7 +219,8 @@ impl Store {
 
     /// A section's facts per fiscal year, oldest first.
     pub async fn section_years(&self, section_id: i64) -> Result<Vec<SectionYear>, StoreError> {
-        let sql = format!("SELECT {SECTION_YEAR_COLUMNS} FROM section_years WHERE section_id = $1 ORDER BY fiscal_year");
+        let sql =
+            format!("SELECT {SECTION_YEAR_COLUMNS} FROM section_years WHERE section_id = $1 ORDER BY fiscal_year");
         let rows = sqlx::query(&sql).bind(section_id).fetch_all(self.pool()).await?;
         rows.iter().map(section_year).collect()
     }
@@ -250,7 +253,10 @@ impl Store {
             .fetch_all(self.pool())
             .await?;
         Ok(SectionUse {
-            items: items.iter().map(|r| Ok((r.try_get("code")?, r.try_get("title")?))).collect::<Result<_, StoreError>>()?,
+            items: items
+                .iter()
+                .map(|r| Ok((r.try_get("code")?, r.try_get("title")?)))
+                .collect::<Result<_, StoreError>>()?,
             accounts: accounts.iter().map(|r| r.try_get("login")).collect::<Result<_, _>>()?,
         })
     }
@@ -274,7 +280,10 @@ impl Store {
             .await?;
         Ok(NodeUse {
             children: children.iter().map(|r| r.try_get("code")).collect::<Result<_, _>>()?,
-            items: items.iter().map(|r| Ok((r.try_get("code")?, r.try_get("title")?))).collect::<Result<_, StoreError>>()?,
+            items: items
+                .iter()
+                .map(|r| Ok((r.try_get("code")?, r.try_get("title")?)))
+                .collect::<Result<_, StoreError>>()?,
             indicators: indicators.iter().map(|r| r.try_get("name")).collect::<Result<_, _>>()?,
         })
     }
@@ -392,7 +401,13 @@ impl Store {
             .fetch_all(self.pool())
             .await?;
         rows.iter()
-            .map(|r| Ok(crate::Change { field: r.try_get("field")?, before: r.try_get("before")?, after: r.try_get("after")? }))
+            .map(|r| {
+                Ok(crate::Change {
+                    field: r.try_get("field")?,
+                    before: r.try_get("before")?,
+                    after: r.try_get("after")?,
+                })
+            })
             .collect()
     }
 
@@ -568,19 +583,27 @@ impl StoreTx {
         name: &str,
         level_names: &[String],
     ) -> Result<i64, StoreError> {
-        sqlx::query("INSERT INTO plans (municipality_code, code, name, level_names) VALUES ($1, $2, $3, $4) RETURNING id")
-            .bind(municipality)
-            .bind(code)
-            .bind(name)
-            .bind(serde_json::to_string(level_names)?)
-            .fetch_one(self.conn())
-            .await
-            .map_err(|e| clash(e, || format!("計画のコード「{code}」は既に使われています")))?
-            .try_get("id")
-            .map_err(Into::into)
+        sqlx::query(
+            "INSERT INTO plans (municipality_code, code, name, level_names) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(municipality)
+        .bind(code)
+        .bind(name)
+        .bind(serde_json::to_string(level_names)?)
+        .fetch_one(self.conn())
+        .await
+        .map_err(|e| clash(e, || format!("計画のコード「{code}」は既に使われています")))?
+        .try_get("id")
+        .map_err(Into::into)
     }
 
-    pub async fn update_plan(&mut self, id: i64, code: &str, name: &str, level_names: &[String]) -> Result<(), StoreError> {
+    pub async fn update_plan(
+        &mut self,
+        id: i64,
+        code: &str,
+        name: &str,
+        level_names: &[String],
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE plans SET code = $1, name = $2, level_names = $3 WHERE id = $4")
             .bind(code)
             .bind(name)

@@ -29,6 +29,9 @@ pub(super) async fn workbook(
     })?;
     let disposition = format!("attachment; filename=\"hyoka-{code}.xlsx\"");
     // Drafts are in it: never kept by a shared cache.
-    Ok(([(CONTENT_TYPE, XLSX.to_string()), (CONTENT_DISPOSITION, disposition), (CACHE_CONTROL, "no-store".to_string())], bytes)
+    Ok((
+        [(CONTENT_TYPE, XLSX.to_string()), (CONTENT_DISPOSITION, disposition), (CACHE_CONTROL, "no-store".to_string())],
+        bytes,
+    )
         .into_response())
 }

@@ -94,7 +94,14 @@ pub(super) fn field_id(form: &str, field: &str) -> String {
 }
 
 /// A label, the field's message and the control, tied together.
-pub(super) fn labelled(form: &str, field: &str, label: &str, r: &Refusal, note: Option<&str>, control: Markup) -> Markup {
+pub(super) fn labelled(
+    form: &str,
+    field: &str,
+    label: &str,
+    r: &Refusal,
+    note: Option<&str>,
+    control: Markup,
+) -> Markup {
     let id = field_id(form, field);
     html! {
         p {

@@ -5,7 +5,9 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use hyoka_app::indicators::{fixed_values, CreateIndicator, EditIndicator, IndicatorInput, IndicatorOwner, RemoveIndicator};
+use hyoka_app::indicators::{
+    fixed_values, CreateIndicator, EditIndicator, IndicatorInput, IndicatorOwner, RemoveIndicator,
+};
 use hyoka_app::CommandError;
 use hyoka_core::{Direction, IndicatorKind, JudgementVocabulary};
 use hyoka_store::IndicatorRecord;
@@ -154,12 +156,14 @@ async fn form_page(
         }
     };
     let v = |f: &str| r.value(FORM, f, &stored(f));
-    let kinds: Vec<(String, String)> = IndicatorKind::ALL.iter().map(|k| (k.code().to_string(), kind_name(*k))).collect();
+    let kinds: Vec<(String, String)> =
+        IndicatorKind::ALL.iter().map(|k| (k.code().to_string(), kind_name(*k))).collect();
     let directions: Vec<(String, String)> =
         Direction::ALL.iter().map(|d| (d.code().to_string(), d.label().to_string())).collect();
-    let vocabularies: Vec<(String, String)> = std::iter::once((String::new(), "（指定しない: 達成・未達成・未実施）".to_string()))
-        .chain(JudgementVocabulary::presets().into_iter().map(|p| (p.code, p.name)))
-        .collect();
+    let vocabularies: Vec<(String, String)> =
+        std::iter::once((String::new(), "（指定しない: 達成・未達成・未実施）".to_string()))
+            .chain(JudgementVocabulary::presets().into_iter().map(|p| (p.code, p.name)))
+            .collect();
     let title = match existing {
         Some(i) => format!("指標: {}", i.name),
         None => "指標の追加".to_string(),
@@ -238,7 +242,13 @@ pub(super) async fn new_for_node(
     form_page(&s, &staff, &code, &owner, None, &Refusal::default()).await
 }
 
-async fn create(s: &AppState, staff: &Staff, code: &CityCode, owner_ref: IndicatorOwner, f: &IndicatorForm) -> Result<Response, AppError> {
+async fn create(
+    s: &AppState,
+    staff: &Staff,
+    code: &CityCode,
+    owner_ref: IndicatorOwner,
+    f: &IndicatorForm,
+) -> Result<Response, AppError> {
     admin_city(s, staff, code).await?;
     let owner = owner_of(s, code, owner_ref).await?;
     let cmd = CreateIndicator { municipality: code.0.clone(), owner: owner_ref, input: f.input() };
@@ -306,7 +316,11 @@ pub(super) async fn edit(
 ) -> Result<Response, AppError> {
     admin_city(&s, &staff, &code).await?;
     let (i, owner) = city_indicator(&s, &code, id).await?;
-    match s.app.run(&staff.actor(), EditIndicator { municipality: code.0.clone(), indicator_id: id, input: f.input() }).await {
+    match s
+        .app
+        .run(&staff.actor(), EditIndicator { municipality: code.0.clone(), indicator_id: id, input: f.input() })
+        .await
+    {
         Ok(()) => Ok(Redirect::to(&format!("{}?done=indicator", owner.href)).into_response()),
         Err(e) => {
             let r = Refusal::from_command(FORM, &f.typed(), e)?;

@@ -268,7 +268,7 @@ async fn item_page(
     };
     Ok(staff_page(
         staff.bar(),
-        &format!("{} {}", item.code, item.title).trim().to_string(),
+        format!("{} {}", item.code, item.title).trim(),
         &crumbs,
         html! {
             (nav(code, "/items"))
@@ -452,11 +452,13 @@ pub(super) async fn placements(
     let node_id = form_id(&f.node);
     let (result, done) = match f.action.as_str() {
         "add" => {
-            let cmd =
-                PlaceItem { municipality: code.0.clone(), item_id: id, node_id, relisting: f.relisting == "yes" };
+            let cmd = PlaceItem { municipality: code.0.clone(), item_id: id, node_id, relisting: f.relisting == "yes" };
             (s.app.run(&staff.actor(), cmd).await, "placed")
         }
-        "remove" => (s.app.run(&staff.actor(), UnplaceItem { municipality: code.0.clone(), item_id: id, node_id }).await, "unplaced"),
+        "remove" => (
+            s.app.run(&staff.actor(), UnplaceItem { municipality: code.0.clone(), item_id: id, node_id }).await,
+            "unplaced",
+        ),
         _ => (Err(CommandError::invalid("node", "位置付けるか外すかを選んでください。")), ""),
     };
     match result {

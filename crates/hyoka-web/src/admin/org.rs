@@ -189,7 +189,11 @@ fn department_forms(staff: &Staff, code: &str, d: &DepartmentRecord, all: &[Depa
         (format!("dept-{}-rename", d.id), format!("dept-{}-end", d.id), format!("dept-{}-merge", d.id));
     let open = r.is(&rename) || r.is(&end) || r.is(&merge);
     let others: Vec<(String, String)> = std::iter::once((String::new(), "（選んでください）".to_string()))
-        .chain(all.iter().filter(|x| x.id != d.id).map(|x| (x.id.to_string(), format!("{}{}", x.name, ended_mark(x.valid_until)))))
+        .chain(
+            all.iter()
+                .filter(|x| x.id != d.id)
+                .map(|x| (x.id.to_string(), format!("{}{}", x.name, ended_mark(x.valid_until)))),
+        )
         .collect();
     let base = format!("/m/{code}/admin/org/departments/{}", d.id);
     html! {
@@ -262,7 +266,19 @@ pub(super) async fn create_department(
     let cmd = CreateDepartment { municipality: code.0.clone(), name: f.name.clone(), from: f.from.clone() };
     let result = s.app.run(&staff.actor(), cmd).await.map(|_| ());
     let typed = [("name", f.name.as_str()), ("from", f.from.as_str())];
-    answer(&s, &staff, &code, result, Reply { ok: format!("/m/{code}/admin/org?done=department"), form: "new-department", typed: &typed, section: None }).await
+    answer(
+        &s,
+        &staff,
+        &code,
+        result,
+        Reply {
+            ok: format!("/m/{code}/admin/org?done=department"),
+            form: "new-department",
+            typed: &typed,
+            section: None,
+        },
+    )
+    .await
 }
 
 pub(super) async fn create_section(
@@ -282,7 +298,14 @@ pub(super) async fn create_section(
         Ok(id) => Ok(Redirect::to(&format!("/m/{code}/admin/org/sections/{id}?done=section")).into_response()),
         Err(e) => {
             let typed = [("department", f.department.as_str()), ("name", f.name.as_str()), ("from", f.from.as_str())];
-            answer(&s, &staff, &code, Err(e), Reply { ok: String::new(), form: "new-section", typed: &typed, section: None }).await
+            answer(
+                &s,
+                &staff,
+                &code,
+                Err(e),
+                Reply { ok: String::new(), form: "new-section", typed: &typed, section: None },
+            )
+            .await
         }
     }
 }
@@ -294,11 +317,23 @@ pub(super) async fn rename_department(
     Form(f): Form<OrgForm>,
 ) -> Result<Response, AppError> {
     admin_city(&s, &staff, &code).await?;
-    let cmd = RenameDepartment { municipality: code.0.clone(), department_id: id, name: f.name.clone(), from: f.from.clone() };
+    let cmd = RenameDepartment {
+        municipality: code.0.clone(),
+        department_id: id,
+        name: f.name.clone(),
+        from: f.from.clone(),
+    };
     let result = s.app.run(&staff.actor(), cmd).await;
     let typed = [("name", f.name.as_str()), ("from", f.from.as_str())];
     let form = format!("dept-{id}-rename");
-    answer(&s, &staff, &code, result, Reply { ok: format!("/m/{code}/admin/org?done=rename"), form: &form, typed: &typed, section: None }).await
+    answer(
+        &s,
+        &staff,
+        &code,
+        result,
+        Reply { ok: format!("/m/{code}/admin/org?done=rename"), form: &form, typed: &typed, section: None },
+    )
+    .await
 }
 
 pub(super) async fn end_department(
@@ -312,7 +347,14 @@ pub(super) async fn end_department(
     let result = s.app.run(&staff.actor(), cmd).await;
     let form = format!("dept-{id}-end");
     let typed = [("last_year", f.last_year.as_str())];
-    answer(&s, &staff, &code, result, Reply { ok: format!("/m/{code}/admin/org?done=end"), form: &form, typed: &typed, section: None }).await
+    answer(
+        &s,
+        &staff,
+        &code,
+        result,
+        Reply { ok: format!("/m/{code}/admin/org?done=end"), form: &form, typed: &typed, section: None },
+    )
+    .await
 }
 
 pub(super) async fn merge_department(
@@ -322,12 +364,23 @@ pub(super) async fn merge_department(
     Form(f): Form<OrgForm>,
 ) -> Result<Response, AppError> {
     admin_city(&s, &staff, &code).await?;
-    let cmd =
-        MergeDepartment { municipality: code.0.clone(), department_id: id, into_id: form_id(&f.into), from: f.from.clone() };
+    let cmd = MergeDepartment {
+        municipality: code.0.clone(),
+        department_id: id,
+        into_id: form_id(&f.into),
+        from: f.from.clone(),
+    };
     let result = s.app.run(&staff.actor(), cmd).await;
     let form = format!("dept-{id}-merge");
     let typed = [("into", f.into.as_str()), ("from", f.from.as_str())];
-    answer(&s, &staff, &code, result, Reply { ok: format!("/m/{code}/admin/org?done=merge"), form: &form, typed: &typed, section: None }).await
+    answer(
+        &s,
+        &staff,
+        &code,
+        result,
+        Reply { ok: format!("/m/{code}/admin/org?done=merge"), form: &form, typed: &typed, section: None },
+    )
+    .await
 }
 
 /// The section of the path, if it belongs to the city.
@@ -489,7 +542,8 @@ pub(super) async fn rename_section(
     Form(f): Form<OrgForm>,
 ) -> Result<Response, AppError> {
     admin_city(&s, &staff, &code).await?;
-    let cmd = RenameSection { municipality: code.0.clone(), section_id: id, name: f.name.clone(), from: f.from.clone() };
+    let cmd =
+        RenameSection { municipality: code.0.clone(), section_id: id, name: f.name.clone(), from: f.from.clone() };
     let result = s.app.run(&staff.actor(), cmd).await;
     section_answer(&s, &staff, &code, id, result, "rename", &[("name", &f.name), ("from", &f.from)]).await
 }
@@ -513,7 +567,8 @@ pub(super) async fn merge_section(
     Form(f): Form<OrgForm>,
 ) -> Result<Response, AppError> {
     admin_city(&s, &staff, &code).await?;
-    let cmd = MergeSection { municipality: code.0.clone(), section_id: id, into_id: form_id(&f.into), from: f.from.clone() };
+    let cmd =
+        MergeSection { municipality: code.0.clone(), section_id: id, into_id: form_id(&f.into), from: f.from.clone() };
     let result = s.app.run(&staff.actor(), cmd).await;
     section_answer(&s, &staff, &code, id, result, "merge", &[("into", &f.into), ("from", &f.from)]).await
 }

@@ -186,15 +186,16 @@ async fn plan_page(
         }
     }
     let levels = plan.level_names.len();
-    let parents: Vec<(String, String)> = std::iter::once(("top".to_string(), format!("（最上位: {}）", plan.level_names[0])))
-        .chain(
-            outline
-                .places()
-                .iter()
-                .filter(|p| p.level + 1 < levels)
-                .filter_map(|p| by_id.get(&p.id).map(|n| (n.id.to_string(), option_label(n, p.level)))),
-        )
-        .collect();
+    let parents: Vec<(String, String)> =
+        std::iter::once(("top".to_string(), format!("（最上位: {}）", plan.level_names[0])))
+            .chain(
+                outline
+                    .places()
+                    .iter()
+                    .filter(|p| p.level + 1 < levels)
+                    .filter_map(|p| by_id.get(&p.id).map(|n| (n.id.to_string(), option_label(n, p.level)))),
+            )
+            .collect();
     let mut crumbs = crumbs(code, city);
     crumbs.push(("計画（体系）".into(), format!("/m/{code}/admin/plans")));
     let edit = "plan";
@@ -327,7 +328,12 @@ pub(super) async fn add_node(
 ) -> Result<Response, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
     let parent = f.parent.clone().unwrap_or_default();
-    let typed = [("parent", parent.as_str()), ("code", f.code.as_str()), ("title", f.title.as_str()), ("tags", f.tags.as_str())];
+    let typed = [
+        ("parent", parent.as_str()),
+        ("code", f.code.as_str()),
+        ("title", f.title.as_str()),
+        ("tags", f.tags.as_str()),
+    ];
     let result = match parent_of(&f) {
         Ok(Some(parent_id)) => {
             let cmd = AddNode {
@@ -491,7 +497,13 @@ pub(super) async fn edit_node(
     Form(f): Form<PlanForm>,
 ) -> Result<Response, AppError> {
     admin_city(&s, &staff, &code).await?;
-    let cmd = EditNode { municipality: code.0.clone(), node_id: id, code: f.code.clone(), title: f.title.clone(), tags: f.tags.clone() };
+    let cmd = EditNode {
+        municipality: code.0.clone(),
+        node_id: id,
+        code: f.code.clone(),
+        title: f.title.clone(),
+        tags: f.tags.clone(),
+    };
     match s.app.run(&staff.actor(), cmd).await {
         Ok(()) => Ok(Redirect::to(&format!("/m/{code}/admin/nodes/{id}?done=edited")).into_response()),
         Err(e) => {
@@ -510,7 +522,9 @@ pub(super) async fn move_node(
     admin_city(&s, &staff, &code).await?;
     let parent = f.parent.clone().unwrap_or_default();
     let result = match parent_of(&f) {
-        Ok(Some(parent_id)) => s.app.run(&staff.actor(), MoveNode { municipality: code.0.clone(), node_id: id, parent_id }).await,
+        Ok(Some(parent_id)) => {
+            s.app.run(&staff.actor(), MoveNode { municipality: code.0.clone(), node_id: id, parent_id }).await
+        }
         _ => Err(hyoka_app::CommandError::invalid("parent", "移動先の親を選んでください。")),
     };
     match result {

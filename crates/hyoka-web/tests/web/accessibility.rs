@@ -156,10 +156,20 @@ async fn set_up_city(store: &Store) -> Vec<String> {
         .unwrap();
     let mut sections = Vec::new();
     for name in ["健康推進課", "地域医療課"] {
-        let c = CreateSection { municipality: CHOFU.into(), department_id: Some(dept), name: name.into(), from: String::new() };
+        let c = CreateSection {
+            municipality: CHOFU.into(),
+            department_id: Some(dept),
+            name: name.into(),
+            from: String::new(),
+        };
         sections.push(app.run(&op, c).await.unwrap());
     }
-    let rename = RenameSection { municipality: CHOFU.into(), section_id: sections[1], name: "医療連携課".into(), from: "2026".into() };
+    let rename = RenameSection {
+        municipality: CHOFU.into(),
+        section_id: sections[1],
+        name: "医療連携課".into(),
+        from: "2026".into(),
+    };
     app.run(&op, rename).await.unwrap();
     let staff = SetSectionYear {
         municipality: CHOFU.into(),
@@ -192,11 +202,20 @@ async fn set_up_city(store: &Store) -> Vec<String> {
     app.run(&op, node(Some(goal), "1-2", "地域医療")).await.unwrap();
     let mut items = Vec::new();
     for (code, title) in [("No.10", "がん検診"), ("No.2", "特定健診"), ("No.1", "健康教室")] {
-        let input = ItemInput { kind: "project".into(), code: code.into(), title: title.into(), fiscal_year: "2025".into(), tags: "新規".into() };
+        let input = ItemInput {
+            kind: "project".into(),
+            code: code.into(),
+            title: title.into(),
+            fiscal_year: "2025".into(),
+            tags: "新規".into(),
+        };
         let item = app.run(&op, CreateItem { municipality: CHOFU.into(), key: String::new(), input }).await.unwrap();
-        app.run(&op, PlaceItem { municipality: CHOFU.into(), item_id: item, node_id: Some(policy), relisting: code == "No.10" })
-            .await
-            .unwrap();
+        app.run(
+            &op,
+            PlaceItem { municipality: CHOFU.into(), item_id: item, node_id: Some(policy), relisting: code == "No.10" },
+        )
+        .await
+        .unwrap();
         app.run(&op, SetItemSections { municipality: CHOFU.into(), item_id: item, section_ids: sections.clone() })
             .await
             .unwrap();
@@ -328,7 +347,8 @@ impl Audit {
             here.push(line);
         }
         self.pages += 1;
-        self.lines.push(format!("{path}: {}", if here.is_empty() { "no violations".to_string() } else { here.join("; ") }));
+        self.lines
+            .push(format!("{path}: {}", if here.is_empty() { "no violations".to_string() } else { here.join("; ") }));
     }
 
     /// Prints the summary and fails on any serious or critical violation.

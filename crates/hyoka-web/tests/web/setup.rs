@@ -77,7 +77,12 @@ async fn a_new_city_is_set_up_on_the_admin_pages() {
     let dept = city.store.departments(CHOFU).await.unwrap()[0].id.to_string();
     let mut sections = Vec::new();
     for name in ["企画経営課", "行政改革推進課"] {
-        let r = post_ok(&mut admin, &format!("{base}/org/sections"), &[("department", &dept), ("name", name), ("from", "")]).await;
+        let r = post_ok(
+            &mut admin,
+            &format!("{base}/org/sections"),
+            &[("department", &dept), ("name", name), ("from", "")],
+        )
+        .await;
         sections.push(id_in(&r));
     }
     let r = admin.post(&format!("{base}/org/sections"), &[("department", ""), ("name", "x課"), ("from", "")]).await;
@@ -102,21 +107,37 @@ async fn a_new_city_is_set_up_on_the_admin_pages() {
 
     // 計画: two levels, three nodes, one moved up.
     let r = admin
-        .post(&format!("{base}/plans"), &[("name", "調布市基本計画"), ("code", "basic"), ("level_names", "基本目標\r\n施策")])
+        .post(
+            &format!("{base}/plans"),
+            &[("name", "調布市基本計画"), ("code", "basic"), ("level_names", "基本目標\r\n施策")],
+        )
         .await;
     let plan = id_in(&r);
     let r = admin.post(&format!("{base}/plans"), &[("name", "別"), ("code", "basic"), ("level_names", "施策")]).await;
     assert_field_error(&r, "new-plan-code", "既に使われています");
     let plan_path = format!("{base}/plans/{plan}");
-    let r = post_ok(&mut admin, &format!("{plan_path}/nodes"), &[("parent", "top"), ("code", "1"), ("title", "安全なまち"), ("tags", "")]).await;
+    let r = post_ok(
+        &mut admin,
+        &format!("{plan_path}/nodes"),
+        &[("parent", "top"), ("code", "1"), ("title", "安全なまち"), ("tags", "")],
+    )
+    .await;
     let goal = r.location().unwrap().rsplit("#node-").next().unwrap().to_string();
     let mut nodes = Vec::new();
     for (code, title) in [("1-2", "防犯"), ("1-1", "防災")] {
-        let r = post_ok(&mut admin, &format!("{plan_path}/nodes"), &[("parent", &goal), ("code", code), ("title", title), ("tags", "")]).await;
+        let r = post_ok(
+            &mut admin,
+            &format!("{plan_path}/nodes"),
+            &[("parent", &goal), ("code", code), ("title", title), ("tags", "")],
+        )
+        .await;
         nodes.push(r.location().unwrap().rsplit("#node-").next().unwrap().to_string());
     }
     let r = admin
-        .post(&format!("{plan_path}/nodes"), &[("parent", &nodes[0]), ("code", "1-2-1"), ("title", "深すぎる"), ("tags", "")])
+        .post(
+            &format!("{plan_path}/nodes"),
+            &[("parent", &nodes[0]), ("code", "1-2-1"), ("title", "深すぎる"), ("tags", "")],
+        )
         .await;
     assert_field_error(&r, "add-node-parent", "この計画の階層は2段");
     post_ok(&mut admin, &format!("{base}/nodes/{}/order", nodes[1]), &[("direction", "up")]).await;
@@ -132,13 +153,23 @@ async fn a_new_city_is_set_up_on_the_admin_pages() {
         let r = post_ok(
             &mut admin,
             &format!("{base}/items"),
-            &[("kind", "project"), ("code", code), ("title", title), ("fiscal_year", "2025"), ("tags", ""), ("key", "")],
+            &[
+                ("kind", "project"),
+                ("code", code),
+                ("title", title),
+                ("fiscal_year", "2025"),
+                ("tags", ""),
+                ("key", ""),
+            ],
         )
         .await;
         items.push(id_in(&r));
     }
     let r = admin
-        .post(&format!("{base}/items"), &[("kind", "project"), ("code", "No.3"), ("title", ""), ("fiscal_year", "2025"), ("tags", ""), ("key", "")])
+        .post(
+            &format!("{base}/items"),
+            &[("kind", "project"), ("code", "No.3"), ("title", ""), ("fiscal_year", "2025"), ("tags", ""), ("key", "")],
+        )
         .await;
     assert_field_error(&r, "new-item-title", "名前を入力してください");
     let list = admin.get(&format!("{base}/items")).await;
@@ -146,8 +177,10 @@ async fn a_new_city_is_set_up_on_the_admin_pages() {
     assert!(at("行政評価") < at("防犯パトロール") && at("防犯パトロール") < at("防災訓練"), "No.1, No.2, No.10");
 
     let item = format!("{base}/items/{}", items[1]);
-    post_ok(&mut admin, &format!("{item}/placements"), &[("action", "add"), ("node", &nodes[0]), ("relisting", "")]).await;
-    post_ok(&mut admin, &format!("{item}/placements"), &[("action", "add"), ("node", &nodes[1]), ("relisting", "yes")]).await;
+    post_ok(&mut admin, &format!("{item}/placements"), &[("action", "add"), ("node", &nodes[0]), ("relisting", "")])
+        .await;
+    post_ok(&mut admin, &format!("{item}/placements"), &[("action", "add"), ("node", &nodes[1]), ("relisting", "yes")])
+        .await;
     let s0 = sections[0].to_string();
     let s1 = sections[1].to_string();
     post_ok(&mut admin, &format!("{item}/sections"), &[("section", &s0), ("section", &s1)]).await;
@@ -217,7 +250,10 @@ async fn a_city_with_nothing_yet_is_told_what_to_do_first() {
     let accounts = admin.get(&format!("{base}/accounts")).await;
     assert!(accounts.body.contains("課がまだありません"), "{}", accounts.body);
     let r = admin
-        .post(&format!("{base}/accounts"), &[("login", "editor1"), ("display_name", "編集 一"), ("role", "editor"), ("section", "")])
+        .post(
+            &format!("{base}/accounts"),
+            &[("login", "editor1"), ("display_name", "編集 一"), ("role", "editor"), ("section", "")],
+        )
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("課がまだありません。先に「組織（部・課）」で課を作成してください"), "{}", r.body);
@@ -233,13 +269,27 @@ async fn a_city_with_nothing_yet_is_told_what_to_do_first() {
 
     // A project added later: opening the year again makes its sheet.
     let r = admin
-        .post(&format!("{base}/items"), &[("kind", "project"), ("code", "1"), ("title", "市民参加"), ("fiscal_year", "2025"), ("tags", ""), ("key", "")])
+        .post(
+            &format!("{base}/items"),
+            &[
+                ("kind", "project"),
+                ("code", "1"),
+                ("title", "市民参加"),
+                ("fiscal_year", "2025"),
+                ("tags", ""),
+                ("key", ""),
+            ],
+        )
         .await;
     assert_eq!(r.status, 303);
     let r = admin.post(&format!("{base}/years/2025/open"), &[]).await;
     assert!(r.body.contains("調査票（未着手）を 1 件作りました"), "{}", r.body);
     let r = admin.post(&format!("{base}/years/2025/open"), &[]).await;
-    assert!(r.body.contains("新しく作る調査票はありませんでした") && r.body.contains("1 件は、すべて作成済み"), "{}", r.body);
+    assert!(
+        r.body.contains("新しく作る調査票はありませんでした") && r.body.contains("1 件は、すべて作成済み"),
+        "{}",
+        r.body
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -247,15 +297,36 @@ async fn removals_say_what_is_in_the_way_and_other_cities_find_nothing() {
     let city = empty_city().await;
     let mut admin = city.server.signed_in("chofu-admin").await;
     let base = format!("/m/{CHOFU}/admin");
-    let plan = id_in(&admin.post(&format!("{base}/plans"), &[("name", "計画"), ("code", "p"), ("level_names", "施策")]).await);
-    let r = post_ok(&mut admin, &format!("{base}/plans/{plan}/nodes"), &[("parent", "top"), ("code", "1"), ("title", "施策1"), ("tags", "")]).await;
+    let plan =
+        id_in(&admin.post(&format!("{base}/plans"), &[("name", "計画"), ("code", "p"), ("level_names", "施策")]).await);
+    let r = post_ok(
+        &mut admin,
+        &format!("{base}/plans/{plan}/nodes"),
+        &[("parent", "top"), ("code", "1"), ("title", "施策1"), ("tags", "")],
+    )
+    .await;
     let node = r.location().unwrap().rsplit("#node-").next().unwrap().to_string();
     let item = id_in(
         &admin
-            .post(&format!("{base}/items"), &[("kind", "project"), ("code", "A-1"), ("title", "事業A"), ("fiscal_year", "2025"), ("tags", ""), ("key", "")])
+            .post(
+                &format!("{base}/items"),
+                &[
+                    ("kind", "project"),
+                    ("code", "A-1"),
+                    ("title", "事業A"),
+                    ("fiscal_year", "2025"),
+                    ("tags", ""),
+                    ("key", ""),
+                ],
+            )
             .await,
     );
-    post_ok(&mut admin, &format!("{base}/items/{item}/placements"), &[("action", "add"), ("node", &node), ("relisting", "")]).await;
+    post_ok(
+        &mut admin,
+        &format!("{base}/items/{item}/placements"),
+        &[("action", "add"), ("node", &node), ("relisting", "")],
+    )
+    .await;
 
     // The node holds an item: refused (409) with the reason, nothing removed.
     let r = admin.post(&format!("{base}/nodes/{node}/remove"), &[("confirm", "yes")]).await;
@@ -275,7 +346,12 @@ async fn removals_say_what_is_in_the_way_and_other_cities_find_nothing() {
 
     // Another city's admin: every page of this city is "not found".
     let mut other = city.server.signed_in("mitaka-admin").await;
-    for path in [format!("{base}/org"), format!("{base}/items/{item}"), format!("{base}/nodes/{node}"), format!("{base}/export.xlsx")] {
+    for path in [
+        format!("{base}/org"),
+        format!("{base}/items/{item}"),
+        format!("{base}/nodes/{node}"),
+        format!("{base}/export.xlsx"),
+    ] {
         assert_eq!(other.get(&path).await.status, 404, "{path}");
     }
     // …and this city's ids under their own city's code too.
@@ -399,9 +475,11 @@ mod browser {
         press(&b, "/admin/plans").await;
         b.wait_for_url("done=created").await;
         let plan_url = b.url().await.split('?').next().unwrap().to_string();
-        for (parent, code, title) in
-            [("（最上位: 基本目標）", "1", "健やかに暮らせるまち"), ("1 健やかに暮らせるまち", "1-1", "健康づくり"), ("1 健やかに暮らせるまち", "1-2", "地域医療")]
-        {
+        for (parent, code, title) in [
+            ("（最上位: 基本目標）", "1", "健やかに暮らせるまち"),
+            ("1 健やかに暮らせるまち", "1-1", "健康づくり"),
+            ("1 健やかに暮らせるまち", "1-2", "地域医療"),
+        ] {
             b.goto(&plan_url).await;
             b.select("#add-node-parent", parent).await;
             b.fill(&b.find("#add-node-code").await, code).await;
