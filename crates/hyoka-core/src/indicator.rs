@@ -12,6 +12,10 @@ pub enum IndicatorKind {
     Activity,
     /// KPI of a strategy (まち・ひと・しごと創生総合戦略)
     Kpi,
+    /// 対象指標: the size of the population a project acts on (高齢者数,
+    /// 対象施設数). A count to read beside the others, never a target to
+    /// reach: it is not judged.
+    Population,
 }
 
 /// Which value of a fiscal year a cell holds.
@@ -30,7 +34,16 @@ coded_enum!(IndicatorKind {
     Outcome => "outcome", "成果指標";
     Activity => "activity", "活動指標";
     Kpi => "kpi", "KPI";
+    Population => "population", "対象指標";
 });
+
+impl IndicatorKind {
+    /// Whether the indicator has targets to judge its actuals against.
+    /// A 対象指標 only counts whom the project serves.
+    pub fn has_targets(self) -> bool {
+        !matches!(self, IndicatorKind::Population)
+    }
+}
 
 coded_enum!(ValueRole {
     Baseline => "baseline", "基準値";
@@ -51,5 +64,7 @@ mod tests {
             assert_eq!(k.label().parse::<IndicatorKind>().unwrap(), *k);
         }
         assert!("x".parse::<ValueRole>().unwrap_err().contains("baseline"));
+        assert_eq!("対象指標".parse::<IndicatorKind>().unwrap(), IndicatorKind::Population);
+        assert!(!IndicatorKind::Population.has_targets() && IndicatorKind::Kpi.has_targets());
     }
 }

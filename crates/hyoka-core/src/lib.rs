@@ -48,6 +48,7 @@ pub mod money;
 pub mod narrative;
 pub mod number;
 pub mod org;
+pub mod outline;
 pub mod paste;
 pub mod plan;
 pub mod scale;

@@ -22,6 +22,22 @@ impl Validity {
     }
 }
 
+/// A name a department or section had before it was renamed, and the
+/// last fiscal year it was used: sheets of that year and before print it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormerName {
+    pub name: String,
+    pub until: FiscalYear,
+}
+
+/// The name a unit went by in a fiscal year: the former name whose period
+/// covers it, else the current one.
+pub fn name_in(current: &str, former: &[FormerName], fy: FiscalYear) -> String {
+    let mut covering: Vec<&FormerName> = former.iter().filter(|f| fy <= f.until).collect();
+    covering.sort_by_key(|f| f.until);
+    covering.first().map_or_else(|| current.to_string(), |f| f.name.clone())
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {
     pub name: String,
@@ -167,5 +183,18 @@ mod tests {
         again.add_section("総務部", "総務課", Validity::default());
         assert_eq!(again, built);
         assert_eq!(org.as_of(FiscalYear::new(2020).unwrap()).len(), 3);
+    }
+
+    #[test]
+    fn a_renamed_unit_keeps_its_old_names_for_old_years() {
+        let fy = |y| FiscalYear::new(y).unwrap();
+        let former = [
+            FormerName { name: "情報推進課".into(), until: fy(2015) },
+            FormerName { name: "情報政策課".into(), until: fy(2018) },
+        ];
+        assert_eq!(name_in("デジタル戦略課", &former, fy(2014)), "情報推進課");
+        assert_eq!(name_in("デジタル戦略課", &former, fy(2016)), "情報政策課");
+        assert_eq!(name_in("デジタル戦略課", &former, fy(2018)), "情報政策課");
+        assert_eq!(name_in("デジタル戦略課", &former, fy(2019)), "デジタル戦略課");
     }
 }

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use hyoka_core::text::natural_key;
 use hyoka_core::workflow::{SheetStatus, Transition};
 use hyoka_core::{FiscalYear, Narrative};
 use sqlx::Row;
@@ -61,6 +62,8 @@ pub struct CarryForward {
     pub targets_copied: usize,
     /// Items not carried because their direction last year was 終了.
     pub ended: Vec<(String, String)>,
+    /// How many of `created` are items whose evaluation starts this year.
+    pub started: usize,
     /// What changed, for the command's audit record.
     pub history: Vec<HistoryRow>,
 }
@@ -315,6 +318,9 @@ impl StoreTx {
     /// actuals, budgets, grades, judgements or direction. Items with a
     /// sheet for `fy` already are left alone, so opening twice changes
     /// nothing. Items whose direction last year was 終了 are not carried.
+    /// Items whose evaluation starts in `fy` (a project added on the admin
+    /// pages with that year) get their first sheet too. Sheets are made and
+    /// reported in the order of their printed codes (企-2 before 企-10).
     pub async fn carry_forward(
         &mut self,
         municipality: &str,
@@ -324,17 +330,16 @@ impl StoreTx {
         let prev = FiscalYear::new(fy.year() - 1).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let (y, p) = (fy_i64(fy), fy_i64(prev));
         let sql = format!(
-            "SELECT i.id, i.code, i.title, i.kind,
+            "SELECT i.id, i.code, i.title, i.kind, i.fiscal_year,
                EXISTS (SELECT 1 FROM next_directions n WHERE n.item_id = i.id AND n.fiscal_year = $2
                        AND n.direction = 'end') AS ended
              FROM items i
-             WHERE i.municipality_code = $1 AND i.relisting_of IS NULL AND {ACTIVE_IN_YEAR}
+             WHERE i.municipality_code = $1 AND i.relisting_of IS NULL AND ({ACTIVE_IN_YEAR} OR i.fiscal_year = $3)
                AND NOT EXISTS (SELECT 1 FROM sheets s WHERE s.item_id = i.id AND s.fiscal_year = $3)
-             ORDER BY i.code, i.id"
+             ORDER BY i.id"
         );
         let mut rows = sqlx::query(&sql).bind(municipality).bind(p).bind(y).fetch_all(self.conn()).await?;
-        // Sheets are made in the order people read their codes: No.2 before No.10.
-        rows.sort_by_cached_key(|r| hyoka_core::text::natural_key(&r.try_get::<String, _>("code").unwrap_or_default()));
+        rows.sort_by_cached_key(|r| natural_key(&r.try_get::<String, _>("code").unwrap_or_default()));
         let mut report = CarryForward::default();
         for r in &rows {
             if !plan.has_sheet(&r.try_get::<String, _>("kind")?) {
@@ -349,10 +354,13 @@ impl StoreTx {
                 continue;
             }
             self.sheet_for_update(item_id, fy).await?;
+            let starts = opt_i64(r, "fiscal_year")? == Some(y);
+            report.started += usize::from(starts);
+            let origin = if starts { "新規".to_string() } else { format!("{}から引継ぎ", prev.label()) };
             let mut changes = vec![Change {
                 field: "状態".into(),
                 before: None,
-                after: Some(format!("{}（{}から引継ぎ）", SheetStatus::NotStarted.label(), prev.label())),
+                after: Some(format!("{}（{origin}）", SheetStatus::NotStarted.label())),
             }];
             changes.extend(self.carry_targets(item_id, fy, prev).await?);
             report.targets_copied += changes.len() - 1;
@@ -378,7 +386,15 @@ impl StoreTx {
             let change = Change {
                 field: format!("年度の開始 {}", fy.label()),
                 before: None,
-                after: Some(format!("{}件の調査票を{}から引継ぎ", report.created.len(), prev.label())),
+                after: Some(match report.started {
+                    0 => format!("{}件の調査票を{}から引継ぎ", report.created.len(), prev.label()),
+                    n => format!(
+                        "{}件の調査票を作成（{}から引継ぎ{}件、新規{n}件）",
+                        report.created.len(),
+                        prev.label(),
+                        report.created.len() - n
+                    ),
+                }),
             };
             report.history.push(HistoryRow { item_id: None, fiscal_year: Some(fy), change });
         }

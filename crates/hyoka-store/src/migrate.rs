@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 4, name: "publication", sql: include_str!("../migrations/0004_publication.sql") },
     Migration { version: 5, name: "audit", sql: include_str!("../migrations/0005_audit.sql") },
     Migration { version: 6, name: "reads_at_scale", sql: include_str!("../migrations/0006_reads_at_scale.sql") },
+    Migration { version: 8, name: "setup", sql: include_str!("../migrations/0008_setup.sql") },
     Migration { version: 9, name: "sheet_kinds", sql: include_str!("../migrations/0009_sheet_kinds.sql") },
 ];
 
@@ -56,7 +57,11 @@ impl Store {
             return Err(StoreError::SchemaTooNew { found: current, known });
         }
         let mut report = MigrationReport { applied: Vec::new(), current };
-        for m in MIGRATIONS.iter().filter(|m| m.version > current && m.version <= version) {
+        // Every migration not recorded, not only those above the newest
+        // recorded: branches merged in another order than numbered leave
+        // a database with a gap, which this fills.
+        let done = self.applied_versions().await?;
+        for m in MIGRATIONS.iter().filter(|m| !done.contains(&m.version) && m.version <= version) {
             let fail = |source| StoreError::Migration { version: m.version, name: m.name.to_string(), source };
             let mut tx = self.pool().begin().await?;
             for statement in statements(m.sql) {
@@ -74,7 +79,7 @@ impl Store {
                 .map_err(fail)?;
             tx.commit().await.map_err(fail)?;
             report.applied.push((m.version, m.name));
-            report.current = m.version;
+            report.current = report.current.max(m.version);
             if m.version == SEARCH_GRAMS_VERSION {
                 // The new index of the documents already stored, which SQL
                 // alone cannot cut into bigrams the way searches do.
@@ -89,8 +94,13 @@ impl Store {
     /// The migrations `migrate` would apply now.
     pub async fn migrate_pending(&self) -> Result<Vec<(i64, &'static str)>, StoreError> {
         // No bookkeeping table yet means nothing has been applied.
-        let current = self.schema_version().await.unwrap_or_default();
-        Ok(MIGRATIONS.iter().filter(|m| m.version > current).map(|m| (m.version, m.name)).collect())
+        let done = self.applied_versions().await.unwrap_or_default();
+        Ok(MIGRATIONS.iter().filter(|m| !done.contains(&m.version)).map(|m| (m.version, m.name)).collect())
+    }
+
+    async fn applied_versions(&self) -> Result<Vec<i64>, StoreError> {
+        let rows = sqlx::query("SELECT version FROM hyoka_migrations").fetch_all(self.pool()).await?;
+        rows.iter().map(|r| Ok(r.try_get::<i64, _>("version")?)).collect()
     }
 
     pub async fn schema_version(&self) -> Result<i64, StoreError> {

@@ -138,7 +138,7 @@ fn plan_record(r: &AnyRow) -> Result<PlanRecord, StoreError> {
     })
 }
 
-fn node_record(r: &AnyRow) -> Result<NodeRecord, StoreError> {
+pub(crate) fn node_record(r: &AnyRow) -> Result<NodeRecord, StoreError> {
     Ok(NodeRecord {
         id: r.try_get("id")?,
         plan_id: r.try_get("plan_id")?,

@@ -11,6 +11,7 @@ use hyoka_core::{
 };
 use hyoka_store::testing::{test_backend, TestDb};
 use hyoka_store::{Municipality, NewIndicator, NewItem, Store, StoreError};
+use sqlx::Connection;
 
 const MISHIMA: &str = "222062";
 
@@ -52,6 +53,30 @@ async fn migrations_run_once_and_are_recorded() {
     let again = store.migrate().await.unwrap();
     assert!(again.applied.is_empty());
     assert_eq!(store.schema_version().await.unwrap(), again.current);
+}
+
+/// Branches merged in another order than their migrations are numbered
+/// leave a database whose newest migration is above one not applied yet:
+/// that one is applied all the same.
+#[tokio::test]
+async fn a_migration_numbered_below_the_newest_applied_is_still_applied() {
+    let db = TestDb::new().await;
+    let store = Store::connect(&db.url).await.unwrap();
+    let all = hyoka_store::MIGRATIONS;
+    let (last, below) = (all[all.len() - 1].version, all[all.len() - 2].version);
+    store.migrate_to(all[all.len() - 3].version).await.unwrap();
+    // As if `last` had come in first (its tables are not needed here).
+    let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    sqlx::query("INSERT INTO hyoka_migrations (version, name, applied_at) VALUES ($1, 'first', '2026-12-04')")
+        .bind(last)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(store.migrate_pending().await.unwrap().iter().map(|m| m.0).collect::<Vec<_>>(), vec![below]);
+    let report = store.migrate().await.unwrap();
+    assert_eq!(report.applied.iter().map(|m| m.0).collect::<Vec<_>>(), vec![below]);
+    assert_eq!(store.schema_version().await.unwrap(), last);
+    assert!(store.migrate().await.unwrap().applied.is_empty());
 }
 
 #[tokio::test]

@@ -270,8 +270,8 @@ pub const INDICATORS: Table = Table {
         code(
             "indicator_kind",
             "指標の種類",
-            "指標の種類のコード（outcome 成果指標、activity 活動指標、kpi KPI）。",
-            "Kind of indicator, as a code: outcome, activity or kpi.",
+            "指標の種類のコード（outcome 成果指標、activity 活動指標、kpi KPI、population 対象指標）。",
+            "Kind of indicator, as a code: outcome, activity, kpi or population (the size of the target population).",
             kinds,
         ),
         col(

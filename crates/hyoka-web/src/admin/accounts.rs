@@ -148,6 +148,14 @@ async fn accounts_page(
                     (field_error("new-section-error", errors.section.as_deref()))
                     br;
                     (section_select("new-section", &form.section, &sections))
+                    @if sections.is_empty() {
+                        br;
+                        span class="note" id="new-section-none" {
+                            "課がまだありません。担当課（編集者）や課長・部長（承認者）のアカウントを作るには、先に "
+                            a href={ "/m/" (code) "/admin/org" } { "組織（部・課）" }
+                            " で課を作成してください。"
+                        }
+                    }
                 }
                 p { button type="submit" class="primary" { "作成する" } }
                 p class="note" { "初期パスワードは作成後に一度だけ表示します。" }
@@ -216,7 +224,14 @@ fn role_and_section(
         },
     };
     if needs_section(role) && section.is_none() {
-        errors.section = Some(format!("「{}」には担当課が必要です。", role.label()));
+        errors.section = Some(if sections.is_empty() {
+            format!(
+                "「{}」には担当課が必要ですが、課がまだありません。先に「組織（部・課）」で課を作成してください。",
+                role.label()
+            )
+        } else {
+            format!("「{}」には担当課が必要です。", role.label())
+        });
         return None;
     }
     // Only editors and heads act for a section; others see the whole city.

@@ -1,13 +1,21 @@
 //! The city administrator's pages (企画・行政評価担当): the dashboard of a
 //! fiscal year, fiscal years (deadlines, locking, opening by carrying
-//! forward), the sheet layout and scales, and accounts.
+//! forward), setting the city up (organisation, plans, items and their
+//! indicators, the canonical workbook to download), the sheet layout and
+//! scales, and accounts.
 //!
 //! Every route is `Rule::Administer`; every handler checks it first, so
 //! another city's admin gets 404 and anyone else in the city 403.
 
 mod accounts;
 mod dashboard;
+mod export;
+mod forms;
+mod indicators;
+mod items;
 mod layout;
+mod org;
+mod plans;
 mod years;
 
 use hyoka_core::access::Action;
@@ -33,6 +41,42 @@ pub fn routes(r: Routes) -> Routes {
         .post("/m/{code}/admin/accounts", Rule::Administer, accounts::create)
         .post("/m/{code}/admin/accounts/{login}/role", Rule::Administer, accounts::set_role)
         .post("/m/{code}/admin/accounts/{login}/password", Rule::Administer, accounts::reset_password)
+        .get("/m/{code}/admin/org", Rule::Administer, org::page)
+        .post("/m/{code}/admin/org/departments", Rule::Administer, org::create_department)
+        .post("/m/{code}/admin/org/departments/{department}/rename", Rule::Administer, org::rename_department)
+        .post("/m/{code}/admin/org/departments/{department}/end", Rule::Administer, org::end_department)
+        .post("/m/{code}/admin/org/departments/{department}/merge", Rule::Administer, org::merge_department)
+        .post("/m/{code}/admin/org/sections", Rule::Administer, org::create_section)
+        .get("/m/{code}/admin/org/sections/{section}", Rule::Administer, org::section)
+        .post("/m/{code}/admin/org/sections/{section}/rename", Rule::Administer, org::rename_section)
+        .post("/m/{code}/admin/org/sections/{section}/end", Rule::Administer, org::end_section)
+        .post("/m/{code}/admin/org/sections/{section}/merge", Rule::Administer, org::merge_section)
+        .post("/m/{code}/admin/org/sections/{section}/staff", Rule::Administer, org::set_staff)
+        .get("/m/{code}/admin/plans", Rule::Administer, plans::plans)
+        .post("/m/{code}/admin/plans", Rule::Administer, plans::create_plan)
+        .get("/m/{code}/admin/plans/{plan}", Rule::Administer, plans::plan)
+        .post("/m/{code}/admin/plans/{plan}", Rule::Administer, plans::edit_plan)
+        .post("/m/{code}/admin/plans/{plan}/nodes", Rule::Administer, plans::add_node)
+        .get("/m/{code}/admin/nodes/{node}", Rule::Administer, plans::node)
+        .post("/m/{code}/admin/nodes/{node}", Rule::Administer, plans::edit_node)
+        .post("/m/{code}/admin/nodes/{node}/move", Rule::Administer, plans::move_node)
+        .post("/m/{code}/admin/nodes/{node}/order", Rule::Administer, plans::order_node)
+        .post("/m/{code}/admin/nodes/{node}/remove", Rule::Administer, plans::remove_node)
+        .get("/m/{code}/admin/nodes/{node}/indicators/new", Rule::Administer, indicators::new_for_node)
+        .post("/m/{code}/admin/nodes/{node}/indicators", Rule::Administer, indicators::create_for_node)
+        .get("/m/{code}/admin/items", Rule::Administer, items::items)
+        .post("/m/{code}/admin/items", Rule::Administer, items::create)
+        .get("/m/{code}/admin/items/{item}", Rule::Administer, items::item)
+        .post("/m/{code}/admin/items/{item}", Rule::Administer, items::edit)
+        .post("/m/{code}/admin/items/{item}/placements", Rule::Administer, items::placements)
+        .post("/m/{code}/admin/items/{item}/sections", Rule::Administer, items::set_sections)
+        .post("/m/{code}/admin/items/{item}/remove", Rule::Administer, items::remove)
+        .get("/m/{code}/admin/items/{item}/indicators/new", Rule::Administer, indicators::new_for_item)
+        .post("/m/{code}/admin/items/{item}/indicators", Rule::Administer, indicators::create_for_item)
+        .get("/m/{code}/admin/indicators/{indicator}", Rule::Administer, indicators::indicator)
+        .post("/m/{code}/admin/indicators/{indicator}", Rule::Administer, indicators::edit)
+        .post("/m/{code}/admin/indicators/{indicator}/remove", Rule::Administer, indicators::remove)
+        .get("/m/{code}/admin/export.xlsx", Rule::Administer, export::workbook)
 }
 
 /// The city's name, after checking the person administers it.
@@ -50,8 +94,12 @@ fn nav(code: &str, current: &str) -> Markup {
     let pages = [
         ("", "状況一覧"),
         ("/years", "年度の管理（期限・確定・開始・公開）"),
+        ("/org", "組織（部・課）"),
+        ("/plans", "計画（体系）"),
+        ("/items", "事業・指標"),
         ("/layout", "様式と評価尺度"),
         ("/accounts", "アカウント"),
+        ("/export.xlsx", "標準形式の Excel をダウンロード"),
     ];
     html! {
         nav aria-label="管理メニュー" {

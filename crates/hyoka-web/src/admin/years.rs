@@ -81,6 +81,10 @@ async fn years_page(
     };
     // The newest year may take items added to its previous year later.
     let refill = known.first().copied().filter(|y| known.iter().any(|k| k.year() == y.year() - 1));
+    // A year that projects start in but that nobody opened yet (a new
+    // city's first year) is offered first.
+    let opened: Vec<FiscalYear> = s.store.fiscal_years(code).await?.iter().map(|r| r.fiscal_year).collect();
+    let unopened = known.first().copied().filter(|y| !opened.contains(y) && Some(*y) != refill);
     let published = s.store.published_years(code).await?;
     let mut rows = Vec::new();
     for fy in &known {
@@ -147,10 +151,18 @@ async fn years_page(
             }
             h2 { "年度の開始（前年度からの引継ぎ）" }
             p {
-                "前年度に調査票または記載のあった事業ごとに、新しい年度の調査票（未着手）を作ります。"
+                "前年度に調査票または記載のあった事業と、その年度から評価を始める事業（"
+                a href={ "/m/" (code) "/admin/items" } { "事業・指標" }
+                "で「評価を始める年度」を設定した事業）ごとに、新しい年度の調査票（未着手）を作ります。"
                 "事業の構成、指標と目標、事業概要、スケジュールの計画は引き継ぎ、実績・予算・決算・評価・判定・方向性は引き継ぎません。"
                 "新しい年度の目標がない指標には、前年度の目標を写します（履歴に記録します）。"
                 "前年度の方向性が「終了」の事業は引き継ぎません。何度実行しても、既にある調査票は変わりません。"
+            }
+            @if let Some(fy) = unopened {
+                form method="post" action={ "/m/" (code) "/admin/years/" (fy.year()) "/open" } {
+                    input type="hidden" name="_csrf" value=(staff.csrf);
+                    p { button type="submit" class="primary" { (fy.label_with_western()) "を開始する" } }
+                }
             }
             @if let Some(fy) = openable {
                 form method="post" action={ "/m/" (code) "/admin/years/" (fy.year()) "/open" } {
@@ -445,24 +457,46 @@ async fn opened(s: &AppState, staff: &Staff, code: &CityCode, fy: FiscalYear) ->
     let city = admin_city(s, staff, code).await?;
     let prev = FiscalYear::new(fy.year() - 1).map_err(|_| AppError::NotFound("年度".into()))?;
     let report = s.app.run(&staff.actor(), OpenYear { municipality: code.0.clone(), fiscal_year: fy }).await?;
+    // What the year holds now, to tell "all there already" from "nothing
+    // to carry" (a new city with no projects yet).
+    let sheets = s.store.year_sheets(code, fy).await?.len();
+    let has_items = !s.store.items(code).await?.is_empty();
+    let items_link = html! { a href={ "/m/" (code) "/admin/items" } { "事業・指標" } };
     Ok(staff_page(
         staff.bar(),
         &format!("{}の開始", fy.label()),
         &crumbs(code, &city),
         html! {
             (nav(code, "/years"))
-            @if report.created.is_empty() {
+            @if !report.created.is_empty() {
                 p class="ok" role="status" {
-                    "新しく作る調査票はありませんでした（" (prev.label()) "の事業は、すべて調査票が作成済みです）。"
+                    (fy.label()) "の調査票（未着手）を " (report.created.len()) " 件作りました"
+                    @if report.started > 0 {
+                        "（" (prev.label()) "から引継ぎ " (report.created.len() - report.started) " 件、"
+                        (fy.label()) "から評価を始める事業 " (report.started) " 件）"
+                    } @else {
+                        "（" (prev.label()) "から " (report.created.len()) " 件の調査票を引き継ぎ）"
+                    }
+                    "。前年度の目標を写した指標: " (report.targets_copied) " 件。"
+                }
+                h2 { "作成した調査票（番号順）" }
+                ul { @for (c, t) in &report.created { li { span class="code" { (c) } (t) } } }
+            } @else if sheets > 0 {
+                p class="ok" role="status" {
+                    "新しく作る調査票はありませんでした（" (fy.label()) "の調査票 " (sheets) " 件は、すべて作成済みです）。"
+                }
+            } @else if !has_items {
+                p class="warn" role="status" {
+                    (fy.label()) "を開始しましたが、まだ事業が登録されていないため、作る調査票はありません。"
+                    (items_link) "で事業を登録し、「評価を始める年度」を" (fy.label()) "にしてから、もう一度「"
+                    (fy.label()) "を開始する」を実行すると、調査票ができます。"
                 }
             } @else {
-                p class="ok" role="status" {
-                    (prev.label()) "から " (report.created.len()) " 件の調査票を引き継ぎ、"
-                    (fy.label()) "の調査票（未着手）を作りました。"
-                    "前年度の目標を写した指標: " (report.targets_copied) " 件。"
+                p class="warn" role="status" {
+                    (fy.label()) "を開始しましたが、引き継ぐ事業はありませんでした（" (prev.label()) "に調査票のある事業も、"
+                    (fy.label()) "から評価を始める事業もありません）。" (items_link) "で事業の「評価を始める年度」を"
+                    (fy.label()) "にすると、もう一度開始したときに調査票を作ります。"
                 }
-                h2 { "作成した調査票" }
-                ul { @for (c, t) in &report.created { li { span class="code" { (c) } (t) } } }
             }
             @if !report.ended.is_empty() {
                 h2 { "引き継がなかった事業（前年度の方向性が「終了」）" }

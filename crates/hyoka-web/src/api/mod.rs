@@ -336,7 +336,9 @@ async fn compare(State(s): State<AppState>, uri: Uri, headers: HeaderMap) -> Api
     let kind = match param(&params, "kind") {
         None => None,
         Some(k) => Some(IndicatorKind::ALL.iter().copied().find(|x| x.code() == k).ok_or_else(|| {
-            ApiError::bad_request(format!("指標の種類（kind）「{k}」は使えません（outcome、activity、kpi のいずれか）"))
+            ApiError::bad_request(format!(
+                "指標の種類（kind）「{k}」は使えません（outcome、activity、kpi、population のいずれか）"
+            ))
         })?),
     };
     let (limit, offset) = page(&params)?;

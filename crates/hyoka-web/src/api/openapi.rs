@@ -107,7 +107,7 @@ fn compare_page() -> Json {
             "additionalProperties": false,
             "properties": {
                 "indicator": { "type": "string" },
-                "kind": { "type": "string", "nullable": true, "enum": ["outcome", "activity", "kpi", null] },
+                "kind": { "type": "string", "nullable": true, "enum": ["outcome", "activity", "kpi", "population", null] },
             },
         }),
     );
@@ -422,8 +422,8 @@ pub fn document() -> Json {
                     },
                     {
                         "name": "kind", "in": "query", "required": false,
-                        "description": "指標の種類: outcome（成果指標）、activity（活動指標）、kpi",
-                        "schema": { "type": "string", "enum": ["outcome", "activity", "kpi"] },
+                        "description": "指標の種類: outcome（成果指標）、activity（活動指標）、kpi、population（対象指標）",
+                        "schema": { "type": "string", "enum": ["outcome", "activity", "kpi", "population"] },
                     },
                     param_ref("limit"),
                     param_ref("offset"),

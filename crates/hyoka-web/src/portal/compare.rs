@@ -37,7 +37,7 @@ impl CompareQuery {
         }
         k.parse::<IndicatorKind>()
             .map(Some)
-            .map_err(|_| format!("指標の種類「{k}」は使えません（outcome、activity、kpi のいずれか）"))
+            .map_err(|_| format!("指標の種類「{k}」は使えません（outcome、activity、kpi、population のいずれか）"))
     }
 }
 

@@ -277,7 +277,7 @@ async fn every_route_every_role_every_variant() {
             Err(param) => {
                 unfillable.push(format!(
                     "{method} {}: the fixture cannot fill the path parameter {{{param}}} \
-                     (allowed names: code, item, fy, plan, node, indicator, login)",
+                     (allowed names: code, item, fy, plan, node, indicator, login, section, department)",
                     spec.path
                 ));
                 continue;

@@ -19,5 +19,6 @@ mod print;
 mod publication;
 mod search;
 mod security;
+mod setup;
 mod sheets;
 mod workflow;

@@ -730,7 +730,8 @@ async fn hostile_city(store: &Store) -> (Resources, Payloads) {
     .await;
     tx.commit().await.unwrap();
 
-    let resources = Resources { code: OWN_CITY, item, plan, node, indicator, login: "editor", section };
+    let department = store.section(section).await.unwrap().department_id;
+    let resources = Resources { code: OWN_CITY, item, plan, node, indicator, login: "editor", section, department };
     (resources, p)
 }
 

@@ -52,6 +52,8 @@ pub struct Resources {
     /// during the matrix: a route may disable it or reset its password.
     pub login: &'static str,
     pub section: i64,
+    /// The department of `section`.
+    pub department: i64,
 }
 
 /// Who signs in during the matrix.
@@ -206,7 +208,9 @@ pub async fn build_fixture(store: &Store) -> Fixture {
     super::named_account(store, "target-mishima", "対象 三島市", Role::Editor, Some(OTHER_CITY), Some(johoseisaku))
         .await;
 
+    let department = |id: i64| async move { store.section(id).await.expect("a section of the fixture").department_id };
     let other_city = Resources {
+        department: department(johoseisaku).await,
         code: OTHER_CITY,
         item: mishima_item,
         plan: mishima_plan,
@@ -226,6 +230,7 @@ pub async fn build_fixture(store: &Store) -> Fixture {
             indicator: own_indicator,
             login: "target-own",
             section: kikaku,
+            department: department(kikaku).await,
         },
         other_section: Resources {
             code: OWN_CITY,
@@ -235,6 +240,7 @@ pub async fn build_fixture(store: &Store) -> Fixture {
             indicator: other_indicator,
             login: "target-other",
             section: keizai,
+            department: department(keizai).await,
         },
         actors,
     }
@@ -284,6 +290,8 @@ pub fn fill(template: &str, r: &Resources) -> Result<String, String> {
             "node" => r.node.to_string(),
             "indicator" => r.indicator.to_string(),
             "login" => r.login.to_string(),
+            "section" => r.section.to_string(),
+            "department" => r.department.to_string(),
             "table" => "indicators".to_string(),
             "report" => "summary".to_string(),
             "format" => "html".to_string(),
@@ -302,12 +310,15 @@ pub fn names_section(template: &str) -> bool {
 
 /// Whether the template names anything that differs between variants.
 pub fn varies(template: &str) -> bool {
-    params(template).iter().any(|p| matches!(*p, "code" | "item" | "plan" | "node" | "indicator" | "login"))
+    params(template)
+        .iter()
+        .any(|p| matches!(*p, "code" | "item" | "plan" | "node" | "indicator" | "login" | "section" | "department"))
 }
 
 /// Whether the template names the city and an id within it, so that an id
 /// of another city can be put under the city's code.
 pub fn names_id_in_city(template: &str) -> bool {
     let p = params(template);
-    p.contains(&"code") && p.iter().any(|p| matches!(*p, "item" | "plan" | "node" | "indicator" | "login"))
+    p.contains(&"code")
+        && p.iter().any(|p| matches!(*p, "item" | "plan" | "node" | "indicator" | "login" | "section" | "department"))
 }
