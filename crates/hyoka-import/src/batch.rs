@@ -118,6 +118,10 @@ pub struct ValueRow {
     pub role: ValueRole,
     pub printed: String,
     pub source: Option<String>,
+    /// The fiscal year of the document that printed it (see
+    /// [`CityBatch::stamp_printed_in`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub printed_in: Option<FiscalYear>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,9 +129,26 @@ pub struct JudgementRow {
     pub fiscal_year: FiscalYear,
     pub printed: String,
     pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub printed_in: Option<FiscalYear>,
 }
 
 impl CityBatch {
+    /// Marks every printed cell with the year of the document read: a
+    /// published document reports one fiscal year (its items'), and the
+    /// values of earlier years it prints are public once that year is.
+    pub fn stamp_printed_in(&mut self) {
+        let Some(year) = self.items.iter().filter_map(|i| i.fiscal_year).max() else { return };
+        for ind in &mut self.indicators {
+            for v in &mut ind.values {
+                v.printed_in.get_or_insert(year);
+            }
+            for j in &mut ind.judgements {
+                j.printed_in.get_or_insert(year);
+            }
+        }
+    }
+
     pub fn item(&self, key: &str) -> Option<&ItemRow> {
         self.items.iter().find(|i| i.key == key)
     }

@@ -92,6 +92,10 @@ pub fn read_published(file: &str, text: &str) -> Result<(Format, Batch), ImportE
         Format::KodairaReformSurvey => formats::kodaira::read(&src)?,
         Format::HigashimurayamaObjectives => formats::higashimurayama::read(&src)?,
     };
+    let mut batch = batch;
+    for city in &mut batch.cities {
+        city.stamp_printed_in();
+    }
     Ok((format, batch))
 }
 

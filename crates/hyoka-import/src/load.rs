@@ -108,11 +108,17 @@ pub async fn load_city(store: &Store, code: &str) -> Result<CityBatch, StoreErro
                     role: v.role,
                     printed: v.cell.printed().to_string(),
                     source: None,
+                    printed_in: None,
                 });
             }
             for j in &judged {
                 if let Some(printed) = j.judgement.printed.clone() {
-                    row.judgements.push(JudgementRow { fiscal_year: j.fiscal_year, printed, source: None });
+                    row.judgements.push(JudgementRow {
+                        fiscal_year: j.fiscal_year,
+                        printed,
+                        source: None,
+                        printed_in: None,
+                    });
                 }
             }
         }
@@ -133,13 +139,24 @@ pub async fn load_city(store: &Store, code: &str) -> Result<CityBatch, StoreErro
                 if judgement_of.get(&p.fiscal_year).is_some_and(|j| *j == p.printed || *j == normalise(&p.printed)) {
                     first_judgement.entry(p.fiscal_year).or_insert(judgements.len());
                 }
-                judgements.push(JudgementRow { fiscal_year: p.fiscal_year, printed: p.printed, source });
+                judgements.push(JudgementRow {
+                    fiscal_year: p.fiscal_year,
+                    printed: p.printed,
+                    source,
+                    printed_in: p.printed_in,
+                });
             } else {
                 let role: ValueRole = p.role.parse().map_err(StoreError::Invalid)?;
                 if value_of.get(&(p.fiscal_year, role)).is_some_and(|v| *v == p.printed) {
                     first_value.entry((p.fiscal_year, role)).or_insert(values.len());
                 }
-                values.push(ValueRow { fiscal_year: p.fiscal_year, role, printed: p.printed, source });
+                values.push(ValueRow {
+                    fiscal_year: p.fiscal_year,
+                    role,
+                    printed: p.printed,
+                    source,
+                    printed_in: p.printed_in,
+                });
             }
         }
         row.values.extend(firsts_first(values, first_value.into_values().collect()));

@@ -198,6 +198,14 @@ fn outcome_and_activity_indicators() {
     };
     assert_eq!(printed_in("成果指標"), 6);
     assert_eq!(printed_in("活動指標"), 9);
+    // Every cell is marked with the year of the document that printed it:
+    // public once FY2018 is.
+    let marks: std::collections::BTreeSet<_> = c
+        .indicators
+        .iter()
+        .flat_map(|i| i.values.iter().map(|v| v.printed_in).chain(i.judgements.iter().map(|j| j.printed_in)))
+        .collect();
+    assert_eq!(marks, [Some(FiscalYear::new(2018).unwrap())].into());
     assert_eq!(c.indicators.len(), 13, "the SNS and portal indicators are printed twice and stored once");
     assert_eq!(c.indicators.iter().filter(|i| i.kind == IndicatorKind::Outcome).count(), 6);
 

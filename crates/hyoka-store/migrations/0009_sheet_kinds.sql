@@ -19,7 +19,7 @@ SELECT municipality_code, preset, 0, 1, labels FROM sheet_layouts;
 DROP TABLE sheet_layouts;
 
 -- Values printed in a published document are public with it: the fiscal
--- year of the document that printed the value (a white paper of FY2020
--- prints the H22 baseline and the H26 actual). NULL for values typed on a
--- sheet.
-ALTER TABLE indicator_values ADD COLUMN printed_in BIGINT;
+-- year of the document that printed the cell (a white paper of FY2020
+-- prints the H22 baseline and the H26 actual). NULL when not known (a
+-- canonical file that does not say).
+ALTER TABLE indicator_printings ADD COLUMN printed_in BIGINT;

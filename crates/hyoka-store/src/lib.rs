@@ -40,7 +40,7 @@ pub use cycle::{Change, FiscalYearRecord, HistoryEntry, SheetRecord};
 pub use error::StoreError;
 pub use migrate::{now, now_iso, MigrationReport, MIGRATIONS};
 pub use public_sets::{PlacementRecord, PublicIndicatorSet, PublicItemSet, PublicPage};
-pub use publication::{PublicCity, PublicIndicator, PublicItem, PublishOutcome, PublishedYear};
+pub use publication::{PrintedHistory, PublicCity, PublicIndicator, PublicItem, PublishOutcome, PublishedYear};
 pub use publication::{PublicSearchHit, PublicSearchResults};
 pub use records::*;
 pub use scope::EntryScope;

@@ -344,6 +344,7 @@ impl Store {
             scope.ids_clause(self, "d.id", 2)
         );
         let mut judgements = grouped(&fetch(self, scope, &sql, false).await?, "indicator_id", judgement_record)?;
+        let mut history = self.printed_history(scope.city, None).await?;
 
         let mut out = Vec::new();
         for r in &indicators {
@@ -354,10 +355,18 @@ impl Store {
             for j in &mut judgements {
                 j.judgement.declared = None;
             }
-            let years: BTreeSet<FiscalYear> =
+            let mut years: BTreeSet<FiscalYear> =
                 values.iter().map(|v| v.fiscal_year).chain(judgements.iter().map(|j| j.fiscal_year)).collect();
             if years.is_empty() || scope.fy.is_some_and(|fy| !years.contains(&fy)) {
                 continue;
+            }
+            // What a published document printed of other years, as printed.
+            if let Some(h) = history.remove(&indicator.id) {
+                years.extend(h.values.iter().map(|v| v.fiscal_year));
+                values.extend(h.values);
+                values.sort_by_key(|v| (v.fiscal_year, v.role));
+                judgements.extend(h.judgements);
+                judgements.sort_by_key(|j| j.fiscal_year);
             }
             out.push(PublicIndicatorSet { indicator, years: years.into_iter().collect(), values, judgements });
         }

@@ -7,6 +7,11 @@
 //! the functions here, which see only published years: a row whose fiscal
 //! year is not published is never returned, whatever else it belongs to.
 //!
+//! An indicator's cell belongs to its fiscal year too, with one addition:
+//! what a published document printed of other years (the white paper of
+//! FY2020 prints the H22 baseline and the H26 actual) is public with it, as
+//! the document printed it ([`Store::printed_history`]).
+//!
 //! A row belongs to the fiscal year it is stored under. A narrative stored
 //! without a year (an imported plan's introduction) belongs to its item's
 //! printed year. Plans and their nodes are structure, not results: they
@@ -14,8 +19,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use hyoka_core::judgement::Judgement;
 use hyoka_core::sheet::{EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
-use hyoka_core::FiscalYear;
+use hyoka_core::{FiscalYear, IndicatorCell, ValueRole};
 use sqlx::Row;
 
 use crate::org::{fy_from_i64, fy_i64};
@@ -103,6 +109,14 @@ pub struct PublicItem {
     pub item: ItemRecord,
     /// The published years it has content in, oldest first.
     pub years: Vec<FiscalYear>,
+}
+
+/// What published documents printed of an indicator in years that are not
+/// published themselves.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PrintedHistory {
+    pub values: Vec<IndicatorValue>,
+    pub judgements: Vec<JudgementRecord>,
 }
 
 /// An indicator with cells or judgements in published years.
@@ -354,21 +368,35 @@ impl Store {
         let mut years: BTreeSet<FiscalYear> = BTreeSet::new();
         years.extend(self.indicator_values(indicator_id).await?.iter().map(|v| v.fiscal_year));
         years.extend(self.judgements(indicator_id).await?.iter().map(|j| j.fiscal_year));
-        let years: Vec<FiscalYear> = years.into_iter().filter(|y| published.contains(y)).collect();
-        if years.is_empty() || fy.is_some_and(|fy| !years.contains(&fy)) {
+        if fy.is_some_and(|fy| !published.contains(&fy) || !years.contains(&fy)) {
             return Ok(None);
         }
-        Ok(Some(PublicIndicator { indicator, years }))
+        years.retain(|y| published.contains(y));
+        if years.is_empty() {
+            return Ok(None);
+        }
+        let history = self.printed_history(municipality, Some(indicator_id)).await?.remove(&indicator_id);
+        for h in history.iter().flat_map(|h| &h.values) {
+            years.insert(h.fiscal_year);
+        }
+        Ok(Some(PublicIndicator { indicator, years: years.into_iter().collect() }))
     }
 
-    /// An indicator's cells in `years` only.
+    /// An indicator's public cells in `years` only: those of published
+    /// years, and what a published document printed of the others.
     pub async fn public_indicator_values(
         &self,
         indicator_id: i64,
         years: &[FiscalYear],
     ) -> Result<Vec<IndicatorValue>, StoreError> {
+        let city = self.indicator(indicator_id).await?.municipality_code;
+        let published = self.published_set(&city).await?;
         let mut v = self.indicator_values(indicator_id).await?;
-        v.retain(|v| years.contains(&v.fiscal_year));
+        v.retain(|v| years.contains(&v.fiscal_year) && published.contains(&v.fiscal_year));
+        if let Some(h) = self.printed_history(&city, Some(indicator_id)).await?.remove(&indicator_id) {
+            v.extend(h.values.into_iter().filter(|x| years.contains(&x.fiscal_year)));
+            v.sort_by_key(|x| (x.fiscal_year, x.role));
+        }
         Ok(v)
     }
 
@@ -379,12 +407,55 @@ impl Store {
         indicator_id: i64,
         years: &[FiscalYear],
     ) -> Result<Vec<JudgementRecord>, StoreError> {
+        let city = self.indicator(indicator_id).await?.municipality_code;
+        let published = self.published_set(&city).await?;
         let mut j = self.judgements(indicator_id).await?;
-        j.retain(|j| years.contains(&j.fiscal_year));
+        j.retain(|j| years.contains(&j.fiscal_year) && published.contains(&j.fiscal_year));
         for j in &mut j {
             j.judgement.declared = None;
         }
+        if let Some(h) = self.printed_history(&city, Some(indicator_id)).await?.remove(&indicator_id) {
+            j.extend(h.judgements.into_iter().filter(|x| years.contains(&x.fiscal_year)));
+            j.sort_by_key(|x| x.fiscal_year);
+        }
         Ok(j)
+    }
+
+    /// What the city's published documents printed of years that are not
+    /// published themselves, per indicator (of one indicator when given):
+    /// the first printing of each year and role, as the store keeps values,
+    /// parsed as on import.
+    pub async fn printed_history(
+        &self,
+        municipality: &str,
+        indicator: Option<i64>,
+    ) -> Result<BTreeMap<i64, PrintedHistory>, StoreError> {
+        let sql = format!(
+            "SELECT p.indicator_id, p.fiscal_year, p.role, p.printed FROM indicator_printings p
+               JOIN indicators d ON d.id = p.indicator_id
+             WHERE d.municipality_code = $1 AND ($2 IS NULL OR p.indicator_id = $2)
+               AND p.printed_in IN ({PUBLISHED_YEARS}) AND p.fiscal_year NOT IN ({PUBLISHED_YEARS})
+             ORDER BY p.indicator_id, p.fiscal_year, p.role, p.source"
+        );
+        let rows = sqlx::query(&sql).bind(municipality).bind(indicator).fetch_all(self.pool()).await?;
+        let mut out: BTreeMap<i64, PrintedHistory> = BTreeMap::new();
+        for r in &rows {
+            let h = out.entry(r.try_get("indicator_id")?).or_default();
+            let fiscal_year = fy_from_i64(r.try_get("fiscal_year")?)?;
+            let (role, printed): (String, String) = (r.try_get("role")?, r.try_get("printed")?);
+            if role == "judgement" {
+                if !h.judgements.iter().any(|j| j.fiscal_year == fiscal_year) {
+                    let judgement = Judgement { printed: Some(printed), computed: None, declared: None };
+                    h.judgements.push(JudgementRecord { fiscal_year, judgement });
+                }
+                continue;
+            }
+            let role: ValueRole = role.parse().map_err(StoreError::Invalid)?;
+            if !h.values.iter().any(|v| v.fiscal_year == fiscal_year && v.role == role) {
+                h.values.push(IndicatorValue { fiscal_year, role, cell: IndicatorCell::parse(&printed) });
+            }
+        }
+        Ok(out)
     }
 
     /// The narratives of an item that belong to `fy` (one stored without a

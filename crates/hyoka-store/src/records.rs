@@ -116,4 +116,7 @@ pub struct Printing {
     pub role: String,
     pub source: String,
     pub printed: String,
+    /// The fiscal year of the document that printed it: public once that
+    /// year is published, whatever year the cell is of.
+    pub printed_in: Option<FiscalYear>,
 }

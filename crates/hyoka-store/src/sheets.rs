@@ -134,13 +134,15 @@ impl StoreTx {
             .await?;
         for p in rows {
             sqlx::query(
-                "INSERT INTO indicator_printings (indicator_id, fiscal_year, role, source, printed) VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO indicator_printings (indicator_id, fiscal_year, role, source, printed, printed_in)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(indicator_id)
             .bind(fy_i64(p.fiscal_year))
             .bind(&p.role)
             .bind(&p.source)
             .bind(&p.printed)
+            .bind(p.printed_in.map(fy_i64))
             .execute(self.conn())
             .await?;
         }
@@ -227,7 +229,7 @@ impl Store {
 
     pub async fn printings(&self, indicator_id: i64) -> Result<Vec<Printing>, StoreError> {
         let rows = sqlx::query(
-            "SELECT fiscal_year, role, source, printed FROM indicator_printings WHERE indicator_id = $1
+            "SELECT fiscal_year, role, source, printed, printed_in FROM indicator_printings WHERE indicator_id = $1
              ORDER BY fiscal_year, role, source",
         )
         .bind(indicator_id)
@@ -240,6 +242,7 @@ impl Store {
                     role: r.try_get("role")?,
                     source: r.try_get("source")?,
                     printed: r.try_get("printed")?,
+                    printed_in: r.try_get::<Option<i64>, _>("printed_in")?.map(fy_from_i64).transpose()?,
                 })
             })
             .collect()

@@ -32,6 +32,7 @@ async fn rich(store: &Store) -> SyntheticCity {
         role: role.into(),
         source: source.into(),
         printed: printed.into(),
+        printed_in: Some(city.published),
     };
     tx.replace_printings(
         city.indicator_ids[0],

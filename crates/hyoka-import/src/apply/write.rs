@@ -170,6 +170,7 @@ async fn write_indicator(
             role: v.role.code().to_string(),
             source: v.source.clone().unwrap_or_default(),
             printed: v.printed.clone(),
+            printed_in: v.printed_in,
         })
         .collect();
     printings.extend(ind.judgements.iter().map(|j| Printing {
@@ -177,6 +178,7 @@ async fn write_indicator(
         role: "judgement".into(),
         source: j.source.clone().unwrap_or_default(),
         printed: j.printed.clone(),
+        printed_in: j.printed_in,
     }));
     tx.replace_printings(id, &printings).await?;
     tx.clear_indicator_values(id).await?;

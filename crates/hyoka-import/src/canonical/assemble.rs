@@ -494,6 +494,7 @@ impl<'t> Builder<'t> {
                 role: row.coded::<ValueRole>("role", "値の種類（role）", &codes(ValueRole::ALL, ValueRole::code))?,
                 printed: row.text("printed")?,
                 source: row.opt_text("source")?,
+                printed_in: row.opt_year("printed_in")?,
             };
             self.cities[c].indicators[k].values.push(value);
             Ok(())
@@ -505,6 +506,7 @@ impl<'t> Builder<'t> {
                 fiscal_year: row.year("fiscal_year")?,
                 printed: row.text("printed")?,
                 source: row.opt_text("source")?,
+                printed_in: row.opt_year("printed_in")?,
             };
             self.cities[c].indicators[k].judgements.push(judgement);
             Ok(())

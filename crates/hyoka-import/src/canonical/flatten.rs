@@ -220,11 +220,22 @@ fn city_rows(city: &CityBatch, out: &mut [TableRows]) -> Result<(), ExportError>
         for v in &ind.values {
             push(
                 &tables::INDICATOR_VALUES,
-                vec![mc(), key(), y(v.fiscal_year), t(v.role.code()), ot(v.source.as_ref()), t(&v.printed)],
+                vec![
+                    mc(),
+                    key(),
+                    y(v.fiscal_year),
+                    t(v.role.code()),
+                    ot(v.source.as_ref()),
+                    t(&v.printed),
+                    oy(v.printed_in),
+                ],
             );
         }
         for j in &ind.judgements {
-            push(&tables::JUDGEMENTS, vec![mc(), key(), y(j.fiscal_year), ot(j.source.as_ref()), t(&j.printed)]);
+            push(
+                &tables::JUDGEMENTS,
+                vec![mc(), key(), y(j.fiscal_year), ot(j.source.as_ref()), t(&j.printed), oy(j.printed_in)],
+            );
         }
     }
     Ok(())

@@ -317,6 +317,7 @@ pub const INDICATOR_VALUES: TableSpec = TableSpec {
         col("role", Code, true, "値の種類（baseline 基準値, target 目標, actual 実績）"),
         col("source", Text, false, "印刷されていた表（同じ値が2つの表にあるとき）"),
         col("printed", Text, false, "印刷どおりの値（80台以下、—、0件 など）"),
+        col("printed_in", Year, false, "この値を印刷した公表資料の年度（その年度の公開とともに公開）"),
     ],
 };
 
@@ -330,6 +331,7 @@ pub const JUDGEMENTS: TableSpec = TableSpec {
         col("fiscal_year", Year, true, "年度"),
         col("source", Text, false, "印刷されていた表"),
         col("printed", Text, false, "印刷どおりの判定（達成、順調、S など）"),
+        col("printed_in", Year, false, "この判定を印刷した公表資料の年度"),
     ],
 };
 

@@ -974,6 +974,7 @@ impl Reader<'_, '_> {
                             role: *role,
                             printed: piece.text.clone(),
                             source: Some(sheet.code.clone()),
+                            printed_in: None,
                         },
                         line: piece.line,
                     });

@@ -1320,8 +1320,12 @@ fn add_year_cells(p: &mut Printed, cells: &[&str], k: usize, years: &[FiscalYear
         }
         let source = Some(table.to_string());
         match role {
-            Some(role) => p.values.push(ValueRow { fiscal_year: *fy, role, printed: printed.into(), source }),
-            None => p.judgements.push(JudgementRow { fiscal_year: *fy, printed: printed.into(), source }),
+            Some(role) => {
+                p.values.push(ValueRow { fiscal_year: *fy, role, printed: printed.into(), source, printed_in: None })
+            }
+            None => {
+                p.judgements.push(JudgementRow { fiscal_year: *fy, printed: printed.into(), source, printed_in: None })
+            }
         }
     }
     true

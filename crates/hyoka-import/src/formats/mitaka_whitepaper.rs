@@ -473,6 +473,7 @@ impl<'s, 'a> Reader<'s, 'a> {
                 role: col.role,
                 printed: row.cells.get(i).map_or("", |c| c.trim()).to_string(),
                 source: Some(source.to_string()),
+                printed_in: None,
             })
             .collect();
         if row.cells.len() != table.columns.len() {

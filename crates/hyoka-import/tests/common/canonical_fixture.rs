@@ -45,7 +45,14 @@ fn node(code: &str, parent: Option<&str>, title: &str, tags: &[&str]) -> NodeRow
 }
 
 fn value(y: i32, role: ValueRole, printed: &str, source: Option<&str>) -> ValueRow {
-    ValueRow { fiscal_year: fy(y), role, printed: s(printed), source: source.map(s) }
+    // A value printed in a table is printed in the document of its year.
+    ValueRow {
+        fiscal_year: fy(y),
+        role,
+        printed: s(printed),
+        source: source.map(s),
+        printed_in: source.map(|_| fy(2018)),
+    }
 }
 
 fn months(cells: &[(usize, &str)]) -> Vec<String> {
@@ -266,8 +273,18 @@ pub fn batch(sjis_safe: bool) -> Batch {
                     value(2020, ValueRole::Target, "", None),
                 ],
                 judgements: vec![
-                    JudgementRow { fiscal_year: fy(2018), printed: s("達成"), source: some("成果指標") },
-                    JudgementRow { fiscal_year: fy(2018), printed: s("達成"), source: some("施策評価") },
+                    JudgementRow {
+                        fiscal_year: fy(2018),
+                        printed: s("達成"),
+                        source: some("成果指標"),
+                        printed_in: Some(fy(2018)),
+                    },
+                    JudgementRow {
+                        fiscal_year: fy(2018),
+                        printed: s("達成"),
+                        source: some("施策評価"),
+                        printed_in: None,
+                    },
                 ],
             },
             IndicatorRow {
@@ -301,7 +318,12 @@ pub fn batch(sjis_safe: bool) -> Batch {
                     value(2018, ValueRole::Target, "導入", None),
                     value(2018, ValueRole::Actual, "※アンケート未実施", None),
                 ],
-                judgements: vec![JudgementRow { fiscal_year: fy(2018), printed: s("未実施"), source: None }],
+                judgements: vec![JudgementRow {
+                    fiscal_year: fy(2018),
+                    printed: s("未実施"),
+                    source: None,
+                    printed_in: None,
+                }],
             },
         ],
     };

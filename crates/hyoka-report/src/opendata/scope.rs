@@ -65,7 +65,22 @@ pub async fn load_public_city(store: &Store, municipality: &str) -> Result<Optio
     let years: BTreeSet<FiscalYear> = public.fiscal_years().into_iter().collect();
     let items: BTreeSet<i64> = store.public_items(municipality, None).await?.into_iter().map(|p| p.item.id).collect();
     let city = load_city(store, municipality).await?;
-    Ok(Some(restrict(city, &years, &items)))
+    Ok(Some(with_printed_history(store, restrict(city, &years, &items)).await?))
+}
+
+/// Adds to the published years' cells what the city's published documents
+/// printed of other years (`Store::printed_history`), as printed.
+async fn with_printed_history(store: &Store, mut city: CityData) -> Result<CityData, ReportError> {
+    let mut history = store.printed_history(&city.municipality.code, None).await?;
+    for ind in &mut city.indicators {
+        if let Some(h) = history.remove(&ind.indicator.id) {
+            ind.values.extend(h.values);
+            ind.values.sort_by_key(|v| (v.fiscal_year, v.role));
+            ind.judgements.extend(h.judgements);
+            ind.judgements.sort_by_key(|j| j.fiscal_year);
+        }
+    }
+    Ok(city)
 }
 
 /// The fiscal years of a public data set.
@@ -134,7 +149,7 @@ pub async fn public_dataset(
         public_items.iter().filter(|p| p.years.iter().any(|y| period.includes(*y))).map(|p| p.item.id).collect();
     let mut city = load_city(store, municipality).await?;
     select(&mut city, selection);
-    let mut set = OpenDataSet::build(&[restrict(city.clone(), &years, &any)]);
+    let mut set = OpenDataSet::build(&[with_printed_history(store, restrict(city.clone(), &years, &any)).await?]);
     set.indicators.retain(|r| period.includes(r.fiscal_year));
     set.evaluations.retain(|r| period.includes(r.fiscal_year));
     set.budgets.retain(|r| period.includes(r.fiscal_year));
@@ -197,7 +212,7 @@ pub async fn load_public_indicators(
         });
     }
     let city = CityData { municipality: public.municipality, plans, items: owned, indicators, scales: Vec::new() };
-    Ok(Some(restrict(city, &years, &items)))
+    Ok(Some(with_printed_history(store, restrict(city, &years, &items)).await?))
 }
 
 /// Narrows a city to what one page shows.

@@ -477,10 +477,14 @@ struct YearLine {
     actual: Option<IndicatorRow>,
 }
 
-/// The open-data rows of one indicator over the city's published years,
-/// grouped by year.
-async fn indicator_lines(s: &AppState, city: &PublicCity, ind: &IndicatorRecord) -> Result<Vec<YearLine>, AppError> {
-    let years = city.fiscal_years();
+/// The open-data rows of one indicator over `years`, grouped by year.
+async fn indicator_lines(
+    s: &AppState,
+    city: &PublicCity,
+    ind: &IndicatorRecord,
+    years: &[FiscalYear],
+) -> Result<Vec<YearLine>, AppError> {
+    let years = years.to_vec();
     let values = s.store.public_indicator_values(ind.id, &years).await?;
     let judgements = s.store.public_judgements(ind.id, &years).await?;
     Ok(lines_of(&city.municipality, ind, values, judgements))
@@ -524,7 +528,7 @@ async fn year_lines(
 ) -> Result<Vec<(IndicatorRecord, YearLine)>, AppError> {
     let mut out = Vec::new();
     for p in indicators {
-        let lines = indicator_lines(s, city, &p.indicator).await?;
+        let lines = indicator_lines(s, city, &p.indicator, &city.fiscal_years()).await?;
         if let Some(line) = lines.into_iter().find(|l| l.fiscal_year == fy) {
             out.push((p.indicator.clone(), line));
         }
@@ -604,10 +608,12 @@ pub(super) async fn indicator(
     let id = parse_id(&id).ok_or_else(not_found)?;
     let p = s.store.public_indicator(&code, id, Some(fy)).await?.ok_or_else(not_found)?;
     let ind = &p.indicator;
-    // The trend as of this year: every published year up to it.
-    let lines: Vec<YearLine> =
-        indicator_lines(&s, &city, ind).await?.into_iter().filter(|l| l.fiscal_year <= fy).collect();
-    let years: Vec<FiscalYear> = city.fiscal_years().into_iter().filter(|y| *y <= fy).collect();
+    // The trend as of this year: every published year up to it, and what
+    // published documents printed of other years (a baseline of H22, a
+    // target ahead).
+    let published = city.fiscal_years();
+    let years: Vec<FiscalYear> = p.years.iter().copied().filter(|y| *y <= fy || !published.contains(y)).collect();
+    let lines = indicator_lines(&s, &city, ind, &years).await?;
     let values = s.store.public_indicator_values(id, &years).await?;
     let mut chart = TrendChart::new("indicator-trend", &ind.name, ind.unit.as_deref());
     for y in &years {

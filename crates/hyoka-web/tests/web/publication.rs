@@ -529,3 +529,77 @@ async fn sqlx_history(_db: &TestDb, store: &Store) -> Vec<(String, Option<String
         .map(|h| (h.field, h.before, h.after))
         .collect()
 }
+
+/// A published document prints earlier (and later) years than its own: 三鷹市's
+/// white paper of FY2020 prints each 施策's H22 baseline, H26 and H30
+/// actuals and its R4 target. Those cells are public with it, as printed,
+/// though FY2010 … FY2022 are not published years; a document of a year
+/// that is not published shows nothing, and withdrawing hides it all again.
+#[tokio::test]
+async fn a_published_document_shows_the_history_it_printed() {
+    const WHITE_PAPER: i32 = 2020;
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let seeds = all_seeds();
+    import_seeds(&store, &seeds.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    support::named_account(&store, "admin", "管理者", Role::Admin, Some(MITAKA), None).await;
+
+    // A cell the white paper printed for a year before its own.
+    let mut printed = None;
+    for ind in store.indicators(MITAKA).await.unwrap() {
+        let old = store
+            .printings(ind.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.printed_in == Some(fy(WHITE_PAPER)) && p.fiscal_year < fy(2015) && p.role != "judgement");
+        if let Some(p) = old {
+            printed = Some((ind, p));
+            break;
+        }
+    }
+    let (ind, cell) = printed.expect("the white paper prints years before 2015");
+    assert!(!cell.printed.trim().is_empty());
+    let page = format!("/p/{MITAKA}/{WHITE_PAPER}/indicators/{}", ind.id);
+
+    let server = support::spawn(store.clone()).await;
+    let mut c = server.client();
+    assert_eq!(c.get(&page).await.status, 404, "nothing is public before publishing");
+    let mut admin = server.signed_in("admin").await;
+    for step in ["lock", "publish"] {
+        let r = admin.post(&format!("/m/{MITAKA}/admin/years/{WHITE_PAPER}/{step}"), &[("confirm", "yes")]).await;
+        assert_eq!(r.status, 303, "{step}: {}", r.body);
+    }
+
+    let shown = c.get(&page).await;
+    assert_eq!(shown.status, 200);
+    assert!(shown.body.contains(&cell.fiscal_year.label()), "{} is on the page", cell.fiscal_year.label());
+    assert!(shown.body.contains(cell.printed.trim()), "«{}» as printed", cell.printed);
+    let values = store.public_indicator_values(ind.id, &[cell.fiscal_year]).await.unwrap();
+    assert!(values.iter().any(|v| v.cell.printed() == cell.printed), "{values:?}");
+
+    // The open data carries the row of that year.
+    let dir = temp_dir("history");
+    export_opendata(&store, &OpenDataOptions::published(&dir)).await.unwrap();
+    let exported = export_text(&dir);
+    let year = cell.fiscal_year.year().to_string();
+    assert!(
+        exported.lines().any(|l| l.contains(&ind.name) && l.contains(&year) && l.contains(cell.printed.trim())),
+        "the open data holds {} {year} «{}»",
+        ind.name,
+        cell.printed
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // 小平市's document (FY2017) is not published: the years it printed
+    // are not public either.
+    let kodaira = store.indicators("132110").await.unwrap();
+    let earlier = kodaira.first().expect("小平市 has indicators");
+    assert!(store.printed_history("132110", None).await.unwrap().is_empty());
+    assert!(store.public_indicator_values(earlier.id, &[fy(2016), fy(2017)]).await.unwrap().is_empty());
+
+    let r = admin.post(&format!("/m/{MITAKA}/admin/years/{WHITE_PAPER}/withdraw"), &[("confirm", "yes")]).await;
+    assert_eq!(r.status, 303);
+    assert_eq!(c.get(&page).await.status, 404, "withdrawn: gone");
+    assert!(store.printed_history(MITAKA, None).await.unwrap().is_empty());
+}

@@ -555,12 +555,14 @@ async fn hostile_city(store: &Store) -> (Resources, Payloads) {
             role: "target".into(),
             source: p.of("printing source 1"),
             printed: p.of("printing 1"),
+            printed_in: None,
         },
         Printing {
             fiscal_year: fy,
             role: "target".into(),
             source: p.of("printing source 2"),
             printed: p.of("printing 2"),
+            printed_in: None,
         },
     ];
     tx.replace_printings(indicator, &printings).await.unwrap();
