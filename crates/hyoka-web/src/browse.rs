@@ -199,7 +199,17 @@ async fn item(State(s): State<AppState>, staff: Staff, Params((code, Id(id))): P
     let narratives = s.store.narratives(id).await?;
     let schedule = s.store.schedule(id).await?;
     let next = s.store.next_direction(id).await?;
-    let placements = s.store.item_placements(id).await?;
+    // Placements as people read them: the plan's name, the node's printed
+    // code and title (never the plan's internal code).
+    let plans = s.store.plans(&code).await?;
+    let mut placements = Vec::new();
+    for (plan_code, node_code, relisting) in s.store.item_placements(id).await? {
+        let Some(plan) = plans.iter().find(|p| p.code == plan_code) else { continue };
+        let nodes = s.store.plan_nodes(plan.id).await?;
+        let node = nodes.iter().find(|n| n.code == node_code);
+        let title = node.map(|n| n.title.clone()).unwrap_or_default();
+        placements.push((plan.name.clone(), format!("{node_code} {title}").trim().to_string(), relisting));
+    }
     Ok(staff_page(
         staff.bar(),
         &format!("{} {}", item.code, item.title),

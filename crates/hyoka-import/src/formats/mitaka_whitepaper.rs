@@ -773,7 +773,8 @@ impl<'s, 'a> Reader<'s, 'a> {
         let mut item = ItemRow {
             key: format!("overview:{plan}"),
             kind: "overview".into(),
-            code: plan.into(),
+            // The plan's introduction carries no printed number.
+            code: String::new(),
             title: name.into(),
             fiscal_year: Some(self.fy),
             ..ItemRow::default()

@@ -41,7 +41,7 @@ async fn login_with_a_wrong_password_then_the_right_one_then_logout() {
     b.goto(&format!("{base}/m/132047")).await;
     b.wait_for_text("三鷹市").await;
 
-    sign_out(&b).await;
+    b.sign_out().await;
     b.wait_for_text("ログイン名").await;
     b.goto(&format!("{base}/m/132047")).await;
     assert!(b.url().await.contains("/login"), "after logout the city page asks for login again");
@@ -92,39 +92,7 @@ impl Fixture {
 }
 
 async fn sign_in(b: &Browser, f: &Fixture, login: &str) {
-    b.goto(&f.url("/login")).await;
-    b.fill(&b.find("#login").await, login).await;
-    b.fill(&b.find("#password").await, support::PASSWORD).await;
-    b.click(&b.find("form.login button[type=submit]").await).await;
-    b.wait_for_text(&format!("{login} さん")).await;
-}
-
-/// Signs out and waits for the login page, so that the next sign-in does
-/// not race the logout's redirect.
-async fn sign_out(b: &Browser) {
-    b.click(&b.find(".user button[type=submit]").await).await;
-    b.wait_for_url("/login").await;
-}
-
-/// Waits until the sheet's workflow panel shows `status`: a click on a
-/// submit button may return before the next page has loaded, so the test
-/// waits for the new state itself, not for text that the old page may hold.
-async fn wait_for_status(b: &Browser, status: &str) {
-    for _ in 0..300 {
-        if let Some(badge) = b.try_find(".workflow strong.badge").await {
-            if b.try_text(&badge).await.is_some_and(|t| t.trim() == status) {
-                return;
-            }
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("the sheet did not reach {status}: {}", b.url().await);
-}
-
-/// Clicks the submit button of the form whose action ends with `action`.
-async fn press(b: &Browser, action: &str) {
-    let button = b.find(&format!("form[action$='{action}'] button[type=submit]")).await;
-    b.click(&button).await;
+    b.sign_in(&f.url(""), login).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -138,7 +106,7 @@ async fn edit_save_reload_and_see_the_values() {
     b.fill(&summary, "ブラウザから入力した総括です。\n- 一つ目の成果\n- 二つ目の成果").await;
     b.fill(&b.find("input[name='b.settlement']").await, "6,500").await;
     b.click(&b.find("#sheet-form button[type=submit].primary").await).await;
-    wait_for_status(&b, "作成中").await;
+    b.wait_for_status("作成中").await;
 
     // A fresh page load shows what was saved, as a reader sees it.
     b.goto(&f.sheet()).await;
@@ -165,7 +133,7 @@ async fn the_second_of_two_conflicting_saves_is_refused_and_keeps_its_input() {
 
     editor.fill(&editor.find("textarea[name='n.summary.0']").await, "担当者が先に保存した総括").await;
     editor.click(&editor.find("#sheet-form button[type=submit].primary").await).await;
-    wait_for_status(&editor, "作成中").await;
+    editor.wait_for_status("作成中").await;
 
     head.fill(&head.find("textarea[name='n.summary.0']").await, "課長が後から保存しようとした総括").await;
     head.click(&head.find("#sheet-form button[type=submit].primary").await).await;
@@ -191,34 +159,34 @@ async fn submit_approve_grade_and_lock() {
 
     sign_in(&b, &f, "editor").await;
     b.goto(&f.sheet()).await;
-    press(&b, "/submit").await;
-    wait_for_status(&b, "提出済").await;
-    sign_out(&b).await;
+    b.press("/submit").await;
+    b.wait_for_status("提出済").await;
+    b.sign_out().await;
 
     sign_in(&b, &f, "head").await;
     b.goto(&f.sheet()).await;
-    press(&b, "/approve").await;
-    wait_for_status(&b, "承認済").await;
-    sign_out(&b).await;
+    b.press("/approve").await;
+    b.wait_for_status("承認済").await;
+    b.sign_out().await;
 
     sign_in(&b, &f, "reviewer").await;
     b.goto(&f.sheet()).await;
     b.select("#review-stage", "事後評価").await;
     b.select("#review-grade", "S 計画以上").await;
     b.fill(&b.find("#review-comment").await, "計画以上の成果を評価する。").await;
-    press(&b, "/review").await;
-    wait_for_status(&b, "審査済").await;
-    sign_out(&b).await;
+    b.press("/review").await;
+    b.wait_for_status("審査済").await;
+    b.sign_out().await;
 
     sign_in(&b, &f, "admin").await;
     b.goto(&f.url("/m/132047/admin/years")).await;
     b.click(&b.find("#confirm-2018").await).await;
-    press(&b, "/admin/years/2018/lock").await;
+    b.press("/admin/years/2018/lock").await;
     b.wait_for_url("done=lock").await;
     b.goto(&f.sheet()).await;
-    wait_for_status(&b, "確定").await;
+    b.wait_for_status("確定").await;
     assert!(b.source().await.contains("計画以上の成果を評価する。"), "the grade's comment is on the sheet");
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // Locked: the section can no longer edit.
     sign_in(&b, &f, "editor").await;

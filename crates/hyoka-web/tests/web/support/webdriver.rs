@@ -162,10 +162,13 @@ impl Browser {
             .to_string()
     }
 
-    /// Chooses an option of a <select> by its visible text.
+    /// Chooses an option of a <select> by its visible text, or by the code
+    /// it starts with (`S` for 「S 年度当初の予定以上に進捗」).
     pub async fn select(&self, select_css: &str, option_text: &str) {
         for o in self.find_all(&format!("{select_css} option")).await {
-            if self.text(&o).await.trim() == option_text {
+            let text = self.text(&o).await;
+            let text = text.trim();
+            if text == option_text || text.starts_with(&format!("{option_text} ")) {
                 self.click(&o).await;
                 return;
             }
@@ -260,5 +263,62 @@ mod base64_decode {
             }
         }
         out
+    }
+}
+
+/// The steps every user flow takes, on a server at `base` (`http://addr`).
+impl Browser {
+    /// Signs in with the test password and waits for the user bar.
+    pub async fn sign_in(&self, base: &str, login: &str) {
+        self.goto(&format!("{base}/login")).await;
+        self.fill(&self.find("#login").await, login).await;
+        self.fill(&self.find("#password").await, super::PASSWORD).await;
+        self.click(&self.find("form.login button[type=submit]").await).await;
+        self.wait_for_text(&format!("{login} さん")).await;
+    }
+
+    /// Signs out and waits for the login page, so that the next sign-in
+    /// does not race the logout's redirect.
+    pub async fn sign_out(&self) {
+        self.click(&self.find(".user button[type=submit]").await).await;
+        self.wait_for_url("/login").await;
+    }
+
+    /// Waits until the sheet's workflow panel shows `status`: a click on a
+    /// submit button may return before the next page has loaded, so the
+    /// test waits for the new state itself, not for text that the old page
+    /// may hold.
+    pub async fn wait_for_status(&self, status: &str) {
+        for _ in 0..300 {
+            if let Some(badge) = self.try_find(".workflow strong.badge").await {
+                if self.try_text(&badge).await.is_some_and(|t| t.trim() == status) {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the sheet did not reach {status}: {}", self.url().await);
+    }
+
+    /// Clicks the submit button of the form whose action ends with `action`.
+    pub async fn press(&self, action: &str) {
+        let button = self.find(&format!("form[action$='{action}'] button[type=submit]")).await;
+        self.click(&button).await;
+    }
+
+    /// Saves the sheet's edit form and waits for the saved sheet.
+    pub async fn save_sheet(&self) {
+        self.click(&self.find("#sheet-form button[type=submit].primary").await).await;
+        self.wait_for_status("作成中").await;
+    }
+
+    /// Locks and publishes a year on the admin's years page.
+    pub async fn lock_and_publish(&self, base: &str, city: &str, fy: i32) {
+        for step in ["lock", "publish"] {
+            self.goto(&format!("{base}/m/{city}/admin/years")).await;
+            self.click(&self.find(&format!("form[action$='/{fy}/{step}'] input[name=confirm]")).await).await;
+            self.press(&format!("/admin/years/{fy}/{step}")).await;
+            self.wait_for_url(&format!("done={step}")).await;
+        }
     }
 }
