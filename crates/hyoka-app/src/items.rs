@@ -11,13 +11,11 @@ use crate::input::{list, optional, required, shown, year};
 use crate::plans::{city_node, node_label};
 use crate::{Command, CommandError, Cx};
 
-/// The kinds of item, as codes and the names the pages show.
-pub const ITEM_KINDS: [(&str, &str); 4] =
-    [("project", "事業"), ("issue", "個別課題・改革項目"), ("objective", "目標"), ("activity", "手段・活動")];
+pub use hyoka_core::layout::ITEM_KINDS;
 
-/// The name of a kind; an imported kind not in the list shows as its code.
+/// The name of a kind; a kind hyoka does not know shows as its code.
 pub fn kind_label(code: &str) -> &str {
-    ITEM_KINDS.iter().find(|(c, _)| *c == code).map_or(code, |(_, l)| l)
+    hyoka_core::layout::item_kind_label(code).unwrap_or(code)
 }
 
 pub(crate) async fn city_item(store: &Store, code: &str, id: i64) -> Result<ItemRecord, CommandError> {

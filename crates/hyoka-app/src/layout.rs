@@ -11,8 +11,9 @@ use hyoka_store::Change;
 
 use crate::{Command, CommandError, Cx};
 
-/// A layout change as typed: labels for another preset's headings are
-/// dropped, not refused.
+/// One sheet kind of the city as typed: the kind is added when the city
+/// does not use it yet, its headings renamed (labels for another preset's
+/// headings are dropped, not refused), and the city's scales renamed.
 pub struct SetLayout {
     pub municipality: String,
     pub preset: String,
@@ -32,8 +33,10 @@ impl Command for SetLayout {
         let code = self.municipality.as_str();
         cx.actor.require(Action::Administer, code, &[])?;
         cx.store.municipality(code).await?;
-        let (old_preset, old_labels) = cx.store.sheet_layout(code).await?;
         let preset = self.preset.trim().to_string();
+        let kinds = cx.store.sheet_kinds(code).await?;
+        let current = kinds.iter().find(|k| k.preset == preset);
+        let old_labels = current.map(|k| k.labels.clone()).unwrap_or_default();
         let new_layout = SheetLayout::preset(&preset)
             .map_err(|_| CommandError::invalid("preset", "様式を一覧から選んでください。"))?;
         let keys: BTreeSet<String> = new_layout.label_keys().into_iter().map(|(k, _)| k).collect();
@@ -92,14 +95,11 @@ impl Command for SetLayout {
 
         let tx = cx.tx().await?;
         let stored = tx.set_sheet_layout(code, &preset, &labels).await?;
-        if preset != old_preset {
-            let name = |p: &str| SheetLayout::preset(p).map(|l| l.name).unwrap_or_else(|_| p.to_string());
+        if current.is_none() {
             changes.insert(
                 0,
                 Change {
-                    field: "調査票の様式".into(),
-                    before: Some(name(&old_preset)),
-                    after: Some(new_layout.name.clone()),
+                    field: "調査票の様式の追加".into(), before: None, after: Some(new_layout.name.clone())
                 },
             );
         }
@@ -146,4 +146,38 @@ pub fn missing_scales(layout: &SheetLayout, have: &[EvaluationScale]) -> Vec<Eva
     codes.sort();
     codes.dedup();
     EvaluationScale::presets().into_iter().filter(|p| codes.contains(&p.code.as_str())).collect()
+}
+
+/// Stops using a sheet kind: its items keep their data and are shown with
+/// the city's main kind. The last kind cannot be stopped.
+pub struct DisableSheetKind {
+    pub municipality: String,
+    pub preset: String,
+}
+
+impl Command for DisableSheetKind {
+    const CODE: &'static str = "layout.disable";
+    type Output = ();
+
+    async fn run(self, cx: &mut Cx<'_>) -> Result<(), CommandError> {
+        let code = self.municipality.as_str();
+        cx.actor.require(Action::Administer, code, &[])?;
+        cx.store.municipality(code).await?;
+        let kinds = cx.store.sheet_kinds(code).await?;
+        let Some(kind) = kinds.iter().find(|k| k.preset == self.preset) else {
+            cx.unchanged();
+            return Ok(());
+        };
+        if kinds.len() == 1 {
+            return Err(CommandError::Conflict(
+                "最後の様式は止められません。ほかの様式を追加してから止めてください。".into(),
+            ));
+        }
+        let name = SheetLayout::preset(&kind.preset).map(|l| l.name).unwrap_or_else(|_| kind.preset.clone());
+        cx.tx().await?.disable_sheet_kind(code, &self.preset).await?;
+        cx.about(code, None, None);
+        cx.summary(format!("調査票の様式「{name}」を使わない"));
+        cx.change("調査票の様式の停止", Some(name), None);
+        Ok(())
+    }
 }

@@ -166,6 +166,26 @@ pub struct SheetLayout {
 }
 
 /// The preset codes, in the order they are offered.
+/// The kinds of item hyoka knows, with the names pages show them by: the
+/// kinds sheet kinds list and the readers create. The first four are what a
+/// person adds most often.
+pub const ITEM_KINDS: [(&str, &str); 9] = [
+    ("project", "事業"),
+    ("issue", "個別課題・改革項目"),
+    ("objective", "目標"),
+    ("activity", "手段・活動"),
+    ("measure", "施策"),
+    ("measure_direction", "施策の方向"),
+    ("department", "部"),
+    ("goal", "基本目標"),
+    ("overview", "計画の概要"),
+];
+
+/// The name of a kind of item, if hyoka knows it.
+pub fn item_kind_label(code: &str) -> Option<&'static str> {
+    ITEM_KINDS.iter().find(|(c, _)| *c == code).map(|(_, l)| *l)
+}
+
 pub const PRESETS: &[&str] = &["mitaka", "mitaka-measure", "mitaka-issue", "mishima", "kodaira", "higashimurayama"];
 
 /// The kinds a city uses until it chooses: the seed cities' own, and

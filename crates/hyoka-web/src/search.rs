@@ -8,6 +8,7 @@
 
 use axum::extract::{Query, State};
 use hyoka_core::access::Action;
+use hyoka_core::layout::item_kind_label as kind_label;
 use hyoka_store::{Fragment, SearchHit};
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -129,19 +130,4 @@ fn marked(fragments: &[Fragment]) -> Markup {
             @if f.matched { mark { (f.text) } } @else { (f.text) }
         }
     }
-}
-
-/// The kinds of item the importers create, in the documents' words.
-fn kind_label(kind: &str) -> Option<&'static str> {
-    Some(match kind {
-        "project" => "事業",
-        "issue" => "個別課題",
-        "measure" => "施策",
-        "goal" => "目標",
-        "objective" => "目標",
-        "overview" => "計画の概要",
-        "measure_direction" => "施策の方向",
-        "activity" => "業務",
-        _ => return None,
-    })
 }

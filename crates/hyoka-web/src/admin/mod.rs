@@ -37,6 +37,7 @@ pub fn routes(r: Routes) -> Routes {
         .post("/m/{code}/admin/years/{fy}/withdraw", Rule::Administer, years::withdraw)
         .get("/m/{code}/admin/layout", Rule::Administer, layout::layout_page)
         .post("/m/{code}/admin/layout", Rule::Administer, layout::save_layout)
+        .post("/m/{code}/admin/layout/disable", Rule::Administer, layout::disable_kind)
         .get("/m/{code}/admin/accounts", Rule::Administer, accounts::accounts)
         .post("/m/{code}/admin/accounts", Rule::Administer, accounts::create)
         .post("/m/{code}/admin/accounts/{login}/role", Rule::Administer, accounts::set_role)

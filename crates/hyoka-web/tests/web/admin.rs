@@ -546,6 +546,60 @@ async fn the_layout_and_scales_are_renamed_without_code() {
     assert_eq!(store.sheet_layout(MITAKA).await.unwrap().0, "kodaira", "nothing changed");
     let mut editor = server.signed_in("editor").await;
     assert_eq!(editor.post("/m/132047/admin/layout", &[("preset", "mitaka")]).await.status, 403);
+    assert_eq!(editor.post("/m/132047/admin/layout/disable", &[("preset", "kodaira")]).await.status, 403);
+}
+
+/// 三鷹市 uses three kinds of sheet (事業, 施策, アクションプランの課題): the
+/// page lists them with the items each is for; a kind's headings are
+/// renamed without touching the others; a kind is stopped, but never the
+/// last one.
+#[tokio::test]
+async fn a_city_uses_several_sheet_kinds() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    seed_cities(&store).await;
+    let server = support::spawn(store.clone()).await;
+    let mut admin = server.signed_in("admin").await;
+    let kinds = |store: Store| async move {
+        store.sheet_kinds(MITAKA).await.unwrap().into_iter().map(|k| (k.preset, k.labels)).collect::<Vec<_>>()
+    };
+
+    let page = admin.get("/m/132047/admin/layout").await.body;
+    for (name, items) in [
+        ("個別事業評価表", "事業"),
+        ("施策の評価（自治体経営白書）", "施策"),
+        ("アクションプランの個別課題", "個別課題"),
+    ] {
+        assert!(page.contains(name) && page.contains(items), "{name} for {items}");
+    }
+    let measure = admin.get("/m/132047/admin/layout?kind=mitaka-measure").await.body;
+    assert!(measure.contains("見出しと項目の名前（施策の評価（自治体経営白書））"), "the 施策 sheet's headings");
+    let r =
+        admin.post("/m/132047/admin/layout", &[("preset", "mitaka-measure"), ("label:progress", "取組の状況")]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let now = kinds(store.clone()).await;
+    let of = |p: &str| now.iter().find(|(k, _)| k == p).map(|(_, l)| l.clone()).unwrap();
+    assert_eq!(of("mitaka-measure").get("progress").map(String::as_str), Some("取組の状況"));
+    assert!(of("mitaka").is_empty(), "the project sheet keeps its headings");
+    let measure_item =
+        NewItem { key: "m1".into(), kind: "measure".into(), code: "第1-1".into(), title: "国際化の推進".into() };
+    let mut tx = store.begin().await.unwrap();
+    let id = tx.upsert_item(MITAKA, &measure_item).await.unwrap();
+    tx.commit().await.unwrap();
+    let layout = store.layout_for(&store.item(id).await.unwrap()).await.unwrap();
+    let progress = layout.slot("progress").map(|s| s.label.clone());
+    assert_eq!(progress.as_deref(), Some("取組の状況"), "a 施策 gets the 施策 sheet with the new heading");
+
+    for preset in ["mitaka-issue", "mitaka-measure"] {
+        let r = admin.post("/m/132047/admin/layout/disable", &[("preset", preset)]).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    assert_eq!(kinds(store.clone()).await.into_iter().map(|(k, _)| k).collect::<Vec<_>>(), ["mitaka"]);
+    let r = admin.post("/m/132047/admin/layout/disable", &[("preset", "mitaka")]).await;
+    assert_eq!(r.status, 409, "the last kind stays");
+    assert!(r.body.contains("最後の様式は止められません"), "{}", r.body);
+    let history = store.admin_history(MITAKA, 100).await.unwrap();
+    assert!(history.iter().any(|h| h.field == "調査票の様式の停止"), "stopping a kind is recorded");
 }
 
 #[tokio::test]
