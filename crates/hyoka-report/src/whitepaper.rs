@@ -25,8 +25,9 @@
 //! by the rules of [`crate::achievement`].
 //!
 //! Which plans: those with an item dated in the fiscal year (or a narrative
-//! or grade of the year). An unplaced item whose code is a plan's code (the
-//! importer's `overview:<plan>`) is that plan's introduction.
+//! or grade of the year). The unplaced item `overview:<plan>` the importer
+//! keeps for a plan (it prints no number of its own) is that plan's
+//! introduction.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -218,6 +219,13 @@ fn of_year(city: &City, item: &ItemData, fy: FiscalYear) -> bool {
 }
 
 /// Narratives of the year (or undated) as parts; footnotes apart.
+/// Whether `item` is the introduction the importer keeps for the plan
+/// `plan_code`: unplaced, keyed `overview:<plan>`; an older database named it
+/// by the plan's code instead.
+fn is_intro_of(item: &hyoka_store::ItemRecord, plan_code: &str) -> bool {
+    item.key.strip_prefix("overview:") == Some(plan_code) || same_code(&item.code, plan_code)
+}
+
 fn parts(city: &City, item_id: i64, fy: FiscalYear) -> (Vec<Part>, Vec<String>) {
     let mut parts = Vec::new();
     let mut notes = Vec::new();
@@ -262,7 +270,7 @@ pub fn build(city: &City, fy: FiscalYear) -> Result<WhitePaper, ReportError> {
         let intro = data
             .items
             .iter()
-            .filter(|i| i.placements.is_empty() && same_code(&i.item.code, &plan.plan.code))
+            .filter(|i| i.placements.is_empty() && is_intro_of(&i.item, &plan.plan.code))
             .flat_map(|i| parts(city, i.item.id, fy).0)
             .collect();
         let order = preorder(plan);
