@@ -47,6 +47,15 @@ impl Timestamp {
         JST.to_datetime(self.jiff())
     }
 
+    /// The day it is in Japan at this instant.
+    pub fn date_in_japan(self) -> crate::JpDate {
+        let d = self.in_japan().date();
+        // Only a corrupt instant falls outside JpDate's years (1868..=2200);
+        // it reads as the epoch's day rather than failing a page.
+        crate::JpDate::new(i32::from(d.year()), d.month() as u8, d.day() as u8)
+            .unwrap_or_else(|_| crate::JpDate::new(1970, 1, 1).expect("a valid date"))
+    }
+
     /// `2019年4月1日 09:30`, in Japan's time.
     pub fn japanese(self) -> String {
         self.in_japan().strftime("%Y年%-m月%-d日 %H:%M").to_string()
@@ -95,5 +104,7 @@ mod tests {
         let t = Timestamp::parse_iso("2019-03-31T15:30:00Z").unwrap();
         assert_eq!(t.japanese(), "2019年4月1日 00:30");
         assert_eq!(t.japan_compact(), "2019-04-01 00:30");
+        assert_eq!(t.date_in_japan().iso(), "2019-04-01");
+        assert_eq!(t.plus_seconds(-1801).date_in_japan().iso(), "2019-03-31");
     }
 }

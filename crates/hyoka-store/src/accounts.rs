@@ -246,12 +246,6 @@ impl Store {
             .rows_affected())
     }
 
-    /// Removes every session that has expired by now; returns how many.
-    /// Cheap enough to call at every sign-in and periodically.
-    pub async fn purge_expired_sessions(&self) -> Result<u64, StoreError> {
-        self.delete_expired_sessions(&crate::now_iso()).await
-    }
-
     /// How many sessions are stored (live and expired but not yet purged).
     pub async fn session_count(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query("SELECT COUNT(*) AS n FROM sessions").fetch_one(self.pool()).await?.try_get("n")?)

@@ -28,11 +28,11 @@ async fn expired_sessions_are_purged_and_live_ones_kept() {
         store.create_session(&format!("t{i}"), who, "csrf", &at(-3600), &at(*offset)).await.unwrap();
     }
     assert_eq!(store.session_count().await.unwrap(), 5);
-    assert_eq!(store.purge_expired_sessions().await.unwrap(), 3);
+    assert_eq!(store.delete_expired_sessions(&now().iso()).await.unwrap(), 3);
     assert_eq!(store.session_count().await.unwrap(), 2);
     assert!(store.session("t2").await.unwrap().is_none());
     assert!(store.session("t3").await.unwrap().is_some() && store.session("t4").await.unwrap().is_some());
-    assert_eq!(store.purge_expired_sessions().await.unwrap(), 0, "purging again finds nothing");
+    assert_eq!(store.delete_expired_sessions(&now().iso()).await.unwrap(), 0, "purging again finds nothing");
 }
 
 #[tokio::test]

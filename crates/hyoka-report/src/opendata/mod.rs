@@ -146,21 +146,11 @@ impl OpenDataOptions {
     }
 }
 
-/// Today's date in Japan (UTC+9), from the system clock.
+/// Today's date in Japan (UTC+9), from the system clock: the default
+/// `updated` date of a dataset when the caller gives none.
 pub fn today_jst() -> JpDate {
     let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-    let days = (secs + 9 * 3600).div_euclid(86_400);
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-    JpDate::new(year, month, day).unwrap_or_else(|_| JpDate::new(2000, 1, 1).expect("a valid date"))
+    hyoka_core::time::Timestamp(secs).date_in_japan()
 }
 
 /// The rows of the four tables, for every exported city.
