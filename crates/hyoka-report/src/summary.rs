@@ -31,6 +31,11 @@
 //! sit at the same node (東村山市's department, whose objectives are the
 //! entries): it is not listed.
 //!
+//! An entry carries its aim (the narrative slot `purpose`, 小平市's
+//! 目的・ねらい) as the city's list prints it beside the title: the one of the
+//! year, else the latest earlier one (the plan part is carried forward). The
+//! column is shown when an entry of the list has one.
+//!
 //! The share of indicators achieved follows [`crate::achievement`]: the
 //! indicators of the counted entries and of the plan's nodes, each judged
 //! once on its stored values. A plan is in the year's summary when one of
@@ -59,6 +64,9 @@ const LIST_COUNTED: usize = 8;
 /// The grade printed for an entry without one in a column.
 pub const UNGRADED: &str = "未評価";
 
+/// The narrative slot an entry's aim is kept in.
+const PURPOSE_SLOT: &str = "purpose";
+
 #[derive(Clone, Debug)]
 pub struct SummaryReport {
     pub municipality_code: String,
@@ -72,6 +80,8 @@ pub struct SummaryList {
     pub plan_code: String,
     pub plan_name: String,
     pub columns: Vec<GradeColumn>,
+    /// The heading of the entries' aims (`目的・ねらい`), when one has an aim.
+    pub purpose_label: Option<String>,
     pub entries: Vec<Entry>,
     /// One row per group (top-level node), in printed order.
     pub by_group: Vec<CountRow>,
@@ -107,6 +117,8 @@ pub struct Entry {
     pub item_id: i64,
     pub code: String,
     pub title: String,
+    /// The entry's aim as printed (目的・ねらい), if it has one.
+    pub purpose: Option<String>,
     pub tags: Vec<String>,
     pub responsible: Vec<String>,
     /// A re-listing, with the code of the entry it repeats when known.
@@ -188,6 +200,16 @@ pub async fn summary_csv(
 
 /// The column label of a (stage, evaluator): the city's layout's, else
 /// `1次評価（主管課）`.
+/// An item's aim of the year, else its latest earlier one; undated counts
+/// as earlier than any year.
+fn purpose(city: &City, item_id: i64, fy: FiscalYear) -> Option<String> {
+    city.narratives_of(item_id)
+        .iter()
+        .filter(|n| n.slot == PURPOSE_SLOT && n.fiscal_year.is_none_or(|y| y <= fy) && !n.text.is_empty())
+        .max_by_key(|n| n.fiscal_year)
+        .map(|n| n.text.to_plain_text())
+}
+
 fn column_label(layout: &SheetLayout, stage: Stage, evaluator: Evaluator) -> String {
     layout
         .grade_slots()
@@ -243,6 +265,7 @@ pub fn build(city: &City, layout: &SheetLayout, fy: FiscalYear) -> Result<Summar
                         item_id: item.item.id,
                         code: item.item.code.clone(),
                         title: item.item.title.clone(),
+                        purpose: purpose(city, item.item.id, fy),
                         tags: item.item.tags.clone(),
                         responsible: City::responsible(item),
                         relisting,
@@ -364,10 +387,15 @@ pub fn build(city: &City, layout: &SheetLayout, fy: FiscalYear) -> Result<Summar
                 }
             }
         }
+        let purpose_label = entries.iter().find_map(|e| e.purpose.as_ref()).map(|_| {
+            let labels = entries.iter().flat_map(|e| city.narratives_of(e.item_id));
+            labels.filter(|n| n.slot == PURPOSE_SLOT).map(|n| n.label.clone()).next().unwrap_or_else(|| "目的".into())
+        });
         lists.push(SummaryList {
             plan_code: plan.plan.code.clone(),
             plan_name: plan.plan.name.clone(),
             columns,
+            purpose_label,
             entries,
             by_group,
             by_department,
@@ -585,6 +613,7 @@ impl SummaryReport {
             "評価段階",
             "評価者",
             "評価",
+            "目的・ねらい",
         ]
     }
 
@@ -603,9 +632,10 @@ impl SummaryReport {
                     e.note(),
                     if e.counted() { "1" } else { "0" }.to_string(),
                 ];
+                let purpose = e.purpose.clone().unwrap_or_default();
                 if list.columns.is_empty() {
                     let mut r = base.clone();
-                    r.extend([String::new(), String::new(), String::new()]);
+                    r.extend([String::new(), String::new(), String::new(), purpose.clone()]);
                     rows.push(r);
                 }
                 for (c, col) in list.columns.iter().enumerate() {
@@ -613,6 +643,7 @@ impl SummaryReport {
                     r.push(col.stage.label().to_string());
                     r.push(col.evaluator.label().to_string());
                     r.push(e.grades[c].clone().unwrap_or_default());
+                    r.push(purpose.clone());
                     rows.push(r);
                 }
             }
@@ -690,7 +721,7 @@ impl SummaryReport {
                     .collect()
             })
             .collect();
-        list.widths = vec![28.0, 24.0, 10.0, 10.0, 44.0, 16.0, 28.0, 12.0, 8.0, 10.0, 14.0, 6.0];
+        list.widths = vec![28.0, 24.0, 10.0, 10.0, 44.0, 16.0, 28.0, 12.0, 8.0, 10.0, 14.0, 6.0, 60.0];
         let mut counts = Sheet::new("集計", &["計画", "集計の単位", "区分", "評価段階", "評価者", "評価", "件数"]);
         counts.rows = self
             .count_rows()
@@ -730,12 +761,14 @@ impl SummaryReport {
 
 fn entry_table(list: &SummaryList) -> Table {
     let mut t = Table { caption: Some(format!("{}　項目ごとの評価", list.plan_name)), ..Table::default() };
-    let mut head = vec![Cell::col("No."), Cell::col("項目"), Cell::col("担当")];
+    let mut head = vec![Cell::col("No."), Cell::col("項目")];
+    head.extend(list.purpose_label.iter().map(|l| Cell::col(l.clone())));
+    head.push(Cell::col("担当"));
     head.extend(list.columns.iter().map(|c| Cell::col(c.label.clone())));
     t.head.push(head);
-    t.widths = vec![1.3, 5.0, 2.6];
+    t.widths = if list.purpose_label.is_some() { vec![1.3, 4.0, 5.0, 2.2] } else { vec![1.3, 5.0, 2.6] };
     t.widths.extend(list.columns.iter().map(|_| 1.2));
-    let span = 3 + list.columns.len();
+    let span = t.widths.len();
     let mut group: Option<&(String, String)> = None;
     for e in &list.entries {
         if e.group.is_some() && e.group.as_ref() != group {
@@ -753,7 +786,11 @@ fn entry_table(list: &SummaryList) -> Table {
             format!("{tags}{}\n〔{note}・集計に含めない〕", e.title)
         };
         let code = if e.part_of.is_some() { format!("　{}", e.code) } else { e.code.clone() };
-        let mut row = vec![Cell::row(code), Cell::text(title), Cell::text(e.responsible.join("、"))];
+        let mut row = vec![Cell::row(code), Cell::text(title)];
+        if list.purpose_label.is_some() {
+            row.push(Cell::text(e.purpose.clone().unwrap_or_default()));
+        }
+        row.push(Cell::text(e.responsible.join("、")));
         row.extend(
             e.grades
                 .iter()

@@ -129,6 +129,13 @@ async fn every_item_with_its_grades_and_relistings_never_counted() {
     let policy = list.by_department.iter().find(|d| d.label == "政策課").expect("政策課");
     assert!(policy.entries >= 5, "{policy:?}");
 
+    // Each item carries its 目的・ねらい as the document's list prints it.
+    assert_eq!(list.purpose_label.as_deref(), Some("目的・ねらい"));
+    let with_aim = items.iter().filter(|e| e.purpose.as_deref().is_some_and(|p| !p.is_empty())).count();
+    assert!(with_aim >= 40, "{with_aim} of 43 items have an aim");
+    let first = items[0].purpose.as_deref().unwrap_or_default();
+    assert!(first.contains("市民活動を支援し、協働推進体制の充実を図る。"), "No.1's aim (003:21): {first:?}");
+
     // Indicators judged on their 平成29年度 target and actual.
     assert!(list.achievement.judged() > 0, "{:?}", list.achievement);
     assert!(list.indicators.iter().all(|i| i.entry_code.is_some()));
@@ -146,6 +153,7 @@ async fn html_pdf_xlsx_and_csv() {
     assert!(html.contains("<th scope=\"col\" class=\"center\">1次評価（所管課）</th>"));
     assert!(html.contains("再掲（No.15）・集計に含めない"));
     assert!(html.contains("S 年度当初の予定以上に進捗"), "the scale's printed legend");
+    assert!(html.contains("<th scope=\"col\" class=\"center\">目的・ねらい</th>"), "the list prints each aim");
 
     let text = support::pdf_text(&report.pdf(), &report.title());
     let first = text.find("協働推進体制の充実").expect("No.1 in the PDF");
@@ -156,7 +164,10 @@ async fn html_pdf_xlsx_and_csv() {
     let csv = report.csv(true);
     assert!(csv.starts_with('\u{FEFF}'));
     let lines: Vec<&str> = csv.trim_start_matches('\u{FEFF}').split("\r\n").filter(|l| !l.is_empty()).collect();
-    assert_eq!(lines[0], "計画,グループ,体系コード,コード,項目,タグ,担当,再掲・内訳,集計対象,評価段階,評価者,評価");
+    assert_eq!(
+        lines[0],
+        "計画,グループ,体系コード,コード,項目,タグ,担当,再掲・内訳,集計対象,評価段階,評価者,評価,目的・ねらい"
+    );
     assert_eq!(lines.len() - 1, list.entries.len() * 2, "one row per entry and grade column");
     assert!(lines.iter().any(|l| l.contains(",No.41,") && l.contains("再掲（No.7）,0,")));
     let counts = report.counts_csv(false);
