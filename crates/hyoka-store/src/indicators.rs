@@ -5,6 +5,7 @@ use hyoka_core::{FiscalYear, IndicatorCell, ValueRole};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::bulk::Bind;
 use crate::org::{fy_from_i64, fy_i64};
 use crate::tx::StoreTx;
 use crate::{opt_i64, IndicatorRecord, IndicatorValue, JudgementRecord, NewIndicator, Store, StoreError};
@@ -76,6 +77,55 @@ impl StoreTx {
                 .await?;
         }
         Ok(())
+    }
+
+    /// Replaces an indicator's cells and judgements with these, in a few
+    /// statements (an import writes thousands of indicators).
+    pub async fn replace_indicator_values(
+        &mut self,
+        indicator_id: i64,
+        values: &[(FiscalYear, ValueRole, &IndicatorCell)],
+        judgements: &[(FiscalYear, &Judgement)],
+    ) -> Result<(), StoreError> {
+        self.clear_indicator_values(indicator_id).await?;
+        // The parsed forms are computed first: the rows borrow them.
+        let parsed: Vec<(Option<String>, String)> = values
+            .iter()
+            .map(|(_, _, cell)| Ok((cell.primary_number().map(|n| n.plain()), serde_json::to_string(cell)?)))
+            .collect::<Result<_, serde_json::Error>>()?;
+        let rows: Vec<Vec<Bind>> = values
+            .iter()
+            .zip(&parsed)
+            .map(|((fy, role, cell), (value, meaning))| {
+                vec![
+                    Bind::Int(Some(indicator_id)),
+                    Bind::Int(Some(fy_i64(*fy))),
+                    Bind::Text(Some(role.code())),
+                    Bind::Text(Some(cell.printed())),
+                    Bind::Text(Some(cell.meaning().kind())),
+                    Bind::Text(value.as_deref()),
+                    Bind::Text(cell.primary_unit().filter(|u| !u.is_empty())),
+                    Bind::Text(Some(meaning)),
+                ]
+            })
+            .collect();
+        let columns = ["indicator_id", "fiscal_year", "role", "printed", "shape", "value", "unit", "meaning"];
+        self.insert_rows("indicator_values", &columns, &rows).await?;
+        let rows: Vec<Vec<Bind>> = judgements
+            .iter()
+            .map(|(fy, j)| {
+                vec![
+                    Bind::Int(Some(indicator_id)),
+                    Bind::Int(Some(fy_i64(*fy))),
+                    Bind::Text(j.printed.as_deref()),
+                    Bind::Text(j.computed.as_deref()),
+                    Bind::Text(j.declared.as_ref().map(|d| d.label.as_str())),
+                    Bind::Text(j.declared.as_ref().map(|d| d.reason.as_str())),
+                ]
+            })
+            .collect();
+        let columns = ["indicator_id", "fiscal_year", "printed", "computed", "declared", "declared_reason"];
+        self.insert_rows("judgements", &columns, &rows).await
     }
 
     pub async fn set_judgement(&mut self, indicator_id: i64, fy: FiscalYear, j: &Judgement) -> Result<(), StoreError> {

@@ -11,6 +11,7 @@ mod admin_ops;
 mod audit;
 mod backend;
 mod backup;
+mod bulk;
 mod cycle;
 mod error;
 mod figures;

@@ -10,6 +10,7 @@ use hyoka_core::FiscalYear;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::bulk::Bind;
 use crate::org::{fy_from_i64, fy_i64};
 use crate::tx::StoreTx;
 use crate::{opt_i64, Printing, Store, StoreError};
@@ -43,43 +44,52 @@ impl StoreTx {
 
     pub async fn replace_narratives(&mut self, item_id: i64, rows: &[NarrativeRow]) -> Result<(), StoreError> {
         self.delete_children("narratives", item_id).await?;
-        for (position, n) in rows.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO narratives (item_id, position, fiscal_year, slot, label, body, plain)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(item_id)
-            .bind(position as i64)
-            .bind(n.fiscal_year.map(fy_i64))
-            .bind(&n.slot)
-            .bind(&n.label)
-            .bind(serde_json::to_string(&n.text)?)
-            .bind(n.text.to_plain_text())
-            .execute(self.conn())
-            .await?;
-        }
-        Ok(())
+        let bodies: Vec<(String, String)> = rows
+            .iter()
+            .map(|n| Ok((serde_json::to_string(&n.text)?, n.text.to_plain_text())))
+            .collect::<Result<_, serde_json::Error>>()?;
+        let rows: Vec<Vec<Bind>> = rows
+            .iter()
+            .zip(&bodies)
+            .enumerate()
+            .map(|(position, (n, (body, plain)))| {
+                vec![
+                    Bind::Int(Some(item_id)),
+                    Bind::Int(Some(position as i64)),
+                    Bind::Int(n.fiscal_year.map(fy_i64)),
+                    Bind::Text(Some(&n.slot)),
+                    Bind::Text(Some(&n.label)),
+                    Bind::Text(Some(body)),
+                    Bind::Text(Some(plain)),
+                ]
+            })
+            .collect();
+        let columns = ["item_id", "position", "fiscal_year", "slot", "label", "body", "plain"];
+        self.insert_rows("narratives", &columns, &rows).await
     }
 
     pub async fn replace_schedule(&mut self, item_id: i64, rows: &[ScheduleRow]) -> Result<(), StoreError> {
         self.delete_children("schedules", item_id).await?;
-        for (position, s) in rows.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO schedules (item_id, position, fiscal_year, kind, label, months, hours_regular, hours_other)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(item_id)
-            .bind(position as i64)
-            .bind(fy_i64(s.fiscal_year))
-            .bind(&s.kind)
-            .bind(&s.label)
-            .bind(serde_json::to_string(&s.months)?)
-            .bind(&s.hours_regular)
-            .bind(&s.hours_other)
-            .execute(self.conn())
-            .await?;
-        }
-        Ok(())
+        let months: Vec<String> = rows.iter().map(|s| serde_json::to_string(&s.months)).collect::<Result<_, _>>()?;
+        let rows: Vec<Vec<Bind>> = rows
+            .iter()
+            .zip(&months)
+            .enumerate()
+            .map(|(position, (s, months))| {
+                vec![
+                    Bind::Int(Some(item_id)),
+                    Bind::Int(Some(position as i64)),
+                    Bind::Int(Some(fy_i64(s.fiscal_year))),
+                    Bind::Text(Some(&s.kind)),
+                    Bind::Text(Some(&s.label)),
+                    Bind::Text(Some(months)),
+                    Bind::Text(s.hours_regular.as_deref()),
+                    Bind::Text(s.hours_other.as_deref()),
+                ]
+            })
+            .collect();
+        let columns = ["item_id", "position", "fiscal_year", "kind", "label", "months", "hours_regular", "hours_other"];
+        self.insert_rows("schedules", &columns, &rows).await
     }
 
     pub async fn replace_next_direction(
@@ -132,21 +142,21 @@ impl StoreTx {
             .bind(indicator_id)
             .execute(self.conn())
             .await?;
-        for p in rows {
-            sqlx::query(
-                "INSERT INTO indicator_printings (indicator_id, fiscal_year, role, source, printed, printed_in)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(indicator_id)
-            .bind(fy_i64(p.fiscal_year))
-            .bind(&p.role)
-            .bind(&p.source)
-            .bind(&p.printed)
-            .bind(p.printed_in.map(fy_i64))
-            .execute(self.conn())
-            .await?;
-        }
-        Ok(())
+        let rows: Vec<Vec<Bind>> = rows
+            .iter()
+            .map(|p| {
+                vec![
+                    Bind::Int(Some(indicator_id)),
+                    Bind::Int(Some(fy_i64(p.fiscal_year))),
+                    Bind::Text(Some(&p.role)),
+                    Bind::Text(Some(&p.source)),
+                    Bind::Text(Some(&p.printed)),
+                    Bind::Int(p.printed_in.map(fy_i64)),
+                ]
+            })
+            .collect();
+        let columns = ["indicator_id", "fiscal_year", "role", "source", "printed", "printed_in"];
+        self.insert_rows("indicator_printings", &columns, &rows).await
     }
 
     /// Replaces the findings that came from one file.

@@ -181,13 +181,8 @@ async fn write_indicator(
         printed_in: j.printed_in,
     }));
     tx.replace_printings(id, &printings).await?;
-    tx.clear_indicator_values(id).await?;
     let derived = derive(municipality, ind);
-    for ((fy, role), cell) in &derived.values {
-        tx.set_indicator_value(id, *fy, *role, cell).await?;
-    }
-    for (fy, judgement) in &derived.judgements {
-        tx.set_judgement(id, *fy, judgement).await?;
-    }
-    Ok(())
+    let values: Vec<_> = derived.values.iter().map(|((fy, role), cell)| (*fy, *role, cell)).collect();
+    let judgements: Vec<_> = derived.judgements.iter().map(|(fy, j)| (*fy, j)).collect();
+    tx.replace_indicator_values(id, &values, &judgements).await
 }
