@@ -145,7 +145,7 @@ pub fn read_file(path: &std::path::Path) -> Result<(String, Vec<u8>), ImportErro
 pub fn read_inputs<N: AsRef<str>, B: AsRef<[u8]>>(files: &[(N, B)]) -> Result<Inputs, ImportError> {
     let mut batches = Vec::new();
     let mut notes = Vec::new();
-    let mut unpacked: Vec<Option<Vec<(String, Vec<u8>)>>> = Vec::new();
+    let mut unpacked: Vec<Option<canonical::NamedFiles>> = Vec::new();
     for (name, bytes) in files {
         let inside = canonical::unpack(name.as_ref(), bytes.as_ref())?;
         if let Some(inside) = &inside {

@@ -12,13 +12,16 @@ use super::limits::{bytes_text, MAX_FILE_BYTES, MAX_PARTS, MAX_UNPACKED_BYTES};
 use super::xlsx::ZIP_MAGIC;
 use crate::error::{ImportError, Place};
 
+/// Files as `(name, bytes)`.
+pub type NamedFiles = Vec<(String, Vec<u8>)>;
+
 const CORRUPT: &str = "ZIP ファイルとして読み取れません（壊れているか途中で切れています）";
 
 /// The files of an archive that is not a workbook, named
 /// `archive.zip/entry.csv`; `None` for anything else (a workbook, a
 /// document, a CSV file). Folders, and the `__MACOSX/` and dot files that
 /// some systems add, are left out.
-pub fn unpack(name: &str, bytes: &[u8]) -> Result<Option<Vec<(String, Vec<u8>)>>, ImportError> {
+pub fn unpack(name: &str, bytes: &[u8]) -> Result<Option<NamedFiles>, ImportError> {
     if !bytes.starts_with(ZIP_MAGIC) {
         return Ok(None);
     }

@@ -23,7 +23,7 @@ mod xlsx_scan;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-pub use archive::unpack;
+pub use archive::{unpack, NamedFiles};
 pub use encoding::TextEncoding;
 pub use json::{FORMAT, VERSION};
 pub use tables::{ColumnKind, ColumnSpec, TableSpec, TABLES};
