@@ -14,7 +14,18 @@ use crate::{Command, CommandError, Cx};
 pub struct ImportBatches {
     pub batches: Vec<(String, Batch)>,
     pub dry_run: bool,
+    /// The basis of the dry run this run confirms, if any.
+    pub expect_basis: Option<String>,
 }
+
+impl ImportBatches {
+    pub fn new(batches: Vec<(String, Batch)>, dry_run: bool) -> Self {
+        ImportBatches { batches, dry_run, expect_basis: None }
+    }
+}
+
+/// The refusal when the stored data changed after the dry run.
+pub const CHANGED_SINCE_CHECK: &str = "確認の後に、保存されている内容が変わりました（ほかの人の入力や取り込みなど）。何も書き込んでいません。もう一度確認してから取り込んでください。";
 
 impl Command for ImportBatches {
     const CODE: &'static str = "import";
@@ -35,6 +46,10 @@ impl Command for ImportBatches {
         })?;
         let mut report = staged.report;
         report.dry_run = self.dry_run;
+        if self.expect_basis.as_ref().is_some_and(|b| *b != report.basis) {
+            staged.tx.rollback().await?;
+            return Err(CommandError::Conflict(CHANGED_SINCE_CHECK.into()));
+        }
         if self.dry_run || report.is_unchanged() {
             staged.tx.rollback().await?;
             cx.unchanged();

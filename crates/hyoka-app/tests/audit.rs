@@ -227,19 +227,19 @@ async fn an_import_is_one_audited_command_and_never_touches_a_locked_year() {
     let batch = || vec![(file.to_string(), hyoka_import::read_published(file, &text).unwrap().1)];
 
     // A dry run writes nothing, not even an audit record.
-    let dry = app.run(&operator, ImportBatches { batches: batch(), dry_run: true }).await.unwrap();
+    let dry = app.run(&operator, ImportBatches::new(batch(), true)).await.unwrap();
     assert!(dry.dry_run && !dry.is_unchanged());
     assert_eq!(store.audit_event_count().await.unwrap(), 0);
     assert!(store.municipalities().await.unwrap().is_empty());
 
-    let report = once(&app, &operator, ImportBatches { batches: batch(), dry_run: false }).await;
+    let report = once(&app, &operator, ImportBatches::new(batch(), false)).await;
     assert_eq!(report.cities.len(), 1);
     let event = &store.audit_events(Some("132110"), 1).await.unwrap()[0];
     assert_eq!(event.event.summary, format!("取り込み: {file}"));
     assert!(event.changes >= 1);
     // The same again changes nothing and records nothing.
     let before = store.audit_event_count().await.unwrap();
-    assert!(app.run(&operator, ImportBatches { batches: batch(), dry_run: false }).await.unwrap().is_unchanged());
+    assert!(app.run(&operator, ImportBatches::new(batch(), false)).await.unwrap().is_unchanged());
     assert_eq!(store.audit_event_count().await.unwrap(), before);
 
     // Once 平成29年度 is locked, a file that changes it is refused whole.
@@ -247,6 +247,44 @@ async fn an_import_is_one_audited_command_and_never_touches_a_locked_year() {
         .await;
     let edited = text.replacen("ボランティア", "ボランティア（改）", 1);
     let changed = vec![(file.to_string(), hyoka_import::read_published(file, &edited).unwrap().1)];
-    let e = refused(&app, &operator, ImportBatches { batches: changed, dry_run: false }).await;
+    let e = refused(&app, &operator, ImportBatches::new(changed, false)).await;
     assert!(matches!(&e, CommandError::Conflict(m) if m.contains("平成29年度")), "{e}");
+}
+
+#[tokio::test]
+async fn a_confirmed_import_is_refused_when_the_stored_data_changed_since_its_dry_run() {
+    use hyoka_app::import::ImportBatches;
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let clock = FixedClock(Timestamp::parse_iso("2019-06-01T00:00:00Z").unwrap());
+    let app = App::with_clock(store.clone(), Arc::new(clock));
+    let operator = Actor::Operator { name: "コマンドライン（test）".into() };
+    let file = "004_14ceec0f4c63a17a.txt";
+    let text = std::fs::read_to_string(format!("{}/../../demo/seeds/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let read = |t: &str| vec![(file.to_string(), hyoka_import::read_published(file, t).unwrap().1)];
+    once(&app, &operator, ImportBatches::new(read(&text), false)).await;
+
+    // A dry run of an edited file, then someone changes the stored data.
+    let edited = text.replacen("SNSによる情報発信の充実", "SNSによる情報発信の充実（改）", 1);
+    let dry = app.run(&operator, ImportBatches::new(read(&edited), true)).await.unwrap();
+    assert_eq!(dry.basis.len(), 64);
+    let again = app.run(&operator, ImportBatches::new(read(&edited), true)).await.unwrap();
+    assert_eq!((again.basis.as_str(), &again.cities), (dry.basis.as_str(), &dry.cities), "a dry run is repeatable");
+    let other = text.replacen("更なる浸透", "更なる浸透（改）", 1);
+    let meanwhile = app.run(&operator, ImportBatches::new(read(&other), false)).await.unwrap();
+    let events = store.audit_event_count().await.unwrap();
+
+    let confirm = |batches| ImportBatches { batches, dry_run: false, expect_basis: Some(dry.basis.clone()) };
+    assert!(!meanwhile.is_unchanged());
+    let e = refused(&app, &operator, confirm(read(&edited))).await;
+    assert!(matches!(&e, CommandError::Conflict(m) if m == hyoka_app::import::CHANGED_SINCE_CHECK), "{e}");
+    assert_eq!(store.audit_event_count().await.unwrap(), events, "nothing written");
+    // Checked again on the data as it now is, the same file is confirmed.
+    let fresh = app.run(&operator, ImportBatches::new(read(&edited), true)).await.unwrap();
+    let done = app
+        .run(&operator, ImportBatches { batches: read(&edited), dry_run: false, expect_basis: Some(fresh.basis) })
+        .await
+        .unwrap();
+    assert_eq!(done.cities, fresh.cities);
+    assert_eq!(store.audit_event_count().await.unwrap(), events + 1);
 }

@@ -139,12 +139,30 @@ pub fn read_file(path: &std::path::Path) -> Result<(String, Vec<u8>), ImportErro
 /// content: published documents one by one, files of the canonical format
 /// (XLSX, CSV, JSON) together, since CSV tables refer to each other.
 /// Nothing is half-read: the first problem is the error.
+///
+/// A ZIP archive that is not a workbook (the CSV set as one file) is read
+/// as the files it holds ([`canonical::unpack`]).
 pub fn read_inputs<N: AsRef<str>, B: AsRef<[u8]>>(files: &[(N, B)]) -> Result<Inputs, ImportError> {
     let mut batches = Vec::new();
     let mut notes = Vec::new();
-    let mut canonical_files: Vec<(&str, &[u8])> = Vec::new();
+    let mut unpacked: Vec<Option<canonical::NamedFiles>> = Vec::new();
     for (name, bytes) in files {
-        let (name, bytes) = (name.as_ref(), bytes.as_ref());
+        let inside = canonical::unpack(name.as_ref(), bytes.as_ref())?;
+        if let Some(inside) = &inside {
+            notes.push(format!("{}: ZIP（ファイル {} 個）", name.as_ref(), inside.len()));
+        }
+        unpacked.push(inside);
+    }
+    let all: Vec<(&str, &[u8])> = files
+        .iter()
+        .zip(&unpacked)
+        .flat_map(|((n, b), inside)| match inside {
+            Some(inside) => inside.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect::<Vec<_>>(),
+            None => vec![(n.as_ref(), b.as_ref())],
+        })
+        .collect();
+    let mut canonical_files: Vec<(&str, &[u8])> = Vec::new();
+    for (name, bytes) in all {
         if canonical::detect(bytes).is_some() || canonical::named_like_canonical(name) {
             canonical_files.push((name, bytes));
         } else {

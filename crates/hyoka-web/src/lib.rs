@@ -45,6 +45,8 @@ pub struct AppState {
     /// Reads.
     pub store: Store,
     pub session: SessionConfig,
+    /// Uploads checked on the import page, waiting for confirmation.
+    pub(crate) imports: admin::import::PendingImports,
 }
 
 impl AppState {
@@ -54,7 +56,7 @@ impl AppState {
     }
 
     pub fn with_app(app: App) -> Self {
-        AppState { store: app.store().clone(), app, session: SessionConfig::default() }
+        AppState { store: app.store().clone(), app, session: SessionConfig::default(), imports: Default::default() }
     }
 
     pub fn with_session(mut self, session: SessionConfig) -> Self {

@@ -30,7 +30,7 @@ pub async fn import(app: &App, files: &[PathBuf], dry_run: bool) -> CliResult {
     for note in notes {
         eprintln!("{note}");
     }
-    let report = app.run(&Actor::command_line(), ImportBatches { batches, dry_run }).await?;
+    let report = app.run(&Actor::command_line(), ImportBatches::new(batches, dry_run)).await?;
     print_report(&report);
     Ok(())
 }

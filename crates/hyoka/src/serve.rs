@@ -73,7 +73,7 @@ async fn load_demo(app: &App) -> CliResult {
         batches.push((name.to_string(), batch));
     }
     let me = hyoka_app::Actor::Operator { name: "デモの準備".into() };
-    let report = app.run(&me, hyoka_app::import::ImportBatches { batches, dry_run: false }).await?;
+    let report = app.run(&me, hyoka_app::import::ImportBatches::new(batches, false)).await?;
     progress.finish(&format!("デモデータを取り込みました（{} 自治体）", report.cities.len()));
     Ok(())
 }

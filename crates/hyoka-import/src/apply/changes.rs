@@ -119,8 +119,11 @@ pub struct CityChanges {
     pub values: Tally,
     /// Judgements, one per indicator and year.
     pub judgements: Tally,
-    /// Every change and removal (additions are only counted), in the order met.
+    /// Every change and removal, in the order met.
     pub changes: Vec<Change>,
+    /// Every addition, in the order met (kept apart from `changes`, which
+    /// the command line lists; the web's dry run shows both).
+    pub additions: Vec<Change>,
 }
 
 impl CityChanges {
@@ -203,9 +206,6 @@ impl Sink<'_> {
             ChangeKind::Removed => tally.removed += 1,
         }
         let frozen = fy.and_then(|y| self.frozen_years.get(&y).map(|p| (y, *p)));
-        if kind == ChangeKind::Added && frozen.is_none() {
-            return;
-        }
         let (subject, part, detail) = describe(kind);
         let change = Change { kind, fiscal_year: fy, subject, part, detail };
         if let Some((fiscal_year, published)) = frozen {
@@ -217,7 +217,9 @@ impl Sink<'_> {
                 change: change.clone(),
             });
         }
-        if kind != ChangeKind::Added {
+        if kind == ChangeKind::Added {
+            self.c.additions.push(change);
+        } else {
             self.c.changes.push(change);
         }
     }

@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use hyoka_core::sheet::Finding;
 use hyoka_core::FiscalYear;
 use hyoka_store::{Store, StoreError, StoreTx};
+use sha2::{Digest, Sha256};
 
 pub use changes::{Change, ChangeKind, CityChanges, FrozenChange, Tally};
 
@@ -36,6 +37,11 @@ pub struct ApplyReport {
     /// Stored findings added and removed (conflicts that went away).
     pub findings_stored: Tally,
     pub dry_run: bool,
+    /// A digest of the stored data the report compares against (each
+    /// city as [`load_city`] reads it). Equal digests mean the same
+    /// stored data, so a dry run's report is what a later run with the
+    /// same digest does: the web's confirm step checks it.
+    pub basis: String,
 }
 
 impl ApplyReport {
@@ -206,8 +212,12 @@ async fn prepare(
     let mut frozen = Vec::new();
     let mut derived = Vec::new();
     let mut stored_sections = BTreeMap::new();
+    let mut basis = Sha256::new();
     for (code, inc) in &incoming {
         let before = load_city(store, code).await?;
+        basis.update(code.as_bytes());
+        basis.update([0]);
+        basis.update(serde_json::to_vec(&before).map_err(|e| StoreError::Invalid(e.to_string()))?);
         stored_sections.insert(code.clone(), before.sections.iter().cloned().collect());
         let years = frozen_years(store, code).await?;
         let after = merge::after(&before, &inc.city);
@@ -225,6 +235,7 @@ async fn prepare(
     let findings = findings::plan(store.findings(None).await?, batches, derived, &cities);
     report.findings = findings.of_import.clone();
     report.findings_stored = findings.tally;
+    report.basis = basis.finalize().iter().map(|b| format!("{b:02x}")).collect();
     Ok((Prepared { incoming, stored_sections, findings }, report, frozen))
 }
 

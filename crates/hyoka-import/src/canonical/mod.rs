@@ -8,6 +8,7 @@
 //! Reading checks every cell and every reference before anything is
 //! written; an error names file, sheet, row and column in Japanese.
 
+mod archive;
 mod assemble;
 mod csv;
 mod encoding;
@@ -22,6 +23,7 @@ mod xlsx_scan;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+pub use archive::{unpack, NamedFiles};
 pub use encoding::TextEncoding;
 pub use json::{FORMAT, VERSION};
 pub use tables::{ColumnKind, ColumnSpec, TableSpec, TABLES};

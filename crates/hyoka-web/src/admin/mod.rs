@@ -2,7 +2,8 @@
 //! fiscal year, fiscal years (deadlines, locking, opening by carrying
 //! forward), setting the city up (organisation, plans, items and their
 //! indicators, the canonical workbook to download), the sheet layout and
-//! scales, and accounts.
+//! scales, accounts, and files brought in from the browser (a dry run
+//! shown as a diff, then confirmed).
 //!
 //! Every route is `Rule::Administer`; every handler checks it first, so
 //! another city's admin gets 404 and anyone else in the city 403.
@@ -11,6 +12,7 @@ mod accounts;
 mod dashboard;
 mod export;
 mod forms;
+pub(crate) mod import;
 mod indicators;
 mod items;
 mod layout;
@@ -78,6 +80,10 @@ pub fn routes(r: Routes) -> Routes {
         .post("/m/{code}/admin/indicators/{indicator}", Rule::Administer, indicators::edit)
         .post("/m/{code}/admin/indicators/{indicator}/remove", Rule::Administer, indicators::remove)
         .get("/m/{code}/admin/export.xlsx", Rule::Administer, export::workbook)
+        .get("/m/{code}/admin/import", Rule::Administer, import::page)
+        .upload("/m/{code}/admin/import", Rule::Administer, import::upload)
+        .post("/m/{code}/admin/import/confirm", Rule::Administer, import::confirm)
+        .get("/static/import.js", Rule::Public, import::script)
 }
 
 /// The city's name, after checking the person administers it.
@@ -101,6 +107,7 @@ fn nav(code: &str, current: &str) -> Markup {
         ("/layout", "様式と評価尺度"),
         ("/accounts", "アカウント"),
         ("/export.xlsx", "標準形式の Excel をダウンロード"),
+        ("/import", "ファイルの取り込み（Excel・CSV・公表資料）"),
     ];
     html! {
         nav aria-label="管理メニュー" {

@@ -40,19 +40,38 @@ pub fn token_for(session: &Session, headers: &axum::http::HeaderMap) -> (String,
 
 /// Refuses a state change whose token does not match.
 pub async fn check(req: Request, next: Next) -> Response {
+    verify(req, next, MAX_FORM_BYTES).await
+}
+
+/// [`check`] for an upload route ([`super::routes::Routes::upload`]): the
+/// token may be a field of the multipart body, which is held whole up to
+/// [`super::upload::MAX_UPLOAD_BYTES`], and only for a signed-in person
+/// (nobody else can send a file, so no visitor makes the server hold one).
+pub async fn check_upload(req: Request, next: Next) -> Response {
+    let session = req.extensions().get::<Session>().cloned().unwrap_or_default();
+    if session.csrf.is_none() {
+        return refused(session.expired);
+    }
+    verify(req, next, super::upload::MAX_UPLOAD_BYTES).await
+}
+
+async fn verify(req: Request, next: Next, limit: usize) -> Response {
     let session = req.extensions().get::<Session>().cloned().unwrap_or_default();
     let expected = session.csrf.clone().or_else(|| cookie(req.headers(), ANONYMOUS_COOKIE));
     let (parts, body) = req.into_parts();
-    let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
+    let bytes = match to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "送信された内容が大きすぎます").into_response(),
     };
-    let sent = parts
+    let mut sent = parts
         .headers
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
         .or_else(|| form_field(&parts.headers, &bytes, "_csrf"));
+    if sent.is_none() && limit > MAX_FORM_BYTES && super::upload::is_multipart(&parts.headers) {
+        sent = super::upload::csrf_field(&parts.headers, bytes.clone()).await;
+    }
     let valid = match (expected, sent) {
         (Some(e), Some(s)) => bool::from(e.as_bytes().ct_eq(s.as_bytes())),
         _ => false,

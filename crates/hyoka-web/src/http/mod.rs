@@ -13,6 +13,7 @@ pub mod routes;
 pub mod security;
 pub mod session;
 pub mod trace;
+pub mod upload;
 
 pub use error::AppError;
 pub use extract::{CityCode, Fy, Id, Params};

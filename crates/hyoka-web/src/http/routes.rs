@@ -70,6 +70,19 @@ impl Routes {
         self.specs.push(RouteSpec { method: Method::POST, path, rule });
         self
     }
+
+    /// A POST route that receives files (`multipart/form-data`, see
+    /// [`super::upload`]); its CSRF token may be a field of the upload.
+    pub fn upload<H, T>(mut self, path: &'static str, rule: Rule, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let route = post(handler).route_layer(axum::middleware::from_fn(super::csrf::check_upload));
+        self.router = self.router.route(path, route);
+        self.specs.push(RouteSpec { method: Method::POST, path, rule });
+        self
+    }
 }
 
 impl Default for Routes {

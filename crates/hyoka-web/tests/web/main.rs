@@ -9,6 +9,7 @@ mod support;
 
 mod accessibility;
 mod admin;
+mod admin_import;
 mod api_contract;
 mod authz_matrix;
 mod browse;

@@ -141,6 +141,40 @@ impl Client {
         self.csrf = None;
     }
 
+    /// Posts a `multipart/form-data` body as a browser's file form does:
+    /// `fields` (plus `_csrf` from the client's token unless given), then
+    /// `files` as `(field, file name, bytes)`.
+    pub async fn post_files(&mut self, path: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Response {
+        if self.csrf.is_none() {
+            self.refresh_csrf().await;
+        }
+        let boundary = "----hyokaTestBoundary7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        let token = self.csrf.clone().unwrap_or_default();
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        if !fields.iter().any(|(k, _)| *k == "_csrf") {
+            all.insert(0, ("_csrf", &token));
+        }
+        for (k, v) in all {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+            );
+        }
+        for (field, name, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        self.send_body("POST", path, Some((&content_type, body)), &[]).await
+    }
+
     /// Sends one request with the client's cookies and `extra_headers`, and
     /// keeps the cookies the answer sets.
     pub async fn send(
@@ -148,6 +182,18 @@ impl Client {
         method: &str,
         path: &str,
         form: Option<String>,
+        extra_headers: &[(&str, &str)],
+    ) -> Response {
+        let body = form.map(|f| ("application/x-www-form-urlencoded", f.into_bytes()));
+        self.send_body(method, path, body, extra_headers).await
+    }
+
+    /// [`Client::send`] with a body of any type.
+    pub async fn send_body(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<(&str, Vec<u8>)>,
         extra_headers: &[(&str, &str)],
     ) -> Response {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("an HTTP method");
@@ -165,8 +211,8 @@ impl Client {
         for (k, v) in extra_headers {
             req = req.header(*k, *v);
         }
-        if let Some(body) = form {
-            req = req.header("content-type", "application/x-www-form-urlencoded").body(body);
+        if let Some((content_type, body)) = body {
+            req = req.header("content-type", content_type).body(body);
         }
         let res = req.send().await.expect("the server answers");
         let status = res.status().as_u16();
