@@ -1,0 +1,183 @@
+//! A city's own 事務事業評価シート read through a mapping file: the
+//! workbook (filler rows, merged cells, a formula, full-width digits,
+//! repeated headers) and the same table as a Shift_JIS CSV give the same
+//! batch, value by value; mistakes in the mapping or in a cell are named
+//! by file, sheet, row, column and mapping key. Pure: no database.
+
+#[path = "common/jimu_sheet.rs"]
+mod jimu_sheet;
+
+use hyoka_core::narrative::Block;
+use hyoka_core::{Evaluator, FiscalYear, IndicatorKind, NextDirection, Stage, ValueRole, Yen};
+use hyoka_import::batch::{CityBatch, IndicatorRow, ItemRow};
+use hyoka_import::mapping::{self, Context};
+
+fn read(mapping_text: &str, file: &str, bytes: &[u8]) -> Result<(CityBatch, Vec<String>), String> {
+    let m = mapping::parse("jimu.toml", mapping_text).map_err(|e| e.to_string())?;
+    let out = mapping::read("jimu.toml", &m, file, bytes, Context::default()).map_err(|e| e.to_string())?;
+    let mut cities = out.batch.cities;
+    assert_eq!(cities.len(), 1);
+    Ok((cities.remove(0), out.notes))
+}
+
+fn fy(y: i32) -> FiscalYear {
+    FiscalYear::new(y).unwrap()
+}
+
+fn item<'a>(city: &'a CityBatch, key: &str) -> &'a ItemRow {
+    city.item(key).unwrap_or_else(|| panic!("item {key}"))
+}
+
+fn indicator<'a>(city: &'a CityBatch, key: &str) -> &'a IndicatorRow {
+    city.indicator(key).unwrap_or_else(|| panic!("indicator {key}"))
+}
+
+fn values(ind: &IndicatorRow) -> Vec<(i32, ValueRole, &str)> {
+    ind.values.iter().map(|v| (v.fiscal_year.year(), v.role, v.printed.as_str())).collect()
+}
+
+fn paragraphs(item: &ItemRow, slot: &str, label: &str) -> Vec<String> {
+    let n = item.narratives.iter().find(|n| n.slot == slot && n.label == label);
+    let n = n.unwrap_or_else(|| panic!("{slot} {label} of {}", item.key));
+    n.text
+        .blocks
+        .iter()
+        .map(|b| match b {
+            Block::Paragraph(p) => p.clone(),
+            Block::List(l) => l.join("/"),
+        })
+        .collect()
+}
+
+#[test]
+fn the_workbook_maps_onto_the_model_value_by_value() {
+    let (city, notes) = read(jimu_sheet::MAPPING, "jimu.xlsx", &jimu_sheet::xlsx(false)).unwrap();
+    assert_eq!((city.code.as_str(), city.name.as_str()), ("132080", "見本市"));
+    assert!(notes.iter().any(|n| n.contains("シート「R6事務事業評価」")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.contains("見出しは 3行目")), "{notes:?}");
+
+    // Three projects; the blank row ends the data (the 合計 row is not one).
+    let keys: Vec<&str> = city.items.iter().map(|i| i.key.as_str()).collect();
+    assert_eq!(keys, ["001", "002", "003"]);
+    let a = item(&city, "001");
+    assert_eq!((a.code.as_str(), a.title.as_str(), a.kind.as_str()), ("001", "子育て支援事業", "project"));
+    assert_eq!(a.fiscal_year, Some(fy(2024)));
+    // 部名 and 課名 of 002 are merged with 001's.
+    let b = item(&city, "002");
+    assert_eq!(b.sections[0].department, "福祉部");
+    assert_eq!(b.sections[0].section, "子育て支援課");
+    assert_eq!(item(&city, "003").sections[0].section, "道路課");
+    assert_eq!((a.placements[0].plan.as_str(), a.placements[0].node.as_str()), ("sogo-5", "2-1"));
+    let plan = city.plan("sogo-5").unwrap();
+    assert_eq!(plan.name, "第5次総合計画");
+    let nodes: Vec<(&str, &str)> = plan.nodes.iter().map(|n| (n.code.as_str(), n.title.as_str())).collect();
+    assert_eq!(nodes, [("2-1", "子育て環境の充実"), ("4-2", "安全な道路")]);
+
+    // Narratives by slot, the criteria as narratives (category, then reason).
+    assert_eq!(paragraphs(a, "target", "対象"), ["就学前の子どもと保護者"]);
+    assert_eq!(paragraphs(a, "intent", "意図"), ["安心して子育てできる"]);
+    assert_eq!(paragraphs(a, "result", "結果"), ["出生率の維持"]);
+    assert_eq!(paragraphs(a, "opinion", "課長等の意見"), ["周知を強める。"]);
+    assert_eq!(paragraphs(a, "criterion", "目的妥当性"), ["結びついている", "子育て支援は市の重点施策である。"]);
+    assert_eq!(paragraphs(b, "criterion", "有効性"), ["向上余地がない"]);
+    assert!(b.narratives.iter().all(|n| n.slot != "opinion"), "a blank cell is no narrative");
+    assert!(a.narratives.iter().all(|n| n.fiscal_year == Some(fy(2024))));
+
+    // Budgets in 千円: last year's settlement, this year's budget; the
+    // formula's cached value; full-width digits; a dash is no amount.
+    let budgets: Vec<(i32, Option<Yen>, Option<Yen>, Option<Yen>)> = a
+        .budgets
+        .iter()
+        .map(|b| (b.fiscal_year.year(), b.figures.initial, b.figures.settlement, b.figures.general_revenue))
+        .collect();
+    assert_eq!(
+        budgets,
+        [(2023, None, Some(Yen(12_000_000)), None), (2024, Some(Yen(12_500_000)), None, Some(Yen(10_000_000)))]
+    );
+    let years: Vec<i32> = b.budgets.iter().map(|b| b.fiscal_year.year()).collect();
+    assert_eq!(years, [2024]);
+
+    // Indicators of the three kinds, printed as in the sheet.
+    let act = indicator(&city, "001/activity-1");
+    assert_eq!((act.kind, act.name.as_str(), act.unit.as_deref()), (IndicatorKind::Activity, "相談件数", Some("件")));
+    assert_eq!(act.item.as_deref(), Some("001"));
+    assert_eq!(values(act), [(2024, ValueRole::Target, "1200"), (2024, ValueRole::Actual, "１，３１０")]);
+    assert!(act.values.iter().all(|v| v.printed_in == Some(fy(2024)) && v.source.is_none()));
+    let pop = indicator(&city, "001/population-1");
+    assert_eq!((pop.kind, pop.unit.as_deref()), (IndicatorKind::Population, Some("人")));
+    assert_eq!(values(pop), [(2024, ValueRole::Actual, "4210")]);
+    let out = indicator(&city, "001/outcome-1");
+    assert_eq!((out.kind, out.unit.as_deref()), (IndicatorKind::Outcome, Some("％")));
+    assert_eq!(values(out), [(2024, ValueRole::Target, "60"), (2024, ValueRole::Actual, "58.2")]);
+    // 「－」 stays as printed; an indicator without a name and values is none.
+    assert_eq!(values(indicator(&city, "002/activity-1")), [(2024, ValueRole::Target, "－"), (2024, ValueRole::Actual, "310")]);
+    assert!(city.indicator("002/population-1").is_none());
+    assert_eq!(values(indicator(&city, "003/population-1")), [(2024, ValueRole::Actual, "312.5")]);
+    assert_eq!(city.indicators.len(), 8);
+
+    // The overall grade, the direction in the city's words.
+    let e = &a.evaluations[0];
+    assert_eq!((e.fiscal_year, e.stage, e.evaluator, e.grade.as_deref()), (fy(2024), Stage::YearEnd, Evaluator::Section, Some("B")));
+    let d = a.next_direction.as_ref().unwrap();
+    assert_eq!((d.printed.as_str(), d.direction, d.reason.as_deref()), ("２　改革改善（縮小・統合含む）", None, Some("相談窓口を統合する")));
+    assert_eq!(b.next_direction.as_ref().unwrap().direction, Some(NextDirection::Keep));
+    assert_eq!(item(&city, "003").next_direction.as_ref().unwrap().direction, Some(NextDirection::End));
+}
+
+#[test]
+fn a_shift_jis_csv_of_the_same_table_gives_the_same_batch() {
+    let (from_xlsx, _) = read(jimu_sheet::MAPPING, "jimu.xlsx", &jimu_sheet::xlsx(false)).unwrap();
+    let (from_csv, notes) = read(&jimu_sheet::csv_mapping(), "jimu.csv", &jimu_sheet::csv_sjis()).unwrap();
+    assert!(notes.iter().any(|n| n.contains("Shift_JIS")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.contains("見出しは 2行目")), "{notes:?}");
+    assert_eq!(from_csv, from_xlsx);
+}
+
+#[test]
+fn a_bad_cell_names_file_sheet_row_column_and_mapping_key() {
+    let e = read(jimu_sheet::MAPPING, "jimu.xlsx", &jimu_sheet::xlsx(true)).unwrap_err();
+    assert_eq!(
+        e,
+        "jimu.xlsx シート「R6事務事業評価」 6行目 列「L（当初予算額）」: 「未定」を金額として読み取れません（例: 7,368千円、1,200円）（対応表の budgets[1].initial）"
+    );
+}
+
+#[test]
+fn a_word_the_mapping_does_not_cover_is_listed_not_guessed() {
+    let mapping = jimu_sheet::MAPPING.replace("\"１　現状維持\" = \"keep\"\n", "");
+    let e = read(&mapping, "jimu.xlsx", &jimu_sheet::xlsx(false)).unwrap_err();
+    assert!(e.starts_with("jimu.xlsx シート「R6事務事業評価」 6行目 列「AE（今後の方向性）」: 方向性「１　現状維持」が対応表の direction.words にありません"), "{e}");
+}
+
+#[test]
+fn columns_the_sheet_lacks_are_all_named_with_their_keys() {
+    let mapping = jimu_sheet::MAPPING
+        .replace("title = \"事務事業名\"", "title = \"事業名\"")
+        .replace("unit = \"単位#1\"", "unit = \"単位\"");
+    let e = read(&mapping, "jimu.xlsx", &jimu_sheet::xlsx(false)).unwrap_err();
+    let lines: Vec<&str> = e.lines().collect();
+    assert_eq!(lines.len(), 2, "{e}");
+    assert!(lines[0].contains("3行目 列「事業名」: 見出し「事業名」の列がありません（対応表の item.title）"), "{e}");
+    assert!(lines[1].contains("見出し「単位」の列が 3 列あります（O、S、V）") && lines[1].contains("indicators[0].unit"), "{e}");
+}
+
+#[test]
+fn a_missing_sheet_or_header_is_named() {
+    let mapping = jimu_sheet::MAPPING.replace("pattern = \"*事務事業評価\"", "name = \"R7事務事業評価\"");
+    let e = read(&mapping, "jimu.xlsx", &jimu_sheet::xlsx(false)).unwrap_err();
+    assert!(e.contains("シート「R7事務事業評価」がありません（対応表の sheet.name）") && e.contains("「記入要領」"), "{e}");
+    let mapping = jimu_sheet::MAPPING.replace("header_find = [\"事業コード\", \"事務事業名\"]", "header_find = [\"事業番号\"]");
+    let e = read(&mapping, "jimu.xlsx", &jimu_sheet::xlsx(false)).unwrap_err();
+    assert!(e.contains("見出し 「事業番号」 をすべて含む行") || e.contains("見出し 「事業番号」をすべて含む行"), "{e}");
+}
+
+#[test]
+fn without_a_city_in_the_mapping_the_caller_names_it() {
+    let mapping = jimu_sheet::MAPPING.replace("code = \"132080\"\n", "");
+    let m = mapping::parse("jimu.toml", &mapping).unwrap();
+    let e = mapping::read("jimu.toml", &m, "jimu.xlsx", &jimu_sheet::xlsx(false), Context::default()).unwrap_err();
+    assert!(e.to_string().contains("--municipality"), "{e}");
+    let cx = Context { municipality: Some("132089"), stored: None };
+    let out = mapping::read("jimu.toml", &m, "jimu.xlsx", &jimu_sheet::xlsx(false), cx).unwrap();
+    assert_eq!(out.batch.cities[0].code, "132089");
+}
