@@ -181,3 +181,40 @@ fn without_a_city_in_the_mapping_the_caller_names_it() {
     let out = mapping::read("jimu.toml", &m, "jimu.xlsx", &jimu_sheet::xlsx(false), cx).unwrap();
     assert_eq!(out.batch.cities[0].code, "132089");
 }
+
+/// The workbook saved as .xls (Excel 97–2003) by LibreOffice: calamine
+/// reads the old format, cached formula values included, to the same batch.
+#[test]
+fn an_xls_workbook_saved_by_libreoffice_reads_the_same() {
+    use std::path::PathBuf;
+    use std::process::Command;
+    let soffice = ["soffice", "libreoffice"]
+        .iter()
+        .find_map(|name| {
+            std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).find(|d| d.join(name).is_file())).map(|d| d.join(name))
+        })
+        .expect("LibreOffice is not installed: run scripts/test, which installs it (libreoffice-calc)");
+    let dir: PathBuf = std::env::temp_dir().join(format!(
+        "hyoka-mapping-xls-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let xlsx = dir.join("jimu.xlsx");
+    std::fs::write(&xlsx, jimu_sheet::xlsx(false)).unwrap();
+    let output = Command::new(soffice)
+        .arg(format!("-env:UserInstallation=file://{}", dir.join("profile").display()))
+        .args(["--headless", "--norestore", "--convert-to", "xls:MS Excel 97", "--outdir"])
+        .arg(&dir)
+        .arg(&xlsx)
+        .output()
+        .expect("run soffice");
+    assert!(output.status.success(), "soffice: {}", String::from_utf8_lossy(&output.stderr));
+    let xls = std::fs::read(dir.join("jimu.xls")).unwrap();
+    assert!(xls.starts_with(b"\xD0\xCF\x11\xE0"), "an OLE file");
+    let (from_xls, notes) = read(jimu_sheet::MAPPING, "jimu.xls", &xls).unwrap();
+    assert!(notes.iter().any(|n| n.contains("XLS シート「R6事務事業評価」")), "{notes:?}");
+    let (from_xlsx, _) = read(jimu_sheet::MAPPING, "jimu.xlsx", &jimu_sheet::xlsx(false)).unwrap();
+    assert_eq!(from_xls, from_xlsx);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
