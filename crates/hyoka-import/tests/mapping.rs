@@ -218,3 +218,24 @@ fn an_xls_workbook_saved_by_libreoffice_reads_the_same() {
     assert_eq!(from_xls, from_xlsx);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The complete example of docs/mapping.md is the mapping these tests
+/// use, with comments: it reads the workbook to the same batch.
+#[test]
+fn the_example_in_the_docs_reads_the_workbook() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/mapping.md")).unwrap();
+    let example = doc.split("```toml\n").nth(1).and_then(|s| s.split("```").next()).expect("a toml block");
+    let (from_doc, _) = read(example, "jimu.xlsx", &jimu_sheet::xlsx(false)).unwrap();
+    let (from_test, _) = read(jimu_sheet::MAPPING, "jimu.xlsx", &jimu_sheet::xlsx(false)).unwrap();
+    assert_eq!(from_doc, from_test);
+}
+
+#[test]
+fn error_messages_of_the_docs_are_the_ones_given() {
+    let e = mapping::parse("対応表.toml", &jimu_sheet::MAPPING.replace("unit = \"単位#1\"", "unit = \"単位#1\"\nnam = \"x\"")).unwrap_err();
+    assert_eq!(e.to_string(), "対応表.toml 63行目: 対応表の indicators[0].nam: キー nam はありません");
+    let e = mapping::parse("対応表.toml", &jimu_sheet::MAPPING.replace("kind = \"対象\"", "kind = \"対照\"")).unwrap_err();
+    assert_eq!(e.to_string(), "対応表.toml: 対応表の indicators[1].kind: 「対照」は指標の種類として使えません（活動、対象、成果、KPI）");
+    let e = mapping::parse("対応表.toml", "[sheet]\nheader_row = 1\n[year]\nfixed = \"R6\"\n[item]\n").unwrap_err();
+    assert_eq!(e.to_string(), "対応表.toml 5行目: 対応表の item: 必要なキー code がありません");
+}

@@ -354,7 +354,8 @@ pub fn parse(file: &str, text: &str) -> Result<Checked, ImportError> {
         let inner = e.into_inner();
         let line = inner.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
         let message = inner.message().trim().to_string();
-        let words = serde_words(&message);
+        // serde's "field" is a key of the mapping, not an item (項目) of the model.
+        let words = serde_words(&message).replacen("項目 ", "キー ", 1).replacen("必要な項目", "必要なキー", 1);
         let words = if words.contains("TOML") || !is_syntax(&inner) {
             words
         } else {

@@ -122,6 +122,8 @@ mod tests {
         assert_eq!(yen(&text("１，２３４"), k), Ok(Some(Yen(1_234_000))));
         assert_eq!(yen(&Cell::Number(1234.0), k), Ok(Some(Yen(1_234_000))));
         assert_eq!(yen(&text("500円"), k), Ok(Some(Yen(500))));
+        assert_eq!(yen(&text("△500"), k), Ok(Some(Yen(-500_000))));
+        assert_eq!(yen(&text("―"), k), Ok(None));
         assert_eq!(yen(&text("－"), k), Ok(None));
         assert_eq!(yen(&text(" "), k), Ok(None));
         assert!(yen(&text("未定"), k).unwrap_err().contains("未定"));
