@@ -85,7 +85,8 @@ fn the_workbook_maps_onto_the_model_value_by_value() {
 
     // Budgets in 千円: last year's settlement, this year's budget; the
     // formula's cached value; full-width digits; a dash is no amount.
-    let budgets: Vec<(i32, Option<Yen>, Option<Yen>, Option<Yen>)> = a
+    type Figures = (i32, Option<Yen>, Option<Yen>, Option<Yen>);
+    let budgets: Vec<Figures> = a
         .budgets
         .iter()
         .map(|b| (b.fiscal_year.year(), b.figures.initial, b.figures.settlement, b.figures.general_revenue))
@@ -110,16 +111,25 @@ fn the_workbook_maps_onto_the_model_value_by_value() {
     assert_eq!((out.kind, out.unit.as_deref()), (IndicatorKind::Outcome, Some("％")));
     assert_eq!(values(out), [(2024, ValueRole::Target, "60"), (2024, ValueRole::Actual, "58.2")]);
     // 「－」 stays as printed; an indicator without a name and values is none.
-    assert_eq!(values(indicator(&city, "002/activity-1")), [(2024, ValueRole::Target, "－"), (2024, ValueRole::Actual, "310")]);
+    assert_eq!(
+        values(indicator(&city, "002/activity-1")),
+        [(2024, ValueRole::Target, "－"), (2024, ValueRole::Actual, "310")]
+    );
     assert!(city.indicator("002/population-1").is_none());
     assert_eq!(values(indicator(&city, "003/population-1")), [(2024, ValueRole::Actual, "312.5")]);
     assert_eq!(city.indicators.len(), 8);
 
     // The overall grade, the direction in the city's words.
     let e = &a.evaluations[0];
-    assert_eq!((e.fiscal_year, e.stage, e.evaluator, e.grade.as_deref()), (fy(2024), Stage::YearEnd, Evaluator::Section, Some("B")));
+    assert_eq!(
+        (e.fiscal_year, e.stage, e.evaluator, e.grade.as_deref()),
+        (fy(2024), Stage::YearEnd, Evaluator::Section, Some("B"))
+    );
     let d = a.next_direction.as_ref().unwrap();
-    assert_eq!((d.printed.as_str(), d.direction, d.reason.as_deref()), ("２　改革改善（縮小・統合含む）", None, Some("相談窓口を統合する")));
+    assert_eq!(
+        (d.printed.as_str(), d.direction, d.reason.as_deref()),
+        ("２　改革改善（縮小・統合含む）", None, Some("相談窓口を統合する"))
+    );
     assert_eq!(b.next_direction.as_ref().unwrap().direction, Some(NextDirection::Keep));
     assert_eq!(item(&city, "003").next_direction.as_ref().unwrap().direction, Some(NextDirection::End));
 }
@@ -158,15 +168,22 @@ fn columns_the_sheet_lacks_are_all_named_with_their_keys() {
     let lines: Vec<&str> = e.lines().collect();
     assert_eq!(lines.len(), 2, "{e}");
     assert!(lines[0].contains("3行目 列「事業名」: 見出し「事業名」の列がありません（対応表の item.title）"), "{e}");
-    assert!(lines[1].contains("見出し「単位」の列が 3 列あります（O、S、V）") && lines[1].contains("indicators[0].unit"), "{e}");
+    assert!(
+        lines[1].contains("見出し「単位」の列が 3 列あります（O、S、V）") && lines[1].contains("indicators[0].unit"),
+        "{e}"
+    );
 }
 
 #[test]
 fn a_missing_sheet_or_header_is_named() {
     let mapping = jimu_sheet::MAPPING.replace("pattern = \"*事務事業評価\"", "name = \"R7事務事業評価\"");
     let e = read(&mapping, "jimu.xlsx", &jimu_sheet::xlsx(false)).unwrap_err();
-    assert!(e.contains("シート「R7事務事業評価」がありません（対応表の sheet.name）") && e.contains("「記入要領」"), "{e}");
-    let mapping = jimu_sheet::MAPPING.replace("header_find = [\"事業コード\", \"事務事業名\"]", "header_find = [\"事業番号\"]");
+    assert!(
+        e.contains("シート「R7事務事業評価」がありません（対応表の sheet.name）") && e.contains("「記入要領」"),
+        "{e}"
+    );
+    let mapping =
+        jimu_sheet::MAPPING.replace("header_find = [\"事業コード\", \"事務事業名\"]", "header_find = [\"事業番号\"]");
     let e = read(&mapping, "jimu.xlsx", &jimu_sheet::xlsx(false)).unwrap_err();
     assert!(e.contains("見出し 「事業番号」 をすべて含む行") || e.contains("見出し 「事業番号」をすべて含む行"), "{e}");
 }
@@ -191,7 +208,9 @@ fn an_xls_workbook_saved_by_libreoffice_reads_the_same() {
     let soffice = ["soffice", "libreoffice"]
         .iter()
         .find_map(|name| {
-            std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).find(|d| d.join(name).is_file())).map(|d| d.join(name))
+            std::env::var_os("PATH")
+                .and_then(|p| std::env::split_paths(&p).find(|d| d.join(name).is_file()))
+                .map(|d| d.join(name))
         })
         .expect("LibreOffice is not installed: run scripts/test, which installs it (libreoffice-calc)");
     let dir: PathBuf = std::env::temp_dir().join(format!(
@@ -232,10 +251,18 @@ fn the_example_in_the_docs_reads_the_workbook() {
 
 #[test]
 fn error_messages_of_the_docs_are_the_ones_given() {
-    let e = mapping::parse("対応表.toml", &jimu_sheet::MAPPING.replace("unit = \"単位#1\"", "unit = \"単位#1\"\nnam = \"x\"")).unwrap_err();
+    let e = mapping::parse(
+        "対応表.toml",
+        &jimu_sheet::MAPPING.replace("unit = \"単位#1\"", "unit = \"単位#1\"\nnam = \"x\""),
+    )
+    .unwrap_err();
     assert_eq!(e.to_string(), "対応表.toml 63行目: 対応表の indicators[0].nam: キー nam はありません");
-    let e = mapping::parse("対応表.toml", &jimu_sheet::MAPPING.replace("kind = \"対象\"", "kind = \"対照\"")).unwrap_err();
-    assert_eq!(e.to_string(), "対応表.toml: 対応表の indicators[1].kind: 「対照」は指標の種類として使えません（活動、対象、成果、KPI）");
+    let e =
+        mapping::parse("対応表.toml", &jimu_sheet::MAPPING.replace("kind = \"対象\"", "kind = \"対照\"")).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "対応表.toml: 対応表の indicators[1].kind: 「対照」は指標の種類として使えません（活動、対象、成果、KPI）"
+    );
     let e = mapping::parse("対応表.toml", "[sheet]\nheader_row = 1\n[year]\nfixed = \"R6\"\n[item]\n").unwrap_err();
     assert_eq!(e.to_string(), "対応表.toml 5行目: 対応表の item: 必要なキー code がありません");
 }

@@ -57,7 +57,10 @@ pub async fn import_mapped(
     let mapping_text = String::from_utf8(mapping_bytes).map_err(|e| {
         ImportError::new(
             Place::file(&mapping_name),
-            format!("対応表は UTF-8 で保存してください（{} バイト目が UTF-8 ではありません）", e.utf8_error().valid_up_to() + 1),
+            format!(
+                "対応表は UTF-8 で保存してください（{} バイト目が UTF-8 ではありません）",
+                e.utf8_error().valid_up_to() + 1
+            ),
         )
     })?;
     let checked = mapping::parse(&mapping_name, &mapping_text)?;

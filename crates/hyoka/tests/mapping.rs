@@ -5,7 +5,6 @@
 //! named by file, sheet, row and column and writes nothing; a locked year
 //! is not changed.
 
-#[allow(dead_code)]
 #[path = "../../hyoka-import/tests/common/jimu_sheet.rs"]
 mod jimu_sheet;
 
@@ -152,13 +151,15 @@ async fn a_city_imports_its_own_workbook_through_a_mapping() {
     let later = export(&db.url, &files.dir);
     let a = find(&later["items"], "001");
     assert_eq!(a["fiscal_year"], 2025);
-    let years: Vec<i64> = a["narratives"].as_array().unwrap().iter().map(|n| n["fiscal_year"].as_i64().unwrap()).collect();
+    let years: Vec<i64> =
+        a["narratives"].as_array().unwrap().iter().map(|n| n["fiscal_year"].as_i64().unwrap()).collect();
     assert_eq!(years, [2024, 2024, 2024, 2024, 2024, 2024, 2025, 2025, 2025, 2025, 2025, 2025]);
     let b2024 = &a["budgets"][1];
     assert_eq!((b2024["fiscal_year"].as_i64(), b2024["figures"]["initial"].as_i64()), (Some(2024), Some(12_500_000)));
     assert_eq!(b2024["figures"]["settlement"], 12_000_000);
     let act = find(&later["indicators"], "001/activity-1");
-    let value_years: Vec<i64> = act["values"].as_array().unwrap().iter().map(|v| v["fiscal_year"].as_i64().unwrap()).collect();
+    let value_years: Vec<i64> =
+        act["values"].as_array().unwrap().iter().map(|v| v["fiscal_year"].as_i64().unwrap()).collect();
     assert_eq!(value_years, [2024, 2024, 2025, 2025]);
 }
 
@@ -176,8 +177,9 @@ async fn a_bad_cell_is_named_and_nothing_is_written() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("bad.xlsx シート「R6事務事業評価」 6行目 列「L（当初予算額）」: 「未定」を金額として読み取れません")
-            && stderr.contains("budgets[1].initial"),
+        stderr.contains(
+            "bad.xlsx シート「R6事務事業評価」 6行目 列「L（当初予算額）」: 「未定」を金額として読み取れません"
+        ) && stderr.contains("budgets[1].initial"),
         "{stderr}"
     );
     assert_eq!(export(&db.url, &files.dir), before);
@@ -187,7 +189,10 @@ async fn a_bad_cell_is_named_and_nothing_is_written() {
     let out = hyoka(&db.url, &["import", "--mapping", &wrong, &good]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("wrong.toml: 対応表の indicators[1].kind: 「対照」は指標の種類として使えません"), "{stderr}");
+    assert!(
+        stderr.contains("wrong.toml: 対応表の indicators[1].kind: 「対照」は指標の種類として使えません"),
+        "{stderr}"
+    );
 
     // One workbook only.
     let out = hyoka(&db.url, &["import", "--mapping", &mapping, &good, &bad]);

@@ -58,13 +58,7 @@ pub fn city_code(mapping_file: &str, m: &Checked, given: Option<&str>) -> Result
 }
 
 /// Reads a workbook (or CSV file) through a checked mapping.
-pub fn read(
-    mapping_file: &str,
-    m: &Checked,
-    file: &str,
-    bytes: &[u8],
-    cx: Context<'_>,
-) -> Result<Mapped, ImportError> {
+pub fn read(mapping_file: &str, m: &Checked, file: &str, bytes: &[u8], cx: Context<'_>) -> Result<Mapped, ImportError> {
     let code = city_code(mapping_file, m, cx.municipality)?;
     let stored = cx.stored.filter(|s| s.code == code);
     let name = m

@@ -103,7 +103,10 @@ fn columns(sheet: &Sheet, header: &Header, m: &Checked) -> Result<Cols, ImportEr
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            (r.opt(&format!("evaluations[{i}].grade"), &e.grade), r.opt(&format!("evaluations[{i}].comment"), &e.comment))
+            (
+                r.opt(&format!("evaluations[{i}].grade"), &e.grade),
+                r.opt(&format!("evaluations[{i}].comment"), &e.comment),
+            )
         })
         .collect();
     let direction = match &raw.direction {
@@ -333,8 +336,11 @@ impl RowReader<'_> {
         if cols.department.is_some() || cols.section.is_some() {
             let department = self.opt_text(&cols.department, row).unwrap_or_default();
             let section = self.opt_text(&cols.section, row).unwrap_or_default();
-            item.sections =
-                if department.is_empty() && section.is_empty() { Vec::new() } else { vec![SectionRow { department, section }] };
+            item.sections = if department.is_empty() && section.is_empty() {
+                Vec::new()
+            } else {
+                vec![SectionRow { department, section }]
+            };
         }
         if let (Some(p), Some(n)) = (&m.raw.plan, &cols.node) {
             let plan = p.code.trim();
@@ -354,7 +360,12 @@ impl RowReader<'_> {
             let slot = spec.slot.trim().to_string();
             replaced.insert((Some(y), slot.clone(), label.clone()));
             if let Some(text) = self.text(col, row) {
-                narratives.push(NarrativeRow { fiscal_year: Some(y), slot, label, text: Narrative::from_markup(&text) });
+                narratives.push(NarrativeRow {
+                    fiscal_year: Some(y),
+                    slot,
+                    label,
+                    text: Narrative::from_markup(&text),
+                });
             }
         }
         for (spec, (category, reason)) in m.raw.criteria.iter().zip(&cols.criteria) {
@@ -380,7 +391,8 @@ impl RowReader<'_> {
         for ((spec, cs), unit) in m.raw.budgets.iter().zip(&cols.budgets).zip(&m.budget_units) {
             let Some(any) = cs.iter().flatten().next() else { continue };
             let Some(y) = self.at(year, &spec.year, any, row) else { continue };
-            let mut figures = item.budgets.iter().find(|b| b.fiscal_year == y).map(|b| b.figures.clone()).unwrap_or_default();
+            let mut figures =
+                item.budgets.iter().find(|b| b.fiscal_year == y).map(|b| b.figures.clone()).unwrap_or_default();
             let rate = item.budgets.iter().find(|b| b.fiscal_year == y).and_then(|b| b.execution_rate_printed.clone());
             let fields = [
                 &mut figures.initial,
@@ -397,9 +409,15 @@ impl RowReader<'_> {
                 }
             }
             item.budgets.retain(|b| b.fiscal_year != y);
-            let empty = [figures.initial, figures.final_budget, figures.settlement, figures.general_revenue, figures.carried_over]
-                .iter()
-                .all(Option::is_none);
+            let empty = [
+                figures.initial,
+                figures.final_budget,
+                figures.settlement,
+                figures.general_revenue,
+                figures.carried_over,
+            ]
+            .iter()
+            .all(Option::is_none);
             if !empty {
                 item.budgets.push(BudgetRow { fiscal_year: y, figures, execution_rate_printed: rate });
             }

@@ -231,7 +231,10 @@ impl<'de> Deserialize<'de> for YearRef {
 pub enum ColumnRef {
     /// 0-based.
     Letter(u32),
-    Header { text: String, nth: Option<usize> },
+    Header {
+        text: String,
+        nth: Option<usize>,
+    },
 }
 
 impl fmt::Display for ColumnRef {
@@ -394,7 +397,10 @@ fn check(file: &str, raw: Mapping) -> Result<Checked, ImportError> {
     }
     match (s.header_row, s.header_find.is_empty()) {
         (Some(_), false) => fail("sheet", "header_row と header_find はどちらか一方だけを書いてください".into()),
-        (None, true) => fail("sheet.header_row", "見出しの行（header_row）か、見出しを探す文字（header_find）を書いてください".into()),
+        (None, true) => fail(
+            "sheet.header_row",
+            "見出しの行（header_row）か、見出しを探す文字（header_find）を書いてください".into(),
+        ),
         (Some(0), _) => fail("sheet.header_row", "行は 1 から数えます".into()),
         _ => {}
     }
@@ -413,7 +419,8 @@ fn check(file: &str, raw: Mapping) -> Result<Checked, ImportError> {
         None => None,
         Some(e) => {
             let e = e.trim_end_matches("年度").to_string();
-            let era = Era::from_name(&e).or_else(|| e.chars().next().and_then(Era::from_initial).filter(|_| e.len() == 1));
+            let era =
+                Era::from_name(&e).or_else(|| e.chars().next().and_then(Era::from_initial).filter(|_| e.len() == 1));
             if era.is_none() {
                 fail("year.era", format!("「{}」は元号として読み取れません（令和、平成、昭和、R、H など）", shown(&e)));
             }
@@ -505,7 +512,9 @@ fn check(file: &str, raw: Mapping) -> Result<Checked, ImportError> {
         };
         match (&ind.name, &ind.name_text) {
             (Some(_), Some(_)) => fail(&key, "name と name_text はどちらか一方だけを書いてください".into()),
-            (None, None) => fail(&format!("{key}.name"), "指標名の列（name）か指標名（name_text）を書いてください".into()),
+            (None, None) => {
+                fail(&format!("{key}.name"), "指標名の列（name）か指標名（name_text）を書いてください".into())
+            }
             _ => {}
         }
         if ind.unit.is_some() && ind.unit_text.is_some() {
@@ -573,7 +582,10 @@ fn check(file: &str, raw: Mapping) -> Result<Checked, ImportError> {
                 c => match c.parse::<NextDirection>() {
                     Ok(d) => Some(d),
                     Err(m) => {
-                        fail(&format!("direction.words.\"{}\"", shown(word)), format!("{m}。方向性の対応のない語は none"));
+                        fail(
+                            &format!("direction.words.\"{}\"", shown(word)),
+                            format!("{m}。方向性の対応のない語は none"),
+                        );
                         None
                     }
                 },
@@ -608,8 +620,7 @@ fn indicator_kind(s: &str) -> Option<IndicatorKind> {
 /// leading number (`２　改革改善` and `2 改革改善` are the same word).
 pub fn direction_key(word: &str) -> String {
     let s: String = hyoka_core::text::squeeze(word);
-    s.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '．' | '、' | ')' | '）' | ':'))
-        .to_string()
+    s.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '．' | '、' | ')' | '）' | ':')).to_string()
 }
 
 #[cfg(test)]

@@ -50,7 +50,11 @@ pub fn code(cell: &Cell, width: Option<usize>) -> Result<Option<String>, String>
 pub fn fiscal_year(text: &str, era: Option<Era>) -> Result<FiscalYear, String> {
     let s = squeeze(text);
     let fail = || {
-        let hint = if era.is_none() { "。元号のない数は対応表の year.era で元号を指定してください" } else { "" };
+        let hint = if era.is_none() {
+            "。元号のない数は対応表の year.era で元号を指定してください"
+        } else {
+            ""
+        };
         format!("「{}」を年度として読み取れません（例: 令和6年度、R6、2024）{hint}", shown(text.trim()))
     };
     if let Ok(y) = FiscalYear::parse(&s) {
@@ -91,7 +95,9 @@ pub fn yen(cell: &Cell, unit: MoneyUnit) -> Result<Option<Yen>, String> {
     let p = fold_width(&p);
     if let (Cell::Number(_) | Cell::Int(_), Some(n)) = (cell, Number::parse(&p)) {
         let yen = n.checked_mul_int(unit.factor()).and_then(Number::to_integer);
-        return yen.map(|y| Some(Yen(y))).ok_or_else(|| format!("「{}」は円未満の端数を含むため金額として扱えません", shown(&p)));
+        return yen
+            .map(|y| Some(Yen(y)))
+            .ok_or_else(|| format!("「{}」は円未満の端数を含むため金額として扱えません", shown(&p)));
     }
     Yen::parse(&p, unit).map(Some).map_err(|e| e.to_string())
 }
@@ -127,7 +133,10 @@ mod tests {
         assert_eq!(yen(&text("－"), k), Ok(None));
         assert_eq!(yen(&text(" "), k), Ok(None));
         assert!(yen(&text("未定"), k).unwrap_err().contains("未定"));
-        assert_eq!(yen(&Cell::Number(0.5), MoneyUnit::Yen).unwrap_err(), "「0.5」は円未満の端数を含むため金額として扱えません");
+        assert_eq!(
+            yen(&Cell::Number(0.5), MoneyUnit::Yen).unwrap_err(),
+            "「0.5」は円未満の端数を含むため金額として扱えません"
+        );
     }
 
     #[test]

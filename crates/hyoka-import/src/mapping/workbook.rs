@@ -84,8 +84,12 @@ pub fn read(file: &str, bytes: &[u8], spec: &SheetSpec) -> Result<Sheet, ImportE
         return Ok(sheet);
     }
     let (text, encoding) = decode(file, bytes)?;
-    let mut sheet =
-        Sheet { file: file.into(), name: None, rows: BTreeMap::new(), note: format!("{file}: CSV 文字コード {}", encoding.label()) };
+    let mut sheet = Sheet {
+        file: file.into(),
+        name: None,
+        rows: BTreeMap::new(),
+        note: format!("{file}: CSV 文字コード {}", encoding.label()),
+    };
     if spec.name.is_some() || spec.pattern.is_some() {
         sheet.note.push_str("（CSV にはシートがないため sheet.name・sheet.pattern は使いません）");
     }
@@ -176,7 +180,9 @@ fn cell_of(data: &DataRef) -> Cell {
         DataRef::Int(i) => Cell::Int(*i),
         DataRef::Float(f) => Cell::Number(*f),
         DataRef::Bool(b) => Cell::Bool(*b),
-        DataRef::DateTime(_) | DataRef::DateTimeIso(_) | DataRef::DurationIso(_) => Cell::Unusable("日付・時刻の値".into()),
+        DataRef::DateTime(_) | DataRef::DateTimeIso(_) | DataRef::DurationIso(_) => {
+            Cell::Unusable("日付・時刻の値".into())
+        }
         DataRef::Error(e) => Cell::Unusable(format!("エラー値（{e}）")),
     }
 }
