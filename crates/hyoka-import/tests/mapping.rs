@@ -55,6 +55,7 @@ fn the_workbook_maps_onto_the_model_value_by_value() {
     assert_eq!((city.code.as_str(), city.name.as_str()), ("132080", "見本市"));
     assert!(notes.iter().any(|n| n.contains("シート「R6事務事業評価」")), "{notes:?}");
     assert!(notes.iter().any(|n| n.contains("見出しは 3行目")), "{notes:?}");
+    assert!(notes.iter().any(|n| n == "jimu.xlsx: 対応表にない列（取り込みません）: AG（備考）"), "{notes:?}");
 
     // Three projects; the blank row ends the data (the 合計 row is not one).
     let keys: Vec<&str> = city.items.iter().map(|i| i.key.as_str()).collect();

@@ -68,10 +68,16 @@ pub async fn import_mapped(
     let stored = hyoka_import::load_city(app.store(), &code).await?;
     let (name, bytes) = hyoka_import::read_file(workbook)?;
     let cx = mapping::Context { municipality, stored: Some(&stored) };
-    let mapping::Mapped { batch, notes } = mapping::read(&mapping_name, &checked, &name, &bytes, cx)?;
+    let mapping::Mapped { batch, notes, projects } = mapping::read(&mapping_name, &checked, &name, &bytes, cx)?;
     drop(bytes);
     for note in notes {
         eprintln!("{note}");
+    }
+    if dry_run {
+        println!("事業ごとの内容（{} 件）:", projects.len());
+        for p in &projects {
+            println!("  {p}");
+        }
     }
     let batches = vec![(name, batch)];
     let report = app.run(&Actor::command_line(), ImportBatches { batches, dry_run }).await?;

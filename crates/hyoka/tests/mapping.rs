@@ -82,6 +82,12 @@ async fn a_city_imports_its_own_workbook_through_a_mapping() {
     let said = ok(&db.url, &["import", "--dry-run", "--mapping", &mapping, &book]);
     assert!(said.contains("--dry-run: 何も書き込んでいません") && said.contains("見本市 (132080)"), "{said}");
     assert!(said.contains("シート「R6事務事業評価」") && said.contains("事業 3 件、指標 8 件"), "{said}");
+    assert!(
+        said.contains(
+            "5行目 001 子育て支援事業（令和6年度）: 記述 6、予算 令和5年度・令和6年度、評価 1、方向性 「２　改革改善（縮小・統合含む）」、指標 3（値 5）"
+        ) && said.contains("7行目 003 道路維持補修事業（令和6年度）: 記述 6、予算 令和5年度・令和6年度、評価 1、方向性 「３　終了・廃止・休止」（終了）"),
+        "{said}"
+    );
     assert!(!ok(&db.url, &["city", "list"]).contains("132080"));
 
     let said = ok(&db.url, &["import", "--mapping", &mapping, &book]);

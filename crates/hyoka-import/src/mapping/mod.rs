@@ -38,6 +38,8 @@ pub struct Mapped {
     pub batch: Batch,
     /// What was read (the sheet, the encoding, counts) and what was noticed.
     pub notes: Vec<String>,
+    /// One line per project: its row and what it brings (shown by a dry run).
+    pub projects: Vec<String>,
 }
 
 /// The city a mapping is for: the mapping's `city.code`, or the one given
@@ -79,7 +81,7 @@ pub fn read(mapping_file: &str, m: &Checked, file: &str, bytes: &[u8], cx: Conte
     let mut notes = vec![sheet.note.clone()];
     let header = layout::header(&sheet, m)?;
     notes.push(format!("{}: 見出しは {}行目", file, header.row + 1));
-    let (city, more) = rows::city(sheet, &header, m, &code, &name, stored)?;
-    notes.extend(more);
-    Ok(Mapped { batch: Batch { cities: vec![city], findings: Vec::new() }, notes })
+    let read = rows::city(sheet, &header, m, &code, &name, stored)?;
+    notes.extend(read.notes);
+    Ok(Mapped { batch: Batch { cities: vec![read.city], findings: Vec::new() }, notes, projects: read.projects })
 }

@@ -43,6 +43,22 @@ struct Cols {
     fill_down: Vec<Col>,
 }
 
+impl Cols {
+    /// Every column the mapping reads.
+    fn all(&self) -> impl Iterator<Item = &Col> {
+        let one = [&self.year, &self.title, &self.department, &self.section, &self.node, &self.node_title];
+        one.into_iter()
+            .flatten()
+            .chain(std::iter::once(&self.code))
+            .chain(&self.narratives)
+            .chain(self.budgets.iter().flatten().flatten())
+            .chain(self.indicators.iter().flat_map(|(n, u, v)| n.iter().chain(u).chain(v)))
+            .chain(self.criteria.iter().flat_map(|(a, b)| a.iter().chain(b)))
+            .chain(self.evaluations.iter().flat_map(|(a, b)| a.iter().chain(b)))
+            .chain(self.direction.iter().flat_map(|(a, b)| std::iter::once(a).chain(b)))
+    }
+}
+
 fn columns(sheet: &Sheet, header: &Header, m: &Checked) -> Result<Cols, ImportError> {
     let raw = &m.raw;
     let mut r = Resolver { sheet, header, problems: Vec::new() };
@@ -163,6 +179,15 @@ fn fill_down(sheet: &mut Sheet, cols: &[Col], first: u32) {
     }
 }
 
+/// What a sheet gave.
+pub struct Read {
+    pub city: CityBatch,
+    /// For the person importing: what was noticed.
+    pub notes: Vec<String>,
+    /// One line per project: what its row brings.
+    pub projects: Vec<String>,
+}
+
 /// The city's part of the batch, and notes for the person importing.
 pub fn city(
     mut sheet: Sheet,
@@ -171,7 +196,7 @@ pub fn city(
     city_code: &str,
     name: &str,
     stored: Option<&CityBatch>,
-) -> Result<(CityBatch, Vec<String>), ImportError> {
+) -> Result<Read, ImportError> {
     let cols = columns(&sheet, header, m)?;
     let first = header.row + 1 + m.raw.sheet.skip_rows;
     fill_down(&mut sheet, &cols.fill_down, first);
@@ -184,6 +209,7 @@ pub fn city(
     let mut rows_of: HashMap<String, u32> = HashMap::new();
     let mut nodes: BTreeMap<String, (String, u32)> = BTreeMap::new();
     let mut notes = Vec::new();
+    let mut projects = Vec::new();
     let last = sheet.rows.keys().next_back().copied().unwrap_or(0);
     for row in first..=last {
         let key_cell = sheet.cell(row, cols.code.index);
@@ -208,6 +234,7 @@ pub fn city(
         let Some(year) = reader.year(row) else { continue };
         let base = stored_items.get(key.as_str()).map(|i| (*i).clone());
         let (item, indicators) = reader.item(row, year, key, item_code, base, &stored_indicators);
+        projects.push(summary(row, year, &item, &indicators));
         if let (Some(n), Some(_)) = (&cols.node, &m.raw.plan) {
             if let Ok(Some(node)) = code(sheet.cell(row, n.index), None) {
                 let title = cols
@@ -262,7 +289,51 @@ pub fn city(
         city.plans.push(plan);
     }
     notes.push(format!("{}: 事業 {} 件、指標 {} 件", sheet.file, city.items.len(), city.indicators.len()));
-    Ok((city, notes))
+    notes.extend(unread_columns(&sheet, header, &cols));
+    Ok(Read { city, notes, projects })
+}
+
+/// What one row brings, for the dry run: `5行目 001 子育て支援事業（令和6年度）: …`.
+fn summary(row: u32, year: FiscalYear, item: &ItemRow, indicators: &[IndicatorRow]) -> String {
+    let narratives = item.narratives.iter().filter(|n| n.fiscal_year == Some(year)).count();
+    let budgets: Vec<String> = item.budgets.iter().map(|b| b.fiscal_year.label()).collect();
+    let evaluations = item.evaluations.iter().filter(|e| e.fiscal_year == year).count();
+    let values: usize = indicators.iter().map(|i| i.values.iter().filter(|v| v.printed_in == Some(year)).count()).sum();
+    let direction = match &item.next_direction {
+        Some(d) if d.fiscal_year == year => match d.direction {
+            Some(code) => format!("「{}」（{}）", shown(&d.printed), code.label()),
+            None => format!("「{}」", shown(&d.printed)),
+        },
+        _ => "なし".into(),
+    };
+    format!(
+        "{}行目 {} {}（{}）: 記述 {narratives}、予算 {}、評価 {evaluations}、方向性 {direction}、指標 {}（値 {values}）",
+        row + 1,
+        item.code,
+        shown(&item.title),
+        year.label(),
+        if budgets.is_empty() { "なし".to_string() } else { budgets.join("・") },
+        indicators.len()
+    )
+}
+
+/// The header's columns the mapping does not read, so that a person sees
+/// what stays behind.
+fn unread_columns(sheet: &Sheet, header: &Header, cols: &Cols) -> Option<String> {
+    let used: HashSet<u32> = cols.all().map(|c| c.index).collect();
+    let unread: Vec<String> = header
+        .texts
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| !h.is_empty() && !used.contains(&(*i as u32)))
+        .map(|(i, h)| format!("{}（{}）", crate::canonical::limits::column_letters(i as u32), shown(h)))
+        .collect();
+    if unread.is_empty() {
+        return None;
+    }
+    let more = if unread.len() > 20 { format!(" ほか {} 列", unread.len() - 20) } else { String::new() };
+    let listed: Vec<&str> = unread.iter().take(20).map(String::as_str).collect();
+    Some(format!("{}: 対応表にない列（取り込みません）: {}{more}", sheet.file, listed.join("、")))
 }
 
 struct RowReader<'a> {
