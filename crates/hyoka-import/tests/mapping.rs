@@ -267,3 +267,95 @@ fn error_messages_of_the_docs_are_the_ones_given() {
     let e = mapping::parse("対応表.toml", "[sheet]\nheader_row = 1\n[year]\nfixed = \"R6\"\n[item]\n").unwrap_err();
     assert_eq!(e.to_string(), "対応表.toml 5行目: 対応表の item: 必要なキー code がありません");
 }
+
+/// A wide export: three indicators side by side (ア, イ, ウ), each with
+/// three years of target and actual whose headers carry no year, and
+/// three years of budget; declared once as blocks and unpivoted.
+#[test]
+fn repeated_blocks_without_years_in_their_headers_unpivot() {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let mut header = vec!["事業コード".to_string(), "事業名".to_string()];
+    for _ in 0..3 {
+        header.extend(["成果指標名", "単位", "目標", "実績", "目標", "実績", "目標", "実績"].map(String::from));
+    }
+    header.extend(["当初予算", "決算額", "当初予算", "決算額", "当初予算", "決算額"].map(String::from));
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, h).unwrap();
+    }
+    for (r, code) in ["1", "2"].iter().enumerate() {
+        let r = r as u32 + 1;
+        sheet.write_string(r, 0, *code).unwrap();
+        sheet.write_string(r, 1, format!("事業{code}")).unwrap();
+        for k in 0..3u16 {
+            let base = 2 + k * 8;
+            sheet.write_string(r, base, format!("指標{code}-{}", k + 1)).unwrap();
+            sheet.write_string(r, base + 1, "件").unwrap();
+            for v in 0..6u16 {
+                sheet.write_number(r, base + 2 + v, f64::from(100 * (k + 1) + v)).unwrap();
+            }
+        }
+        for b in 0..6u16 {
+            sheet.write_number(r, 26 + b, f64::from(1000 + b)).unwrap();
+        }
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    let mapping = r#"
+[city]
+code = "132080"
+name = "見本市"
+[sheet]
+header_row = 1
+[year]
+fixed = "令和6年度"
+[item]
+code = "A"
+title = "B"
+[[indicators]]
+id = "seika"
+kind = "成果"
+name = "成果指標名#1"
+unit = "D"
+values_block = { start = "E", years = [-2, -1, 0], roles = ["target", "actual"] }
+repeat = { count = 3, stride = 8 }
+[[budgets]]
+year = -2
+initial = "AA"
+settlement = "AB"
+repeat = { count = 3, stride = 2 }
+"#;
+    let (city, _) = read(mapping, "wide.xlsx", &bytes).unwrap();
+    assert_eq!(city.indicators.len(), 6);
+    let i = indicator(&city, "2/seika-2");
+    assert_eq!((i.name.as_str(), i.unit.as_deref()), ("指標2-2", Some("件")));
+    assert_eq!(
+        values(i),
+        [
+            (2022, ValueRole::Target, "200"),
+            (2022, ValueRole::Actual, "201"),
+            (2023, ValueRole::Target, "202"),
+            (2023, ValueRole::Actual, "203"),
+            (2024, ValueRole::Target, "204"),
+            (2024, ValueRole::Actual, "205"),
+        ]
+    );
+    assert_eq!(indicator(&city, "1/seika-3").values[5].printed, "305");
+    let b: Vec<(i32, Option<Yen>, Option<Yen>)> = item(&city, "1")
+        .budgets
+        .iter()
+        .map(|b| (b.fiscal_year.year(), b.figures.initial, b.figures.settlement))
+        .collect();
+    assert_eq!(
+        b,
+        [
+            (2022, Some(Yen(1_000_000)), Some(Yen(1_001_000))),
+            (2023, Some(Yen(1_002_000)), Some(Yen(1_003_000))),
+            (2024, Some(Yen(1_004_000)), Some(Yen(1_005_000))),
+        ]
+    );
+
+    // A repeated block that runs into a header without a number is named.
+    let e =
+        read(&mapping.replace("name = \"成果指標名#1\"", "name = \"成果指標名\""), "wide.xlsx", &bytes).unwrap_err();
+    assert!(e.contains("indicators[0].repeat") && e.contains("「成果指標名#1」のように番号つきの見出し"), "{e}");
+}

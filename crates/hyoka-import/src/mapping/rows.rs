@@ -78,9 +78,8 @@ fn columns(sheet: &Sheet, header: &Header, m: &Checked) -> Result<Cols, ImportEr
     let budgets = raw
         .budgets
         .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            let k = |f: &str| format!("budgets[{i}].{f}");
+        .map(|b| {
+            let k = |f: &str| format!("{}.{f}", b.origin);
             [
                 r.opt(&k("initial"), &b.initial),
                 r.opt(&k("final"), &b.final_budget),
@@ -93,15 +92,20 @@ fn columns(sheet: &Sheet, header: &Header, m: &Checked) -> Result<Cols, ImportEr
     let indicators = raw
         .indicators
         .iter()
-        .enumerate()
-        .map(|(i, ind)| {
-            let name = r.opt(&format!("indicators[{i}].name"), &ind.name);
-            let unit = r.opt(&format!("indicators[{i}].unit"), &ind.unit);
+        .map(|ind| {
+            let name = r.opt(&format!("{}.name", ind.origin), &ind.name);
+            let unit = r.opt(&format!("{}.unit", ind.origin), &ind.unit);
             let values = ind
                 .values
                 .iter()
-                .enumerate()
-                .filter_map(|(j, v)| r.col(&format!("indicators[{i}].values[{j}].column"), &v.column))
+                .filter_map(|v| {
+                    let key = if v.origin.contains("values_block") {
+                        v.origin.clone()
+                    } else {
+                        format!("{}.column", v.origin)
+                    };
+                    r.col(&key, &v.column)
+                })
                 .collect();
             (name, unit, values)
         })

@@ -117,11 +117,17 @@ pub struct NarrativeSpec {
     pub year: YearRef,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BudgetSpec {
     #[serde(default)]
     pub year: YearRef,
+    /// The same columns again for the following years: `count` blocks,
+    /// `stride` columns apart, the year one later each time.
+    pub repeat: Option<Repeat>,
+    /// The key messages name (set when the mapping is read).
+    #[serde(skip)]
+    pub origin: String,
     /// `千円` unless said otherwise: the unit of bare numbers.
     pub unit: Option<String>,
     pub initial: Option<ColumnRef>,
@@ -132,7 +138,7 @@ pub struct BudgetSpec {
     pub carried_over: Option<ColumnRef>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorSpec {
     /// Unique within the mapping; the indicator's key is `<item key>/<id>`.
@@ -147,9 +153,36 @@ pub struct IndicatorSpec {
     pub direction: Option<String>,
     #[serde(default)]
     pub values: Vec<ValueSpec>,
+    /// Values in a block of columns without years in their headers.
+    pub values_block: Option<ValuesBlock>,
+    /// The same group of columns again for the next indicators (ア, イ, ウ):
+    /// `count` groups, `stride` columns apart; ids get `-1`, `-2` …
+    pub repeat: Option<Repeat>,
+    #[serde(skip)]
+    pub origin: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Repeat {
+    pub count: u32,
+    pub stride: u32,
+}
+
+/// `{ start = "P", years = [-1, 0, 1], roles = ["target", "actual"] }`:
+/// from column P on, for each year its roles side by side (P = target of
+/// last year, Q = its actual, R = this year's target …). `stride`: columns
+/// from one year to the next, the number of roles unless said otherwise.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValuesBlock {
+    pub start: ColumnRef,
+    pub years: Vec<YearRef>,
+    pub roles: Vec<String>,
+    pub stride: Option<u32>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValueSpec {
     #[serde(default)]
@@ -157,6 +190,8 @@ pub struct ValueSpec {
     /// `target` 目標 / `actual` 実績 / `baseline` 基準値.
     pub role: String,
     pub column: ColumnRef,
+    #[serde(skip)]
+    pub origin: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -235,6 +270,25 @@ pub enum ColumnRef {
         text: String,
         nth: Option<usize>,
     },
+}
+
+impl ColumnRef {
+    /// The column `by` columns to the right: a letter moves, a header
+    /// with a number (`単位#1`) takes the `steps`-th next one of its name.
+    fn shifted(&self, by: u32, steps: u32) -> Result<ColumnRef, String> {
+        match self {
+            ColumnRef::Letter(i) => match i.checked_add(by) {
+                Some(n) if n < 16_384 => Ok(ColumnRef::Letter(n)),
+                _ => Err("繰り返した列が最後の列（XFD）を超えます".into()),
+            },
+            ColumnRef::Header { text, nth: Some(n) } => {
+                Ok(ColumnRef::Header { text: text.clone(), nth: Some(n + steps as usize) })
+            }
+            ColumnRef::Header { text, nth: None } => {
+                Err(format!("繰り返す列は列記号か「{}#1」のように番号つきの見出しで書いてください", shown(text)))
+            }
+        }
+    }
 }
 
 impl fmt::Display for ColumnRef {
@@ -371,7 +425,117 @@ pub fn parse(file: &str, text: &str) -> Result<Checked, ImportError> {
         };
         ImportError::new(place, format!("対応表の {key}{words}"))
     })?;
+    let mut raw = raw;
+    let problems = expand(&mut raw);
+    let problems: Vec<ImportError> = problems
+        .into_iter()
+        .map(|(key, message)| ImportError::new(Place::file(file), format!("対応表の {key}: {message}")))
+        .collect();
+    ImportError::all(problems)?;
     check(file, raw)
+}
+
+/// Writes out the repeated blocks (`repeat`, `values_block`) as the
+/// entries they stand for, each remembering the key that made it.
+fn expand(raw: &mut Mapping) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    let mut indicators = Vec::new();
+    for (i, mut ind) in std::mem::take(&mut raw.indicators).into_iter().enumerate() {
+        let origin = format!("indicators[{i}]");
+        for (j, v) in ind.values.iter_mut().enumerate() {
+            v.origin = format!("{origin}.values[{j}]");
+        }
+        if let Some(block) = ind.values_block.take() {
+            let key = format!("{origin}.values_block");
+            let stride = block.stride.unwrap_or(block.roles.len() as u32);
+            if block.years.is_empty() || block.roles.is_empty() {
+                problems.push((key.clone(), "years と roles を1つ以上書いてください".into()));
+            }
+            for (yi, year) in block.years.iter().enumerate() {
+                for (ri, role) in block.roles.iter().enumerate() {
+                    let by = yi as u32 * stride + ri as u32;
+                    match block.start.shifted(by, by) {
+                        Ok(column) => ind.values.push(ValueSpec {
+                            year: year.clone(),
+                            role: role.clone(),
+                            column,
+                            origin: key.clone(),
+                        }),
+                        Err(m) => problems.push((format!("{key}.start"), m)),
+                    }
+                }
+            }
+        }
+        ind.origin = origin.clone();
+        match ind.repeat.take() {
+            None => indicators.push(ind),
+            Some(r) => {
+                if r.count == 0 || r.stride == 0 {
+                    problems.push((format!("{origin}.repeat"), "count と stride は 1 以上です".into()));
+                }
+                for k in 0..r.count {
+                    let mut copy = ind.clone();
+                    copy.id = format!("{}-{}", ind.id.trim(), k + 1);
+                    copy.origin = format!("{origin}（repeat の{}つ目）", k + 1);
+                    let mut shift = |c: &mut ColumnRef| match c.shifted(k * r.stride, k) {
+                        Ok(n) => *c = n,
+                        Err(m) => problems.push((format!("{origin}.repeat"), m)),
+                    };
+                    copy.name.iter_mut().for_each(&mut shift);
+                    copy.unit.iter_mut().for_each(&mut shift);
+                    for v in &mut copy.values {
+                        shift(&mut v.column);
+                        v.origin = format!("{}（repeat の{}つ目）", v.origin, k + 1);
+                    }
+                    indicators.push(copy);
+                }
+            }
+        }
+    }
+    raw.indicators = indicators;
+    let mut budgets = Vec::new();
+    for (i, mut b) in std::mem::take(&mut raw.budgets).into_iter().enumerate() {
+        let origin = format!("budgets[{i}]");
+        b.origin = origin.clone();
+        match b.repeat.take() {
+            None => budgets.push(b),
+            Some(r) => {
+                let YearRef::Offset(base) = b.year else {
+                    problems.push((
+                        format!("{origin}.year"),
+                        "repeat では year を行の年度からのずれ（数）で書いてください".into(),
+                    ));
+                    continue;
+                };
+                if r.count == 0 || r.stride == 0 {
+                    problems.push((format!("{origin}.repeat"), "count と stride は 1 以上です".into()));
+                }
+                for k in 0..r.count {
+                    let mut copy = b.clone();
+                    copy.year = YearRef::Offset(base + k as i32);
+                    copy.origin = format!("{origin}（repeat の{}つ目）", k + 1);
+                    for c in [
+                        &mut copy.initial,
+                        &mut copy.final_budget,
+                        &mut copy.settlement,
+                        &mut copy.general_revenue,
+                        &mut copy.carried_over,
+                    ]
+                    .into_iter()
+                    .flatten()
+                    {
+                        match c.shifted(k * r.stride, k) {
+                            Ok(n) => *c = n,
+                            Err(m) => problems.push((format!("{origin}.repeat"), m)),
+                        }
+                    }
+                    budgets.push(copy);
+                }
+            }
+        }
+    }
+    raw.budgets = budgets;
+    problems
 }
 
 /// Whether toml refused the text itself rather than a value in it.
@@ -465,8 +629,8 @@ fn check(file: &str, raw: Mapping) -> Result<Checked, ImportError> {
     }
     let mut budget_units = Vec::new();
     let mut budget_years = HashSet::new();
-    for (i, b) in raw.budgets.iter().enumerate() {
-        let key = format!("budgets[{i}]");
+    for b in &raw.budgets {
+        let key = b.origin.clone();
         let unit = match b.unit.as_deref().map(normalise).as_deref() {
             None | Some("千円") => MoneyUnit::Thousand,
             Some("円") => MoneyUnit::Yen,
@@ -488,8 +652,8 @@ fn check(file: &str, raw: Mapping) -> Result<Checked, ImportError> {
     }
     let mut ids = HashSet::new();
     let mut indicators = Vec::new();
-    for (i, ind) in raw.indicators.iter().enumerate() {
-        let key = format!("indicators[{i}]");
+    for ind in &raw.indicators {
+        let key = ind.origin.clone();
         let id = ind.id.trim();
         if id.is_empty() {
             fail(&format!("{key}.id"), "指標の id が空です".into());
@@ -525,8 +689,8 @@ fn check(file: &str, raw: Mapping) -> Result<Checked, ImportError> {
         }
         let mut roles = Vec::new();
         let mut seen = HashSet::new();
-        for (j, v) in ind.values.iter().enumerate() {
-            let vkey = format!("{key}.values[{j}]");
+        for v in &ind.values {
+            let vkey = v.origin.clone();
             let role: ValueRole = v.role.parse().unwrap_or_else(|m: String| {
                 fail(&format!("{vkey}.role"), m);
                 ValueRole::Actual
