@@ -11,6 +11,7 @@ mod control;
 pub mod error;
 pub mod formats;
 mod load;
+pub mod mapping;
 pub mod source;
 
 pub use apply::{

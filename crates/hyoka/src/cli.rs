@@ -71,6 +71,12 @@ pub struct ImportArgs {
     /// 書き込まずに、追加・変更される件数だけを表示する
     #[arg(long)]
     pub dry_run: bool,
+    /// 自治体のブック（1つ）を対応表（TOML）で読み込む。docs/mapping.md を参照
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<std::path::PathBuf>,
+    /// 対応表に city.code がないときの自治体コード（--mapping と使う）
+    #[arg(long, value_name = "CODE", requires = "mapping")]
+    pub municipality: Option<String>,
 }
 
 /// The database when none is named.
@@ -85,7 +91,12 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Report { report: Report::Counts } => db::counts(&database).await,
         Command::Report { report: Report::Findings { municipality } } => db::findings(&database, municipality).await,
         Command::Report { report } => reports::report(app().await?.store(), report).await,
-        Command::Import(a) => import::import(&app().await?, &a.files, a.dry_run).await,
+        Command::Import(a) => match &a.mapping {
+            Some(mapping) => {
+                import::import_mapped(&app().await?, mapping, &a.files, a.municipality.as_deref(), a.dry_run).await
+            }
+            None => import::import(&app().await?, &a.files, a.dry_run).await,
+        },
         Command::Export { format } => export::export(app().await?.store(), format).await,
         Command::Year { command } => year::year(&app().await?, command).await,
         Command::City { command } => city::city(&app().await?, command).await,

@@ -1,11 +1,11 @@
 //! `hyoka import`: reads files, applies them in one transaction as an
 //! audited command, and says what changed.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use hyoka_app::import::ImportBatches;
 use hyoka_app::{Actor, App};
-use hyoka_import::{read_inputs, read_published_bytes, ApplyReport, Batch, ImportError, Inputs};
+use hyoka_import::{mapping, read_inputs, read_published_bytes, ApplyReport, Batch, ImportError, Inputs, Place};
 
 use crate::outcome::CliResult;
 use crate::progress::Progress;
@@ -30,6 +30,56 @@ pub async fn import(app: &App, files: &[PathBuf], dry_run: bool) -> CliResult {
     for note in notes {
         eprintln!("{note}");
     }
+    let report = app.run(&Actor::command_line(), ImportBatches::new(batches, dry_run)).await?;
+    print_report(&report);
+    Ok(())
+}
+
+/// `hyoka import --mapping FILE WORKBOOK`: a city's own workbook read
+/// through its mapping (docs/mapping.md), then imported like any other
+/// file. The city as stored is read first: its name, its plans, and the
+/// other years of each item, which the import keeps.
+pub async fn import_mapped(
+    app: &App,
+    mapping: &Path,
+    files: &[PathBuf],
+    municipality: Option<&str>,
+    dry_run: bool,
+) -> CliResult {
+    let [workbook] = files else {
+        return Err(format!(
+            "--mapping では取り込むブックを1つだけ指定してください（指定されたファイル: {} 個。例: hyoka import --mapping 対応表.toml 評価シート.xlsx）",
+            files.len()
+        )
+        .into());
+    };
+    let (mapping_name, mapping_bytes) = hyoka_import::read_file(mapping)?;
+    let mapping_text = String::from_utf8(mapping_bytes).map_err(|e| {
+        ImportError::new(
+            Place::file(&mapping_name),
+            format!(
+                "対応表は UTF-8 で保存してください（{} バイト目が UTF-8 ではありません）",
+                e.utf8_error().valid_up_to() + 1
+            ),
+        )
+    })?;
+    let checked = mapping::parse(&mapping_name, &mapping_text)?;
+    let code = mapping::city_code(&mapping_name, &checked, municipality)?;
+    let stored = hyoka_import::load_city(app.store(), &code).await?;
+    let (name, bytes) = hyoka_import::read_file(workbook)?;
+    let cx = mapping::Context { municipality, stored: Some(&stored) };
+    let mapping::Mapped { batch, notes, projects } = mapping::read(&mapping_name, &checked, &name, &bytes, cx)?;
+    drop(bytes);
+    for note in notes {
+        eprintln!("{note}");
+    }
+    if dry_run {
+        println!("事業ごとの内容（{} 件）:", projects.len());
+        for p in &projects {
+            println!("  {p}");
+        }
+    }
+    let batches = vec![(name, batch)];
     let report = app.run(&Actor::command_line(), ImportBatches::new(batches, dry_run)).await?;
     print_report(&report);
     Ok(())

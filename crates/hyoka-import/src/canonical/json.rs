@@ -190,7 +190,14 @@ fn syntax(e: &serde_json::Error) -> &'static str {
 
 /// A value that does not fit the model, in words.
 fn data(e: &serde_json::Error) -> String {
-    let d = detail(e);
+    serde_words(&detail(e))
+}
+
+/// serde's English description of a value that does not fit (the same
+/// words from every serde format), in Japanese. Also used for the mapping
+/// files (`crate::mapping`).
+pub(crate) fn serde_words(d: &str) -> String {
+    let d = d.to_string();
     let ticked = |s: &str| s.split('`').skip(1).step_by(2).map(str::to_string).collect::<Vec<_>>();
     if d.starts_with("missing field") {
         return format!("必要な項目 {} がありません", ticked(&d).join(", "));

@@ -10,15 +10,15 @@
 
 mod archive;
 mod assemble;
-mod csv;
-mod encoding;
+pub(crate) mod csv;
+pub(crate) mod encoding;
 mod flatten;
-mod grid;
-mod json;
+pub(crate) mod grid;
+pub(crate) mod json;
 pub mod limits;
 pub mod tables;
-mod xlsx;
-mod xlsx_scan;
+pub(crate) mod xlsx;
+pub(crate) mod xlsx_scan;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -162,7 +162,7 @@ pub fn check_size(name: &str, bytes: u64) -> Result<(), ImportError> {
 }
 
 /// The first bytes of an old binary Excel file (.xls).
-const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+pub(crate) const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
 /// Reads canonical files: any number of workbooks and JSON files, and one
 /// complete set of CSV files (a table per file). Returns the cities and
