@@ -17,6 +17,7 @@ mod city_cycles;
 mod docs_routes;
 mod hardening;
 mod print;
+mod public_cache;
 mod publication;
 mod search;
 mod security;
