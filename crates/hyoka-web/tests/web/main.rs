@@ -23,4 +23,5 @@ mod search;
 mod security;
 mod setup;
 mod sheets;
+mod statements;
 mod workflow;
