@@ -42,8 +42,6 @@ fn urls(path: &str, city: &SyntheticCity) -> Vec<String> {
     } else if path.ends_with("/compare") {
         // の実施件数: every project's indicator.
         out.push(fill(path) + "?indicator=%E3%81%AE%E5%AE%9F%E6%96%BD%E4%BB%B6%E6%95%B0");
-    } else if path.starts_with("/api/v1/municipalities/{code}/years/{fy}/") {
-        out.push(fill(path));
     } else {
         out.push(fill(path));
     }
