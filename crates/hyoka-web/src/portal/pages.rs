@@ -215,13 +215,8 @@ pub(super) async fn node(
     let parent = node.parent_id.and_then(|p| all_nodes.iter().find(|n| n.id == p));
     let public: BTreeSet<i64> = s.store.public_items(&code, Some(fy)).await?.into_iter().map(|p| p.item.id).collect();
     let items: Vec<_> = s.store.node_items(id).await?.into_iter().filter(|(i, _)| public.contains(&i.id)).collect();
-    let indicators: Vec<PublicIndicatorSet> = s
-        .store
-        .public_indicator_sets(&code, Some(fy))
-        .await?
-        .into_iter()
-        .filter(|p| p.indicator.node_id == Some(id))
-        .collect();
+    let ids: Vec<i64> = s.store.node_indicators(id).await?.iter().map(|i| i.id).collect();
+    let indicators = s.store.public_indicator_sets_of(&code, Some(fy), &ids).await?;
     let has_indicators = !indicators.is_empty();
     let lines = year_lines(&city, indicators, fy);
     let base = year_href(&code, fy);
@@ -346,13 +341,9 @@ pub(super) async fn item(
     let grades = &p.evaluations;
     let budgets = &p.budgets;
     let scales = s.store.scales(&code).await?;
-    let indicators: Vec<PublicIndicatorSet> = s
-        .store
-        .public_indicator_sets(&code, Some(fy))
-        .await?
-        .into_iter()
-        .filter(|i| i.indicator.item_id == Some(id))
-        .collect();
+    // The item's own indicators only: reading the city's would grow with it.
+    let ids: Vec<i64> = s.store.item_indicators(id).await?.iter().map(|i| i.id).collect();
+    let indicators = s.store.public_indicator_sets_of(&code, Some(fy), &ids).await?;
     let has_indicators = !indicators.is_empty();
     let lines = year_lines(&city, indicators, fy);
     // Where the item sits, linked to the node's page.
