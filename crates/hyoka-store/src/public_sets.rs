@@ -170,6 +170,39 @@ impl Store {
         Ok(PublicPage { rows, next_after })
     }
 
+    /// One item of [`Store::public_item_sets`] (with content in `fy`),
+    /// or `None`. Seven statements.
+    pub async fn public_item_set(
+        &self,
+        municipality: &str,
+        fy: FiscalYear,
+        item_id: i64,
+    ) -> Result<Option<PublicItemSet>, StoreError> {
+        Ok(self.public_item_sets_of(municipality, Some(fy), &[item_id]).await?.into_iter().next())
+    }
+
+    /// The items of [`Store::public_item_sets`] among `ids`, in stored
+    /// order. Seven statements, however many ids.
+    pub async fn public_item_sets_of(
+        &self,
+        municipality: &str,
+        fy: Option<FiscalYear>,
+        ids: &[i64],
+    ) -> Result<Vec<PublicItemSet>, StoreError> {
+        self.item_sets(&Scope { city: municipality, fy, ids: Some(json_ids(ids)) }).await
+    }
+
+    /// The indicators of [`Store::public_indicator_sets`] among `ids`, in
+    /// stored order. Four statements, however many ids.
+    pub async fn public_indicator_sets_of(
+        &self,
+        municipality: &str,
+        fy: Option<FiscalYear>,
+        ids: &[i64],
+    ) -> Result<Vec<PublicIndicatorSet>, StoreError> {
+        self.indicator_sets(&Scope { city: municipality, fy, ids: Some(json_ids(ids)) }).await
+    }
+
     /// Every indicator with cells or judgements in the city's published
     /// years (in `fy`, when given), in stored order, each with its cells
     /// and judgements of every published year. The same indicators as

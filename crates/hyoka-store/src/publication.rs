@@ -226,6 +226,47 @@ impl Store {
             .collect()
     }
 
+    /// What the public side of a city (`Some(code)`), or of every city
+    /// (`None`), is at this moment, as one opaque text: it changes with
+    /// every command that changes the city (each writes an audit event:
+    /// publish, withdraw, unlock, an edit of a plan) and with the set of
+    /// published years. Equal versions mean equal public answers, so a
+    /// cache keyed by it never serves stale bytes, in any process. `None`
+    /// when nothing is published (there is nothing public to cache). One
+    /// statement, read from indexes.
+    pub async fn publication_version(&self, municipality: Option<&str>) -> Result<Option<String>, StoreError> {
+        let row = match municipality {
+            Some(code) => {
+                sqlx::query(
+                    "SELECT (SELECT MAX(id) FROM audit_events WHERE municipality_code = $1) AS event,
+                        COUNT(*) AS n, MAX(published_at) AS latest, CAST(SUM(fiscal_year) AS BIGINT) AS years
+                 FROM fiscal_years
+                 WHERE municipality_code = $1 AND status = 'locked' AND published_at IS NOT NULL",
+                )
+                .bind(code)
+                .fetch_one(self.pool())
+                .await?
+            }
+            None => {
+                sqlx::query(
+                    "SELECT (SELECT MAX(id) FROM audit_events) AS event,
+                        COUNT(*) AS n, MAX(published_at) AS latest, CAST(SUM(fiscal_year) AS BIGINT) AS years
+                 FROM fiscal_years WHERE status = 'locked' AND published_at IS NOT NULL",
+                )
+                .fetch_one(self.pool())
+                .await?
+            }
+        };
+        let n: i64 = row.try_get("n")?;
+        if n == 0 {
+            return Ok(None);
+        }
+        let event = opt_i64(&row, "event")?.unwrap_or(0);
+        let latest: Option<String> = row.try_get("latest")?;
+        let years = opt_i64(&row, "years")?.unwrap_or(0);
+        Ok(Some(format!("{event}.{n}.{years}.{}", latest.unwrap_or_default())))
+    }
+
     /// The city as the public sees it; `None` when it does not exist or
     /// has no published year (both are "not found" to the public).
     pub async fn public_city(&self, municipality: &str) -> Result<Option<PublicCity>, StoreError> {

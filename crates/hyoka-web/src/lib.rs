@@ -26,6 +26,7 @@ mod ui;
 mod workflow;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -33,6 +34,7 @@ use hyoka_app::App;
 use hyoka_store::Store;
 use tokio::net::TcpListener;
 
+pub use http::cache::{CacheStats, ResponseCache};
 pub use http::error::AppError;
 pub use http::routes::{RouteSpec, Rule};
 pub use http::session::SessionConfig;
@@ -47,6 +49,8 @@ pub struct AppState {
     pub session: SessionConfig,
     /// Uploads checked on the import page, waiting for confirmation.
     pub(crate) imports: admin::import::PendingImports,
+    /// Public answers already rendered (`http::cache`), shared by clones.
+    pub cache: Arc<ResponseCache>,
 }
 
 impl AppState {
@@ -56,7 +60,19 @@ impl AppState {
     }
 
     pub fn with_app(app: App) -> Self {
-        AppState { store: app.store().clone(), app, session: SessionConfig::default(), imports: Default::default() }
+        AppState {
+            store: app.store().clone(),
+            app,
+            session: SessionConfig::default(),
+            imports: Default::default(),
+            cache: Arc::new(ResponseCache::default()),
+        }
+    }
+
+    /// Keeps at most `max_bytes` of rendered public answers (0: none).
+    pub fn with_cache_bytes(mut self, max_bytes: usize) -> Self {
+        self.cache = Arc::new(ResponseCache::new(max_bytes));
+        self
     }
 
     pub fn with_session(mut self, session: SessionConfig) -> Self {
@@ -91,14 +107,33 @@ pub fn route_specs() -> Vec<RouteSpec> {
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
-    routes()
+    let router = routes()
         .router
         .fallback(|| async { AppError::NotFound("ページ".into()) })
+        // Inside the session layer: it needs to see whether there is one.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), http::cache::middleware))
         .layer(axum::middleware::from_fn_with_state(state.clone(), http::session::middleware))
         .layer(axum::middleware::from_fn(http::security::headers))
         .layer(http::trace::layer())
-        .with_state(state)
+        .with_state(state);
+    #[cfg(feature = "statement-counter")]
+    let router = router.layer(axum::middleware::from_fn(count_statements));
+    router
 }
+
+/// Tests only: how many SQL statements the request ran, in the answer's
+/// `x-hyoka-statements` header.
+#[cfg(feature = "statement-counter")]
+async fn count_statements(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let counter = hyoka_store::testing::StatementCounter::new();
+    let mut res = counter.run(next.run(req)).await;
+    res.headers_mut().insert(STATEMENTS_HEADER, counter.count().into());
+    res
+}
+
+/// The header [`count_statements`] writes.
+#[cfg(feature = "statement-counter")]
+pub const STATEMENTS_HEADER: &str = "x-hyoka-statements";
 
 /// How often expired sessions are purged.
 const PURGE_EVERY: Duration = Duration::from_secs(10 * 60);

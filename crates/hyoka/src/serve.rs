@@ -24,6 +24,9 @@ pub struct ServeArgs {
     /// 操作がないままログインが切れるまでの分数
     #[arg(long, default_value_t = 30)]
     pub session_minutes: i64,
+    /// 公開年度のページと API の応答を作り直さずに返すため、メモリに保持する上限（MiB）。0 で保持しない
+    #[arg(long, default_value_t = 64)]
+    pub response_cache_mb: usize,
 }
 
 pub async fn serve(named: Option<&str>, default: &str, args: ServeArgs) -> CliResult {
@@ -50,7 +53,7 @@ pub async fn serve(named: Option<&str>, default: &str, args: ServeArgs) -> CliRe
         idle_seconds: args.session_minutes * 60,
         secure_cookies: !(args.demo || args.insecure_cookies),
     };
-    let state = AppState::with_app(app).with_session(session);
+    let state = AppState::with_app(app).with_session(session).with_cache_bytes(args.response_cache_mb * 1024 * 1024);
     let bind = args.bind;
     let server = Server::bind(bind, state).await.map_err(|e| format!("{bind} で待ち受けできません: {e}"))?;
     let addr = server.local_addr()?;

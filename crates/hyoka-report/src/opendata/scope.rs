@@ -10,10 +10,10 @@ use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::str::FromStr;
 
-use hyoka_core::FiscalYear;
-use hyoka_store::Store;
+use hyoka_core::{EvaluationScale, FiscalYear};
+use hyoka_store::{Municipality, NodeRecord, PublicCity, PublicIndicatorSet, PublicItemSet, Store};
 
-use super::rows::{load_city, node_rows, CityData, IndicatorData, ItemData, PlanData};
+use super::rows::{node_rows, CityData, IndicatorData, ItemData, PlanData};
 use super::OpenDataSet;
 use crate::ReportError;
 
@@ -56,31 +56,73 @@ impl FromStr for YearScope {
 }
 
 /// A city's data as the public may see it: its published years and the
-/// items with content in them. `None` when the city has no published year:
-/// nothing of it is public.
+/// items with content in them, with what its published documents printed
+/// of other years (`Store::printed_history`), as printed. `None` when the
+/// city has no published year: nothing of it is public. A fixed number of
+/// statements, however large the city (the store's set-based reads).
 pub async fn load_public_city(store: &Store, municipality: &str) -> Result<Option<CityData>, ReportError> {
     let Some(public) = store.public_city(municipality).await? else {
         return Ok(None);
     };
-    let years: BTreeSet<FiscalYear> = public.fiscal_years().into_iter().collect();
-    let items: BTreeSet<i64> = store.public_items(municipality, None).await?.into_iter().map(|p| p.item.id).collect();
-    let city = load_city(store, municipality).await?;
-    Ok(Some(with_printed_history(store, restrict(city, &years, &items)).await?))
+    Ok(Some(public_city_data(store, public).await?.0))
 }
 
-/// Adds to the published years' cells what the city's published documents
-/// printed of other years (`Store::printed_history`), as printed.
-async fn with_printed_history(store: &Store, mut city: CityData) -> Result<CityData, ReportError> {
-    let mut history = store.printed_history(&city.municipality.code, None).await?;
-    for ind in &mut city.indicators {
-        if let Some(h) = history.remove(&ind.indicator.id) {
-            ind.values.extend(h.values);
-            ind.values.sort_by_key(|v| (v.fiscal_year, v.role));
-            ind.judgements.extend(h.judgements);
-            ind.judgements.sort_by_key(|j| j.fiscal_year);
-        }
+/// The public data of a published city (what [`restrict`] keeps of
+/// [`load_city`](super::rows::load_city) to its published years and public items, with the printed
+/// history), and the published years each item has content in.
+async fn public_city_data(
+    store: &Store,
+    public: PublicCity,
+) -> Result<(CityData, HashMap<i64, Vec<FiscalYear>>), ReportError> {
+    let code = public.municipality.code.as_str();
+    let plans = plans_with_nodes(store, code).await?;
+    let items = store.public_item_sets(code, None).await?;
+    let indicators = store.public_indicator_sets(code, None).await?;
+    let scales = store.scales(code).await?;
+    Ok(assemble(public.municipality, plans, items, indicators, scales))
+}
+
+/// A city's plans, each with its nodes in printed order: two statements.
+async fn plans_with_nodes(store: &Store, municipality: &str) -> Result<Vec<PlanData>, ReportError> {
+    let mut nodes: HashMap<i64, Vec<NodeRecord>> = HashMap::new();
+    for n in store.city_plan_nodes(municipality).await? {
+        nodes.entry(n.plan_id).or_default().push(n);
     }
-    Ok(city)
+    Ok(store
+        .plans(municipality)
+        .await?
+        .into_iter()
+        .map(|plan| PlanData { nodes: nodes.remove(&plan.id).unwrap_or_default(), plan })
+        .collect())
+}
+
+/// The open-data model of sets read from the store, in the order
+/// [`load_city`](super::rows::load_city) gives (placements by node id).
+fn assemble(
+    municipality: Municipality,
+    plans: Vec<PlanData>,
+    items: Vec<PublicItemSet>,
+    indicators: Vec<PublicIndicatorSet>,
+    scales: Vec<EvaluationScale>,
+) -> (CityData, HashMap<i64, Vec<FiscalYear>>) {
+    let mut years = HashMap::new();
+    let items: Vec<ItemData> = items
+        .into_iter()
+        .map(|p| {
+            years.insert(p.item.id, p.years);
+            let mut placements: Vec<(i64, bool)> = p.placements.iter().map(|x| (x.node_id, x.relisting)).collect();
+            placements.sort_by_key(|(node, _)| *node);
+            ItemData { item: p.item, placements, sections: p.sections, budgets: p.budgets, evaluations: p.evaluations }
+        })
+        .collect();
+    // An indicator owned by an item that is not public is not public
+    // either, whatever its cells (its item would name a draft).
+    let indicators = indicators
+        .into_iter()
+        .filter(|i| i.indicator.item_id.is_none_or(|id| years.contains_key(&id)))
+        .map(|i| IndicatorData { indicator: i.indicator, values: i.values, judgements: i.judgements })
+        .collect();
+    (CityData { municipality, plans, items, indicators, scales }, years)
 }
 
 /// The fiscal years of a public data set.
@@ -143,17 +185,18 @@ pub async fn public_dataset(
             return Ok(None);
         }
     }
-    let public_items = store.public_items(municipality, None).await?;
-    let any: BTreeSet<i64> = public_items.iter().map(|p| p.item.id).collect();
-    let in_period: BTreeSet<i64> =
-        public_items.iter().filter(|p| p.years.iter().any(|y| period.includes(*y))).map(|p| p.item.id).collect();
-    let mut city = load_city(store, municipality).await?;
+    let (mut city, item_years) = public_city_data(store, public).await?;
     select(&mut city, selection);
-    let mut set = OpenDataSet::build(&[with_printed_history(store, restrict(city.clone(), &years, &any)).await?]);
+    // The nodes table lists the items with content in the period.
+    let mut in_period = city.clone();
+    let mut set = OpenDataSet::build(&[city]);
     set.indicators.retain(|r| period.includes(r.fiscal_year));
     set.evaluations.retain(|r| period.includes(r.fiscal_year));
     set.budgets.retain(|r| period.includes(r.fiscal_year));
-    set.nodes = node_rows(&restrict(city, &years, &in_period));
+    let listed = |id: &i64| item_years.get(id).is_some_and(|ys| ys.iter().any(|y| period.includes(*y)));
+    in_period.items.retain(|i| listed(&i.item.id));
+    in_period.indicators.retain(|i| i.indicator.item_id.is_none_or(|id| listed(&id)));
+    set.nodes = node_rows(&in_period);
     Ok(Some(set))
 }
 
@@ -169,50 +212,14 @@ pub async fn load_public_indicators(
     let Some(public) = store.public_city(municipality).await? else {
         return Ok(None);
     };
-    let years: BTreeSet<FiscalYear> = public.fiscal_years().into_iter().collect();
-    let items: BTreeSet<i64> = store.public_items(municipality, None).await?.into_iter().map(|p| p.item.id).collect();
-    let mut plans = Vec::new();
-    for plan in store.plans(municipality).await? {
-        let nodes = store.plan_nodes(plan.id).await?;
-        plans.push(PlanData { plan, nodes });
-    }
-    let node_ids: HashMap<(&str, &str), i64> = plans
-        .iter()
-        .flat_map(|p| p.nodes.iter().map(move |n| ((p.plan.code.as_str(), n.code.as_str()), n.id)))
-        .collect();
-    let mut indicators = Vec::new();
-    let mut owners = BTreeSet::new();
-    for id in ids {
-        let indicator = store.indicator(*id).await?;
-        if indicator.municipality_code != municipality {
-            continue;
-        }
-        owners.extend(indicator.item_id);
-        indicators.push(IndicatorData {
-            values: store.indicator_values(*id).await?,
-            judgements: store.judgements(*id).await?,
-            indicator,
-        });
-    }
-    let mut placed: HashMap<String, Vec<(i64, bool)>> = HashMap::new();
-    for p in store.placements(municipality).await? {
-        if let Some(id) = node_ids.get(&(p.plan.as_str(), p.node.as_str())) {
-            placed.entry(p.item).or_default().push((*id, p.relisting));
-        }
-    }
-    let mut owned = Vec::new();
-    for id in &owners {
-        let item = store.item(*id).await?;
-        owned.push(ItemData {
-            placements: placed.remove(&item.key).unwrap_or_default(),
-            sections: Vec::new(),
-            budgets: Vec::new(),
-            evaluations: Vec::new(),
-            item,
-        });
-    }
-    let city = CityData { municipality: public.municipality, plans, items: owned, indicators, scales: Vec::new() };
-    Ok(Some(with_printed_history(store, restrict(city, &years, &items)).await?))
+    let ids: Vec<i64> = ids.iter().copied().collect();
+    let plans = plans_with_nodes(store, municipality).await?;
+    let indicators = store.public_indicator_sets_of(municipality, None, &ids).await?;
+    let owners: BTreeSet<i64> = indicators.iter().filter_map(|i| i.indicator.item_id).collect();
+    let owners: Vec<i64> = owners.into_iter().collect();
+    let items =
+        if owners.is_empty() { Vec::new() } else { store.public_item_sets_of(municipality, None, &owners).await? };
+    Ok(Some(assemble(public.municipality, plans, items, indicators, Vec::new()).0))
 }
 
 /// Narrows a city to what one page shows.

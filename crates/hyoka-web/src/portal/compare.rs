@@ -73,21 +73,18 @@ pub(crate) async fn compare_rows(
         if ids.is_empty() {
             continue;
         }
-        let Some(data) = load_public_indicators(store, code, &ids).await? else { continue };
-        let mut groups: Vec<CompareGroup> = data
-            .indicators
-            .iter()
-            .map(|i| {
-                let mut one = data.clone();
-                one.indicators.retain(|x| x.indicator.id == i.indicator.id);
-                CompareGroup {
-                    municipality: data.municipality.clone(),
-                    indicator: i.indicator.clone(),
-                    rows: indicator_rows(&one),
-                }
-            })
-            .filter(|g| !g.rows.is_empty())
-            .collect();
+        let Some(mut data) = load_public_indicators(store, code, &ids).await? else { continue };
+        // One indicator at a time in the city's data (the rows of one
+        // indicator need its plans and items, never a copy of them).
+        let mut groups: Vec<CompareGroup> = Vec::new();
+        for i in std::mem::take(&mut data.indicators) {
+            let indicator = i.indicator.clone();
+            data.indicators = vec![i];
+            let rows = indicator_rows(&data);
+            if !rows.is_empty() {
+                groups.push(CompareGroup { municipality: data.municipality.clone(), indicator, rows });
+            }
+        }
         groups.sort_by(|a, b| (&a.indicator.name, a.indicator.id).cmp(&(&b.indicator.name, b.indicator.id)));
         out.extend(groups);
     }

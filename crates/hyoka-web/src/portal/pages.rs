@@ -11,7 +11,7 @@ use hyoka_core::sheet::EvaluationRow;
 use hyoka_core::{EvaluationScale, FiscalYear, ValueRole};
 use hyoka_report::opendata::rows::{indicator_rows, CityData, IndicatorData};
 use hyoka_report::opendata::IndicatorRow;
-use hyoka_store::{IndicatorRecord, Municipality, NodeRecord, PublicCity, PublicIndicator};
+use hyoka_store::{IndicatorRecord, Municipality, NodeRecord, PublicCity, PublicIndicatorSet};
 use maud::{html, Markup, PreEscaped};
 
 use super::{city_href, parse_id, public_city, public_page, public_year, year_crumbs, year_href, Page};
@@ -215,14 +215,10 @@ pub(super) async fn node(
     let parent = node.parent_id.and_then(|p| all_nodes.iter().find(|n| n.id == p));
     let public: BTreeSet<i64> = s.store.public_items(&code, Some(fy)).await?.into_iter().map(|p| p.item.id).collect();
     let items: Vec<_> = s.store.node_items(id).await?.into_iter().filter(|(i, _)| public.contains(&i.id)).collect();
-    let indicators: Vec<PublicIndicator> = s
-        .store
-        .public_indicators(&code, Some(fy))
-        .await?
-        .into_iter()
-        .filter(|p| p.indicator.node_id == Some(id))
-        .collect();
-    let lines = year_lines(&s, &city, &indicators, fy).await?;
+    let ids: Vec<i64> = s.store.node_indicators(id).await?.iter().map(|i| i.id).collect();
+    let indicators = s.store.public_indicator_sets_of(&code, Some(fy), &ids).await?;
+    let has_indicators = !indicators.is_empty();
+    let lines = year_lines(&city, indicators, fy);
     let base = year_href(&code, fy);
     let level = plan.level_names.get(node.level as usize).cloned().unwrap_or_default();
     let mut crumbs = year_crumbs(&city, fy);
@@ -240,7 +236,7 @@ pub(super) async fn node(
                 h2 { "下位の項目" }
                 ul { @for c in &children { li { span class="code" { (c.code) } a href={ (base) "/nodes/" (c.id) } { (c.title) } } } }
             }
-            @if !indicators.is_empty() {
+            @if has_indicators {
                 h2 { "指標（" (fy.label()) "）" }
                 (indicator_table(&base, fy, &lines))
             }
@@ -265,16 +261,10 @@ pub(super) async fn node(
 
 pub(super) async fn items(State(s): State<AppState>, PublicParams((code, fy)): PublicParams<(String, String)>) -> Page {
     let (city, fy) = public_year(&s, &code, &fy).await?;
-    let items = s.store.public_items(&code, Some(fy)).await?;
+    let items = s.store.public_item_sets(&code, Some(fy)).await?;
     let scales = s.store.scales(&code).await?;
     let base = year_href(&code, fy);
-    let mut rows = Vec::new();
-    for p in &items {
-        let grades = s.store.public_evaluations(p.item.id, &[fy]).await?;
-        let direction = s.store.public_next_direction(p.item.id, fy).await?;
-        let sections = s.store.item_sections(p.item.id).await?;
-        rows.push((p, grades, direction, sections));
-    }
+    let rows: Vec<_> = items.iter().map(|p| (p, &p.evaluations, p.next_direction(fy), &p.sections)).collect();
     Ok(public_page(
         &format!("事業と評価（{}）", fy.label()),
         Some(&city),
@@ -340,32 +330,29 @@ pub(super) async fn item(
     let (city, fy) = public_year(&s, &code, &fy).await?;
     let not_found = || AppError::NotFound("事業".into());
     let id = parse_id(&id).ok_or_else(not_found)?;
-    let p = s.store.public_item(&code, id, Some(fy)).await?.ok_or_else(not_found)?;
+    // The item with its sections, placements, grades, budget and
+    // direction of the year, read as a set of one.
+    let p = s.store.public_item_set(&code, fy, id).await?.ok_or_else(not_found)?;
     let item = &p.item;
-    let sections = s.store.item_sections(id).await?;
+    let sections = &p.sections;
     let narratives = s.store.public_narratives(item, fy).await?;
     let schedule = s.store.public_schedule(id, fy).await?;
-    let direction = s.store.public_next_direction(id, fy).await?;
-    let grades = s.store.public_evaluations(id, &[fy]).await?;
-    let budgets = s.store.public_budgets(id, &[fy]).await?;
+    let direction = p.next_direction(fy);
+    let grades = &p.evaluations;
+    let budgets = &p.budgets;
     let scales = s.store.scales(&code).await?;
-    let indicators: Vec<PublicIndicator> = s
-        .store
-        .public_indicators(&code, Some(fy))
-        .await?
-        .into_iter()
-        .filter(|i| i.indicator.item_id == Some(id))
-        .collect();
-    let lines = year_lines(&s, &city, &indicators, fy).await?;
+    // The item's own indicators only: reading the city's would grow with it.
+    let ids: Vec<i64> = s.store.item_indicators(id).await?.iter().map(|i| i.id).collect();
+    let indicators = s.store.public_indicator_sets_of(&code, Some(fy), &ids).await?;
+    let has_indicators = !indicators.is_empty();
+    let lines = year_lines(&city, indicators, fy);
     // Where the item sits, linked to the node's page.
     let plans = s.store.plans(&code).await?;
-    let mut placed = Vec::new();
-    for (plan_code, node_code, relisting) in s.store.item_placements(id).await? {
-        let Some(plan) = plans.iter().find(|p| p.code == plan_code) else { continue };
-        if let Some(n) = s.store.plan_nodes(plan.id).await?.into_iter().find(|n| n.code == node_code) {
-            placed.push((plan.name.clone(), n, relisting));
-        }
-    }
+    let placed: Vec<_> = p
+        .placements
+        .iter()
+        .filter_map(|pl| Some((plans.iter().find(|x| x.id == pl.plan_id)?.name.clone(), pl)))
+        .collect();
     let base = year_href(&code, fy);
     let other_years: Vec<FiscalYear> = p.years.iter().copied().filter(|y| *y != fy).collect();
     Ok(public_page(
@@ -375,15 +362,15 @@ pub(super) async fn item(
         html! {
             dl class="facts" {
                 dt { "年度" } dd { (fy.label_with_western()) }
-                @if !sections.is_empty() { dt { "担当" } dd { (sections_text(&sections)) } }
+                @if !sections.is_empty() { dt { "担当" } dd { (sections_text(sections)) } }
                 @if !item.tags.is_empty() { dt { "区分" } dd { @for t in &item.tags { span class="badge" { (t) } } } }
                 @if !placed.is_empty() {
                     dt { "計画での位置付け" }
                     dd {
-                        @for (i, (plan, n, relisting)) in placed.iter().enumerate() {
+                        @for (i, (plan, n)) in placed.iter().enumerate() {
                             @if i > 0 { br; }
-                            (plan) " " a href={ (base) "/nodes/" (n.id) } { span class="code" { (n.code) } (n.title) }
-                            @if *relisting { span class="badge" { "再掲" } }
+                            (plan) " " a href={ (base) "/nodes/" (n.node_id) } { span class="code" { (n.node_code) } (n.node_title) }
+                            @if n.relisting { span class="badge" { "再掲" } }
                         }
                     }
                 }
@@ -410,7 +397,7 @@ pub(super) async fn item(
                         th scope="col" { "評価の意味" } th scope="col" { "意見" }
                     } }
                     tbody {
-                        @for e in &grades {
+                        @for e in grades {
                             tr {
                                 th scope="row" { (e.stage.label()) }
                                 td { (e.evaluator.label()) }
@@ -422,7 +409,7 @@ pub(super) async fn item(
                     }
                 }
             }
-            @if let Some(d) = &direction {
+            @if let Some(d) = direction {
                 h2 { "今後の方向性" }
                 p {
                     (d.printed)
@@ -430,7 +417,7 @@ pub(super) async fn item(
                     @if let Some(t) = &d.transfer { " " span class="badge" { "事務移管" } " " (t) }
                 }
             }
-            @if !indicators.is_empty() {
+            @if has_indicators {
                 h2 { "指標" }
                 (indicator_table(&base, fy, &lines))
             }
@@ -477,19 +464,6 @@ struct YearLine {
     actual: Option<IndicatorRow>,
 }
 
-/// The open-data rows of one indicator over `years`, grouped by year.
-async fn indicator_lines(
-    s: &AppState,
-    city: &PublicCity,
-    ind: &IndicatorRecord,
-    years: &[FiscalYear],
-) -> Result<Vec<YearLine>, AppError> {
-    let years = years.to_vec();
-    let values = s.store.public_indicator_values(ind.id, &years).await?;
-    let judgements = s.store.public_judgements(ind.id, &years).await?;
-    Ok(lines_of(&city.municipality, ind, values, judgements))
-}
-
 fn lines_of(
     m: &Municipality,
     ind: &IndicatorRecord,
@@ -519,21 +493,24 @@ fn lines_of(
     lines
 }
 
-/// Each indicator with its line of year `fy`.
-async fn year_lines(
-    s: &AppState,
+/// Each indicator with its line of year `fy`, from the cells and
+/// judgements of the published years (read as one set).
+fn year_lines(
     city: &PublicCity,
-    indicators: &[PublicIndicator],
+    indicators: Vec<PublicIndicatorSet>,
     fy: FiscalYear,
-) -> Result<Vec<(IndicatorRecord, YearLine)>, AppError> {
+) -> Vec<(IndicatorRecord, YearLine)> {
+    let published = city.fiscal_years();
     let mut out = Vec::new();
-    for p in indicators {
-        let lines = indicator_lines(s, city, &p.indicator, &city.fiscal_years()).await?;
+    for mut p in indicators {
+        p.values.retain(|v| published.contains(&v.fiscal_year));
+        p.judgements.retain(|j| published.contains(&j.fiscal_year));
+        let lines = lines_of(&city.municipality, &p.indicator, p.values, p.judgements);
         if let Some(line) = lines.into_iter().find(|l| l.fiscal_year == fy) {
-            out.push((p.indicator.clone(), line));
+            out.push((p.indicator, line));
         }
     }
-    Ok(out)
+    out
 }
 
 fn printed(r: &Option<IndicatorRow>) -> String {
@@ -577,8 +554,8 @@ pub(super) async fn indicators(
     PublicParams((code, fy)): PublicParams<(String, String)>,
 ) -> Page {
     let (city, fy) = public_year(&s, &code, &fy).await?;
-    let indicators = s.store.public_indicators(&code, Some(fy)).await?;
-    let lines = year_lines(&s, &city, &indicators, fy).await?;
+    let indicators = s.store.public_indicator_sets(&code, Some(fy)).await?;
+    let lines = year_lines(&city, indicators, fy);
     let base = year_href(&code, fy);
     Ok(public_page(
         &format!("指標の目標と実績（{}）", fy.label()),
@@ -606,15 +583,16 @@ pub(super) async fn indicator(
     let (city, fy) = public_year(&s, &code, &fy).await?;
     let not_found = || AppError::NotFound("指標".into());
     let id = parse_id(&id).ok_or_else(not_found)?;
-    let p = s.store.public_indicator(&code, id, Some(fy)).await?.ok_or_else(not_found)?;
+    let p = s.store.public_indicator_sets_of(&code, Some(fy), &[id]).await?.pop().ok_or_else(not_found)?;
     let ind = &p.indicator;
     // The trend as of this year: every published year up to it, and what
     // published documents printed of other years (a baseline of H22, a
     // target ahead).
     let published = city.fiscal_years();
     let years: Vec<FiscalYear> = p.years.iter().copied().filter(|y| *y <= fy || !published.contains(y)).collect();
-    let lines = indicator_lines(&s, &city, ind, &years).await?;
-    let values = s.store.public_indicator_values(id, &years).await?;
+    let values: Vec<_> = p.values.iter().filter(|v| years.contains(&v.fiscal_year)).cloned().collect();
+    let judgements = p.judgements.iter().filter(|j| years.contains(&j.fiscal_year)).cloned().collect();
+    let lines = lines_of(&city.municipality, ind, values.clone(), judgements);
     let mut chart = TrendChart::new("indicator-trend", &ind.name, ind.unit.as_deref());
     for y in &years {
         let cell =
@@ -708,14 +686,9 @@ pub(super) async fn budgets(
     PublicParams((code, fy)): PublicParams<(String, String)>,
 ) -> Page {
     let (city, fy) = public_year(&s, &code, &fy).await?;
-    let items = s.store.public_items(&code, Some(fy)).await?;
+    let items = s.store.public_item_sets(&code, Some(fy)).await?;
     let base = year_href(&code, fy);
-    let mut budgets = Vec::new();
-    for p in &items {
-        for b in s.store.public_budgets(p.item.id, &[fy]).await? {
-            budgets.push((p, b));
-        }
-    }
+    let budgets: Vec<_> = items.iter().flat_map(|p| p.budgets.iter().map(move |b| (p, b))).collect();
     let lines: Vec<BudgetLine> = budgets
         .iter()
         .map(|(p, b)| BudgetLine {

@@ -1,0 +1,93 @@
+//! Public pages run a number of SQL statements that does not grow with
+//! the city: every public GET route of the portal and the API, asked of a
+//! synthetic city of 5 and of 40 projects (with their indicators, budgets,
+//! grades, placements), runs the same number of statements at both sizes,
+//! and at most [`MAX_STATEMENTS`]. A page that reads per item or per
+//! indicator fails here. The server's cache is off: each answer is
+//! rendered.
+
+use crate::support;
+
+use hyoka_store::testing::{synthetic_city, SyntheticCity, TestDb};
+use hyoka_web::{route_specs, AppState, Rule, STATEMENTS_HEADER};
+
+const CITY: &str = "990001";
+const SMALL: usize = 5;
+const LARGE: usize = 40;
+/// The goal of issue #15 for any public page, API call or search.
+const MAX_STATEMENTS: u64 = 20;
+
+/// Every URL of a public route, filled from the city (table routes once
+/// per table, searches and comparisons with a query that finds many).
+fn urls(path: &str, city: &SyntheticCity) -> Vec<String> {
+    let fill = |p: &str| {
+        p.replace("{code}", CITY)
+            .replace("{fy}", &city.published.year().to_string())
+            .replace("{plan}", &city.plan_id.to_string())
+            .replace("{node}", &city.node_ids[0].to_string())
+            .replace("{item}", &city.item_ids[0].to_string())
+            .replace("{indicator}", &city.indicator_ids[0].to_string())
+    };
+    let tables = ["indicators", "evaluations", "budgets", "nodes"];
+    let mut out = Vec::new();
+    if path.contains("{table}") {
+        for t in tables {
+            out.push(fill(&path.replace("{table}", t)));
+        }
+        if path.starts_with("/p/") {
+            out.push(fill(&path.replace("{table}", "indicators")) + "?format=json");
+        }
+    } else if path.ends_with("/search") {
+        out.push(fill(path) + "?q=%E4%BA%88%E7%AE%97"); // 予算
+    } else if path.ends_with("/compare") {
+        // の実施件数: every project's indicator.
+        out.push(fill(path) + "?indicator=%E3%81%AE%E5%AE%9F%E6%96%BD%E4%BB%B6%E6%95%B0");
+    } else {
+        out.push(fill(path));
+    }
+    out
+}
+
+/// Statements of each public URL, for a city of `projects` projects.
+async fn measure(projects: usize) -> Vec<(String, u16, u64)> {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let city = synthetic_city(&store, CITY, "合成市", projects).await;
+    let server = support::spawn_state(AppState::new(store).with_cache_bytes(0)).await;
+    let mut out = Vec::new();
+    for spec in route_specs().into_iter().filter(|r| r.rule == Rule::Public && r.method.as_str() == "GET") {
+        if !(spec.path == "/p" || spec.path.starts_with("/p/") || spec.path.starts_with("/api/v1/")) {
+            continue;
+        }
+        for url in urls(spec.path, &city) {
+            let r = server.get(&url).await;
+            let n = r.header(STATEMENTS_HEADER).and_then(|v| v.parse().ok()).expect("a statement count");
+            out.push((url, r.status, n));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn public_pages_run_the_same_statements_for_5_and_40_projects() {
+    let small = measure(SMALL).await;
+    let large = measure(LARGE).await;
+    assert_eq!(small.len(), large.len());
+    assert!(small.len() >= 20, "every public route is asked: {small:?}");
+    let mut table = String::new();
+    let mut failed = false;
+    for ((url, status, n_small), (_, status_large, n_large)) in small.iter().zip(&large) {
+        let ok = status == status_large && n_small == n_large && *n_large <= MAX_STATEMENTS;
+        failed |= !ok;
+        table.push_str(&format!(
+            "{} {url} [{status}]: {n_small} @{SMALL}, {n_large} @{LARGE}\n",
+            if ok { "  " } else { "✗" }
+        ));
+    }
+    eprintln!("{table}");
+    assert!(!failed, "statements per public answer must not grow with the city (≤ {MAX_STATEMENTS}):\n{table}");
+    // The pages that are there at all answered, so their count means something.
+    for (url, status, _) in &small {
+        assert!(*status == 200 || url.ends_with("/data/metadata"), "{url} answered {status}");
+    }
+}
