@@ -1,0 +1,198 @@
+//! The consistency checks (docs/checks.md) run over what the store holds:
+//! a city-year ([`check_year`]) or one sheet while it is written
+//! ([`check_draft`]), with the acknowledgements people gave, and the
+//! commands that acknowledge a flag or reopen it ([`AcknowledgeFlag`],
+//! [`ReopenFlag`]).
+//!
+//! Reads are set-based: a city-year is read in a fixed number of
+//! statements whatever its size, then the pure rules of
+//! `hyoka_core::check` run over it.
+
+mod acknowledge;
+mod load;
+
+use std::collections::{BTreeMap, HashMap};
+
+use hyoka_core::check::{check_city_year, check_sheet, Flag, FlagKind, Severity, SheetContext, SheetInput};
+use hyoka_core::FiscalYear;
+use hyoka_store::{AcknowledgementRecord, CheckYearSet, ItemRecord, Store, StoreError};
+use sha2::{Digest, Sha256};
+
+pub use acknowledge::{AckState, AcknowledgeFlag, ReopenFlag, MAX_REASON_CHARS};
+pub use load::{city_year_input, indicator_input, sheet_input};
+
+use crate::CommandError;
+
+/// One flag with what the pages and the command line show beside it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlagEntry {
+    pub flag: Flag,
+    /// A short stable id of the flag (hex of its fingerprint's SHA-256);
+    /// `hyoka check acknowledge --fingerprint` takes it, or a prefix of it.
+    pub id: String,
+    /// The sheet's item, when the flag is about one.
+    pub item_id: Option<i64>,
+    /// The 部 responsible for the sheet (its first section's), if any.
+    pub department: Option<String>,
+    /// The sections responsible for the sheet: their editors may acknowledge.
+    pub section_ids: Vec<i64>,
+    pub acknowledgement: Option<AcknowledgementRecord>,
+}
+
+impl FlagEntry {
+    pub fn is_open(&self) -> bool {
+        self.acknowledgement.is_none()
+    }
+
+    /// Whether `id` names this flag: its whole id, a prefix of at least 8
+    /// characters, or its fingerprint.
+    pub fn is_named(&self, id: &str) -> bool {
+        let id = id.trim();
+        (id.len() >= 8 && self.id.starts_with(id)) || self.flag.fingerprint() == id
+    }
+}
+
+/// Every flag of a city-year, in the rules' order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct YearCheck {
+    pub municipality: String,
+    pub fiscal_year: FiscalYear,
+    /// How many sheets were checked.
+    pub sheets: usize,
+    pub flags: Vec<FlagEntry>,
+}
+
+impl YearCheck {
+    pub fn open(&self) -> impl Iterator<Item = &FlagEntry> {
+        self.flags.iter().filter(|f| f.is_open())
+    }
+
+    pub fn acknowledged(&self) -> impl Iterator<Item = &FlagEntry> {
+        self.flags.iter().filter(|f| !f.is_open())
+    }
+
+    /// Open flags counted by kind and severity, most severe first.
+    pub fn open_counts(&self) -> Vec<((FlagKind, Severity), usize)> {
+        let mut counts: BTreeMap<(FlagKind, std::cmp::Reverse<Severity>), usize> = BTreeMap::new();
+        for f in self.open() {
+            *counts.entry((f.flag.kind, std::cmp::Reverse(f.flag.severity))).or_default() += 1;
+        }
+        counts.into_iter().map(|((k, s), n)| ((k, s.0), n)).collect()
+    }
+
+    /// The flag named by `id` (see [`FlagEntry::is_named`]).
+    pub fn find(&self, id: &str) -> Option<&FlagEntry> {
+        self.flags.iter().find(|f| f.is_named(id))
+    }
+
+    /// Keeps only the flags of one sheet.
+    pub fn only_item(mut self, key: &str) -> YearCheck {
+        self.flags.retain(|f| f.flag.place.sheet.as_deref() == Some(key));
+        self
+    }
+}
+
+/// The id of a fingerprint: hex of its SHA-256.
+pub fn flag_id(fingerprint: &str) -> String {
+    Sha256::digest(fingerprint.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether the city holds anything of the year: data printed in it or a
+/// year opened on the web.
+pub async fn year_known(store: &Store, city: &str, fy: FiscalYear) -> Result<bool, StoreError> {
+    if store.data_years(city).await?.contains(&fy) {
+        return Ok(true);
+    }
+    Ok(store.fiscal_years(city).await?.iter().any(|y| y.fiscal_year == fy))
+}
+
+/// Runs every rule over a city-year, with the import findings of the city
+/// and the acknowledgements of the year. A city or year the store does
+/// not know is "not found", in Japanese.
+pub async fn check_year(store: &Store, city: &str, fy: FiscalYear) -> Result<YearCheck, CommandError> {
+    store.municipality(city).await?;
+    if !year_known(store, city, fy).await? {
+        return Err(CommandError::NotFound(format!("{}の{}のデータ", city, fy.label())));
+    }
+    let set = store.check_year_set(city, fy, None).await?;
+    let scales = store.scales(city).await?;
+    let mut flags = check_city_year(&city_year_input(city, fy, &set, &scales));
+    flags.extend(store.findings(Some(city)).await?.iter().map(Flag::from_finding));
+    let acks = store.acknowledgements(city, fy).await?;
+    Ok(YearCheck {
+        municipality: city.to_string(),
+        fiscal_year: fy,
+        sheets: set.items.len(),
+        flags: entries(&set, flags, acks),
+    })
+}
+
+/// Runs the sheet rules over one sheet as a person is writing it: `draft`
+/// replaces what the store holds of the sheet (narratives, budgets,
+/// grades, indicators); the sheets above it come from the store. Reads
+/// only this sheet and the sheets above it.
+pub async fn check_draft(
+    store: &Store,
+    city: &str,
+    fy: FiscalYear,
+    item: &ItemRecord,
+    edit: impl FnOnce(&mut SheetInput),
+) -> Result<Vec<FlagEntry>, CommandError> {
+    let items = store.check_items(city, fy).await?;
+    let mut ids: Vec<i64> = ancestors(&items, item).iter().map(|i| i.id).collect();
+    ids.push(item.id);
+    let set = store.check_year_set(city, fy, Some(&ids)).await?;
+    let scales = store.scales(city).await?;
+    let mut input = city_year_input(city, fy, &set, &scales);
+    let Some(at) = input.sheets.iter().position(|s| s.key == item.key) else { return Ok(Vec::new()) };
+    let mut sheet = input.sheets.remove(at);
+    edit(&mut sheet);
+    let by_key: HashMap<&str, &SheetInput> = input.sheets.iter().map(|s| (s.key.as_str(), s)).collect();
+    let mut related = Vec::new();
+    let mut next = sheet.parent.clone();
+    while let Some(key) = next {
+        let Some(p) = by_key.get(key.as_str()) else { break };
+        related.extend(p.indicators.iter());
+        next = p.parent.clone().filter(|k| k != &sheet.key);
+    }
+    let scale_inputs = input.scales.clone();
+    let context = SheetContext { scales: &scale_inputs, vocabularies: &[], related };
+    let flags = check_sheet(&sheet, &context);
+    let acks = store.acknowledgements(city, fy).await?;
+    Ok(entries(&set, flags, acks))
+}
+
+/// The items above `item` by code (see `load::parents`), nearest first.
+fn ancestors<'a>(items: &'a [ItemRecord], item: &ItemRecord) -> Vec<&'a ItemRecord> {
+    let by_code: HashMap<&str, &ItemRecord> =
+        items.iter().filter(|i| i.relisting_of.is_none()).map(|i| (i.code.as_str(), i)).collect();
+    let mut out: Vec<&ItemRecord> = Vec::new();
+    let code = item.code.as_str();
+    for (at, _) in code.char_indices().filter(|&(_, c)| c == '-').collect::<Vec<_>>().into_iter().rev() {
+        if let Some(p) = by_code.get(&code[..at]).filter(|p| p.id != item.id) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn entries(set: &CheckYearSet, flags: Vec<Flag>, acks: Vec<AcknowledgementRecord>) -> Vec<FlagEntry> {
+    let items: HashMap<&str, &hyoka_store::CheckItemSet> = set.items.iter().map(|s| (s.item.key.as_str(), s)).collect();
+    let mut acks: HashMap<String, AcknowledgementRecord> =
+        acks.into_iter().map(|a| (a.fingerprint_key.clone(), a)).collect();
+    flags
+        .into_iter()
+        .map(|flag| {
+            let id = flag_id(&flag.fingerprint());
+            let item = flag.place.sheet.as_deref().and_then(|k| items.get(k));
+            FlagEntry {
+                item_id: item.map(|s| s.item.id),
+                department: item.and_then(|s| s.sections.first()).map(|s| s.department.clone()),
+                section_ids: item.map(|s| s.sections.iter().map(|x| x.section_id).collect()).unwrap_or_default(),
+                acknowledgement: acks.remove(&id),
+                flag,
+                id,
+            }
+        })
+        .collect()
+}
