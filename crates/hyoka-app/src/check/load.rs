@@ -14,7 +14,7 @@ use hyoka_store::{CheckIndicatorSet, CheckItemSet, CheckYearSet};
 
 /// The checks' input for a city-year.
 pub fn city_year_input(city: &str, fy: FiscalYear, set: &CheckYearSet, scales: &[EvaluationScale]) -> CityYearInput {
-    let parents = parents(&set.items);
+    let parents = parents(set);
     // A plan node's indicators (a 施策's, printed on its sheet) go with
     // the first item placed at the node without being a re-listing.
     let mut node_owner: HashMap<i64, i64> = HashMap::new();
@@ -130,20 +130,44 @@ pub fn indicator_input(set: &CheckIndicatorSet) -> IndicatorInput {
     input
 }
 
-/// The sheet each sheet reports under: the item of the year whose code is
-/// the longest prefix of its own followed by `-` (`No.2` for `No.2-1`,
-/// `IV-7-48` for `IV-7-48-(1)`).
-pub fn parents(items: &[CheckItemSet]) -> HashMap<i64, String> {
+/// The sheet each sheet reports under: the first item placed (not as a
+/// re-listing) at its own plan node, or else at the nearest node above
+/// (三島市: the 施策の方向 under its 施策, the 事業 under its 方向;
+/// 小平市: `No.2-1` under `No.2`). Falls back to the item whose code is the
+/// longest prefix of its own followed by `-`.
+pub fn parents(set: &CheckYearSet) -> HashMap<i64, String> {
+    let items = &set.items;
+    let mut owner: HashMap<i64, &CheckItemSet> = HashMap::new();
+    for s in items {
+        for p in s.placements.iter().filter(|p| !p.relisting) {
+            owner.entry(p.node_id).or_insert(s);
+        }
+    }
+    let up: HashMap<i64, Option<i64>> = set.nodes.iter().map(|(_, n)| (n.id, n.parent_id)).collect();
     let by_code: HashMap<&str, &CheckItemSet> =
         items.iter().filter(|s| s.item.relisting_of.is_none()).map(|s| (s.item.code.as_str(), s)).collect();
     let mut out = HashMap::new();
     for s in items {
+        let mut parent = None;
+        if let Some(p) = s.placements.iter().find(|p| !p.relisting) {
+            let mut node = Some(p.node_id);
+            // At most as many steps as there are nodes: a loop stops.
+            for _ in 0..=set.nodes.len() {
+                let Some(n) = node else { break };
+                if let Some(o) = owner.get(&n).filter(|o| o.item.id != s.item.id) {
+                    parent = Some(*o);
+                    break;
+                }
+                node = up.get(&n).copied().flatten();
+            }
+        }
         let code = s.item.code.as_str();
-        let parent = code
-            .char_indices()
-            .filter(|&(_, c)| c == '-')
-            .rev()
-            .find_map(|(at, _)| by_code.get(&code[..at]).filter(|p| p.item.id != s.item.id));
+        let parent = parent.or_else(|| {
+            code.char_indices()
+                .filter(|&(_, c)| c == '-')
+                .rev()
+                .find_map(|(at, _)| by_code.get(&code[..at]).copied().filter(|p| p.item.id != s.item.id))
+        });
         if let Some(p) = parent {
             out.insert(s.item.id, p.item.key.clone());
         }

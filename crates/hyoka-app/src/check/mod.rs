@@ -127,10 +127,10 @@ pub async fn check_year(store: &Store, city: &str, fy: FiscalYear) -> Result<Yea
     })
 }
 
-/// Runs the sheet rules over one sheet as a person is writing it: `draft`
+/// Runs the sheet rules over one sheet as a person is writing it: `edit`
 /// replaces what the store holds of the sheet (narratives, budgets,
-/// grades, indicators); the sheets above it come from the store. Reads
-/// only this sheet and the sheets above it.
+/// grades, indicators) with the draft; the sheets above it come from the
+/// store. The year is read set-based (a fixed number of statements).
 pub async fn check_draft(
     store: &Store,
     city: &str,
@@ -138,10 +138,7 @@ pub async fn check_draft(
     item: &ItemRecord,
     edit: impl FnOnce(&mut SheetInput),
 ) -> Result<Vec<FlagEntry>, CommandError> {
-    let items = store.check_items(city, fy).await?;
-    let mut ids: Vec<i64> = ancestors(&items, item).iter().map(|i| i.id).collect();
-    ids.push(item.id);
-    let set = store.check_year_set(city, fy, Some(&ids)).await?;
+    let set = store.check_year_set(city, fy, None).await?;
     let scales = store.scales(city).await?;
     let mut input = city_year_input(city, fy, &set, &scales);
     let Some(at) = input.sheets.iter().position(|s| s.key == item.key) else { return Ok(Vec::new()) };
@@ -150,30 +147,15 @@ pub async fn check_draft(
     let by_key: HashMap<&str, &SheetInput> = input.sheets.iter().map(|s| (s.key.as_str(), s)).collect();
     let mut related = Vec::new();
     let mut next = sheet.parent.clone();
-    while let Some(key) = next {
-        let Some(p) = by_key.get(key.as_str()) else { break };
+    for _ in 0..=by_key.len() {
+        let Some(p) = next.as_deref().and_then(|k| by_key.get(k)) else { break };
         related.extend(p.indicators.iter());
         next = p.parent.clone().filter(|k| k != &sheet.key);
     }
-    let scale_inputs = input.scales.clone();
-    let context = SheetContext { scales: &scale_inputs, vocabularies: &[], related };
+    let context = SheetContext { scales: &input.scales, vocabularies: &[], related };
     let flags = check_sheet(&sheet, &context);
     let acks = store.acknowledgements(city, fy).await?;
     Ok(entries(&set, flags, acks))
-}
-
-/// The items above `item` by code (see `load::parents`), nearest first.
-fn ancestors<'a>(items: &'a [ItemRecord], item: &ItemRecord) -> Vec<&'a ItemRecord> {
-    let by_code: HashMap<&str, &ItemRecord> =
-        items.iter().filter(|i| i.relisting_of.is_none()).map(|i| (i.code.as_str(), i)).collect();
-    let mut out: Vec<&ItemRecord> = Vec::new();
-    let code = item.code.as_str();
-    for (at, _) in code.char_indices().filter(|&(_, c)| c == '-').collect::<Vec<_>>().into_iter().rev() {
-        if let Some(p) = by_code.get(&code[..at]).filter(|p| p.id != item.id) {
-            out.push(p);
-        }
-    }
-    out
 }
 
 fn entries(set: &CheckYearSet, flags: Vec<Flag>, acks: Vec<AcknowledgementRecord>) -> Vec<FlagEntry> {
