@@ -50,8 +50,8 @@ TABLES = {
         "municipality_code", "indicator_key", "name", "kind", "definition", "unit", "direction", "vocabulary",
         "item_key", "plan_code", "node_code",
     ],
-    "indicator_values": ["municipality_code", "indicator_key", "fiscal_year", "role", "source", "printed"],
-    "judgements": ["municipality_code", "indicator_key", "fiscal_year", "source", "printed"],
+    "indicator_values": ["municipality_code", "indicator_key", "fiscal_year", "role", "source", "printed", "printed_in"],
+    "judgements": ["municipality_code", "indicator_key", "fiscal_year", "source", "printed", "printed_in"],
 }
 
 DEPARTMENTS = ["企画部", "総務部", "市民部", "子ども政策部", "健康福祉部", "生活環境部", "都市整備部", "教育部"]
@@ -167,7 +167,7 @@ def generate(out, projects, city, first_year, years):
                 "achievement", key, plan if j == 0 else "", node if j == 0 else "")
             base = rng.randint(50, 50_000) if unit != "%" else rng.randint(40, 80)
             source = "成果指標" if kind == "outcome" else "活動指標"
-            add("indicator_values", ikey, str(first_year), "baseline", source, printed_number(base, unit))
+            add("indicator_values", ikey, str(first_year), "baseline", source, printed_number(base, unit), str(first_year))
             for y in range(first_year, last_year + 1):
                 step = y - first_year + 1
                 if direction == "higher":
@@ -180,11 +180,11 @@ def generate(out, projects, city, first_year, years):
                     target_text = f"{target:,}{unit}以下"
                 if (p + j + y) % 23 == 0:
                     target_text = "—"  # no target set: not zero
-                add("indicator_values", ikey, str(y), "target", source, target_text)
+                add("indicator_values", ikey, str(y), "target", source, target_text, str(y))
                 actual_text = "" if (p + j + y) % 31 == 0 else printed_number(actual, unit)
-                add("indicator_values", ikey, str(y), "actual", source, actual_text)
+                add("indicator_values", ikey, str(y), "actual", source, actual_text, str(y))
                 achieved = (actual >= target) if direction == "higher" else (actual <= target)
-                add("judgements", ikey, str(y), source, "達成" if achieved else "未達成")
+                add("judgements", ikey, str(y), source, "達成" if achieved else "未達成", str(y))
 
     os.makedirs(out, exist_ok=True)
     for name, header in TABLES.items():
