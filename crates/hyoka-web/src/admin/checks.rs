@@ -34,7 +34,13 @@ pub(super) async fn page(
     Query(q): Query<ChecksQuery>,
 ) -> Result<Markup, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
-    let Some(fy) = typed_year(&q.fy) else {
+    // Without a year: the newest year with sheets.
+    let fy = if q.fy.trim().is_empty() {
+        s.store.sheet_years(&code, None).await?.into_iter().max()
+    } else {
+        typed_year(&q.fy)
+    };
+    let Some(fy) = fy else {
         return Err(AppError::Invalid(format!("年度「{}」を読み取れません（例: ?fy=2019）。", q.fy)));
     };
     let done = match q.done.as_deref() {

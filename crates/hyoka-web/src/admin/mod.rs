@@ -99,6 +99,7 @@ fn nav(code: &str, current: &str) -> Markup {
     let pages = [
         ("", "状況一覧"),
         ("/years", "年度の管理（期限・確定・開始・公開）"),
+        ("/checks", "整合性チェック"),
         ("/org", "組織（部・課）"),
         ("/plans", "計画（体系）"),
         ("/items", "事業・指標"),

@@ -73,6 +73,11 @@ async fn the_admin_lists_acknowledges_and_reopens_a_seed_flag() {
     assert_eq!(r.status, 200);
     assert!(r.body.contains("整合性チェック 評価と達成度の不一致") && r.body.contains(reason), "{}", r.body);
 
+    // Without a year, the newest year with sheets (the white paper's).
+    let r = admin.get(&format!("/m/{OWN_CITY}/admin/checks")).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("整合性チェック 令和2年度") && r.body.contains("欄と異なる年度のデータ"), "{}", r.body);
+
     let r = admin.post(&post(OWN_CITY, "reopen"), &[("flag", &flag)]).await;
     assert_eq!(r.status, 303, "{}", r.body);
     assert!(admin.get(&page(OWN_CITY)).await.body.contains("確認済みの指摘（0件）"));
