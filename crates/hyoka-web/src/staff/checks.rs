@@ -1,24 +1,17 @@
 //! The consistency checks of one sheet (docs/checks.md) on its pages:
 //! the open flags beside the warnings, each linked to its part of the
-//! sheet, the acknowledged ones apart; and the forms with which the
-//! sheet's editors (and the admin) acknowledge a flag or reopen it.
+//! sheet, the acknowledged ones apart (the forms post to `acknowledge`).
 //!
 //! The flags are computed from what is stored, so after a save the page
 //! shows the checks of the draft just saved.
 
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use hyoka_app::check::{check_year, AckState, AcknowledgeFlag, FlagEntry, ReopenFlag};
+use hyoka_app::check::{check_year, FlagEntry};
 use hyoka_app::sheet::{SheetContent, SheetContext};
 use hyoka_app::CommandError;
-use hyoka_core::access::Action;
 use maud::{html, Markup};
-use serde::Deserialize;
 
-use super::context;
-use crate::http::{AppError, CityCode, Form, Fy, Id, Params, Staff};
-use crate::ui::checks::{flag_block, AckForms, RefusedAck};
+use crate::http::AppError;
+use crate::ui::checks::{flag_block, AckForms};
 use crate::AppState;
 
 /// The flags of the sheet, open and acknowledged. A year the checks know
@@ -63,51 +56,4 @@ pub(crate) fn flag_section(content: &SheetContent, flags: &[FlagEntry], forms: O
             }
         }
     }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(crate) struct FlagForm {
-    flag: String,
-    reason: String,
-    resolved: String,
-}
-
-/// Acknowledges a flag of the sheet; a missing reason is shown by its
-/// field (422).
-pub(crate) async fn acknowledge(
-    State(s): State<AppState>,
-    staff: Staff,
-    Params((code, Id(item), Fy(fy))): Params<(CityCode, Id, Fy)>,
-    Form(f): Form<FlagForm>,
-) -> Result<Response, AppError> {
-    let ctx = context(&s.store, &staff, &code, item, fy, Action::Edit).await?;
-    let state = if f.resolved == "yes" { AckState::Resolved } else { AckState::Acknowledged };
-    let command = AcknowledgeFlag {
-        municipality: code.0.clone(),
-        fiscal_year: fy,
-        flag: f.flag.clone(),
-        state,
-        reason: f.reason.clone(),
-    };
-    match s.app.run(&staff.actor(), command).await {
-        Ok(_) => Ok(Redirect::to(&format!("{}?checked=1#checks", ctx.href())).into_response()),
-        Err(CommandError::Invalid { field: Some(field), message }) if field == "reason" => {
-            let refused = RefusedAck { flag: f.flag, message: format!("理由: {message}"), typed: f.reason };
-            let page = super::sheet::view_page(&s, &staff, &code, item, fy, None, Some(&refused)).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-pub(crate) async fn reopen(
-    State(s): State<AppState>,
-    staff: Staff,
-    Params((code, Id(item), Fy(fy))): Params<(CityCode, Id, Fy)>,
-    Form(f): Form<FlagForm>,
-) -> Result<Response, AppError> {
-    let ctx = context(&s.store, &staff, &code, item, fy, Action::Edit).await?;
-    s.app.run(&staff.actor(), ReopenFlag { municipality: code.0.clone(), fiscal_year: fy, flag: f.flag }).await?;
-    Ok(Redirect::to(&format!("{}?checked=0#checks", ctx.href())).into_response())
 }
