@@ -88,6 +88,27 @@ impl Store {
         rows.iter().map(item_record).collect()
     }
 
+    /// The items of a city-year placed (not as a re-listing) at the nodes
+    /// `node_ids`, as (node, item) in item order: who owns a node's sheet.
+    /// One statement.
+    pub async fn check_node_items(
+        &self,
+        municipality: &str,
+        fy: FiscalYear,
+        node_ids: &[i64],
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
+        let scope = Scope { city: municipality, fy, ids: None };
+        let sql = format!(
+            "SELECT pl.node_id, pl.item_id FROM item_placements pl
+             WHERE pl.relisting = 0 AND {} AND pl.node_id IN {} ORDER BY pl.item_id, pl.node_id",
+            self.scope_items(&scope, "pl.item_id"),
+            self.backend().id_list("$3")
+        );
+        let ids = serde_json::to_string(node_ids).expect("a list of integers");
+        let rows = sqlx::query(&sql).bind(municipality).bind(fy_i64(fy)).bind(ids).fetch_all(self.pool()).await?;
+        rows.iter().map(|r| Ok((r.try_get("node_id")?, r.try_get("item_id")?))).collect()
+    }
+
     /// Everything the checks read of a city-year, or of the items `ids` of
     /// it: eleven statements, whatever the size of the city.
     pub async fn check_year_set(

@@ -85,6 +85,10 @@ pub fn indicator_input(set: &CheckIndicatorSet) -> IndicatorInput {
     input.unit = i.unit.clone();
     input.vocabulary =
         i.vocabulary.as_ref().and_then(|v| JudgementVocabulary::presets().into_iter().find(|p| &p.code == v));
+    // A printing that reads as the stored cell takes its parsed meaning
+    // (parsing every printed cell again was most of a big city's time).
+    let stored: HashMap<(FiscalYear, ValueRole), &IndicatorCell> =
+        set.values.iter().map(|v| ((v.fiscal_year, v.role), &v.cell)).collect();
     let mut printed: HashSet<(FiscalYear, ValueRole)> = HashSet::new();
     for p in &set.printings {
         if p.role == "judgement" {
@@ -99,7 +103,10 @@ pub fn indicator_input(set: &CheckIndicatorSet) -> IndicatorInput {
             input.values.push(ValueInput {
                 fiscal_year: p.fiscal_year,
                 role,
-                cell: IndicatorCell::parse(&p.printed),
+                cell: match stored.get(&(p.fiscal_year, role)) {
+                    Some(cell) if cell.printed() == p.printed => (*cell).clone(),
+                    _ => IndicatorCell::parse(&p.printed),
+                },
                 source: Some(p.source.clone()),
                 line: None,
             });

@@ -114,9 +114,14 @@ pub async fn check_year(store: &Store, city: &str, fy: FiscalYear) -> Result<Yea
     if !year_known(store, city, fy).await? {
         return Err(CommandError::NotFound(format!("{}の{}のデータ", city, fy.label())));
     }
+    let started = std::time::Instant::now();
     let set = store.check_year_set(city, fy, None).await?;
     let scales = store.scales(city).await?;
-    let mut flags = check_city_year(&city_year_input(city, fy, &set, &scales));
+    let read = started.elapsed();
+    let input = city_year_input(city, fy, &set, &scales);
+    let built = started.elapsed();
+    let mut flags = check_city_year(&input);
+    tracing::debug!(?read, ?built, rules = ?started.elapsed(), sheets = set.items.len(), "checks of a city-year");
     flags.extend(store.findings(Some(city)).await?.iter().map(Flag::from_finding));
     let acks = store.acknowledgements(city, fy).await?;
     Ok(YearCheck {
@@ -127,23 +132,40 @@ pub async fn check_year(store: &Store, city: &str, fy: FiscalYear) -> Result<Yea
     })
 }
 
-/// Runs the sheet rules over one sheet as a person is writing it: `edit`
-/// replaces what the store holds of the sheet (narratives, budgets,
-/// grades, indicators) with the draft; the sheets above it come from the
-/// store. The year is read set-based (a fixed number of statements).
-pub async fn check_draft(
+/// Runs the sheet rules over one stored sheet, with the sheets above it
+/// (whose indicators its narrative may quote): what the sheet's pages
+/// show. Reads only those sheets, in a fixed number of statements, so a
+/// page of a big city stays fast; the rules of the whole year (re-listings,
+/// counts, plan names) are on the year's list ([`check_year`]).
+pub async fn check_stored_sheet(
     store: &Store,
     city: &str,
     fy: FiscalYear,
     item: &ItemRecord,
-    edit: impl FnOnce(&mut SheetInput),
 ) -> Result<Vec<FlagEntry>, CommandError> {
-    let set = store.check_year_set(city, fy, None).await?;
+    let own = store.check_year_set(city, fy, Some(&[item.id])).await?;
+    let Some(sheet) = own.items.first() else { return Ok(Vec::new()) };
+    // The sheet's node and the nodes above it, nearest first.
+    let up: HashMap<i64, Option<i64>> = own.nodes.iter().map(|(_, n)| (n.id, n.parent_id)).collect();
+    let mut nodes = Vec::new();
+    let mut next = sheet.placements.iter().find(|p| !p.relisting).map(|p| p.node_id);
+    while let Some(n) = next.filter(|n| !nodes.contains(n)) {
+        nodes.push(n);
+        next = up.get(&n).copied().flatten();
+    }
+    let mut ids = vec![item.id];
+    if !nodes.is_empty() {
+        for (_, owner) in store.check_node_items(city, fy, &nodes).await? {
+            if !ids.contains(&owner) {
+                ids.push(owner);
+            }
+        }
+    }
+    let set = if ids.len() > 1 { store.check_year_set(city, fy, Some(&ids)).await? } else { own };
     let scales = store.scales(city).await?;
     let mut input = city_year_input(city, fy, &set, &scales);
     let Some(at) = input.sheets.iter().position(|s| s.key == item.key) else { return Ok(Vec::new()) };
-    let mut sheet = input.sheets.remove(at);
-    edit(&mut sheet);
+    let sheet = input.sheets.remove(at);
     let by_key: HashMap<&str, &SheetInput> = input.sheets.iter().map(|s| (s.key.as_str(), s)).collect();
     let mut related = Vec::new();
     let mut next = sheet.parent.clone();

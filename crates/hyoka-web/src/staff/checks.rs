@@ -5,7 +5,7 @@
 //! The flags are computed from what is stored, so after a save the page
 //! shows the checks of the draft just saved.
 
-use hyoka_app::check::{check_year, FlagEntry};
+use hyoka_app::check::{check_stored_sheet, FlagEntry};
 use hyoka_app::sheet::{SheetContent, SheetContext};
 use hyoka_app::CommandError;
 use maud::{html, Markup};
@@ -14,11 +14,12 @@ use crate::http::AppError;
 use crate::ui::checks::{flag_block, AckForms};
 use crate::AppState;
 
-/// The flags of the sheet, open and acknowledged. A year the checks know
-/// nothing of gives none.
+/// The flags of the sheet, open and acknowledged (the sheet rules; the
+/// year's rules are on the admin's list). A year the checks know nothing
+/// of gives none.
 pub(crate) async fn sheet_flags(s: &AppState, ctx: &SheetContext) -> Result<Vec<FlagEntry>, AppError> {
-    match check_year(&s.store, &ctx.code, ctx.fy).await {
-        Ok(check) => Ok(check.only_item(&ctx.item.key).flags),
+    match check_stored_sheet(&s.store, &ctx.code, ctx.fy, &ctx.item).await {
+        Ok(flags) => Ok(flags),
         Err(CommandError::NotFound(_)) => Ok(Vec::new()),
         Err(e) => Err(e.into()),
     }
