@@ -13,6 +13,7 @@
 //! 403/404/409/422, the command line to exit codes and Japanese messages.
 
 pub mod accounts;
+pub mod check;
 pub mod city;
 mod command;
 mod error;

@@ -7,11 +7,13 @@
 //! TEXT); the few places where SQL must differ go through [`Backend`].
 
 mod accounts;
+mod acknowledgements;
 mod admin_ops;
 mod audit;
 mod backend;
 mod backup;
 mod bulk;
+mod check_sets;
 mod cycle;
 mod error;
 mod figures;
@@ -33,10 +35,12 @@ mod throttle;
 mod tx;
 
 pub use accounts::{AccountRecord, NewAccount, SessionRecord};
+pub use acknowledgements::AcknowledgementRecord;
 pub use admin_ops::{CarryForward, CityOverview, ReturnNote, SheetPlan, YearSheet, RETURN_REASON_FIELD};
 pub use audit::{AuditEvent, AuditRecord, HistoryRow};
 pub use backend::{Backend, DatabaseUrl};
 pub use backup::{tables_not_copied, BackupSummary, BACKUP_FORMAT, BACKUP_FORMAT_VERSION};
+pub use check_sets::{CheckIndicatorSet, CheckItemSet, CheckYearSet, ItemSection};
 pub use cycle::{Change, FiscalYearRecord, HistoryEntry, SheetRecord};
 pub use error::StoreError;
 pub use migrate::{now, now_iso, MigrationReport, MIGRATIONS};

@@ -19,6 +19,11 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 4, name: "publication", sql: include_str!("../migrations/0004_publication.sql") },
     Migration { version: 5, name: "audit", sql: include_str!("../migrations/0005_audit.sql") },
     Migration { version: 6, name: "reads_at_scale", sql: include_str!("../migrations/0006_reads_at_scale.sql") },
+    Migration {
+        version: 7,
+        name: "check_acknowledgements",
+        sql: include_str!("../migrations/0007_check_acknowledgements.sql"),
+    },
     Migration { version: 8, name: "setup", sql: include_str!("../migrations/0008_setup.sql") },
     Migration { version: 9, name: "sheet_kinds", sql: include_str!("../migrations/0009_sheet_kinds.sql") },
 ];

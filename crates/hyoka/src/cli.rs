@@ -11,7 +11,7 @@ use crate::reports::Report;
 use crate::serve::ServeArgs;
 use crate::user::UserCommand;
 use crate::year::YearCommand;
-use crate::{backup, city, db, export, import, reports, serve, user, year};
+use crate::{backup, check, city, db, export, import, reports, serve, user, year};
 
 /// hyoka — 行政評価と計画の進捗管理（administrative evaluation for Japanese cities）
 #[derive(Parser)]
@@ -48,6 +48,8 @@ pub enum Command {
         #[command(subcommand)]
         command: YearCommand,
     },
+    /// 整合性チェック（表と本文の数値、評価と達成度などの食い違い）を実行する
+    Check(check::CheckArgs),
     /// 自治体を登録する（システム管理者の仕事）
     City {
         #[command(subcommand)]
@@ -99,6 +101,7 @@ pub async fn run(cli: Cli) -> CliResult {
         },
         Command::Export { format } => export::export(app().await?.store(), format).await,
         Command::Year { command } => year::year(&app().await?, command).await,
+        Command::Check(args) => check::check(&app().await?, args).await,
         Command::City { command } => city::city(&app().await?, command).await,
         Command::User { command } => user::user(&app().await?, command).await,
         Command::Backup(args) => backup::backup(&database, args).await,

@@ -3,6 +3,7 @@
 //! commands, like the web's.
 
 mod backup;
+mod check;
 mod city;
 mod cli;
 mod db;

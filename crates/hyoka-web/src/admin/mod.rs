@@ -9,6 +9,7 @@
 //! another city's admin gets 404 and anyone else in the city 403.
 
 mod accounts;
+mod checks;
 mod dashboard;
 mod export;
 mod forms;
@@ -37,6 +38,9 @@ pub fn routes(r: Routes) -> Routes {
         .post("/m/{code}/admin/years/{fy}/open", Rule::Administer, years::open)
         .post("/m/{code}/admin/years/{fy}/publish", Rule::Administer, years::publish)
         .post("/m/{code}/admin/years/{fy}/withdraw", Rule::Administer, years::withdraw)
+        .get("/m/{code}/admin/checks", Rule::Administer, checks::page)
+        .post("/m/{code}/admin/checks/{fy}/acknowledge", Rule::Administer, checks::acknowledge)
+        .post("/m/{code}/admin/checks/{fy}/reopen", Rule::Administer, checks::reopen)
         .get("/m/{code}/admin/layout", Rule::Administer, layout::layout_page)
         .post("/m/{code}/admin/layout", Rule::Administer, layout::save_layout)
         .post("/m/{code}/admin/layout/disable", Rule::Administer, layout::disable_kind)
@@ -101,6 +105,7 @@ fn nav(code: &str, current: &str) -> Markup {
     let pages = [
         ("", "状況一覧"),
         ("/years", "年度の管理（期限・確定・開始・公開）"),
+        ("/checks", "整合性チェック"),
         ("/org", "組織（部・課）"),
         ("/plans", "計画（体系）"),
         ("/items", "事業・指標"),

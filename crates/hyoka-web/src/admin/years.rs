@@ -87,9 +87,15 @@ async fn years_page(
     let unopened = known.first().copied().filter(|y| !opened.contains(y) && Some(*y) != refill);
     let published = s.store.published_years(code).await?;
     let mut rows = Vec::new();
+    let mut open_flags = std::collections::HashMap::new();
     for fy in &known {
         let record = s.store.fiscal_year(code, *fy).await?;
         let sheets = s.store.year_sheets(code, *fy).await?.len();
+        if !record.locked {
+            // The checks before locking: counted, never blocking.
+            let check = hyoka_app::check::check_year(&s.store, code, *fy).await?;
+            open_flags.insert(*fy, check.open().count());
+        }
         rows.push((record, sheets));
     }
     // Past years that only imported documents hold (a white paper's
@@ -122,7 +128,7 @@ async fn years_page(
                     } }
                     tbody {
                         @for (record, sheets) in &rows {
-                            (year_row(staff, code, record, *sheets, error.filter(|e| e.fy == record.fiscal_year), &published))
+                            (year_row(staff, code, record, *sheets, error.filter(|e| e.fy == record.fiscal_year), &published, open_flags.get(&record.fiscal_year).copied()))
                         }
                     }
                 }
@@ -199,6 +205,7 @@ fn year_row(
     sheets: usize,
     error: Option<&DeadlineError>,
     published: &[PublishedYear],
+    open_flags: Option<usize>,
 ) -> Markup {
     let fy = record.fiscal_year;
     let y = fy.year();
@@ -228,7 +235,16 @@ fn year_row(
                     }
                 }
             }
-            td { (lock_cell(staff, code, record, published)) }
+            td {
+                @if let Some(n) = open_flags {
+                    p class="note" {
+                        "整合性チェックの未確認の指摘: " (n) "件（確定の妨げにはなりません）"
+                        br;
+                        a href={ "/m/" (code) "/admin/checks?fy=" (y) } { (fy.label()) "の整合性チェックを見る" }
+                    }
+                }
+                (lock_cell(staff, code, record, published))
+            }
             td { (publish_cell(staff, code, record, published)) }
         }
     }

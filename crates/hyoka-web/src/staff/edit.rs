@@ -26,6 +26,7 @@ use hyoka_core::{BudgetFigures, NextDirection, ValueRole, Yen};
 use hyoka_store::ReturnNote;
 use maud::{html, Markup};
 
+use super::checks::{flag_section, sheet_flags};
 use super::conflict::comparison;
 use super::sheet::{status_line, warning_list, warnings};
 use super::{context, crumbs};
@@ -34,6 +35,7 @@ use crate::ui::format::jst;
 use crate::ui::markup::{lines, narrative};
 use crate::ui::shell::staff_page;
 use crate::AppState;
+use hyoka_app::check::FlagEntry;
 
 /// Blank schedule rows offered for adding.
 const SPARE_SCHEDULE_ROWS: usize = 2;
@@ -59,7 +61,8 @@ pub(crate) async fn form(
         errors: &FieldErrors::new(),
         returned: ctx.return_note(&s.store).await?,
     };
-    Ok(render_form(&staff, &ctx, &content, &choices, &view, None).into_response())
+    let flags = sheet_flags(&s, &ctx).await?;
+    Ok(render_form(&staff, &ctx, &content, &choices, &view, None, &flags).into_response())
 }
 
 pub(crate) async fn save(
@@ -86,7 +89,8 @@ pub(crate) async fn save(
         let choices = s.store.sheet_section_choices(&code).await?;
         let returned = ctx.return_note(&s.store).await?;
         let view = FormView { values: &mine, version, base, errors: &errors, returned };
-        let page = render_form(&staff, &ctx, &content, &choices, &view, None);
+        let flags = sheet_flags(&s, &ctx).await?;
+        let page = render_form(&staff, &ctx, &content, &choices, &view, None, &flags);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let command =
@@ -145,7 +149,8 @@ async fn conflict(
         errors,
         returned: ctx.return_note(&s.store).await?,
     };
-    let page = render_form(staff, &ctx, &content, &choices, &view, Some(notice));
+    let flags = sheet_flags(s, &ctx).await?;
+    let page = render_form(staff, &ctx, &content, &choices, &view, Some(notice), &flags);
     Ok((StatusCode::CONFLICT, page).into_response())
 }
 
@@ -214,6 +219,7 @@ fn render_form(
     choices: &[(i64, String)],
     view: &FormView,
     notice: Option<Markup>,
+    flags: &[FlagEntry],
 ) -> Markup {
     let refusal = ctx.edit_refusal();
     let head = draft::writes_head_parts(&staff.actor(), ctx);
@@ -239,6 +245,8 @@ fn render_form(
         }
         (status_line(ctx))
         @if !warnings.is_empty() { (warning_list(&warnings)) }
+        // The checks of what is stored: saving shows those of the draft.
+        (flag_section(content, flags, None))
         form method="post" action={ (ctx.href()) "/edit" } id="sheet-form" data-judge-url={ "/m/" (ctx.code) "/judge" } {
             input type="hidden" name="_csrf" value=(staff.csrf);
             input type="hidden" name="version" value=(view.version);

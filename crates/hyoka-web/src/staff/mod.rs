@@ -9,6 +9,8 @@
 //! allows editing is asked separately, so "not yours" (403) and "not now"
 //! (409) stay distinct.
 
+mod acknowledge;
+mod checks;
 mod conflict;
 mod edit;
 mod history;
@@ -32,6 +34,8 @@ pub fn routes(r: Routes) -> Routes {
         .get("/m/{code}/sheets/{item}/{fy}/edit", Rule::EditSheet, edit::form)
         .post("/m/{code}/sheets/{item}/{fy}/edit", Rule::EditSheet, edit::save)
         .get("/m/{code}/sheets/{item}/{fy}/history", Rule::View, history::page)
+        .post("/m/{code}/sheets/{item}/{fy}/checks/acknowledge", Rule::EditSheet, acknowledge::acknowledge)
+        .post("/m/{code}/sheets/{item}/{fy}/checks/reopen", Rule::EditSheet, acknowledge::reopen)
         .post("/m/{code}/judge", Rule::View, judge::live)
 }
 

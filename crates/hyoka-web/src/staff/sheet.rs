@@ -12,8 +12,10 @@ use hyoka_core::{BudgetFigures, ExecutionRate, IndicatorCell, Number, ValueRole,
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::checks::{flag_section, sheet_flags};
 use super::{context, crumbs};
 use crate::http::{AppError, CityCode, Fy, Id, Params, Staff};
+use crate::ui::checks::{AckForms, RefusedAck};
 use crate::ui::format::jst;
 use crate::ui::markup::narrative;
 use crate::ui::shell::staff_page;
@@ -22,6 +24,7 @@ use crate::AppState;
 #[derive(Deserialize)]
 pub(crate) struct ViewQuery {
     saved: Option<String>,
+    checked: Option<String>,
 }
 
 pub(crate) async fn view(
@@ -30,21 +33,42 @@ pub(crate) async fn view(
     Params((code, Id(item), Fy(fy))): Params<(CityCode, Id, Fy)>,
     Query(q): Query<ViewQuery>,
 ) -> Result<Markup, AppError> {
-    let ctx = context(&s.store, &staff, &code, item, fy, Action::View).await?;
+    let done = match (q.saved.as_deref(), q.checked.as_deref()) {
+        (Some("1"), _) => Some("保存しました。"),
+        (Some("0"), _) => Some("変更はありませんでした。"),
+        (_, Some("1")) => Some("指摘を確認済みにしました。理由は変更履歴に記録しました。"),
+        (_, Some("0")) => Some("指摘を未確認に戻しました。"),
+        _ => None,
+    };
+    view_page(&s, &staff, &code, item, fy, done, None).await
+}
+
+/// The sheet's page, with a refused acknowledgement by its flag when there
+/// is one.
+pub(crate) async fn view_page(
+    s: &AppState,
+    staff: &Staff,
+    code: &CityCode,
+    item: i64,
+    fy: hyoka_core::FiscalYear,
+    done: Option<&str>,
+    refused: Option<&RefusedAck>,
+) -> Result<Markup, AppError> {
+    let ctx = context(&s.store, staff, code, item, fy, Action::View).await?;
     let content = SheetContent::load(&s.store, &ctx).await?;
-    let panel = crate::workflow::panel_for(&s, &staff, &code, item, ctx.fy, &ctx.sections).await?;
+    let panel = crate::workflow::panel_for(s, staff, code, item, ctx.fy, &ctx.sections).await?;
     let may_edit =
         authorize(&staff.principal, Action::Edit, &Target { municipality: code.as_str(), sections: &ctx.sections });
     let refusal = ctx.edit_refusal();
     let warnings = warnings(&ctx, &content);
+    let flags = sheet_flags(s, &ctx).await?;
+    let forms = AckForms { base: format!("{}/checks", ctx.href()), csrf: &staff.csrf, refused };
     let body = html! {
-        @match q.saved.as_deref() {
-            Some("1") => p class="ok" role="status" { "保存しました。" },
-            Some("0") => p class="ok" role="status" { "変更はありませんでした。" },
-            _ => {}
-        }
+        @if let Some(m) = done { p class="ok" role="status" { (m) } }
+        @if let Some(r) = refused { p class="error" role="alert" { "入力内容を確認してください。" (r.message) } }
         (status_line(&ctx))
         @if !warnings.is_empty() { (warning_list(&warnings)) }
+        (flag_section(&content, &flags, may_edit.then_some(&forms)))
         p {
             @if may_edit && refusal.is_none() {
                 a href={ (ctx.href()) "/edit" } { "この調査票を編集する" } " ｜ "

@@ -2,6 +2,7 @@
 //! narrative markup, widgets the staff pages and the portal share, and how
 //! times and dates are shown. Nothing here knows about requests.
 
+pub mod checks;
 pub mod format;
 pub mod markup;
 pub mod shell;

@@ -14,6 +14,7 @@ mod api_contract;
 mod authz_matrix;
 mod browse;
 mod browser_flows;
+mod checks;
 mod city_cycles;
 mod docs_routes;
 mod hardening;

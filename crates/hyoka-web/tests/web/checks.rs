@@ -1,0 +1,164 @@
+//! The consistency checks on the web, over real HTTP on the test backend
+//! with the imported seeds: the admin's page of a year lists a known seed
+//! flag with both values; acknowledging needs a reason (422 by the field);
+//! an acknowledged flag moves apart and is in the sheet's history;
+//! reopening; the sheet page shows its flags and its editors acknowledge
+//! them; another city 404, a viewer and another section's editor 403,
+//! a post without the CSRF token refused; the year screen counts the open
+//! flags before locking.
+
+use hyoka_app::check::check_year;
+use hyoka_core::FiscalYear;
+use hyoka_store::testing::TestDb;
+use hyoka_store::{FiscalYearRecord, Store};
+
+use crate::support::{self, OWN_CITY};
+
+const FY: i32 = support::FY;
+
+fn fy() -> FiscalYear {
+    FiscalYear::new(FY).unwrap()
+}
+
+/// The id of 企-7's flag (150件以上 → 61件, graded 「1 計画どおり」) and
+/// the id of 企-7's item.
+async fn grade_flag(store: &Store) -> (String, i64) {
+    let check = check_year(store, OWN_CITY, fy()).await.unwrap();
+    let f = check.flags.iter().find(|f| f.flag.rule == "grade_vs_achievement").expect("企-7's flag");
+    (f.id.clone(), f.item_id.expect("a sheet's flag"))
+}
+
+fn page(code: &str) -> String {
+    format!("/m/{code}/admin/checks?fy={FY}")
+}
+
+fn post(code: &str, what: &str) -> String {
+    format!("/m/{code}/admin/checks/{FY}/{what}")
+}
+
+#[tokio::test]
+async fn the_admin_lists_acknowledges_and_reopens_a_seed_flag() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    support::build_fixture(&store).await;
+    let (flag, item) = grade_flag(&store).await;
+    let server = support::spawn(store.clone()).await;
+    let mut admin = server.signed_in("admin").await;
+
+    let r = admin.get(&page(OWN_CITY)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("評価と達成度の不一致"), "{}", r.body);
+    assert!(r.body.contains("1 計画どおり") && r.body.contains("40.7%（61件／150件以上）"));
+    assert!(r.body.contains("<h2>企画部</h2>"), "grouped per 部");
+    assert!(r.body.contains("確認済みの指摘（0件）"));
+
+    // No reason: 422, the message by the reason field of that flag.
+    let r = admin.post(&post(OWN_CITY, "acknowledge"), &[("flag", &flag), ("reason", "   ")]).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let short = &flag[..12];
+    assert!(r.body.contains(&format!("id=\"reason-{short}-error\"")), "{}", r.body);
+    assert!(r.body.contains("確認済みにする理由を入力してください"));
+    assert!(check_year(&store, OWN_CITY, fy()).await.unwrap().acknowledged().next().is_none(), "nothing stored");
+
+    let reason = "審査会で、件数以外の成果を踏まえて計画どおりと判断した";
+    let r = admin.post(&post(OWN_CITY, "acknowledge"), &[("flag", &flag), ("reason", reason)]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = admin.get(&page(OWN_CITY)).await;
+    let (open, acknowledged) = r.body.split_once("確認済みの指摘（1件）").expect("the acknowledged part");
+    assert!(!open.contains("評価と達成度の不一致"), "moved apart");
+    assert!(acknowledged.contains("評価と達成度の不一致") && acknowledged.contains(reason));
+
+    // In the sheet's history, with the reason.
+    let r = admin.get(&format!("/m/{OWN_CITY}/sheets/{item}/{FY}/history")).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("整合性チェック 評価と達成度の不一致") && r.body.contains(reason), "{}", r.body);
+
+    // Without a year, the newest year with sheets (the white paper's).
+    let r = admin.get(&format!("/m/{OWN_CITY}/admin/checks")).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("整合性チェック 令和2年度") && r.body.contains("欄と異なる年度のデータ"), "{}", r.body);
+
+    let r = admin.post(&post(OWN_CITY, "reopen"), &[("flag", &flag)]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(admin.get(&page(OWN_CITY)).await.body.contains("確認済みの指摘（0件）"));
+}
+
+#[tokio::test]
+async fn other_cities_viewers_and_posts_without_a_token_are_refused() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    support::build_fixture(&store).await;
+    let (flag, _) = grade_flag(&store).await;
+    let server = support::spawn(store.clone()).await;
+    let fields = [("flag", flag.as_str()), ("reason", "理由")];
+
+    let mut mishima = server.signed_in("mishima-admin").await;
+    assert_eq!(mishima.get(&page(OWN_CITY)).await.status, 404);
+    assert_eq!(mishima.post(&post(OWN_CITY, "acknowledge"), &fields).await.status, 404);
+
+    let mut viewer = server.signed_in("viewer").await;
+    assert_eq!(viewer.get(&page(OWN_CITY)).await.status, 403);
+    assert_eq!(viewer.post(&post(OWN_CITY, "acknowledge"), &fields).await.status, 403);
+
+    let mut admin = server.signed_in("admin").await;
+    let r = admin.post_raw(&post(OWN_CITY, "acknowledge"), &fields).await;
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("この送信は受け付けられません"));
+    assert!(check_year(&store, OWN_CITY, fy()).await.unwrap().acknowledged().next().is_none());
+}
+
+#[tokio::test]
+async fn a_sheet_shows_its_flags_and_its_editors_acknowledge_them() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    support::build_fixture(&store).await;
+    let (flag, item) = grade_flag(&store).await;
+    let server = support::spawn(store.clone()).await;
+    let sheet = format!("/m/{OWN_CITY}/sheets/{item}/{FY}");
+
+    let mut editor = server.signed_in("editor-own").await;
+    let r = editor.get(&sheet).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("整合性チェック（未確認 1件）"), "{}", r.body);
+    assert!(r.body.contains("40.7%（61件／150件以上）"));
+
+    // Another section's editor may read the sheet but not acknowledge.
+    let mut other = server.signed_in("editor-other").await;
+    let r = other.post(&format!("{sheet}/checks/acknowledge"), &[("flag", &flag), ("reason", "理由")]).await;
+    assert_eq!(r.status, 403);
+
+    let r = editor.post(&format!("{sheet}/checks/acknowledge"), &[("flag", &flag), ("reason", "")]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("確認済みにする理由を入力してください"));
+    let r =
+        editor.post(&format!("{sheet}/checks/acknowledge"), &[("flag", &flag), ("reason", "目標の見直しを予定")]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = editor.get(&sheet).await;
+    assert!(r.body.contains("整合性チェック（未確認 0件）") && r.body.contains("確認済みの指摘（1件）"), "{}", r.body);
+    assert!(r.body.contains("目標の見直しを予定"));
+}
+
+#[tokio::test]
+async fn the_year_screen_counts_open_flags_before_locking() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    support::build_fixture(&store).await;
+    // The fixture locks and publishes the year: open it again.
+    let mut tx = store.begin().await.unwrap();
+    tx.withdraw_year(OWN_CITY, fy()).await.unwrap();
+    let year = FiscalYearRecord { municipality: OWN_CITY.into(), fiscal_year: fy(), locked: false, deadline: None };
+    tx.set_fiscal_year(&year).await.unwrap();
+    tx.commit().await.unwrap();
+    let open = check_year(&store, OWN_CITY, fy()).await.unwrap().open().count();
+    assert!(open >= 3, "the seed's flags and findings: {open}");
+    let server = support::spawn(store.clone()).await;
+    let mut admin = server.signed_in("admin").await;
+    let r = admin.get(&format!("/m/{OWN_CITY}/admin/years")).await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains(&format!("整合性チェックの未確認の指摘: {open}件（確定の妨げにはなりません）")),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains(&format!("href=\"/m/{OWN_CITY}/admin/checks?fy={FY}\"")));
+}
