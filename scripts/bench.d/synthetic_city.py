@@ -50,8 +50,8 @@ TABLES = {
         "municipality_code", "indicator_key", "name", "kind", "definition", "unit", "direction", "vocabulary",
         "item_key", "plan_code", "node_code",
     ],
-    "indicator_values": ["municipality_code", "indicator_key", "fiscal_year", "role", "source", "printed"],
-    "judgements": ["municipality_code", "indicator_key", "fiscal_year", "source", "printed"],
+    "indicator_values": ["municipality_code", "indicator_key", "fiscal_year", "role", "source", "printed", "printed_in"],
+    "judgements": ["municipality_code", "indicator_key", "fiscal_year", "source", "printed", "printed_in"],
 }
 
 DEPARTMENTS = ["企画部", "総務部", "市民部", "子ども政策部", "健康福祉部", "生活環境部", "都市整備部", "教育部"]
@@ -94,9 +94,13 @@ def generate(out, projects, city, first_year, years):
     last_year = first_year + years - 1
     rows = {name: [] for name in TABLES}
 
+    # Columns a table gained after this script was written; left blank.
+    optional = {"indicator_values": 1, "judgements": 1}
+
     def add(table, *values):
-        assert len(values) + 1 == len(TABLES[table]), table
-        rows[table].append([code, *values])
+        missing = len(TABLES[table]) - 1 - len(values)
+        assert 0 <= missing <= optional.get(table, 0), table
+        rows[table].append([code, *values, *[""] * missing])
 
     rows["municipalities"].append([code, f"架空市{city}"])
     for d in DEPARTMENTS:

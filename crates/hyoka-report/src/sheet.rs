@@ -322,7 +322,8 @@ impl SheetView {
         s.join("、")
     }
 
-    fn responsible(&self) -> String {
+    /// The responsible units as printed: `企画部企画経営課、…`.
+    pub fn responsible(&self) -> String {
         self.sections.iter().map(|(d, s)| format!("{d}{s}")).collect::<Vec<_>>().join("、")
     }
 

@@ -69,6 +69,9 @@ pub struct Laid {
     pub width: f32,
     pub height: f32,
     pub pages: Vec<Page>,
+    /// For each [`Block::PageBreak`] in document order, the index of the
+    /// page that what follows it starts on (a table of contents asks).
+    pub breaks: Vec<usize>,
 }
 
 struct Layout {
@@ -76,6 +79,7 @@ struct Layout {
     width: f32,
     height: f32,
     pages: Vec<Page>,
+    breaks: Vec<usize>,
     /// The top of the next block, in PDF coordinates.
     y: f32,
     /// The heading just laid out, if the last block was one.
@@ -88,13 +92,20 @@ pub fn layout(doc: &Document) -> Laid {
         Orientation::Portrait => A4,
         Orientation::Landscape => (A4.1, A4.0),
     };
-    let mut l =
-        Layout { font: font(), width, height, pages: vec![Page::default()], y: height - MARGIN_TOP, heading: None };
+    let mut l = Layout {
+        font: font(),
+        width,
+        height,
+        pages: vec![Page::default()],
+        breaks: Vec::new(),
+        y: height - MARGIN_TOP,
+        heading: None,
+    };
     l.title(&doc.title, doc.subtitle.as_deref());
     for block in &doc.blocks {
         l.block(block);
     }
-    Laid { width, height, pages: l.pages }
+    Laid { width, height, pages: l.pages, breaks: l.breaks }
 }
 
 /// Where a cell's line starts and what it says.
@@ -277,6 +288,7 @@ impl Layout {
                 if !self.fresh() {
                     self.new_page();
                 }
+                self.breaks.push(self.pages.len() - 1);
             }
         }
     }
