@@ -33,6 +33,17 @@ pub struct SheetBook {
     pub sheets: Vec<SheetView>,
 }
 
+/// The page column of the table of contents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pages<'a> {
+    /// A print page: the browser numbers the pages.
+    Omitted,
+    /// The first layout pass: a stand-in as wide as a page number.
+    Unknown,
+    /// The first page (1-based) of each sheet.
+    Known(&'a [usize]),
+}
+
 /// The name of the 目次 worksheet and the TOC heading.
 pub const CONTENTS: &str = "目次";
 
@@ -119,9 +130,13 @@ impl SheetBook {
         format!("{} {}", view.item.code, view.item.title)
     }
 
-    /// The book as one document; `pages` are the first page (1-based) of
-    /// each sheet, printed in the table of contents when known.
-    pub fn document(&self, pages: Option<&[usize]>) -> Document {
+    /// The book as one document for a print page (HTML): its contents
+    /// have no page column, the browser numbers the pages.
+    pub fn document(&self) -> Document {
+        self.document_with(Pages::Omitted)
+    }
+
+    fn document_with(&self, pages: Pages) -> Document {
         let mut doc = Document::new(self.title());
         doc.subtitle = Some(self.scope());
         doc.push(Block::Facts(vec![
@@ -137,20 +152,30 @@ impl SheetBook {
         ));
         doc.push(Block::PageBreak);
         doc.heading(1, CONTENTS);
-        let mut toc =
-            Table { caption: Some(CONTENTS.into()), widths: vec![0.6, 1.4, 4.6, 2.6, 0.8], ..Table::default() };
-        toc.head.push(["No.", "調査票", "名称", "担当", "ページ"].into_iter().map(Cell::col).collect());
+        let mut toc = Table { caption: Some(CONTENTS.into()), widths: vec![0.6, 1.4, 4.6, 2.6], ..Table::default() };
+        let mut head: Vec<Cell> = ["No.", "調査票", "名称", "担当"].into_iter().map(Cell::col).collect();
+        if pages != Pages::Omitted {
+            head.push(Cell::col("ページ"));
+            toc.widths.push(0.8);
+        }
+        toc.head.push(head);
         for (i, v) in self.sheets.iter().enumerate() {
-            // Before the pages are known the column holds a stand-in as
-            // wide as a page number, so the contents take the same pages.
-            let page = pages.and_then(|p| p.get(i)).map_or_else(|| "000".to_string(), |p| p.to_string());
-            toc.body.push(vec![
+            let mut row = vec![
                 Cell::figure((i + 1).to_string()),
                 Cell::row(v.item.code.clone()),
                 Cell::text(v.item.title.clone()),
                 Cell::text(v.responsible()),
-                Cell::figure(page).align(Align::End),
-            ]);
+            ];
+            match pages {
+                Pages::Omitted => {}
+                // Before the pages are known the column holds a stand-in as
+                // wide as a page number, so the contents take the same pages.
+                Pages::Unknown => row.push(Cell::figure("000").align(Align::End)),
+                Pages::Known(p) => {
+                    row.push(Cell::figure(p.get(i).map(ToString::to_string).unwrap_or_default()).align(Align::End))
+                }
+            }
+            toc.body.push(row);
         }
         doc.push(Block::Table(toc));
         for v in &self.sheets {
@@ -178,7 +203,7 @@ impl SheetBook {
     /// again with those pages in the contents (the stand-in takes the same
     /// room, so the pages do not move; checked, with a third pass if they do).
     pub fn pdf(&self) -> Vec<u8> {
-        let mut doc = self.document(None);
+        let mut doc = self.document_with(Pages::Unknown);
         let mut laid = crate::pdf::layout::layout(&doc);
         let mut pages: Option<Vec<usize>> = None;
         for _ in 0..3 {
@@ -186,7 +211,7 @@ impl SheetBook {
             if pages.as_ref() == Some(&found) {
                 break;
             }
-            doc = self.document(Some(&found));
+            doc = self.document_with(Pages::Known(&found));
             laid = crate::pdf::layout::layout(&doc);
             pages = Some(found);
         }
