@@ -16,6 +16,7 @@ mod browser_flows;
 mod city_cycles;
 mod docs_routes;
 mod hardening;
+mod mobile;
 mod print;
 mod publication;
 mod search;
