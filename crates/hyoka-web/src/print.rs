@@ -260,7 +260,7 @@ async fn reports_page(
             "（目次と、調査票ごとのワークシート）にします。部ごとにも出力できます。"
         }
         @if !years.is_empty() {
-            div class="table-scroll" {
+            div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
                 table {
                     caption class="sr-only" { "年度ごとの調査票の一括出力" }
                     thead { tr {

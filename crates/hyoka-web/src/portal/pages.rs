@@ -284,7 +284,7 @@ pub(super) async fn items(State(s): State<AppState>, PublicParams((code, fy)): P
             @if rows.is_empty() {
                 p { "この年度に公開されている事業・取組はありません。" }
             } @else {
-                div class="table-scroll" {
+                div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
                     table {
                         caption { "事業・取組の一覧（" (rows.len()) "件）" }
                         thead { tr {
@@ -405,7 +405,7 @@ pub(super) async fn item(
             }
             @if !grades.is_empty() {
                 h2 { "評価" }
-                div class="table-scroll" {
+                div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
                     table {
                         caption class="sr-only" { (fy.label()) "の評価" }
                         thead { tr {
@@ -553,7 +553,7 @@ fn judgement(r: &Option<IndicatorRow>) -> (String, String) {
 
 fn indicator_table(base: &str, fy: FiscalYear, lines: &[(IndicatorRecord, YearLine)]) -> Markup {
     html! {
-        div class="table-scroll" {
+        div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
             table {
                 caption class="sr-only" { (fy.label()) "の指標の目標と実績" }
                 thead { tr {
@@ -669,7 +669,7 @@ pub(super) async fn indicator(
                         // The SVG escapes all of its text itself (hyoka_core::chart).
                         div class="chart" { (PreEscaped(chart.to_svg())) }
                     }
-                    div class="table-scroll" {
+                    div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
                         table class="chart-data" {
                             caption { "年度別の目標と実績（記載どおりの表記）" }
                             thead { tr {
@@ -772,7 +772,7 @@ fn budget_table(lines: &[BudgetLine], fy: FiscalYear, total: bool) -> Markup {
         (!v.is_empty()).then(|| hyoka_core::Yen(v.iter().sum()))
     };
     html! {
-        div class="table-scroll" {
+        div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
             table {
                 caption class="sr-only" { (fy.label()) "の予算と決算（円）" }
                 thead { tr {

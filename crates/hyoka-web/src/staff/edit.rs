@@ -335,7 +335,7 @@ fn indicator_form_block(ctx: &SheetContext, ind: &IndicatorData, view: &FormView
                     @if let Some(u) = &ind.record.unit { "　単位: " (u) }
                     "　判定の区分: " (ind.vocabulary.name)
                 }
-                div class="table-scroll" {
+                div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
                     table {
                         caption class="sr-only" { (ind.record.name) "の年度別の目標と実績" }
                         thead { tr {
@@ -519,7 +519,7 @@ fn budget_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, he
                 @if unit.factor() > 1 { "端数のある金額は「10,838,997円」のように円を付けて入力できます。" }
                 "執行率は 決算額÷予算額（補正後、なければ当初）で計算します。"
             }
-            div class="table-scroll" {
+            div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
                 table data-budget="" data-factor=(unit.factor()) {
                     caption class="sr-only" { (ctx.fy.label()) "の予算と決算（" (unit.label()) "）" }
                     thead { tr { th scope="col" { "項目" } th scope="col" { (ctx.fy.label()) "（" (unit.label()) "）" } } }
@@ -549,7 +549,7 @@ fn budget_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, he
             @if !earlier.is_empty() {
                 details {
                     summary { "他の年度の予算・決算（" (unit.label()) "）" }
-                    div class="table-scroll" {
+                    div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
                         table {
                             thead { tr {
                                 th scope="col" { "年度" }
@@ -592,7 +592,7 @@ fn schedule_table(ctx: &SheetContext, view: &FormView, prefix: &str, existing: &
         existing.iter().copied().map(Some).chain(std::iter::repeat_n(None, SPARE_SCHEDULE_ROWS)).collect();
     let errors_prefix = format!("{prefix}s.");
     html! {
-        div class="scroll" {
+        div class="scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
             table {
                 caption class="sr-only" { (caption) "の月別スケジュールと従事時間（全" (count) "行）" }
                 thead { tr {

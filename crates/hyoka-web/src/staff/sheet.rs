@@ -225,7 +225,7 @@ pub(crate) fn render(ctx: &SheetContext, content: &SheetContent) -> Markup {
         @if !other_grades.is_empty() {
             section aria-labelledby="other-grades-heading" {
                 h2 id="other-grades-heading" { "その他の評価" }
-                div class="table-scroll" {
+                div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
                     table {
                         thead { tr { th scope="col" { "段階" } th scope="col" { "評価者" } th scope="col" { "評価" } th scope="col" { "意見" } } }
                         tbody { @for e in &other_grades { tr {
@@ -283,7 +283,7 @@ fn indicator_block(ctx: &SheetContext, ind: &IndicatorData, level: u8) -> Markup
                     @if let Some(u) = &ind.record.unit { "　単位: " (u) }
                     "　判定の区分: " (ind.vocabulary.name)
                 }
-                div class="table-scroll" {
+                div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
                     table {
                         caption class="sr-only" { (ind.record.name) "の年度別の値と判定" }
                         thead { tr {
@@ -414,7 +414,7 @@ fn budget_section(ctx: &SheetContext, content: &SheetContent, heading: &str) -> 
             h2 id="s-budget" { (heading) }
             @if rows.is_empty() { p class="note" { "予算・決算は未記入です。" } }
             @else {
-                div class="table-scroll" {
+                div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
                     table {
                         caption { "単位: " (unit.label()) "。執行率は決算額÷予算額（補正後、なければ当初）で、小数第2位を四捨五入" }
                         thead { tr {
@@ -486,7 +486,7 @@ fn schedule_section(ctx: &SheetContext, content: &SheetContent, heading: &str) -
             h2 id="s-schedule" { (heading) }
             @if rows.is_empty() { p class="note" { "スケジュールは未記入です。" } }
             @else {
-                div class="table-scroll" {
+                div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
                     table {
                         caption class="sr-only" { (ctx.fy.label()) "の月別の予定と実績" }
                         thead { tr {
@@ -528,7 +528,7 @@ fn grade_section(ctx: &SheetContext, content: &SheetContent, section: &LayoutSec
     html! {
         section aria-labelledby="s-grades" {
             h2 id="s-grades" { (section.label) }
-            div class="table-scroll" {
+            div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
                 table {
                     thead { tr { th scope="col" { "評価" } th scope="col" { "区分" } th scope="col" { "意見・理由" } } }
                     tbody {

@@ -86,6 +86,22 @@ async fn check(b: &Browser, base: &str, path: &str, problems: &mut Vec<String>) 
     if m["wrappedCount"].as_u64().unwrap() > 0 {
         problems.push(format!("{path}: cells squeezed to under four characters a line: {}", m["wrapped"]));
     }
+    // A box that scrolls must be reachable by keyboard (axe-core's
+    // scrollable-region-focusable, serious), here where the tables do scroll.
+    let axe = format!("{}/../../node_modules/axe-core/axe.min.js", env!("CARGO_MANIFEST_DIR"));
+    let axe = std::fs::read_to_string(&axe).unwrap_or_else(|e| panic!("{axe}: {e} (run npm ci, as scripts/test does)"));
+    let found = b
+        .execute(
+            &format!(
+                "{axe}\n;return axe.run(document, {{ runOnly: {{ type: 'rule', values: ['scrollable-region-focusable'] }} }})
+                   .then(r => r.violations.map(v => v.id + ' ' + v.nodes.length));"
+            ),
+            vec![],
+        )
+        .await;
+    if found.as_array().is_none_or(|a| !a.is_empty()) {
+        problems.push(format!("{path}: {found}"));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
