@@ -630,6 +630,16 @@ impl SheetLayout {
         self.labels.get(key).map(String::as_str).unwrap_or(key)
     }
 
+    /// How the printed form shows an amount of nothing: 三島市's 行政評価表
+    /// prints 「-」 (its 繰越明許 row reads `- - -`, and the reader keeps
+    /// that as zero yen), the other forms print 0. Blank stays blank.
+    pub fn nil_amount(&self) -> &'static str {
+        match self.preset.as_str() {
+            "mishima" => "-",
+            _ => "0",
+        }
+    }
+
     pub fn has(&self, kind: SectionKind) -> bool {
         self.sections.iter().any(|s| s.kind == kind)
     }

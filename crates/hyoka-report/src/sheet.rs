@@ -269,9 +269,12 @@ pub async fn sheet_xlsx(store: &Store, item_id: i64, fy: FiscalYear) -> Result<V
 
 const MONTHS: [&str; 12] = ["4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月", "1月", "2月", "3月"];
 
-fn money(y: Option<Yen>, unit: i64) -> String {
+/// An amount in the layout's unit; blank stays blank and zero prints as the
+/// form prints nothing (`nil`: 三島市's 「-」).
+fn money(y: Option<Yen>, unit: i64, nil: &str) -> String {
     match y {
         None => String::new(),
+        Some(y) if y.yen() == 0 => nil.to_string(),
         Some(y) if y.yen() % unit == 0 => Number::from_int(y.yen() / unit).grouped(),
         // Not a whole number of the unit: printed with its decimals.
         Some(y) => {
@@ -473,13 +476,14 @@ impl SheetView {
         for b in &self.budgets {
             let f = &b.figures;
             let u = unit.factor();
+            let money = |y| money(y, u, l.nil_amount());
             t.body.push(vec![
                 Cell::row(b.fiscal_year.label()),
-                Cell::figure(money(f.initial, u)),
-                Cell::figure(money(f.final_budget, u)),
-                Cell::figure(money(f.settlement, u)),
-                Cell::figure(money(f.general_revenue, u)),
-                Cell::figure(money(f.carried_over, u)),
+                Cell::figure(money(f.initial)),
+                Cell::figure(money(f.final_budget)),
+                Cell::figure(money(f.settlement)),
+                Cell::figure(money(f.general_revenue)),
+                Cell::figure(money(f.carried_over)),
                 Cell::figure(f.execution_rate().map(|r| r.to_string()).unwrap_or_default()),
                 Cell::figure(b.execution_rate_printed.clone().unwrap_or_default()),
             ]);
@@ -1022,9 +1026,10 @@ mod tests {
 
     #[test]
     fn money_is_shown_in_the_layouts_unit() {
-        assert_eq!(money(Some(Yen(7_368_000)), 1000), "7,368");
-        assert_eq!(money(Some(Yen(7_368_500)), 1000), "7,368.500");
-        assert_eq!(money(None, 1000), "");
-        assert_eq!(money(Some(Yen(0)), 1000), "0");
+        assert_eq!(money(Some(Yen(7_368_000)), 1000, "0"), "7,368");
+        assert_eq!(money(Some(Yen(7_368_500)), 1000, "0"), "7,368.500");
+        assert_eq!(money(None, 1000, "-"), "");
+        assert_eq!(money(Some(Yen(0)), 1000, "0"), "0");
+        assert_eq!(money(Some(Yen(0)), 1000, "-"), "-");
     }
 }

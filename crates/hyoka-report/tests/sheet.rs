@@ -185,6 +185,33 @@ async fn mishima_measure_sheet_holds_what_the_document_prints_on_it() {
         ],
     );
 
+    // 事業費: 繰越明許 is printed 「-」 in H28–H30; a dash prints as printed,
+    // never as 0, and what the document leaves blank stays blank.
+    let doc = view.document();
+    let budget = doc
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            hyoka_report::doc::Block::Table(t) if t.caption.as_deref().is_some_and(|c| c.starts_with("予算・決算")) => {
+                Some(t)
+            }
+            _ => None,
+        })
+        .expect("the 事業費 table");
+    let header: Vec<String> = budget.head[0].iter().map(|c| c.plain()).collect();
+    let carried = header.iter().position(|h| h == "繰越明許").expect("a 繰越明許 column");
+    let settled = header.iter().position(|h| h == "決算額").unwrap();
+    let initial = header.iter().position(|h| h == "当初予算").unwrap();
+    let rows: Vec<Vec<String>> = budget.body.iter().map(|r| r.iter().map(|c| c.plain()).collect()).collect();
+    assert_eq!(rows.len(), 3, "H28, H29, H30 (R01 and R02 are blank): {rows:?}");
+    for (row, settlement) in rows.iter().zip(["7,014", "4,982", "4,240"]) {
+        assert_eq!(row[carried], "-", "繰越明許 as printed: {row:?}");
+        assert_eq!(row[settled], settlement);
+        assert_eq!(row[initial], "", "the document prints no 当初予算: blank, not 0");
+    }
+    assert!(text.contains("平成28年度7,2837,014-96.3%"), "the PDF prints the dash: {text:.0}");
+    assert!(!text.contains("7,0140"), "never as 0");
+
     // A project's page keeps to its own part: no activity indicators of
     // other projects.
     let project = item_id(&store, "222062", "1", Some("project")).await;

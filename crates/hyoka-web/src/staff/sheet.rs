@@ -408,7 +408,11 @@ fn budget_section(ctx: &SheetContext, content: &SheetContent, heading: &str) -> 
         general_revenue: sum(rows.iter().map(|b| b.figures.general_revenue)),
         carried_over: sum(rows.iter().map(|b| b.figures.carried_over)),
     };
-    let money = |v: Option<Yen>| v.map(|y| money_text(y, unit)).unwrap_or_default();
+    // Zero prints as the form prints nothing (三島市's 「-」); blank stays blank.
+    let money = |v: Option<Yen>| match v {
+        Some(y) if y.yen() == 0 => l.nil_amount().to_string(),
+        v => v.map(|y| money_text(y, unit)).unwrap_or_default(),
+    };
     html! {
         section id="budget" aria-labelledby="s-budget" {
             h2 id="s-budget" { (heading) }

@@ -214,3 +214,25 @@ async fn another_citys_sheet_and_reports_are_not_found() {
     let anonymous = f.server.get(&format!("/m/{MITAKA}/reports/2018/summary/html")).await;
     assert!(anonymous.status == 303 && anonymous.location().is_some_and(|l| l.starts_with("/login")));
 }
+
+#[tokio::test]
+async fn mishimas_carried_over_dash_shows_as_printed_on_the_sheet_page() {
+    let f = fixture().await;
+    support::account(&f.store, "mishima", Role::Viewer, Some("222062"), None).await;
+    let measure =
+        f.store.items("222062").await.unwrap().into_iter().find(|i| i.code == "48" && i.kind == "measure").unwrap().id;
+    let mut c = f.server.signed_in("mishima").await;
+    let page = c.get(&format!("/m/222062/sheets/{measure}/2018")).await;
+    assert_eq!(page.status, 200);
+    let budget = &page.body[page.body.find("id=\"budget\"").expect("the budget section")..];
+    let row = |year: &str| {
+        let at = budget.find(&format!(">{year}</th>")).unwrap_or_else(|| panic!("a row for {year}"));
+        let end = at + budget[at..].find("</tr>").unwrap();
+        budget[at..end].to_string()
+    };
+    for (year, settled) in [("平成28年度", "7,014"), ("平成30年度", "4,240")] {
+        let r = row(year);
+        // 決算額, then うち一般財源 (not printed: blank), then 繰越明許 「-」.
+        assert!(r.contains(&format!(">{settled}</td><td class=\"num\"></td><td class=\"num\">-</td>")), "{r}");
+    }
+}
