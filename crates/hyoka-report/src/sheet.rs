@@ -22,7 +22,7 @@ use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow
 use hyoka_core::{EvaluationScale, FiscalYear, IndicatorKind, Number, ValueRole, Yen};
 use hyoka_store::{IndicatorRecord, IndicatorValue, ItemRecord, JudgementRecord, Store};
 
-use crate::doc::{Align, Block, Cell, Document, Table};
+use crate::doc::{Align, Bar, Block, Cell, Document, Table};
 use crate::xlsx::{Sheet, XCell};
 use crate::ReportError;
 
@@ -283,6 +283,27 @@ fn money(y: Option<Yen>, unit: i64, nil: &str) -> String {
     }
 }
 
+/// A schedule row's twelve months (4月…3月) as cells: the months before
+/// the first and after the last month with an entry are empty; between
+/// them one bar, cut where an entry starts, each piece spanning the months
+/// up to the next entry and holding its text (the printed arrows ← → are
+/// the bar itself and go). A row with no month marked has no bar.
+pub fn month_bars(months: &[String], bar: Bar) -> Vec<Cell> {
+    let texts: Vec<&str> = (0..12).map(|i| months.get(i).map_or("", |m| m.trim())).collect();
+    let marked: Vec<usize> = (0..12).filter(|i| !texts[*i].is_empty()).collect();
+    let (Some(&first), Some(&last)) = (marked.first(), marked.last()) else {
+        return (0..12).map(|_| Cell::text("")).collect();
+    };
+    let mut cells: Vec<Cell> = (0..first).map(|_| Cell::text("")).collect();
+    for (k, &at) in marked.iter().enumerate() {
+        let until = marked.get(k + 1).map_or(last, |next| next - 1);
+        let text = texts[at].trim_matches(|c: char| matches!(c, '←' | '→' | '⇒' | '⇔' | '↔') || c.is_whitespace());
+        cells.push(Cell::text(text).span(until - at + 1).bar(bar));
+    }
+    cells.extend((last + 1..12).map(|_| Cell::text("")));
+    cells
+}
+
 /// `評価（部長）: A・B（凡例の記載なし）`, or the scale's printed legend.
 fn legend(label: &str, scale: &EvaluationScale) -> String {
     if scale.legend_printed {
@@ -516,10 +537,9 @@ impl SheetView {
                 "actual" => l.label("schedule.actual").to_string(),
                 other => other.to_string(),
             };
+            let bar = if s.kind == "actual" { Bar::Actual } else { Bar::Planned };
             let mut row = vec![Cell::row(s.label.clone()), Cell::text(kind).align(Align::Center)];
-            for i in 0..12 {
-                row.push(Cell::text(s.months.get(i).cloned().unwrap_or_default()));
-            }
+            row.extend(month_bars(&s.months, bar));
             if hours {
                 row.push(Cell::figure(s.hours_regular.clone().unwrap_or_default()));
                 row.push(Cell::figure(s.hours_other.clone().unwrap_or_default()));
@@ -706,6 +726,11 @@ impl SheetView {
                     } else {
                         let hours = self.schedule.iter().any(|s| s.hours_regular.is_some() || s.hours_other.is_some());
                         doc.push(Block::Table(self.schedule_table(hours && !has_hours_section)));
+                        doc.push(Block::Note(format!(
+                            "帯は{}（薄い色・破線）と{}（濃い色）の期間です。帯の中の文字は、その月から始まる記載です。",
+                            self.layout.label("schedule.planned"),
+                            self.layout.label("schedule.actual")
+                        )));
                     }
                 }
                 SectionKind::StaffHours => {
@@ -1023,6 +1048,22 @@ impl SheetView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_schedule_row_is_one_bar_cut_where_entries_start() {
+        let months: Vec<String> =
+            ["", "← 研修", "", "", "→ 報告（9月）", "", "", "", "", "", "", ""].iter().map(|s| s.to_string()).collect();
+        let cells = month_bars(&months, Bar::Actual);
+        let spans: Vec<(usize, String, bool)> = cells.iter().map(|c| (c.colspan, c.plain(), c.bar.is_some())).collect();
+        assert_eq!(spans[0], (1, String::new(), false), "April is before the bar");
+        assert_eq!(spans[1], (3, "研修".into(), true), "May to July, the arrows are the bar");
+        assert_eq!(spans[2], (1, "報告（9月）".into(), true), "August, the last month marked");
+        assert_eq!(cells.iter().map(|c| c.colspan).sum::<usize>(), 12, "twelve months in all");
+        assert!(cells.iter().skip(3).all(|c| c.bar.is_none()));
+        let none = month_bars(&vec![String::new(); 12], Bar::Planned);
+        assert_eq!(none.len(), 12);
+        assert!(none.iter().all(|c| c.bar.is_none()));
+    }
 
     #[test]
     fn money_is_shown_in_the_layouts_unit() {

@@ -31,6 +31,11 @@ pub enum XCell {
         text: String,
         sheet: String,
     },
+    /// A schedule's bar across months: shaded, lighter when planned.
+    Band {
+        text: String,
+        actual: bool,
+    },
 }
 
 impl XCell {
@@ -149,6 +154,14 @@ pub fn workbook(title: &str, sheets: &[Sheet]) -> Result<Vec<u8>, ReportError> {
         (f, prefixed)
     });
     let number = Format::new().set_font_name(font).set_border(FormatBorder::Thin).set_align(FormatAlign::Top);
+    let band = Format::new()
+        .set_font_name(font)
+        .set_border(FormatBorder::Thin)
+        .set_border_color(Color::RGB(0x0B5CAD))
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
+    let planned_band = band.clone().set_background_color(Color::RGB(0xDBE8F7)).set_border(FormatBorder::Dashed);
+    let actual_band = band.set_background_color(Color::RGB(0xA3C4EA));
     let heading = Format::new().set_bold().set_font_name(font).set_font_size(13).set_align(FormatAlign::Bottom);
     let link = Format::new()
         .set_font_name(font)
@@ -177,7 +190,7 @@ pub fn workbook(title: &str, sheets: &[Sheet]) -> Result<Vec<u8>, ReportError> {
                     .filter_map(|r| r.get(c))
                     .map(|cell| match cell {
                         XCell::Text(s) | XCell::Label(s) | XCell::Head(s) | XCell::Heading(s) => text_width(s),
-                        XCell::Link { text, .. } => text_width(text),
+                        XCell::Link { text, .. } | XCell::Band { text, .. } => text_width(text),
                         XCell::Number(n) => n.to_string().len() as f64,
                         XCell::Empty => 0.0,
                     })
@@ -208,6 +221,9 @@ pub fn workbook(title: &str, sheets: &[Sheet]) -> Result<Vec<u8>, ReportError> {
                         XCell::Label(s) => (s.clone(), quoted(&label, s)),
                         XCell::Head(s) => (s.clone(), quoted(&header, s)),
                         XCell::Heading(s) => (s.clone(), &heading),
+                        XCell::Band { text, actual } => {
+                            (text.clone(), if *actual { &actual_band } else { &planned_band })
+                        }
                     };
                     let s: String = s.chars().take(EXCEL_MAX_CHARS).collect();
                     if *last > c {
@@ -236,6 +252,10 @@ pub fn workbook(title: &str, sheets: &[Sheet]) -> Result<Vec<u8>, ReportError> {
                     }
                     XCell::Heading(s) => {
                         ws.write_string_with_format(row, c, s, &heading).map_err(xlsx_error)?;
+                    }
+                    XCell::Band { text, actual } => {
+                        let f = if *actual { &actual_band } else { &planned_band };
+                        ws.write_string_with_format(row, c, text, f).map_err(xlsx_error)?;
                     }
                     XCell::Link { text, sheet } => {
                         let url = rust_xlsxwriter::Url::new(format!("internal:'{}'!A1", sheet.replace('\'', "''")))
@@ -333,7 +353,9 @@ pub fn form_sheet(name: &str, doc: &Document) -> Sheet {
                         let span =
                             if i + 1 == row.len() { columns - at } else { cell.colspan.max(1).min(columns - at) };
                         let text = cell.plain();
-                        let x = if head || cell.header == Some(crate::doc::Scope::Col) {
+                        let x = if let Some(bar) = cell.bar {
+                            XCell::Band { text: text.clone(), actual: bar == crate::doc::Bar::Actual }
+                        } else if head || cell.header == Some(crate::doc::Scope::Col) {
                             XCell::Head(text.clone())
                         } else if cell.header.is_some() {
                             XCell::Label(text.clone())

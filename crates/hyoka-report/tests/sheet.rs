@@ -73,6 +73,14 @@ async fn mitaka_project_sheet_in_its_layout() {
     assert!(html.contains(">86.7%</td>"));
     // The schedule runs April to March.
     in_order(&html, &[">4月</th>", ">9月</th>", ">12月</th>", ">3月</th>"]);
+    // Each row is drawn as a bar across its months, planned and actual:
+    // 論点データ集… from April up to September (6 months), then 発行（12月）.
+    assert!(
+        html.contains("<td colspan=\"6\" class=\"start bar-planned\">論点データ集、基礎用語事典策定作業</td><td class=\"start bar-planned\">発行（12月）</td>"),
+        "the planned bar"
+    );
+    assert!(html.contains("class=\"start bar-actual\">データ活用研修</td>"), "the actual bar, its arrows gone");
+    assert!(html.contains("帯は計画（薄い色・破線）と実績（濃い色）の期間です。"));
     // Grades with the city's printed scale legend.
     assert!(html.contains("S 計画以上 1 計画どおり 2 計画の7割未満 3 その他（取組方針の変更等）"));
     assert!(html.contains("1 重点的に取り組む 2 経常業務の一環として取り組む 3 見送ることとする"));
