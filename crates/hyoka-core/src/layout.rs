@@ -640,6 +640,16 @@ impl SheetLayout {
         }
     }
 
+    /// The years a multi-year 工程表 (the `roadmap` slot) spans on the
+    /// printed form: 小平市's 進捗状況調査票 prints 平成29年度…平成32年度 of its
+    /// four-year plan as a grid.
+    pub fn roadmap_years(&self) -> Option<u8> {
+        match self.preset.as_str() {
+            "kodaira" => Some(4),
+            _ => None,
+        }
+    }
+
     pub fn has(&self, kind: SectionKind) -> bool {
         self.sections.iter().any(|s| s.kind == kind)
     }

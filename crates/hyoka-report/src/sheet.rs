@@ -267,6 +267,9 @@ pub async fn sheet_xlsx(store: &Store, item_id: i64, fy: FiscalYear) -> Result<V
 
 // ---------------------------------------------------------------- render
 
+/// The narrative slot of 小平市's 工程表.
+const ROADMAP: &str = "roadmap";
+
 const MONTHS: [&str; 12] = ["4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月", "1月", "2月", "3月"];
 
 /// An amount in the layout's unit; blank stays blank and zero prints as the
@@ -656,6 +659,38 @@ impl SheetView {
         rows
     }
 
+    /// The years of a multi-year 工程表: the layout's number of years from
+    /// the year the item starts (moved on so that the sheet's year is in).
+    pub fn roadmap_span(&self) -> Vec<FiscalYear> {
+        let Some(n) = self.layout.roadmap_years() else { return Vec::new() };
+        let n = i32::from(n);
+        let mut start = self.item.fiscal_year.unwrap_or(self.fiscal_year).year().min(self.fiscal_year.year());
+        if self.fiscal_year.year() >= start + n {
+            start = self.fiscal_year.year() - n + 1;
+        }
+        (start..start + n).filter_map(|y| FiscalYear::new(y).ok()).collect()
+    }
+
+    /// 小平市's 工程表: one row per 実施内容, one column per year of the
+    /// plan, as the city prints it.
+    fn roadmap_table(&self, label: &str, texts: &[&NarrativeRow]) -> Table {
+        let years = self.roadmap_span();
+        let mut t = Table { caption: Some(label.to_string()), ..Table::default() };
+        let mut head = vec![Cell::col("実施内容")];
+        head.extend(years.iter().map(|y| Cell::col(y.label())));
+        t.head.push(head);
+        t.widths = vec![5.0];
+        t.widths.extend(years.iter().map(|_| 1.2));
+        for n in texts {
+            for (_, line) in crate::doc::narrative_lines(&n.text) {
+                let mut row = vec![Cell::text(line)];
+                row.extend(years.iter().map(|_| Cell::text("")));
+                t.body.push(row);
+            }
+        }
+        t
+    }
+
     /// The sheet as a printable document, sections in the layout's order.
     pub fn document(&self) -> Document {
         let mut doc = Document::new(self.title());
@@ -673,8 +708,14 @@ impl SheetView {
                     doc.heading(1, section.label.clone());
                     let mut t =
                         Table { caption: Some(section.label.clone()), widths: vec![1.6, 6.0], ..Table::default() };
+                    let mut grids = Vec::new();
                     for slot in &section.slots {
                         let texts = self.slot_texts(&slot.code);
+                        // 小平市's 工程表 prints as a grid across its years.
+                        if slot.code == ROADMAP && self.layout.roadmap_years().is_some() && !texts.is_empty() {
+                            grids.push(slot);
+                            continue;
+                        }
                         if texts.is_empty() {
                             let from: Vec<&(String, NarrativeRow)> =
                                 self.inherited.iter().filter(|(_, n)| n.slot == slot.code).collect();
@@ -699,6 +740,12 @@ impl SheetView {
                         }
                     }
                     doc.push(Block::Table(t));
+                    for slot in grids {
+                        doc.push(Block::Table(self.roadmap_table(&slot.label, &self.slot_texts(&slot.code))));
+                        doc.push(Block::Note(
+                            "各年度の欄の矢印（実施時期）は、取り込んだ資料から読み取れないため空欄です。".into(),
+                        ));
+                    }
                 }
                 SectionKind::Indicators => {
                     doc.heading(1, section.label.clone());

@@ -137,6 +137,26 @@ async fn each_city_gets_its_own_variant() {
     let html = sheet_html(&store, no4, fy(2017)).await.unwrap();
     in_order(&html, &["1次評価（所管課）", "2次評価（行革本部）"]);
     assert!(html.contains("S 年度当初の予定以上に進捗"));
+    // 小平市's 工程表: a grid of its 実施内容 across the plan's four years.
+    let no1 = load_sheet(&store, item_id(&store, "132110", "No.1", None).await, fy(2017)).await.unwrap();
+    let years: Vec<String> = no1.roadmap_span().iter().map(|y| y.label()).collect();
+    assert_eq!(years, ["平成29年度", "平成30年度", "令和元年度", "令和2年度"]);
+    let html = no1.html();
+    in_order(
+        &html,
+        &[
+            "<caption>工程表</caption>",
+            ">実施内容</th>",
+            ">平成29年度</th>",
+            ">平成30年度</th>",
+            ">令和元年度</th>",
+            ">令和2年度</th>",
+            ">・市民活動支援センターの活性化の実施</td><td class=\"start\"></td>",
+            ">・庁内研修等の啓発活動の実施</td>",
+        ],
+    );
+    let text = support::pdf_text(&no1.pdf(), &no1.title());
+    in_order(&text, &["実施内容平成29年度平成30年度令和元年度令和2年度", "市民活動支援センターの活性化の実施"]);
     // 東村山市: A/B printed without a legend.
     // 東村山市: each 課の目標 with the 部長's A/B, printed without a legend.
     let hm = load_sheet(&store, item_id(&store, "132136", "経営政策部", None).await, fy(2019)).await.unwrap();
