@@ -630,6 +630,26 @@ impl SheetLayout {
         self.labels.get(key).map(String::as_str).unwrap_or(key)
     }
 
+    /// How the printed form shows an amount of nothing: 三島市's 行政評価表
+    /// prints 「-」 (its 繰越明許 row reads `- - -`, and the reader keeps
+    /// that as zero yen), the other forms print 0. Blank stays blank.
+    pub fn nil_amount(&self) -> &'static str {
+        match self.preset.as_str() {
+            "mishima" => "-",
+            _ => "0",
+        }
+    }
+
+    /// The years a multi-year 工程表 (the `roadmap` slot) spans on the
+    /// printed form: 小平市's 進捗状況調査票 prints 平成29年度…平成32年度 of its
+    /// four-year plan as a grid.
+    pub fn roadmap_years(&self) -> Option<u8> {
+        match self.preset.as_str() {
+            "kodaira" => Some(4),
+            _ => None,
+        }
+    }
+
     pub fn has(&self, kind: SectionKind) -> bool {
         self.sections.iter().any(|s| s.kind == kind)
     }

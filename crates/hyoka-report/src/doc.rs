@@ -81,6 +81,15 @@ pub struct Cell {
     /// Columns the cell spans (1 for an ordinary cell).
     pub colspan: usize,
     pub align: Align,
+    /// Drawn as a bar across its columns: a period of a schedule.
+    pub bar: Option<Bar>,
+}
+
+/// A schedule's bar: the months a task was planned for, or done in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bar {
+    Planned,
+    Actual,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -107,7 +116,7 @@ pub enum Align {
 
 impl Cell {
     pub fn text(text: impl Into<String>) -> Cell {
-        Cell { content: Content::Text(text.into()), header: None, colspan: 1, align: Align::Start }
+        Cell { content: Content::Text(text.into()), header: None, colspan: 1, align: Align::Start, bar: None }
     }
 
     /// A number or figure: right-aligned.
@@ -136,6 +145,12 @@ impl Cell {
 
     pub fn span(mut self, columns: usize) -> Cell {
         self.colspan = columns.max(1);
+        self
+    }
+
+    /// Drawn as a bar of a schedule.
+    pub fn bar(mut self, bar: Bar) -> Cell {
+        self.bar = Some(bar);
         self
     }
 

@@ -13,7 +13,7 @@
 
 use std::fmt::Write as _;
 
-use crate::doc::{is_mark, narrative_lines, Align, Block, Cell, Content, Document, Orientation, Scope, Table};
+use crate::doc::{is_mark, narrative_lines, Align, Bar, Block, Cell, Content, Document, Orientation, Scope, Table};
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -69,6 +69,9 @@ dl.facts dt { font-weight: bold; }
 dl.facts dd { margin: 0; }
 .note { font-size: 8.5pt; }
 .page-break { break-before: page; page-break-before: always; }
+td.bar-planned, td.bar-actual { print-color-adjust: exact; -webkit-print-color-adjust: exact; box-shadow: inset 0 3px 0 #fff, inset 0 -3px 0 #fff; }
+td.bar-planned { background: #d6e4f5; }
+td.bar-actual { background: #9dbfe6; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media print {
   body { max-width: none; padding: 0; }
@@ -242,7 +245,12 @@ fn table_row(out: &mut String, row: &[Cell]) {
             Some(Scope::Row) => ("th", " scope=\"row\""),
             None => ("td", ""),
         };
-        let _ = write!(out, "<{tag}{scope}{span} class=\"{class}\">");
+        let bar = match cell.bar {
+            Some(Bar::Planned) => " bar-planned",
+            Some(Bar::Actual) => " bar-actual",
+            None => "",
+        };
+        let _ = write!(out, "<{tag}{scope}{span} class=\"{class}{bar}\">");
         match &cell.content {
             Content::Text(text) => {
                 let lines: Vec<&str> = text.lines().collect();

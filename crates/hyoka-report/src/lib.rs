@@ -8,7 +8,8 @@
 //!   per group, department and evaluator (re-listings never counted twice)
 //!   and the share of indicators achieved ([`achievement`]).
 //! - [`sheet`] prints one sheet (an item × a fiscal year) in its city's
-//!   layout.
+//!   layout; [`book`] puts every sheet of a year (or of one 部) in one PDF
+//!   or workbook behind a cover and a table of contents.
 //!
 //! Each print report is built once as a [`doc::Document`] and rendered as
 //! one self-contained HTML page for A4 print ([`html`]) and as PDF with the
@@ -19,6 +20,7 @@
 //! spreadsheet would run as a formula ([`injection`]).
 
 pub mod achievement;
+pub mod book;
 pub mod city;
 pub mod csvfile;
 pub mod doc;
@@ -32,6 +34,7 @@ pub mod summary;
 pub mod whitepaper;
 pub mod xlsx;
 
+pub use book::{compile_book, SheetBook};
 pub use error::ReportError;
 pub use opendata::{export_opendata, Header, Licence, OpenDataOptions, OpenDataReport};
 pub use sheet::{load_sheet, sheet_html, sheet_pdf, sheet_xlsx, SheetView};

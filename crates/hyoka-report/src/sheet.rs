@@ -22,7 +22,7 @@ use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow
 use hyoka_core::{EvaluationScale, FiscalYear, IndicatorKind, Number, ValueRole, Yen};
 use hyoka_store::{IndicatorRecord, IndicatorValue, ItemRecord, JudgementRecord, Store};
 
-use crate::doc::{Align, Block, Cell, Document, Table};
+use crate::doc::{Align, Bar, Block, Cell, Document, Table};
 use crate::xlsx::{Sheet, XCell};
 use crate::ReportError;
 
@@ -267,17 +267,44 @@ pub async fn sheet_xlsx(store: &Store, item_id: i64, fy: FiscalYear) -> Result<V
 
 // ---------------------------------------------------------------- render
 
+/// The narrative slot of 小平市's 工程表.
+const ROADMAP: &str = "roadmap";
+
 const MONTHS: [&str; 12] = ["4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月", "1月", "2月", "3月"];
 
-fn money(y: Option<Yen>, unit: i64) -> String {
+/// An amount in the layout's unit; blank stays blank and zero prints as the
+/// form prints nothing (`nil`: 三島市's 「-」).
+fn money(y: Option<Yen>, unit: i64, nil: &str) -> String {
     match y {
         None => String::new(),
+        Some(y) if y.yen() == 0 => nil.to_string(),
         Some(y) if y.yen() % unit == 0 => Number::from_int(y.yen() / unit).grouped(),
         // Not a whole number of the unit: printed with its decimals.
         Some(y) => {
             Number::new(y.yen(), (unit as f64).log10() as u8).map_or_else(|| y.yen().to_string(), |n| n.grouped())
         }
     }
+}
+
+/// A schedule row's twelve months (4月…3月) as cells: the months before
+/// the first and after the last month with an entry are empty; between
+/// them one bar, cut where an entry starts, each piece spanning the months
+/// up to the next entry and holding its text (the printed arrows ← → are
+/// the bar itself and go). A row with no month marked has no bar.
+pub fn month_bars(months: &[String], bar: Bar) -> Vec<Cell> {
+    let texts: Vec<&str> = (0..12).map(|i| months.get(i).map_or("", |m| m.trim())).collect();
+    let marked: Vec<usize> = (0..12).filter(|i| !texts[*i].is_empty()).collect();
+    let (Some(&first), Some(&last)) = (marked.first(), marked.last()) else {
+        return (0..12).map(|_| Cell::text("")).collect();
+    };
+    let mut cells: Vec<Cell> = (0..first).map(|_| Cell::text("")).collect();
+    for (k, &at) in marked.iter().enumerate() {
+        let until = marked.get(k + 1).map_or(last, |next| next - 1);
+        let text = texts[at].trim_matches(|c: char| matches!(c, '←' | '→' | '⇒' | '⇔' | '↔') || c.is_whitespace());
+        cells.push(Cell::text(text).span(until - at + 1).bar(bar));
+    }
+    cells.extend((last + 1..12).map(|_| Cell::text("")));
+    cells
 }
 
 /// `評価（部長）: A・B（凡例の記載なし）`, or the scale's printed legend.
@@ -322,7 +349,8 @@ impl SheetView {
         s.join("、")
     }
 
-    fn responsible(&self) -> String {
+    /// The responsible units as printed: `企画部企画経営課、…`.
+    pub fn responsible(&self) -> String {
         self.sections.iter().map(|(d, s)| format!("{d}{s}")).collect::<Vec<_>>().join("、")
     }
 
@@ -472,13 +500,14 @@ impl SheetView {
         for b in &self.budgets {
             let f = &b.figures;
             let u = unit.factor();
+            let money = |y| money(y, u, l.nil_amount());
             t.body.push(vec![
                 Cell::row(b.fiscal_year.label()),
-                Cell::figure(money(f.initial, u)),
-                Cell::figure(money(f.final_budget, u)),
-                Cell::figure(money(f.settlement, u)),
-                Cell::figure(money(f.general_revenue, u)),
-                Cell::figure(money(f.carried_over, u)),
+                Cell::figure(money(f.initial)),
+                Cell::figure(money(f.final_budget)),
+                Cell::figure(money(f.settlement)),
+                Cell::figure(money(f.general_revenue)),
+                Cell::figure(money(f.carried_over)),
                 Cell::figure(f.execution_rate().map(|r| r.to_string()).unwrap_or_default()),
                 Cell::figure(b.execution_rate_printed.clone().unwrap_or_default()),
             ]);
@@ -511,10 +540,9 @@ impl SheetView {
                 "actual" => l.label("schedule.actual").to_string(),
                 other => other.to_string(),
             };
+            let bar = if s.kind == "actual" { Bar::Actual } else { Bar::Planned };
             let mut row = vec![Cell::row(s.label.clone()), Cell::text(kind).align(Align::Center)];
-            for i in 0..12 {
-                row.push(Cell::text(s.months.get(i).cloned().unwrap_or_default()));
-            }
+            row.extend(month_bars(&s.months, bar));
             if hours {
                 row.push(Cell::figure(s.hours_regular.clone().unwrap_or_default()));
                 row.push(Cell::figure(s.hours_other.clone().unwrap_or_default()));
@@ -631,6 +659,38 @@ impl SheetView {
         rows
     }
 
+    /// The years of a multi-year 工程表: the layout's number of years from
+    /// the year the item starts (moved on so that the sheet's year is in).
+    pub fn roadmap_span(&self) -> Vec<FiscalYear> {
+        let Some(n) = self.layout.roadmap_years() else { return Vec::new() };
+        let n = i32::from(n);
+        let mut start = self.item.fiscal_year.unwrap_or(self.fiscal_year).year().min(self.fiscal_year.year());
+        if self.fiscal_year.year() >= start + n {
+            start = self.fiscal_year.year() - n + 1;
+        }
+        (start..start + n).filter_map(|y| FiscalYear::new(y).ok()).collect()
+    }
+
+    /// 小平市's 工程表: one row per 実施内容, one column per year of the
+    /// plan, as the city prints it.
+    fn roadmap_table(&self, label: &str, texts: &[&NarrativeRow]) -> Table {
+        let years = self.roadmap_span();
+        let mut t = Table { caption: Some(label.to_string()), ..Table::default() };
+        let mut head = vec![Cell::col("実施内容")];
+        head.extend(years.iter().map(|y| Cell::col(y.label())));
+        t.head.push(head);
+        t.widths = vec![5.0];
+        t.widths.extend(years.iter().map(|_| 1.2));
+        for n in texts {
+            for (_, line) in crate::doc::narrative_lines(&n.text) {
+                let mut row = vec![Cell::text(line)];
+                row.extend(years.iter().map(|_| Cell::text("")));
+                t.body.push(row);
+            }
+        }
+        t
+    }
+
     /// The sheet as a printable document, sections in the layout's order.
     pub fn document(&self) -> Document {
         let mut doc = Document::new(self.title());
@@ -648,8 +708,14 @@ impl SheetView {
                     doc.heading(1, section.label.clone());
                     let mut t =
                         Table { caption: Some(section.label.clone()), widths: vec![1.6, 6.0], ..Table::default() };
+                    let mut grids = Vec::new();
                     for slot in &section.slots {
                         let texts = self.slot_texts(&slot.code);
+                        // 小平市's 工程表 prints as a grid across its years.
+                        if slot.code == ROADMAP && self.layout.roadmap_years().is_some() && !texts.is_empty() {
+                            grids.push(slot);
+                            continue;
+                        }
                         if texts.is_empty() {
                             let from: Vec<&(String, NarrativeRow)> =
                                 self.inherited.iter().filter(|(_, n)| n.slot == slot.code).collect();
@@ -674,6 +740,12 @@ impl SheetView {
                         }
                     }
                     doc.push(Block::Table(t));
+                    for slot in grids {
+                        doc.push(Block::Table(self.roadmap_table(&slot.label, &self.slot_texts(&slot.code))));
+                        doc.push(Block::Note(
+                            "各年度の欄の矢印（実施時期）は、取り込んだ資料から読み取れないため空欄です。".into(),
+                        ));
+                    }
                 }
                 SectionKind::Indicators => {
                     doc.heading(1, section.label.clone());
@@ -701,6 +773,11 @@ impl SheetView {
                     } else {
                         let hours = self.schedule.iter().any(|s| s.hours_regular.is_some() || s.hours_other.is_some());
                         doc.push(Block::Table(self.schedule_table(hours && !has_hours_section)));
+                        doc.push(Block::Note(format!(
+                            "帯は{}（薄い色・破線）と{}（濃い色）の期間です。帯の中の文字は、その月から始まる記載です。",
+                            self.layout.label("schedule.planned"),
+                            self.layout.label("schedule.actual")
+                        )));
                     }
                 }
                 SectionKind::StaffHours => {
@@ -1020,10 +1097,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_schedule_row_is_one_bar_cut_where_entries_start() {
+        let months: Vec<String> =
+            ["", "← 研修", "", "", "→ 報告（9月）", "", "", "", "", "", "", ""].iter().map(|s| s.to_string()).collect();
+        let cells = month_bars(&months, Bar::Actual);
+        let spans: Vec<(usize, String, bool)> = cells.iter().map(|c| (c.colspan, c.plain(), c.bar.is_some())).collect();
+        assert_eq!(spans[0], (1, String::new(), false), "April is before the bar");
+        assert_eq!(spans[1], (3, "研修".into(), true), "May to July, the arrows are the bar");
+        assert_eq!(spans[2], (1, "報告（9月）".into(), true), "August, the last month marked");
+        assert_eq!(cells.iter().map(|c| c.colspan).sum::<usize>(), 12, "twelve months in all");
+        assert!(cells.iter().skip(3).all(|c| c.bar.is_none()));
+        let none = month_bars(&vec![String::new(); 12], Bar::Planned);
+        assert_eq!(none.len(), 12);
+        assert!(none.iter().all(|c| c.bar.is_none()));
+    }
+
+    #[test]
     fn money_is_shown_in_the_layouts_unit() {
-        assert_eq!(money(Some(Yen(7_368_000)), 1000), "7,368");
-        assert_eq!(money(Some(Yen(7_368_500)), 1000), "7,368.500");
-        assert_eq!(money(None, 1000), "");
-        assert_eq!(money(Some(Yen(0)), 1000), "0");
+        assert_eq!(money(Some(Yen(7_368_000)), 1000, "0"), "7,368");
+        assert_eq!(money(Some(Yen(7_368_500)), 1000, "0"), "7,368.500");
+        assert_eq!(money(None, 1000, "-"), "");
+        assert_eq!(money(Some(Yen(0)), 1000, "0"), "0");
+        assert_eq!(money(Some(Yen(0)), 1000, "-"), "-");
     }
 }

@@ -73,6 +73,14 @@ async fn mitaka_project_sheet_in_its_layout() {
     assert!(html.contains(">86.7%</td>"));
     // The schedule runs April to March.
     in_order(&html, &[">4月</th>", ">9月</th>", ">12月</th>", ">3月</th>"]);
+    // Each row is drawn as a bar across its months, planned and actual:
+    // 論点データ集… from April up to September (6 months), then 発行（12月）.
+    assert!(
+        html.contains("<td colspan=\"6\" class=\"start bar-planned\">論点データ集、基礎用語事典策定作業</td><td class=\"start bar-planned\">発行（12月）</td>"),
+        "the planned bar"
+    );
+    assert!(html.contains("class=\"start bar-actual\">データ活用研修</td>"), "the actual bar, its arrows gone");
+    assert!(html.contains("帯は計画（薄い色・破線）と実績（濃い色）の期間です。"));
     // Grades with the city's printed scale legend.
     assert!(html.contains("S 計画以上 1 計画どおり 2 計画の7割未満 3 その他（取組方針の変更等）"));
     assert!(html.contains("1 重点的に取り組む 2 経常業務の一環として取り組む 3 見送ることとする"));
@@ -129,6 +137,26 @@ async fn each_city_gets_its_own_variant() {
     let html = sheet_html(&store, no4, fy(2017)).await.unwrap();
     in_order(&html, &["1次評価（所管課）", "2次評価（行革本部）"]);
     assert!(html.contains("S 年度当初の予定以上に進捗"));
+    // 小平市's 工程表: a grid of its 実施内容 across the plan's four years.
+    let no1 = load_sheet(&store, item_id(&store, "132110", "No.1", None).await, fy(2017)).await.unwrap();
+    let years: Vec<String> = no1.roadmap_span().iter().map(|y| y.label()).collect();
+    assert_eq!(years, ["平成29年度", "平成30年度", "令和元年度", "令和2年度"]);
+    let html = no1.html();
+    in_order(
+        &html,
+        &[
+            "<caption>工程表</caption>",
+            ">実施内容</th>",
+            ">平成29年度</th>",
+            ">平成30年度</th>",
+            ">令和元年度</th>",
+            ">令和2年度</th>",
+            ">・市民活動支援センターの活性化の実施</td><td class=\"start\"></td>",
+            ">・庁内研修等の啓発活動の実施</td>",
+        ],
+    );
+    let text = support::pdf_text(&no1.pdf(), &no1.title());
+    in_order(&text, &["実施内容平成29年度平成30年度令和元年度令和2年度", "市民活動支援センターの活性化の実施"]);
     // 東村山市: A/B printed without a legend.
     // 東村山市: each 課の目標 with the 部長's A/B, printed without a legend.
     let hm = load_sheet(&store, item_id(&store, "132136", "経営政策部", None).await, fy(2019)).await.unwrap();
@@ -184,6 +212,33 @@ async fn mishima_measure_sheet_holds_what_the_document_prints_on_it() {
             "セキュリティ対策事業",
         ],
     );
+
+    // 事業費: 繰越明許 is printed 「-」 in H28–H30; a dash prints as printed,
+    // never as 0, and what the document leaves blank stays blank.
+    let doc = view.document();
+    let budget = doc
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            hyoka_report::doc::Block::Table(t) if t.caption.as_deref().is_some_and(|c| c.starts_with("予算・決算")) => {
+                Some(t)
+            }
+            _ => None,
+        })
+        .expect("the 事業費 table");
+    let header: Vec<String> = budget.head[0].iter().map(|c| c.plain()).collect();
+    let carried = header.iter().position(|h| h == "繰越明許").expect("a 繰越明許 column");
+    let settled = header.iter().position(|h| h == "決算額").unwrap();
+    let initial = header.iter().position(|h| h == "当初予算").unwrap();
+    let rows: Vec<Vec<String>> = budget.body.iter().map(|r| r.iter().map(|c| c.plain()).collect()).collect();
+    assert_eq!(rows.len(), 3, "H28, H29, H30 (R01 and R02 are blank): {rows:?}");
+    for (row, settlement) in rows.iter().zip(["7,014", "4,982", "4,240"]) {
+        assert_eq!(row[carried], "-", "繰越明許 as printed: {row:?}");
+        assert_eq!(row[settled], settlement);
+        assert_eq!(row[initial], "", "the document prints no 当初予算: blank, not 0");
+    }
+    assert!(text.contains("平成28年度7,2837,014-96.3%"), "the PDF prints the dash: {text:.0}");
+    assert!(!text.contains("7,0140"), "never as 0");
 
     // A project's page keeps to its own part: no activity indicators of
     // other projects.

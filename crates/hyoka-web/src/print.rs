@@ -4,7 +4,7 @@
 //! `hyoka report` writes; staff see every year, drafts included (the
 //! public portal only ever shows published years).
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
@@ -28,6 +28,7 @@ pub fn routes(r: Routes) -> Routes {
         .get("/m/{code}/sheets/{item}/{fy}/print/{format}", Rule::View, sheet)
         .get("/m/{code}/reports", Rule::View, reports_page)
         .get("/m/{code}/reports/{fy}/{report}/{format}", Rule::View, report)
+        .get("/m/{code}/reports/{fy}/sheets/{format}", Rule::View, sheets_book)
 }
 
 /// The forms a document is offered in.
@@ -172,6 +173,43 @@ async fn report(
     Ok(printed.respond(format, &name))
 }
 
+/// `?department=ID`: the 部 a year's sheets are limited to.
+#[derive(Debug, Default, serde::Deserialize)]
+struct BookQuery {
+    department: Option<String>,
+}
+
+/// Every sheet of a year (or of one 部) in one file, with a cover and a
+/// table of contents: PDF, Excel, or the print page.
+async fn sheets_book(
+    State(s): State<AppState>,
+    staff: Staff,
+    Params((code, Fy(fy), format)): Params<(CityCode, Fy, String)>,
+    Query(q): Query<BookQuery>,
+) -> Result<Response, AppError> {
+    staff.require(Action::View, &code, &[])?;
+    let format = Format::parse(&format)?;
+    // The 部 by id, as the reports page links it; one of another city is
+    // not found.
+    let department = match q.department.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => None,
+        Some(id) => {
+            let id: i64 = id.parse().map_err(|_| AppError::NotFound("部".into()))?;
+            let d = s.store.departments(&code).await?.into_iter().find(|d| d.id == id);
+            Some(d.ok_or_else(|| AppError::NotFound("部".into()))?.name)
+        }
+    };
+    let today = hyoka_core::deadline::today_in_japan(s.app.now());
+    let book = hyoka_report::compile_book(&s.store, &code, fy, department.as_deref(), today, &mut |_, _, _| {}).await?;
+    let printed = match format {
+        Format::Html => Printed::Page(book.document()),
+        Format::Pdf => Printed::File(book.pdf()),
+        Format::Xlsx => Printed::File(book.xlsx()?),
+        Format::Csv => return Err(AppError::NotFound("出力形式".into())),
+    };
+    Ok(printed.respond(format, &book.file_stem()))
+}
+
 /// A document as the browser shows it, or a file to save.
 enum Printed {
     Page(Document),
@@ -197,12 +235,79 @@ async fn reports_page(
     let city = s.store.municipality(&code).await?;
     let mut years = s.store.sheet_years(&code, None).await?;
     years.sort_by(|a, b| b.cmp(a));
+    let departments = s.store.departments(&code).await?;
+    // Per year, the 部 that have sheets in it (for the per-部 files).
+    let mut year_departments = Vec::with_capacity(years.len());
+    for fy in &years {
+        let sheets = s.store.year_sheets(&code, *fy).await?;
+        let with: Vec<(i64, String)> = departments
+            .iter()
+            .filter(|d| sheets.iter().any(|x| x.departments.contains(&d.name)))
+            .map(|d| (d.id, d.name.clone()))
+            .collect();
+        year_departments.push((sheets.len(), with));
+    }
+    let book_formats = [Format::Pdf, Format::Xlsx, Format::Html];
     let body = html! {
         p {
             "年度ごとの白書と評価の一覧を、印刷用ページ（A4）、PDF、Excel で出力します。"
             "下書きを含む現在の内容です。公開サイトには、公開した年度だけが表示されます。"
             "調査票1件ずつの印刷は、各調査票のページから行えます。"
         }
+        h2 { "年度の調査票（1つのファイル）" }
+        p {
+            "年度の調査票すべてを、表紙と目次（調査票・名称・担当・ページ）を付けて1つの PDF または Excel ブック"
+            "（目次と、調査票ごとのワークシート）にします。部ごとにも出力できます。"
+        }
+        @if !years.is_empty() {
+            div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
+                table {
+                    caption class="sr-only" { "年度ごとの調査票の一括出力" }
+                    thead { tr {
+                        th scope="col" { "年度" }
+                        th scope="col" { "件数" }
+                        th scope="col" { "全庁" }
+                        th scope="col" { "部ごと" }
+                    } }
+                    tbody {
+                        @for (fy, (count, depts)) in years.iter().zip(&year_departments) {
+                            tr {
+                                th scope="row" { (fy.label()) }
+                                td class="num" { (count) "件" }
+                                td {
+                                    @for (i, f) in book_formats.iter().enumerate() {
+                                        @if i > 0 { " ｜ " }
+                                        a href={ "/m/" (code) "/reports/" (fy.year()) "/sheets/" (f.extension()) }
+                                            aria-label={ (fy.label()) "の調査票すべて（" (f.label()) "）" } { (f.label()) }
+                                    }
+                                }
+                                td {
+                                    @if depts.is_empty() { "（部の登録なし）" }
+                                    @else {
+                                        details {
+                                            summary { (depts.len()) "部" }
+                                            ul {
+                                                @for (id, name) in depts {
+                                                    li {
+                                                        (name) "："
+                                                        @for (i, f) in book_formats.iter().take(2).enumerate() {
+                                                            @if i > 0 { " ｜ " }
+                                                            a href={ "/m/" (code) "/reports/" (fy.year()) "/sheets/" (f.extension()) "?department=" (id) }
+                                                                aria-label={ (fy.label()) "の" (name) "の調査票（" (f.label()) "）" } { (f.label()) }
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "白書と評価の一覧" }
         @if years.is_empty() { p { "調査票のある年度はまだありません。" } }
         @else {
             table {

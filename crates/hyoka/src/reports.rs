@@ -3,10 +3,12 @@
 use hyoka_store::Store;
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use clap::Subcommand;
 
 use crate::outcome::{fiscal_year_arg, CliResult};
+use crate::progress::Progress;
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 pub enum ReportFormat {
@@ -14,6 +16,13 @@ pub enum ReportFormat {
     Pdf,
     Xlsx,
     Csv,
+}
+
+/// The formats of a whole year's sheets in one file.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum BookFormat {
+    Pdf,
+    Xlsx,
 }
 
 #[derive(Subcommand)]
@@ -60,6 +69,24 @@ pub enum Report {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// 年度の調査票すべて（または1つの部の分）を、表紙と目次を付けて1つの PDF または Excel ブックにする
+    Sheets {
+        /// 団体コード
+        #[arg(long)]
+        municipality: String,
+        /// 年度（2020、令和2年度、R02 など）
+        #[arg(long)]
+        fiscal_year: String,
+        /// pdf または xlsx
+        #[arg(long, value_enum)]
+        format: BookFormat,
+        /// 部の名前（その部の課が担当する調査票だけにする）
+        #[arg(long)]
+        department: Option<String>,
+        /// 出力するファイル（省略時は「団体_年度_様式[_部].pdf」をカレントディレクトリに）
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+    },
     /// 自治体ごとの登録件数を表示する
     Counts,
     /// 取り込み時に見つかった要確認事項（配置できなかった記載、表どうしの食い違いなど）を表示する
@@ -103,10 +130,53 @@ pub async fn report(store: &Store, report: Report) -> CliResult {
             };
             (bytes, output)
         }
+        Report::Sheets { municipality, fiscal_year, format, department, out } => {
+            return sheets(store, &municipality, &fiscal_year, format, department.as_deref(), out).await;
+        }
         Report::Counts | Report::Findings { .. } => unreachable!("handled by the caller"),
     };
     std::fs::write(&output, &bytes).map_err(|e| format!("{} に書き込めません: {e}", output.display()))?;
     eprintln!("{} に書き出しました（{} バイト）", output.display(), bytes.len());
+    Ok(())
+}
+
+/// Every sheet of a year in one file, with a progress bar on stderr while
+/// the sheets are gathered and a line for the rendering.
+async fn sheets(
+    store: &Store,
+    municipality: &str,
+    fiscal_year: &str,
+    format: BookFormat,
+    department: Option<&str>,
+    out: Option<PathBuf>,
+) -> CliResult {
+    let fy = fiscal_year_arg(fiscal_year)?;
+    let started = Instant::now();
+    let mut progress: Option<Progress> = None;
+    let mut step = |done: usize, total: usize, code: &str| {
+        progress.get_or_insert_with(|| Progress::new("調査票", total as u64)).step(code);
+        if done == total {
+            if let Some(p) = progress.take() {
+                p.finish(&format!("{total}件を読み込みました"));
+            }
+        }
+    };
+    let book =
+        hyoka_report::compile_book(store, municipality, fy, department, hyoka_report::opendata::today_jst(), &mut step)
+            .await?;
+    let (bytes, ext) = match format {
+        BookFormat::Pdf => (book.pdf(), "pdf"),
+        BookFormat::Xlsx => (book.xlsx()?, "xlsx"),
+    };
+    let output = out.unwrap_or_else(|| PathBuf::from(format!("{}.{ext}", book.file_stem())));
+    std::fs::write(&output, &bytes).map_err(|e| format!("{} に書き込めません: {e}", output.display()))?;
+    eprintln!(
+        "{} に書き出しました（調査票 {}件、{} バイト、{:.1} 秒）",
+        output.display(),
+        book.sheets.len(),
+        bytes.len(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

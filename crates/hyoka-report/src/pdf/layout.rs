@@ -9,7 +9,7 @@ use hyoka_core::chart::{PlotPoint, Series, TrendChart};
 
 use super::font::{font, Font};
 use super::text::break_lines;
-use crate::doc::{is_mark, narrative_lines, Align, Block, Cell, Content, Document, Orientation, Table};
+use crate::doc::{is_mark, narrative_lines, Align, Bar, Block, Cell, Content, Document, Orientation, Table};
 
 /// A4 in points.
 const A4: (f32, f32) = (595.28, 841.89);
@@ -34,6 +34,8 @@ const ROW_FILL: Rgb = [0.96, 0.96, 0.96];
 const ACTUAL: Rgb = [0.043, 0.361, 0.678];
 const TARGET: Rgb = [0.36, 0.36, 0.36];
 const GRID: Rgb = [0.87, 0.87, 0.87];
+const PLANNED_BAR: Rgb = [0.86, 0.91, 0.97];
+const ACTUAL_BAR: Rgb = [0.64, 0.77, 0.92];
 
 /// A drawing operation in PDF coordinates (points, origin bottom left).
 #[derive(Clone, Debug, PartialEq)]
@@ -69,6 +71,9 @@ pub struct Laid {
     pub width: f32,
     pub height: f32,
     pub pages: Vec<Page>,
+    /// For each [`Block::PageBreak`] in document order, the index of the
+    /// page that what follows it starts on (a table of contents asks).
+    pub breaks: Vec<usize>,
 }
 
 struct Layout {
@@ -76,6 +81,7 @@ struct Layout {
     width: f32,
     height: f32,
     pages: Vec<Page>,
+    breaks: Vec<usize>,
     /// The top of the next block, in PDF coordinates.
     y: f32,
     /// The heading just laid out, if the last block was one.
@@ -88,13 +94,20 @@ pub fn layout(doc: &Document) -> Laid {
         Orientation::Portrait => A4,
         Orientation::Landscape => (A4.1, A4.0),
     };
-    let mut l =
-        Layout { font: font(), width, height, pages: vec![Page::default()], y: height - MARGIN_TOP, heading: None };
+    let mut l = Layout {
+        font: font(),
+        width,
+        height,
+        pages: vec![Page::default()],
+        breaks: Vec::new(),
+        y: height - MARGIN_TOP,
+        heading: None,
+    };
     l.title(&doc.title, doc.subtitle.as_deref());
     for block in &doc.blocks {
         l.block(block);
     }
-    Laid { width, height, pages: l.pages }
+    Laid { width, height, pages: l.pages, breaks: l.breaks }
 }
 
 /// Where a cell's line starts and what it says.
@@ -111,6 +124,7 @@ struct LaidCell {
     bold: bool,
     fill: Option<Rgb>,
     align: Align,
+    bar: Option<Bar>,
 }
 
 struct LaidRow {
@@ -277,6 +291,7 @@ impl Layout {
                 if !self.fresh() {
                     self.new_page();
                 }
+                self.breaks.push(self.pages.len() - 1);
             }
         }
     }
@@ -361,6 +376,7 @@ impl Layout {
                     _ => None,
                 },
                 align: cell.align,
+                bar: cell.bar,
             });
             x += w;
             c += span;
@@ -382,6 +398,24 @@ impl Layout {
                 page.ops.push(Op::Fill { points: rect.clone(), rgb });
             }
             page.ops.push(Op::Stroke { points: rect, closed: true, width: 0.5, rgb: RULE, dash: false });
+            // A schedule's bar, inset in its cell: planned light with an
+            // outline, actual darker.
+            if let Some(bar) = cell.bar {
+                let (x0, x1, y0, y1) = (cell.x + 1.2, cell.x + cell.w - 1.2, top - 1.4, top - h + 1.4);
+                let bar_rect = vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1)];
+                let (fill, edge) = match bar {
+                    Bar::Planned => (PLANNED_BAR, ACTUAL),
+                    Bar::Actual => (ACTUAL_BAR, ACTUAL),
+                };
+                page.ops.push(Op::Fill { points: bar_rect.clone(), rgb: fill });
+                page.ops.push(Op::Stroke {
+                    points: bar_rect,
+                    closed: true,
+                    width: 0.6,
+                    rgb: edge,
+                    dash: bar == Bar::Planned,
+                });
+            }
         }
         for cell in &row.cells {
             for (i, line) in cell.lines.iter().enumerate().take(to).skip(from) {

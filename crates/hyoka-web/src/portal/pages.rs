@@ -274,27 +274,29 @@ pub(super) async fn items(State(s): State<AppState>, PublicParams((code, fy)): P
             @if rows.is_empty() {
                 p { "この年度に公開されている事業・取組はありません。" }
             } @else {
-                table {
-                    caption { "事業・取組の一覧（" (rows.len()) "件）" }
-                    thead { tr {
-                        th scope="col" { "コード" } th scope="col" { "事業・取組" } th scope="col" { "担当" }
-                        th scope="col" { "評価" } th scope="col" { "今後の方向性" }
-                    } }
-                    tbody {
-                        @for (p, grades, direction, sections) in &rows {
-                            tr {
-                                td { (p.item.code) }
-                                th scope="row" { a href={ (base) "/items/" (p.item.id) } { (p.item.title) } }
-                                td { (sections_text(sections)) }
-                                td {
-                                    @for (i, e) in grades.iter().enumerate() {
-                                        @if i > 0 { br; }
-                                        (e.stage.label()) "（" (e.evaluator.label()) "）: "
-                                        (e.grade.clone().unwrap_or_default())
-                                        @if let Some(l) = grade_label(&scales, e) { " " (l) }
+                div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
+                    table {
+                        caption { "事業・取組の一覧（" (rows.len()) "件）" }
+                        thead { tr {
+                            th scope="col" { "コード" } th scope="col" { "事業・取組" } th scope="col" { "担当" }
+                            th scope="col" { "評価" } th scope="col" { "今後の方向性" }
+                        } }
+                        tbody {
+                            @for (p, grades, direction, sections) in &rows {
+                                tr {
+                                    td { (p.item.code) }
+                                    th scope="row" { a href={ (base) "/items/" (p.item.id) } { (p.item.title) } }
+                                    td { (sections_text(sections)) }
+                                    td {
+                                        @for (i, e) in grades.iter().enumerate() {
+                                            @if i > 0 { br; }
+                                            (e.stage.label()) "（" (e.evaluator.label()) "）: "
+                                            (e.grade.clone().unwrap_or_default())
+                                            @if let Some(l) = grade_label(&scales, e) { " " (l) }
+                                        }
                                     }
+                                    td { @if let Some(d) = direction { (d.printed) } }
                                 }
-                                td { @if let Some(d) = direction { (d.printed) } }
                             }
                         }
                     }
@@ -390,20 +392,22 @@ pub(super) async fn item(
             }
             @if !grades.is_empty() {
                 h2 { "評価" }
-                table {
-                    caption class="sr-only" { (fy.label()) "の評価" }
-                    thead { tr {
-                        th scope="col" { "段階" } th scope="col" { "評価者" } th scope="col" { "評価" }
-                        th scope="col" { "評価の意味" } th scope="col" { "意見" }
-                    } }
-                    tbody {
-                        @for e in grades {
-                            tr {
-                                th scope="row" { (e.stage.label()) }
-                                td { (e.evaluator.label()) }
-                                td { (e.grade.clone().unwrap_or_default()) }
-                                td { (grade_label(&scales, e).unwrap_or_default()) }
-                                td { (e.comment.clone().unwrap_or_default()) }
+                div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
+                    table {
+                        caption class="sr-only" { (fy.label()) "の評価" }
+                        thead { tr {
+                            th scope="col" { "段階" } th scope="col" { "評価者" } th scope="col" { "評価" }
+                            th scope="col" { "評価の意味" } th scope="col" { "意見" }
+                        } }
+                        tbody {
+                            @for e in grades.iter() {
+                                tr {
+                                    th scope="row" { (e.stage.label()) }
+                                    td { (e.evaluator.label()) }
+                                    td { (e.grade.clone().unwrap_or_default()) }
+                                    td { (grade_label(&scales, e).unwrap_or_default()) }
+                                    td { (e.comment.clone().unwrap_or_default()) }
+                                }
                             }
                         }
                     }
@@ -526,22 +530,24 @@ fn judgement(r: &Option<IndicatorRow>) -> (String, String) {
 
 fn indicator_table(base: &str, fy: FiscalYear, lines: &[(IndicatorRecord, YearLine)]) -> Markup {
     html! {
-        table {
-            caption class="sr-only" { (fy.label()) "の指標の目標と実績" }
-            thead { tr {
-                th scope="col" { "指標" } th scope="col" { "種類" } th scope="col" { "目標" } th scope="col" { "実績" }
-                th scope="col" { "判定（記載）" } th scope="col" { "判定（計算）" }
-            } }
-            tbody {
-                @for (ind, line) in lines {
-                    @let (j, jc) = judgement(&line.actual);
-                    tr {
-                        th scope="row" { a href={ (base) "/indicators/" (ind.id) } { (ind.name) } }
-                        td { (ind.kind.label()) }
-                        td { (printed(&line.target)) }
-                        td { (printed(&line.actual)) }
-                        td { (j) }
-                        td { (jc) }
+        div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
+            table {
+                caption class="sr-only" { (fy.label()) "の指標の目標と実績" }
+                thead { tr {
+                    th scope="col" { "指標" } th scope="col" { "種類" } th scope="col" { "目標" } th scope="col" { "実績" }
+                    th scope="col" { "判定（記載）" } th scope="col" { "判定（計算）" }
+                } }
+                tbody {
+                    @for (ind, line) in lines {
+                        @let (j, jc) = judgement(&line.actual);
+                        tr {
+                            th scope="row" { a href={ (base) "/indicators/" (ind.id) } { (ind.name) } }
+                            td { (ind.kind.label()) }
+                            td { (printed(&line.target)) }
+                            td { (printed(&line.actual)) }
+                            td { (j) }
+                            td { (jc) }
+                        }
                     }
                 }
             }
@@ -641,24 +647,26 @@ pub(super) async fn indicator(
                         // The SVG escapes all of its text itself (hyoka_core::chart).
                         div class="chart" { (PreEscaped(chart.to_svg())) }
                     }
-                    table class="chart-data" {
-                        caption { "年度別の目標と実績（記載どおりの表記）" }
-                        thead { tr {
-                            th scope="col" { "年度" }
-                            @if baselines { th scope="col" { "基準値" } }
-                            th scope="col" { "目標" } th scope="col" { "実績" }
-                            th scope="col" { "判定（記載）" } th scope="col" { "判定（計算）" }
-                        } }
-                        tbody {
-                            @for l in &lines {
-                                @let (j, jc) = judgement(&l.actual);
-                                tr {
-                                    th scope="row" { (l.fiscal_year.label()) }
-                                    @if baselines { td { (printed(&l.baseline)) } }
-                                    td { (printed(&l.target)) }
-                                    td { (printed(&l.actual)) }
-                                    td { (j) }
-                                    td { (jc) }
+                    div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
+                        table class="chart-data" {
+                            caption { "年度別の目標と実績（記載どおりの表記）" }
+                            thead { tr {
+                                th scope="col" { "年度" }
+                                @if baselines { th scope="col" { "基準値" } }
+                                th scope="col" { "目標" } th scope="col" { "実績" }
+                                th scope="col" { "判定（記載）" } th scope="col" { "判定（計算）" }
+                            } }
+                            tbody {
+                                @for l in &lines {
+                                    @let (j, jc) = judgement(&l.actual);
+                                    tr {
+                                        th scope="row" { (l.fiscal_year.label()) }
+                                        @if baselines { td { (printed(&l.baseline)) } }
+                                        td { (printed(&l.target)) }
+                                        td { (printed(&l.actual)) }
+                                        td { (j) }
+                                        td { (jc) }
+                                    }
                                 }
                             }
                         }
@@ -737,38 +745,40 @@ fn budget_table(lines: &[BudgetLine], fy: FiscalYear, total: bool) -> Markup {
         (!v.is_empty()).then(|| hyoka_core::Yen(v.iter().sum()))
     };
     html! {
-        table {
-            caption class="sr-only" { (fy.label()) "の予算と決算（円）" }
-            thead { tr {
-                th scope="col" { "事業" } th scope="col" { "当初予算額" } th scope="col" { "最終予算額" }
-                th scope="col" { "決算額" } th scope="col" { "執行率（計算）" } th scope="col" { "執行率（記載）" }
-            } }
-            tbody {
-                @for l in lines {
-                    @let f = &l.budget.figures;
-                    tr {
-                        th scope="row" {
-                            span class="code" { (l.code) }
-                            @match &l.link {
-                                Some(href) => a href=(href) { (l.title) },
-                                None => (l.title),
+        div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
+            table {
+                caption class="sr-only" { (fy.label()) "の予算と決算（円）" }
+                thead { tr {
+                    th scope="col" { "事業" } th scope="col" { "当初予算額" } th scope="col" { "最終予算額" }
+                    th scope="col" { "決算額" } th scope="col" { "執行率（計算）" } th scope="col" { "執行率（記載）" }
+                } }
+                tbody {
+                    @for l in lines {
+                        @let f = &l.budget.figures;
+                        tr {
+                            th scope="row" {
+                                span class="code" { (l.code) }
+                                @match &l.link {
+                                    Some(href) => a href=(href) { (l.title) },
+                                    None => (l.title),
+                                }
+                                @if !l.counted { span class="badge" { "再掲" } }
                             }
-                            @if !l.counted { span class="badge" { "再掲" } }
+                            td class="num" { (yen(f.initial)) }
+                            td class="num" { (yen(f.final_budget)) }
+                            td class="num" { (yen(f.settlement)) }
+                            td class="num" { (f.execution_rate().map(|r| r.to_string()).unwrap_or_default()) }
+                            td class="num" { (l.budget.execution_rate_printed.clone().unwrap_or_default()) }
                         }
-                        td class="num" { (yen(f.initial)) }
-                        td class="num" { (yen(f.final_budget)) }
-                        td class="num" { (yen(f.settlement)) }
-                        td class="num" { (f.execution_rate().map(|r| r.to_string()).unwrap_or_default()) }
-                        td class="num" { (l.budget.execution_rate_printed.clone().unwrap_or_default()) }
                     }
-                }
-                @if total && lines.len() > 1 {
-                    tr class="total" {
-                        th scope="row" { "合計" }
-                        td class="num" { (yen(sum(|f| f.initial))) }
-                        td class="num" { (yen(sum(|f| f.final_budget))) }
-                        td class="num" { (yen(sum(|f| f.settlement))) }
-                        td {} td {}
+                    @if total && lines.len() > 1 {
+                        tr class="total" {
+                            th scope="row" { "合計" }
+                            td class="num" { (yen(sum(|f| f.initial))) }
+                            td class="num" { (yen(sum(|f| f.final_budget))) }
+                            td class="num" { (yen(sum(|f| f.settlement))) }
+                            td {} td {}
+                        }
                     }
                 }
             }

@@ -343,60 +343,62 @@ fn indicator_form_block(ctx: &SheetContext, ind: &IndicatorData, view: &FormView
                     @if let Some(u) = &ind.record.unit { "　単位: " (u) }
                     "　判定の区分: " (ind.vocabulary.name)
                 }
-                table {
-                    caption class="sr-only" { (ind.record.name) "の年度別の目標と実績" }
-                    thead { tr {
-                        th scope="col" { "年度" }
-                        th scope="col" { (l.label("indicator.baseline")) }
-                        th scope="col" { (l.label("indicator.target")) }
-                        th scope="col" { (l.label("indicator.actual")) }
-                        th scope="col" { (l.label("indicator.judgement")) "（計算）" }
-                        th scope="col" { (l.label("indicator.judgement")) "の上書きと理由" }
-                    } }
-                    tbody {
-                        @for y in indicator_years(&ind.values, ctx.fy) {
-                            @let base = format!("i.{}.{}", ind.record.id, y.year());
-                            @let stored_cell = |role: ValueRole| ind.values.iter().find(|v| v.fiscal_year == y && v.role == role).map(|v| v.cell.printed().to_string()).unwrap_or_default();
-                            @let editable_actual = view.values.has(&format!("{base}.a"));
-                            @let computed = ind.judgement(y).computed;
-                            tr data-judge="" data-direction=(ind.record.direction.code()) data-vocabulary=(ind.vocabulary.code)
-                                data-reference=[reference_cell.as_deref()] {
-                                th scope="row" { (y.label()) }
-                                td { (stored_cell(ValueRole::Baseline)) }
-                                td {
-                                    @if view.values.has(&format!("{base}.t")) {
-                                        (cell_input(view, &format!("{base}.t"), &format!("{} {} {}", l.label("indicator.target"), y.label(), ind.record.name), "target"))
-                                    } @else { (stored_cell(ValueRole::Target)) }
-                                }
-                                td {
-                                    @if editable_actual {
-                                        (cell_input(view, &format!("{base}.a"), &format!("{} {} {}", l.label("indicator.actual"), y.label(), ind.record.name), "actual"))
-                                    } @else { (stored_cell(ValueRole::Actual)) }
-                                }
-                                td {
-                                    output data-role="computed" aria-live="polite" id={ (field_id(&base)) "-computed" } {
-                                        (computed.unwrap_or_default())
+                div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
+                    table {
+                        caption class="sr-only" { (ind.record.name) "の年度別の目標と実績" }
+                        thead { tr {
+                            th scope="col" { "年度" }
+                            th scope="col" { (l.label("indicator.baseline")) }
+                            th scope="col" { (l.label("indicator.target")) }
+                            th scope="col" { (l.label("indicator.actual")) }
+                            th scope="col" { (l.label("indicator.judgement")) "（計算）" }
+                            th scope="col" { (l.label("indicator.judgement")) "の上書きと理由" }
+                        } }
+                        tbody {
+                            @for y in indicator_years(&ind.values, ctx.fy) {
+                                @let base = format!("i.{}.{}", ind.record.id, y.year());
+                                @let stored_cell = |role: ValueRole| ind.values.iter().find(|v| v.fiscal_year == y && v.role == role).map(|v| v.cell.printed().to_string()).unwrap_or_default();
+                                @let editable_actual = view.values.has(&format!("{base}.a"));
+                                @let computed = ind.judgement(y).computed;
+                                tr data-judge="" data-direction=(ind.record.direction.code()) data-vocabulary=(ind.vocabulary.code)
+                                    data-reference=[reference_cell.as_deref()] {
+                                    th scope="row" { (y.label()) }
+                                    td { (stored_cell(ValueRole::Baseline)) }
+                                    td {
+                                        @if view.values.has(&format!("{base}.t")) {
+                                            (cell_input(view, &format!("{base}.t"), &format!("{} {} {}", l.label("indicator.target"), y.label(), ind.record.name), "target"))
+                                        } @else { (stored_cell(ValueRole::Target)) }
                                     }
-                                }
-                                td {
-                                    @if editable_actual {
-                                        @let jk = format!("{base}.j");
-                                        @let rk = format!("{base}.r");
-                                        label for=(field_id(&jk)) class="sr-only" { (l.label("indicator.judgement")) "の上書き " (y.label()) " " (ind.record.name) }
-                                        select id=(field_id(&jk)) name=(jk) data-role="stated"
-                                            aria-invalid=[view.errors.contains_key(&jk).then_some("true")]
-                                            aria-describedby=[described_by(view, &jk, None)] {
-                                            option value="" selected[view.values.get(&jk).is_empty()] { "上書きしない" }
-                                            @for label in ind.vocabulary.labels() {
-                                                option value=(label) selected[view.values.get(&jk) == label] { (label) }
-                                            }
+                                    td {
+                                        @if editable_actual {
+                                            (cell_input(view, &format!("{base}.a"), &format!("{} {} {}", l.label("indicator.actual"), y.label(), ind.record.name), "actual"))
+                                        } @else { (stored_cell(ValueRole::Actual)) }
+                                    }
+                                    td {
+                                        output data-role="computed" aria-live="polite" id={ (field_id(&base)) "-computed" } {
+                                            (computed.unwrap_or_default())
                                         }
-                                        (error_for(view, &jk))
-                                        br;
-                                        (text_input(view, &rk, &format!("上書きの理由 {} {}", y.label(), ind.record.name), true, None))
-                                    } @else {
-                                        @if let Some(j) = ind.judgements.iter().find(|j| j.fiscal_year == y) {
-                                            (j.judgement.effective().unwrap_or_default())
+                                    }
+                                    td {
+                                        @if editable_actual {
+                                            @let jk = format!("{base}.j");
+                                            @let rk = format!("{base}.r");
+                                            label for=(field_id(&jk)) class="sr-only" { (l.label("indicator.judgement")) "の上書き " (y.label()) " " (ind.record.name) }
+                                            select id=(field_id(&jk)) name=(jk) data-role="stated"
+                                                aria-invalid=[view.errors.contains_key(&jk).then_some("true")]
+                                                aria-describedby=[described_by(view, &jk, None)] {
+                                                option value="" selected[view.values.get(&jk).is_empty()] { "上書きしない" }
+                                                @for label in ind.vocabulary.labels() {
+                                                    option value=(label) selected[view.values.get(&jk) == label] { (label) }
+                                                }
+                                            }
+                                            (error_for(view, &jk))
+                                            br;
+                                            (text_input(view, &rk, &format!("上書きの理由 {} {}", y.label(), ind.record.name), true, None))
+                                        } @else {
+                                            @if let Some(j) = ind.judgements.iter().find(|j| j.fiscal_year == y) {
+                                                (j.judgement.effective().unwrap_or_default())
+                                            }
                                         }
                                     }
                                 }
@@ -525,27 +527,29 @@ fn budget_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, he
                 @if unit.factor() > 1 { "端数のある金額は「10,838,997円」のように円を付けて入力できます。" }
                 "執行率は 決算額÷予算額（補正後、なければ当初）で計算します。"
             }
-            table data-budget="" data-factor=(unit.factor()) {
-                caption class="sr-only" { (ctx.fy.label()) "の予算と決算（" (unit.label()) "）" }
-                thead { tr { th scope="col" { "項目" } th scope="col" { (ctx.fy.label()) "（" (unit.label()) "）" } } }
-                tbody {
-                    @for field in BudgetField::ALL {
-                        @let key = format!("b.{}", field.code());
-                        @let label_key = field.label_key();
-                        tr {
-                            th scope="row" { label for=(field_id(&key)) { (l.label(label_key)) } }
-                            td {
-                                input type="text" inputmode="numeric" id=(field_id(&key)) name=(key) value=(view.values.get(&key))
-                                    size="14" data-budget-field=(field.code())
-                                    aria-invalid=[view.errors.contains_key(&key).then_some("true")]
-                                    aria-describedby=[described_by(view, &key, Some("budget-help"))];
-                                (error_for(view, &key))
+            div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
+                table data-budget="" data-factor=(unit.factor()) {
+                    caption class="sr-only" { (ctx.fy.label()) "の予算と決算（" (unit.label()) "）" }
+                    thead { tr { th scope="col" { "項目" } th scope="col" { (ctx.fy.label()) "（" (unit.label()) "）" } } }
+                    tbody {
+                        @for field in BudgetField::ALL {
+                            @let key = format!("b.{}", field.code());
+                            @let label_key = field.label_key();
+                            tr {
+                                th scope="row" { label for=(field_id(&key)) { (l.label(label_key)) } }
+                                td {
+                                    input type="text" inputmode="numeric" id=(field_id(&key)) name=(key) value=(view.values.get(&key))
+                                        size="14" data-budget-field=(field.code())
+                                        aria-invalid=[view.errors.contains_key(&key).then_some("true")]
+                                        aria-describedby=[described_by(view, &key, Some("budget-help"))];
+                                    (error_for(view, &key))
+                                }
                             }
                         }
-                    }
-                    tr {
-                        th scope="row" { (l.label("budget.rate")) "（計算）" }
-                        td class="num" { output id="budget-rate" aria-live="polite" { (rate) } }
+                        tr {
+                            th scope="row" { (l.label("budget.rate")) "（計算）" }
+                            td class="num" { output id="budget-rate" aria-live="polite" { (rate) } }
+                        }
                     }
                 }
             }
@@ -553,17 +557,19 @@ fn budget_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, he
             @if !earlier.is_empty() {
                 details {
                     summary { "他の年度の予算・決算（" (unit.label()) "）" }
-                    table {
-                        thead { tr {
-                            th scope="col" { "年度" }
-                            @for f in BudgetField::ALL { th scope="col" { (l.label(f.label_key())) } }
-                        } }
-                        tbody { @for b in &earlier { tr {
-                            th scope="row" { (b.fiscal_year.label()) }
-                            @for f in BudgetField::ALL {
-                                td class="num" { (f.of(&b.figures).map(|y| money_text(y, unit)).unwrap_or_default()) }
-                            }
-                        } } }
+                    div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
+                        table {
+                            thead { tr {
+                                th scope="col" { "年度" }
+                                @for f in BudgetField::ALL { th scope="col" { (l.label(f.label_key())) } }
+                            } }
+                            tbody { @for b in &earlier { tr {
+                                th scope="row" { (b.fiscal_year.label()) }
+                                @for f in BudgetField::ALL {
+                                    td class="num" { (f.of(&b.figures).map(|y| money_text(y, unit)).unwrap_or_default()) }
+                                }
+                            } } }
+                        }
                     }
                 }
             }
@@ -594,7 +600,7 @@ fn schedule_table(ctx: &SheetContext, view: &FormView, prefix: &str, existing: &
         existing.iter().copied().map(Some).chain(std::iter::repeat_n(None, SPARE_SCHEDULE_ROWS)).collect();
     let errors_prefix = format!("{prefix}s.");
     html! {
-        div class="scroll" {
+        div class="scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
             table {
                 caption class="sr-only" { (caption) "の月別スケジュールと従事時間（全" (count) "行）" }
                 thead { tr {

@@ -249,12 +249,14 @@ pub(crate) fn render(ctx: &SheetContext, content: &SheetContent) -> Markup {
         @if !other_grades.is_empty() {
             section aria-labelledby="other-grades-heading" {
                 h2 id="other-grades-heading" { "その他の評価" }
-                table {
-                    thead { tr { th scope="col" { "段階" } th scope="col" { "評価者" } th scope="col" { "評価" } th scope="col" { "意見" } } }
-                    tbody { @for e in &other_grades { tr {
-                        th scope="row" { (e.stage.label()) } td { (e.evaluator.label()) }
-                        td { (e.grade.clone().unwrap_or_default()) } td { (e.comment.clone().unwrap_or_default()) }
-                    } } }
+                div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
+                    table {
+                        thead { tr { th scope="col" { "段階" } th scope="col" { "評価者" } th scope="col" { "評価" } th scope="col" { "意見" } } }
+                        tbody { @for e in &other_grades { tr {
+                            th scope="row" { (e.stage.label()) } td { (e.evaluator.label()) }
+                            td { (e.grade.clone().unwrap_or_default()) } td { (e.comment.clone().unwrap_or_default()) }
+                        } } }
+                    }
                 }
             }
         }
@@ -305,33 +307,35 @@ fn indicator_block(ctx: &SheetContext, ind: &IndicatorData, level: u8) -> Markup
                     @if let Some(u) = &ind.record.unit { "　単位: " (u) }
                     "　判定の区分: " (ind.vocabulary.name)
                 }
-                table {
-                    caption class="sr-only" { (ind.record.name) "の年度別の値と判定" }
-                    thead { tr {
-                        th scope="col" { "年度" }
-                        th scope="col" { (l.label("indicator.baseline")) }
-                        th scope="col" { (l.label("indicator.target")) }
-                        th scope="col" { (l.label("indicator.actual")) }
-                        th scope="col" { (l.label("indicator.judgement")) "（記載・上書き）" }
-                        th scope="col" { (l.label("indicator.judgement")) "（計算）" }
-                    } }
-                    tbody {
-                        @for y in indicator_years(&ind.values, ctx.fy) {
-                            @let j = ind.judgement(y);
-                            @let differs = j.disagreement().is_some();
-                            tr {
-                                th scope="row" { (y.label()) @if y == ctx.fy { (crate::ui::shell::sr_only("（この調査票の年度）")) " ●" } }
-                                (value_td(ind.cell(y, ValueRole::Baseline)))
-                                (value_td(ind.cell(y, ValueRole::Target)))
-                                (value_td(ind.cell(y, ValueRole::Actual)))
-                                td class=[differs.then_some("warn")] {
-                                    @if let Some(Declared { label, reason }) = &j.declared {
-                                        (label) span class="badge" { "上書き" } br; span class="note" { "理由: " (reason) }
-                                        @if let Some(p) = &j.printed { br; span class="note" { "記載: " (p) } }
-                                    } @else if let Some(p) = &j.printed { (p) }
-                                    @if differs { " " span class="badge" { "計算と不一致" } }
+                div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
+                    table {
+                        caption class="sr-only" { (ind.record.name) "の年度別の値と判定" }
+                        thead { tr {
+                            th scope="col" { "年度" }
+                            th scope="col" { (l.label("indicator.baseline")) }
+                            th scope="col" { (l.label("indicator.target")) }
+                            th scope="col" { (l.label("indicator.actual")) }
+                            th scope="col" { (l.label("indicator.judgement")) "（記載・上書き）" }
+                            th scope="col" { (l.label("indicator.judgement")) "（計算）" }
+                        } }
+                        tbody {
+                            @for y in indicator_years(&ind.values, ctx.fy) {
+                                @let j = ind.judgement(y);
+                                @let differs = j.disagreement().is_some();
+                                tr {
+                                    th scope="row" { (y.label()) @if y == ctx.fy { (crate::ui::shell::sr_only("（この調査票の年度）")) " ●" } }
+                                    (value_td(ind.cell(y, ValueRole::Baseline)))
+                                    (value_td(ind.cell(y, ValueRole::Target)))
+                                    (value_td(ind.cell(y, ValueRole::Actual)))
+                                    td class=[differs.then_some("warn")] {
+                                        @if let Some(Declared { label, reason }) = &j.declared {
+                                            (label) span class="badge" { "上書き" } br; span class="note" { "理由: " (reason) }
+                                            @if let Some(p) = &j.printed { br; span class="note" { "記載: " (p) } }
+                                        } @else if let Some(p) = &j.printed { (p) }
+                                        @if differs { " " span class="badge" { "計算と不一致" } }
+                                    }
+                                    td { (j.computed.clone().unwrap_or_default()) }
                                 }
-                                td { (j.computed.clone().unwrap_or_default()) }
                             }
                         }
                     }
@@ -428,46 +432,52 @@ fn budget_section(ctx: &SheetContext, content: &SheetContent, heading: &str) -> 
         general_revenue: sum(rows.iter().map(|b| b.figures.general_revenue)),
         carried_over: sum(rows.iter().map(|b| b.figures.carried_over)),
     };
-    let money = |v: Option<Yen>| v.map(|y| money_text(y, unit)).unwrap_or_default();
+    // Zero prints as the form prints nothing (三島市's 「-」); blank stays blank.
+    let money = |v: Option<Yen>| match v {
+        Some(y) if y.yen() == 0 => l.nil_amount().to_string(),
+        v => v.map(|y| money_text(y, unit)).unwrap_or_default(),
+    };
     html! {
         section id="budget" aria-labelledby="s-budget" {
             h2 id="s-budget" { (heading) }
             @if rows.is_empty() { p class="note" { "予算・決算は未記入です。" } }
             @else {
-                table {
-                    caption { "単位: " (unit.label()) "。執行率は決算額÷予算額（補正後、なければ当初）で、小数第2位を四捨五入" }
-                    thead { tr {
-                        th scope="col" { "年度" }
-                        @for f in BudgetField::ALL { th scope="col" { (l.label(f.label_key())) } }
-                        th scope="col" { (l.label("budget.rate")) "（計算）" }
-                        th scope="col" { (l.label("budget.rate")) "（記載）" }
-                    } }
-                    tbody {
-                        @for b in rows {
-                            @let computed = b.figures.execution_rate();
-                            @let printed = b.execution_rate_printed.clone().unwrap_or_default();
-                            @let differs = ExecutionRate::parse(&printed).zip(computed).is_some_and(|(p, c)| p != c);
-                            @let over = computed.is_some_and(|r| r.tenths() > 1000);
-                            tr {
-                                th scope="row" { (b.fiscal_year.label()) }
-                                @for f in BudgetField::ALL { td class="num" { (money(f.of(&b.figures))) } }
-                                td class={ "num" @if over { " warn" } } {
-                                    (computed.map(|r| r.to_string()).unwrap_or_default())
-                                    @if over { " " span class="badge" { "100%超" } }
-                                }
-                                td class={ "num" @if differs { " warn" } } {
-                                    (printed) @if differs { " " span class="badge" { "計算値と不一致" } }
+                div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
+                    table {
+                        caption { "単位: " (unit.label()) "。執行率は決算額÷予算額（補正後、なければ当初）で、小数第2位を四捨五入" }
+                        thead { tr {
+                            th scope="col" { "年度" }
+                            @for f in BudgetField::ALL { th scope="col" { (l.label(f.label_key())) } }
+                            th scope="col" { (l.label("budget.rate")) "（計算）" }
+                            th scope="col" { (l.label("budget.rate")) "（記載）" }
+                        } }
+                        tbody {
+                            @for b in rows {
+                                @let computed = b.figures.execution_rate();
+                                @let printed = b.execution_rate_printed.clone().unwrap_or_default();
+                                @let differs = ExecutionRate::parse(&printed).zip(computed).is_some_and(|(p, c)| p != c);
+                                @let over = computed.is_some_and(|r| r.tenths() > 1000);
+                                tr {
+                                    th scope="row" { (b.fiscal_year.label()) }
+                                    @for f in BudgetField::ALL { td class="num" { (money(f.of(&b.figures))) } }
+                                    td class={ "num" @if over { " warn" } } {
+                                        (computed.map(|r| r.to_string()).unwrap_or_default())
+                                        @if over { " " span class="badge" { "100%超" } }
+                                    }
+                                    td class={ "num" @if differs { " warn" } } {
+                                        (printed) @if differs { " " span class="badge" { "計算値と不一致" } }
+                                    }
                                 }
                             }
                         }
-                    }
-                    @if rows.len() > 1 {
-                        tfoot { tr {
-                            th scope="row" { "合計" }
-                            @for f in BudgetField::ALL { td class="num" { (money(f.of(&total))) } }
-                            td class="num" { (total.execution_rate().map(|r| r.to_string()).unwrap_or_default()) }
-                            td {}
-                        } }
+                        @if rows.len() > 1 {
+                            tfoot { tr {
+                                th scope="row" { "合計" }
+                                @for f in BudgetField::ALL { td class="num" { (money(f.of(&total))) } }
+                                td class="num" { (total.execution_rate().map(|r| r.to_string()).unwrap_or_default()) }
+                                td {}
+                            } }
+                        }
                     }
                 }
             }
@@ -504,35 +514,37 @@ fn schedule_section(ctx: &SheetContext, content: &SheetContent, heading: &str) -
             h2 id="s-schedule" { (heading) }
             @if rows.is_empty() { p class="note" { "スケジュールは未記入です。" } }
             @else {
-                table {
-                    caption class="sr-only" { (ctx.fy.label()) "の月別の予定と実績" }
-                    thead { tr {
-                        th scope="col" { "区分" } th scope="col" { "内容" }
-                        @for m in FISCAL_MONTHS { th scope="col" { (m) } }
-                        @if show_hours {
-                            th scope="col" { "従事時間（" (l.label("hours.regular")) "）" }
-                            th scope="col" { "従事時間（" (l.label("hours.other")) "）" }
-                        }
-                    } }
-                    tbody {
-                        @for r in &rows {
-                            tr {
-                                td { @if r.kind == "actual" { (l.label("schedule.actual")) } @else { (l.label("schedule.planned")) } }
-                                th scope="row" { (r.label) }
-                                @for m in 0..12 { td { (r.months.get(m).cloned().unwrap_or_default()) } }
-                                @if show_hours {
-                                    td class="num" { (r.hours_regular.clone().unwrap_or_default()) }
-                                    td class="num" { (r.hours_other.clone().unwrap_or_default()) }
+                div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
+                    table {
+                        caption class="sr-only" { (ctx.fy.label()) "の月別の予定と実績" }
+                        thead { tr {
+                            th scope="col" { "区分" } th scope="col" { "内容" }
+                            @for m in FISCAL_MONTHS { th scope="col" { (m) } }
+                            @if show_hours {
+                                th scope="col" { "従事時間（" (l.label("hours.regular")) "）" }
+                                th scope="col" { "従事時間（" (l.label("hours.other")) "）" }
+                            }
+                        } }
+                        tbody {
+                            @for r in &rows {
+                                tr {
+                                    td { @if r.kind == "actual" { (l.label("schedule.actual")) } @else { (l.label("schedule.planned")) } }
+                                    th scope="row" { (r.label) }
+                                    @for m in 0..12 { td { (r.months.get(m).cloned().unwrap_or_default()) } }
+                                    @if show_hours {
+                                        td class="num" { (r.hours_regular.clone().unwrap_or_default()) }
+                                        td class="num" { (r.hours_other.clone().unwrap_or_default()) }
+                                    }
                                 }
                             }
                         }
-                    }
-                    @if show_hours {
-                        tfoot { tr {
-                            th scope="row" colspan="14" { "従事時間の合計" }
-                            td class="num" { (total_hours(rows.iter().map(|r| r.hours_regular.as_ref()))) }
-                            td class="num" { (total_hours(rows.iter().map(|r| r.hours_other.as_ref()))) }
-                        } }
+                        @if show_hours {
+                            tfoot { tr {
+                                th scope="row" colspan="14" { "従事時間の合計" }
+                                td class="num" { (total_hours(rows.iter().map(|r| r.hours_regular.as_ref()))) }
+                                td class="num" { (total_hours(rows.iter().map(|r| r.hours_other.as_ref()))) }
+                            } }
+                        }
                     }
                 }
             }
@@ -544,25 +556,27 @@ fn grade_section(ctx: &SheetContext, content: &SheetContent, section: &LayoutSec
     html! {
         section aria-labelledby="s-grades" {
             h2 id="s-grades" { (section.label) }
-            table {
-                thead { tr { th scope="col" { "評価" } th scope="col" { "区分" } th scope="col" { "意見・理由" } } }
-                tbody {
-                    @for g in &section.grades {
-                        @let e = content.evaluations.iter().find(|e| e.fiscal_year == ctx.fy && e.stage == g.stage && e.evaluator == g.evaluator);
-                        @let scale = hyoka_app::sheet::draft::grade_scale(content, &g.scale);
-                        @let grade = e.and_then(|e| e.grade.clone());
-                        tr {
-                            th scope="row" { (g.label) }
-                            td {
-                                @match &grade {
-                                    Some(code) => {
-                                        (code)
-                                        @if let Some(label) = scale.as_ref().and_then(|s| s.grade(code)).map(|x| x.label.clone()).filter(|l| l != code) { " " (label) }
+            div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
+                table {
+                    thead { tr { th scope="col" { "評価" } th scope="col" { "区分" } th scope="col" { "意見・理由" } } }
+                    tbody {
+                        @for g in &section.grades {
+                            @let e = content.evaluations.iter().find(|e| e.fiscal_year == ctx.fy && e.stage == g.stage && e.evaluator == g.evaluator);
+                            @let scale = hyoka_app::sheet::draft::grade_scale(content, &g.scale);
+                            @let grade = e.and_then(|e| e.grade.clone());
+                            tr {
+                                th scope="row" { (g.label) }
+                                td {
+                                    @match &grade {
+                                        Some(code) => {
+                                            (code)
+                                            @if let Some(label) = scale.as_ref().and_then(|s| s.grade(code)).map(|x| x.label.clone()).filter(|l| l != code) { " " (label) }
+                                        }
+                                        None => span class="note" { "（未評価）" },
                                     }
-                                    None => span class="note" { "（未評価）" },
                                 }
+                                td { (e.and_then(|e| e.comment.clone()).unwrap_or_default()) }
                             }
-                            td { (e.and_then(|e| e.comment.clone()).unwrap_or_default()) }
                         }
                     }
                 }

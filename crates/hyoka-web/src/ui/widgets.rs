@@ -9,7 +9,7 @@ pub fn schedule_table(rows: &[ScheduleRow]) -> Markup {
     let hours = rows.iter().any(|r| r.hours_regular.is_some() || r.hours_other.is_some());
     html! {
         h2 { "スケジュール" }
-        div class="scroll" {
+        div class="scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
             table {
                 caption class="sr-only" { "月ごとの計画と実績" }
                 thead { tr {

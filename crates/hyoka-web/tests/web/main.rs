@@ -18,6 +18,7 @@ mod checks;
 mod city_cycles;
 mod docs_routes;
 mod hardening;
+mod mobile;
 mod print;
 mod public_cache;
 mod publication;

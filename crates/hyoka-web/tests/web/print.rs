@@ -118,12 +118,13 @@ async fn every_document_on_the_reports_page_downloads() {
             assert!(r.body.contains("ありません"), "GET {link} explains why there is nothing: {}", r.body);
             continue;
         }
-        if link.ends_with("/pdf") {
+        let path = link.split('?').next().unwrap();
+        if path.ends_with("/pdf") {
             assert_eq!(r.headers["content-type"], "application/pdf", "{link}");
             assert!(r.bytes.starts_with(b"%PDF-"), "{link}");
-        } else if link.ends_with("/xlsx") {
+        } else if path.ends_with("/xlsx") {
             assert!(r.bytes.starts_with(b"PK\x03\x04"), "{link}");
-        } else if link.ends_with("/csv") {
+        } else if path.ends_with("/csv") {
             assert!(r.bytes.starts_with("\u{feff}".as_bytes()), "{link}: a BOM, for Japanese Excel");
         } else {
             assert!(r.body.contains("<link rel=\"stylesheet\" href=\"/static/print"), "{link}");
@@ -138,6 +139,70 @@ async fn every_document_on_the_reports_page_downloads() {
 }
 
 #[tokio::test]
+async fn a_years_sheets_download_as_one_pdf_and_one_workbook() {
+    use calamine::{Reader, Xlsx};
+
+    let f = fixture().await;
+    let mut c = f.server.signed_in("viewer").await;
+    let page = c.get(&format!("/m/{MITAKA}/reports")).await;
+    let book = format!("/m/{MITAKA}/reports/2018/sheets");
+    for format in ["pdf", "xlsx", "html"] {
+        assert!(page.body.contains(&format!("href=\"{book}/{format}\"")), "帳票の出力 offers the year's {format}");
+    }
+    let codes: Vec<String> = {
+        let mut sheets = f.store.year_sheets(MITAKA, hyoka_core::FiscalYear::new(2018).unwrap()).await.unwrap();
+        sheets.sort_by_cached_key(|s| hyoka_core::text::natural_key(&s.code));
+        sheets.into_iter().map(|s| s.code).collect()
+    };
+    assert_eq!(codes.len(), 12, "三鷹市's 平成30年度: 企-1 … 企-12");
+
+    let pdf = c.get(&format!("{book}/pdf")).await;
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    assert!(pdf.headers["content-disposition"].starts_with("attachment;"));
+    let title = "三鷹市 平成30年度 個別事業評価表";
+    let text = report_support::pdf_text(&pdf.bytes, title);
+    let mut at = text.find("三鷹市平成30年度個別事業評価表").expect("the cover's title");
+    at = at + text[at..].find("目次").expect("the contents");
+    for code in &codes {
+        let found = text[at..].find(code.as_str()).unwrap_or_else(|| panic!("{code} after byte {at}"));
+        at += found + code.len();
+    }
+
+    let xlsx = c.get(&format!("{book}/xlsx")).await;
+    assert_eq!(xlsx.status, 200);
+    let wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(xlsx.bytes.clone())).unwrap();
+    let mut want = vec!["目次".to_string()];
+    want.extend(codes.iter().cloned());
+    assert_eq!(wb.sheet_names().to_vec(), want, "目次, then one worksheet per sheet");
+
+    // The print page of the same book; a 部 of the city by id.
+    let html = c.get(&format!("{book}/html")).await;
+    assert_eq!(html.status, 200);
+    assert!(html.body.contains("<h2>目次</h2>"));
+    let kikaku = f.store.departments(MITAKA).await.unwrap().into_iter().find(|d| d.name == "企画部").unwrap();
+    assert!(page.body.contains(&format!("{book}/pdf?department={}", kikaku.id)), "per 部 links");
+    let of_dept = c.get(&format!("{book}/xlsx?department={}", kikaku.id)).await;
+    assert_eq!(of_dept.status, 200);
+    assert!(of_dept.headers["content-disposition"].contains(&report_support_encoded("企画部")));
+    // Another city's 部, or none, is not found; a year without sheets says so.
+    let mishima = f.store.departments("222062").await.unwrap();
+    assert_eq!(c.get(&format!("{book}/pdf?department={}", mishima[0].id)).await.status, 404);
+    assert_eq!(c.get(&format!("{book}/pdf?department=x")).await.status, 404);
+    let none = c.get(&format!("/m/{MITAKA}/reports/2030/sheets/pdf")).await;
+    assert_eq!(none.status, 409);
+    assert!(none.body.contains("調査票はありません"));
+    assert_eq!(c.get("/m/222062/reports/2018/sheets/pdf").await.status, 404, "another city's");
+    let anonymous = f.server.get(&format!("{book}/pdf")).await;
+    assert!(anonymous.status == 303 && anonymous.location().is_some_and(|l| l.starts_with("/login")));
+}
+
+/// UTF-8 percent-encoding as in `filename*`.
+fn report_support_encoded(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+#[tokio::test]
 async fn another_citys_sheet_and_reports_are_not_found() {
     let f = fixture().await;
     let mishima = f.store.items("222062").await.unwrap().into_iter().next().unwrap().id;
@@ -148,4 +213,26 @@ async fn another_citys_sheet_and_reports_are_not_found() {
     assert_eq!(c.get("/m/222062/reports/2018/summary/pdf").await.status, 404);
     let anonymous = f.server.get(&format!("/m/{MITAKA}/reports/2018/summary/html")).await;
     assert!(anonymous.status == 303 && anonymous.location().is_some_and(|l| l.starts_with("/login")));
+}
+
+#[tokio::test]
+async fn mishimas_carried_over_dash_shows_as_printed_on_the_sheet_page() {
+    let f = fixture().await;
+    support::account(&f.store, "mishima", Role::Viewer, Some("222062"), None).await;
+    let measure =
+        f.store.items("222062").await.unwrap().into_iter().find(|i| i.code == "48" && i.kind == "measure").unwrap().id;
+    let mut c = f.server.signed_in("mishima").await;
+    let page = c.get(&format!("/m/222062/sheets/{measure}/2018")).await;
+    assert_eq!(page.status, 200);
+    let budget = &page.body[page.body.find("id=\"budget\"").expect("the budget section")..];
+    let row = |year: &str| {
+        let at = budget.find(&format!(">{year}</th>")).unwrap_or_else(|| panic!("a row for {year}"));
+        let end = at + budget[at..].find("</tr>").unwrap();
+        budget[at..end].to_string()
+    };
+    for (year, settled) in [("平成28年度", "7,014"), ("平成30年度", "4,240")] {
+        let r = row(year);
+        // 決算額, then うち一般財源 (not printed: blank), then 繰越明許 「-」.
+        assert!(r.contains(&format!(">{settled}</td><td class=\"num\"></td><td class=\"num\">-</td>")), "{r}");
+    }
 }

@@ -183,6 +183,12 @@ impl Browser {
         self.cmd("POST", "/execute/sync", Some(json!({ "script": script, "args": args }))).await
     }
 
+    /// Sets the window's size in CSS pixels (a phone: 390 × 844). Headless
+    /// Chromium has no window frame, so the viewport gets the whole width.
+    pub async fn set_window_size(&self, width: u32, height: u32) {
+        self.cmd("POST", "/window/rect", Some(json!({ "width": width, "height": height }))).await;
+    }
+
     /// Writes a PNG of the viewport, for a person to look at when a test fails.
     pub async fn screenshot(&self, path: &std::path::Path) {
         use base64_decode::decode;
