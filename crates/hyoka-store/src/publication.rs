@@ -24,9 +24,10 @@ use hyoka_core::sheet::{EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleR
 use hyoka_core::{FiscalYear, IndicatorCell, ValueRole};
 use sqlx::Row;
 
+use crate::fold::search_form;
 use crate::org::{fy_from_i64, fy_i64};
 use crate::plans::{item_record, ITEM_COLUMNS};
-use crate::search::{excerpt, highlight, search_form, search_terms, Fragment};
+use crate::search::{excerpt, highlight, search_terms, Fragment};
 use crate::search_index::{json_ids, matching, texts_by_item};
 use crate::tx::StoreTx;
 use crate::{opt_i64, IndicatorRecord, IndicatorValue, ItemRecord, JudgementRecord, Municipality, Store, StoreError};

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::search::search_form;
+use crate::fold::search_form;
 use crate::tx::StoreTx;
 use crate::{Backend, StoreError};
 

@@ -195,7 +195,7 @@ fn data(e: &serde_json::Error) -> String {
 
 /// serde's English description of a value that does not fit (the same
 /// words from every serde format), in Japanese. Also used for the mapping
-/// files (`crate::mapping`).
+/// files.
 pub(crate) fn serde_words(d: &str) -> String {
     let d = d.to_string();
     let ticked = |s: &str| s.split('`').skip(1).step_by(2).map(str::to_string).collect::<Vec<_>>();
