@@ -253,6 +253,8 @@ async fn set_up_city(store: &Store) -> Vec<String> {
         format!("{base}/indicators/{indicator}"),
         format!("{base}/years"),
         format!("{base}/accounts"),
+        format!("{base}/import"),
+        format!("{base}/checks?fy=2025"),
     ]
 }
 
