@@ -51,6 +51,10 @@ pub struct AppState {
     pub(crate) imports: admin::import::PendingImports,
     /// Public answers already rendered (`http::cache`), shared by clones.
     pub cache: Arc<ResponseCache>,
+    /// Tests only: answer with the number of SQL statements each request
+    /// ran (feature `statement-counter`). Off unless asked: the counter must
+    /// be the process's tracing subscriber, which a server has its own of.
+    count_statements: bool,
 }
 
 impl AppState {
@@ -66,6 +70,7 @@ impl AppState {
             session: SessionConfig::default(),
             imports: Default::default(),
             cache: Arc::new(ResponseCache::default()),
+            count_statements: false,
         }
     }
 
@@ -77,6 +82,14 @@ impl AppState {
 
     pub fn with_session(mut self, session: SessionConfig) -> Self {
         self.session = session;
+        self
+    }
+
+    /// Tests only: each answer says in [`STATEMENTS_HEADER`] how many SQL
+    /// statements it ran (needs the feature `statement-counter`).
+    #[cfg(feature = "statement-counter")]
+    pub fn counting_statements(mut self) -> Self {
+        self.count_statements = true;
         self
     }
 }
@@ -107,6 +120,7 @@ pub fn route_specs() -> Vec<RouteSpec> {
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
+    let counting = state.count_statements;
     let router = routes()
         .router
         .fallback(|| async { AppError::NotFound("ページ".into()) })
@@ -117,7 +131,11 @@ pub fn app(state: AppState) -> Router {
         .layer(http::trace::layer())
         .with_state(state);
     #[cfg(feature = "statement-counter")]
-    let router = router.layer(axum::middleware::from_fn(count_statements));
+    if counting {
+        return router.layer(axum::middleware::from_fn(count_statements));
+    }
+    #[cfg(not(feature = "statement-counter"))]
+    let _ = counting;
     router
 }
 

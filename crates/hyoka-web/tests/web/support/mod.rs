@@ -38,6 +38,8 @@ pub async fn spawn_with(store: Store, session: SessionConfig) -> TestServer {
 }
 
 pub async fn spawn_state(state: AppState) -> TestServer {
+    // Every answer says how many statements it ran (`STATEMENTS_HEADER`).
+    let state = state.counting_statements();
     let server = Server::bind("127.0.0.1:0".parse().unwrap(), state).await.unwrap();
     let addr = server.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
