@@ -26,7 +26,13 @@ pub fn unpack(name: &str, bytes: &[u8]) -> Result<Option<NamedFiles>, ImportErro
         return Ok(None);
     }
     let corrupt = |_| ImportError::new(Place::file(name), CORRUPT);
-    let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let mut archive = match ZipArchive::new(Cursor::new(bytes)) {
+        Ok(archive) => archive,
+        // A broken file named as a workbook is the workbook reader's to
+        // explain (「XLSXファイルとして読み取れません」).
+        Err(_) if name.to_lowercase().ends_with(".xlsx") => return Ok(None),
+        Err(e) => return Err(corrupt(e)),
+    };
     let is_workbook =
         archive.file_names().any(|n| n == "[Content_Types].xml" || n.starts_with("xl/") || n.ends_with(".xml"));
     if is_workbook {

@@ -91,14 +91,12 @@ async fn years_page(
     for fy in &known {
         let record = s.store.fiscal_year(code, *fy).await?;
         let sheets = s.store.year_sheets(code, *fy).await?.len();
+        if !record.locked {
+            // The checks before locking: counted, never blocking.
+            let check = hyoka_app::check::check_year(&s.store, code, *fy).await?;
+            open_flags.insert(*fy, check.open().count());
+        }
         rows.push((record, sheets));
-    }
-    // The checks before locking, counted (never blocking) for the newest
-    // open year only: a whole city-year's check reads every sheet of it
-    // (seconds on a large city), and that is the year about to be locked.
-    if let Some((record, _)) = rows.iter().filter(|(r, _)| !r.locked).max_by_key(|(r, _)| r.fiscal_year) {
-        let check = hyoka_app::check::check_year(&s.store, code, record.fiscal_year).await?;
-        open_flags.insert(record.fiscal_year, check.open().count());
     }
     // Past years that only imported documents hold (a white paper's
     // baselines and actuals): they have no sheets, but can be locked and
