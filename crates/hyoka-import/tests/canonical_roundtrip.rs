@@ -6,12 +6,10 @@
 #[path = "common/canonical_fixture.rs"]
 mod canonical_fixture;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
 use canonical_fixture::{seeded, stored, Sheets, ITEM, MITAKA};
 use hyoka_import::canonical::{self, CanonicalKind};
 use hyoka_import::{apply, normalize, Batch};
+use hyoka_store::testing::libreoffice::{convert, soffice, temp_dir};
 use hyoka_store::testing::TestDb;
 
 /// Reads the files, checks the batch equals what was exported, applies it
@@ -180,53 +178,9 @@ async fn a_workbook_may_carry_a_sheet_of_notes() {
 
 // ----------------------------------------------------------- LibreOffice
 
-fn soffice() -> PathBuf {
-    for name in ["soffice", "libreoffice"] {
-        if let Some(dir) =
-            std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).find(|d| d.join(name).is_file()))
-        {
-            return dir.join(name);
-        }
-    }
-    panic!(
-        "LibreOffice is not installed (no `soffice` or `libreoffice` on PATH). \
-         Run scripts/test, which installs it (Debian package libreoffice-calc), \
-         or: apt-get install --no-install-recommends libreoffice-calc"
-    );
-}
-
-fn temp_dir(what: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "hyoka-canonical-{what}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// `soffice --convert-to` with a profile of its own, so that runs in
-/// parallel do not share one.
-fn convert(profile: &Path, to: &str, out: &Path, file: &Path) {
-    let output = Command::new(soffice())
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args(["--headless", "--norestore", "--convert-to", to, "--outdir"])
-        .arg(out)
-        .arg(file)
-        .output()
-        .expect("run soffice");
-    assert!(
-        output.status.success(),
-        "soffice failed: {}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 #[tokio::test]
 async fn libreoffice_opens_the_workbook_and_saves_what_reads_back() {
-    let soffice = soffice();
-    assert!(soffice.exists());
+    assert!(soffice().exists());
     let (_db, store) = seeded(false).await;
     let exported = stored(&store).await;
     let dir = temp_dir("libreoffice");

@@ -204,32 +204,11 @@ fn without_a_city_in_the_mapping_the_caller_names_it() {
 /// reads the old format, cached formula values included, to the same batch.
 #[test]
 fn an_xls_workbook_saved_by_libreoffice_reads_the_same() {
-    use std::path::PathBuf;
-    use std::process::Command;
-    let soffice = ["soffice", "libreoffice"]
-        .iter()
-        .find_map(|name| {
-            std::env::var_os("PATH")
-                .and_then(|p| std::env::split_paths(&p).find(|d| d.join(name).is_file()))
-                .map(|d| d.join(name))
-        })
-        .expect("LibreOffice is not installed: run scripts/test, which installs it (libreoffice-calc)");
-    let dir: PathBuf = std::env::temp_dir().join(format!(
-        "hyoka-mapping-xls-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
+    use hyoka_store::testing::libreoffice::{convert, temp_dir};
+    let dir = temp_dir("mapping-xls");
     let xlsx = dir.join("jimu.xlsx");
     std::fs::write(&xlsx, jimu_sheet::xlsx(false)).unwrap();
-    let output = Command::new(soffice)
-        .arg(format!("-env:UserInstallation=file://{}", dir.join("profile").display()))
-        .args(["--headless", "--norestore", "--convert-to", "xls:MS Excel 97", "--outdir"])
-        .arg(&dir)
-        .arg(&xlsx)
-        .output()
-        .expect("run soffice");
-    assert!(output.status.success(), "soffice: {}", String::from_utf8_lossy(&output.stderr));
+    convert(&dir.join("profile"), "xls:MS Excel 97", &dir, &xlsx);
     let xls = std::fs::read(dir.join("jimu.xls")).unwrap();
     assert!(xls.starts_with(b"\xD0\xCF\x11\xE0"), "an OLE file");
     let (from_xls, notes) = read(jimu_sheet::MAPPING, "jimu.xls", &xls).unwrap();

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::{Backend, Store};
 
+pub mod libreoffice;
 #[cfg(feature = "statement-counter")]
 mod statements;
 mod synthetic;

@@ -369,6 +369,7 @@ mod browser {
     use crate::support::webdriver::{Browser, Driver};
 
     use hyoka_core::access::Role;
+    use hyoka_store::testing::libreoffice::{convert, temp_dir};
     use hyoka_store::testing::TestDb;
 
     struct Site {
@@ -426,9 +427,10 @@ mod browser {
 
     /// A system administrator registers 調布市 and its admin; the admin sets
     /// the city up (two sections, a plan of two levels, three projects with
-    /// indicators), opens the year and makes an editor; the editor fills in
-    /// and submits a sheet; the admin locks and publishes the year, and the
-    /// public portal shows it.
+    /// indicators), renames a project in the city's workbook edited in
+    /// LibreOffice and uploaded on the import page, opens the year and
+    /// makes an editor; the editor fills in and submits a sheet; the admin
+    /// locks and publishes the year, and the public portal shows it.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_new_city_runs_its_first_year_in_the_browser() {
         let db = TestDb::new().await;
@@ -523,6 +525,37 @@ mod browser {
             items.push(item);
         }
 
+        // The planning division's loop without a terminal: download the
+        // city's workbook, edit it in LibreOffice (the project's name, in
+        // LibreOffice's own document, saved back as XLSX by LibreOffice),
+        // upload it, read the dry run, confirm.
+        let book = b.download(&site.url(&format!("/m/{CHOFU}/admin/export.xlsx"))).await;
+        let dir = temp_dir("new-city-workbook");
+        let (profile, edited) = (dir.join("profile"), dir.join("edited"));
+        std::fs::write(dir.join("chofu.xlsx"), &book).unwrap();
+        convert(&profile, "fods", &dir, &dir.join("chofu.xlsx"));
+        let flat = std::fs::read_to_string(dir.join("chofu.fods")).unwrap();
+        assert!(flat.contains(">がん検診<"), "the downloaded workbook holds the project");
+        std::fs::create_dir_all(&edited).unwrap();
+        std::fs::write(edited.join("chofu.fods"), flat.replace(">がん検診<", ">がん検診事業<")).unwrap();
+        convert(&profile, "xlsx:Calc MS Excel 2007 XML", &dir, &edited.join("chofu.fods"));
+        let upload = dir.join("chofu.xlsx");
+        assert_ne!(std::fs::read(&upload).unwrap(), book, "LibreOffice wrote the file uploaded");
+        b.goto(&site.url(&format!("/m/{CHOFU}/admin/import"))).await;
+        b.choose_file(&b.find("#import-files").await, &upload).await;
+        b.click(&b.find("#import-upload button[type=submit]").await).await;
+        b.wait_for_text("確認結果（まだ何も書き込んでいません）").await;
+        let check = b.url().await;
+        assert!(b.source().await.contains("がん検診事業"), "the dry run shows the new name");
+        b.goto(&site.url(&format!("/m/{CHOFU}/admin/items/{}", items[0]))).await;
+        assert!(!b.source().await.contains("がん検診事業"), "nothing is written before confirming");
+        b.goto(&check).await;
+        b.click(&b.find("#import-confirm button[type=submit]").await).await;
+        b.wait_for_text("取り込みました。").await;
+        b.goto(&site.url(&format!("/m/{CHOFU}/admin/items/{}", items[0]))).await;
+        b.wait_for_text("がん検診事業").await;
+        std::fs::remove_dir_all(&dir).unwrap();
+
         // Opening 令和7年度 makes the three sheets, No.1, No.2, No.10.
         b.goto(&site.url(&format!("/m/{CHOFU}/admin/years"))).await;
         press(&b, "/admin/years/2025/open").await;
@@ -572,7 +605,7 @@ mod browser {
         b.goto(&site.url(&format!("/p/{CHOFU}/2025/items"))).await;
         b.wait_for_text("健康教室").await;
         let page = b.source().await;
-        assert!(page.contains("がん検診") && page.contains("特定健診"), "the three projects are public");
+        assert!(page.contains("がん検診事業") && page.contains("特定健診"), "the three projects are public");
         b.goto(&site.url(&format!("/p/{CHOFU}/2025/items/{}", items[2]))).await;
         b.wait_for_text("12回").await;
         assert!(b.source().await.contains("健康教室の実施回数"), "the indicator is public");

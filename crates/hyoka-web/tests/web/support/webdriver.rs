@@ -144,6 +144,28 @@ impl Browser {
         self.cmd("POST", &format!("/element/{}/value", e.0), Some(json!({ "text": text }))).await;
     }
 
+    /// Chooses a local file in an `input type=file`, as a person picking it
+    /// in the file dialog would (chromedriver sends the path).
+    pub async fn choose_file(&self, e: &Element, path: &std::path::Path) {
+        let text = path.to_str().expect("a UTF-8 path");
+        self.cmd("POST", &format!("/element/{}/value", e.0), Some(json!({ "text": text }))).await;
+    }
+
+    /// The bytes at `url`, fetched by the page with its session cookie, as
+    /// a click on a download link would fetch them.
+    pub async fn download(&self, url: &str) -> Vec<u8> {
+        let script = "return fetch(arguments[0], { credentials: 'same-origin' }).then(function (r) {
+                if (!r.ok) { throw new Error('HTTP ' + r.status); }
+                return r.arrayBuffer();
+            }).then(function (b) {
+                var u = new Uint8Array(b), s = '';
+                for (var i = 0; i < u.length; i++) { s += String.fromCharCode(u[i]); }
+                return btoa(s);
+            });";
+        let b64 = self.execute(script, vec![json!(url)]).await;
+        base64_decode::decode(b64.as_str().unwrap_or_else(|| panic!("no download from {url}: {b64}")))
+    }
+
     pub async fn text(&self, e: &Element) -> String {
         self.cmd("GET", &format!("/element/{}/text", e.0), None).await.as_str().unwrap_or_default().to_string()
     }
@@ -246,7 +268,7 @@ async fn http(port: u16, method: &str, path: &str, body: Option<Value>) -> Value
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("chromedriver answered {status}: {e}: {text}"))
 }
 
-/// Base64 for screenshots, without a dependency.
+/// Base64 for screenshots and downloads, without a dependency.
 mod base64_decode {
     pub fn decode(s: &str) -> Vec<u8> {
         let val = |c: u8| match c {
