@@ -51,6 +51,8 @@ pub struct AppState {
     pub(crate) imports: admin::import::PendingImports,
     /// Public answers already rendered (`http::cache`), shared by clones.
     pub cache: Arc<ResponseCache>,
+    /// Published years' sheets as one file, built once per publication.
+    pub(crate) books: Arc<portal::sheets::PublishedBooks>,
     /// Tests only: answer with the number of SQL statements each request
     /// ran (feature `statement-counter`). Off unless asked: the counter must
     /// be the process's tracing subscriber, which a server has its own of.
@@ -70,6 +72,7 @@ impl AppState {
             session: SessionConfig::default(),
             imports: Default::default(),
             cache: Arc::new(ResponseCache::default()),
+            books: Default::default(),
             count_statements: false,
         }
     }

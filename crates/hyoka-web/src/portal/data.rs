@@ -161,7 +161,12 @@ pub(super) async fn download(
 /// A download: cacheable like the API (ETag, Cache-Control), named for
 /// saving. File names are ASCII (code, year, table), so no encoding is
 /// needed in the header.
-fn file(request: &HeaderMap, body: String, content_type: &'static str, name: &str) -> Response {
+pub(super) fn file(
+    request: &HeaderMap,
+    body: impl Into<axum::body::Bytes>,
+    content_type: &'static str,
+    name: &str,
+) -> Response {
     let mut res = crate::http::cache::cacheable(request, body, content_type).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
         res.headers_mut().insert(CONTENT_DISPOSITION, v);

@@ -12,13 +12,15 @@
 //! Pages: the cities (`/p`), a city (`/p/{code}`), its search, a year
 //! (`/p/{code}/{fy}`) with plans → nodes (施策) → items and indicators
 //! (charts with their data tables), items with their grades, budgets, and
-//! the open data of the year as CSV and JSON; and a comparison of
+//! the open data of the year as CSV and JSON, the year's sheets in one PDF
+//! or workbook; and a comparison of
 //! indicators across cities (`/p/compare`).
 
 mod compare;
 mod data;
 mod pages;
 mod search;
+pub(crate) mod sheets;
 
 use hyoka_core::FiscalYear;
 use hyoka_store::PublicCity;
@@ -45,6 +47,7 @@ pub fn routes(r: Routes) -> Routes {
         .get("/p/{code}/{fy}/budgets", Rule::Public, pages::budgets)
         .get("/p/{code}/{fy}/data", Rule::Public, data::downloads)
         .get("/p/{code}/{fy}/data/{table}", Rule::Public, data::download)
+        .get("/p/{code}/{fy}/sheets/{format}", Rule::Public, sheets::book)
 }
 
 const STYLESHEET_PATH: &str = "/static/portal.css";

@@ -121,6 +121,12 @@ pub(super) async fn year(State(s): State<AppState>, PublicParams((code, fy)): Pu
                 li { a href={ (base) "/budgets" } { "予算と決算" } }
                 li { a href={ (base) "/data" } { "オープンデータ（CSV・JSON）" } }
             }
+            h2 { "調査票（印刷用）" }
+            p { "この年度の調査票すべてを、表紙と目次を付けた1つのファイルで入手できます。" }
+            ul class="links" {
+                li { a href={ (base) "/sheets/pdf" } { "調査票（PDF）" } }
+                li { a href={ (base) "/sheets/xlsx" } { "調査票（Excel）" } }
+            }
             @if !plans.is_empty() {
                 h2 { "計画と施策" }
                 ul { @for p in &plans { li { a href={ (base) "/plans/" (p.id) } { (p.name) } } } }

@@ -7,6 +7,10 @@
 
 mod support;
 
+/// The report tests' helpers: seeds, pdftotext.
+#[path = "../../../hyoka-report/tests/support/mod.rs"]
+mod report_support;
+
 mod accessibility;
 mod admin;
 mod admin_import;

@@ -5,8 +5,7 @@
 
 use crate::support;
 
-#[path = "../../../hyoka-report/tests/support/mod.rs"]
-mod report_support;
+use crate::report_support;
 
 use hyoka_core::access::Role;
 use hyoka_store::testing::TestDb;

@@ -15,7 +15,10 @@
 
 use crate::support;
 
+use crate::report_support;
+
 use std::collections::BTreeSet;
+use std::io::Read;
 
 use hyoka_core::access::Role;
 use hyoka_core::narrative::Block;
@@ -275,6 +278,8 @@ fn choices(template: &str, name: &str, ids: &Ids) -> Vec<Choice> {
             .iter()
             .map(|t| choice(t, *t != "metadata" || template.starts_with("/p/")))
             .collect(),
+        // The year's sheets in one file; their text is read back below.
+        "format" => vec![choice("pdf", true), choice("xlsx", true)],
         other => panic!("the publication sweep cannot fill {{{other}}}: add it to `choices`"),
     }
 }
@@ -303,6 +308,19 @@ fn queries(ids: &Ids) -> Vec<String> {
         format!("?q=未公開&through=1&indicator={}&format=csv", ids.draft_indicator),
         "?q=7654&indicator=指標".to_string(),
     ]
+}
+
+/// Every XML part of a workbook, concatenated: its cells' text.
+fn xlsx_text(bytes: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an XLSX file is a ZIP archive");
+    let mut all = String::new();
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        if part.name().ends_with(".xml") {
+            part.read_to_string(&mut all).unwrap();
+        }
+    }
+    all
 }
 
 fn leaks(body: &str, extra: &[&str]) -> Vec<String> {
@@ -432,6 +450,22 @@ async fn drafts_and_unpublished_years_never_appear() {
     assert!(search.body.contains("<mark>EBPM</mark>"), "search finds published words");
     let api = c.get(&format!("/api/v1/municipalities/{MITAKA}/years/{PUBLISHED}/nodes?limit=1000")).await;
     assert!(api.body.contains(&published_title), "the API lists the published item");
+
+    // The year's sheets in one file, read back: the published sheets, no
+    // draft and nothing of the next year (the sweep sees only bytes).
+    let pdf = c.get(&format!("/p/{MITAKA}/{PUBLISHED}/sheets/pdf")).await;
+    assert_eq!(pdf.status, 200);
+    assert!(pdf.headers["content-disposition"].contains("132047_2018_sheets.pdf"));
+    let text = report_support::pdftotext(&pdf.bytes);
+    assert!(text.contains(&published_title) && text.contains("企-12"), "the year's sheets are in the PDF");
+    assert!(leaks(&text, &[]).is_empty(), "the PDF shows {:?}", leaks(&text, &[]));
+    let xlsx = c.get(&format!("/p/{MITAKA}/{PUBLISHED}/sheets/xlsx")).await;
+    assert_eq!(xlsx.status, 200);
+    let text = xlsx_text(&xlsx.bytes);
+    assert!(text.contains(&published_title), "the year's sheets are in the workbook");
+    assert!(leaks(&text, &[]).is_empty(), "the workbook shows {:?}", leaks(&text, &[]));
+    let year = c.get(&format!("/p/{MITAKA}/{PUBLISHED}")).await;
+    assert!(year.body.contains(&format!("/p/{MITAKA}/{PUBLISHED}/sheets/pdf")), "the year's page links the file");
 
     // The open data: published years only by default, everything (drafts
     // included) only when asked for.

@@ -27,6 +27,7 @@ fn urls(path: &str, city: &SyntheticCity) -> Vec<String> {
             .replace("{node}", &city.node_ids[0].to_string())
             .replace("{item}", &city.item_ids[0].to_string())
             .replace("{indicator}", &city.indicator_ids[0].to_string())
+            .replace("{format}", "pdf")
     };
     let tables = ["indicators", "evaluations", "budgets", "nodes"];
     let mut out = Vec::new();
@@ -60,6 +61,12 @@ async fn measure(projects: usize) -> Vec<(String, u16, u64)> {
             continue;
         }
         for url in urls(spec.path, &city) {
+            if url.contains("/sheets/") {
+                // A year's sheets in one file read every sheet, and are
+                // built once per publication (portal::sheets): what must
+                // not grow is serving the file again.
+                assert_eq!(server.get(&url).await.status, 200, "{url}");
+            }
             let r = server.get(&url).await;
             let n = r.header(STATEMENTS_HEADER).and_then(|v| v.parse().ok()).expect("a statement count");
             out.push((url, r.status, n));

@@ -294,6 +294,8 @@ pub fn fill(template: &str, r: &Resources) -> Result<String, String> {
             "department" => r.department.to_string(),
             "table" => "indicators".to_string(),
             "report" => "summary".to_string(),
+            // The portal offers a year's sheets as files only.
+            "format" if template.starts_with("/p/") => "pdf".to_string(),
             "format" => "html".to_string(),
             other => return Err(other.to_string()),
         };
