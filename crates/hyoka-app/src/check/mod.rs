@@ -9,6 +9,7 @@
 //! `hyoka_core::check` run over it.
 
 mod acknowledge;
+mod draft;
 mod load;
 
 use std::collections::{BTreeMap, HashMap};
@@ -19,6 +20,7 @@ use hyoka_store::{AcknowledgementRecord, CheckYearSet, ItemRecord, Store, StoreE
 use sha2::{Digest, Sha256};
 
 pub use acknowledge::{AckState, AcknowledgeFlag, ReopenFlag, MAX_REASON_CHARS};
+pub use draft::check_draft;
 pub use load::{city_year_input, indicator_input, sheet_input};
 
 use crate::CommandError;
@@ -143,8 +145,23 @@ pub async fn check_stored_sheet(
     fy: FiscalYear,
     item: &ItemRecord,
 ) -> Result<Vec<FlagEntry>, CommandError> {
+    match sheet_set(store, city, fy, item).await? {
+        Some(set) => sheet_flags(store, city, fy, item, &set).await,
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The sheet's own data and that of the sheets above it (their nodes'
+/// entries), in a fixed number of statements; `None` when the year holds
+/// nothing of the sheet.
+async fn sheet_set(
+    store: &Store,
+    city: &str,
+    fy: FiscalYear,
+    item: &ItemRecord,
+) -> Result<Option<CheckYearSet>, CommandError> {
     let own = store.check_year_set(city, fy, Some(&[item.id])).await?;
-    let Some(sheet) = own.items.first() else { return Ok(Vec::new()) };
+    let Some(sheet) = own.items.first() else { return Ok(None) };
     // The sheet's node and the nodes above it, nearest first.
     let up: HashMap<i64, Option<i64>> = own.nodes.iter().map(|(_, n)| (n.id, n.parent_id)).collect();
     let mut nodes = Vec::new();
@@ -161,9 +178,20 @@ pub async fn check_stored_sheet(
             }
         }
     }
-    let set = if ids.len() > 1 { store.check_year_set(city, fy, Some(&ids)).await? } else { own };
+    Ok(Some(if ids.len() > 1 { store.check_year_set(city, fy, Some(&ids)).await? } else { own }))
+}
+
+/// The sheet rules over the sheet of `item` in `set`, with the indicators
+/// of the sheets above it, and the year's acknowledgements.
+async fn sheet_flags(
+    store: &Store,
+    city: &str,
+    fy: FiscalYear,
+    item: &ItemRecord,
+    set: &CheckYearSet,
+) -> Result<Vec<FlagEntry>, CommandError> {
     let scales = store.scales(city).await?;
-    let mut input = city_year_input(city, fy, &set, &scales);
+    let mut input = city_year_input(city, fy, set, &scales);
     let Some(at) = input.sheets.iter().position(|s| s.key == item.key) else { return Ok(Vec::new()) };
     let sheet = input.sheets.remove(at);
     let by_key: HashMap<&str, &SheetInput> = input.sheets.iter().map(|s| (s.key.as_str(), s)).collect();
@@ -177,7 +205,7 @@ pub async fn check_stored_sheet(
     let context = SheetContext { scales: &input.scales, vocabularies: &[], related };
     let flags = check_sheet(&sheet, &context);
     let acks = store.acknowledgements(city, fy).await?;
-    Ok(entries(&set, flags, acks))
+    Ok(entries(set, flags, acks))
 }
 
 fn entries(set: &CheckYearSet, flags: Vec<Flag>, acks: Vec<AcknowledgementRecord>) -> Vec<FlagEntry> {

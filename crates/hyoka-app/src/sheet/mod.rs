@@ -10,5 +10,6 @@ pub mod workflow;
 
 pub use context::{sheet_href, vocabulary, ChildData, IndicatorData, SheetContent, SheetContext};
 pub use draft::{FieldErrors, FieldKey, SheetDraft};
+pub(crate) use save::{budget_after, judgement_after, narratives};
 pub use save::{SaveSheet, Saved};
 pub use workflow::{MoveSheet, ReturnSheet, ReviewSheet, SheetRef};

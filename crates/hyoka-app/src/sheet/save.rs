@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use hyoka_core::access::Action;
 use hyoka_core::judgement::{judge, Declared, Judgement};
 use hyoka_core::narrative::Narrative;
-use hyoka_core::sheet::{EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
+use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
 use hyoka_core::workflow::Transition;
 use hyoka_core::{BudgetFigures, FiscalYear, IndicatorCell, NextDirection, ValueRole, Yen};
 use hyoka_store::StoreTx;
@@ -209,30 +209,11 @@ async fn write(
     }
 
     if changed.iter().any(FieldKey::is_budget) {
-        let unit = money_unit(ctx.layout.money_unit);
-        let yen = |f: BudgetField| -> Option<Yen> { Yen::parse(after.value(&FieldKey::Budget(f))?, unit).ok() };
-        let figures = BudgetFigures {
-            initial: yen(BudgetField::Initial),
-            final_budget: yen(BudgetField::Final),
-            settlement: yen(BudgetField::Settlement),
-            general_revenue: yen(BudgetField::GeneralRevenue),
-            carried_over: yen(BudgetField::CarriedOver),
-        };
-        let old = content.budgets.iter().find(|b| b.fiscal_year == fy);
-        // A printed rate stays only while the figures it was printed from do.
-        let rate_inputs_changed = changed.iter().any(|k| matches!(k, FieldKey::Budget(b) if b.feeds_rate()));
-        let printed = old.and_then(|b| b.execution_rate_printed.clone()).filter(|_| !rate_inputs_changed);
-        if let Some(p) = old.and_then(|b| b.execution_rate_printed.clone()).filter(|_| rate_inputs_changed) {
-            extra.push(hyoka_store::Change {
-                field: format!("{}（記載） {}", ctx.layout.label("budget.rate"), fy.label()),
-                before: Some(p),
-                after: None,
-            });
-        }
-        if figures == BudgetFigures::default() && printed.is_none() {
-            tx.delete_budget(item, fy).await?;
-        } else {
-            tx.set_budget(item, fy, &figures, printed.as_deref()).await?;
+        let (row, dropped_rate) = budget_after(ctx, content, &changed, after);
+        extra.extend(dropped_rate);
+        match row {
+            Some(r) => tx.set_budget(item, fy, &r.figures, r.execution_rate_printed.as_deref()).await?,
+            None => tx.delete_budget(item, fy).await?,
         }
     }
 
@@ -274,10 +255,46 @@ async fn write(
     Ok(extra)
 }
 
+/// The year's budget as a draft with budget fields `changed` leaves it
+/// (`None`: nothing left to store), and the change to record when a
+/// printed execution rate goes because the figures it was printed from
+/// changed.
+pub(crate) fn budget_after(
+    ctx: &SheetContext,
+    content: &SheetContent,
+    changed: &BTreeSet<FieldKey>,
+    after: &SheetDraft,
+) -> (Option<BudgetRow>, Option<hyoka_store::Change>) {
+    let fy = ctx.fy;
+    let unit = money_unit(ctx.layout.money_unit);
+    let yen = |f: BudgetField| -> Option<Yen> { Yen::parse(after.value(&FieldKey::Budget(f))?, unit).ok() };
+    let figures = BudgetFigures {
+        initial: yen(BudgetField::Initial),
+        final_budget: yen(BudgetField::Final),
+        settlement: yen(BudgetField::Settlement),
+        general_revenue: yen(BudgetField::GeneralRevenue),
+        carried_over: yen(BudgetField::CarriedOver),
+    };
+    let old = content.budgets.iter().find(|b| b.fiscal_year == fy);
+    // A printed rate stays only while the figures it was printed from do.
+    let rate_inputs_changed = changed.iter().any(|k| matches!(k, FieldKey::Budget(b) if b.feeds_rate()));
+    let printed = old.and_then(|b| b.execution_rate_printed.clone()).filter(|_| !rate_inputs_changed);
+    let dropped = old.and_then(|b| b.execution_rate_printed.clone()).filter(|_| rate_inputs_changed).map(|p| {
+        hyoka_store::Change {
+            field: format!("{}（記載） {}", ctx.layout.label("budget.rate"), fy.label()),
+            before: Some(p),
+            after: None,
+        }
+    });
+    let keep = figures != BudgetFigures::default() || printed.is_some();
+    let row = keep.then_some(BudgetRow { fiscal_year: fy, figures, execution_rate_printed: printed });
+    (row, dropped)
+}
+
 /// Every narrative of an item with this sheet's edited ones replaced;
 /// emptied ones are removed, new ones added under the layout's label.
 /// Narratives not edited stay exactly as stored.
-fn narratives<'a>(
+pub(crate) fn narratives<'a>(
     ctx: &SheetContext,
     stored: &[NarrativeRow],
     edits: impl Iterator<Item = (&'a str, usize, &'a str)>,
@@ -368,7 +385,7 @@ async fn write_direction(
 
 /// The judgement of a year after the edit: printed as stored, computed
 /// from the new cells, declared as typed.
-fn judgement_after(ind: &IndicatorData, y: FiscalYear, after: &SheetDraft) -> Judgement {
+pub(crate) fn judgement_after(ind: &IndicatorData, y: FiscalYear, after: &SheetDraft) -> Judgement {
     let id = ind.record.id;
     let stored = ind.judgements.iter().find(|j| j.fiscal_year == y).map(|j| j.judgement.clone()).unwrap_or_default();
     let cell = |key: FieldKey, role: ValueRole| -> Option<IndicatorCell> {

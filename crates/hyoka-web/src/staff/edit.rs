@@ -26,7 +26,7 @@ use hyoka_core::{BudgetFigures, NextDirection, ValueRole, Yen};
 use hyoka_store::ReturnNote;
 use maud::{html, Markup};
 
-use super::checks::{flag_section, sheet_flags};
+use super::checks::{flag_section, sheet_flags, Checked};
 use super::conflict::comparison;
 use super::sheet::{status_line, warning_list, warnings};
 use super::{context, crumbs};
@@ -245,9 +245,11 @@ fn render_form(
         }
         (status_line(ctx))
         @if !warnings.is_empty() { (warning_list(&warnings)) }
-        // The checks of what is stored: saving shows those of the draft.
-        (flag_section(content, flags, None))
-        form method="post" action={ (ctx.href()) "/edit" } id="sheet-form" data-judge-url={ "/m/" (ctx.code) "/judge" } {
+        // The checks of what is stored; while the person types, sheet.js
+        // replaces them with those of the input (checks::draft).
+        div id="draft-checks" aria-live="polite" { (flag_section(content, flags, None, Checked::Stored)) }
+        form method="post" action={ (ctx.href()) "/edit" } id="sheet-form" data-judge-url={ "/m/" (ctx.code) "/judge" }
+            data-checks-url={ (ctx.href()) "/checks/draft" } {
             input type="hidden" name="_csrf" value=(staff.csrf);
             input type="hidden" name="version" value=(view.version);
             input type="hidden" name="base" value=(view.base);

@@ -36,6 +36,7 @@ pub fn routes(r: Routes) -> Routes {
         .get("/m/{code}/sheets/{item}/{fy}/history", Rule::View, history::page)
         .post("/m/{code}/sheets/{item}/{fy}/checks/acknowledge", Rule::EditSheet, acknowledge::acknowledge)
         .post("/m/{code}/sheets/{item}/{fy}/checks/reopen", Rule::EditSheet, acknowledge::reopen)
+        .post("/m/{code}/sheets/{item}/{fy}/checks/draft", Rule::EditSheet, checks::draft)
         .post("/m/{code}/judge", Rule::View, judge::live)
 }
 

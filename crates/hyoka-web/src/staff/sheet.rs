@@ -12,7 +12,7 @@ use hyoka_core::{BudgetFigures, ExecutionRate, IndicatorCell, Number, ValueRole,
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::checks::{flag_section, sheet_flags};
+use super::checks::{flag_section, sheet_flags, Checked};
 use super::{context, crumbs};
 use crate::http::{AppError, CityCode, Fy, Id, Params, Staff};
 use crate::ui::checks::{AckForms, RefusedAck};
@@ -68,7 +68,7 @@ pub(crate) async fn view_page(
         @if let Some(r) = refused { p class="error" role="alert" { "入力内容を確認してください。" (r.message) } }
         (status_line(&ctx))
         @if !warnings.is_empty() { (warning_list(&warnings)) }
-        (flag_section(&content, &flags, may_edit.then_some(&forms)))
+        (flag_section(&content, &flags, may_edit.then_some(&forms), Checked::Stored))
         p {
             @if may_edit && refusal.is_none() {
                 a href={ (ctx.href()) "/edit" } { "この調査票を編集する" } " ｜ "

@@ -8,6 +8,10 @@
 // - The budget table (table[data-budget]): the execution rate is
 //   recomputed as amounts are typed, half-up to one decimal, settlement
 //   divided by the final budget (the initial one when there is none).
+// - The consistency checks (#draft-checks): a moment after the person
+//   stops typing, the whole form is posted to data-checks-url, which
+//   answers the flags of the sheet as it would be saved (nothing is
+//   written); they replace those of the stored sheet.
 (function () {
   "use strict";
 
@@ -141,5 +145,34 @@
       var base = finalBudget !== null ? finalBudget : field("initial");
       rateOut.textContent = rate(field("settlement"), base);
     });
+  }
+
+  var checksUrl = form.getAttribute("data-checks-url");
+  var checksBox = document.getElementById("draft-checks");
+  if (checksUrl && checksBox && window.FormData && window.URLSearchParams) {
+    var asked = 0;
+    var recheck = debounce(function () {
+      var mine = ++asked;
+      fetch(checksUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", "x-csrf-token": csrf },
+        body: new URLSearchParams(new FormData(form)).toString(),
+      })
+        .then(function (r) {
+          return r.ok ? r.text() : null;
+        })
+        .then(function (html) {
+          // Only the answer to the latest input is shown.
+          if (html !== null && mine === asked) {
+            checksBox.innerHTML = html;
+          }
+        })
+        .catch(function () {
+          // Offline or signed out: the checks show after saving.
+        });
+    }, 700);
+    form.addEventListener("input", recheck);
+    form.addEventListener("change", recheck);
   }
 })();

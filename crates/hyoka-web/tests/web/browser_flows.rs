@@ -54,6 +54,8 @@ struct Fixture {
     _db: TestDb,
     server: support::TestServer,
     item: i64,
+    /// 企-7, whose grade disagrees with its outcome (61件 of 150件以上).
+    graded: i64,
 }
 
 async fn mitaka_sheets() -> Fixture {
@@ -73,8 +75,9 @@ async fn mitaka_sheets() -> Fixture {
     support::account(&store, "admin", Role::Admin, Some("132047"), None).await;
     support::account(&store, "other-editor", Role::Editor, Some("132047"), Some(other)).await;
     let item = first_sheet_item(&store).await;
+    let graded = store.items("132047").await.unwrap().into_iter().find(|i| i.code == "企-7").expect("企-7").id;
     let server = support::spawn(store).await;
-    Fixture { _db: db, server, item }
+    Fixture { _db: db, server, item, graded }
 }
 
 async fn first_sheet_item(store: &Store) -> i64 {
@@ -119,6 +122,31 @@ async fn edit_save_reload_and_see_the_values() {
     b.goto(&format!("{}/history", f.sheet())).await;
     b.wait_for_text("ブラウザから入力した総括です。").await;
     b.quit().await;
+}
+
+/// The consistency checks follow the input: typing 企-7's outcome up to
+/// its target clears the grade's flag beside the form, before saving.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checks_follow_the_input_before_saving() {
+    let f = mitaka_sheets().await;
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    sign_in(&b, &f, "editor").await;
+    b.goto(&f.url(&format!("/m/132047/sheets/{}/2018/edit", f.graded))).await;
+    b.wait_for_text("40.7%（61件／150件以上）").await;
+    let outcome = b.find("textarea[name='n.outcome_result.0']").await;
+    let typed = b.value(&outcome).await.replace("61件", "150件");
+    b.fill(&outcome, &typed).await;
+    for _ in 0..300 {
+        let checks = b.text(&b.find("#draft-checks").await).await;
+        if !checks.contains("40.7%") {
+            assert!(b.url().await.ends_with("/edit"), "nothing was submitted");
+            b.quit().await;
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the grade's flag stayed after the outcome was typed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,7 +5,7 @@
 //! reopening; the sheet page shows its flags and its editors acknowledge
 //! them; another city 404, a viewer and another section's editor 403,
 //! a post without the CSRF token refused; the year screen counts the open
-//! flags before locking.
+//! flags before locking; the edit form's input is checked before saving.
 
 use hyoka_app::check::check_year;
 use hyoka_core::FiscalYear;
@@ -161,4 +161,61 @@ async fn the_year_screen_counts_open_flags_before_locking() {
         r.body
     );
     assert!(r.body.contains(&format!("href=\"/m/{OWN_CITY}/admin/checks?fy={FY}\"")));
+}
+
+/// While a person edits, the checks of the input show without saving:
+/// 企-7's outcome typed up to its target clears the grade flag in the
+/// answer for the draft, while the stored sheet keeps its flag and nothing
+/// is written. Only those who may edit the sheet are answered.
+#[tokio::test]
+async fn the_checks_of_an_unsaved_draft_show_while_editing() {
+    use crate::sheets::{form_fields, post, set};
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    support::build_fixture(&store).await;
+    // The fixture locks and publishes the year: open it again for editing.
+    let mut tx = store.begin().await.unwrap();
+    tx.withdraw_year(OWN_CITY, fy()).await.unwrap();
+    let year = FiscalYearRecord { municipality: OWN_CITY.into(), fiscal_year: fy(), locked: false, deadline: None };
+    tx.set_fiscal_year(&year).await.unwrap();
+    tx.commit().await.unwrap();
+    let (_, item) = grade_flag(&store).await;
+    let server = support::spawn(store.clone()).await;
+    let sheet = format!("/m/{OWN_CITY}/sheets/{item}/{FY}");
+    let draft_url = format!("{sheet}/checks/draft");
+    let before = store.sheet(item, fy()).await.unwrap().map(|s| s.version);
+
+    let mut editor = server.signed_in("editor-own").await;
+    let form = editor.get(&format!("{sheet}/edit")).await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains(&format!("data-checks-url=\"{draft_url}\"")), "the form says where to ask");
+    assert!(form.body.contains("id=\"draft-checks\""));
+    let mut fields = form_fields(&form.body, "sheet-form");
+
+    let r = post(&mut editor, &draft_url, &fields).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("入力中の内容（まだ保存していません）"), "{}", r.body);
+    assert!(r.body.contains("40.7%（61件／150件以上）"), "the input as stored has the grade flag: {}", r.body);
+
+    // 企-7 has no indicator table: its achievement is read from the
+    // outcome narratives (目標 150件以上, 実績 61件).
+    let result = fields
+        .iter()
+        .find(|(k, v)| k.starts_with("n.outcome_result.") && v.contains("61件"))
+        .map(|(k, v)| (k.clone(), v.replace("61件", "150件")))
+        .unwrap_or_else(|| panic!("企-7's outcome in the form: {fields:?}"));
+    set(&mut fields, &result.0, &result.1);
+    let r = post(&mut editor, &draft_url, &fields).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(!r.body.contains("40.7%（61件／150件以上）"), "the grade follows the typed outcome: {}", r.body);
+
+    let after = store.sheet(item, fy()).await.unwrap().map(|s| s.version);
+    assert_eq!(after, before, "nothing was saved");
+    let page = editor.get(&sheet).await;
+    assert!(page.body.contains("40.7%（61件／150件以上）"), "the stored sheet keeps its flag");
+
+    let mut other = server.signed_in("editor-other").await;
+    assert_eq!(post(&mut other, &draft_url, &fields).await.status, 403);
+    let mut viewer = server.signed_in("viewer").await;
+    assert_eq!(post(&mut viewer, &draft_url, &fields).await.status, 403);
 }

@@ -102,7 +102,7 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 
 /// The fields a browser would send for the form `id`: inputs, checked
 /// radios, textareas and selected options.
-fn form_fields(html: &str, id: &str) -> Vec<(String, String)> {
+pub(crate) fn form_fields(html: &str, id: &str) -> Vec<(String, String)> {
     let start = html.find(&format!("id=\"{id}\"")).unwrap();
     let end = start + html[start..].find("</form>").unwrap();
     let form = &html[start..end];
@@ -141,7 +141,7 @@ fn form_fields(html: &str, id: &str) -> Vec<(String, String)> {
     out
 }
 
-fn set(fields: &mut [(String, String)], name: &str, value: &str) {
+pub(crate) fn set(fields: &mut [(String, String)], name: &str, value: &str) {
     let f = fields.iter_mut().find(|(k, _)| k == name).unwrap_or_else(|| panic!("no field {name}"));
     f.1 = value.to_string();
 }
@@ -151,7 +151,7 @@ fn get<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
 }
 
 /// Posts a form as `client`, with that client's own CSRF token.
-async fn post(client: &mut support::Client, path: &str, fields: &[(String, String)]) -> support::Response {
+pub(crate) async fn post(client: &mut support::Client, path: &str, fields: &[(String, String)]) -> support::Response {
     let refs: Vec<(&str, &str)> =
         fields.iter().filter(|(k, _)| k != "_csrf").map(|(k, v)| (k.as_str(), v.as_str())).collect();
     client.post(path, &refs).await
