@@ -72,3 +72,37 @@ impl Command for ImportBatches {
         Ok(report)
     }
 }
+
+/// Saves the mapping of the city's own workbook (docs/mapping.md), in place
+/// of any earlier one, so that next year's workbook comes in the same way.
+/// A mapping that does not parse, or that names another city, is refused.
+pub struct SaveImportMapping {
+    pub municipality: String,
+    pub file_name: String,
+    pub mapping: String,
+}
+
+impl Command for SaveImportMapping {
+    const CODE: &'static str = "import.mapping";
+    type Output = ();
+
+    async fn run(self, cx: &mut Cx<'_>) -> Result<(), CommandError> {
+        let code = self.municipality.as_str();
+        cx.actor.require(Action::Administer, code, &[])?;
+        cx.store.municipality(code).await?;
+        let checked = hyoka_import::mapping::parse(&self.file_name, &self.mapping)
+            .map_err(|e| CommandError::invalid("mapping", e.to_string()))?;
+        hyoka_import::mapping::city_code(&self.file_name, &checked, Some(code))
+            .map_err(|e| CommandError::invalid("mapping", e.to_string()))?;
+        let before = cx.store.import_mapping(code).await?;
+        if before.as_ref().is_some_and(|b| b.file_name == self.file_name && b.mapping == self.mapping) {
+            cx.unchanged();
+            return Ok(());
+        }
+        cx.about(code, None, None);
+        cx.tx().await?.save_import_mapping(code, &self.file_name, &self.mapping).await?;
+        cx.change("取り込みの対応表", before.map(|b| b.mapping), Some(self.mapping.clone()));
+        cx.summary(format!("取り込みの対応表を保存: {}", self.file_name));
+        Ok(())
+    }
+}

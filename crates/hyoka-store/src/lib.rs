@@ -18,6 +18,7 @@ mod cycle;
 mod error;
 mod figures;
 mod fold;
+mod import_mappings;
 mod indicators;
 mod migrate;
 mod org;
@@ -45,6 +46,7 @@ pub use check_sets::{CheckIndicatorSet, CheckItemSet, CheckYearSet, ItemSection}
 pub use cycle::{Change, FiscalYearRecord, HistoryEntry, SheetRecord};
 pub use error::StoreError;
 pub use fold::search_form;
+pub use import_mappings::ImportMapping;
 pub use migrate::{now, now_iso, MigrationReport, MIGRATIONS};
 pub use public_sets::{PlacementRecord, PublicIndicatorSet, PublicItemSet, PublicPage};
 pub use publication::{PrintedHistory, PublicCity, PublicIndicator, PublicItem, PublishOutcome, PublishedYear};

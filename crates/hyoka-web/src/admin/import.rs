@@ -1,6 +1,8 @@
 //! Bringing data in from the browser: the admin uploads the canonical
 //! workbook (edited in Excel), the canonical CSV set (files or one ZIP),
-//! JSON, or a published document hyoka reads; sees the dry run as a diff
+//! JSON, a published document hyoka reads, or the city's own workbook with
+//! its mapping (docs/mapping.md: a `.toml` chosen with the workbook, kept
+//! for next year when asked, or the one kept); sees the dry run as a diff
 //! per item; and confirms. Both steps run the same command as
 //! `hyoka import` (`hyoka_app::import::ImportBatches`), which checks the
 //! permission, refuses changes to locked or published years and writes
@@ -21,9 +23,10 @@ use axum::extract::{Query, Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hyoka_app::import::ImportBatches;
+use hyoka_app::import::{ImportBatches, SaveImportMapping};
 use hyoka_app::CommandError;
-use hyoka_import::{read_inputs, ApplyReport, Change, ChangeKind, CityChanges, ImportError, Inputs};
+use hyoka_import::{mapping, read_inputs, ApplyReport, Change, ChangeKind, CityChanges, ImportError, Inputs, Place};
+use hyoka_store::ImportMapping;
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -56,9 +59,20 @@ struct Pending {
     account: i64,
     city: String,
     files: Arc<Vec<(String, Vec<u8>)>>,
+    /// The mapping the workbook is read through, if any.
+    mapping: Option<MappingUse>,
     notes: Vec<String>,
     report: ApplyReport,
     at: Instant,
+}
+
+/// A workbook read through a mapping: the mapping's file name and text,
+/// and whether to keep it for the city once the import is confirmed.
+#[derive(Clone)]
+struct MappingUse {
+    name: String,
+    text: String,
+    save: bool,
 }
 
 impl Pending {
@@ -121,6 +135,7 @@ pub(super) async fn page(
     Query(q): Query<CheckQuery>,
 ) -> Result<Response, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
+    let saved = s.store.import_mapping(&code).await?;
     if let Some(token) = q.check.as_deref() {
         let shown = s.imports.view(token, &staff, &code, |p| diff_page(&code, &staff.csrf, token, p, None));
         return Ok(match shown {
@@ -130,13 +145,13 @@ pub(super) async fn page(
                     p class="error" role="alert" {
                         "確認結果が見つかりません（" (PENDING_SECONDS / 60) "分を過ぎたか、取り込み済みか、別のログインで確認したものです）。もう一度ファイルを選んで確認してください。"
                     }
-                    (upload_form(&code, &staff.csrf))
+                    (upload_form(&code, &staff.csrf, saved.as_ref()))
                 };
                 no_store(StatusCode::NOT_FOUND, render(&staff, &code, &city, body))
             }
         });
     }
-    Ok(no_store(StatusCode::OK, render(&staff, &code, &city, upload_form(&code, &staff.csrf))))
+    Ok(no_store(StatusCode::OK, render(&staff, &code, &city, upload_form(&code, &staff.csrf, saved.as_ref()))))
 }
 
 /// Receives the files and runs the dry run; a refusal is shown at once,
@@ -148,20 +163,25 @@ pub(super) async fn upload(
     req: Request,
 ) -> Result<Response, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
+    let saved = s.store.import_mapping(&code).await?;
     let refuse = |status: StatusCode, body: Markup| {
-        let body = html! { (body) (upload_form(&code, &staff.csrf)) };
+        let body = html! { (body) (upload_form(&code, &staff.csrf, saved.as_ref())) };
         Ok(no_store(status, render(&staff, &code, &city, body)))
     };
-    let sent = match upload::read(req).await {
+    let mut sent = match upload::read(req).await {
         Ok(u) => u,
         Err(AppError::Invalid(m)) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, error_box(&m)),
         Err(e) => return Err(e),
+    };
+    let mapping = match take_mapping(&mut sent, saved.as_ref()) {
+        Ok(m) => m,
+        Err(m) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, error_box(&m)),
     };
     if sent.files.is_empty() {
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, error_box("取り込むファイルを選んでください。"));
     }
     let files = Arc::new(sent.files);
-    let (inputs, report) = match check(&s, &staff, &code, files.clone()).await? {
+    let (inputs, report) = match check(&s, &staff, &code, files.clone(), mapping.as_ref()).await? {
         Checked::Report(inputs, report) => (inputs, report),
         Checked::Refused(status, body) => return refuse(status, body),
     };
@@ -170,6 +190,7 @@ pub(super) async fn upload(
         account: staff.principal.account_id,
         city: code.to_string(),
         files,
+        mapping,
         notes: inputs,
         report,
         at: Instant::now(),
@@ -193,17 +214,18 @@ pub(super) async fn confirm(
     Form(f): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
+    let saved = s.store.import_mapping(&code).await?;
     let Some(pending) = s.imports.take(&f.token, &staff, &code) else {
         let body = html! {
             p class="error" role="alert" {
                 "確認結果が見つかりません（" (PENDING_SECONDS / 60) "分を過ぎたか、取り込み済みです）。何も書き込んでいません。もう一度ファイルを選んで確認してください。"
             }
-            (upload_form(&code, &staff.csrf))
+            (upload_form(&code, &staff.csrf, saved.as_ref()))
         };
         return Ok(no_store(StatusCode::CONFLICT, render(&staff, &code, &city, body)));
     };
     let files = pending.files.clone();
-    let batches = match read(files.clone()).await? {
+    let batches = match read(&s, &code, files.clone(), pending.mapping.as_ref()).await? {
         Ok(inputs) => inputs.batches,
         // The same bytes read the same way; kept for completeness.
         Err(e) => {
@@ -213,10 +235,26 @@ pub(super) async fn confirm(
     let command = ImportBatches { batches, dry_run: false, expect_basis: Some(pending.report.basis.clone()) };
     match s.app.run(&staff.actor(), command).await {
         Ok(report) => {
+            // The mapping is kept once what it read is in.
+            let kept = match pending.mapping.as_ref().filter(|m| m.save) {
+                Some(m) => {
+                    let command = SaveImportMapping {
+                        municipality: code.to_string(),
+                        file_name: m.name.clone(),
+                        mapping: m.text.clone(),
+                    };
+                    s.app.run(&staff.actor(), command).await?;
+                    Some(m.name.as_str())
+                }
+                None => None,
+            };
             let body = html! {
                 p class="ok" role="status" {
                     "取り込みました。" @if report.is_unchanged() { "（変更はありませんでした）" }
                     " 変更は監査記録に残り、" a href={ "/m/" (code) "/admin" } { "状況一覧" } "の操作履歴に表示されます。"
+                }
+                @if let Some(name) = kept {
+                    p class="ok" { "対応表「" (name) "」をこの自治体の対応表として保存しました。来年のブックは、この対応表で読めます。" }
                 }
                 (files_table(&pending.files, &pending.notes))
                 @for c in &report.cities { (city_diff(c)) }
@@ -229,7 +267,7 @@ pub(super) async fn confirm(
             let banner = html! {
                 p class="error" role="alert" { (m) }
             };
-            match check(&s, &staff, &code, files.clone()).await? {
+            match check(&s, &staff, &code, files.clone(), pending.mapping.as_ref()).await? {
                 Checked::Report(notes, report) => {
                     let again = Pending { report, notes, files, at: Instant::now(), ..pending };
                     let token = s.imports.insert(again);
@@ -262,8 +300,9 @@ async fn check(
     staff: &Staff,
     code: &str,
     files: Arc<Vec<(String, Vec<u8>)>>,
+    mapping: Option<&MappingUse>,
 ) -> Result<Checked, AppError> {
-    let Inputs { batches, notes } = match read(files).await? {
+    let Inputs { batches, notes } = match read(s, code, files, mapping).await? {
         Ok(inputs) => inputs,
         Err(e) => return Ok(Checked::Refused(StatusCode::UNPROCESSABLE_ENTITY, refused_file(&e))),
     };
@@ -291,10 +330,77 @@ async fn check(
     }
 }
 
-async fn read(files: Arc<Vec<(String, Vec<u8>)>>) -> Result<Result<Inputs, ImportError>, AppError> {
-    tokio::task::spawn_blocking(move || read_inputs(&files))
+/// Reads the files: as canonical files and documents, or the one
+/// workbook through its mapping (with the city as stored: its name, plans
+/// and the other years of each item, which the import keeps).
+async fn read(
+    s: &AppState,
+    code: &str,
+    files: Arc<Vec<(String, Vec<u8>)>>,
+    mapping: Option<&MappingUse>,
+) -> Result<Result<Inputs, ImportError>, AppError> {
+    let Some(m) = mapping else {
+        return off_thread(move || read_inputs(&files)).await;
+    };
+    let checked = match mapping::parse(&m.name, &m.text) {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(e)),
+    };
+    if let Err(e) = mapping::city_code(&m.name, &checked, Some(code)) {
+        return Ok(Err(e));
+    }
+    if files.len() != 1 {
+        let message = format!(
+            "対応表と一緒に選べるブックは1つです（{} 個選ばれています）。ブックを1つにして、もう一度選んでください",
+            files.len()
+        );
+        return Ok(Err(ImportError::new(Place::file(&m.name), message)));
+    }
+    let stored = hyoka_import::load_city(&s.store, code).await?;
+    let (mapping_name, code) = (m.name.clone(), code.to_string());
+    off_thread(move || {
+        let (name, bytes) = &files[0];
+        let cx = mapping::Context { municipality: Some(&code), stored: Some(&stored) };
+        let mapped = mapping::read(&mapping_name, &checked, name, bytes, cx)?;
+        Ok(Inputs { batches: vec![(name.clone(), mapped.batch)], notes: mapped.notes })
+    })
+    .await
+}
+
+/// A large workbook takes a while: read it off the async threads.
+async fn off_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| AppError::Store(hyoka_store::StoreError::Invalid(format!("reading an upload: {e}"))))
+}
+
+/// The mapping an upload asks for: a `.toml` chosen with the workbook
+/// (kept for the city when `save_mapping` is ticked), or the city's saved
+/// one (`use_saved_mapping`); none for canonical files and documents. The
+/// error is the message for the person.
+fn take_mapping(sent: &mut upload::Upload, saved: Option<&ImportMapping>) -> Result<Option<MappingUse>, String> {
+    let is_mapping = |name: &str| name.to_ascii_lowercase().ends_with(".toml");
+    let chosen: Vec<usize> =
+        sent.files.iter().enumerate().filter(|(_, (n, _))| is_mapping(n)).map(|(i, _)| i).collect();
+    match chosen[..] {
+        [] => {}
+        [at] => {
+            let (name, bytes) = sent.files.remove(at);
+            let text = String::from_utf8(bytes).map_err(|e| {
+                format!(
+                    "{name}: 対応表は UTF-8 で保存してください（{} バイト目が UTF-8 ではありません）。",
+                    e.utf8_error().valid_up_to() + 1
+                )
+            })?;
+            return Ok(Some(MappingUse { name, text, save: sent.field("save_mapping") == Some("1") }));
+        }
+        _ => return Err("対応表（.toml）は1つだけ選んでください。".into()),
+    }
+    if sent.field("use_saved_mapping") != Some("1") {
+        return Ok(None);
+    }
+    let saved = saved.ok_or("保存された対応表がありません。対応表（.toml）をブックと一緒に選んでください。")?;
+    Ok(Some(MappingUse { name: saved.file_name.clone(), text: saved.mapping.clone(), save: false }))
 }
 
 fn render(staff: &Staff, code: &str, city: &str, body: Markup) -> Markup {
@@ -318,7 +424,7 @@ fn error_box(message: &str) -> Markup {
     html! { p class="error" role="alert" { (message) } }
 }
 
-fn upload_form(code: &str, csrf: &str) -> Markup {
+fn upload_form(code: &str, csrf: &str, saved: Option<&ImportMapping>) -> Markup {
     html! {
         section aria-labelledby="upload-heading" {
             h2 id="upload-heading" { "ファイルを選んで確認する" }
@@ -330,6 +436,11 @@ fn upload_form(code: &str, csrf: &str) -> Markup {
                 li { "標準形式の Excel ブック（" a href={ "/m/" (code) "/admin/export.xlsx" } { "ダウンロードしたもの" } "を編集したもの）" }
                 li { "標準形式の CSV 一式（表ごとの .csv ファイルをすべて選ぶか、ZIP にまとめたもの）、または JSON" }
                 li { "hyoka が読める公表資料（三鷹市 個別事業評価表・自治体経営白書、三島市 行政評価表、小平市 進捗状況調査票、東村山市 目標管理シートのテキスト）" }
+                li {
+                    "市の独自の評価ブック（.xlsx・.xls・CSV、1行に1事業）: どの列が何かを書いた対応表（.toml。書き方は hyoka の説明書 "
+                    code { "docs/mapping.md" }
+                    "）をブックと一緒に選びます。"
+                }
             }
             p class="note" {
                 "一度に送信できるのは合計 " (hyoka_import::canonical::limits::bytes_text(upload::MAX_UPLOAD_BYTES as u64))
@@ -341,7 +452,21 @@ fn upload_form(code: &str, csrf: &str) -> Markup {
                     label for="import-files" { "取り込むファイル（複数選択できます）" }
                     br;
                     input id="import-files" type="file" name="files" multiple required
-                        accept=".xlsx,.xlsm,.csv,.zip,.json,.txt" aria-describedby="import-selected";
+                        accept=".xlsx,.xlsm,.xls,.csv,.zip,.json,.txt,.toml" aria-describedby="import-selected";
+                }
+                p {
+                    input id="save-mapping" type="checkbox" name="save_mapping" value="1";
+                    " "
+                    label for="save-mapping" { "一緒に選んだ対応表（.toml）を、取り込んだあとこの自治体の対応表として保存する（来年も使えます）" }
+                }
+                @if let Some(m) = saved {
+                    p {
+                        input id="use-saved-mapping" type="checkbox" name="use_saved_mapping" value="1";
+                        " "
+                        label for="use-saved-mapping" {
+                            "保存済みの対応表「" (m.file_name) "」（" (crate::ui::format::jst(&m.saved_at)) " 保存）でブックを読む"
+                        }
+                    }
                 }
                 div id="import-selected" class="note" aria-live="polite" {}
                 p { button type="submit" class="primary" { "内容を確認する（まだ取り込みません）" } }

@@ -5,7 +5,8 @@
 //! nothing is written; confirmed, stored and audited. A broken file names
 //! sheet, row and column; a change to a locked year is refused with its
 //! list; data changed since the check is refused with 409; another city's
-//! admin, a viewer and a form without its CSRF token are refused.
+//! admin, a viewer and a form without its CSRF token are refused. A city's
+//! own workbook comes in with its mapping, which is kept for next year.
 
 use std::io::{Cursor, Write};
 
@@ -342,4 +343,59 @@ async fn only_the_citys_admin_imports_and_only_with_the_token() {
     let r = visitor.post_files(&format!("{base}/import"), &[("_csrf", "0000")], &[("files", "a.xlsx", &book)]).await;
     assert_eq!(r.status, 403);
     assert_eq!(city.store.audit_event_count().await.unwrap(), events);
+}
+
+/// A city with nothing but its own workbook: the workbook and its mapping
+/// chosen together are checked and confirmed; the mapping is kept for the
+/// city when asked (its own audit record), and the next upload reads the
+/// workbook through the kept mapping without choosing it again. A mapping
+/// that does not parse names its file and writes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citys_own_workbook_comes_in_through_its_mapping_which_is_kept() {
+    use crate::jimu_sheet;
+    const MIHON: &str = "132080";
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let mut tx = store.begin().await.unwrap();
+    tx.upsert_municipality(&Municipality { code: MIHON.into(), name: "見本市".into() }).await.unwrap();
+    tx.commit().await.unwrap();
+    support::account(&store, "mihon-admin", Role::Admin, Some(MIHON), None).await;
+    let server = support::spawn(store.clone()).await;
+    let mut admin = server.signed_in("mihon-admin").await;
+    let import = format!("/m/{MIHON}/admin/import");
+    let book = jimu_sheet::xlsx(false);
+
+    let page = admin.get(&import).await;
+    assert!(page.body.contains("name=\"save_mapping\"") && !page.body.contains("use_saved_mapping"));
+    let bad = admin.post_files(&import, &[], &[("files", "jimu.xlsx", &book), ("files", "bad.toml", b"[city\n")]).await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("bad.toml"), "the mapping's file is named: {}", bad.body);
+
+    let files: &[(&str, &str, &[u8])] =
+        &[("files", "jimu.xlsx", &book), ("files", "jimu.toml", jimu_sheet::MAPPING.as_bytes())];
+    let r = admin.post_files(&import, &[("save_mapping", "1")], files).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let token = r.location().unwrap().split("check=").nth(1).unwrap().to_string();
+    let check = admin.get(r.location().unwrap()).await;
+    assert!(check.body.contains("確認結果（まだ何も書き込んでいません）"), "{}", check.body);
+    assert!(check.body.contains("子育て支援事業") && check.body.contains("道路維持補修事業"), "{}", check.body);
+    assert!(store.items(MIHON).await.unwrap().is_empty(), "nothing written before confirming");
+    assert!(store.import_mapping(MIHON).await.unwrap().is_none(), "nor the mapping");
+
+    let r = admin.post(&format!("{import}/confirm"), &[("token", &token)]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("対応表「jimu.toml」をこの自治体の対応表として保存しました"), "{}", r.body);
+    assert!(store.items(MIHON).await.unwrap().iter().any(|i| i.title == "子育て支援事業"));
+    let kept = store.import_mapping(MIHON).await.unwrap().expect("the mapping is kept");
+    assert_eq!((kept.file_name.as_str(), kept.mapping.as_str()), ("jimu.toml", jimu_sheet::MAPPING));
+    let events = store.audit_events(Some(MIHON), 2).await.unwrap();
+    let commands: Vec<&str> = events.iter().map(|e| e.event.command.as_str()).collect();
+    assert_eq!(commands, ["import.mapping", "import"], "each step is audited");
+
+    // Next year: the kept mapping is offered and reads the workbook.
+    let page = admin.get(&import).await;
+    assert!(page.body.contains("保存済みの対応表「jimu.toml」"), "{}", page.body);
+    let r = admin.post_files(&import, &[("use_saved_mapping", "1")], &[("files", "jimu.xlsx", &book)]).await;
+    let check = admin.get(r.location().unwrap_or_else(|| panic!("{}", r.body))).await;
+    assert!(check.body.contains("変更はありません"), "the same workbook again changes nothing: {}", check.body);
 }

@@ -11,6 +11,10 @@ mod support;
 #[path = "../../../hyoka-report/tests/support/mod.rs"]
 mod report_support;
 
+/// A city's own evaluation workbook and its mapping (docs/mapping.md).
+#[path = "../../../hyoka-import/tests/common/jimu_sheet.rs"]
+mod jimu_sheet;
+
 mod accessibility;
 mod admin;
 mod admin_import;
