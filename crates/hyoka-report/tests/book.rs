@@ -241,3 +241,57 @@ async fn a_department_gets_only_its_sections_sheets() {
     let err = compile_book(&store, "132047", fy(2030), None, printed_on(), &mut |_, _, _| {}).await.unwrap_err();
     assert!(err.to_string().contains("調査票はありません"), "{err}");
 }
+
+/// Every worksheet's cells as text, row by row (empty cells kept, trailing
+/// ones dropped).
+fn grid(bytes: Vec<u8>) -> Vec<(String, Vec<Vec<String>>)> {
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+    let names = wb.sheet_names().to_vec();
+    names
+        .into_iter()
+        .map(|name| {
+            let range = wb.worksheet_range(&name).unwrap();
+            let rows = range
+                .rows()
+                .map(|r| {
+                    let mut cells: Vec<String> = r.iter().map(|c| c.to_string()).collect();
+                    while cells.last().is_some_and(String::is_empty) {
+                        cells.pop();
+                    }
+                    cells
+                })
+                .filter(|r| !r.is_empty())
+                .collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+/// The year's workbook as a spreadsheet engine sees it: LibreOffice opens
+/// each seed city's book and saves it again, and every worksheet holds the
+/// same cells as the file hyoka wrote.
+#[tokio::test]
+async fn libreoffice_opens_each_citys_workbook_with_the_same_content() {
+    use hyoka_store::testing::libreoffice::{convert, temp_dir};
+    let (_db, store) = imported().await;
+    let dir = temp_dir("book-libreoffice");
+    for (city, year) in [("132047", 2018), ("222062", 2018), ("132110", 2017), ("132136", 2019)] {
+        let ours = book(&store, city, year, None).await.xlsx().unwrap();
+        let file = dir.join(format!("{city}.xlsx"));
+        std::fs::write(&file, &ours).unwrap();
+        let out = dir.join(format!("resaved-{city}"));
+        convert(&dir.join("profile"), "xlsx:Calc MS Excel 2007 XML", &out, &file);
+        let theirs = std::fs::read(out.join(format!("{city}.xlsx"))).unwrap();
+        let (ours, theirs) = (grid(ours), grid(theirs));
+        assert_eq!(
+            ours.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            theirs.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            "{city}: the worksheets"
+        );
+        for ((name, a), (_, b)) in ours.iter().zip(&theirs) {
+            assert!(a.len() > 1, "{city} {name}: a worksheet with content");
+            assert_eq!(a, b, "{city} {name}: LibreOffice reads the cells hyoka wrote");
+        }
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
