@@ -28,6 +28,16 @@ async fn grade_flag(store: &Store) -> (String, i64) {
     (f.id.clone(), f.item_id.expect("a sheet's flag"))
 }
 
+/// The fixture locks and publishes the year: withdraw and unlock it, so
+/// its sheets can be edited again.
+async fn reopen_year(store: &Store) {
+    let mut tx = store.begin().await.unwrap();
+    tx.withdraw_year(OWN_CITY, fy()).await.unwrap();
+    let year = FiscalYearRecord { municipality: OWN_CITY.into(), fiscal_year: fy(), locked: false, deadline: None };
+    tx.set_fiscal_year(&year).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
 fn page(code: &str) -> String {
     format!("/m/{code}/admin/checks?fy={FY}")
 }
@@ -143,12 +153,7 @@ async fn the_year_screen_counts_open_flags_before_locking() {
     let db = TestDb::new().await;
     let store = db.store().await;
     support::build_fixture(&store).await;
-    // The fixture locks and publishes the year: open it again.
-    let mut tx = store.begin().await.unwrap();
-    tx.withdraw_year(OWN_CITY, fy()).await.unwrap();
-    let year = FiscalYearRecord { municipality: OWN_CITY.into(), fiscal_year: fy(), locked: false, deadline: None };
-    tx.set_fiscal_year(&year).await.unwrap();
-    tx.commit().await.unwrap();
+    reopen_year(&store).await;
     let open = check_year(&store, OWN_CITY, fy()).await.unwrap().open().count();
     assert!(open >= 3, "the seed's flags and findings: {open}");
     let server = support::spawn(store.clone()).await;
@@ -173,12 +178,7 @@ async fn the_checks_of_an_unsaved_draft_show_while_editing() {
     let db = TestDb::new().await;
     let store = db.store().await;
     support::build_fixture(&store).await;
-    // The fixture locks and publishes the year: open it again for editing.
-    let mut tx = store.begin().await.unwrap();
-    tx.withdraw_year(OWN_CITY, fy()).await.unwrap();
-    let year = FiscalYearRecord { municipality: OWN_CITY.into(), fiscal_year: fy(), locked: false, deadline: None };
-    tx.set_fiscal_year(&year).await.unwrap();
-    tx.commit().await.unwrap();
+    reopen_year(&store).await;
     let (_, item) = grade_flag(&store).await;
     let server = support::spawn(store.clone()).await;
     let sheet = format!("/m/{OWN_CITY}/sheets/{item}/{FY}");
