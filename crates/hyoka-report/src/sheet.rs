@@ -17,12 +17,12 @@
 
 use std::collections::BTreeSet;
 
-use hyoka_core::layout::{ChildRows, SectionKind, SheetLayout};
+use hyoka_core::layout::{ChildRows, RowField, SectionKind, SheetLayout};
 use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
 use hyoka_core::{EvaluationScale, FiscalYear, IndicatorKind, Number, ValueRole, Yen};
 use hyoka_store::{IndicatorRecord, IndicatorValue, ItemRecord, JudgementRecord, Store};
 
-use crate::doc::{Align, Bar, Block, Cell, Document, Table};
+use crate::doc::{Align, Bar, Block, Cell, Document, Orientation, Table};
 use crate::xlsx::{Sheet, XCell};
 use crate::ReportError;
 
@@ -70,6 +70,8 @@ pub struct Placed {
 #[derive(Clone, Debug)]
 pub struct SheetChild {
     pub item: ItemRecord,
+    /// (department, section): 東村山市 prints each objective's 課名.
+    pub sections: Vec<(String, String)>,
     /// The year's (and undated) narratives with text.
     pub narratives: Vec<NarrativeRow>,
     pub indicators: Vec<SheetIndicator>,
@@ -82,6 +84,12 @@ impl SheetChild {
     /// `IV-7-48-(1) 総合的な情報化施策の推進`.
     pub fn heading(&self) -> String {
         format!("{} {}", self.item.code, self.item.title)
+    }
+
+    /// The sections as printed: `秘書広報課`, several joined with `、`.
+    pub fn section_names(&self) -> String {
+        let s: Vec<&str> = self.sections.iter().map(|(_, s)| s.as_str()).filter(|s| !s.is_empty()).collect();
+        s.join("、")
     }
 }
 
@@ -152,6 +160,7 @@ pub async fn load_sheet(store: &Store, item_id: i64, fy: FiscalYear) -> Result<S
             }
             children.push(SheetChild {
                 item: other.clone(),
+                sections: store.item_sections(other.id).await?,
                 narratives: store.narratives(other.id).await?.into_iter().filter(year).collect(),
                 indicators,
                 evaluations: store.evaluations(other.id).await?.into_iter().filter(|e| e.fiscal_year == fy).collect(),
@@ -620,6 +629,123 @@ impl SheetView {
         }
     }
 
+    /// Child rows as one table, a line per item in plan order, as the city
+    /// prints them (東村山市's 具体的な取り組み). Texts the table has no
+    /// column for, directions and the rows' indicators follow it, so
+    /// nothing stored is hidden.
+    fn child_table(&self, doc: &mut Document, label: &str, rows: &ChildRows, children: &[&SheetChild]) {
+        let slot_label = |code: &str| rows.slots.iter().find(|s| s.code == code).map(|s| s.label.clone());
+        // A text column's width follows how much it holds, so the long
+        // 成果又は課題 gets more room than 目標.
+        let chars = |code: &str| -> usize {
+            children
+                .iter()
+                .flat_map(|c| c.narratives.iter().filter(|n| n.slot == code))
+                .map(|n| n.text.to_plain_text().chars().count())
+                .sum()
+        };
+        let all: usize = rows
+            .table
+            .iter()
+            .filter_map(|c| match &c.field {
+                RowField::Slot(code) => Some(chars(code)),
+                _ => None,
+            })
+            .sum();
+        let mut t = Table { caption: Some(label.to_string()), ..Table::default() };
+        t.head.push(
+            rows.table
+                .iter()
+                .map(|c| match &c.field {
+                    RowField::Slot(code) => Cell::col(slot_label(code).unwrap_or_else(|| c.label.clone())),
+                    _ => Cell::col(c.label.clone()),
+                })
+                .collect(),
+        );
+        t.widths = rows
+            .table
+            .iter()
+            .map(|c| match &c.field {
+                RowField::Code => 0.5,
+                RowField::Sections => 1.8,
+                RowField::Tags => 1.1,
+                RowField::Title => 1.9,
+                RowField::Grade(_) => 0.6,
+                RowField::Slot(code) => 3.0 + 3.0 * chars(code) as f32 / all.max(1) as f32,
+            })
+            .collect();
+        let mut rest =
+            Table {
+                caption: Some(format!("{label}（その他の記載）")), widths: vec![1.6, 6.0], ..Table::default()
+            };
+        for child in children {
+            let row = rows
+                .table
+                .iter()
+                .map(|c| match &c.field {
+                    RowField::Code => Cell::text(child.item.code.clone()).align(Align::Center),
+                    RowField::Sections => Cell::text(child.section_names()),
+                    RowField::Tags => Cell::text(child.item.tags.join("\n")).align(Align::Center),
+                    RowField::Title => Cell::row(child.item.title.clone()),
+                    RowField::Slot(code) => {
+                        let blocks = child
+                            .narratives
+                            .iter()
+                            .filter(|n| &n.slot == code)
+                            .flat_map(|n| n.text.blocks.iter().cloned())
+                            .collect();
+                        Cell::narrative(&hyoka_core::Narrative { blocks })
+                    }
+                    RowField::Grade(i) => {
+                        let e = rows.grades.get(*i).and_then(|slot| {
+                            child.evaluations.iter().find(|e| e.stage == slot.stage && e.evaluator == slot.evaluator)
+                        });
+                        let grade = e.and_then(|e| e.grade.clone()).unwrap_or_else(|| "—".into());
+                        let comment = e.and_then(|e| e.comment.clone()).filter(|c| !c.is_empty());
+                        Cell::text(comment.map_or_else(|| grade.clone(), |c| format!("{grade}\n{c}")))
+                            .align(Align::Center)
+                    }
+                })
+                .collect();
+            t.body.push(row);
+            let shown = |slot: &str| rows.table.iter().any(|c| c.field == RowField::Slot(slot.to_string()));
+            for n in child.narratives.iter().filter(|n| !shown(&n.slot)) {
+                let l = slot_label(&n.slot).unwrap_or_else(|| {
+                    if n.label.is_empty() {
+                        n.slot.clone()
+                    } else {
+                        n.label.clone()
+                    }
+                });
+                rest.body.push(vec![Cell::row(format!("{}　{l}", child.heading())), Cell::narrative(&n.text)]);
+            }
+            for (k, v) in self.direction_rows(child.direction.as_ref()) {
+                rest.body.push(vec![Cell::row(format!("{}　{k}", child.heading())), Cell::text(v)]);
+            }
+        }
+        doc.push(Block::Table(t));
+        if !rest.body.is_empty() {
+            doc.push(Block::Table(rest));
+        }
+        for child in children.iter().filter(|c| !c.indicators.is_empty()) {
+            let mut t = self.indicator_table(&child.indicators);
+            t.caption = Some(format!("{}の指標", child.heading()));
+            doc.push(Block::Table(t));
+        }
+    }
+
+    /// Whether the sheet prints on landscape A4: a table of rows with
+    /// seven or more columns of text (東村山市's 具体的な取り組み) is not
+    /// readable on a portrait page.
+    pub fn orientation(&self) -> Orientation {
+        let wide = self.layout.sections.iter().filter_map(|s| s.children.as_ref()).any(|r| r.table.len() >= 6);
+        if wide {
+            Orientation::Landscape
+        } else {
+            Orientation::Portrait
+        }
+    }
+
     /// The legends of the scales the grades use: `S 計画以上 1 計画どおり …`.
     fn legends(&self) -> Vec<String> {
         let mut seen = BTreeSet::new();
@@ -694,6 +820,7 @@ impl SheetView {
     /// The sheet as a printable document, sections in the layout's order.
     pub fn document(&self) -> Document {
         let mut doc = Document::new(self.title());
+        doc.orientation = self.orientation();
         doc.subtitle =
             Some(format!("{}　{}　{}", self.municipality, self.fiscal_year.label_with_western(), self.layout.name));
         let mut id = Table { caption: Some("事業の概要".into()), widths: vec![1.6, 6.0], ..Table::default() };
@@ -799,13 +926,16 @@ impl SheetView {
                 SectionKind::Children => {
                     doc.heading(1, section.label.clone());
                     let Some(rows) = &section.children else { continue };
-                    let mut any = false;
-                    for child in self.children.iter().filter(|c| rows.item_kinds.contains(&c.item.kind)) {
-                        any = true;
-                        self.child_blocks(&mut doc, rows, child);
-                    }
-                    if !any {
+                    let listed: Vec<&SheetChild> =
+                        self.children.iter().filter(|c| rows.item_kinds.contains(&c.item.kind)).collect();
+                    if listed.is_empty() {
                         doc.paragraph("（記載はありません）");
+                    } else if rows.table.is_empty() {
+                        for child in listed {
+                            self.child_blocks(&mut doc, rows, child);
+                        }
+                    } else {
+                        self.child_table(&mut doc, &section.label, rows, &listed);
                     }
                     for slot in &rows.grades {
                         if let Some(scale) = self.scales.iter().find(|s| s.code == slot.scale) {

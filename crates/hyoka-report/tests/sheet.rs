@@ -158,11 +158,122 @@ async fn each_city_gets_its_own_variant() {
     let text = support::pdf_text(&no1.pdf(), &no1.title());
     in_order(&text, &["実施内容平成29年度平成30年度令和元年度令和2年度", "市民活動支援センターの活性化の実施"]);
     // 東村山市: A/B printed without a legend.
-    // 東村山市: each 課の目標 with the 部長's A/B, printed without a legend.
+    // 東村山市: the 具体的な取り組み with the 部長's A/B, printed without a legend.
     let hm = load_sheet(&store, item_id(&store, "132136", "経営政策部", None).await, fy(2019)).await.unwrap();
     assert_eq!(hm.children.len(), 21, "the department's 21 objectives");
     let html = hm.html();
-    in_order(&html, &["課の目標", "評価（部長）", "評価（部長）: A・B（凡例の記載なし）"]);
+    in_order(&html, &["具体的な取り組み", "評価（部長）: A・B（凡例の記載なし）"]);
+}
+
+/// One objective row as seed 004 prints it: No., 課名, 総計・行革・その他,
+/// 項目, 評価. Read from the seed's tab-separated rows, not from hyoka.
+struct Objective {
+    no: String,
+    section: String,
+    tags: Vec<String>,
+    title: String,
+    grade: String,
+}
+
+fn seed_objectives() -> Vec<Objective> {
+    support::seed("004_14ceec0f4c63a17a.txt")
+        .lines()
+        .map(|l| l.split('\t').map(str::trim).collect::<Vec<_>>())
+        .filter(|c| c.len() == 7 && c[0].chars().all(|d| d.is_ascii_digit()) && !c[0].is_empty())
+        .map(|c| Objective {
+            no: c[0].into(),
+            section: c[1].into(),
+            tags: c[2].split_whitespace().map(str::to_string).collect(),
+            title: c[3].into(),
+            grade: c[5].into(),
+        })
+        .collect()
+}
+
+/// 東村山市's 目標管理シート prints its objectives as one table, No. | 課名 |
+/// 総計・行革・その他 | 項目 | 目標 | 評価 | 成果又は課題, on landscape A4,
+/// each objective once, in the document's order; the same in the HTML, the
+/// PDF and the year's workbook.
+#[tokio::test]
+async fn higashimurayama_objectives_print_as_the_citys_table() {
+    let (_db, store) = imported().await;
+    let seed = seed_objectives();
+    assert_eq!(seed.len(), 21, "the seed's 21 objectives");
+    let hm = load_sheet(&store, item_id(&store, "132136", "経営政策部", None).await, fy(2019)).await.unwrap();
+    let header = ["No.", "課名", "総計・行革・その他", "項目", "目標", "評価", "成果又は課題"];
+
+    let html = hm.html();
+    let mut order = vec!["具体的な取り組み</caption>".to_string()];
+    order.extend(header.iter().map(|h| format!(">{h}</th>")));
+    for o in &seed {
+        order.push(format!(">{}</td>", o.no));
+        order.push(format!(">{}</td>", o.section));
+        order.push(format!(">{}", o.tags[0]));
+        order.push(format!(">{}", o.title.chars().take(8).collect::<String>()));
+        order.push(format!(">{}</td>", o.grade));
+    }
+    in_order(&html, &order.iter().map(String::as_str).collect::<Vec<_>>());
+    // Each objective's title once: no block repeating its number and title.
+    for o in &seed {
+        assert_eq!(html.matches(&format!(">{}</", o.title)).count(), 1, "{} printed once", o.title);
+    }
+    assert!(html.contains("size: A4 landscape"), "seven columns of text need landscape A4");
+
+    // The PDF read back as laid out: cells are top-aligned, so a row's
+    // first line holds the first line of each cell, left to right, and a
+    // second tag (総計 行革) is the first word of the line below.
+    let pdf = hm.pdf();
+    let raw = support::pdftotext_layout(&pdf);
+    let lines: Vec<Vec<String>> =
+        raw.lines().map(|l| l.split_whitespace().map(squeeze).collect::<Vec<_>>()).filter(|l| !l.is_empty()).collect();
+    let mut at = 0;
+    for o in &seed {
+        let head: String = squeeze(&o.title).chars().take(6).collect();
+        let found = lines[at..]
+            .iter()
+            .position(|l| {
+                l.len() > 5
+                    && l[0] == o.no
+                    && l[1] == o.section
+                    && l[2] == o.tags[0]
+                    && l[3].starts_with(&head)
+                    && l[4..].contains(&o.grade)
+            })
+            .unwrap_or_else(|| {
+                panic!("No.{} {} {:?} {} {}: no such row after line {at}", o.no, o.section, o.tags, o.title, o.grade)
+            });
+        at += found + 1;
+        for tag in &o.tags[1..] {
+            assert_eq!(lines[at].first(), Some(tag), "No.{}'s second tag under the first", o.no);
+        }
+    }
+    assert_eq!(support::pdfinfo(&pdf).1, "841.89 x 595.28", "landscape A4");
+
+    // The year's workbook: the sheet's form worksheet holds the same table.
+    let book = hyoka_report::book::compile_book(
+        &store,
+        "132136",
+        fy(2019),
+        None,
+        hyoka_core::JpDate::new(2026, 12, 5).unwrap(),
+        &mut |_, _, _| {},
+    )
+    .await
+    .unwrap();
+    let mut xlsx: Xlsx<_> = Xlsx::new(Cursor::new(book.xlsx().unwrap())).unwrap();
+    let range = xlsx.worksheet_range(&book.worksheet_names()[1]).unwrap();
+    let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    let head = rows.iter().position(|r| r.len() >= 7 && r[..7] == header).expect("the table's header row");
+    let body: Vec<&Vec<String>> =
+        rows[head + 1..].iter().filter(|r| r.first().is_some_and(|c| !c.is_empty())).collect();
+    for (o, r) in seed.iter().zip(&body) {
+        assert_eq!(r[0], o.no);
+        assert_eq!(r[1], o.section);
+        assert_eq!(r[2].split_whitespace().collect::<Vec<_>>(), o.tags);
+        assert_eq!(squeeze(&r[3]), squeeze(&o.title));
+        assert_eq!(r[5], o.grade, "No.{}", o.no);
+    }
+    assert!(body.len() >= seed.len(), "{} rows", body.len());
 }
 
 /// 三島市's 行政評価表 is one section's sheet for one 施策: the seed prints
