@@ -142,6 +142,7 @@ impl SheetBook {
         if self.sheets.iter().all(|v| v.orientation() == Orientation::Landscape) {
             doc.orientation = Orientation::Landscape;
         }
+        doc.dense = !self.sheets.is_empty() && self.sheets.iter().all(SheetView::dense);
         doc.subtitle = Some(self.scope());
         doc.push(Block::Facts(vec![
             ("団体".into(), format!("{}（{}）", self.municipality, self.municipality_code)),

@@ -316,6 +316,21 @@ pub fn month_bars(months: &[String], bar: Bar) -> Vec<Cell> {
     cells
 }
 
+/// What a schedule row's text says beyond its months' entries, arrows
+/// dropped: `データ活用研修` of `← データ活用研修 →` whose months hold only `→`.
+fn uncovered(label: &str, months: &[String]) -> String {
+    let arrows = |c: char| matches!(c, '←' | '→' | '⇒' | '⇔' | '↔');
+    let mut rest: String = label.chars().map(|c| if arrows(c) { ' ' } else { c }).collect();
+    for m in months {
+        let m: String = m.chars().filter(|c| !arrows(*c)).collect();
+        let m = m.trim();
+        if !m.is_empty() {
+            rest = rest.replacen(m, " ", 1);
+        }
+    }
+    rest.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// `評価（部長）: A・B（凡例の記載なし）`, or the scale's printed legend.
 fn legend(label: &str, scale: &EvaluationScale) -> String {
     if scale.legend_printed {
@@ -531,14 +546,18 @@ impl SheetView {
             compact: true,
             ..Table::default()
         };
-        let mut head = vec![Cell::col("事業・内容"), Cell::col("区分")];
+        // 三鷹市's form has no label column: each row is its bars across
+        // the months, and a row without bars its text across them.
+        let labelled = !self.dense();
+        let mut head =
+            if labelled { vec![Cell::col("事業・内容"), Cell::col("区分")] } else { vec![Cell::col("区分")] };
         head.extend(MONTHS.iter().map(|m| Cell::col(*m)));
         if hours {
             head.push(Cell::col(format!("従事見込時間数\n{}", l.label("hours.regular"))));
             head.push(Cell::col(format!("従事見込時間数\n{}", l.label("hours.other"))));
         }
         t.head.push(head);
-        t.widths = vec![4.0, 1.0];
+        t.widths = if labelled { vec![4.0, 1.0] } else { vec![0.8] };
         t.widths.extend(MONTHS.iter().map(|_| 1.0));
         if hours {
             t.widths.extend([1.5, 1.5]);
@@ -550,8 +569,34 @@ impl SheetView {
                 other => other.to_string(),
             };
             let bar = if s.kind == "actual" { Bar::Actual } else { Bar::Planned };
-            let mut row = vec![Cell::row(s.label.clone()), Cell::text(kind).align(Align::Center)];
-            row.extend(month_bars(&s.months, bar));
+            let bars = month_bars(&s.months, bar);
+            let mut row = Vec::new();
+            if labelled {
+                row.push(Cell::row(s.label.clone()));
+                row.push(Cell::text(kind).align(Align::Center));
+                row.extend(bars);
+            } else {
+                row.push(Cell::row(kind).align(Align::Center));
+                // The row's text the months do not hold (their extraction
+                // lost where it starts) goes before its first bar.
+                let rest = uncovered(&s.label, &s.months);
+                let lead = bars.iter().take_while(|c| c.bar.is_none()).count();
+                if lead == bars.len() {
+                    row.push(Cell::text(s.label.clone()).span(MONTHS.len()));
+                } else if rest.is_empty() {
+                    row.extend(bars);
+                } else if lead > 0 {
+                    row.push(Cell::text(rest).span(lead));
+                    row.extend(bars.into_iter().skip(lead));
+                } else {
+                    let mut bars = bars.into_iter();
+                    if let Some(first) = bars.next() {
+                        let text = format!("{rest}　{}", first.plain());
+                        row.push(Cell { content: crate::doc::Content::Text(text), ..first });
+                    }
+                    row.extend(bars);
+                }
+            }
             if hours {
                 row.push(Cell::figure(s.hours_regular.clone().unwrap_or_default()));
                 row.push(Cell::figure(s.hours_other.clone().unwrap_or_default()));
@@ -581,6 +626,29 @@ impl SheetView {
     }
 
     fn grades_table(&self) -> Table {
+        // A form's grades without comments go two a line, as 三鷹市 prints
+        // 主管課評価 beside 事業評価審査会評価.
+        let commented = self.grades.iter().any(|g| g.evaluation.as_ref().is_some_and(|e| e.comment.is_some()));
+        if self.dense() && !commented {
+            let mut t = Table { caption: Some("評価".into()), ..Table::default() };
+            t.head.push(
+                ["評価", "評価", "評価の意味", "評価", "評価", "評価の意味"].into_iter().map(Cell::col).collect(),
+            );
+            t.widths = vec![2.6, 0.6, 1.8, 2.6, 0.6, 1.8];
+            for pair in self.grades.chunks(2) {
+                let mut row = Vec::new();
+                for g in pair {
+                    let e = g.evaluation.as_ref();
+                    row.push(Cell::row(g.label.clone()));
+                    row.push(
+                        Cell::text(e.and_then(|e| e.grade.clone()).unwrap_or_else(|| "—".into())).align(Align::Center),
+                    );
+                    row.push(Cell::text(g.meaning().unwrap_or_default()));
+                }
+                t.body.push(row);
+            }
+            return t;
+        }
         let mut t = Table { caption: Some("評価".into()), ..Table::default() };
         t.head.push(["評価", "評価", "評価の意味", "評価の理由・意見"].into_iter().map(Cell::col).collect());
         t.widths = vec![2.6, 0.8, 2.0, 5.0];
@@ -746,6 +814,12 @@ impl SheetView {
         }
     }
 
+    /// Whether the sheet prints in the small type of a form: 三鷹市 prints
+    /// its 個別事業評価表 on one A4 page.
+    pub fn dense(&self) -> bool {
+        self.layout.preset == "mitaka"
+    }
+
     /// The legends of the scales the grades use: `S 計画以上 1 計画どおり …`.
     fn legends(&self) -> Vec<String> {
         let mut seen = BTreeSet::new();
@@ -821,11 +895,34 @@ impl SheetView {
     pub fn document(&self) -> Document {
         let mut doc = Document::new(self.title());
         doc.orientation = self.orientation();
+        doc.dense = self.dense();
         doc.subtitle =
             Some(format!("{}　{}　{}", self.municipality, self.fiscal_year.label_with_western(), self.layout.name));
         let mut id = Table { caption: Some("事業の概要".into()), widths: vec![1.6, 6.0], ..Table::default() };
-        for (k, v) in self.identification() {
-            id.body.push(vec![Cell::row(k), Cell::text(v)]);
+        if doc.dense {
+            // Two fields a line where both are short, as the form prints
+            // 掲載No. beside 担当.
+            id.widths = vec![1.2, 2.6, 1.2, 2.6];
+            let rows = self.identification();
+            let short = |v: &str| v.chars().count() <= 24 && !v.contains('\n');
+            let mut i = 0;
+            while i < rows.len() {
+                let (k, v) = &rows[i];
+                match rows.get(i + 1).filter(|(_, w)| short(v) && short(w)) {
+                    Some((k2, v2)) => {
+                        id.body.push(vec![Cell::row(k), Cell::text(v), Cell::row(k2), Cell::text(v2)]);
+                        i += 2;
+                    }
+                    None => {
+                        id.body.push(vec![Cell::row(k), Cell::text(v).span(3)]);
+                        i += 1;
+                    }
+                }
+            }
+        } else {
+            for (k, v) in self.identification() {
+                id.body.push(vec![Cell::row(k), Cell::text(v)]);
+            }
         }
         doc.push(Block::Table(id));
         let has_hours_section = self.layout.has(SectionKind::StaffHours);
@@ -1240,6 +1337,27 @@ mod tests {
         let none = month_bars(&vec![String::new(); 12], Bar::Planned);
         assert_eq!(none.len(), 12);
         assert!(none.iter().all(|c| c.bar.is_none()));
+    }
+
+    #[test]
+    fn a_rows_text_beyond_its_months_is_kept() {
+        let months = |m: &[(usize, &str)]| {
+            let mut v = vec![String::new(); 12];
+            for (i, t) in m {
+                v[*i] = t.to_string();
+            }
+            v
+        };
+        assert_eq!(uncovered("← データ活用研修 →", &months(&[(5, "→")])), "データ活用研修");
+        assert_eq!(
+            uncovered(
+                "← まちづくり総合研究所研究会の実施 → 報告書の作成（3月）",
+                &months(&[(5, "→ 報告書の作成（3月）")])
+            ),
+            "まちづくり総合研究所研究会の実施"
+        );
+        let both = months(&[(0, "論点データ集、基礎用語事典策定作業"), (6, "発行（12月）")]);
+        assert_eq!(uncovered("← 論点データ集、基礎用語事典策定作業 発行（12月）", &both), "");
     }
 
     #[test]

@@ -388,3 +388,38 @@ async fn nothing_from_the_data_becomes_markup() {
     let text = support::pdftotext(&sheet_pdf(&store, id, fy(2018)).await.unwrap());
     assert!(text.contains("<script>alert('x')</script>"), "printed as text");
 }
+
+/// 三鷹市 prints each 個別事業評価表 on one A4 portrait page: so does hyoka,
+/// for every project sheet of the seed (企-1 … 企-12), without leaving out
+/// any of the sheet's texts or its schedule rows.
+#[tokio::test]
+async fn mitaka_project_sheets_fit_one_page_as_the_city_prints_them() {
+    let (_db, store) = imported().await;
+    let mut schedules = 0;
+    for n in 1..=12 {
+        let code = format!("企-{n}");
+        let view = load_sheet(&store, item_id(&store, "132047", &code, None).await, fy(2018)).await.unwrap();
+        let pdf = view.pdf();
+        let (pages, size) = support::pdfinfo(&pdf);
+        assert_eq!(size, "595.28 x 841.89", "{code}: portrait A4");
+        assert_eq!(pages, 1, "{code} prints on one page as the city's");
+        let text = support::pdf_text(&pdf, &view.title());
+        for n in view.narratives.iter().filter(|n| !n.text.is_empty()) {
+            let plain = squeeze(&n.text.to_plain_text().replace('\n', ""));
+            let tail: String = plain.chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
+            assert!(text.contains(&tail), "{code}: the end of {} «{tail}» is printed", n.slot);
+        }
+        schedules += view.schedule.len();
+        for row in &view.schedule {
+            for word in row.label.split(|c: char| c.is_whitespace() || matches!(c, '←' | '→')).filter(|w| !w.is_empty())
+            {
+                assert!(
+                    text.contains(&squeeze(word)),
+                    "{code}: «{word}» of the schedule row «{}» is printed",
+                    row.label
+                );
+            }
+        }
+    }
+    assert!(schedules >= 20, "the sheets' schedule rows were checked: {schedules}");
+}
