@@ -419,6 +419,13 @@ impl SheetView {
         if !position.is_empty() {
             rows.push((position_label.into(), position));
         }
+        // 三島市 lists the 施策の方向 the section is in charge of under the
+        // budget table at the top of the sheet.
+        if self.layout.preset == "mishima" {
+            let directions: Vec<String> =
+                self.children.iter().filter(|c| c.item.kind == "measure_direction").map(SheetChild::heading).collect();
+            rows.push(("所管する施策の方向一覧".into(), directions.join("\n")));
+        }
         rows.retain(|(_, v)| !v.trim().is_empty());
         rows
     }
@@ -814,6 +821,23 @@ impl SheetView {
         }
     }
 
+    /// What an empty slot of the sheet prints: （記載なし）, or where the
+    /// text is when rows beneath hold it (三島市's 【行革取組項目】 are
+    /// written per 施策の方向 and printed with each).
+    fn held_below(&self, slot: &str) -> String {
+        let codes: Vec<&str> = self
+            .children
+            .iter()
+            .filter(|c| c.narratives.iter().any(|n| n.slot == slot && !n.text.is_empty()))
+            .map(|c| c.item.code.as_str())
+            .collect();
+        if codes.is_empty() {
+            "（記載なし）".into()
+        } else {
+            format!("（{}に記載）", codes.join("、"))
+        }
+    }
+
     /// Whether the sheet prints in the small type of a form: 三鷹市 prints
     /// its 個別事業評価表 on one A4 page.
     pub fn dense(&self) -> bool {
@@ -944,7 +968,8 @@ impl SheetView {
                             let from: Vec<&(String, NarrativeRow)> =
                                 self.inherited.iter().filter(|(_, n)| n.slot == slot.code).collect();
                             if from.is_empty() {
-                                t.body.push(vec![Cell::row(slot.label.clone()), Cell::text("（記載なし）")]);
+                                t.body
+                                    .push(vec![Cell::row(slot.label.clone()), Cell::text(self.held_below(&slot.code))]);
                             }
                             for (source, n) in from {
                                 t.body.push(vec![
@@ -1043,7 +1068,21 @@ impl SheetView {
                 SectionKind::Direction => {
                     doc.heading(1, section.label.clone());
                     let rows = self.direction_rows(self.next_direction.as_ref());
-                    if rows.is_empty() {
+                    // 三島市 writes the 今後の取組み方針 on each row of its 業務計画.
+                    let on_rows: Vec<&str> = self
+                        .layout
+                        .sections
+                        .iter()
+                        .filter(|s| s.children.as_ref().is_some_and(|r| r.direction))
+                        .filter(|s| {
+                            let kinds = &s.children.as_ref().expect("filtered").item_kinds;
+                            self.children.iter().any(|c| kinds.contains(&c.item.kind) && c.direction.is_some())
+                        })
+                        .map(|s| s.label.as_str())
+                        .collect();
+                    if rows.is_empty() && !on_rows.is_empty() {
+                        doc.paragraph(format!("（{}の行ごとに記載）", on_rows.join("、")));
+                    } else if rows.is_empty() {
                         doc.paragraph("（記載はありません）");
                     } else {
                         let mut t =

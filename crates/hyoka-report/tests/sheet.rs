@@ -423,3 +423,53 @@ async fn mitaka_project_sheets_fit_one_page_as_the_city_prints_them() {
     }
     assert!(schedules >= 20, "the sheets' schedule rows were checked: {schedules}");
 }
+
+/// 三島市's 行政評価表 prints, besides its tables: the 【行革取組項目】 of each
+/// 施策の方向, each 手段's 今後の取組み方針 (維持, 終了) with its 事務移管, the
+/// ホームページ運営事業 schedule row with its hours, the 事業費 of each 施策の方向
+/// and the 所管する施策の方向一覧. Each is read back from the PDF against the
+/// seed's text.
+#[tokio::test]
+async fn mishima_sheet_prints_every_part_of_the_citys_form() {
+    let (_db, store) = imported().await;
+    let seed = squeeze(&support::seed("001_9b686f713a20fe01.txt"));
+    let measure = item_id(&store, "222062", "48", Some("measure")).await;
+    let view = load_sheet(&store, measure, fy(2018)).await.unwrap();
+    let text = support::pdf_text(&view.pdf(), &view.title());
+    let found = |needles: &[&str]| {
+        for n in needles {
+            assert!(seed.contains(&squeeze(n)), "«{n}» is the seed's text");
+        }
+        let folded: Vec<String> = needles.iter().map(|n| squeeze(n)).collect();
+        in_order(&text, &folded.iter().map(String::as_str).collect::<Vec<_>>());
+    };
+    // 所管する施策の方向一覧, in the document's order, before the 成果指標.
+    found(&[
+        "所管する施策の方向一覧",
+        "総合的な情報化施策の推進",
+        "インターネットによる市民サービスの向上",
+        "セキュリティ対策",
+        "職員の知識・能力の向上",
+        "成果指標",
+    ]);
+    // 【行革取組項目】 of IV-7-48-(2): plan, do, check, action.
+    found(&[
+        "インターネットによる市民サービスの向上",
+        "【地域SNS】平成27年度末の大幅なリニューアルで充実した機能をPRし、利用者を増やす。",
+        "【地域SNS】新機能や便利になったポイントを積極的にお知らせしていく。",
+        "【地域SNS】市民活用状況把握のため利用者アンケートを実施した。",
+        "【地域SNS】利用者アンケート結果を踏まえ、今後の継続性について検討する。",
+    ]);
+    // The sheet's own 【行革取組項目】 points to where they are.
+    in_order(&text, &["【行革取組項目】", &squeeze("（IV-7-48-(2)に記載）")]);
+    // 事業費 of a 施策の方向: (1) has none, (5) a re-listed budget line.
+    found(&["総合的な情報化施策の推進", "なし"]);
+    found(&["IT推進事業(施策48-(4)再掲) (01.02.01.14.020.02)"]);
+    // 今後の取組み方針 with its 事務移管, per 手段.
+    found(&["IT推進本部会議の開", "維持", "H31広報広聴課へ事務移管"]);
+    found(&["三島市地域SNSの利", "終了", "H30広報広聴課から事務移", "H31広報広"]);
+    found(&["三島市民ポータルサイ", "維持", "H30広報広聴課から事務移"]);
+    // The ホームページ運営事業 row of the スケジュール表 and its staff hours.
+    found(&["スケジュール表", "ホームページ運営事業", "ホームページ用機器等の管理"]);
+    in_order(&text, &["従事見込時間数", "ホームページ運営事業280H"]);
+}
