@@ -98,14 +98,20 @@ pub fn stylesheet(orientation: Orientation) -> String {
     css
 }
 
+/// The stylesheet of a document: its orientation's, in a form's small type
+/// when it is dense.
+pub fn document_stylesheet(orientation: Orientation, dense: bool) -> String {
+    let mut css = stylesheet(orientation);
+    if dense {
+        css.push_str(DENSE_CSS);
+    }
+    css
+}
+
 /// The whole page, with its stylesheet inside: a file that prints the same
 /// wherever it is opened.
 pub fn render(doc: &Document) -> String {
-    let mut css = stylesheet(doc.orientation);
-    if doc.dense {
-        css.push_str(DENSE_CSS);
-    }
-    render_page(doc, &format!("<style>{css}</style>"))
+    render_page(doc, &format!("<style>{}</style>", document_stylesheet(doc.orientation, doc.dense)))
 }
 
 /// The whole page with its stylesheet at `href`: for the web app, whose
