@@ -279,6 +279,21 @@ pub async fn sheet_xlsx(store: &Store, item_id: i64, fy: FiscalYear) -> Result<V
 /// The narrative slot of 小平市's 工程表.
 const ROADMAP: &str = "roadmap";
 
+/// The narrative slot of 三島市's staff counts and extension (the reader's).
+const ORGANISATION: &str = "organisation";
+
+/// `正職員数 8人` as (`正職員数`, `8人`), `電話番号 (内線) 055-…` as
+/// (`電話番号 (内線)`, `055-…`): the label ends before the first figure.
+fn labelled_figure(line: &str) -> (String, String) {
+    let at = line
+        .char_indices()
+        .find(|(i, c)| c.is_whitespace() && line[i + c.len_utf8()..].starts_with(|d: char| d.is_ascii_digit()));
+    match at {
+        Some((i, _)) => (line[..i].trim().to_string(), line[i..].trim().to_string()),
+        None => ("所属".to_string(), line.trim().to_string()),
+    }
+}
+
 const MONTHS: [&str; 12] = ["4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月", "1月", "2月", "3月"];
 
 /// An amount in the layout's unit; blank stays blank and zero prints as the
@@ -391,11 +406,18 @@ impl SheetView {
             .collect::<Vec<_>>()
             .join("\n");
         let mut rows: Vec<(String, String)> = match self.layout.preset.as_str() {
-            "mishima" => vec![
-                ("所属部".into(), self.departments()),
-                ("所属課".into(), self.section_names()),
-                ("事業名".into(), format!("{} {}", self.item.code, self.item.title)),
-            ],
+            "mishima" => {
+                let mut rows = vec![("所属部".into(), self.departments()), ("所属課".into(), self.section_names())];
+                // 正職員数, その他職員数, 電話番号 beside the 所属課, as the form
+                // heads the sheet.
+                for n in self.narratives.iter().filter(|n| n.slot == ORGANISATION) {
+                    for (_, line) in crate::doc::narrative_lines(&n.text) {
+                        rows.push(labelled_figure(&line));
+                    }
+                }
+                rows.push(("事業名".into(), format!("{} {}", self.item.code, self.item.title)));
+                rows
+            }
             "kodaira" => vec![
                 ("取り組み項目".into(), format!("{} {tags}{}", self.item.code, self.item.title)),
                 ("主な推進担当課".into(), self.responsible()),
@@ -435,9 +457,14 @@ impl SheetView {
         self.narratives.iter().filter(|n| n.slot == code && !n.text.is_empty()).collect()
     }
 
-    /// Narratives no slot of the layout shows.
+    /// Narratives no slot of the layout shows (三島市's staff counts are in
+    /// its identification block).
     fn other_narratives(&self) -> Vec<&NarrativeRow> {
-        self.narratives.iter().filter(|n| self.layout.slot(&n.slot).is_none() && !n.text.is_empty()).collect()
+        let identified = |n: &NarrativeRow| self.layout.preset == "mishima" && n.slot == ORGANISATION;
+        self.narratives
+            .iter()
+            .filter(|n| self.layout.slot(&n.slot).is_none() && !n.text.is_empty() && !identified(n))
+            .collect()
     }
 
     fn indicator_years(indicators: &[SheetIndicator]) -> Vec<FiscalYear> {
@@ -1397,6 +1424,16 @@ mod tests {
         );
         let both = months(&[(0, "論点データ集、基礎用語事典策定作業"), (6, "発行（12月）")]);
         assert_eq!(uncovered("← 論点データ集、基礎用語事典策定作業 発行（12月）", &both), "");
+    }
+
+    #[test]
+    fn a_staff_line_splits_before_its_figure() {
+        assert_eq!(labelled_figure("正職員数 8人"), ("正職員数".into(), "8人".into()));
+        assert_eq!(
+            labelled_figure("電話番号 (内線) 055-971-4322 (内線2285-2288)"),
+            ("電話番号 (内線)".into(), "055-971-4322 (内線2285-2288)".into())
+        );
+        assert_eq!(labelled_figure("なし"), ("所属".into(), "なし".into()));
     }
 
     #[test]

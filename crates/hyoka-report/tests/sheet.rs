@@ -443,6 +443,20 @@ async fn mishima_sheet_prints_every_part_of_the_citys_form() {
         let folded: Vec<String> = needles.iter().map(|n| squeeze(n)).collect();
         in_order(&text, &folded.iter().map(String::as_str).collect::<Vec<_>>());
     };
+    // The head of the form: 所属部, 所属課, 正職員数, その他職員数, 電話番号.
+    found(&[
+        "所属部",
+        "企画戦略部",
+        "所属課",
+        "情報政策課",
+        "正職員数",
+        "8人",
+        "その他職員数",
+        "1人",
+        "055-971-4322",
+        "成果指標",
+    ]);
+    assert!(!text.contains("その他の記載"), "the staff counts are in the head, not left over at the end");
     // 所管する施策の方向一覧, in the document's order, before the 成果指標.
     found(&[
         "所管する施策の方向一覧",
