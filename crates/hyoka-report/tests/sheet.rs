@@ -104,7 +104,15 @@ async fn mitaka_project_sheet_in_its_layout() {
 async fn each_city_gets_its_own_variant() {
     let (_db, store) = imported().await;
     let cases = [
-        ("222062", "48", 2018, "mishima", "行政評価表", &["所属部", "所属課", "事業名"][..]),
+        // The seed's head: 所属部, 所属課, 正職員数, その他職員数, 電話番号 (内線).
+        (
+            "222062",
+            "48",
+            2018,
+            "mishima",
+            "行政評価表",
+            &["所属部", "所属課", "正職員数", "その他職員数", "電話番号 (内線)", "事業名"][..],
+        ),
         ("132110", "No.4", 2017, "kodaira", "進捗状況調査票", &["取り組み項目", "主な推進担当課", "計画上の位置付け"]),
         ("132136", "経営政策部", 2019, "higashimurayama", "目標管理シート", &["部名"]),
     ];
