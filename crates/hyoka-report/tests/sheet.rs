@@ -430,6 +430,19 @@ async fn mitaka_project_sheets_fit_one_page_as_the_city_prints_them() {
         }
     }
     assert!(schedules >= 20, "the sheets' schedule rows were checked: {schedules}");
+    // The year's book: cover, contents, then a page per sheet.
+    let book = hyoka_report::book::compile_book(
+        &store,
+        "132047",
+        fy(2018),
+        None,
+        hyoka_core::JpDate::new(2026, 12, 5).unwrap(),
+        &mut |_, _, _| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(book.sheets.len(), 12);
+    assert_eq!(support::pdfinfo(&book.pdf()).0, 2 + 12, "one page per sheet in the book too");
 }
 
 /// 三島市's 行政評価表 prints, besides its tables: the 【行革取組項目】 of each
