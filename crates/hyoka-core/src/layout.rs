@@ -89,6 +89,41 @@ pub struct ChildRows {
     pub direction: bool,
     /// Each row's monthly schedule with staff hours.
     pub schedule: bool,
+    /// The columns when the rows print as one table, a line per item, as
+    /// the city prints them (東村山市's 具体的な取り組み: No. | 課名 |
+    /// 総計・行革・その他 | 項目 | 目標 | 評価 | 成果又は課題); empty prints a
+    /// block per item.
+    pub table: Vec<RowColumn>,
+}
+
+/// A column of child rows printed as a table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowColumn {
+    pub field: RowField,
+    /// The header; a slot's column is headed with the slot's label, so a
+    /// city's renaming shows.
+    pub label: String,
+}
+
+/// What a [`RowColumn`] shows of an item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowField {
+    /// Its printed code (`No.`).
+    Code,
+    /// Its sections (`課名`).
+    Sections,
+    /// Its tags (`総計`, `行革`).
+    Tags,
+    /// Its title (`項目`).
+    Title,
+    /// The year's text of one of the rows' slots, by code.
+    Slot(String),
+    /// The year's grade of one of the rows' grade slots, by index.
+    Grade(usize),
+}
+
+fn column(field: RowField, label: &str) -> RowColumn {
+    RowColumn { field, label: label.into() }
 }
 
 /// A grade at one stage by one evaluator, on one of the city's scales.
@@ -514,7 +549,7 @@ impl SheetLayout {
                     ),
                     children(
                         "objectives",
-                        "課の目標",
+                        "具体的な取り組み",
                         ChildRows {
                             item_kinds: kinds(&["objective"]),
                             slots: vec![
@@ -528,6 +563,15 @@ impl SheetLayout {
                                 "評価（部長）",
                                 Head,
                             )],
+                            table: vec![
+                                column(RowField::Code, "No."),
+                                column(RowField::Sections, "課名"),
+                                column(RowField::Tags, "総計・行革・その他"),
+                                column(RowField::Title, "項目"),
+                                column(RowField::Slot("outcome_target".into()), "目標"),
+                                column(RowField::Grade(0), "評価"),
+                                column(RowField::Slot("outcome_result".into()), "成果又は課題"),
+                            ],
                             ..ChildRows::default()
                         },
                     ),

@@ -14,7 +14,7 @@ use hyoka_core::text::natural_key;
 use hyoka_core::{FiscalYear, JpDate};
 use hyoka_store::Store;
 
-use crate::doc::{Align, Block, Cell, Document, Table};
+use crate::doc::{Align, Block, Cell, Document, Orientation, Table};
 use crate::sheet::{load_sheet, SheetView};
 use crate::xlsx::{form_sheet, sheet_name, Sheet, XCell};
 use crate::ReportError;
@@ -138,6 +138,11 @@ impl SheetBook {
 
     fn document_with(&self, pages: Pages) -> Document {
         let mut doc = Document::new(self.title());
+        // One orientation per file: landscape when every sheet is (東村山市).
+        if self.sheets.iter().all(|v| v.orientation() == Orientation::Landscape) {
+            doc.orientation = Orientation::Landscape;
+        }
+        doc.dense = !self.sheets.is_empty() && self.sheets.iter().all(SheetView::dense);
         doc.subtitle = Some(self.scope());
         doc.push(Block::Facts(vec![
             ("団体".into(), format!("{}（{}）", self.municipality, self.municipality_code)),
@@ -182,7 +187,9 @@ impl SheetBook {
             doc.push(Block::PageBreak);
             doc.heading(1, Self::sheet_heading(v));
             let sheet = v.document();
-            doc.paragraph(format!("{}　{}", sheet.title, v.layout.name));
+            // The form and year as the city heads its sheet; the heading
+            // above already names the item (the sheet's title repeated it).
+            doc.paragraph(format!("{} {}", v.fiscal_year.label(), v.layout.name));
             for block in sheet.blocks {
                 doc.push(match block {
                     Block::Heading { level, text } => Block::Heading { level: (level + 1).min(5), text },

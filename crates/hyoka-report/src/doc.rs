@@ -21,6 +21,9 @@ pub struct Document {
     /// Printed under the title: the city, the fiscal year.
     pub subtitle: Option<String>,
     pub orientation: Orientation,
+    /// Set in the small type of a printed form, for a sheet the city
+    /// prints on one page (三鷹市's 個別事業評価表); else a report's type.
+    pub dense: bool,
     pub blocks: Vec<Block>,
 }
 
@@ -188,7 +191,13 @@ pub fn is_mark(c: char) -> bool {
 
 impl Document {
     pub fn new(title: impl Into<String>) -> Document {
-        Document { title: title.into(), subtitle: None, orientation: Orientation::Portrait, blocks: Vec::new() }
+        Document {
+            title: title.into(),
+            subtitle: None,
+            orientation: Orientation::Portrait,
+            dense: false,
+            blocks: Vec::new(),
+        }
     }
 
     pub fn push(&mut self, block: Block) {

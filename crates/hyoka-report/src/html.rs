@@ -79,6 +79,11 @@ td.bar-actual { background: #9dbfe6; }
 }
 "#;
 
+/// A form the city prints on one page: the small type of the PDF.
+const DENSE_CSS: &str = "@media print { html { font-size: 8pt; line-height: 1.35; } h1 { font-size: 11pt; } \
+h2 { font-size: 9.5pt; margin: 0.6em 0 0.2em; } table { font-size: 7pt; margin: 0.2em 0 0.4em; } \
+table.compact { font-size: 5.8pt; } th, td { padding: 1px 3px; } .note { font-size: 6pt; } }\n";
+
 /// The stylesheet of a page in the given orientation: the A4 page box and
 /// the print rules.
 pub fn stylesheet(orientation: Orientation) -> String {
@@ -93,10 +98,20 @@ pub fn stylesheet(orientation: Orientation) -> String {
     css
 }
 
+/// The stylesheet of a document: its orientation's, in a form's small type
+/// when it is dense.
+pub fn document_stylesheet(orientation: Orientation, dense: bool) -> String {
+    let mut css = stylesheet(orientation);
+    if dense {
+        css.push_str(DENSE_CSS);
+    }
+    css
+}
+
 /// The whole page, with its stylesheet inside: a file that prints the same
 /// wherever it is opened.
 pub fn render(doc: &Document) -> String {
-    render_page(doc, &format!("<style>{}</style>", stylesheet(doc.orientation)))
+    render_page(doc, &format!("<style>{}</style>", document_stylesheet(doc.orientation, doc.dense)))
 }
 
 /// The whole page with its stylesheet at `href`: for the web app, whose

@@ -17,12 +17,12 @@
 
 use std::collections::BTreeSet;
 
-use hyoka_core::layout::{ChildRows, SectionKind, SheetLayout};
+use hyoka_core::layout::{ChildRows, RowField, SectionKind, SheetLayout};
 use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
 use hyoka_core::{EvaluationScale, FiscalYear, IndicatorKind, Number, ValueRole, Yen};
 use hyoka_store::{IndicatorRecord, IndicatorValue, ItemRecord, JudgementRecord, Store};
 
-use crate::doc::{Align, Bar, Block, Cell, Document, Table};
+use crate::doc::{Align, Bar, Block, Cell, Document, Orientation, Table};
 use crate::xlsx::{Sheet, XCell};
 use crate::ReportError;
 
@@ -70,6 +70,8 @@ pub struct Placed {
 #[derive(Clone, Debug)]
 pub struct SheetChild {
     pub item: ItemRecord,
+    /// (department, section): 東村山市 prints each objective's 課名.
+    pub sections: Vec<(String, String)>,
     /// The year's (and undated) narratives with text.
     pub narratives: Vec<NarrativeRow>,
     pub indicators: Vec<SheetIndicator>,
@@ -82,6 +84,12 @@ impl SheetChild {
     /// `IV-7-48-(1) 総合的な情報化施策の推進`.
     pub fn heading(&self) -> String {
         format!("{} {}", self.item.code, self.item.title)
+    }
+
+    /// The sections as printed: `秘書広報課`, several joined with `、`.
+    pub fn section_names(&self) -> String {
+        let s: Vec<&str> = self.sections.iter().map(|(_, s)| s.as_str()).filter(|s| !s.is_empty()).collect();
+        s.join("、")
     }
 }
 
@@ -152,6 +160,7 @@ pub async fn load_sheet(store: &Store, item_id: i64, fy: FiscalYear) -> Result<S
             }
             children.push(SheetChild {
                 item: other.clone(),
+                sections: store.item_sections(other.id).await?,
                 narratives: store.narratives(other.id).await?.into_iter().filter(year).collect(),
                 indicators,
                 evaluations: store.evaluations(other.id).await?.into_iter().filter(|e| e.fiscal_year == fy).collect(),
@@ -270,6 +279,21 @@ pub async fn sheet_xlsx(store: &Store, item_id: i64, fy: FiscalYear) -> Result<V
 /// The narrative slot of 小平市's 工程表.
 const ROADMAP: &str = "roadmap";
 
+/// The narrative slot of 三島市's staff counts and extension (the reader's).
+const ORGANISATION: &str = "organisation";
+
+/// `正職員数 8人` as (`正職員数`, `8人`), `電話番号 (内線) 055-…` as
+/// (`電話番号 (内線)`, `055-…`): the label ends before the first figure.
+fn labelled_figure(line: &str) -> (String, String) {
+    let at = line
+        .char_indices()
+        .find(|(i, c)| c.is_whitespace() && line[i + c.len_utf8()..].starts_with(|d: char| d.is_ascii_digit()));
+    match at {
+        Some((i, _)) => (line[..i].trim().to_string(), line[i..].trim().to_string()),
+        None => ("所属".to_string(), line.trim().to_string()),
+    }
+}
+
 const MONTHS: [&str; 12] = ["4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月", "1月", "2月", "3月"];
 
 /// An amount in the layout's unit; blank stays blank and zero prints as the
@@ -305,6 +329,21 @@ pub fn month_bars(months: &[String], bar: Bar) -> Vec<Cell> {
     }
     cells.extend((last + 1..12).map(|_| Cell::text("")));
     cells
+}
+
+/// What a schedule row's text says beyond its months' entries, arrows
+/// dropped: `データ活用研修` of `← データ活用研修 →` whose months hold only `→`.
+fn uncovered(label: &str, months: &[String]) -> String {
+    let arrows = |c: char| matches!(c, '←' | '→' | '⇒' | '⇔' | '↔');
+    let mut rest: String = label.chars().map(|c| if arrows(c) { ' ' } else { c }).collect();
+    for m in months {
+        let m: String = m.chars().filter(|c| !arrows(*c)).collect();
+        let m = m.trim();
+        if !m.is_empty() {
+            rest = rest.replacen(m, " ", 1);
+        }
+    }
+    rest.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// `評価（部長）: A・B（凡例の記載なし）`, or the scale's printed legend.
@@ -367,11 +406,18 @@ impl SheetView {
             .collect::<Vec<_>>()
             .join("\n");
         let mut rows: Vec<(String, String)> = match self.layout.preset.as_str() {
-            "mishima" => vec![
-                ("所属部".into(), self.departments()),
-                ("所属課".into(), self.section_names()),
-                ("事業名".into(), format!("{} {}", self.item.code, self.item.title)),
-            ],
+            "mishima" => {
+                let mut rows = vec![("所属部".into(), self.departments()), ("所属課".into(), self.section_names())];
+                // 正職員数, その他職員数, 電話番号 beside the 所属課, as the form
+                // heads the sheet.
+                for n in self.narratives.iter().filter(|n| n.slot == ORGANISATION) {
+                    for (_, line) in crate::doc::narrative_lines(&n.text) {
+                        rows.push(labelled_figure(&line));
+                    }
+                }
+                rows.push(("事業名".into(), format!("{} {}", self.item.code, self.item.title)));
+                rows
+            }
             "kodaira" => vec![
                 ("取り組み項目".into(), format!("{} {tags}{}", self.item.code, self.item.title)),
                 ("主な推進担当課".into(), self.responsible()),
@@ -395,6 +441,13 @@ impl SheetView {
         if !position.is_empty() {
             rows.push((position_label.into(), position));
         }
+        // 三島市 lists the 施策の方向 the section is in charge of under the
+        // budget table at the top of the sheet.
+        if self.layout.preset == "mishima" {
+            let directions: Vec<String> =
+                self.children.iter().filter(|c| c.item.kind == "measure_direction").map(SheetChild::heading).collect();
+            rows.push(("所管する施策の方向一覧".into(), directions.join("\n")));
+        }
         rows.retain(|(_, v)| !v.trim().is_empty());
         rows
     }
@@ -404,9 +457,14 @@ impl SheetView {
         self.narratives.iter().filter(|n| n.slot == code && !n.text.is_empty()).collect()
     }
 
-    /// Narratives no slot of the layout shows.
+    /// Narratives no slot of the layout shows (三島市's staff counts are in
+    /// its identification block).
     fn other_narratives(&self) -> Vec<&NarrativeRow> {
-        self.narratives.iter().filter(|n| self.layout.slot(&n.slot).is_none() && !n.text.is_empty()).collect()
+        let identified = |n: &NarrativeRow| self.layout.preset == "mishima" && n.slot == ORGANISATION;
+        self.narratives
+            .iter()
+            .filter(|n| self.layout.slot(&n.slot).is_none() && !n.text.is_empty() && !identified(n))
+            .collect()
     }
 
     fn indicator_years(indicators: &[SheetIndicator]) -> Vec<FiscalYear> {
@@ -522,14 +580,18 @@ impl SheetView {
             compact: true,
             ..Table::default()
         };
-        let mut head = vec![Cell::col("事業・内容"), Cell::col("区分")];
+        // 三鷹市's form has no label column: each row is its bars across
+        // the months, and a row without bars its text across them.
+        let labelled = !self.dense();
+        let mut head =
+            if labelled { vec![Cell::col("事業・内容"), Cell::col("区分")] } else { vec![Cell::col("区分")] };
         head.extend(MONTHS.iter().map(|m| Cell::col(*m)));
         if hours {
             head.push(Cell::col(format!("従事見込時間数\n{}", l.label("hours.regular"))));
             head.push(Cell::col(format!("従事見込時間数\n{}", l.label("hours.other"))));
         }
         t.head.push(head);
-        t.widths = vec![4.0, 1.0];
+        t.widths = if labelled { vec![4.0, 1.0] } else { vec![0.8] };
         t.widths.extend(MONTHS.iter().map(|_| 1.0));
         if hours {
             t.widths.extend([1.5, 1.5]);
@@ -541,8 +603,34 @@ impl SheetView {
                 other => other.to_string(),
             };
             let bar = if s.kind == "actual" { Bar::Actual } else { Bar::Planned };
-            let mut row = vec![Cell::row(s.label.clone()), Cell::text(kind).align(Align::Center)];
-            row.extend(month_bars(&s.months, bar));
+            let bars = month_bars(&s.months, bar);
+            let mut row = Vec::new();
+            if labelled {
+                row.push(Cell::row(s.label.clone()));
+                row.push(Cell::text(kind).align(Align::Center));
+                row.extend(bars);
+            } else {
+                row.push(Cell::row(kind).align(Align::Center));
+                // The row's text the months do not hold (their extraction
+                // lost where it starts) goes before its first bar.
+                let rest = uncovered(&s.label, &s.months);
+                let lead = bars.iter().take_while(|c| c.bar.is_none()).count();
+                if lead == bars.len() {
+                    row.push(Cell::text(s.label.clone()).span(MONTHS.len()));
+                } else if rest.is_empty() {
+                    row.extend(bars);
+                } else if lead > 0 {
+                    row.push(Cell::text(rest).span(lead));
+                    row.extend(bars.into_iter().skip(lead));
+                } else {
+                    let mut bars = bars.into_iter();
+                    if let Some(first) = bars.next() {
+                        let text = format!("{rest}　{}", first.plain());
+                        row.push(Cell { content: crate::doc::Content::Text(text), ..first });
+                    }
+                    row.extend(bars);
+                }
+            }
             if hours {
                 row.push(Cell::figure(s.hours_regular.clone().unwrap_or_default()));
                 row.push(Cell::figure(s.hours_other.clone().unwrap_or_default()));
@@ -572,6 +660,29 @@ impl SheetView {
     }
 
     fn grades_table(&self) -> Table {
+        // A form's grades without comments go two a line, as 三鷹市 prints
+        // 主管課評価 beside 事業評価審査会評価.
+        let commented = self.grades.iter().any(|g| g.evaluation.as_ref().is_some_and(|e| e.comment.is_some()));
+        if self.dense() && !commented {
+            let mut t = Table { caption: Some("評価".into()), ..Table::default() };
+            t.head.push(
+                ["評価", "評価", "評価の意味", "評価", "評価", "評価の意味"].into_iter().map(Cell::col).collect(),
+            );
+            t.widths = vec![2.6, 0.6, 1.8, 2.6, 0.6, 1.8];
+            for pair in self.grades.chunks(2) {
+                let mut row = Vec::new();
+                for g in pair {
+                    let e = g.evaluation.as_ref();
+                    row.push(Cell::row(g.label.clone()));
+                    row.push(
+                        Cell::text(e.and_then(|e| e.grade.clone()).unwrap_or_else(|| "—".into())).align(Align::Center),
+                    );
+                    row.push(Cell::text(g.meaning().unwrap_or_default()));
+                }
+                t.body.push(row);
+            }
+            return t;
+        }
         let mut t = Table { caption: Some("評価".into()), ..Table::default() };
         t.head.push(["評価", "評価", "評価の意味", "評価の理由・意見"].into_iter().map(Cell::col).collect());
         t.widths = vec![2.6, 0.8, 2.0, 5.0];
@@ -618,6 +729,146 @@ impl SheetView {
             t.caption = Some(format!("{}の指標", child.heading()));
             doc.push(Block::Table(t));
         }
+    }
+
+    /// Child rows as one table, a line per item in plan order, as the city
+    /// prints them (東村山市's 具体的な取り組み). Texts the table has no
+    /// column for, directions and the rows' indicators follow it, so
+    /// nothing stored is hidden.
+    fn child_table(&self, doc: &mut Document, label: &str, rows: &ChildRows, children: &[&SheetChild]) {
+        let slot_label = |code: &str| rows.slots.iter().find(|s| s.code == code).map(|s| s.label.clone());
+        // A text column's width follows how much it holds, so the long
+        // 成果又は課題 gets more room than 目標.
+        let chars = |code: &str| -> usize {
+            children
+                .iter()
+                .flat_map(|c| c.narratives.iter().filter(|n| n.slot == code))
+                .map(|n| n.text.to_plain_text().chars().count())
+                .sum()
+        };
+        let all: usize = rows
+            .table
+            .iter()
+            .filter_map(|c| match &c.field {
+                RowField::Slot(code) => Some(chars(code)),
+                _ => None,
+            })
+            .sum();
+        let mut t = Table { caption: Some(label.to_string()), ..Table::default() };
+        t.head.push(
+            rows.table
+                .iter()
+                .map(|c| match &c.field {
+                    RowField::Slot(code) => Cell::col(slot_label(code).unwrap_or_else(|| c.label.clone())),
+                    _ => Cell::col(c.label.clone()),
+                })
+                .collect(),
+        );
+        t.widths = rows
+            .table
+            .iter()
+            .map(|c| match &c.field {
+                RowField::Code => 0.5,
+                RowField::Sections => 1.8,
+                RowField::Tags => 1.1,
+                RowField::Title => 1.9,
+                RowField::Grade(_) => 0.6,
+                RowField::Slot(code) => 3.0 + 3.0 * chars(code) as f32 / all.max(1) as f32,
+            })
+            .collect();
+        let mut rest =
+            Table {
+                caption: Some(format!("{label}（その他の記載）")), widths: vec![1.6, 6.0], ..Table::default()
+            };
+        for child in children {
+            let row = rows
+                .table
+                .iter()
+                .map(|c| match &c.field {
+                    RowField::Code => Cell::text(child.item.code.clone()).align(Align::Center),
+                    RowField::Sections => Cell::text(child.section_names()),
+                    RowField::Tags => Cell::text(child.item.tags.join("\n")).align(Align::Center),
+                    RowField::Title => Cell::row(child.item.title.clone()),
+                    RowField::Slot(code) => {
+                        let blocks = child
+                            .narratives
+                            .iter()
+                            .filter(|n| &n.slot == code)
+                            .flat_map(|n| n.text.blocks.iter().cloned())
+                            .collect();
+                        Cell::narrative(&hyoka_core::Narrative { blocks })
+                    }
+                    RowField::Grade(i) => {
+                        let e = rows.grades.get(*i).and_then(|slot| {
+                            child.evaluations.iter().find(|e| e.stage == slot.stage && e.evaluator == slot.evaluator)
+                        });
+                        let grade = e.and_then(|e| e.grade.clone()).unwrap_or_else(|| "—".into());
+                        let comment = e.and_then(|e| e.comment.clone()).filter(|c| !c.is_empty());
+                        Cell::text(comment.map_or_else(|| grade.clone(), |c| format!("{grade}\n{c}")))
+                            .align(Align::Center)
+                    }
+                })
+                .collect();
+            t.body.push(row);
+            let shown = |slot: &str| rows.table.iter().any(|c| c.field == RowField::Slot(slot.to_string()));
+            for n in child.narratives.iter().filter(|n| !shown(&n.slot)) {
+                let l = slot_label(&n.slot).unwrap_or_else(|| {
+                    if n.label.is_empty() {
+                        n.slot.clone()
+                    } else {
+                        n.label.clone()
+                    }
+                });
+                rest.body.push(vec![Cell::row(format!("{}　{l}", child.heading())), Cell::narrative(&n.text)]);
+            }
+            for (k, v) in self.direction_rows(child.direction.as_ref()) {
+                rest.body.push(vec![Cell::row(format!("{}　{k}", child.heading())), Cell::text(v)]);
+            }
+        }
+        doc.push(Block::Table(t));
+        if !rest.body.is_empty() {
+            doc.push(Block::Table(rest));
+        }
+        for child in children.iter().filter(|c| !c.indicators.is_empty()) {
+            let mut t = self.indicator_table(&child.indicators);
+            t.caption = Some(format!("{}の指標", child.heading()));
+            doc.push(Block::Table(t));
+        }
+    }
+
+    /// Whether the sheet prints on landscape A4: a table of rows with
+    /// seven or more columns of text (東村山市's 具体的な取り組み) is not
+    /// readable on a portrait page.
+    pub fn orientation(&self) -> Orientation {
+        let wide = self.layout.sections.iter().filter_map(|s| s.children.as_ref()).any(|r| r.table.len() >= 6);
+        if wide {
+            Orientation::Landscape
+        } else {
+            Orientation::Portrait
+        }
+    }
+
+    /// What an empty slot of the sheet prints: （記載なし）, or where the
+    /// text is when rows beneath hold it (三島市's 【行革取組項目】 are
+    /// written per 施策の方向 and printed with each).
+    fn held_below(&self, slot: &str) -> String {
+        let codes: Vec<&str> = self
+            .children
+            .iter()
+            .filter(|c| c.narratives.iter().any(|n| n.slot == slot && !n.text.is_empty()))
+            .map(|c| c.item.code.as_str())
+            .collect();
+        if codes.is_empty() {
+            "（記載なし）".into()
+        } else {
+            format!("（{}に記載）", codes.join("、"))
+        }
+    }
+
+    /// Whether the sheet prints in the small type of a form: 三鷹市 prints
+    /// its 個別事業評価表 on one A4 page.
+    pub fn dense(&self) -> bool {
+        self.layout.preset == "mitaka"
     }
 
     /// The legends of the scales the grades use: `S 計画以上 1 計画どおり …`.
@@ -694,11 +945,35 @@ impl SheetView {
     /// The sheet as a printable document, sections in the layout's order.
     pub fn document(&self) -> Document {
         let mut doc = Document::new(self.title());
+        doc.orientation = self.orientation();
+        doc.dense = self.dense();
         doc.subtitle =
             Some(format!("{}　{}　{}", self.municipality, self.fiscal_year.label_with_western(), self.layout.name));
         let mut id = Table { caption: Some("事業の概要".into()), widths: vec![1.6, 6.0], ..Table::default() };
-        for (k, v) in self.identification() {
-            id.body.push(vec![Cell::row(k), Cell::text(v)]);
+        if doc.dense {
+            // Two fields a line where both are short, as the form prints
+            // 掲載No. beside 担当.
+            id.widths = vec![1.2, 2.6, 1.2, 2.6];
+            let rows = self.identification();
+            let short = |v: &str| v.chars().count() <= 24 && !v.contains('\n');
+            let mut i = 0;
+            while i < rows.len() {
+                let (k, v) = &rows[i];
+                match rows.get(i + 1).filter(|(_, w)| short(v) && short(w)) {
+                    Some((k2, v2)) => {
+                        id.body.push(vec![Cell::row(k), Cell::text(v), Cell::row(k2), Cell::text(v2)]);
+                        i += 2;
+                    }
+                    None => {
+                        id.body.push(vec![Cell::row(k), Cell::text(v).span(3)]);
+                        i += 1;
+                    }
+                }
+            }
+        } else {
+            for (k, v) in self.identification() {
+                id.body.push(vec![Cell::row(k), Cell::text(v)]);
+            }
         }
         doc.push(Block::Table(id));
         let has_hours_section = self.layout.has(SectionKind::StaffHours);
@@ -720,7 +995,8 @@ impl SheetView {
                             let from: Vec<&(String, NarrativeRow)> =
                                 self.inherited.iter().filter(|(_, n)| n.slot == slot.code).collect();
                             if from.is_empty() {
-                                t.body.push(vec![Cell::row(slot.label.clone()), Cell::text("（記載なし）")]);
+                                t.body
+                                    .push(vec![Cell::row(slot.label.clone()), Cell::text(self.held_below(&slot.code))]);
                             }
                             for (source, n) in from {
                                 t.body.push(vec![
@@ -799,13 +1075,16 @@ impl SheetView {
                 SectionKind::Children => {
                     doc.heading(1, section.label.clone());
                     let Some(rows) = &section.children else { continue };
-                    let mut any = false;
-                    for child in self.children.iter().filter(|c| rows.item_kinds.contains(&c.item.kind)) {
-                        any = true;
-                        self.child_blocks(&mut doc, rows, child);
-                    }
-                    if !any {
+                    let listed: Vec<&SheetChild> =
+                        self.children.iter().filter(|c| rows.item_kinds.contains(&c.item.kind)).collect();
+                    if listed.is_empty() {
                         doc.paragraph("（記載はありません）");
+                    } else if rows.table.is_empty() {
+                        for child in listed {
+                            self.child_blocks(&mut doc, rows, child);
+                        }
+                    } else {
+                        self.child_table(&mut doc, &section.label, rows, &listed);
                     }
                     for slot in &rows.grades {
                         if let Some(scale) = self.scales.iter().find(|s| s.code == slot.scale) {
@@ -816,7 +1095,21 @@ impl SheetView {
                 SectionKind::Direction => {
                     doc.heading(1, section.label.clone());
                     let rows = self.direction_rows(self.next_direction.as_ref());
-                    if rows.is_empty() {
+                    // 三島市 writes the 今後の取組み方針 on each row of its 業務計画.
+                    let on_rows: Vec<&str> = self
+                        .layout
+                        .sections
+                        .iter()
+                        .filter(|s| s.children.as_ref().is_some_and(|r| r.direction))
+                        .filter(|s| {
+                            let kinds = &s.children.as_ref().expect("filtered").item_kinds;
+                            self.children.iter().any(|c| kinds.contains(&c.item.kind) && c.direction.is_some())
+                        })
+                        .map(|s| s.label.as_str())
+                        .collect();
+                    if rows.is_empty() && !on_rows.is_empty() {
+                        doc.paragraph(format!("（{}の行ごとに記載）", on_rows.join("、")));
+                    } else if rows.is_empty() {
                         doc.paragraph("（記載はありません）");
                     } else {
                         let mut t =
@@ -1110,6 +1403,37 @@ mod tests {
         let none = month_bars(&vec![String::new(); 12], Bar::Planned);
         assert_eq!(none.len(), 12);
         assert!(none.iter().all(|c| c.bar.is_none()));
+    }
+
+    #[test]
+    fn a_rows_text_beyond_its_months_is_kept() {
+        let months = |m: &[(usize, &str)]| {
+            let mut v = vec![String::new(); 12];
+            for (i, t) in m {
+                v[*i] = t.to_string();
+            }
+            v
+        };
+        assert_eq!(uncovered("← データ活用研修 →", &months(&[(5, "→")])), "データ活用研修");
+        assert_eq!(
+            uncovered(
+                "← まちづくり総合研究所研究会の実施 → 報告書の作成（3月）",
+                &months(&[(5, "→ 報告書の作成（3月）")])
+            ),
+            "まちづくり総合研究所研究会の実施"
+        );
+        let both = months(&[(0, "論点データ集、基礎用語事典策定作業"), (6, "発行（12月）")]);
+        assert_eq!(uncovered("← 論点データ集、基礎用語事典策定作業 発行（12月）", &both), "");
+    }
+
+    #[test]
+    fn a_staff_line_splits_before_its_figure() {
+        assert_eq!(labelled_figure("正職員数 8人"), ("正職員数".into(), "8人".into()));
+        assert_eq!(
+            labelled_figure("電話番号 (内線) 055-971-4322 (内線2285-2288)"),
+            ("電話番号 (内線)".into(), "055-971-4322 (内線2285-2288)".into())
+        );
+        assert_eq!(labelled_figure("なし"), ("所属".into(), "なし".into()));
     }
 
     #[test]

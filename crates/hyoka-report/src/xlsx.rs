@@ -298,8 +298,9 @@ fn grid_columns(doc: &Document) -> usize {
 /// schedule. Text stays text as printed (a dash prints as a dash).
 pub fn form_sheet(name: &str, doc: &Document) -> Sheet {
     let columns = grid_columns(doc);
-    let mut sheet = Sheet { name: name.to_string(), layout: true, ..Sheet::default() };
-    let widths = sheet_widths(columns);
+    let landscape = doc.orientation == crate::doc::Orientation::Landscape;
+    let mut sheet = Sheet { name: name.to_string(), layout: true, landscape, ..Sheet::default() };
+    let widths = sheet_widths(columns, if landscape { 160.0 } else { 110.0 });
     sheet.widths = widths.clone();
     let last = (columns - 1) as u16;
     let width_of = |first: u16, end: u16| -> f64 { (first..=end).map(|c| sheet_width(&widths, c)).sum() };
@@ -387,9 +388,10 @@ pub fn form_sheet(name: &str, doc: &Document) -> Sheet {
 }
 
 /// The widths [`form_sheet`] gives a grid of `columns`: column A holds
-/// labels, the others share the rest of an A4 width.
-fn sheet_widths(columns: usize) -> Vec<f64> {
-    let rest = ((110.0 - 22.0) / (columns - 1) as f64).max(7.0);
+/// labels, the others share the rest of the page's width (`total`
+/// characters: about 110 on portrait A4, 160 on landscape).
+fn sheet_widths(columns: usize, total: f64) -> Vec<f64> {
+    let rest = ((total - 22.0) / (columns - 1) as f64).max(7.0);
     std::iter::once(22.0).chain(std::iter::repeat_n(rest, columns - 1)).collect()
 }
 

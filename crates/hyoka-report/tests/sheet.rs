@@ -104,7 +104,15 @@ async fn mitaka_project_sheet_in_its_layout() {
 async fn each_city_gets_its_own_variant() {
     let (_db, store) = imported().await;
     let cases = [
-        ("222062", "48", 2018, "mishima", "行政評価表", &["所属部", "所属課", "事業名"][..]),
+        // The seed's head: 所属部, 所属課, 正職員数, その他職員数, 電話番号 (内線).
+        (
+            "222062",
+            "48",
+            2018,
+            "mishima",
+            "行政評価表",
+            &["所属部", "所属課", "正職員数", "その他職員数", "電話番号 (内線)", "事業名"][..],
+        ),
         ("132110", "No.4", 2017, "kodaira", "進捗状況調査票", &["取り組み項目", "主な推進担当課", "計画上の位置付け"]),
         ("132136", "経営政策部", 2019, "higashimurayama", "目標管理シート", &["部名"]),
     ];
@@ -158,11 +166,122 @@ async fn each_city_gets_its_own_variant() {
     let text = support::pdf_text(&no1.pdf(), &no1.title());
     in_order(&text, &["実施内容平成29年度平成30年度令和元年度令和2年度", "市民活動支援センターの活性化の実施"]);
     // 東村山市: A/B printed without a legend.
-    // 東村山市: each 課の目標 with the 部長's A/B, printed without a legend.
+    // 東村山市: the 具体的な取り組み with the 部長's A/B, printed without a legend.
     let hm = load_sheet(&store, item_id(&store, "132136", "経営政策部", None).await, fy(2019)).await.unwrap();
     assert_eq!(hm.children.len(), 21, "the department's 21 objectives");
     let html = hm.html();
-    in_order(&html, &["課の目標", "評価（部長）", "評価（部長）: A・B（凡例の記載なし）"]);
+    in_order(&html, &["具体的な取り組み", "評価（部長）: A・B（凡例の記載なし）"]);
+}
+
+/// One objective row as seed 004 prints it: No., 課名, 総計・行革・その他,
+/// 項目, 評価. Read from the seed's tab-separated rows, not from hyoka.
+struct Objective {
+    no: String,
+    section: String,
+    tags: Vec<String>,
+    title: String,
+    grade: String,
+}
+
+fn seed_objectives() -> Vec<Objective> {
+    support::seed("004_14ceec0f4c63a17a.txt")
+        .lines()
+        .map(|l| l.split('\t').map(str::trim).collect::<Vec<_>>())
+        .filter(|c| c.len() == 7 && c[0].chars().all(|d| d.is_ascii_digit()) && !c[0].is_empty())
+        .map(|c| Objective {
+            no: c[0].into(),
+            section: c[1].into(),
+            tags: c[2].split_whitespace().map(str::to_string).collect(),
+            title: c[3].into(),
+            grade: c[5].into(),
+        })
+        .collect()
+}
+
+/// 東村山市's 目標管理シート prints its objectives as one table, No. | 課名 |
+/// 総計・行革・その他 | 項目 | 目標 | 評価 | 成果又は課題, on landscape A4,
+/// each objective once, in the document's order; the same in the HTML, the
+/// PDF and the year's workbook.
+#[tokio::test]
+async fn higashimurayama_objectives_print_as_the_citys_table() {
+    let (_db, store) = imported().await;
+    let seed = seed_objectives();
+    assert_eq!(seed.len(), 21, "the seed's 21 objectives");
+    let hm = load_sheet(&store, item_id(&store, "132136", "経営政策部", None).await, fy(2019)).await.unwrap();
+    let header = ["No.", "課名", "総計・行革・その他", "項目", "目標", "評価", "成果又は課題"];
+
+    let html = hm.html();
+    let mut order = vec!["具体的な取り組み</caption>".to_string()];
+    order.extend(header.iter().map(|h| format!(">{h}</th>")));
+    for o in &seed {
+        order.push(format!(">{}</td>", o.no));
+        order.push(format!(">{}</td>", o.section));
+        order.push(format!(">{}", o.tags[0]));
+        order.push(format!(">{}", o.title.chars().take(8).collect::<String>()));
+        order.push(format!(">{}</td>", o.grade));
+    }
+    in_order(&html, &order.iter().map(String::as_str).collect::<Vec<_>>());
+    // Each objective's title once: no block repeating its number and title.
+    for o in &seed {
+        assert_eq!(html.matches(&format!(">{}</", o.title)).count(), 1, "{} printed once", o.title);
+    }
+    assert!(html.contains("size: A4 landscape"), "seven columns of text need landscape A4");
+
+    // The PDF read back as laid out: cells are top-aligned, so a row's
+    // first line holds the first line of each cell, left to right, and a
+    // second tag (総計 行革) is the first word of the line below.
+    let pdf = hm.pdf();
+    let raw = support::pdftotext_layout(&pdf);
+    let lines: Vec<Vec<String>> =
+        raw.lines().map(|l| l.split_whitespace().map(squeeze).collect::<Vec<_>>()).filter(|l| !l.is_empty()).collect();
+    let mut at = 0;
+    for o in &seed {
+        let head: String = squeeze(&o.title).chars().take(6).collect();
+        let found = lines[at..]
+            .iter()
+            .position(|l| {
+                l.len() > 5
+                    && l[0] == o.no
+                    && l[1] == o.section
+                    && l[2] == o.tags[0]
+                    && l[3].starts_with(&head)
+                    && l[4..].contains(&o.grade)
+            })
+            .unwrap_or_else(|| {
+                panic!("No.{} {} {:?} {} {}: no such row after line {at}", o.no, o.section, o.tags, o.title, o.grade)
+            });
+        at += found + 1;
+        for tag in &o.tags[1..] {
+            assert_eq!(lines[at].first(), Some(tag), "No.{}'s second tag under the first", o.no);
+        }
+    }
+    assert_eq!(support::pdfinfo(&pdf).1, "841.89 x 595.28", "landscape A4");
+
+    // The year's workbook: the sheet's form worksheet holds the same table.
+    let book = hyoka_report::book::compile_book(
+        &store,
+        "132136",
+        fy(2019),
+        None,
+        hyoka_core::JpDate::new(2026, 12, 5).unwrap(),
+        &mut |_, _, _| {},
+    )
+    .await
+    .unwrap();
+    let mut xlsx: Xlsx<_> = Xlsx::new(Cursor::new(book.xlsx().unwrap())).unwrap();
+    let range = xlsx.worksheet_range(&book.worksheet_names()[1]).unwrap();
+    let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    let head = rows.iter().position(|r| r.len() >= 7 && r[..7] == header).expect("the table's header row");
+    let body: Vec<&Vec<String>> =
+        rows[head + 1..].iter().filter(|r| r.first().is_some_and(|c| !c.is_empty())).collect();
+    for (o, r) in seed.iter().zip(&body) {
+        assert_eq!(r[0], o.no);
+        assert_eq!(r[1], o.section);
+        assert_eq!(r[2].split_whitespace().collect::<Vec<_>>(), o.tags);
+        assert_eq!(squeeze(&r[3]), squeeze(&o.title));
+        assert_eq!(r[5], o.grade, "No.{}", o.no);
+    }
+    assert!(body.len() >= seed.len(), "{} rows", body.len());
 }
 
 /// 三島市's 行政評価表 is one section's sheet for one 施策: the seed prints
@@ -276,4 +395,116 @@ async fn nothing_from_the_data_becomes_markup() {
     );
     let text = support::pdftotext(&sheet_pdf(&store, id, fy(2018)).await.unwrap());
     assert!(text.contains("<script>alert('x')</script>"), "printed as text");
+}
+
+/// 三鷹市 prints each 個別事業評価表 on one A4 portrait page: so does hyoka,
+/// for every project sheet of the seed (企-1 … 企-12), without leaving out
+/// any of the sheet's texts or its schedule rows.
+#[tokio::test]
+async fn mitaka_project_sheets_fit_one_page_as_the_city_prints_them() {
+    let (_db, store) = imported().await;
+    let mut schedules = 0;
+    for n in 1..=12 {
+        let code = format!("企-{n}");
+        let view = load_sheet(&store, item_id(&store, "132047", &code, None).await, fy(2018)).await.unwrap();
+        let pdf = view.pdf();
+        let (pages, size) = support::pdfinfo(&pdf);
+        assert_eq!(size, "595.28 x 841.89", "{code}: portrait A4");
+        assert_eq!(pages, 1, "{code} prints on one page as the city's");
+        let text = support::pdf_text(&pdf, &view.title());
+        for n in view.narratives.iter().filter(|n| !n.text.is_empty()) {
+            let plain = squeeze(&n.text.to_plain_text().replace('\n', ""));
+            let tail: String = plain.chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
+            assert!(text.contains(&tail), "{code}: the end of {} «{tail}» is printed", n.slot);
+        }
+        schedules += view.schedule.len();
+        for row in &view.schedule {
+            for word in row.label.split(|c: char| c.is_whitespace() || matches!(c, '←' | '→')).filter(|w| !w.is_empty())
+            {
+                assert!(
+                    text.contains(&squeeze(word)),
+                    "{code}: «{word}» of the schedule row «{}» is printed",
+                    row.label
+                );
+            }
+        }
+    }
+    assert!(schedules >= 20, "the sheets' schedule rows were checked: {schedules}");
+    // The year's book: cover, contents, then a page per sheet.
+    let book = hyoka_report::book::compile_book(
+        &store,
+        "132047",
+        fy(2018),
+        None,
+        hyoka_core::JpDate::new(2026, 12, 5).unwrap(),
+        &mut |_, _, _| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(book.sheets.len(), 12);
+    assert_eq!(support::pdfinfo(&book.pdf()).0, 2 + 12, "one page per sheet in the book too");
+}
+
+/// 三島市's 行政評価表 prints, besides its tables: the 【行革取組項目】 of each
+/// 施策の方向, each 手段's 今後の取組み方針 (維持, 終了) with its 事務移管, the
+/// ホームページ運営事業 schedule row with its hours, the 事業費 of each 施策の方向
+/// and the 所管する施策の方向一覧. Each is read back from the PDF against the
+/// seed's text.
+#[tokio::test]
+async fn mishima_sheet_prints_every_part_of_the_citys_form() {
+    let (_db, store) = imported().await;
+    let seed = squeeze(&support::seed("001_9b686f713a20fe01.txt"));
+    let measure = item_id(&store, "222062", "48", Some("measure")).await;
+    let view = load_sheet(&store, measure, fy(2018)).await.unwrap();
+    let text = support::pdf_text(&view.pdf(), &view.title());
+    let found = |needles: &[&str]| {
+        for n in needles {
+            assert!(seed.contains(&squeeze(n)), "«{n}» is the seed's text");
+        }
+        let folded: Vec<String> = needles.iter().map(|n| squeeze(n)).collect();
+        in_order(&text, &folded.iter().map(String::as_str).collect::<Vec<_>>());
+    };
+    // The head of the form: 所属部, 所属課, 正職員数, その他職員数, 電話番号.
+    found(&[
+        "所属部",
+        "企画戦略部",
+        "所属課",
+        "情報政策課",
+        "正職員数",
+        "8人",
+        "その他職員数",
+        "1人",
+        "055-971-4322",
+        "成果指標",
+    ]);
+    assert!(!text.contains("その他の記載"), "the staff counts are in the head, not left over at the end");
+    // 所管する施策の方向一覧, in the document's order, before the 成果指標.
+    found(&[
+        "所管する施策の方向一覧",
+        "総合的な情報化施策の推進",
+        "インターネットによる市民サービスの向上",
+        "セキュリティ対策",
+        "職員の知識・能力の向上",
+        "成果指標",
+    ]);
+    // 【行革取組項目】 of IV-7-48-(2): plan, do, check, action.
+    found(&[
+        "インターネットによる市民サービスの向上",
+        "【地域SNS】平成27年度末の大幅なリニューアルで充実した機能をPRし、利用者を増やす。",
+        "【地域SNS】新機能や便利になったポイントを積極的にお知らせしていく。",
+        "【地域SNS】市民活用状況把握のため利用者アンケートを実施した。",
+        "【地域SNS】利用者アンケート結果を踏まえ、今後の継続性について検討する。",
+    ]);
+    // The sheet's own 【行革取組項目】 points to where they are.
+    in_order(&text, &["【行革取組項目】", &squeeze("（IV-7-48-(2)に記載）")]);
+    // 事業費 of a 施策の方向: (1) has none, (5) a re-listed budget line.
+    found(&["総合的な情報化施策の推進", "なし"]);
+    found(&["IT推進事業(施策48-(4)再掲) (01.02.01.14.020.02)"]);
+    // 今後の取組み方針 with its 事務移管, per 手段.
+    found(&["IT推進本部会議の開", "維持", "H31広報広聴課へ事務移管"]);
+    found(&["三島市地域SNSの利", "終了", "H30広報広聴課から事務移", "H31広報広"]);
+    found(&["三島市民ポータルサイ", "維持", "H30広報広聴課から事務移"]);
+    // The ホームページ運営事業 row of the スケジュール表 and its staff hours.
+    found(&["スケジュール表", "ホームページ運営事業", "ホームページ用機器等の管理"]);
+    in_order(&text, &["従事見込時間数", "ホームページ運営事業280H"]);
 }

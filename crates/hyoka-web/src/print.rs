@@ -25,6 +25,7 @@ const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove
 pub fn routes(r: Routes) -> Routes {
     r.get("/static/print.css", Rule::Public, portrait_css)
         .get("/static/print-landscape.css", Rule::Public, landscape_css)
+        .get("/static/print-dense.css", Rule::Public, dense_css)
         .get("/m/{code}/sheets/{item}/{fy}/print/{format}", Rule::View, sheet)
         .get("/m/{code}/reports", Rule::View, reports_page)
         .get("/m/{code}/reports/{fy}/{report}/{format}", Rule::View, report)
@@ -351,9 +352,11 @@ pub fn sheet_links(sheet_href: &str) -> Markup {
 
 /// The print page, its stylesheet linked: the CSP allows no inline style.
 fn print_page(doc: &Document) -> Response {
-    let href = match doc.orientation {
-        Orientation::Portrait => "/static/print.css",
-        Orientation::Landscape => "/static/print-landscape.css",
+    let href = match (doc.orientation, doc.dense) {
+        (Orientation::Portrait, false) => "/static/print.css",
+        // 三鷹市's one-page form.
+        (Orientation::Portrait, true) => "/static/print-dense.css",
+        (Orientation::Landscape, _) => "/static/print-landscape.css",
     };
     ([(CONTENT_TYPE, "text/html; charset=utf-8")], hyoka_report::html::render_linked(doc, href)).into_response()
 }
@@ -390,11 +393,16 @@ async fn landscape_css() -> impl IntoResponse {
     css(Orientation::Landscape)
 }
 
+async fn dense_css() -> impl IntoResponse {
+    css_text(hyoka_report::html::document_stylesheet(Orientation::Portrait, true))
+}
+
 fn css(orientation: Orientation) -> impl IntoResponse {
-    (
-        [(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, "public, max-age=3600")],
-        hyoka_report::html::stylesheet(orientation),
-    )
+    css_text(hyoka_report::html::stylesheet(orientation))
+}
+
+fn css_text(css: String) -> impl IntoResponse {
+    ([(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, "public, max-age=3600")], css)
 }
 
 #[cfg(test)]

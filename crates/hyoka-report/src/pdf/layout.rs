@@ -13,18 +13,65 @@ use crate::doc::{is_mark, narrative_lines, Align, Bar, Block, Cell, Content, Doc
 
 /// A4 in points.
 const A4: (f32, f32) = (595.28, 841.89);
-const MARGIN_X: f32 = 40.0;
-const MARGIN_TOP: f32 = 44.0;
-const MARGIN_BOTTOM: f32 = 52.0;
+/// Type sizes, leading, margins and padding of a page.
+#[derive(Clone, Copy, Debug)]
+struct Metrics {
+    margin_x: f32,
+    margin_top: f32,
+    margin_bottom: f32,
+    title: f32,
+    subtitle: f32,
+    body: f32,
+    body_leading: f32,
+    table: f32,
+    table_compact: f32,
+    table_leading: f32,
+    note: f32,
+    pad_x: f32,
+    pad_y: f32,
+    /// Heading sizes relative to the normal.
+    heading: f32,
+    /// The space around blocks relative to the normal.
+    spacing: f32,
+}
 
-const BODY: f32 = 9.5;
-const BODY_LEADING: f32 = 1.65;
-const TABLE: f32 = 8.5;
-const TABLE_COMPACT: f32 = 6.5;
-const TABLE_LEADING: f32 = 1.4;
-const NOTE: f32 = 7.5;
-const PAD_X: f32 = 3.0;
-const PAD_Y: f32 = 2.5;
+const NORMAL: Metrics = Metrics {
+    margin_x: 40.0,
+    margin_top: 44.0,
+    margin_bottom: 52.0,
+    title: 16.0,
+    subtitle: 10.5,
+    body: 9.5,
+    body_leading: 1.65,
+    table: 8.5,
+    table_compact: 6.5,
+    table_leading: 1.4,
+    note: 7.5,
+    pad_x: 3.0,
+    pad_y: 2.5,
+    heading: 1.0,
+    spacing: 1.0,
+};
+
+/// A form the city prints on one page (三鷹市's 個別事業評価表): the type
+/// sizes of a printed form rather than of a report.
+const DENSE: Metrics = Metrics {
+    margin_x: 28.0,
+    margin_top: 24.0,
+    margin_bottom: 36.0,
+    title: 9.5,
+    subtitle: 7.5,
+    body: 7.0,
+    body_leading: 1.35,
+    table: 6.8,
+    table_compact: 5.6,
+    table_leading: 1.18,
+    note: 5.8,
+    pad_x: 2.2,
+    pad_y: 1.4,
+    heading: 0.62,
+    spacing: 0.35,
+};
 
 pub type Rgb = [f32; 3];
 const BLACK: Rgb = [0.1, 0.1, 0.1];
@@ -78,6 +125,7 @@ pub struct Laid {
 
 struct Layout {
     font: &'static Font,
+    m: Metrics,
     width: f32,
     height: f32,
     pages: Vec<Page>,
@@ -86,6 +134,8 @@ struct Layout {
     y: f32,
     /// The heading just laid out, if the last block was one.
     heading: Option<String>,
+    /// A short line printed beside the next heading.
+    aside: Option<String>,
 }
 
 /// Lays a document out on pages.
@@ -94,18 +144,31 @@ pub fn layout(doc: &Document) -> Laid {
         Orientation::Portrait => A4,
         Orientation::Landscape => (A4.1, A4.0),
     };
+    let m = if doc.dense { DENSE } else { NORMAL };
     let mut l = Layout {
         font: font(),
+        m,
         width,
         height,
         pages: vec![Page::default()],
         breaks: Vec::new(),
-        y: height - MARGIN_TOP,
+        y: height - m.margin_top,
         heading: None,
+        aside: None,
     };
     l.title(&doc.title, doc.subtitle.as_deref());
-    for block in &doc.blocks {
+    let mut blocks = doc.blocks.iter().peekable();
+    while let Some(block) = blocks.next() {
+        // On a dense page an empty section's line (`（記載はありません）`)
+        // sits beside its heading rather than under it.
+        if let (true, Block::Heading { .. }, Some(Block::Paragraph(p))) = (doc.dense, block, blocks.peek()) {
+            if p.starts_with('（') {
+                l.aside = Some(p.clone());
+                blocks.next();
+            }
+        }
         l.block(block);
+        l.aside = None;
     }
     Laid { width, height, pages: l.pages, breaks: l.breaks }
 }
@@ -134,11 +197,11 @@ struct LaidRow {
 
 impl Layout {
     fn left(&self) -> f32 {
-        MARGIN_X
+        self.m.margin_x
     }
 
     fn content_width(&self) -> f32 {
-        self.width - 2.0 * MARGIN_X
+        self.width - 2.0 * self.m.margin_x
     }
 
     fn page(&mut self) -> &mut Page {
@@ -146,20 +209,20 @@ impl Layout {
     }
 
     fn fresh(&self) -> bool {
-        self.y >= self.height - MARGIN_TOP - 0.5
+        self.y >= self.height - self.m.margin_top - 0.5
     }
 
     fn space_left(&self) -> f32 {
-        self.y - MARGIN_BOTTOM
+        self.y - self.m.margin_bottom
     }
 
     fn full_page(&self) -> f32 {
-        self.height - MARGIN_TOP - MARGIN_BOTTOM
+        self.height - self.m.margin_top - self.m.margin_bottom
     }
 
     fn new_page(&mut self) {
         self.pages.push(Page::default());
-        self.y = self.height - MARGIN_TOP;
+        self.y = self.height - self.m.margin_top;
     }
 
     /// Starts a new page unless `h` points still fit (or the page is empty).
@@ -207,11 +270,11 @@ impl Layout {
 
     fn title(&mut self, title: &str, subtitle: Option<&str>) {
         let w = self.content_width();
-        self.lines(self.left(), w, title, 16.0, true, 1.4);
+        self.lines(self.left(), w, title, self.m.title, true, 1.4);
         if let Some(s) = subtitle {
-            self.lines(self.left(), w, s, 10.5, false, 1.6);
+            self.lines(self.left(), w, s, self.m.subtitle, false, 1.6);
         }
-        self.y -= 8.0;
+        self.y -= 8.0 * self.m.spacing;
     }
 
     fn block(&mut self, block: &Block) {
@@ -226,20 +289,28 @@ impl Layout {
                     3 => (10.0, 8.0),
                     _ => (9.5, 6.0),
                 };
+                let (size, before) = (size * self.m.heading, before * self.m.spacing);
                 self.gap(before);
                 let lines = break_lines(text, w - 8.0, self.measure(size));
                 // Keep the heading with at least three lines of what follows.
-                self.ensure(lines.len() as f32 * size * 1.45 + 3.0 * BODY * BODY_LEADING + 6.0);
+                let follows = if self.aside.is_some() { 0.0 } else { 3.0 * self.m.body * self.m.body_leading };
+                self.ensure(lines.len() as f32 * size * 1.45 + follows + 6.0);
                 let top = self.y;
                 let indent = if *level == 2 { 8.0 } else { 0.0 };
-                for line in &lines {
+                for (i, line) in lines.iter().enumerate() {
+                    if let Some(aside) = self.aside.take().filter(|_| i + 1 == lines.len()) {
+                        let ax = x + indent + self.font.width(line, size) + 8.0;
+                        let y = self.y - baseline_offset(size, 1.45);
+                        let body = self.m.body;
+                        self.page().ops.push(Op::Text { x: ax, y, size: body, bold: false, text: aside });
+                    }
                     self.line(x + indent, line, size, true, 1.45);
                 }
                 match level {
                     1 => {
                         let y = self.y - 1.5;
                         self.rule(y, 1.2);
-                        self.y -= 5.0;
+                        self.y -= 5.0 * self.m.spacing;
                     }
                     2 => {
                         let bottom = self.y + 2.0;
@@ -247,26 +318,26 @@ impl Layout {
                             points: vec![(x, top - 2.0), (x + 3.5, top - 2.0), (x + 3.5, bottom), (x, bottom)],
                             rgb: BLACK,
                         });
-                        self.y -= 3.0;
+                        self.y -= 3.0 * self.m.spacing;
                     }
-                    _ => self.y -= 2.0,
+                    _ => self.y -= 2.0 * self.m.spacing,
                 }
                 self.heading = Some(text.clone());
             }
             Block::Paragraph(text) => {
-                self.lines(x, w, text, BODY, false, BODY_LEADING);
-                self.y -= 3.0;
+                self.lines(x, w, text, self.m.body, false, self.m.body_leading);
+                self.y -= 3.0 * self.m.spacing;
             }
             Block::Narrative(n) => {
                 for (item, text) in narrative_lines(n) {
-                    self.narrative_line(x, w, item, &text, BODY, BODY_LEADING);
-                    self.y -= 2.5;
+                    self.narrative_line(x, w, item, &text, self.m.body, self.m.body_leading);
+                    self.y -= 2.5 * self.m.spacing;
                 }
-                self.y -= 2.0;
+                self.y -= 2.0 * self.m.spacing;
             }
             Block::Note(text) => {
-                self.lines(x, w, text, NOTE, false, 1.5);
-                self.y -= 3.0;
+                self.lines(x, w, text, self.m.note, false, 1.5);
+                self.y -= 3.0 * self.m.spacing;
             }
             Block::Facts(facts) => {
                 let t = Table {
@@ -331,13 +402,13 @@ impl Layout {
         }
         // Natural widths: the longest line of each column, at least two
         // characters, at most half the table.
-        let mut natural = vec![2.0 * size + 2.0 * PAD_X; cols];
+        let mut natural = vec![2.0 * size + 2.0 * self.m.pad_x; cols];
         for row in t.head.iter().chain(&t.body) {
             let mut c = 0;
             for cell in row {
                 if cell.colspan <= 1 && c < cols {
                     let longest = cell.plain().lines().map(|l| self.font.width(l, size)).fold(0.0, f32::max);
-                    natural[c] = natural[c].max((longest + 2.0 * PAD_X + 1.0).min(avail / 2.0));
+                    natural[c] = natural[c].max((longest + 2.0 * self.m.pad_x + 1.0).min(avail / 2.0));
                 }
                 c += cell.colspan.max(1);
             }
@@ -353,7 +424,7 @@ impl Layout {
         for cell in row {
             let span = cell.colspan.max(1);
             let w: f32 = widths.iter().skip(c).take(span).sum();
-            let inner = (w - 2.0 * PAD_X).max(size);
+            let inner = (w - 2.0 * self.m.pad_x).max(size);
             let lines = match &cell.content {
                 Content::Text(text) => break_lines(text, inner, self.measure(size))
                     .into_iter()
@@ -387,8 +458,8 @@ impl Layout {
 
     /// Draws lines `from..to` of a row as a band from the current `y`.
     fn draw_row(&mut self, row: &LaidRow, from: usize, to: usize, size: f32) {
-        let lh = size * TABLE_LEADING;
-        let h = (to - from) as f32 * lh + 2.0 * PAD_Y;
+        let lh = size * self.m.table_leading;
+        let h = (to - from) as f32 * lh + 2.0 * self.m.pad_y;
         let top = self.y;
         let font = self.font;
         let page = self.pages.last_mut().expect("a page");
@@ -419,16 +490,16 @@ impl Layout {
         }
         for cell in &row.cells {
             for (i, line) in cell.lines.iter().enumerate().take(to).skip(from) {
-                let line_top = top - PAD_Y - (i - from) as f32 * lh;
+                let line_top = top - self.m.pad_y - (i - from) as f32 * lh;
                 let width = font.width(&line.text, size);
                 let x = match cell.align {
-                    Align::Start => cell.x + PAD_X + line.indent,
-                    Align::End => cell.x + cell.w - PAD_X - width,
+                    Align::Start => cell.x + self.m.pad_x + line.indent,
+                    Align::End => cell.x + cell.w - self.m.pad_x - width,
                     Align::Center => cell.x + (cell.w - width) / 2.0,
                 };
                 page.ops.push(Op::Text {
                     x,
-                    y: line_top - baseline_offset(size, TABLE_LEADING),
+                    y: line_top - baseline_offset(size, self.m.table_leading),
                     size,
                     bold: cell.bold,
                     text: line.text.clone(),
@@ -438,37 +509,37 @@ impl Layout {
         self.y -= h;
     }
 
-    fn row_height(row: &LaidRow, size: f32) -> f32 {
-        row.lines as f32 * size * TABLE_LEADING + 2.0 * PAD_Y
+    fn row_height(&self, row: &LaidRow, size: f32) -> f32 {
+        row.lines as f32 * size * self.m.table_leading + 2.0 * self.m.pad_y
     }
 
     fn table(&mut self, t: &Table) {
-        let size = if t.compact { TABLE_COMPACT } else { TABLE };
-        let lh = size * TABLE_LEADING;
+        let size = if t.compact { self.m.table_compact } else { self.m.table };
+        let lh = size * self.m.table_leading;
         let widths = self.column_widths(t, size);
         let head: Vec<LaidRow> = t.head.iter().map(|r| self.lay_row(r, &widths, size, true)).collect();
         let body: Vec<LaidRow> = t.body.iter().map(|r| self.lay_row(r, &widths, size, false)).collect();
-        let head_h: f32 = head.iter().map(|r| Self::row_height(r, size)).sum();
+        let head_h: f32 = head.iter().map(|r| self.row_height(r, size)).sum();
         let caption: Vec<String> = t
             .caption
             .as_deref()
-            .map(|c| break_lines(c, self.content_width(), self.measure(TABLE + 0.5)))
+            .map(|c| break_lines(c, self.content_width(), self.measure(self.m.table + 0.5)))
             .unwrap_or_default();
-        let caption_h = caption.len() as f32 * (TABLE + 0.5) * 1.5;
+        let caption_h = caption.len() as f32 * (self.m.table + 0.5) * 1.5;
         // Caption and header stay with the first row: all of it when it fits
         // on a page, else its first lines.
         let first = body.first().map_or(0.0, |r| {
-            let h = Self::row_height(r, size);
+            let h = self.row_height(r, size);
             if caption_h + head_h + h <= self.full_page() {
                 h
             } else {
-                3.0 * lh + 2.0 * PAD_Y
+                3.0 * lh + 2.0 * self.m.pad_y
             }
         });
-        self.gap(3.0);
+        self.gap(3.0 * self.m.spacing);
         self.ensure(caption_h + head_h + first);
         for line in &caption {
-            self.line(self.left(), line, TABLE + 0.5, true, 1.5);
+            self.line(self.left(), line, self.m.table + 0.5, true, 1.5);
         }
         let draw_head = |l: &mut Layout| {
             for r in &head {
@@ -477,7 +548,7 @@ impl Layout {
         };
         draw_head(self);
         for row in &body {
-            let h = Self::row_height(row, size);
+            let h = self.row_height(row, size);
             if h > self.space_left() {
                 if h <= self.full_page() - head_h {
                     self.new_page();
@@ -486,7 +557,7 @@ impl Layout {
                     // Taller than a page: the row continues on the next one.
                     let mut from = 0;
                     loop {
-                        let fit = ((self.space_left() - 2.0 * PAD_Y) / lh).floor().max(0.0) as usize;
+                        let fit = ((self.space_left() - 2.0 * self.m.pad_y) / lh).floor().max(0.0) as usize;
                         if fit == 0 {
                             self.new_page();
                             draw_head(self);
@@ -506,7 +577,7 @@ impl Layout {
             }
             self.draw_row(row, 0, row.lines, size);
         }
-        self.y -= 8.0;
+        self.y -= 8.0 * self.m.spacing;
     }
 
     // ------------------------------------------------------------ charts
@@ -731,7 +802,7 @@ mod tests {
         for p in &laid.pages {
             for op in &p.ops {
                 if let Op::Text { y, .. } = op {
-                    assert!(*y > MARGIN_BOTTOM - 10.0, "text below the margin");
+                    assert!(*y > NORMAL.margin_bottom - 10.0, "text below the margin");
                 }
             }
         }

@@ -67,3 +67,42 @@ pub fn pdftotext(pdf: &[u8]) -> String {
     assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("pdftotext writes UTF-8")
 }
+
+/// `pdfinfo`'s page count and page size (`841.89 x 595.28` for landscape
+/// A4) of a PDF.
+pub fn pdfinfo(pdf: &[u8]) -> (usize, String) {
+    let path = std::env::temp_dir().join(format!(
+        "hyoka-pdfinfo-{}-{:?}.pdf",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("pdfinfo").arg(&path).output().expect("pdfinfo (poppler-utils) runs");
+    let _ = std::fs::remove_file(&path);
+    assert!(out.status.success(), "pdfinfo failed: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_string()))
+            .unwrap_or_else(|| panic!("pdfinfo prints no {name}: {text}"))
+    };
+    let pages = field("Pages:").parse().expect("a page count");
+    let size = field("Page size:");
+    let size = size.split(" pts").next().unwrap_or_default().to_string();
+    (pages, size)
+}
+
+/// `pdftotext -layout`: each page's lines as laid out, for reading a
+/// table's rows.
+pub fn pdftotext_layout(pdf: &[u8]) -> String {
+    let mut child = Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8", "-", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("pdftotext (poppler-utils) runs");
+    child.stdin.take().unwrap().write_all(pdf).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8(out.stdout).expect("pdftotext writes UTF-8")
+}

@@ -49,12 +49,18 @@ async fn a_sheet_prints_as_a_page_with_a_linked_stylesheet() {
     let print = c.get(&format!("{sheet}/print/html")).await;
     assert_eq!(print.status, 200);
     assert!(print.body.contains("個別事業評価表"), "the city's layout");
-    assert!(print.body.contains("<link rel=\"stylesheet\" href=\"/static/print.css\">"));
+    // 三鷹市's one-page form: the stylesheet in a form's small type.
+    assert!(print.body.contains("<link rel=\"stylesheet\" href=\"/static/print-dense.css\">"));
     assert!(!print.body.contains("<style"), "the CSP allows no inline style, so none is sent");
     assert!(print.headers["content-security-policy"].contains("style-src 'self'"));
+    let css = c.get("/static/print-dense.css").await;
+    assert_eq!(css.status, 200);
+    assert!(css.body.contains("@page { size: A4 portrait"), "the stylesheet sets the A4 page box");
+    assert!(css.body.contains("table { font-size: 7pt;"), "in a form's small type");
     let css = c.get("/static/print.css").await;
     assert_eq!(css.status, 200);
     assert!(css.body.contains("@page { size: A4"), "the stylesheet sets the A4 page box");
+    assert!(!css.body.contains("table { font-size: 7pt;"), "a report's type");
 }
 
 #[tokio::test]
