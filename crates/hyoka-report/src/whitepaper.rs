@@ -321,6 +321,20 @@ pub fn build(city: &City, fy: FiscalYear) -> Result<WhitePaper, ReportError> {
                     section.tables.push(indicator_table(city, kind, ids, fy, &mut charted));
                 }
             }
+            // A footnote a row refers to (`特定道路(注1)の整備率`) is kept as
+            // the indicator's definition: printed under the table again.
+            for row in section.tables.iter().flat_map(|t| &t.rows) {
+                let definition = city
+                    .data
+                    .indicators
+                    .iter()
+                    .find(|i| i.indicator.id == row.indicator_id)
+                    .and_then(|i| i.indicator.definition.as_deref())
+                    .filter(|d| is_footnote(d));
+                if let Some(d) = definition.filter(|d| !section.notes.iter().any(|n| n == d)) {
+                    section.notes.push(d.to_string());
+                }
+            }
             let has = !section.tables.is_empty()
                 || !section.narratives.is_empty()
                 || !section.items.is_empty()
@@ -418,6 +432,13 @@ fn assign_tables(city: &City, included: &[usize]) -> Assigned {
         });
     }
     out
+}
+
+/// A note as the document prints it under a table: `(注1) …`, `（注2）…`,
+/// `(※) …`.
+fn is_footnote(text: &str) -> bool {
+    let t = text.trim_start();
+    ["(注", "（注", "(※", "（※"].iter().any(|p| t.starts_with(p))
 }
 
 fn indicator_table(

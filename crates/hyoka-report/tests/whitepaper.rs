@@ -309,3 +309,28 @@ async fn html_xlsx_and_pdf_carry_the_same_tables() {
         }
     }
 }
+
+/// Every footnote the document prints under its tables (`(注1) 特定道路：…`,
+/// `(※) …`, `（注 4）…`) is printed by the white paper, in the HTML and
+/// the PDF, whether the import kept it as a note of the 施策 or as the
+/// definition of the indicator whose name refers to it.
+#[tokio::test]
+async fn the_documents_footnotes_are_printed() {
+    let db = TestDb::new().await;
+    let paper = paper(&db).await;
+    let seed = support::seed("002_f160ebe9d3a69d59.txt");
+    let notes: Vec<String> = seed
+        .lines()
+        .map(str::trim)
+        .filter(|l| ["(注", "（注", "(※", "（※"].iter().any(|p| l.starts_with(p)))
+        .map(|l| squeeze(l).chars().take(24).collect())
+        .collect();
+    assert!(notes.len() >= 12, "the seed's footnotes: {notes:?}");
+    let html = squeeze(&paper.html());
+    let pdf = squeeze(&support::pdftotext(&paper.pdf()));
+    for n in &notes {
+        let escaped = hyoka_report::html::escape(n);
+        assert!(html.contains(escaped.as_str()), "the HTML lacks «{n}»");
+        assert!(pdf.contains(n.as_str()), "the PDF lacks «{n}»");
+    }
+}
