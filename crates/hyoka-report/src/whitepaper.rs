@@ -63,6 +63,9 @@ pub struct Chapter {
     /// Nodes in printed order; only nodes with something to show, and
     /// their ancestors.
     pub sections: Vec<Section>,
+    /// The plan's 施策体系: every node in printed order as (depth, code,
+    /// title), printed after the introduction's part on the 施策体系.
+    pub tree: Vec<(usize, String, String)>,
     pub figures: Figures,
 }
 
@@ -355,12 +358,14 @@ pub fn build(city: &City, fy: FiscalYear) -> Result<WhitePaper, ReportError> {
         }
         let sections: Vec<Section> = sections.into_iter().zip(keep).filter(|(_, k)| *k).map(|(s, _)| s).collect();
         let figures = figures(plan.plan.level_names.as_slice(), &order, &sections);
+        let tree = order.iter().map(|n| (n.level.max(0) as usize, n.code.clone(), n.title.clone())).collect();
         chapters.push(Chapter {
             plan_code: plan.plan.code.clone(),
             plan_name: plan.plan.name.clone(),
             level_names: plan.plan.level_names.clone(),
             intro,
             sections,
+            tree,
             figures,
         });
     }
@@ -432,6 +437,30 @@ fn assign_tables(city: &City, included: &[usize]) -> Assigned {
         });
     }
     out
+}
+
+/// The 施策体系 as the document lists it: each top-level node as a line of
+/// its own, the nodes beneath it on one line after it (`◆第1-1 国際化の推進
+/// ◆第1-2 …`), deeper levels after their parent.
+fn tree(doc: &mut Document, nodes: &[(usize, String, String)]) {
+    let mut line = String::new();
+    let flush = |doc: &mut Document, line: &mut String| {
+        if !line.is_empty() {
+            doc.push(Block::Paragraph(std::mem::take(line)));
+        }
+    };
+    for (depth, code, title) in nodes {
+        if *depth == 0 {
+            flush(doc, &mut line);
+            doc.heading(3, format!("{code} {title}"));
+        } else {
+            if !line.is_empty() {
+                line.push('　');
+            }
+            line.push_str(&format!("{}{code} {title}", if *depth == 1 { "◆" } else { "" }));
+        }
+    }
+    flush(doc, &mut line);
 }
 
 /// A note as the document prints it under a table: `(注1) …`, `（注2）…`,
@@ -610,6 +639,9 @@ impl WhitePaper {
                     doc.heading(2, p.label.clone());
                 }
                 doc.push(Block::Narrative(p.text.clone()));
+                if p.label.contains("施策体系") {
+                    tree(&mut doc, &c.tree);
+                }
             }
             for s in &c.sections {
                 section(&mut doc, s);

@@ -334,3 +334,43 @@ async fn the_documents_footnotes_are_printed() {
         assert!(pdf.contains(n.as_str()), "the PDF lacks «{n}»");
     }
 }
+
+/// The 施策体系 the document lists after 「次のような施策体系を定めています」:
+/// every 部 and every 施策 of the basic plan, in the document's order, in
+/// the HTML and the PDF before the first 施策's own section.
+#[tokio::test]
+async fn the_plan_structure_is_listed_as_the_document_lists_it() {
+    let db = TestDb::new().await;
+    let paper = paper(&db).await;
+    let seed = support::seed("002_f160ebe9d3a69d59.txt");
+    let lines: Vec<&str> = seed.lines().collect();
+    let start = lines.iter().position(|l| l.contains("次のような施策体系を定めています")).expect("the list's lead");
+    // The list: 第N部 lines, and lines of ◆第N 施策 (parts of a 施策 as 1 …, 2 …).
+    let mut titles = Vec::new();
+    for l in &lines[start + 1..] {
+        let l = l.trim().trim_start_matches("- ");
+        if l.starts_with('第') && l.contains('部') {
+            titles.push(l.split_once(' ').unwrap().1.to_string());
+        } else if l.starts_with('◆') {
+            for part in l.split('◆').skip(1) {
+                let words: Vec<&str> = part.split_whitespace().collect();
+                titles.push(words[1].to_string());
+            }
+        } else if !l.is_empty() {
+            break;
+        }
+    }
+    assert!(titles.len() > 8 + 30, "8 部 and their 施策: {titles:?}");
+    for (what, text) in [("HTML", squeeze(&paper.html())), ("PDF", squeeze(&support::pdftotext(&paper.pdf())))] {
+        let lead = text.find("次のような施策体系を定めています").unwrap();
+        let mut at = lead;
+        for t in &titles {
+            let t = squeeze(t);
+            let found = text[at..].find(&t).unwrap_or_else(|| panic!("{what}: «{t}» not listed after byte {at}"));
+            at += found + t.len();
+        }
+        // The first 施策's own section: its table of 目標指標.
+        let section = lead + text[lead..].find("目標指標").expect("the first section's table");
+        assert!(at < section, "{what}: the list comes before the sections ({at} ≥ {section})");
+    }
+}
