@@ -30,6 +30,9 @@ pub struct SheetBook {
     /// The name of the city's sheet (個別事業評価表, 行政評価表…).
     pub form: String,
     pub printed_on: JpDate,
+    /// Whether the year is locked (確定): the cover then says the content is
+    /// final, else that drafts are in it.
+    pub locked: bool,
     pub sheets: Vec<SheetView>,
 }
 
@@ -92,6 +95,7 @@ pub async fn compile_book(
         progress(i + 1, total, &s.code);
     }
     let form = crate::city::sheet_layout(store, municipality).await.name;
+    let locked = store.fiscal_years(municipality).await?.iter().any(|y| y.fiscal_year == fiscal_year && y.locked);
     Ok(SheetBook {
         municipality_code: city.code.clone(),
         municipality: city.name.clone(),
@@ -99,6 +103,7 @@ pub async fn compile_book(
         department,
         form,
         printed_on,
+        locked,
         sheets,
     })
 }
@@ -151,10 +156,12 @@ impl SheetBook {
             ("調査票".into(), format!("{}件", self.sheets.len())),
             ("作成日".into(), self.printed_on.wareki()),
         ]));
-        doc.push(Block::Note(
-            "作成日現在の内容です（確定前の年度は下書きを含みます）。各調査票は、その様式の見出しと順序で印刷しています。"
-                .into(),
-        ));
+        let content = if self.locked {
+            "確定した年度の内容です。"
+        } else {
+            "作成日現在の内容です（この年度は確定前のため、下書きを含みます）。"
+        };
+        doc.push(Block::Note(format!("{content}各調査票は、その様式の見出しと順序で印刷しています。")));
         doc.push(Block::PageBreak);
         doc.heading(1, CONTENTS);
         let mut toc = Table { caption: Some(CONTENTS.into()), widths: vec![0.6, 1.4, 4.6, 2.6], ..Table::default() };

@@ -179,6 +179,8 @@ async fn the_largest_seed_year_in_one_pdf_and_one_workbook() {
     let book = book(&store, "132110", 2017, None).await;
     assert_eq!(book.sheets.len(), store.year_sheets("132110", fy(2017)).await.unwrap().len());
     assert!(book.sheets.len() > 50);
+    // The seed's years are imported, not locked: the cover says so.
+    assert!(!book.locked && page_text(&book.pdf(), 1).contains("確定前のため、下書きを含みます"));
     check_pdf(&book).await;
     check_xlsx(&book);
 }

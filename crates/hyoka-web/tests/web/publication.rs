@@ -458,6 +458,7 @@ async fn drafts_and_unpublished_years_never_appear() {
     assert!(pdf.headers["content-disposition"].contains("132047_2018_sheets.pdf"));
     let text = report_support::pdftotext(&pdf.bytes);
     assert!(text.contains(&published_title) && text.contains("企-12"), "the year's sheets are in the PDF");
+    assert!(text.contains("確定した年度の内容です"), "the cover says the content is final");
     assert!(leaks(&text, &[]).is_empty(), "the PDF shows {:?}", leaks(&text, &[]));
     let xlsx = c.get(&format!("/p/{MITAKA}/{PUBLISHED}/sheets/xlsx")).await;
     assert_eq!(xlsx.status, 200);
