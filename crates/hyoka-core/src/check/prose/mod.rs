@@ -276,7 +276,9 @@ fn unit_at(c: &[char], k: usize) -> Option<(&'static str, i64, usize)> {
     let first = *c.get(k)?;
     let mut best: Option<(&'static str, i64, usize)> = None;
     for (printed, canonical, factor) in UNITS {
-        if !printed.starts_with(first) {
+        // The first char decoded, not `starts_with(char)`: that encodes
+        // and memcmps per unit, which was most of a big city's rule time.
+        if printed.chars().next() != Some(first) {
             continue;
         }
         let Some(len) = prefix_len(c, k, printed) else { continue };
