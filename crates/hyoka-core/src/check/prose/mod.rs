@@ -275,12 +275,15 @@ const UNITS: &[(&str, &str, i64)] = &[
     ("t", "t", 1),
 ];
 
+/// A unit as printed, its canonical unit and the factor to it.
+type Unit = (&'static str, &'static str, i64);
+
 /// The units by their first char, in [`UNITS`] order: a unit is looked
 /// up after every number of every cell and sentence of a city.
-fn units_by_first() -> &'static HashMap<char, Vec<(&'static str, &'static str, i64)>> {
-    static INDEX: OnceLock<HashMap<char, Vec<(&'static str, &'static str, i64)>>> = OnceLock::new();
+fn units_by_first() -> &'static HashMap<char, Vec<Unit>> {
+    static INDEX: OnceLock<HashMap<char, Vec<Unit>>> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut index: HashMap<char, Vec<(&'static str, &'static str, i64)>> = HashMap::new();
+        let mut index: HashMap<char, Vec<Unit>> = HashMap::new();
         for &(printed, canonical, factor) in UNITS {
             if let Some(first) = printed.chars().next() {
                 index.entry(first).or_default().push((printed, canonical, factor));
