@@ -11,13 +11,14 @@
 
 use std::collections::HashMap;
 
+use hyoka_core::judgement::{Declared, Judgement};
 use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow};
 use hyoka_core::FiscalYear;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::figures::{budget_row, evaluation_row};
-use crate::indicators::{indicator_record, indicator_value, judgement_record, INDICATOR_COLUMNS};
+use crate::indicators::{indicator_record, stored_cell, INDICATOR_COLUMNS};
 use crate::org::{fy_from_i64, fy_i64};
 use crate::plans::{item_record, node_record, ITEM_COLUMNS};
 use crate::{
@@ -233,32 +234,55 @@ impl Store {
             INDICATOR_COLUMNS.split(", ").map(|c| format!("d.{c}")).collect::<Vec<_>>().join(", ")
         );
         let indicators = self.fetch(scope, &sql).await?;
+        // Each indicator's cells, judgements and printings come as one
+        // JSON array per indicator (about 70 rows each on a big city).
+        let agg = |columns: &str, order: &str| self.backend().json_rows(columns, order);
         let sql = format!(
-            "SELECT v.indicator_id, v.fiscal_year, v.role, v.printed, v.meaning
+            "SELECT v.indicator_id, {} AS folded
              FROM indicator_values v JOIN indicators d ON d.id = v.indicator_id
-             WHERE d.municipality_code = $1 AND {which} ORDER BY v.indicator_id, v.fiscal_year"
+             WHERE d.municipality_code = $1 AND {which} GROUP BY v.indicator_id",
+            agg("v.fiscal_year, v.role, v.printed, v.meaning", "v.fiscal_year, v.role")
         );
-        let mut values = grouped_by(&self.fetch(scope, &sql).await?, "indicator_id", indicator_value)?;
-        let sql = format!(
-            "SELECT j.indicator_id, j.fiscal_year, j.printed, j.computed, j.declared, j.declared_reason
-             FROM judgements j JOIN indicators d ON d.id = j.indicator_id
-             WHERE d.municipality_code = $1 AND {which} ORDER BY j.indicator_id, j.fiscal_year"
-        );
-        let mut judgements = grouped_by(&self.fetch(scope, &sql).await?, "indicator_id", judgement_record)?;
-        let sql = format!(
-            "SELECT p.indicator_id, p.fiscal_year, p.role, p.source, p.printed, p.printed_in
-             FROM indicator_printings p JOIN indicators d ON d.id = p.indicator_id
-             WHERE d.municipality_code = $1 AND {which} ORDER BY p.indicator_id, p.fiscal_year, p.role, p.source"
-        );
-        let mut printings = grouped_by(&self.fetch(scope, &sql).await?, "indicator_id", |r| {
-            Ok(Printing {
-                fiscal_year: fy_from_i64(r.try_get("fiscal_year")?)?,
-                role: r.try_get("role")?,
-                source: r.try_get("source")?,
-                printed: r.try_get("printed")?,
-                printed_in: opt_i64(r, "printed_in")?.map(fy_from_i64).transpose()?,
+        let mut values = folded(&self.fetch(scope, &sql).await?, |(fy, role, printed, meaning): ValueRow| {
+            Ok(IndicatorValue {
+                fiscal_year: fy_from_i64(fy)?,
+                role: role.parse().map_err(StoreError::Invalid)?,
+                cell: stored_cell(&printed, &meaning),
             })
         })?;
+        let sql = format!(
+            "SELECT j.indicator_id, {} AS folded
+             FROM judgements j JOIN indicators d ON d.id = j.indicator_id
+             WHERE d.municipality_code = $1 AND {which} GROUP BY j.indicator_id",
+            agg("j.fiscal_year, j.printed, j.computed, j.declared, j.declared_reason", "j.fiscal_year")
+        );
+        let mut judgements =
+            folded(&self.fetch(scope, &sql).await?, |(fy, printed, computed, declared, reason): JudgementRow| {
+                Ok(JudgementRecord {
+                    fiscal_year: fy_from_i64(fy)?,
+                    judgement: Judgement {
+                        printed,
+                        computed,
+                        declared: declared.map(|label| Declared { label, reason: reason.unwrap_or_default() }),
+                    },
+                })
+            })?;
+        let sql = format!(
+            "SELECT p.indicator_id, {} AS folded
+             FROM indicator_printings p JOIN indicators d ON d.id = p.indicator_id
+             WHERE d.municipality_code = $1 AND {which} GROUP BY p.indicator_id",
+            agg("p.fiscal_year, p.role, p.source, p.printed, p.printed_in", "p.fiscal_year, p.role, p.source")
+        );
+        let mut printings =
+            folded(&self.fetch(scope, &sql).await?, |(fy, role, source, printed, printed_in): PrintingRow| {
+                Ok(Printing {
+                    fiscal_year: fy_from_i64(fy)?,
+                    role,
+                    source,
+                    printed,
+                    printed_in: printed_in.map(fy_from_i64).transpose()?,
+                })
+            })?;
         indicators
             .iter()
             .map(|r| {
@@ -274,6 +298,28 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// `[fiscal_year, role, printed, meaning]` of `indicator_values`.
+type ValueRow = (i64, String, String, String);
+/// `[fiscal_year, printed, computed, declared, declared_reason]` of `judgements`.
+type JudgementRow = (i64, Option<String>, Option<String>, Option<String>, Option<String>);
+/// `[fiscal_year, role, source, printed, printed_in]` of `indicator_printings`.
+type PrintingRow = (i64, String, String, String, Option<i64>);
+
+/// Rows of (`indicator_id`, `folded`: a JSON array from
+/// [`crate::backend::Backend::json_rows`]) decoded by indicator.
+fn folded<R: serde::de::DeserializeOwned, T>(
+    rows: &[AnyRow],
+    decode: impl Fn(R) -> Result<T, StoreError>,
+) -> Result<HashMap<i64, Vec<T>>, StoreError> {
+    let mut out = HashMap::with_capacity(rows.len());
+    for r in rows {
+        let parts: Vec<R> = serde_json::from_str(&r.try_get::<String, _>("folded")?)?;
+        let decoded = parts.into_iter().map(&decode).collect::<Result<Vec<T>, StoreError>>()?;
+        out.insert(r.try_get::<i64, _>("indicator_id")?, decoded);
+    }
+    Ok(out)
 }
 
 fn grouped<T>(

@@ -226,15 +226,19 @@ impl Store {
 /// A row of `indicator_values` (fiscal_year, role, printed, meaning).
 pub(crate) fn indicator_value(r: &AnyRow) -> Result<IndicatorValue, StoreError> {
     let printed: String = r.try_get("printed")?;
-    // The stored meaning is what the sheet showed; a row written
-    // by another tool without one is parsed again from its text.
-    let cell = serde_json::from_str::<IndicatorCell>(&r.try_get::<String, _>("meaning")?)
-        .unwrap_or_else(|_| IndicatorCell::parse(&printed));
+    let cell = stored_cell(&printed, &r.try_get::<String, _>("meaning")?);
     Ok(IndicatorValue {
         fiscal_year: fy_from_i64(r.try_get("fiscal_year")?)?,
         role: r.try_get::<String, _>("role")?.parse().map_err(StoreError::Invalid)?,
         cell,
     })
+}
+
+/// The cell of a row of `indicator_values`. The stored meaning is what
+/// the sheet showed; a row written by another tool without one is parsed
+/// again from its text.
+pub(crate) fn stored_cell(printed: &str, meaning: &str) -> IndicatorCell {
+    serde_json::from_str::<IndicatorCell>(meaning).unwrap_or_else(|_| IndicatorCell::parse(printed))
 }
 
 /// A row of `judgements` (fiscal_year, printed, computed, declared, declared_reason).

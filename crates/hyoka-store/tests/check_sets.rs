@@ -5,7 +5,7 @@
 
 use hyoka_core::FiscalYear;
 use hyoka_store::testing::{count_statements, synthetic_city, TestDb};
-use hyoka_store::AcknowledgementRecord;
+use hyoka_store::{AcknowledgementRecord, Printing};
 
 const SMALL: &str = "132047";
 const LARGE: &str = "222062";
@@ -58,6 +58,50 @@ async fn a_city_year_is_read_in_a_fixed_number_of_statements() {
     let before = FiscalYear::new(2017).unwrap();
     assert!(store.check_year_set(LARGE, before, None).await.unwrap().items.is_empty());
     assert_eq!(store.check_items(LARGE, fy).await.unwrap().len(), 100);
+}
+
+#[tokio::test]
+async fn the_folded_indicator_reads_equal_the_per_indicator_reads() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let city = synthetic_city(&store, LARGE, "三島市", 12).await;
+    let fy = city.published;
+    // Printings of two tables, written out of order, some without the
+    // year of their document; text with quotes and a backslash, which the
+    // JSON of the folded read must carry unchanged.
+    let printing = |y: i32, role: &str, source: &str, printed: &str, printed_in: Option<i32>| Printing {
+        fiscal_year: FiscalYear::new(y).unwrap(),
+        role: role.into(),
+        source: source.into(),
+        printed: printed.into(),
+        printed_in: printed_in.map(|y| FiscalYear::new(y).unwrap()),
+    };
+    let rows = [
+        printing(2018, "target", "活動指標", "\"100\"件\\", Some(2018)),
+        printing(2017, "actual", "成果指標", "95件", None),
+        printing(2018, "actual", "成果指標", "1,020件", Some(2018)),
+        printing(2018, "actual", "主要施策", "1,020件", None),
+        printing(2018, "judgement", "成果指標", "達成", Some(2018)),
+    ];
+    let mut tx = store.begin().await.unwrap();
+    for id in &city.indicator_ids[..3] {
+        tx.replace_printings(*id, &rows).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let set = store.check_year_set(LARGE, fy, None).await.unwrap();
+    assert_eq!(set.indicators.len(), city.indicator_ids.len());
+    for i in &set.indicators {
+        let id = i.indicator.id;
+        assert_eq!(i.values, store.indicator_values(id).await.unwrap(), "values of {id}");
+        assert_eq!(i.judgements, store.judgements(id).await.unwrap(), "judgements of {id}");
+        assert_eq!(i.printings, store.printings(id).await.unwrap(), "printings of {id}");
+    }
+    let first = set.indicators.iter().find(|i| i.indicator.id == city.indicator_ids[0]).unwrap();
+    assert_eq!(first.printings.len(), rows.len());
+    assert_eq!(first.printings[0].printed, "95件", "in year order");
+    assert!(first.judgements.iter().any(|j| j.judgement.declared.is_some()), "a declared judgement read");
+    assert!(first.judgements.iter().any(|j| j.judgement.printed.is_none()), "a judgement with no printing read");
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::cell::{CellMeaning, DataPeriod, IndicatorCell, Quantity};
 use crate::check::input::{CityYearInput, IndicatorInput, SheetInput, ValueInput};
-use crate::check::prose::{canonical, sentences, Sentence};
+use crate::check::prose::{canonical, canonical_unit, sentences, Sentence};
 use crate::check::{Place, SheetContext};
 use crate::judgement::{judge, JudgementVocabulary, Outcome, Verdict};
 use crate::number::Number;
@@ -191,12 +191,17 @@ impl Num {
 }
 
 pub(crate) fn quantity_num(q: &Quantity, label: Option<String>, bracketed: bool) -> Option<Num> {
-    let (value, unit) = canonical(q.value, &q.unit)?;
+    // The unit resolved once for the value and its precision.
+    let (factor, unit) = canonical_unit(&q.unit);
+    let value = match factor {
+        Some(f) => q.value.checked_mul_int(f)?,
+        None => q.value,
+    };
     let unit = match &q.per {
         Some(p) if !unit.contains('/') => format!("{unit}/{p}"),
         _ => unit,
     };
-    let factor = canonical(Number::from_int(1), &q.unit).map_or(1.0, |(f, _)| f.to_f64());
+    let factor = factor.and_then(|f| Number::from_int(1).checked_mul_int(f)).map_or(1.0, |f| f.to_f64());
     let precision = 10f64.powi(-(q.value.scale() as i32)) * factor;
     Some(Num { label, bracketed, value, unit, precision })
 }

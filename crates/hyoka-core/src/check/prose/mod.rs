@@ -12,6 +12,9 @@
 //! `195千円` are the same figure. Hand-written: no crate reads Japanese
 //! numerals with counters, and the rules need the positions.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use crate::number::Number;
 use crate::text::fold_width;
 use crate::wareki::Era;
@@ -272,18 +275,33 @@ const UNITS: &[(&str, &str, i64)] = &[
     ("t", "t", 1),
 ];
 
+/// A unit as printed, its canonical unit and the factor to it.
+type Unit = (&'static str, &'static str, i64);
+
+/// The units by their first char, in [`UNITS`] order: a unit is looked
+/// up after every number of every cell and sentence of a city.
+fn units_by_first() -> &'static HashMap<char, Vec<Unit>> {
+    static INDEX: OnceLock<HashMap<char, Vec<Unit>>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index: HashMap<char, Vec<Unit>> = HashMap::new();
+        for &(printed, canonical, factor) in UNITS {
+            if let Some(first) = printed.chars().next() {
+                index.entry(first).or_default().push((printed, canonical, factor));
+            }
+        }
+        index
+    })
+}
+
 fn unit_at(c: &[char], k: usize) -> Option<(&'static str, i64, usize)> {
     let first = *c.get(k)?;
     let mut best: Option<(&'static str, i64, usize)> = None;
-    for (printed, canonical, factor) in UNITS {
-        if !printed.starts_with(first) {
-            continue;
-        }
+    for &(printed, canonical, factor) in units_by_first().get(&first)? {
         let Some(len) = prefix_len(c, k, printed) else { continue };
         // An ASCII unit must end there: `t` is not the start of `text`.
         let ascii_tail = printed.is_ascii() && c.get(k + len).is_some_and(|n| n.is_ascii_alphabetic());
         if !ascii_tail && best.is_none_or(|(_, _, l)| len > l) {
-            best = Some((canonical, *factor, len));
+            best = Some((canonical, factor, len));
         }
     }
     best
@@ -342,25 +360,34 @@ fn change_at(c: &[char], k: usize) -> Option<(Change, usize)> {
 /// The canonical value and unit of a table cell's quantity, for comparing
 /// it with prose: `6,870万円` → 68,700,000 円, `24名` → 24 人.
 pub(crate) fn canonical(value: Number, unit: &str) -> Option<(Number, String)> {
+    let (factor, unit) = canonical_unit(unit);
+    match factor {
+        Some(f) => Some((value.checked_mul_int(f)?, unit)),
+        None => Some((value, unit)),
+    }
+}
+
+/// The canonical unit of a printed one and the factor to it (`None`: the
+/// value stays as printed): [`canonical`] without the value, so a cell's
+/// unit is resolved once.
+pub(crate) fn canonical_unit(unit: &str) -> (Option<i64>, String) {
     let unit = crate::text::squeeze(unit);
     let money = [("百万円", 1_000_000i64), ("千円", 1000), ("万円", 10_000), ("億円", 100_000_000), ("円", 1)];
     for (u, f) in money {
         if unit == u {
-            return Some((value.checked_mul_int(f)?, "円".into()));
+            return (Some(f), "円".into());
         }
     }
     if unit.is_empty() {
-        return Some((value, String::new()));
+        return (None, String::new());
     }
     let chars: Vec<char> = unit.chars().collect();
     match unit_at(&chars, 0) {
-        Some((canonical, factor, len)) if len == chars.len() => {
-            Some((value.checked_mul_int(factor)?, canonical.into()))
-        }
+        Some((canonical, factor, len)) if len == chars.len() => (Some(factor), canonical.into()),
         Some((canonical, factor, len)) if chars.get(len) == Some(&'/') => {
-            Some((value.checked_mul_int(factor)?, format!("{canonical}{}", chars[len..].iter().collect::<String>())))
+            (Some(factor), format!("{canonical}{}", chars[len..].iter().collect::<String>()))
         }
-        _ => Some((value, unit)),
+        _ => (None, unit),
     }
 }
 
