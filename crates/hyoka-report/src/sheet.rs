@@ -458,13 +458,24 @@ impl SheetView {
     }
 
     /// Narratives no slot of the layout shows (三島市's staff counts are in
-    /// its identification block).
+    /// its identification block; the form's notes under its cost table).
     fn other_narratives(&self) -> Vec<&NarrativeRow> {
         let identified = |n: &NarrativeRow| self.layout.preset == "mishima" && n.slot == ORGANISATION;
+        let cost_notes = self.cost_notes();
         self.narratives
             .iter()
             .filter(|n| self.layout.slot(&n.slot).is_none() && !n.text.is_empty() && !identified(n))
+            .filter(|n| !cost_notes.iter().any(|c| std::ptr::eq(*c, *n)))
             .collect()
+    }
+
+    /// The form's notes printed under its cost table (`note:N`: 三島市's
+    /// 「※人件費…は含まれておりません」), when the layout has that table.
+    fn cost_notes(&self) -> Vec<&NarrativeRow> {
+        if !self.layout.sections.iter().any(|s| s.kind == SectionKind::Budget) {
+            return Vec::new();
+        }
+        self.narratives.iter().filter(|n| n.slot.starts_with("note:") && !n.text.is_empty()).collect()
     }
 
     fn indicator_years(indicators: &[SheetIndicator]) -> Vec<FiscalYear> {
@@ -1041,6 +1052,9 @@ impl SheetView {
                         doc.push(Block::Table(self.budget_table()));
                         doc.push(Block::Note("執行率は、決算額 ÷ 最終予算額（補正・流用後。なければ当初予算額）を小数第1位に四捨五入したものです。".into()));
                     }
+                    for n in self.cost_notes() {
+                        doc.push(Block::Note(n.text.to_plain_text()));
+                    }
                 }
                 SectionKind::Schedule => {
                     doc.heading(1, section.label.clone());
@@ -1201,6 +1215,14 @@ impl SheetView {
                     ]);
                 }
             }
+        }
+        for n in self.cost_notes() {
+            let budget = l.sections.iter().find(|s| s.kind == SectionKind::Budget);
+            texts.rows.push(vec![
+                XCell::text(budget.map_or("予算", |s| s.label.as_str())),
+                XCell::Label(n.label.clone()),
+                XCell::text(n.text.to_plain_text()),
+            ]);
         }
         for n in self.other_narratives() {
             texts.rows.push(vec![

@@ -500,6 +500,14 @@ async fn mishima_sheet_prints_every_part_of_the_citys_form() {
     // 事業費 of a 施策の方向: (1) has none, (5) a re-listed budget line.
     found(&["総合的な情報化施策の推進", "なし"]);
     found(&["IT推進事業(施策48-(4)再掲) (01.02.01.14.020.02)"]);
+    // The form's ※ notes on its costs, under the 事業費 table, in order.
+    found(&[
+        "事業費",
+        "※人件費、一般諸経費、交際費、積立金、繰出金、出資金及び公債費は含まれておりません。",
+        "※予算費目表に再掲で表示されている事業は",
+        "※赤字：補正・流用により当初予算額から変更した予算額",
+        "※繰越明許：年度内にその支出が終わらない見込みのあるもの",
+    ]);
     // 今後の取組み方針 with its 事務移管, per 手段.
     found(&["IT推進本部会議の開", "維持", "H31広報広聴課へ事務移管"]);
     found(&["三島市地域SNSの利", "終了", "H30広報広聴課から事務移", "H31広報広"]);

@@ -54,7 +54,8 @@ const OUTCOME_TABLE: &str = "成果指標";
 const ACTIVITY_TABLE: &str = "活動指標";
 
 /// The form's fixed notes under the budget table. They explain conventions
-/// the reader applies (予算額 is the budget after 補正・流用), not data.
+/// the reader applies (予算額 is the budget after 補正・流用), not data; the
+/// ※ ones are kept with the 施策 as its notes (`note:N`) to print as printed.
 const BOILERPLATE: &[&str] = &[
     "※人件費、一般諸経費、交際費、積立金、繰出金、出資金及び公債費は含まれておりません。",
     "※予算費目表に再掲で表示されている事業は、再掲元の予算費目及び総括表に予算額及び決算額を記載しています。",
@@ -276,6 +277,17 @@ impl<'s> Reader<'s> {
                 slot: "organisation".into(),
                 label: "所属".into(),
                 text: Narrative::from_html_fragment(&text),
+            });
+        }
+        // The form's ※ notes on its costs, as printed: kept with the 施策 so
+        // that its print shows them under the cost table, as the city's does.
+        let notes = src.numbered().map(|(_, l)| l.trim()).filter(|l| l.starts_with('※') && is_layout(l));
+        for (i, note) in notes.enumerate() {
+            measure_item.narratives.push(NarrativeRow {
+                fiscal_year: Some(fy),
+                slot: format!("note:{}", i + 1),
+                label: "注".into(),
+                text: Narrative::from_html_fragment(note),
             });
         }
         let mut reader = Reader {
