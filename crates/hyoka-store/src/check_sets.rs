@@ -236,13 +236,16 @@ impl Store {
         let indicators = self.fetch(scope, &sql).await?;
         // Each indicator's cells, judgements and printings come as one
         // JSON array per indicator (about 70 rows each on a big city).
-        let agg = |columns: &str, order: &str| self.backend().json_rows(columns, order);
-        let sql = format!(
-            "SELECT v.indicator_id, {} AS folded
-             FROM indicator_values v JOIN indicators d ON d.id = v.indicator_id
-             WHERE d.municipality_code = $1 AND {which} GROUP BY v.indicator_id",
-            agg("v.fiscal_year, v.role, v.printed, v.meaning", "v.fiscal_year, v.role")
-        );
+        let folded_sql = |table: &str, columns: &str, order: &str| {
+            format!(
+                "SELECT t.indicator_id, {} AS folded
+                 FROM {table} t JOIN indicators d ON d.id = t.indicator_id
+                 WHERE d.municipality_code = $1 AND {which} GROUP BY t.indicator_id",
+                self.backend().json_rows(columns, order)
+            )
+        };
+        let sql =
+            folded_sql("indicator_values", "t.fiscal_year, t.role, t.printed, t.meaning", "t.fiscal_year, t.role");
         let mut values = folded(&self.fetch(scope, &sql).await?, |(fy, role, printed, meaning): ValueRow| {
             Ok(IndicatorValue {
                 fiscal_year: fy_from_i64(fy)?,
@@ -250,11 +253,10 @@ impl Store {
                 cell: stored_cell(&printed, &meaning),
             })
         })?;
-        let sql = format!(
-            "SELECT j.indicator_id, {} AS folded
-             FROM judgements j JOIN indicators d ON d.id = j.indicator_id
-             WHERE d.municipality_code = $1 AND {which} GROUP BY j.indicator_id",
-            agg("j.fiscal_year, j.printed, j.computed, j.declared, j.declared_reason", "j.fiscal_year")
+        let sql = folded_sql(
+            "judgements",
+            "t.fiscal_year, t.printed, t.computed, t.declared, t.declared_reason",
+            "t.fiscal_year",
         );
         let mut judgements =
             folded(&self.fetch(scope, &sql).await?, |(fy, printed, computed, declared, reason): JudgementRow| {
@@ -267,11 +269,10 @@ impl Store {
                     },
                 })
             })?;
-        let sql = format!(
-            "SELECT p.indicator_id, {} AS folded
-             FROM indicator_printings p JOIN indicators d ON d.id = p.indicator_id
-             WHERE d.municipality_code = $1 AND {which} GROUP BY p.indicator_id",
-            agg("p.fiscal_year, p.role, p.source, p.printed, p.printed_in", "p.fiscal_year, p.role, p.source")
+        let sql = folded_sql(
+            "indicator_printings",
+            "t.fiscal_year, t.role, t.source, t.printed, t.printed_in",
+            "t.fiscal_year, t.role, t.source",
         );
         let mut printings =
             folded(&self.fetch(scope, &sql).await?, |(fy, role, source, printed, printed_in): PrintingRow| {
