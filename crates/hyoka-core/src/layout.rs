@@ -30,6 +30,8 @@ pub enum SectionKind {
     Narratives,
     Indicators,
     Budget,
+    /// 財源内訳, 従事時間 × 単価 = 人件費, トータルコスト.
+    Cost,
     Schedule,
     StaffHours,
     Grades,
@@ -42,6 +44,7 @@ coded_enum!(SectionKind {
     Narratives => "narratives", "記述";
     Indicators => "indicators", "指標";
     Budget => "budget", "予算・決算";
+    Cost => "cost", "財源内訳・コスト";
     Schedule => "schedule", "スケジュール";
     StaffHours => "staff_hours", "従事時間";
     Grades => "grades", "評価";
@@ -221,7 +224,8 @@ pub fn item_kind_label(code: &str) -> Option<&'static str> {
     ITEM_KINDS.iter().find(|(c, _)| *c == code).map(|(_, l)| *l)
 }
 
-pub const PRESETS: &[&str] = &["mitaka", "mitaka-measure", "mitaka-issue", "mishima", "kodaira", "higashimurayama"];
+pub const PRESETS: &[&str] =
+    &["mitaka", "mitaka-measure", "mitaka-issue", "mishima", "kodaira", "higashimurayama", "jimu"];
 
 /// The kinds a city uses until it chooses: the seed cities' own, and
 /// 三鷹市's project sheet for any other city.
@@ -295,6 +299,14 @@ fn common_labels(changes: &[(&str, &str)]) -> BTreeMap<String, String> {
         ("budget.general_revenue", "うち一般財源"),
         ("budget.carried_over", "繰越明許"),
         ("budget.rate", "執行率"),
+        ("cost.national", "国庫支出金"),
+        ("cost.prefectural", "都道府県支出金"),
+        ("cost.bonds", "地方債"),
+        ("cost.other", "その他"),
+        ("cost.hours", "従事時間"),
+        ("cost.hourly", "人件費単価（円/時間）"),
+        ("cost.personnel", "人件費"),
+        ("cost.total", "トータルコスト"),
         ("schedule.planned", "計画"),
         ("schedule.actual", "実績"),
         ("hours.regular", "正職員"),
@@ -579,6 +591,44 @@ impl SheetLayout {
                 money_unit: MoneyInputUnit::Thousand,
                 vocabulary: "achievement2".into(),
                 labels: common_labels(&[]),
+            },
+            // The 事務事業評価シート most Japanese cities use (and export as a
+            // workbook of one row per project): 対象・意図・結果, three kinds of
+            // indicator, 事業費 with 財源内訳 and トータルコスト, an evaluation
+            // against criteria, the section head's opinion, a 総合評価 and a
+            // direction. What `hyoka import --mapping` brings in lands here.
+            "jimu" => SheetLayout {
+                preset: code.into(),
+                name: "事務事業評価シート".into(),
+                item_kinds: kinds(&["project"]),
+                sections: vec![
+                    narratives(
+                        "jimu_plan",
+                        "事業の目的と内容",
+                        vec![
+                            carried("target", "対象（誰・何を）"),
+                            carried("intent", "意図（どのような状態にしたいか）"),
+                            carried("result", "結果（上位の施策への貢献）"),
+                            carried("means", "手段（事業の内容）"),
+                        ],
+                    ),
+                    section("indicators", K::Indicators, "指標（活動・対象・成果）"),
+                    section("budget", K::Budget, "事業費"),
+                    section("cost", K::Cost, "財源内訳・トータルコスト"),
+                    narratives(
+                        "jimu_evaluation",
+                        "評価",
+                        vec![slot("criterion", "評価の観点", Section), slot("opinion", "課長等の意見", Head)],
+                    ),
+                    grades(
+                        "総合評価",
+                        vec![grade(Stage::YearEnd, Evaluator::Section, "jimu-abcd", "総合評価", Section)],
+                    ),
+                    section("direction", K::Direction, "今後の方向性"),
+                ],
+                money_unit: MoneyInputUnit::Thousand,
+                vocabulary: "achievement2".into(),
+                labels: common_labels(&[("budget.initial", "当初予算額"), ("budget.settlement", "決算額")]),
             },
             other => return Err(LayoutError::UnknownPreset(other.to_string())),
         };

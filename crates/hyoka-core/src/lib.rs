@@ -40,6 +40,7 @@ pub mod access;
 pub mod cell;
 pub mod chart;
 pub mod check;
+pub mod cost;
 pub mod deadline;
 pub mod indicator;
 pub mod judgement;
@@ -59,6 +60,7 @@ pub mod wareki;
 pub mod workflow;
 
 pub use cell::{CellMeaning, IndicatorCell, Placeholder, Quantity};
+pub use cost::{Funding, Hours, StaffCost};
 pub use indicator::{IndicatorKind, ValueRole};
 pub use judgement::{judge, Direction, Judgement, JudgementVocabulary, Outcome, Verdict};
 pub use money::{BudgetFigures, ExecutionRate, Yen};

@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::cost::{Funding, StaffCost};
 use crate::number::Number;
 use crate::text::squeeze;
 
@@ -145,6 +146,7 @@ impl fmt::Display for ExecutionRate {
 /// One project's money for one fiscal year. Every figure is optional:
 /// a blank cell is not zero.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct BudgetFigures {
     /// 当初予算
     pub initial: Option<Yen>,
@@ -156,6 +158,10 @@ pub struct BudgetFigures {
     pub general_revenue: Option<Yen>,
     /// 繰越明許
     pub carried_over: Option<Yen>,
+    /// 財源内訳 besides 一般財源.
+    pub funding: Funding,
+    /// 従事時間, 人件費 and トータルコスト.
+    pub staff: StaffCost,
 }
 
 impl BudgetFigures {

@@ -72,8 +72,24 @@ impl EvaluationScale {
         Self::preset("higashimurayama-ab", "東村山市 A・B", &[("A", "A"), ("B", "B")], false)
     }
 
+    /// The 総合評価 of the common 事務事業評価シート: A … D.
+    pub fn jimu_abcd() -> Self {
+        Self::preset(
+            "jimu-abcd",
+            "事務事業評価 A〜D",
+            &[("A", "順調"), ("B", "概ね順調"), ("C", "課題がある"), ("D", "見直しが必要")],
+            true,
+        )
+    }
+
     pub fn presets() -> Vec<Self> {
-        vec![Self::mitaka_midyear(), Self::mitaka_yearend(), Self::kodaira_sab(), Self::higashimurayama_ab()]
+        vec![
+            Self::mitaka_midyear(),
+            Self::mitaka_yearend(),
+            Self::kodaira_sab(),
+            Self::higashimurayama_ab(),
+            Self::jimu_abcd(),
+        ]
     }
 
     /// Finds a grade by its printed code, width-folded (`Ｓ` = `S`).

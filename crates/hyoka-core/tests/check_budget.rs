@@ -89,3 +89,50 @@ fn a_year_end_sheet_without_its_settlement() {
     let s = with_budget("y", budget(2018, None, Some("472千円"), Some("608千円"), Some("128.8%"), 159));
     assert_eq!(codes(&check(&s)), ["budget_figures"]);
 }
+
+/// A 事務事業評価シート's cost part: 財源内訳, 人件費 = hours × rate and
+/// トータルコスト = 事業費 + 人件費.
+#[test]
+fn funding_personnel_and_total_cost() {
+    use hyoka_core::{Hours, Yen};
+    let thousand = |k: i64| Some(Yen(k * 1000));
+    let mut b = budget(2018, Some("10,000千円"), None, Some("9,500千円"), None, 0);
+    {
+        let f = &mut b.row.figures;
+        f.funding.national = thousand(4_750);
+        f.funding.prefectural = thousand(2_375);
+        f.general_revenue = thousand(2_375);
+        f.staff.hours = Hours::parse("1,200");
+        f.staff.hourly = Some(Yen(4_500));
+        f.staff.personnel = thousand(5_400);
+        f.staff.total = thousand(14_900);
+    }
+    let consistent = with_budget("jimu-1", b.clone());
+    assert!(check(&consistent).is_empty(), "{:#?}", check(&consistent));
+
+    // Off by more than rounding in each of the three: three flags, with both sides.
+    let f = &mut b.row.figures;
+    f.funding.national = thousand(4_753);
+    f.staff.personnel = thousand(5_402);
+    f.staff.total = thousand(14_905);
+    let flags = check(&with_budget("jimu-1", b.clone()));
+    assert_eq!(codes(&flags), ["cost", "cost", "cost"], "{flags:#?}");
+    assert_eq!(
+        (flags[0].left.value.as_str(), flags[0].right.value.as_str()),
+        ("9,503千円", "9,500千円"),
+        "funding total against the settlement"
+    );
+    assert!(flags[0].message.contains("国庫支出金 4,753千円"), "{}", flags[0].message);
+    assert_eq!(flags[1].right.value, "5,400千円 （1,200時間 × 4,500円）");
+    // The total is checked against the printed 人件費, which is what it is built on.
+    assert_eq!((flags[2].left.value.as_str(), flags[2].right.value.as_str()), ("14,905千円", "14,902千円"));
+
+    // 千円 rounding is not a disagreement: 1,234.5h × 4,321円 = 5,334,275円, printed 5,334千円.
+    let f = &mut b.row.figures;
+    f.funding.national = thousand(4_750);
+    f.staff.hours = Hours::parse("1,234.5");
+    f.staff.hourly = Some(Yen(4_321));
+    f.staff.personnel = thousand(5_334);
+    f.staff.total = thousand(14_834);
+    assert!(check(&with_budget("jimu-1", b)).is_empty());
+}

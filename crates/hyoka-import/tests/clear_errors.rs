@@ -168,3 +168,42 @@ async fn numbers_that_do_not_parse_are_told_in_japanese() {
     assert_plain_japanese(&e, "yen and years");
     assert!(e.to_string().contains("を年度として読み取れません"), "{e}");
 }
+
+#[tokio::test]
+async fn a_file_written_before_the_cost_columns_still_reads() {
+    let (_db, store) = seeded(false).await;
+    let exported = stored(&store).await;
+    let mut files = canonical::csv_files(&exported, false).unwrap();
+    let budgets = files.iter_mut().find(|(n, _)| n == "budgets.csv").unwrap();
+    let text = String::from_utf8(budgets.1.clone()).unwrap();
+    // The budgets table as files had it before migration 0011: its first nine columns.
+    let old: String = text
+        .split("\r\n")
+        .map(|line| line.split(',').take(9).collect::<Vec<_>>().join(","))
+        .collect::<Vec<_>>()
+        .join("\r\n");
+    assert!(old.starts_with("municipality_code,item_key,fiscal_year,") && old.contains("execution_rate_printed\r\n"));
+    budgets.1 = old.into_bytes();
+    let inputs = read_inputs(&files).expect("an older file reads");
+    assert_eq!(inputs.batches.len(), 1);
+    let batch = &inputs.batches[0].1;
+    let budget = |b: &hyoka_import::Batch| {
+        b.cities.iter().flat_map(|c| &c.items).flat_map(|i| &i.budgets).map(|r| r.figures.clone()).collect::<Vec<_>>()
+    };
+    let (before, after) = (budget(&exported), budget(batch));
+    assert!(before.iter().any(|f| !f.staff.is_empty()), "the fixture holds cost lines");
+    assert!(after.iter().all(|f| f.staff.is_empty() && f.funding.is_empty()), "absent columns read as blank");
+    let strip = |f: &hyoka_core::BudgetFigures| hyoka_core::BudgetFigures {
+        funding: Default::default(),
+        staff: Default::default(),
+        ..f.clone()
+    };
+    assert_eq!(before.iter().map(strip).collect::<Vec<_>>(), after, "the rest is as exported");
+
+    // A column that was always there is still required.
+    let budgets = files.iter_mut().find(|(n, _)| n == "budgets.csv").unwrap();
+    let text = String::from_utf8(budgets.1.clone()).unwrap().replacen("settlement_yen", "settled_yen", 1);
+    budgets.1 = text.into_bytes();
+    let e = refused(files).to_string();
+    assert!(e.contains("列「settlement_yen」がありません（表 budgets）"), "{e}");
+}

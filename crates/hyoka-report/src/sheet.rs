@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 
 use hyoka_core::layout::{ChildRows, RowField, SectionKind, SheetLayout};
 use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
-use hyoka_core::{EvaluationScale, FiscalYear, IndicatorKind, Number, ValueRole, Yen};
+use hyoka_core::{BudgetFigures, EvaluationScale, FiscalYear, Hours, IndicatorKind, Number, ValueRole, Yen};
 use hyoka_store::{IndicatorRecord, IndicatorValue, ItemRecord, JudgementRecord, Store};
 
 use crate::doc::{Align, Bar, Block, Cell, Document, Orientation, Table};
@@ -584,6 +584,63 @@ impl SheetView {
         t
     }
 
+    /// Whether any year holds 財源内訳 or staff cost.
+    fn has_cost(&self) -> bool {
+        self.budgets.iter().any(|b| !b.figures.funding.is_empty() || !b.figures.staff.is_empty())
+    }
+
+    /// 財源内訳 and トータルコスト with the years across, as the
+    /// 事務事業評価シート prints them; the computed lines sit under the printed.
+    fn cost_table(&self) -> Table {
+        let l = &self.layout;
+        let u = l.money_unit.factor();
+        let money = |y| money(y, u, l.nil_amount());
+        let mut t = Table {
+            caption: Some(format!("財源内訳・トータルコスト（単位: {}）", l.money_unit.label())),
+            ..Table::default()
+        };
+        let mut head = vec![Cell::col("区分")];
+        head.extend(self.budgets.iter().map(|b| Cell::col(b.fiscal_year.label())));
+        t.head.push(head);
+        t.widths = vec![2.6];
+        t.widths.extend(self.budgets.iter().map(|_| 1.4));
+        type Line<'a> = (String, Box<dyn Fn(&BudgetFigures) -> String + 'a>);
+        let lines: Vec<Line> = vec![
+            ("事業費".into(), Box::new(|f: &BudgetFigures| money(f.project_cost()))),
+            (l.label("cost.national").into(), Box::new(|f: &BudgetFigures| money(f.funding.national))),
+            (l.label("cost.prefectural").into(), Box::new(|f: &BudgetFigures| money(f.funding.prefectural))),
+            (l.label("cost.bonds").into(), Box::new(|f: &BudgetFigures| money(f.funding.bonds))),
+            (l.label("cost.other").into(), Box::new(|f: &BudgetFigures| money(f.funding.other))),
+            ("一般財源".into(), Box::new(|f: &BudgetFigures| money(f.general_revenue))),
+            (
+                format!("{}（時間）", l.label("cost.hours")),
+                Box::new(|f: &BudgetFigures| f.staff.hours.map(Hours::number).unwrap_or_default()),
+            ),
+            (
+                l.label("cost.hourly").into(),
+                Box::new(|f: &BudgetFigures| {
+                    f.staff.hourly.map(|y| Number::from_int(y.yen()).grouped()).unwrap_or_default()
+                }),
+            ),
+            (l.label("cost.personnel").into(), Box::new(|f: &BudgetFigures| money(f.staff.personnel))),
+            (
+                format!("{}（計算: 時間 × 単価）", l.label("cost.personnel")),
+                Box::new(|f: &BudgetFigures| money(f.computed_personnel_cost())),
+            ),
+            (l.label("cost.total").into(), Box::new(|f: &BudgetFigures| money(f.staff.total))),
+            (
+                format!("{}（計算: 事業費 + 人件費）", l.label("cost.total")),
+                Box::new(|f: &BudgetFigures| money(f.computed_total_cost())),
+            ),
+        ];
+        for (label, value) in lines {
+            let mut row = vec![Cell::row(label)];
+            row.extend(self.budgets.iter().map(|b| Cell::figure(value(&b.figures))));
+            t.body.push(row);
+        }
+        t
+    }
+
     fn schedule_table(&self, hours: bool) -> Table {
         let l = &self.layout;
         let mut t = Table {
@@ -1054,6 +1111,21 @@ impl SheetView {
                     }
                     for n in self.cost_notes() {
                         doc.push(Block::Note(n.text.to_plain_text()));
+                    }
+                    // Stored cost on a sheet kind without the cost part still prints.
+                    if !self.layout.has(SectionKind::Cost) && self.has_cost() {
+                        doc.push(Block::Table(self.cost_table()));
+                    }
+                }
+                SectionKind::Cost => {
+                    doc.heading(1, section.label.clone());
+                    if self.has_cost() {
+                        doc.push(Block::Table(self.cost_table()));
+                        doc.push(Block::Note(
+                            "事業費は決算額（なければ最終予算額、当初予算額）です。人件費 = 従事時間 × 人件費単価、トータルコスト = 事業費 + 人件費。".into(),
+                        ));
+                    } else {
+                        doc.paragraph("（財源内訳・コストの記載はありません）");
                     }
                 }
                 SectionKind::Schedule => {

@@ -142,8 +142,19 @@ async fn populated(db: &TestDb) -> Store {
         initial: Some(Yen::from_thousands(309_424)),
         final_budget: Some(Yen::from_thousands(308_934)),
         settlement: Some(Yen::from_thousands(301_762)),
-        general_revenue: None,
+        general_revenue: Some(Yen::from_thousands(151_762)),
         carried_over: Some(Yen(0)),
+        funding: hyoka_core::Funding {
+            national: Some(Yen::from_thousands(100_000)),
+            prefectural: Some(Yen::from_thousands(50_000)),
+            ..Default::default()
+        },
+        staff: hyoka_core::StaffCost {
+            hours: hyoka_core::Hours::parse("1,234.5"),
+            hourly: Some(Yen(4_321)),
+            personnel: Some(Yen::from_thousands(5_334)),
+            total: Some(Yen::from_thousands(307_096)),
+        },
     };
     tx.set_budget(security, fy(2018), &figures, Some("97.7%")).await.unwrap();
     let zero = BudgetFigures { initial: Some(Yen(0)), settlement: Some(Yen(0)), ..Default::default() };

@@ -17,7 +17,7 @@ use hyoka_core::FiscalYear;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::figures::{budget_row, evaluation_row};
+use crate::figures::{budget_columns, budget_row, evaluation_row};
 use crate::indicators::{indicator_record, stored_cell, INDICATOR_COLUMNS};
 use crate::org::{fy_from_i64, fy_i64};
 use crate::plans::{item_record, node_record, ITEM_COLUMNS};
@@ -196,9 +196,9 @@ impl Store {
             })
         })?;
         let sql = format!(
-            "SELECT b.item_id, b.fiscal_year, b.initial_yen, b.final_yen, b.settlement_yen, b.general_revenue_yen,
-                    b.carried_over_yen, b.execution_rate_printed
+            "SELECT b.item_id, b.fiscal_year, {}
              FROM budgets b WHERE {} AND b.fiscal_year <= $2 ORDER BY b.item_id, b.fiscal_year",
+            budget_columns("b."),
             self.scope_items(scope, "b.item_id")
         );
         let mut budgets = grouped(&self.fetch(scope, &sql).await?, budget_row)?;

@@ -1,7 +1,7 @@
 //! Budgets, evaluation scales and grades.
 
 use hyoka_core::sheet::{BudgetRow, EvaluationRow};
-use hyoka_core::{BudgetFigures, EvaluationScale, FiscalYear, Grade, Yen};
+use hyoka_core::{BudgetFigures, EvaluationScale, FiscalYear, Funding, Grade, Hours, StaffCost, Yen};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -18,14 +18,21 @@ impl StoreTx {
         execution_rate_printed: Option<&str>,
     ) -> Result<(), StoreError> {
         let y = |v: Option<Yen>| v.map(Yen::yen);
+        let (funding, staff) = (&figures.funding, &figures.staff);
         sqlx::query(
             "INSERT INTO budgets (item_id, fiscal_year, initial_yen, final_yen, settlement_yen,
-                                  general_revenue_yen, carried_over_yen, execution_rate_printed)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                                  general_revenue_yen, carried_over_yen, national_yen, prefectural_yen, bonds_yen,
+                                  other_funding_yen, staff_hours_centi, hourly_cost_yen, personnel_cost_yen,
+                                  total_cost_yen, execution_rate_printed)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
              ON CONFLICT (item_id, fiscal_year) DO UPDATE SET
                initial_yen = excluded.initial_yen, final_yen = excluded.final_yen,
                settlement_yen = excluded.settlement_yen, general_revenue_yen = excluded.general_revenue_yen,
-               carried_over_yen = excluded.carried_over_yen, execution_rate_printed = excluded.execution_rate_printed",
+               carried_over_yen = excluded.carried_over_yen, national_yen = excluded.national_yen,
+               prefectural_yen = excluded.prefectural_yen, bonds_yen = excluded.bonds_yen,
+               other_funding_yen = excluded.other_funding_yen, staff_hours_centi = excluded.staff_hours_centi,
+               hourly_cost_yen = excluded.hourly_cost_yen, personnel_cost_yen = excluded.personnel_cost_yen,
+               total_cost_yen = excluded.total_cost_yen, execution_rate_printed = excluded.execution_rate_printed",
         )
         .bind(item_id)
         .bind(fy_i64(fy))
@@ -34,6 +41,14 @@ impl StoreTx {
         .bind(y(figures.settlement))
         .bind(y(figures.general_revenue))
         .bind(y(figures.carried_over))
+        .bind(y(funding.national))
+        .bind(y(funding.prefectural))
+        .bind(y(funding.bonds))
+        .bind(y(funding.other))
+        .bind(staff.hours.map(Hours::hundredths))
+        .bind(y(staff.hourly))
+        .bind(y(staff.personnel))
+        .bind(y(staff.total))
         .bind(execution_rate_printed)
         .execute(self.conn())
         .await?;
@@ -109,11 +124,10 @@ impl StoreTx {
 
 impl Store {
     pub async fn budgets(&self, item_id: i64) -> Result<Vec<BudgetRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT fiscal_year, initial_yen, final_yen, settlement_yen, general_revenue_yen, carried_over_yen,
-                    execution_rate_printed
-             FROM budgets WHERE item_id = $1 ORDER BY fiscal_year",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT fiscal_year, {} FROM budgets WHERE item_id = $1 ORDER BY fiscal_year",
+            budget_columns("")
+        ))
         .bind(item_id)
         .fetch_all(self.pool())
         .await?;
@@ -175,7 +189,30 @@ impl Store {
     }
 }
 
-/// A row of `budgets` (fiscal_year, the amounts, execution_rate_printed).
+/// The columns [`budget_row`] reads besides `fiscal_year`, each prefixed
+/// with `alias` (`"b."`), so every read of budgets reads them all.
+pub(crate) fn budget_columns(alias: &str) -> String {
+    [
+        "initial_yen",
+        "final_yen",
+        "settlement_yen",
+        "general_revenue_yen",
+        "carried_over_yen",
+        "national_yen",
+        "prefectural_yen",
+        "bonds_yen",
+        "other_funding_yen",
+        "staff_hours_centi",
+        "hourly_cost_yen",
+        "personnel_cost_yen",
+        "total_cost_yen",
+        "execution_rate_printed",
+    ]
+    .map(|c| format!("{alias}{c}"))
+    .join(", ")
+}
+
+/// A row of `budgets` (fiscal_year and [`budget_columns`]).
 pub(crate) fn budget_row(r: &AnyRow) -> Result<BudgetRow, StoreError> {
     let y = |c: &str| opt_i64(r, c).map(|v| v.map(Yen));
     Ok(BudgetRow {
@@ -186,6 +223,18 @@ pub(crate) fn budget_row(r: &AnyRow) -> Result<BudgetRow, StoreError> {
             settlement: y("settlement_yen")?,
             general_revenue: y("general_revenue_yen")?,
             carried_over: y("carried_over_yen")?,
+            funding: Funding {
+                national: y("national_yen")?,
+                prefectural: y("prefectural_yen")?,
+                bonds: y("bonds_yen")?,
+                other: y("other_funding_yen")?,
+            },
+            staff: StaffCost {
+                hours: opt_i64(r, "staff_hours_centi")?.map(Hours::from_hundredths),
+                hourly: y("hourly_cost_yen")?,
+                personnel: y("personnel_cost_yen")?,
+                total: y("total_cost_yen")?,
+            },
         },
         execution_rate_printed: r.try_get("execution_rate_printed")?,
     })

@@ -27,6 +27,11 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 8, name: "setup", sql: include_str!("../migrations/0008_setup.sql") },
     Migration { version: 9, name: "sheet_kinds", sql: include_str!("../migrations/0009_sheet_kinds.sql") },
     Migration { version: 10, name: "import_mappings", sql: include_str!("../migrations/0010_import_mappings.sql") },
+    Migration {
+        version: 11,
+        name: "cost_and_city_vocabulary",
+        sql: include_str!("../migrations/0011_cost_and_city_vocabulary.sql"),
+    },
 ];
 
 /// The migration that creates the search index (`search_grams`).

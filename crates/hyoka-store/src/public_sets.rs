@@ -15,7 +15,7 @@ use hyoka_core::FiscalYear;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::figures::{budget_row, evaluation_row};
+use crate::figures::{budget_columns, budget_row, evaluation_row};
 use crate::indicators::{indicator_record, indicator_value, judgement_record, INDICATOR_COLUMNS};
 use crate::org::{fy_from_i64, fy_i64};
 use crate::plans::{item_record, ITEM_COLUMNS};
@@ -312,10 +312,10 @@ impl Store {
             )
         };
         let sql = format!(
-            "SELECT b.item_id, b.fiscal_year, b.initial_yen, b.final_yen, b.settlement_yen, b.general_revenue_yen,
-                    b.carried_over_yen, b.execution_rate_printed
+            "SELECT b.item_id, b.fiscal_year, {}
              FROM budgets b JOIN items i ON i.id = b.item_id
              WHERE i.municipality_code = $1 AND {} ORDER BY b.item_id, b.fiscal_year",
+            budget_columns("b."),
             in_years("b.fiscal_year")
         );
         let mut budgets = grouped(&fetch(self, scope, &sql, true).await?, "item_id", budget_row)?;

@@ -283,6 +283,19 @@ async fn budgets_and_grades_round_trip() {
         settlement: Some(Yen::from_thousands(301_762)),
         general_revenue: None,
         carried_over: Some(Yen(0)),
+        // The cost side of a 事務事業評価シート: every line comes back as stored.
+        funding: hyoka_core::Funding {
+            national: Some(Yen::from_thousands(100_000)),
+            prefectural: Some(Yen::from_thousands(50_000)),
+            bonds: Some(Yen(0)),
+            other: None,
+        },
+        staff: hyoka_core::StaffCost {
+            hours: hyoka_core::Hours::parse("1,234.56"),
+            hourly: Some(Yen(4_321)),
+            personnel: Some(Yen::from_thousands(5_334)),
+            total: Some(Yen::from_thousands(307_096)),
+        },
     };
     tx.set_budget(item, fy(2018), &figures, Some("97.7%")).await.unwrap();
     tx.save_scale(MISHIMA, &EvaluationScale::mitaka_yearend()).await.unwrap();

@@ -29,7 +29,7 @@ use hyoka_core::money::MoneyUnit;
 use hyoka_core::narrative::Narrative;
 use hyoka_core::paste::clean_pasted;
 use hyoka_core::sheet::FISCAL_MONTHS;
-use hyoka_core::{BudgetFigures, Evaluator, FiscalYear, NextDirection, Number, Stage, ValueRole, Yen};
+use hyoka_core::{BudgetFigures, Evaluator, FiscalYear, Hours, NextDirection, Number, Stage, ValueRole, Yen};
 use hyoka_store::Change;
 
 use super::{ChildData, IndicatorData, SheetContent, SheetContext};
@@ -40,7 +40,8 @@ const MAX_SHORT_CHARS: usize = 2_000;
 /// Schedule rows beyond this are not read from a form.
 const MAX_SCHEDULE_ROWS: usize = 200;
 
-/// A line of the year's budget.
+/// A line of the year's budget: the 予算・決算 table ([`BudgetField::ALL`])
+/// and the cost table of 財源内訳 and トータルコスト ([`BudgetField::COST`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum BudgetField {
     Initial,
@@ -48,16 +49,37 @@ pub enum BudgetField {
     Settlement,
     GeneralRevenue,
     CarriedOver,
+    National,
+    Prefectural,
+    Bonds,
+    OtherFunding,
+    StaffHours,
+    HourlyCost,
+    PersonnelCost,
+    TotalCost,
 }
 
 impl BudgetField {
-    /// In form order.
+    /// The 予算・決算 table, in form order.
     pub const ALL: [BudgetField; 5] = [
         BudgetField::Initial,
         BudgetField::Final,
         BudgetField::Settlement,
         BudgetField::GeneralRevenue,
         BudgetField::CarriedOver,
+    ];
+
+    /// The cost table, in form order: 財源内訳 (一般財源 is in the budget
+    /// table), then 従事時間 × 単価 = 人件費, and トータルコスト.
+    pub const COST: [BudgetField; 8] = [
+        BudgetField::National,
+        BudgetField::Prefectural,
+        BudgetField::Bonds,
+        BudgetField::OtherFunding,
+        BudgetField::StaffHours,
+        BudgetField::HourlyCost,
+        BudgetField::PersonnelCost,
+        BudgetField::TotalCost,
     ];
 
     pub fn code(self) -> &'static str {
@@ -67,6 +89,14 @@ impl BudgetField {
             BudgetField::Settlement => "settlement",
             BudgetField::GeneralRevenue => "general_revenue",
             BudgetField::CarriedOver => "carried_over",
+            BudgetField::National => "national",
+            BudgetField::Prefectural => "prefectural",
+            BudgetField::Bonds => "bonds",
+            BudgetField::OtherFunding => "other_funding",
+            BudgetField::StaffHours => "staff_hours",
+            BudgetField::HourlyCost => "hourly_cost",
+            BudgetField::PersonnelCost => "personnel_cost",
+            BudgetField::TotalCost => "total_cost",
         }
     }
 
@@ -78,9 +108,18 @@ impl BudgetField {
             BudgetField::Settlement => "budget.settlement",
             BudgetField::GeneralRevenue => "budget.general_revenue",
             BudgetField::CarriedOver => "budget.carried_over",
+            BudgetField::National => "cost.national",
+            BudgetField::Prefectural => "cost.prefectural",
+            BudgetField::Bonds => "cost.bonds",
+            BudgetField::OtherFunding => "cost.other",
+            BudgetField::StaffHours => "cost.hours",
+            BudgetField::HourlyCost => "cost.hourly",
+            BudgetField::PersonnelCost => "cost.personnel",
+            BudgetField::TotalCost => "cost.total",
         }
     }
 
+    /// The amount of a money field; `None` for hours.
     pub fn of(self, f: &BudgetFigures) -> Option<Yen> {
         match self {
             BudgetField::Initial => f.initial,
@@ -88,7 +127,64 @@ impl BudgetField {
             BudgetField::Settlement => f.settlement,
             BudgetField::GeneralRevenue => f.general_revenue,
             BudgetField::CarriedOver => f.carried_over,
+            BudgetField::National => f.funding.national,
+            BudgetField::Prefectural => f.funding.prefectural,
+            BudgetField::Bonds => f.funding.bonds,
+            BudgetField::OtherFunding => f.funding.other,
+            BudgetField::StaffHours => None,
+            BudgetField::HourlyCost => f.staff.hourly,
+            BudgetField::PersonnelCost => f.staff.personnel,
+            BudgetField::TotalCost => f.staff.total,
         }
+    }
+
+    /// The value as the form shows it: amounts in the sheet's unit (the
+    /// hourly cost always in yen), hours as a number.
+    pub fn text(self, f: &BudgetFigures, unit: MoneyInputUnit) -> Option<String> {
+        match self {
+            BudgetField::StaffHours => f.staff.hours.map(Hours::number),
+            BudgetField::HourlyCost => f.staff.hourly.map(|y| money_text(y, MoneyInputUnit::Yen)),
+            _ => self.of(f).map(|y| money_text(y, unit)),
+        }
+    }
+
+    /// Reads what a person typed into `f`; the message names the field.
+    pub fn set(self, f: &mut BudgetFigures, typed: &str, unit: MoneyInputUnit) -> Result<(), String> {
+        let typed = typed.trim();
+        let blank = typed.is_empty();
+        if self == BudgetField::StaffHours {
+            f.staff.hours = if blank {
+                None
+            } else {
+                Some(Hours::parse(typed).ok_or("時間として読み取れません（小数第2位までの数で、例: 1,234.5）")?)
+            };
+            return Ok(());
+        }
+        let unit = if self == BudgetField::HourlyCost { MoneyInputUnit::Yen } else { unit };
+        let y = if blank {
+            None
+        } else {
+            Some(
+                Yen::parse(typed, money_unit(unit))
+                    .map_err(|_| format!("金額として読み取れません（{}単位の数字で、例: 7,368）", unit.label()))?,
+            )
+        };
+        *match self {
+            BudgetField::Initial => &mut f.initial,
+            BudgetField::Final => &mut f.final_budget,
+            BudgetField::Settlement => &mut f.settlement,
+            BudgetField::GeneralRevenue => &mut f.general_revenue,
+            BudgetField::CarriedOver => &mut f.carried_over,
+            BudgetField::National => &mut f.funding.national,
+            BudgetField::Prefectural => &mut f.funding.prefectural,
+            BudgetField::Bonds => &mut f.funding.bonds,
+            BudgetField::OtherFunding => &mut f.funding.other,
+            BudgetField::HourlyCost => &mut f.staff.hourly,
+            BudgetField::PersonnelCost => &mut f.staff.personnel,
+            BudgetField::TotalCost => &mut f.staff.total,
+            BudgetField::StaffHours => unreachable!("handled above"),
+        } = y;
+        Ok(())
     }
 
     /// The lines the execution rate is computed from.
@@ -277,7 +373,9 @@ impl FromStr for FieldKey {
                 }
                 key
             }
-            "b" => FieldKey::Budget(*BudgetField::ALL.iter().find(|b| b.code() == rest).ok_or(())?),
+            "b" => FieldKey::Budget(
+                *BudgetField::ALL.iter().chain(&BudgetField::COST).find(|b| b.code() == rest).ok_or(())?,
+            ),
             "s" => {
                 let (row, part) = rest.split_once('.').ok_or(())?;
                 FieldKey::Schedule { row: row.parse().map_err(|_| ())?, part: SchedulePart::parse(part).ok_or(())? }
@@ -467,13 +565,12 @@ pub fn stored(ctx: &SheetContext, content: &SheetContent, actor: &Actor) -> Shee
                     indicator_cells(&mut f, ctx, ind);
                 }
             }
-            SectionKind::Budget => {
+            SectionKind::Budget | SectionKind::Cost => {
                 let row = content.budgets.iter().find(|b| b.fiscal_year == fy);
-                for field in BudgetField::ALL {
-                    let value = row
-                        .and_then(|b| field.of(&b.figures))
-                        .map(|y| money_text(y, layout.money_unit))
-                        .unwrap_or_default();
+                let fields: &[BudgetField] =
+                    if section.kind == SectionKind::Cost { &BudgetField::COST } else { &BudgetField::ALL };
+                for &field in fields {
+                    let value = row.and_then(|b| field.text(&b.figures, layout.money_unit)).unwrap_or_default();
                     f.push(
                         FieldKey::Budget(field),
                         format!("{} {}", layout.label(field.label_key()), fy.label()),
@@ -885,20 +982,12 @@ fn clean_field(
             short(v)
         }
         FieldKey::Target { .. } | FieldKey::Actual { .. } => short(raw.trim().to_string()),
-        FieldKey::Budget(_) => {
+        FieldKey::Budget(field) => {
             let v = raw.trim();
-            if v.is_empty() {
-                return (String::new(), None);
-            }
-            match Yen::parse(v, money_unit(layout.money_unit)) {
-                Ok(y) => (money_text(y, layout.money_unit), None),
-                Err(_) => (
-                    v.to_string(),
-                    Some(format!(
-                        "「{label}」を金額として読み取れません（{}単位の数字で、例: 7,368）",
-                        layout.money_unit.label()
-                    )),
-                ),
+            let mut figures = BudgetFigures::default();
+            match field.set(&mut figures, v, layout.money_unit) {
+                Ok(()) => (field.text(&figures, layout.money_unit).unwrap_or_default(), None),
+                Err(why) => (v.to_string(), Some(format!("「{label}」を{why}"))),
             }
         }
         FieldKey::Child { key, .. } => clean_field(ctx, content, key, label, raw, form),
@@ -950,6 +1039,8 @@ pub fn display(layout: &SheetLayout, key: &FieldKey, value: &str) -> Option<Stri
     }
     Some(match key {
         FieldKey::Narrative { .. } => Narrative::from_markup(value).to_plain_text(),
+        FieldKey::Budget(BudgetField::StaffHours) => format!("{value}時間"),
+        FieldKey::Budget(BudgetField::HourlyCost) => format!("{value}円"),
         FieldKey::Budget(_) => {
             if value.ends_with('円') {
                 value.to_string()

@@ -13,10 +13,10 @@ use hyoka_core::judgement::{judge, Declared, Judgement};
 use hyoka_core::narrative::Narrative;
 use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
 use hyoka_core::workflow::Transition;
-use hyoka_core::{BudgetFigures, FiscalYear, IndicatorCell, NextDirection, ValueRole, Yen};
+use hyoka_core::{BudgetFigures, FiscalYear, IndicatorCell, NextDirection, ValueRole};
 use hyoka_store::StoreTx;
 
-use super::draft::{self, editable_years, money_unit, slot_label, BudgetField, FieldKey, SchedulePart, SheetDraft};
+use super::draft::{self, editable_years, slot_label, BudgetField, FieldKey, SchedulePart, SheetDraft};
 use super::{IndicatorData, SheetContent, SheetContext};
 use crate::{Command, CommandError, Cx};
 
@@ -266,16 +266,18 @@ pub(crate) fn budget_after(
     after: &SheetDraft,
 ) -> (Option<BudgetRow>, Option<hyoka_store::Change>) {
     let fy = ctx.fy;
-    let unit = money_unit(ctx.layout.money_unit);
-    let yen = |f: BudgetField| -> Option<Yen> { Yen::parse(after.value(&FieldKey::Budget(f))?, unit).ok() };
-    let figures = BudgetFigures {
-        initial: yen(BudgetField::Initial),
-        final_budget: yen(BudgetField::Final),
-        settlement: yen(BudgetField::Settlement),
-        general_revenue: yen(BudgetField::GeneralRevenue),
-        carried_over: yen(BudgetField::CarriedOver),
-    };
     let old = content.budgets.iter().find(|b| b.fiscal_year == fy);
+    // Lines the form does not show (the cost table on a sheet kind without
+    // it) keep what is stored.
+    let mut figures = old.map(|b| b.figures.clone()).unwrap_or_default();
+    for field in BudgetField::ALL.into_iter().chain(BudgetField::COST) {
+        if let Some(typed) = after.value(&FieldKey::Budget(field)) {
+            // The draft was cleaned: what does not read leaves the line blank.
+            if field.set(&mut figures, typed, ctx.layout.money_unit).is_err() {
+                field.set(&mut figures, "", ctx.layout.money_unit).expect("blank always reads");
+            }
+        }
+    }
     // A printed rate stays only while the figures it was printed from do.
     let rate_inputs_changed = changed.iter().any(|k| matches!(k, FieldKey::Budget(b) if b.feeds_rate()));
     let printed = old.and_then(|b| b.execution_rate_printed.clone()).filter(|_| !rate_inputs_changed);

@@ -76,6 +76,7 @@ pub const RULES: &[Rule] = &[
     rules::grade::GRADE_ON_SCALE,
     rules::budget::EXECUTION_RATE,
     rules::budget::BUDGET_FIGURES,
+    rules::budget::COST,
     rules::table::CROSS_TABLE_VALUE,
     rules::table::TWIN_INDICATORS,
     rules::table::COMPOSITE_SUM,

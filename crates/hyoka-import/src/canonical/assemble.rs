@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use hyoka_core::judgement::JudgementVocabulary;
 use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
 use hyoka_core::{
-    BudgetFigures, Direction, EvaluationScale, Evaluator, Grade, IndicatorKind, Narrative, NextDirection, Stage,
-    ValueRole,
+    BudgetFigures, Direction, EvaluationScale, Evaluator, Funding, Grade, IndicatorKind, Narrative, NextDirection,
+    StaffCost, Stage, ValueRole,
 };
 
 use super::grid::{Row, Table};
@@ -364,6 +364,18 @@ impl<'t> Builder<'t> {
                     settlement: row.opt_yen("settlement_yen")?,
                     general_revenue: row.opt_yen("general_revenue_yen")?,
                     carried_over: row.opt_yen("carried_over_yen")?,
+                    funding: Funding {
+                        national: row.opt_yen("national_yen")?,
+                        prefectural: row.opt_yen("prefectural_yen")?,
+                        bonds: row.opt_yen("bonds_yen")?,
+                        other: row.opt_yen("other_funding_yen")?,
+                    },
+                    staff: StaffCost {
+                        hours: row.opt_hours("staff_hours")?,
+                        hourly: row.opt_yen("hourly_cost_yen")?,
+                        personnel: row.opt_yen("personnel_cost_yen")?,
+                        total: row.opt_yen("total_cost_yen")?,
+                    },
                 },
                 execution_rate_printed: row.opt_text("execution_rate_printed")?,
             };

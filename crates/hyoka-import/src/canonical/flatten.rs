@@ -149,6 +149,14 @@ fn city_rows(city: &CityBatch, out: &mut [TableRows]) -> Result<(), ExportError>
                     yen(f.general_revenue),
                     yen(f.carried_over),
                     ot(r.execution_rate_printed.as_ref()),
+                    yen(f.funding.national),
+                    yen(f.funding.prefectural),
+                    yen(f.funding.bonds),
+                    yen(f.funding.other),
+                    f.staff.hours.map_or(Out::Empty, |h| Out::Text(h.number().replace(',', ""))),
+                    yen(f.staff.hourly),
+                    yen(f.staff.personnel),
+                    yen(f.staff.total),
                 ],
             );
         }

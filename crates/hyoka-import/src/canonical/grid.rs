@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::str::FromStr;
 
 use hyoka_core::text::normalise;
-use hyoka_core::{FiscalYear, Yen};
+use hyoka_core::{FiscalYear, Hours, Yen};
 
 use super::tables::{ColumnKind, TableSpec, TABLES};
 use crate::control;
@@ -60,7 +60,11 @@ impl Grid {
     /// The table whose columns the header names, whatever their order.
     pub fn recognise(&self) -> Option<&'static TableSpec> {
         let names = self.header_names();
-        TABLES.iter().find(|t| t.columns.len() == names.len() && t.columns.iter().all(|c| names.contains(&c.name)))
+        TABLES.iter().find(|t| {
+            names.iter().all(|n| t.column(n).is_some())
+                && t.columns.iter().all(|c| c.may_be_absent || names.contains(&c.name))
+                && names.len() <= t.columns.len()
+        })
     }
 
     fn header_names(&self) -> Vec<&str> {
@@ -117,7 +121,7 @@ impl Grid {
                 ));
             }
         }
-        for missing in table.columns.iter().filter(|c| !seen.contains_key(c.name)) {
+        for missing in table.columns.iter().filter(|c| !c.may_be_absent && !seen.contains_key(c.name)) {
             problems.push(ImportError::new(
                 self.place(1, Some(missing.name)),
                 format!("列「{}」がありません（表 {}）", missing.name, table.name),
@@ -144,7 +148,8 @@ impl Grid {
                 }
             }
         }
-        let columns = table.columns.iter().map(|c| index[c.name]).collect();
+        // An absent column (one that may be) points past every row's cells: blank.
+        let columns = table.columns.iter().map(|c| index.get(c.name).copied().unwrap_or(usize::MAX)).collect();
         Ok(Table { spec: table, file: self.file, sheet: self.sheet, columns, rows: self.rows })
     }
 }
@@ -320,6 +325,20 @@ impl<'a> Row<'a> {
             return Ok(None);
         }
         self.integer_cell(column, cell, "金額は円単位の整数で入力してください（例: 7368000）").map(|n| Some(Yen(n)))
+    }
+
+    /// Hours as a number with at most two decimals (`1234.5`).
+    pub fn opt_hours(&self, column: &str) -> Result<Option<Hours>, ImportError> {
+        let (_, cell) = self.cell(column);
+        let text = match cell {
+            _ if cell.is_blank() => return Ok(None),
+            Cell::Int(i) => i.to_string(),
+            Cell::Number(f) => number_text(*f),
+            _ => self.opt_text(column)?.unwrap_or_default(),
+        };
+        Hours::parse(&text).map(Some).ok_or_else(|| {
+            self.error(column, format!("時間は小数第2位までの数で入力してください（例: 1234.5）: \"{}\"", shown(&text)))
+        })
     }
 
     fn integer_cell(&self, column: &str, cell: &Cell, hint: &str) -> Result<i64, ImportError> {

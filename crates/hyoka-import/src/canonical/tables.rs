@@ -34,6 +34,9 @@ pub struct ColumnSpec {
     pub required: bool,
     /// What the column means, in Japanese, for docs/formats.md.
     pub meaning: &'static str,
+    /// Added after files were already being written: a file without the
+    /// column reads it as blank, so older exports still import.
+    pub may_be_absent: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -57,7 +60,12 @@ impl TableSpec {
 }
 
 const fn col(name: &'static str, kind: ColumnKind, required: bool, meaning: &'static str) -> ColumnSpec {
-    ColumnSpec { name, kind, required, meaning }
+    ColumnSpec { name, kind, required, meaning, may_be_absent: false }
+}
+
+/// A column added later (see [`ColumnSpec::may_be_absent`]).
+const fn added(name: &'static str, kind: ColumnKind, meaning: &'static str) -> ColumnSpec {
+    ColumnSpec { name, kind, required: false, meaning, may_be_absent: true }
 }
 
 use ColumnKind::{Boolean, Code, Integer, Text, Year, Yen};
@@ -222,6 +230,14 @@ pub const BUDGETS: TableSpec = TableSpec {
         col("general_revenue_yen", Yen, false, "うち一般財源（円）"),
         col("carried_over_yen", Yen, false, "繰越明許（円）"),
         col("execution_rate_printed", Text, false, "印刷された執行率"),
+        added("national_yen", Yen, "財源内訳: 国庫支出金（円）"),
+        added("prefectural_yen", Yen, "財源内訳: 都道府県支出金（円）"),
+        added("bonds_yen", Yen, "財源内訳: 地方債（円）"),
+        added("other_funding_yen", Yen, "財源内訳: その他の特定財源（円）"),
+        added("staff_hours", Text, "従事時間（全職員の年間合計、小数第2位まで: 1234.5）"),
+        added("hourly_cost_yen", Yen, "人件費単価（円/時間）"),
+        added("personnel_cost_yen", Yen, "人件費（印刷どおり、円）"),
+        added("total_cost_yen", Yen, "トータルコスト（印刷どおり、円。事業費 + 人件費）"),
     ],
 };
 

@@ -12,11 +12,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use hyoka_core::narrative::Block;
 use hyoka_core::text::normalise;
-use hyoka_core::{FiscalYear, Narrative, NextDirection};
+use hyoka_core::{BudgetFigures, FiscalYear, Narrative, NextDirection, Yen};
 
 use super::layout::{Col, Header, Resolver};
-use super::spec::{direction_key, Checked, Until, YearRef};
-use super::value::{code, fiscal_year_cell, printed, yen};
+use super::spec::{direction_key, BudgetSpec, Checked, Until, YearRef};
+use super::value::{budget_line, code, fiscal_year_cell, printed};
 use super::workbook::Sheet;
 use crate::batch::{
     BudgetRow, CityBatch, EvaluationRow, IndicatorRow, ItemRow, NarrativeRow, NextDirectionRow, NodeRow, PlacementRow,
@@ -35,7 +35,8 @@ struct Cols {
     node: Option<Col>,
     node_title: Option<Col>,
     narratives: Vec<Col>,
-    budgets: Vec<[Option<Col>; 5]>,
+    /// In [`BudgetSpec::KEYS`] order.
+    budgets: Vec<Vec<Option<Col>>>,
     indicators: Vec<(Option<Col>, Option<Col>, Vec<Col>)>,
     criteria: Vec<(Option<Col>, Option<Col>)>,
     evaluations: Vec<(Option<Col>, Option<Col>)>,
@@ -79,14 +80,7 @@ fn columns(sheet: &Sheet, header: &Header, m: &Checked) -> Result<Cols, ImportEr
         .budgets
         .iter()
         .map(|b| {
-            let k = |f: &str| format!("{}.{f}", b.origin);
-            [
-                r.opt(&k("initial"), &b.initial),
-                r.opt(&k("final"), &b.final_budget),
-                r.opt(&k("settlement"), &b.settlement),
-                r.opt(&k("general_revenue"), &b.general_revenue),
-                r.opt(&k("carried_over"), &b.carried_over),
-            ]
+            BudgetSpec::KEYS.iter().zip(b.columns()).map(|(k, c)| r.opt(&format!("{}.{k}", b.origin), c)).collect()
         })
         .collect();
     let indicators = raw
@@ -469,30 +463,18 @@ impl RowReader<'_> {
             let mut figures =
                 item.budgets.iter().find(|b| b.fiscal_year == y).map(|b| b.figures.clone()).unwrap_or_default();
             let rate = item.budgets.iter().find(|b| b.fiscal_year == y).and_then(|b| b.execution_rate_printed.clone());
-            let fields = [
-                &mut figures.initial,
-                &mut figures.final_budget,
-                &mut figures.settlement,
-                &mut figures.general_revenue,
-                &mut figures.carried_over,
-            ];
-            for (field, col) in fields.into_iter().zip(cs) {
+            for (key, col) in BudgetSpec::KEYS.iter().zip(cs) {
                 let Some(col) = col else { continue };
-                match yen(self.sheet.cell(row, col.index), *unit) {
-                    Ok(v) => *field = v,
-                    Err(msg) => self.problems.push(col.error(self.sheet, row, msg)),
+                let cell = self.sheet.cell(row, col.index);
+                if let Err(msg) = budget_line(&mut figures, key, cell, *unit) {
+                    self.problems.push(col.error(self.sheet, row, msg));
                 }
             }
+            if let Some(rate) = spec.hourly_cost_yen {
+                figures.staff.hourly = Some(Yen(rate));
+            }
             item.budgets.retain(|b| b.fiscal_year != y);
-            let empty = [
-                figures.initial,
-                figures.final_budget,
-                figures.settlement,
-                figures.general_revenue,
-                figures.carried_over,
-            ]
-            .iter()
-            .all(Option::is_none);
+            let empty = figures == BudgetFigures::default();
             if !empty {
                 item.budgets.push(BudgetRow { fiscal_year: y, figures, execution_rate_printed: rate });
             }

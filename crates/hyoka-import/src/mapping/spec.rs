@@ -136,6 +136,75 @@ pub struct BudgetSpec {
     pub settlement: Option<ColumnRef>,
     pub general_revenue: Option<ColumnRef>,
     pub carried_over: Option<ColumnRef>,
+    /// 財源内訳 (in `unit`).
+    pub national: Option<ColumnRef>,
+    pub prefectural: Option<ColumnRef>,
+    pub bonds: Option<ColumnRef>,
+    pub other_funding: Option<ColumnRef>,
+    /// 従事時間 (hours, all staff).
+    pub staff_hours: Option<ColumnRef>,
+    /// 人件費単価 in yen per hour: a column, or one figure for every row.
+    pub hourly_cost: Option<ColumnRef>,
+    pub hourly_cost_yen: Option<i64>,
+    /// 人件費 and トータルコスト as printed (in `unit`).
+    pub personnel_cost: Option<ColumnRef>,
+    pub total_cost: Option<ColumnRef>,
+}
+
+impl BudgetSpec {
+    /// The keys of [`BudgetSpec::columns`], in the same order.
+    pub const KEYS: [&'static str; 13] = [
+        "initial",
+        "final",
+        "settlement",
+        "general_revenue",
+        "carried_over",
+        "national",
+        "prefectural",
+        "bonds",
+        "other_funding",
+        "staff_hours",
+        "hourly_cost",
+        "personnel_cost",
+        "total_cost",
+    ];
+
+    /// Every column the table names, in [`BudgetSpec::KEYS`] order.
+    pub fn columns(&self) -> [&Option<ColumnRef>; 13] {
+        [
+            &self.initial,
+            &self.final_budget,
+            &self.settlement,
+            &self.general_revenue,
+            &self.carried_over,
+            &self.national,
+            &self.prefectural,
+            &self.bonds,
+            &self.other_funding,
+            &self.staff_hours,
+            &self.hourly_cost,
+            &self.personnel_cost,
+            &self.total_cost,
+        ]
+    }
+
+    fn columns_mut(&mut self) -> [&mut Option<ColumnRef>; 13] {
+        [
+            &mut self.initial,
+            &mut self.final_budget,
+            &mut self.settlement,
+            &mut self.general_revenue,
+            &mut self.carried_over,
+            &mut self.national,
+            &mut self.prefectural,
+            &mut self.bonds,
+            &mut self.other_funding,
+            &mut self.staff_hours,
+            &mut self.hourly_cost,
+            &mut self.personnel_cost,
+            &mut self.total_cost,
+        ]
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -514,16 +583,7 @@ fn expand(raw: &mut Mapping) -> Vec<(String, String)> {
                     let mut copy = b.clone();
                     copy.year = YearRef::Offset(base + k as i32);
                     copy.origin = format!("{origin}（repeat の{}つ目）", k + 1);
-                    for c in [
-                        &mut copy.initial,
-                        &mut copy.final_budget,
-                        &mut copy.settlement,
-                        &mut copy.general_revenue,
-                        &mut copy.carried_over,
-                    ]
-                    .into_iter()
-                    .flatten()
-                    {
+                    for c in copy.columns_mut().into_iter().flatten() {
                         match c.shifted(k * r.stride, k) {
                             Ok(n) => *c = n,
                             Err(m) => problems.push((format!("{origin}.repeat"), m)),
@@ -641,9 +701,17 @@ fn check(file: &str, raw: Mapping) -> Result<Checked, ImportError> {
             }
         };
         budget_units.push(unit);
-        if [&b.initial, &b.final_budget, &b.settlement, &b.general_revenue, &b.carried_over].iter().all(|c| c.is_none())
-        {
-            fail(&key, "列（initial、final、settlement、general_revenue、carried_over）が1つもありません".into());
+        if b.columns().iter().all(|c| c.is_none()) {
+            fail(&key, format!("列（{}）が1つもありません", BudgetSpec::KEYS.join("、")));
+        }
+        if b.hourly_cost.is_some() && b.hourly_cost_yen.is_some() {
+            fail(
+                &format!("{key}.hourly_cost_yen"),
+                "hourly_cost（列）と hourly_cost_yen（決まった額）はどちらか一方です".into(),
+            );
+        }
+        if b.hourly_cost_yen.is_some_and(|y| y <= 0) {
+            fail(&format!("{key}.hourly_cost_yen"), "人件費単価は1円以上の整数で書いてください".into());
         }
         check_year(&mut fail, &format!("{key}.year"), &b.year, era);
         if !budget_years.insert(b.year.clone()) {

@@ -6,7 +6,7 @@
 
 use hyoka_core::money::MoneyUnit;
 use hyoka_core::text::{fold_width, is_dash, squeeze};
-use hyoka_core::{Era, FiscalYear, Number, Yen};
+use hyoka_core::{BudgetFigures, Era, FiscalYear, Hours, Number, Yen};
 
 use crate::canonical::grid::{number_text, Cell};
 use crate::error::shown;
@@ -100,6 +100,40 @@ pub fn yen(cell: &Cell, unit: MoneyUnit) -> Result<Option<Yen>, String> {
             .ok_or_else(|| format!("「{}」は円未満の端数を含むため金額として扱えません", shown(&p)));
     }
     Yen::parse(&p, unit).map(Some).map_err(|e| e.to_string())
+}
+
+/// Reads one line of a budget table (a key of `BudgetSpec::KEYS`) into
+/// `figures`: amounts in `unit`, 人件費単価 in yen, 従事時間 in hours.
+pub fn budget_line(figures: &mut BudgetFigures, key: &str, cell: &Cell, unit: MoneyUnit) -> Result<(), String> {
+    if key == "staff_hours" {
+        figures.staff.hours = match printed(cell)? {
+            Some(p) if !is_dash_only(&p) => Some(
+                Hours::parse(&p)
+                    .ok_or_else(|| format!("「{}」を時間として読み取れません（例: 1,234.5）", shown(&p)))?,
+            ),
+            _ => None,
+        };
+        return Ok(());
+    }
+    let unit = if key == "hourly_cost" { MoneyUnit::Yen } else { unit };
+    let value = yen(cell, unit)?;
+    let f = figures;
+    *match key {
+        "initial" => &mut f.initial,
+        "final" => &mut f.final_budget,
+        "settlement" => &mut f.settlement,
+        "general_revenue" => &mut f.general_revenue,
+        "carried_over" => &mut f.carried_over,
+        "national" => &mut f.funding.national,
+        "prefectural" => &mut f.funding.prefectural,
+        "bonds" => &mut f.funding.bonds,
+        "other_funding" => &mut f.funding.other,
+        "hourly_cost" => &mut f.staff.hourly,
+        "personnel_cost" => &mut f.staff.personnel,
+        "total_cost" => &mut f.staff.total,
+        other => unreachable!("budget key {other} is listed in BudgetSpec::KEYS"),
+    } = value;
+    Ok(())
 }
 
 #[cfg(test)]

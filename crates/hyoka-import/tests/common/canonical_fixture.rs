@@ -163,6 +163,18 @@ pub fn batch(sjis_safe: bool) -> Batch {
                             settlement: Some(Yen(301_762_000)),
                             general_revenue: Some(Yen(0)),
                             carried_over: Some(Yen(140_000_000_000)),
+                            funding: hyoka_core::Funding {
+                                national: Some(Yen(100_000_000)),
+                                prefectural: Some(Yen(50_000_000)),
+                                bonds: None,
+                                other: Some(Yen(0)),
+                            },
+                            staff: hyoka_core::StaffCost {
+                                hours: hyoka_core::Hours::parse("1,234.5"),
+                                hourly: Some(Yen(4_321)),
+                                personnel: Some(Yen(5_334_000)),
+                                total: Some(Yen(307_096_000)),
+                            },
                         },
                         execution_rate_printed: some("97.7%"),
                     },

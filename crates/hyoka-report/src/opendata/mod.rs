@@ -287,7 +287,7 @@ mod tests {
             ),
             (
                 "budgets",
-                "municipality_code, municipality, code, title, fiscal_year, initial_budget_yen, final_budget_yen, settlement_yen, general_revenue_yen, carried_over_yen, execution_rate, execution_rate_printed",
+                "municipality_code, municipality, code, title, fiscal_year, initial_budget_yen, final_budget_yen, settlement_yen, general_revenue_yen, carried_over_yen, execution_rate, execution_rate_printed, national_yen, prefectural_yen, bonds_yen, other_funding_yen, staff_hours, hourly_cost_yen, personnel_cost_yen, total_cost_yen, total_cost_computed_yen",
             ),
             ("nodes", "municipality_code, municipality, plan, code, parent_code, level, title, departments, tags"),
         ];

@@ -402,6 +402,16 @@ pub struct BudgetRow {
     /// is missing or zero.
     pub execution_rate: Option<ExecutionRate>,
     pub execution_rate_printed: Option<String>,
+    pub national_yen: Option<i64>,
+    pub prefectural_yen: Option<i64>,
+    pub bonds_yen: Option<i64>,
+    pub other_funding_yen: Option<i64>,
+    pub staff_hours: Option<hyoka_core::Hours>,
+    pub hourly_cost_yen: Option<i64>,
+    pub personnel_cost_yen: Option<i64>,
+    pub total_cost_yen: Option<i64>,
+    /// [`hyoka_core::BudgetFigures::computed_total_cost`].
+    pub total_cost_computed_yen: Option<i64>,
 }
 
 impl TableRow for BudgetRow {
@@ -423,6 +433,15 @@ impl TableRow for BudgetRow {
             Value::opt_int(self.carried_over_yen),
             self.execution_rate.map_or(Value::Null, |r| Value::Number(r.percent_text())),
             Value::opt_text(self.execution_rate_printed.as_deref()),
+            Value::opt_int(self.national_yen),
+            Value::opt_int(self.prefectural_yen),
+            Value::opt_int(self.bonds_yen),
+            Value::opt_int(self.other_funding_yen),
+            self.staff_hours.map_or(Value::Null, |h| Value::Number(h.number().replace(',', ""))),
+            Value::opt_int(self.hourly_cost_yen),
+            Value::opt_int(self.personnel_cost_yen),
+            Value::opt_int(self.total_cost_yen),
+            Value::opt_int(self.total_cost_computed_yen),
         ]
     }
 }
@@ -449,6 +468,15 @@ pub fn budget_rows(city: &CityData) -> Vec<BudgetRow> {
                 carried_over_yen: f.carried_over.map(|y| y.yen()),
                 execution_rate: f.execution_rate(),
                 execution_rate_printed: b.execution_rate_printed.clone(),
+                national_yen: f.funding.national.map(|y| y.yen()),
+                prefectural_yen: f.funding.prefectural.map(|y| y.yen()),
+                bonds_yen: f.funding.bonds.map(|y| y.yen()),
+                other_funding_yen: f.funding.other.map(|y| y.yen()),
+                staff_hours: f.staff.hours,
+                hourly_cost_yen: f.staff.hourly.map(|y| y.yen()),
+                personnel_cost_yen: f.staff.personnel.map(|y| y.yen()),
+                total_cost_yen: f.staff.total.map(|y| y.yen()),
+                total_cost_computed_yen: f.computed_total_cost().map(|y| y.yen()),
             });
         }
     }

@@ -156,7 +156,7 @@ pub async fn synthetic_city(store: &Store, code: &str, name: &str, projects: usi
                     final_budget: Some(Yen(1_100_000 * (i as i64 + 1))),
                     settlement: Some(Yen(1_045_000 * (i as i64 + 1))),
                     general_revenue: Some(Yen(500_000)),
-                    carried_over: None,
+                    ..Default::default()
                 },
                 execution_rate_printed: Some("95.0%".into()),
             })

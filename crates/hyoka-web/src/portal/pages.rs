@@ -434,6 +434,10 @@ pub(super) async fn item(
             @if !budgets.is_empty() {
                 h2 { "予算と決算" }
                 (budget_table(&budgets.iter().map(|b| BudgetLine { code: &item.code, title: &item.title, link: None, budget: b, counted: true }).collect::<Vec<_>>(), fy, false))
+                @if budgets.iter().any(|b| !b.figures.funding.is_empty() || !b.figures.staff.is_empty()) {
+                    h2 { "財源内訳とトータルコスト" }
+                    (cost_table(budgets))
+                }
             }
             @if !schedule.is_empty() { (schedule_table(&schedule)) }
             (download_links(&base, &[("indicators", "指標"), ("evaluations", "評価"), ("budgets", "予算・決算")], &format!("item={id}")))
@@ -742,6 +746,42 @@ struct BudgetLine<'a> {
     budget: &'a hyoka_core::sheet::BudgetRow,
     /// Whether the row adds to the total.
     counted: bool,
+}
+
+/// An item's 財源内訳 and トータルコスト by year (事業費 + 人件費, where 人件費
+/// = staff hours × the hourly cost), the printed figures beside the computed.
+fn cost_table(budgets: &[hyoka_core::sheet::BudgetRow]) -> Markup {
+    html! {
+        div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
+            table {
+                caption class="sr-only" { "財源内訳とトータルコスト（円）" }
+                thead { tr {
+                    th scope="col" { "年度" } th scope="col" { "国庫支出金" } th scope="col" { "都道府県支出金" }
+                    th scope="col" { "地方債" } th scope="col" { "その他" } th scope="col" { "一般財源" }
+                    th scope="col" { "従事時間" } th scope="col" { "人件費単価" } th scope="col" { "人件費" }
+                    th scope="col" { "トータルコスト" } th scope="col" { "トータルコスト（計算）" }
+                } }
+                tbody {
+                    @for b in budgets {
+                        @let f = &b.figures;
+                        tr {
+                            th scope="row" { (b.fiscal_year.label()) }
+                            td class="num" { (yen(f.funding.national)) }
+                            td class="num" { (yen(f.funding.prefectural)) }
+                            td class="num" { (yen(f.funding.bonds)) }
+                            td class="num" { (yen(f.funding.other)) }
+                            td class="num" { (yen(f.general_revenue)) }
+                            td class="num" { (f.staff.hours.map(|h| h.to_string()).unwrap_or_default()) }
+                            td class="num" { (yen(f.staff.hourly)) }
+                            td class="num" { (yen(f.staff.personnel)) }
+                            td class="num" { (yen(f.staff.total)) }
+                            td class="num" { (yen(f.computed_total_cost())) }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn budget_table(lines: &[BudgetLine], fy: FiscalYear, total: bool) -> Markup {

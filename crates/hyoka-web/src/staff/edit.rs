@@ -13,8 +13,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::sheet::draft::{
-    self, grade_scale, indicator_years, may_write, money_text, money_unit, other_slots, slot_label, BudgetField,
-    FieldErrors, SheetDraft,
+    self, grade_scale, indicator_years, may_write, money_text, other_slots, slot_label, BudgetField, FieldErrors,
+    SheetDraft,
 };
 use hyoka_app::sheet::merge::{base_of, merge};
 use hyoka_app::sheet::{ChildData, IndicatorData, SaveSheet, SheetContent, SheetContext};
@@ -264,6 +264,7 @@ fn render_form(
                     SectionKind::Narratives => (narrative_fields(ctx, content, view, section, head)),
                     SectionKind::Indicators => (indicator_fields(ctx, content, view, &section.label)),
                     SectionKind::Budget => (budget_fields(ctx, content, view, &section.label)),
+                    SectionKind::Cost => (cost_fields(ctx, content, view, &section.label)),
                     SectionKind::Schedule | SectionKind::StaffHours => {
                         @if first_schedule == Some(i) { (schedule_fields(ctx, view, &section.label)) }
                     }
@@ -511,14 +512,7 @@ fn cell_input(view: &FormView, key: &str, label: &str, role: &str) -> Markup {
 fn budget_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, heading: &str) -> Markup {
     let l = &ctx.layout;
     let unit = l.money_unit;
-    let yen = |f: &str| Yen::parse(view.values.get(&format!("b.{f}")), money_unit(unit)).ok();
-    let figures = BudgetFigures {
-        initial: yen("initial"),
-        final_budget: yen("final"),
-        settlement: yen("settlement"),
-        general_revenue: yen("general_revenue"),
-        carried_over: yen("carried_over"),
-    };
+    let figures = typed_figures(ctx, content, view);
     let rate = figures.execution_rate().map(|r| r.to_string()).unwrap_or_default();
     let earlier: Vec<_> = content.budgets.iter().filter(|b| b.fiscal_year != ctx.fy).collect();
     html! {
@@ -571,6 +565,68 @@ fn budget_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, he
                                     td class="num" { (f.of(&b.figures).map(|y| money_text(y, unit)).unwrap_or_default()) }
                                 }
                             } } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The year's stored figures with what the form holds laid over them (a
+/// line that does not read is blank).
+fn typed_figures(ctx: &SheetContext, content: &SheetContent, view: &FormView) -> BudgetFigures {
+    let stored = content.budgets.iter().find(|b| b.fiscal_year == ctx.fy);
+    let mut figures = stored.map(|b| b.figures.clone()).unwrap_or_default();
+    for field in BudgetField::ALL.into_iter().chain(BudgetField::COST) {
+        let key = format!("b.{}", field.code());
+        if field.set(&mut figures, view.values.get(&key), ctx.layout.money_unit).is_err() {
+            let _ = field.set(&mut figures, "", ctx.layout.money_unit);
+        }
+    }
+    figures
+}
+
+/// 財源内訳, 従事時間 × 単価 = 人件費 and トータルコスト of the year, with
+/// what follows from them computed beside the printed figures.
+fn cost_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, heading: &str) -> Markup {
+    let l = &ctx.layout;
+    let unit = l.money_unit;
+    let figures = typed_figures(ctx, content, view);
+    let shown = |y: Option<Yen>| y.map(|y| money_text(y, unit)).unwrap_or_default();
+    html! {
+        section id="cost" aria-labelledby="s-cost" {
+            h2 id="s-cost" { (heading) }
+            p class="note" id="cost-help" {
+                (ctx.fy.label()) "の財源内訳・人件費・トータルコストを" (unit.label()) "単位で入力してください。"
+                "従事時間は全職員の年間の時間数（例: 1,234.5）、人件費単価は1時間あたりの円（例: 4,500）です。"
+                "人件費とトータルコストは印刷どおりに入力し、計算した値と違えば点検で示します。"
+            }
+            div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
+                table {
+                    caption class="sr-only" { (ctx.fy.label()) "の財源内訳とコスト" }
+                    thead { tr { th scope="col" { "項目" } th scope="col" { (ctx.fy.label()) } } }
+                    tbody {
+                        @for field in BudgetField::COST {
+                            @let key = format!("b.{}", field.code());
+                            tr {
+                                th scope="row" { label for=(field_id(&key)) { (l.label(field.label_key())) } }
+                                td {
+                                    input type="text" inputmode="decimal" id=(field_id(&key)) name=(key) value=(view.values.get(&key))
+                                        size="14" data-budget-field=(field.code())
+                                        aria-invalid=[view.errors.contains_key(&key).then_some("true")]
+                                        aria-describedby=[described_by(view, &key, Some("cost-help"))];
+                                    (error_for(view, &key))
+                                }
+                            }
+                        }
+                        tr {
+                            th scope="row" { (l.label("cost.personnel")) "（計算: 従事時間 × 単価）" }
+                            td class="num" { (shown(figures.computed_personnel_cost())) }
+                        }
+                        tr {
+                            th scope="row" { (l.label("cost.total")) "（計算: 事業費 + 人件費）" }
+                            td class="num" { (shown(figures.computed_total_cost())) }
                         }
                     }
                 }

@@ -5,8 +5,9 @@ use axum::extract::{Query, State};
 use hyoka_app::sheet::draft::{indicator_years, money_text, other_slots, slot_label, BudgetField};
 use hyoka_app::sheet::{ChildData, IndicatorData, SheetContent, SheetContext};
 use hyoka_core::access::{authorize, Action, Target};
+use hyoka_core::cost::rounding_tolerance;
 use hyoka_core::judgement::Declared;
-use hyoka_core::layout::{LayoutSection, SectionKind};
+use hyoka_core::layout::{LayoutSection, MoneyInputUnit, SectionKind};
 use hyoka_core::sheet::FISCAL_MONTHS;
 use hyoka_core::{BudgetFigures, ExecutionRate, IndicatorCell, Number, ValueRole, Yen};
 use maud::{html, Markup};
@@ -226,7 +227,14 @@ pub(crate) fn render(ctx: &SheetContext, content: &SheetContent) -> Markup {
             @match section.kind {
                 SectionKind::Narratives => (narrative_section(ctx, content, section)),
                 SectionKind::Indicators => (indicator_section(ctx, content, &section.label)),
-                SectionKind::Budget => (budget_section(ctx, content, &section.label)),
+                SectionKind::Budget => {
+                    (budget_section(ctx, content, &section.label))
+                    // Stored cost on a sheet kind without the cost part still shows.
+                    @if !ctx.layout.has(SectionKind::Cost) && has_cost(content) {
+                        (cost_section(ctx, content, "財源内訳・トータルコスト"))
+                    }
+                }
+                SectionKind::Cost => (cost_section(ctx, content, &section.label)),
                 SectionKind::Schedule | SectionKind::StaffHours => {
                     @if first_schedule == Some(i) { (schedule_section(ctx, content, &section.label)) }
                 }
@@ -431,6 +439,7 @@ fn budget_section(ctx: &SheetContext, content: &SheetContent, heading: &str) -> 
         settlement: sum(rows.iter().map(|b| b.figures.settlement)),
         general_revenue: sum(rows.iter().map(|b| b.figures.general_revenue)),
         carried_over: sum(rows.iter().map(|b| b.figures.carried_over)),
+        ..BudgetFigures::default()
     };
     // Zero prints as the form prints nothing (三島市's 「-」); blank stays blank.
     let money = |v: Option<Yen>| match v {
@@ -477,6 +486,74 @@ fn budget_section(ctx: &SheetContext, content: &SheetContent, heading: &str) -> 
                                 td class="num" { (total.execution_rate().map(|r| r.to_string()).unwrap_or_default()) }
                                 td {}
                             } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn has_cost(content: &SheetContent) -> bool {
+    content.budgets.iter().any(|b| !b.figures.funding.is_empty() || !b.figures.staff.is_empty())
+}
+
+/// 財源内訳 and トータルコスト by year, the computed lines beside the
+/// printed ones and flagged where they differ beyond 千円 rounding.
+fn cost_section(ctx: &SheetContext, content: &SheetContent, heading: &str) -> Markup {
+    let l = &ctx.layout;
+    let unit = l.money_unit;
+    let rows = &content.budgets;
+    let money = |v: Option<Yen>| v.map(|y| money_text(y, unit)).unwrap_or_default();
+    let differs = |printed: Option<Yen>, computed: Option<Yen>, parts: usize| {
+        printed.zip(computed).is_some_and(|(p, c)| (p.yen() - c.yen()).abs() > rounding_tolerance(parts))
+    };
+    html! {
+        section id="cost" aria-labelledby="s-cost" {
+            h2 id="s-cost" { (heading) }
+            @if !has_cost(content) { p class="note" { "財源内訳・コストは未記入です。" } }
+            @else {
+                div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
+                    table {
+                        caption { "単位: " (unit.label()) "（人件費単価は円/時間）。事業費は決算額（なければ予算額）" }
+                        thead { tr {
+                            th scope="col" { "年度" }
+                            th scope="col" { "事業費" }
+                            @for f in &BudgetField::COST[..4] { th scope="col" { (l.label(f.label_key())) } }
+                            th scope="col" { (l.label("budget.general_revenue")) }
+                            th scope="col" { (l.label("cost.hours")) }
+                            th scope="col" { (l.label("cost.hourly")) }
+                            th scope="col" { (l.label("cost.personnel")) }
+                            th scope="col" { (l.label("cost.total")) }
+                            th scope="col" { (l.label("cost.total")) "（計算）" }
+                        } }
+                        tbody {
+                            @for b in rows {
+                                @let f = &b.figures;
+                                @let personnel_off = differs(f.staff.personnel, f.computed_personnel_cost(), 1);
+                                @let total_off = differs(f.staff.total, f.computed_total_cost(), 2);
+                                @let funding_off = differs(f.funding_total(), f.project_cost(), f.funding_parts().len());
+                                tr {
+                                    th scope="row" { (b.fiscal_year.label()) }
+                                    td class={ "num" @if funding_off { " warn" } } {
+                                        (money(f.project_cost()))
+                                        @if funding_off { " " span class="badge" { "財源内訳の合計と不一致" } }
+                                    }
+                                    @for field in &BudgetField::COST[..4] { td class="num" { (money(field.of(f))) } }
+                                    td class="num" { (money(f.general_revenue)) }
+                                    td class="num" { (f.staff.hours.map(hyoka_core::Hours::number).unwrap_or_default()) }
+                                    td class="num" { (f.staff.hourly.map(|y| money_text(y, MoneyInputUnit::Yen)).unwrap_or_default()) }
+                                    td class={ "num" @if personnel_off { " warn" } } {
+                                        (money(f.staff.personnel))
+                                        @if personnel_off { " " span class="badge" { "時間×単価 " (money(f.computed_personnel_cost())) " と不一致" } }
+                                    }
+                                    td class={ "num" @if total_off { " warn" } } {
+                                        (money(f.staff.total))
+                                        @if total_off { " " span class="badge" { "計算値と不一致" } }
+                                    }
+                                    td class="num" { (money(f.computed_total_cost())) }
+                                }
+                            }
                         }
                     }
                 }

@@ -232,8 +232,7 @@ async fn seed_year(store: &Store, s: &Sections) -> Carried {
         initial: Some(Yen(1_000_000)),
         final_budget: Some(Yen(1_200_000)),
         settlement: Some(Yen(1_100_000)),
-        general_revenue: None,
-        carried_over: None,
+        ..BudgetFigures::default()
     };
     tx.replace_budgets(item_id, &[BudgetRow { fiscal_year: fy(2018), figures, execution_rate_printed: None }])
         .await

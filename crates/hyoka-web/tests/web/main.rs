@@ -24,6 +24,7 @@ mod browse;
 mod browser_flows;
 mod checks;
 mod city_cycles;
+mod cost;
 mod docs_routes;
 mod hardening;
 mod mobile;

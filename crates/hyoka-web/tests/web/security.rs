@@ -630,8 +630,7 @@ async fn hostile_city(store: &Store) -> (Resources, Payloads) {
                 initial: Some(Yen(1_000_000)),
                 final_budget: Some(Yen(1_000_000)),
                 settlement: Some(Yen(900_000)),
-                general_revenue: None,
-                carried_over: None,
+                ..BudgetFigures::default()
             },
             execution_rate_printed: Some(p.of("budget execution rate printed")),
         }],

@@ -2,6 +2,7 @@
 
 use crate::check::view::SheetView;
 use crate::check::{Out, Rule, Run, Scope, Severity, Side};
+use crate::cost::rounding_tolerance;
 use crate::money::{ExecutionRate, Yen};
 use crate::scale::Stage;
 
@@ -20,6 +21,17 @@ pub const BUDGET_FIGURES: Rule = Rule {
     explanation: "決算額が予算額を上回るもの、うち一般財源が予算額を上回るもの、事後評価まで済んだ年度なのに決算額が空欄のものを示します。",
     scope: Scope::Sheet,
     run: Run::Sheet(budget_figures),
+};
+
+pub const COST: Rule = Rule {
+    code: "cost",
+    title: "財源内訳・人件費・トータルコストの計算違い",
+    explanation:
+        "財源内訳（国庫支出金・都道府県支出金・地方債・その他・一般財源）の合計を事業費（決算額、なければ予算額）と、\
+印字された人件費を従事時間 × 人件費単価と、印字されたトータルコストを事業費 + 人件費と比べます。\
+千円単位の表の丸め（1つの額につき500円まで）の範囲の違いは示しません。",
+    scope: Scope::Sheet,
+    run: Run::Sheet(cost),
 };
 
 fn thousands(y: Option<Yen>) -> String {
@@ -134,6 +146,67 @@ fn budget_figures(v: &SheetView, out: &mut Out) {
                 Side::new("予算額", thousands(f.effective_budget())),
                 Side::new("決算額", "空欄"),
             );
+        }
+    }
+}
+
+fn cost(v: &SheetView, out: &mut Out) {
+    for b in &v.sheet.budgets {
+        let row = &b.row;
+        let f = &row.figures;
+        let place = |field: &str| v.place("予算執行", Some(field), Some(row.fiscal_year), b.line);
+        let cost_name = if f.settlement.is_some() { "事業費（決算額）" } else { "事業費（予算額）" };
+        if let (Some(sum), Some(cost)) = (f.funding_total(), f.project_cost()) {
+            let parts = f.funding_parts();
+            if (sum.yen() - cost.yen()).abs() > rounding_tolerance(parts.len()) {
+                let listed: Vec<String> =
+                    parts.iter().map(|(name, y)| format!("{name} {}", y.printed_thousands())).collect();
+                out.push(
+                    Severity::Warning,
+                    place("財源内訳"),
+                    format!(
+                        "財源内訳の合計 {} が{cost_name} {} と一致しません（{}）。",
+                        sum.printed_thousands(),
+                        cost.printed_thousands(),
+                        listed.join("、")
+                    ),
+                    Side::new("財源内訳の合計", sum.printed_thousands()),
+                    Side::new(cost_name, cost.printed_thousands()),
+                );
+            }
+        }
+        if let (Some(printed), Some(computed)) = (f.staff.personnel, f.computed_personnel_cost()) {
+            if (printed.yen() - computed.yen()).abs() > rounding_tolerance(1) {
+                let (h, rate) = (f.staff.hours.unwrap_or_default(), f.staff.hourly.unwrap_or_default());
+                out.push(
+                    Severity::Warning,
+                    place("人件費"),
+                    format!(
+                        "人件費 {} は、従事時間 {h} × 人件費単価 {rate} = {} と一致しません。",
+                        printed.printed_thousands(),
+                        computed.printed_thousands()
+                    ),
+                    Side::new("印字された人件費", printed.printed_thousands()),
+                    Side::new("従事時間 × 単価", format!("{} （{h} × {rate}）", computed.printed_thousands())),
+                );
+            }
+        }
+        if let (Some(printed), Some(computed)) = (f.staff.total, f.computed_total_cost()) {
+            if (printed.yen() - computed.yen()).abs() > rounding_tolerance(2) {
+                out.push(
+                    Severity::Warning,
+                    place("トータルコスト"),
+                    format!(
+                        "トータルコスト {} は、{cost_name} {} + 人件費 {} = {} と一致しません。",
+                        printed.printed_thousands(),
+                        thousands(f.project_cost()),
+                        thousands(f.personnel_cost()),
+                        computed.printed_thousands()
+                    ),
+                    Side::new("印字されたトータルコスト", printed.printed_thousands()),
+                    Side::new("事業費 + 人件費", computed.printed_thousands()),
+                );
+            }
         }
     }
 }
