@@ -1,6 +1,7 @@
 //! Cities, as the system administrator registers them.
 
 use hyoka_core::access::Action;
+use hyoka_core::vocabulary::CityVocabulary;
 use hyoka_store::{Municipality, StoreError};
 
 use crate::{Command, CommandError, Cx};
@@ -39,4 +40,49 @@ impl Command for CreateCity {
         cx.change("自治体の登録", None, Some(format!("{name}（{code}）")));
         Ok(city)
     }
+}
+
+/// Replaces a city's criteria and direction words
+/// (hyoka_core::vocabulary), given as the two texts the admin page edits.
+/// Each line that does not read is named; nothing is saved then.
+pub struct SetCityVocabulary {
+    pub municipality: String,
+    pub criteria: String,
+    pub directions: String,
+}
+
+impl Command for SetCityVocabulary {
+    const CODE: &'static str = "city.vocabulary";
+    type Output = CityVocabulary;
+
+    async fn run(self, cx: &mut Cx<'_>) -> Result<CityVocabulary, CommandError> {
+        let code = self.municipality.as_str();
+        cx.actor.require(Action::Administer, code, &[])?;
+        cx.store.municipality(code).await?;
+        let v = CityVocabulary::parse(&self.criteria, &self.directions)
+            .map_err(|problems| CommandError::invalid("vocabulary", problems.join("\n")))?;
+        save_vocabulary(cx, code, &v).await?;
+        Ok(v)
+    }
+}
+
+/// Stores `v` as the city's vocabulary with its audit record (before and
+/// after as the admin page shows them); nothing when it is unchanged.
+pub(crate) async fn save_vocabulary(cx: &mut Cx<'_>, code: &str, v: &CityVocabulary) -> Result<(), CommandError> {
+    let before = cx.store.city_vocabulary(code).await?;
+    if before == *v {
+        cx.unchanged();
+        return Ok(());
+    }
+    cx.about(code, None, None);
+    cx.tx().await?.set_city_vocabulary(code, v).await?;
+    let shown = |s: String| Some(s).filter(|s| !s.is_empty());
+    if before.criteria != v.criteria {
+        cx.change("評価の観点", shown(before.criteria_text()), shown(v.criteria_text()));
+    }
+    if before.directions != v.directions {
+        cx.change("方向性の語", shown(before.directions_text()), shown(v.directions_text()));
+    }
+    cx.summary(format!("評価の観点 {}件・方向性の語 {}件を保存", v.criteria.len(), v.directions.len()));
+    Ok(())
 }

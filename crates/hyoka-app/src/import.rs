@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use hyoka_core::access::Action;
+use hyoka_core::vocabulary::CityVocabulary;
 use hyoka_import::{stage_at, ApplyError, ApplyReport, Batch};
 
 use crate::{Command, CommandError, Cx};
@@ -16,11 +17,14 @@ pub struct ImportBatches {
     pub dry_run: bool,
     /// The basis of the dry run this run confirms, if any.
     pub expect_basis: Option<String>,
+    /// A city's own words a mapping declares (its criteria and direction
+    /// words), kept as the city's vocabulary with the import.
+    pub vocabulary: Option<(String, CityVocabulary)>,
 }
 
 impl ImportBatches {
     pub fn new(batches: Vec<(String, Batch)>, dry_run: bool) -> Self {
-        ImportBatches { batches, dry_run, expect_basis: None }
+        ImportBatches { batches, dry_run, expect_basis: None, vocabulary: None }
     }
 }
 
@@ -50,12 +54,22 @@ impl Command for ImportBatches {
             staged.tx.rollback().await?;
             return Err(CommandError::Conflict(CHANGED_SINCE_CHECK.into()));
         }
-        if self.dry_run || report.is_unchanged() {
+        let mut vocabulary = None;
+        if let Some((city, v)) = self.vocabulary {
+            cx.actor.require(Action::Administer, &city, &[])?;
+            if cx.store.city_vocabulary(&city).await.ok().as_ref() != Some(&v) {
+                vocabulary = Some((city, v));
+            }
+        }
+        if self.dry_run || (report.is_unchanged() && vocabulary.is_none()) {
             staged.tx.rollback().await?;
             cx.unchanged();
             return Ok(report);
         }
         cx.adopt(staged.tx)?;
+        if let Some((city, v)) = &vocabulary {
+            crate::city::save_vocabulary(cx, city, v).await?;
+        }
         let files: Vec<&str> = self.batches.iter().map(|(name, _)| name.as_str()).collect();
         if let [city] = cities.into_iter().collect::<Vec<_>>()[..] {
             cx.about(city, None, None);

@@ -274,7 +274,8 @@ async fn a_confirmed_import_is_refused_when_the_stored_data_changed_since_its_dr
     let meanwhile = app.run(&operator, ImportBatches::new(read(&other), false)).await.unwrap();
     let events = store.audit_event_count().await.unwrap();
 
-    let confirm = |batches| ImportBatches { batches, dry_run: false, expect_basis: Some(dry.basis.clone()) };
+    let confirm =
+        |batches| ImportBatches { batches, dry_run: false, expect_basis: Some(dry.basis.clone()), vocabulary: None };
     assert!(!meanwhile.is_unchanged());
     let e = refused(&app, &operator, confirm(read(&edited))).await;
     assert!(matches!(&e, CommandError::Conflict(m) if m == hyoka_app::import::CHANGED_SINCE_CHECK), "{e}");
@@ -282,7 +283,10 @@ async fn a_confirmed_import_is_refused_when_the_stored_data_changed_since_its_dr
     // Checked again on the data as it now is, the same file is confirmed.
     let fresh = app.run(&operator, ImportBatches::new(read(&edited), true)).await.unwrap();
     let done = app
-        .run(&operator, ImportBatches { batches: read(&edited), dry_run: false, expect_basis: Some(fresh.basis) })
+        .run(
+            &operator,
+            ImportBatches { batches: read(&edited), dry_run: false, expect_basis: Some(fresh.basis), vocabulary: None },
+        )
         .await
         .unwrap();
     assert_eq!(done.cities, fresh.cities);

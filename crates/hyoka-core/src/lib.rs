@@ -56,6 +56,7 @@ pub mod scale;
 pub mod sheet;
 pub mod text;
 pub mod time;
+pub mod vocabulary;
 pub mod wareki;
 pub mod workflow;
 

@@ -341,7 +341,7 @@ async fn english_headers_are_exactly_the_contract() {
     );
     assert_eq!(
         first_line(&out.csv("budgets.csv")),
-        "municipality_code,municipality,code,title,fiscal_year,initial_budget_yen,final_budget_yen,settlement_yen,general_revenue_yen,carried_over_yen,execution_rate,execution_rate_printed"
+        "municipality_code,municipality,code,title,fiscal_year,initial_budget_yen,final_budget_yen,settlement_yen,general_revenue_yen,carried_over_yen,execution_rate,execution_rate_printed,national_yen,prefectural_yen,bonds_yen,other_funding_yen,staff_hours,hourly_cost_yen,personnel_cost_yen,total_cost_yen,total_cost_computed_yen"
     );
     assert_eq!(
         first_line(&out.csv("nodes.csv")),
@@ -368,7 +368,7 @@ async fn japanese_headers_are_the_default() {
     );
     assert_eq!(
         first_line(&csv("budgets.csv")),
-        "団体コード,団体名,事業コード,事業名,年度,当初予算額（円）,最終予算額（円）,決算額（円）,うち一般財源（円）,繰越額（円）,執行率（%）,執行率（記載）"
+        "団体コード,団体名,事業コード,事業名,年度,当初予算額（円）,最終予算額（円）,決算額（円）,うち一般財源（円）,繰越額（円）,執行率（%）,執行率（記載）,国庫支出金（円）,都道府県支出金（円）,地方債（円）,その他特定財源（円）,従事時間,人件費単価（円/時間）,人件費（円）,トータルコスト（円）,トータルコスト（計算、円）"
     );
     assert_eq!(first_line(&csv("nodes.csv")), "団体コード,団体名,計画,コード,親コード,階層,名称,担当部課,タグ");
     // The rows are the same whichever the header language.
@@ -473,8 +473,11 @@ async fn json_has_numbers_and_nulls_where_csv_has_fields_and_blanks() {
     assert_eq!(b[1]["settlement_yen"], 301_762_000);
     assert_eq!(b[1]["execution_rate"].as_f64(), Some(97.7));
     assert_eq!(b[1]["execution_rate_printed"], "97.7%");
-    assert_eq!(b[1]["general_revenue_yen"], Json::Null);
+    assert_eq!(b[1]["general_revenue_yen"], 151_762_000);
     assert_eq!(b[1]["carried_over_yen"], 0);
+    assert_eq!(b[1]["staff_hours"].as_f64(), Some(1234.5), "hours are a number");
+    assert_eq!(b[1]["bonds_yen"], Json::Null, "not printed is null, not 0");
+    assert_eq!(b[1]["total_cost_computed_yen"], 307_096_000);
 
     let nodes = out.json("nodes.json");
     let n = nodes["rows"].as_array().unwrap();
@@ -489,8 +492,13 @@ async fn budgets_give_yen_and_a_one_decimal_rate() {
     let store = populated(&db).await;
     let out = export(&store, Header::En, false).await;
     let expected = [
-        format!("222062,三島市,企-1,{QUOTED_TITLE},2017,0,,0,,,,"),
-        format!("222062,三島市,企-1,{QUOTED_TITLE},2018,309424000,308934000,301762000,,0,97.7,97.7%"),
+        format!("222062,三島市,企-1,{QUOTED_TITLE},2017,0,,0,,,,,,,,,,,,,"),
+        // 財源内訳, hours × the hourly cost, 人件費 and トータルコスト as stored, and the
+        // total computed from the settlement and the printed 人件費.
+        format!(
+            "222062,三島市,企-1,{QUOTED_TITLE},2018,309424000,308934000,301762000,151762000,0,97.7,97.7%,\
+             100000000,50000000,,,1234.5,4321,5334000,307096000,307096000"
+        ),
     ];
     assert_eq!(out.csv("budgets.csv").split_once("\r\n").unwrap().1, lines(&expected));
 }
@@ -598,7 +606,7 @@ async fn one_city_or_all_and_unknown_cities_are_refused() {
     assert_eq!(report.municipalities.iter().map(|m| m.code.as_str()).collect::<Vec<_>>(), [KODAIRA, MISHIMA]);
     assert_eq!(report.files.len(), 9);
     let budgets = std::fs::read_to_string(dir.0.join("budgets.csv")).unwrap();
-    assert!(budgets.contains("\r\n132110,小平市,No.1,事務事業の見直し,2017,1000,,,,,,\r\n"), "{budgets}");
+    assert!(budgets.contains("\r\n132110,小平市,No.1,事務事業の見直し,2017,1000,,,,,,,,,,,,,,,\r\n"), "{budgets}");
     assert_eq!(report.rows("budgets"), Some(3));
 
     let only = export(&store, Header::En, false).await;

@@ -35,6 +35,7 @@ mod sheets;
 pub mod testing;
 mod throttle;
 mod tx;
+mod vocabulary;
 
 pub use accounts::{AccountRecord, NewAccount, SessionRecord};
 pub use acknowledgements::AcknowledgementRecord;

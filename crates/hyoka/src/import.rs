@@ -79,8 +79,14 @@ pub async fn import_mapped(
             println!("  {p}");
         }
     }
+    let vocabulary = checked.vocabulary();
+    if let Some(v) = &vocabulary {
+        eprintln!("{}", mapping::vocabulary_note(v));
+    }
     let batches = vec![(name, batch)];
-    let report = app.run(&Actor::command_line(), ImportBatches::new(batches, dry_run)).await?;
+    let mut command = ImportBatches::new(batches, dry_run);
+    command.vocabulary = vocabulary.map(|v| (code.clone(), v));
+    let report = app.run(&Actor::command_line(), command).await?;
     print_report(&report);
     Ok(())
 }

@@ -92,6 +92,19 @@ async fn a_city_imports_its_own_workbook_through_a_mapping() {
 
     let said = ok(&db.url, &["import", "--mapping", &mapping, &book]);
     assert!(said.contains("取り込み結果"), "{said}");
+    // The mapping's direction words are now the city's own.
+    assert!(said.contains("評価の観点 2件・方向性の語 3件を、この市の言葉として保存します"), "{said}");
+    let words = db.store().await.city_vocabulary("132080").await.unwrap();
+    let listed: Vec<(&str, Option<&str>)> =
+        words.directions.iter().map(|d| (d.word.as_str(), d.direction.map(|d| d.code()))).collect();
+    assert_eq!(
+        listed,
+        [
+            ("１　現状維持", Some("keep")),
+            ("２　改革改善（縮小・統合含む）", None),
+            ("３　終了・廃止・休止", Some("end"))
+        ]
+    );
     let city = export(&db.url, &files.dir);
     assert_eq!(city["name"], "見本市");
     let items = &city["items"];

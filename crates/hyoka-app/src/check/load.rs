@@ -44,6 +44,7 @@ pub fn city_year_input(city: &str, fy: FiscalYear, set: &CheckYearSet, scales: &
         fiscal_year: Some(fy),
         scales: scales.iter().cloned().map(ScaleInput::new).collect(),
         vocabularies: Vec::new(),
+        words: Default::default(),
         sheets,
         plans: plans(set),
         tallies: Vec::new(),

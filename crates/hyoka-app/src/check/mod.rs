@@ -120,7 +120,8 @@ pub async fn check_year(store: &Store, city: &str, fy: FiscalYear) -> Result<Yea
     let set = store.check_year_set(city, fy, None).await?;
     let scales = store.scales(city).await?;
     let read = started.elapsed();
-    let input = city_year_input(city, fy, &set, &scales);
+    let mut input = city_year_input(city, fy, &set, &scales);
+    input.words = store.city_vocabulary(city).await?;
     let built = started.elapsed();
     let mut flags = check_city_year(&input);
     tracing::debug!(?read, ?built, rules = ?started.elapsed(), sheets = set.items.len(), "checks of a city-year");
@@ -192,6 +193,7 @@ async fn sheet_flags(
 ) -> Result<Vec<FlagEntry>, CommandError> {
     let scales = store.scales(city).await?;
     let mut input = city_year_input(city, fy, set, &scales);
+    input.words = store.city_vocabulary(city).await?;
     let Some(at) = input.sheets.iter().position(|s| s.key == item.key) else { return Ok(Vec::new()) };
     let sheet = input.sheets.remove(at);
     let by_key: HashMap<&str, &SheetInput> = input.sheets.iter().map(|s| (s.key.as_str(), s)).collect();
@@ -202,7 +204,7 @@ async fn sheet_flags(
         related.extend(p.indicators.iter());
         next = p.parent.clone().filter(|k| k != &sheet.key);
     }
-    let context = SheetContext { scales: &input.scales, vocabularies: &[], related };
+    let context = SheetContext { scales: &input.scales, vocabularies: &[], related, words: Some(&input.words) };
     let flags = check_sheet(&sheet, &context);
     let acks = store.acknowledgements(city, fy).await?;
     Ok(entries(set, flags, acks))

@@ -5,6 +5,7 @@ use hyoka_core::access::Action;
 use hyoka_core::judgement::{judge, Judgement, JudgementVocabulary};
 use hyoka_core::layout::SheetLayout;
 use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
+use hyoka_core::vocabulary::CityVocabulary;
 use hyoka_core::workflow::SheetStatus;
 use hyoka_core::{EvaluationScale, FiscalYear, IndicatorCell, ValueRole};
 use hyoka_store::{
@@ -204,6 +205,8 @@ pub struct SheetContent {
     pub evaluations: Vec<EvaluationRow>,
     pub direction: Option<NextDirectionRow>,
     pub scales: Vec<EvaluationScale>,
+    /// The city's criteria and direction words.
+    pub vocabulary: CityVocabulary,
 }
 
 impl SheetContent {
@@ -246,6 +249,7 @@ impl SheetContent {
             evaluations: store.evaluations(item_id).await?,
             direction: store.next_direction_for(item_id, ctx.fy).await?,
             scales: store.scales(&ctx.code).await?,
+            vocabulary: store.city_vocabulary(&ctx.code).await?,
         })
     }
 
@@ -253,6 +257,16 @@ impl SheetContent {
     /// those not tied to a year, with their index in `narratives`.
     pub fn narratives_of(&self, fy: FiscalYear) -> impl Iterator<Item = (usize, &NarrativeRow)> {
         self.narratives.iter().enumerate().filter(move |(_, n)| n.fiscal_year.is_none_or(|y| y == fy))
+    }
+
+    /// A direction as the form holds it: the city's word when the printed
+    /// direction is one, else hyoka's code.
+    pub fn direction_value(&self, d: Option<&NextDirectionRow>) -> String {
+        let Some(d) = d else { return String::new() };
+        match self.vocabulary.direction_word(&d.printed) {
+            Some(w) => w.word.clone(),
+            None => d.direction.map(|x| x.code().to_string()).unwrap_or_default(),
+        }
     }
 
     pub fn scale(&self, code: &str) -> Option<&EvaluationScale> {

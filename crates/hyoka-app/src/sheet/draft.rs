@@ -625,11 +625,7 @@ pub fn stored(ctx: &SheetContext, content: &SheetContent, actor: &Actor) -> Shee
             SectionKind::Direction => {
                 let d = content.direction.as_ref();
                 let heading = &section.label;
-                f.push(
-                    FieldKey::Direction,
-                    heading.clone(),
-                    d.and_then(|d| d.direction).map(|x| x.code().to_string()).unwrap_or_default(),
-                );
+                f.push(FieldKey::Direction, heading.clone(), content.direction_value(d));
                 f.push(
                     FieldKey::DirectionReason,
                     format!("{heading} {}", layout.label("direction.reason")),
@@ -714,7 +710,7 @@ fn child_fields(
             f.push(
                 FieldKey::child(id, FieldKey::Direction),
                 format!("{row} {}", l.label("direction.direction")),
-                d.and_then(|d| d.direction).map(|x| x.code().to_string()).unwrap_or_default(),
+                content.direction_value(d),
             );
             f.push(
                 FieldKey::child(id, FieldKey::DirectionReason),
@@ -1011,11 +1007,19 @@ fn clean_field(
         }
         FieldKey::Direction => {
             let v = raw.trim().to_string();
+            // The city's own word first (「２　改革改善（縮小・統合含む）」), then hyoka's.
+            if let Some(w) = content.vocabulary.direction_word(&v).filter(|_| !v.is_empty()) {
+                return (w.word.clone(), None);
+            }
             if v.is_empty() || v.parse::<NextDirection>().is_ok() {
                 let code = v.parse::<NextDirection>().map(|d| d.code().to_string()).unwrap_or_default();
                 return (code, None);
             }
-            let labels: Vec<&str> = NextDirection::ALL.iter().map(|d| d.label()).collect();
+            let labels: Vec<&str> = if content.vocabulary.directions.is_empty() {
+                NextDirection::ALL.iter().map(|d| d.label()).collect()
+            } else {
+                content.vocabulary.directions.iter().map(|d| d.word.as_str()).collect()
+            };
             (v, Some(format!("「{label}」は {} のいずれかを選んでください", labels.join("・"))))
         }
         FieldKey::Schedule { .. } | FieldKey::GradeComment { .. } | FieldKey::DirectionReason | FieldKey::Transfer => {

@@ -150,7 +150,7 @@ async fn write(
         }
         if keys.iter().any(FieldKey::is_direction) {
             let d = (value(FieldKey::Direction), value(FieldKey::DirectionReason), value(FieldKey::Transfer));
-            write_direction(tx, id, fy, child.direction.as_ref(), &d.0, &d.1, &d.2).await?;
+            write_direction(tx, content, id, fy, child.direction.as_ref(), &d.0, &d.1, &d.2).await?;
         }
         if keys.iter().any(FieldKey::is_schedule) {
             let mut rows: Vec<ScheduleRow> = child.schedule.iter().filter(|r| r.fiscal_year != fy).cloned().collect();
@@ -250,7 +250,7 @@ async fn write(
         let value = |k: FieldKey| after.value(&k).unwrap_or("");
         let (dir, reason, transfer) =
             (value(FieldKey::Direction), value(FieldKey::DirectionReason), value(FieldKey::Transfer));
-        write_direction(tx, item, fy, content.direction.as_ref(), dir, reason, transfer).await?;
+        write_direction(tx, content, item, fy, content.direction.as_ref(), dir, reason, transfer).await?;
     }
     Ok(extra)
 }
@@ -355,23 +355,32 @@ async fn write_grade(
 
 /// Writes next year's direction of one year, or removes it when blank. The
 /// printed word stays while the direction it names does.
+#[allow(clippy::too_many_arguments)]
 async fn write_direction(
     tx: &mut StoreTx,
+    content: &SheetContent,
     item: i64,
     fy: FiscalYear,
     stored: Option<&NextDirectionRow>,
-    direction: &str,
+    typed: &str,
     reason: &str,
     transfer: &str,
 ) -> Result<(), CommandError> {
-    let direction: Option<NextDirection> = direction.parse().ok();
-    if direction.is_none() && reason.is_empty() && transfer.is_empty() {
+    // The city's word is printed as the city writes it, with the direction
+    // it stands for (none for a word hyoka has no direction for).
+    let word = content.vocabulary.direction_word(typed).filter(|_| !typed.is_empty());
+    let direction: Option<NextDirection> = match word {
+        Some(w) => w.direction,
+        None => typed.parse().ok(),
+    };
+    if word.is_none() && direction.is_none() && reason.is_empty() && transfer.is_empty() {
         tx.set_next_direction(item, fy, None).await?;
         return Ok(());
     }
-    let printed = match (stored, direction) {
-        (Some(d), dir) if d.direction == dir && !d.printed.is_empty() => d.printed.clone(),
-        (_, Some(dir)) => dir.label().to_string(),
+    let printed = match (word, stored, direction) {
+        (Some(w), _, _) => w.word.clone(),
+        (None, Some(d), dir) if d.direction == dir && !d.printed.is_empty() => d.printed.clone(),
+        (None, _, Some(dir)) => dir.label().to_string(),
         _ => String::new(),
     };
     let row = NextDirectionRow {

@@ -249,6 +249,8 @@ pub struct CityYearInput {
     pub scales: Vec<ScaleInput>,
     /// The city's judgement vocabularies, besides the presets.
     pub vocabularies: Vec<JudgementVocabulary>,
+    /// The city's criteria and direction words.
+    pub words: crate::vocabulary::CityVocabulary,
     pub sheets: Vec<SheetInput>,
     pub plans: Vec<PlanInput>,
     pub tallies: Vec<TallyInput>,

@@ -77,6 +77,7 @@ pub const RULES: &[Rule] = &[
     rules::budget::EXECUTION_RATE,
     rules::budget::BUDGET_FIGURES,
     rules::budget::COST,
+    rules::words::CRITERION_CATEGORY,
     rules::table::CROSS_TABLE_VALUE,
     rules::table::TWIN_INDICATORS,
     rules::table::COMPOSITE_SUM,
@@ -108,6 +109,8 @@ pub struct SheetContext<'a> {
     /// Indicators of the sheets above this one (its 施策, its parent
     /// item): the narrative may quote them.
     pub related: Vec<&'a IndicatorInput>,
+    /// The city's criteria and direction words.
+    pub words: Option<&'a crate::vocabulary::CityVocabulary>,
 }
 
 /// Runs every sheet rule over one sheet.
@@ -128,8 +131,12 @@ pub fn check_city_year(city: &CityYearInput) -> Vec<Flag> {
     let by_key: HashMap<&str, &SheetInput> = city.sheets.iter().map(|s| (s.key.as_str(), s)).collect();
     let mut flags = Vec::new();
     for sheet in &city.sheets {
-        let context =
-            SheetContext { scales: &city.scales, vocabularies: &city.vocabularies, related: ancestors(sheet, &by_key) };
+        let context = SheetContext {
+            scales: &city.scales,
+            vocabularies: &city.vocabularies,
+            related: ancestors(sheet, &by_key),
+            words: Some(&city.words),
+        };
         flags.extend(check_sheet(sheet, &context));
     }
     let view = CityView::new(city);

@@ -19,6 +19,8 @@ pub(crate) struct SheetView<'a> {
     pub related: Vec<Ind<'a>>,
     pub scales: &'a [crate::check::ScaleInput],
     pub vocabularies: &'a [JudgementVocabulary],
+    /// The city's criteria and direction words, when it keeps any.
+    pub words: Option<&'a crate::vocabulary::CityVocabulary>,
     /// Narratives, read into sentences.
     pub narratives: Vec<Text>,
     /// Indicator cells with prose in them (`…57.9% →(107指標のうち、62本)`).
@@ -80,6 +82,7 @@ impl<'a> SheetView<'a> {
             related,
             scales: context.scales,
             vocabularies: context.vocabularies,
+            words: context.words,
             narratives,
             cell_texts,
         }

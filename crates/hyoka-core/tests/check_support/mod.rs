@@ -137,13 +137,16 @@ pub fn scales() -> Vec<ScaleInput> {
 pub fn check(sheet: &SheetInput) -> Vec<Flag> {
     let scales = scales();
     let vocabularies: Vec<JudgementVocabulary> = Vec::new();
-    check_sheet(sheet, &SheetContext { scales: &scales, vocabularies: &vocabularies, related: Vec::new() })
+    check_sheet(sheet, &SheetContext { scales: &scales, vocabularies: &vocabularies, related: Vec::new(), words: None })
 }
 
 /// Runs the sheet rules with indicators of a sheet above.
 pub fn check_with(sheet: &SheetInput, related: &[IndicatorInput]) -> Vec<Flag> {
     let scales = scales();
-    check_sheet(sheet, &SheetContext { scales: &scales, vocabularies: &[], related: related.iter().collect() })
+    check_sheet(
+        sheet,
+        &SheetContext { scales: &scales, vocabularies: &[], related: related.iter().collect(), words: None },
+    )
 }
 
 /// The flags of one rule.

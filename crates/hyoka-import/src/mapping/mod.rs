@@ -42,6 +42,15 @@ pub struct Mapped {
     pub projects: Vec<String>,
 }
 
+/// What a dry run and an import say about the city's words a mapping declares.
+pub fn vocabulary_note(v: &hyoka_core::vocabulary::CityVocabulary) -> String {
+    format!(
+        "対応表の評価の観点 {}件・方向性の語 {}件を、この市の言葉として保存します（管理 → 評価の観点と方向性の語）",
+        v.criteria.len(),
+        v.directions.len()
+    )
+}
+
 /// The city a mapping is for: the mapping's `city.code`, or the one given
 /// beside it (`--municipality`). Both, if they differ, is an error.
 pub fn city_code(mapping_file: &str, m: &Checked, given: Option<&str>) -> Result<String, ImportError> {

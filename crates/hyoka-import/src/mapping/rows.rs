@@ -441,7 +441,24 @@ impl RowReader<'_> {
             let slot = spec.slot.clone().unwrap_or_else(|| "criterion".into()).trim().to_string();
             let label = spec.name.trim().to_string();
             replaced.insert((Some(year), slot.clone(), label.clone()));
+            let category_col = category.as_ref();
             let category = self.opt_text(category, row);
+            if let (Some(c), Some(col)) = (&category, category_col) {
+                let allowed =
+                    hyoka_core::vocabulary::Criterion { name: label.clone(), categories: spec.categories.clone() };
+                if !allowed.allows(c) {
+                    self.problems.push(col.error(
+                        self.sheet,
+                        row,
+                        format!(
+                            "{}の区分「{}」が対応表の categories にありません（{} のいずれか）",
+                            label,
+                            shown(c),
+                            spec.categories.join("・")
+                        ),
+                    ));
+                }
+            }
             let reason = self.opt_text(reason, row);
             let mut blocks: Vec<Block> = category.into_iter().map(Block::Paragraph).collect();
             if let Some(r) = reason {

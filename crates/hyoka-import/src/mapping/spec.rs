@@ -272,6 +272,10 @@ pub struct CriterionSpec {
     pub reason: Option<ColumnRef>,
     /// The narrative slot; `criterion` unless said otherwise.
     pub slot: Option<String>,
+    /// The categories the city allows (`結びついている`, …): a cell with
+    /// another is named, and they become the city's criteria.
+    #[serde(default)]
+    pub categories: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -469,6 +473,33 @@ pub struct CheckedIndicator {
     pub kind: IndicatorKind,
     pub direction: Direction,
     pub roles: Vec<ValueRole>,
+}
+
+impl Checked {
+    /// The city's own words the mapping declares (criteria with their
+    /// categories, direction words), to keep as the city's vocabulary;
+    /// `None` when it declares neither.
+    pub fn vocabulary(&self) -> Option<CityVocabulary> {
+        let criteria: Vec<Criterion> = self
+            .raw
+            .criteria
+            .iter()
+            .map(|c| Criterion {
+                name: c.name.trim().to_string(),
+                categories: c.categories.iter().map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
+            })
+            .collect();
+        let directions: Vec<DirectionWord> = self
+            .raw
+            .direction
+            .iter()
+            .flat_map(|d| &d.words)
+            .zip(&self.direction_words)
+            .map(|((word, _), (_, direction))| DirectionWord { word: word.trim().to_string(), direction: *direction })
+            .collect();
+        let declared = criteria.iter().any(|c| !c.categories.is_empty()) || !directions.is_empty();
+        declared.then_some(CityVocabulary { criteria, directions })
+    }
 }
 
 /// Reads and checks a mapping file. Problems of the file's syntax name its
@@ -848,12 +879,8 @@ fn indicator_kind(s: &str) -> Option<IndicatorKind> {
     }
 }
 
-/// A direction word as compared: width-folded, without spaces or a
-/// leading number (`２　改革改善` and `2 改革改善` are the same word).
-pub fn direction_key(word: &str) -> String {
-    let s: String = hyoka_core::text::squeeze(word);
-    s.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '．' | '、' | ')' | '）' | ':')).to_string()
-}
+pub use hyoka_core::vocabulary::word_key as direction_key;
+use hyoka_core::vocabulary::{CityVocabulary, Criterion, DirectionWord};
 
 #[cfg(test)]
 mod tests {

@@ -101,9 +101,16 @@ mod tests {
             Value::Number("-3.5".into()),
             Value::text("-3.5%"),
         ];
+        // The cost columns after the rate, blank but for the hours.
+        let mut row = row;
+        row.extend([Value::Null, Value::Null, Value::Null, Value::Null, Value::Number("1234.5".into())]);
+        row.extend([Value::Null, Value::Null, Value::Null, Value::Null]);
         let csv = render_csv(&BUDGETS, &[row], Header::En, false);
         let line = csv.split(CSV_LINE_END).nth(1).unwrap();
-        assert_eq!(line, "132047,\"'=HYPERLINK(\"\"http://x.invalid\"\")\",企-1,'@SUM(A1),2018,-1000,,,,,-3.5,'-3.5%");
+        assert_eq!(
+            line,
+            "132047,\"'=HYPERLINK(\"\"http://x.invalid\"\")\",企-1,'@SUM(A1),2018,-1000,,,,,-3.5,'-3.5%,,,,,1234.5,,,,"
+        );
     }
 
     #[test]

@@ -232,7 +232,15 @@ pub(super) async fn confirm(
             return Ok(no_store(StatusCode::UNPROCESSABLE_ENTITY, render(&staff, &code, &city, refused_file(&e))))
         }
     };
-    let command = ImportBatches { batches, dry_run: false, expect_basis: Some(pending.report.basis.clone()) };
+    // The city's words the mapping declares are kept with what it read.
+    let vocabulary = pending
+        .mapping
+        .as_ref()
+        .and_then(|m| mapping::parse(&m.name, &m.text).ok())
+        .and_then(|c| c.vocabulary())
+        .map(|v| (code.to_string(), v));
+    let command =
+        ImportBatches { batches, dry_run: false, expect_basis: Some(pending.report.basis.clone()), vocabulary };
     match s.app.run(&staff.actor(), command).await {
         Ok(report) => {
             // The mapping is kept once what it read is in.
@@ -361,7 +369,9 @@ async fn read(
     off_thread(move || {
         let (name, bytes) = &files[0];
         let cx = mapping::Context { municipality: Some(&code), stored: Some(&stored) };
-        let mapped = mapping::read(&mapping_name, &checked, name, bytes, cx)?;
+        let mut mapped = mapping::read(&mapping_name, &checked, name, bytes, cx)?;
+        // Notes are shown under the file they are about.
+        mapped.notes.extend(checked.vocabulary().as_ref().map(|v| format!("{name}: {}", mapping::vocabulary_note(v))));
         Ok(Inputs { batches: vec![(name.clone(), mapped.batch)], notes: mapped.notes })
     })
     .await

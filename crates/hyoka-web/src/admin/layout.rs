@@ -27,6 +27,7 @@ fn preset_city(code: &str) -> &'static str {
         "mishima" => "三島市",
         "kodaira" => "小平市",
         "higashimurayama" => "東村山市",
+        "jimu" => "全国の多くの市",
         _ => "",
     }
 }

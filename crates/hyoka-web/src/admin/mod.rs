@@ -19,6 +19,7 @@ mod items;
 mod layout;
 mod org;
 mod plans;
+mod vocabulary;
 mod years;
 
 use hyoka_core::access::Action;
@@ -44,6 +45,8 @@ pub fn routes(r: Routes) -> Routes {
         .get("/m/{code}/admin/layout", Rule::Administer, layout::layout_page)
         .post("/m/{code}/admin/layout", Rule::Administer, layout::save_layout)
         .post("/m/{code}/admin/layout/disable", Rule::Administer, layout::disable_kind)
+        .get("/m/{code}/admin/vocabulary", Rule::Administer, vocabulary::page)
+        .post("/m/{code}/admin/vocabulary", Rule::Administer, vocabulary::save)
         .get("/m/{code}/admin/accounts", Rule::Administer, accounts::accounts)
         .post("/m/{code}/admin/accounts", Rule::Administer, accounts::create)
         .post("/m/{code}/admin/accounts/{login}/role", Rule::Administer, accounts::set_role)
@@ -110,6 +113,7 @@ fn nav(code: &str, current: &str) -> Markup {
         ("/plans", "計画（体系）"),
         ("/items", "事業・指標"),
         ("/layout", "様式と評価尺度"),
+        ("/vocabulary", "評価の観点と方向性の語"),
         ("/accounts", "アカウント"),
         ("/export.xlsx", "標準形式の Excel をダウンロード"),
         ("/import", "ファイルの取り込み（Excel・CSV・公表資料）"),

@@ -269,7 +269,7 @@ fn render_form(
                         @if first_schedule == Some(i) { (schedule_fields(ctx, view, &section.label)) }
                     }
                     SectionKind::Grades => (grade_fields(ctx, content, view, section, head)),
-                    SectionKind::Direction => (direction_fields(ctx, view, &section.label, choices)),
+                    SectionKind::Direction => (direction_fields(ctx, content, view, &section.label, choices)),
                     SectionKind::Children => (children_fields(ctx, content, view, section)),
                 }
             }
@@ -471,8 +471,8 @@ fn children_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, 
                             label for=(field_id(&dk)) { (row) " " (l.label("direction.direction")) } br;
                             select id=(field_id(&dk)) name=(dk) {
                                 option value="" selected[view.values.get(&dk).is_empty()] { "未定" }
-                                @for d in NextDirection::ALL {
-                                    option value=(d.code()) selected[view.values.get(&dk) == d.code()] { (d.label()) }
+                                @for (value, label) in direction_choices(content) {
+                                    option value=(value) selected[view.values.get(&dk) == value] { (label) }
                                 }
                             }
                             (error_for(view, &dk))
@@ -740,7 +740,22 @@ fn grade_fields(
     }
 }
 
-fn direction_fields(ctx: &SheetContext, view: &FormView, heading: &str, choices: &[(i64, String)]) -> Markup {
+/// The directions a sheet offers: the city's own words when it has them
+/// (admin → 評価の観点と方向性の語), else hyoka's. (value, label)
+fn direction_choices(content: &SheetContent) -> Vec<(String, String)> {
+    if content.vocabulary.directions.is_empty() {
+        return NextDirection::ALL.iter().map(|d| (d.code().to_string(), d.label().to_string())).collect();
+    }
+    content.vocabulary.directions.iter().map(|w| (w.word.clone(), w.word.clone())).collect()
+}
+
+fn direction_fields(
+    ctx: &SheetContext,
+    content: &SheetContent,
+    view: &FormView,
+    heading: &str,
+    choices: &[(i64, String)],
+) -> Markup {
     let l = &ctx.layout;
     let current = view.values.get("d.dir");
     let transfer = view.values.get("d.transfer");
@@ -750,11 +765,11 @@ fn direction_fields(ctx: &SheetContext, view: &FormView, heading: &str, choices:
             h2 id="s-direction" { (heading) }
             fieldset {
                 legend { (l.label("direction.direction")) }
-                @for (i, d) in std::iter::once(None).chain(NextDirection::ALL.iter().copied().map(Some)).enumerate() {
-                    @let value = d.map(|d| d.code()).unwrap_or("");
+                @let options = std::iter::once((String::new(), "未定".to_string())).chain(direction_choices(content));
+                @for (i, (value, label)) in options.enumerate() {
                     @let id = format!("f-d-dir-{i}");
                     input type="radio" id=(id) name="d.dir" value=(value) checked[current == value];
-                    label for=(id) { (d.map(|d| d.label()).unwrap_or("未定")) } " "
+                    label for=(id) { (label) } " "
                 }
                 (error_for(view, "d.dir"))
             }

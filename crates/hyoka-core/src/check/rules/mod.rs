@@ -10,3 +10,4 @@ pub mod narrative;
 pub mod relisting;
 pub mod table;
 pub mod trend;
+pub mod words;

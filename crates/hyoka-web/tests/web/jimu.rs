@@ -1,7 +1,9 @@
-//! The cost part of the 事務事業評価シート (preset `jimu`): 財源内訳,
+//! The 事務事業評価シート (preset `jimu`). Its cost part: 財源内訳,
 //! 従事時間 × 単価 = 人件費 and トータルコスト are entered on the form,
 //! stored, computed beside the printed figures and checked; a sheet kind
-//! without the part shows stored cost and a save leaves it as it was.
+//! without the part shows stored cost and a save leaves it as it was. And
+//! a city's own workbook, imported through its mapping, worked on in the
+//! next year with the city's words, and published with its history.
 
 use std::collections::BTreeMap;
 
@@ -145,4 +147,98 @@ async fn cost_is_entered_computed_checked_and_kept_by_other_sheet_kinds() {
         "{header}"
     );
     assert!(csv.body.contains("11790000") && csv.body.contains("11800000"), "printed and computed: {}", csv.body);
+}
+
+#[tokio::test]
+async fn a_citys_workbook_is_worked_on_next_year_in_its_own_words_and_published() {
+    use crate::jimu_sheet;
+    const MIHON: &str = "132080";
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let mut tx = store.begin().await.unwrap();
+    tx.upsert_municipality(&hyoka_store::Municipality { code: MIHON.into(), name: "見本市".into() }).await.unwrap();
+    tx.commit().await.unwrap();
+    support::account(&store, "mihon-admin", Role::Admin, Some(MIHON), None).await;
+    let server = support::spawn(store.clone()).await;
+    let mut admin = server.signed_in("mihon-admin").await;
+
+    // The workbook of 令和6年度 comes in through the city's mapping.
+    let import = format!("/m/{MIHON}/admin/import");
+    let book = jimu_sheet::xlsx(false);
+    let files: &[(&str, &str, &[u8])] =
+        &[("files", "jimu.xlsx", &book), ("files", "jimu.toml", jimu_sheet::MAPPING.as_bytes())];
+    let r = admin.post_files(&import, &[], files).await;
+    let token = r.location().unwrap_or_else(|| panic!("{}", r.body)).split("check=").nth(1).unwrap().to_string();
+    let check = admin.get(r.location().unwrap()).await;
+    assert!(check.body.contains("方向性の語 3件を、この市の言葉として保存します"), "{}", check.body);
+    assert!(store.city_vocabulary(MIHON).await.unwrap().is_empty(), "nothing before confirming");
+    let r = admin.post(&format!("{import}/confirm"), &[("token", &token)]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(store.city_vocabulary(MIHON).await.unwrap().directions.len(), 3);
+    let vocabulary = admin.get(&format!("/m/{MIHON}/admin/vocabulary")).await;
+    assert!(vocabulary.body.contains("２　改革改善（縮小・統合含む） = なし"), "{}", vocabulary.body);
+
+    // The city works on the 事務事業評価シート; 令和7年度 opens.
+    let mut tx = store.begin().await.unwrap();
+    tx.set_sheet_layout(MIHON, "jimu", &BTreeMap::new()).await.unwrap();
+    tx.commit().await.unwrap();
+    let opened = admin.post(&format!("/m/{MIHON}/admin/years/2025/open"), &[]).await;
+    assert_eq!(opened.status, 200, "{}", opened.body);
+    let item = store.items(MIHON).await.unwrap().into_iter().find(|i| i.title == "子育て支援事業").unwrap().id;
+    let section = store.sheet_section_ids(item).await.unwrap()[0];
+    support::account(&store, "mihon-editor", Role::Editor, Some(MIHON), Some(section)).await;
+    let mut editor = server.signed_in("mihon-editor").await;
+    let sheet = format!("/m/{MIHON}/sheets/{item}/2025");
+    let edit = format!("{sheet}/edit");
+    let form = editor.get(&edit).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(
+        form.body.contains("事務事業評価シート") || form.body.contains("財源内訳・トータルコスト"),
+        "{}",
+        form.body
+    );
+    // The plan part came along from 令和6年度; the directions are the city's words.
+    assert!(form.body.contains("value=\"１　現状維持\""), "the city's words are offered: {}", form.body);
+    let mut fields = form_fields(&form.body, "sheet-form");
+    set(&mut fields, "d.dir", "1 現状維持");
+    set(&mut fields, "b.settlement", "11,800");
+    set(&mut fields, "b.staff_hours", "1,000");
+    set(&mut fields, "b.hourly_cost", "4,000");
+    set(&mut fields, "b.personnel_cost", "4,000");
+    set(&mut fields, "b.total_cost", "15,800");
+    let r = post(&mut editor, &edit, &fields).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let d = store.next_direction_for(item, FiscalYear::new(2025).unwrap()).await.unwrap().unwrap();
+    assert_eq!(
+        (d.printed.as_str(), d.direction),
+        ("１　現状維持", Some(hyoka_core::NextDirection::Keep)),
+        "stored as the city writes it, with the direction it stands for"
+    );
+    let form = editor.get(&edit).await;
+    assert!(form.body.contains("value=\"１　現状維持\" checked"), "shown chosen again");
+
+    // Both years locked and published, the portal shows the project's history.
+    for year in [2024, 2025] {
+        for step in ["lock", "publish"] {
+            let r = admin.post(&format!("/m/{MIHON}/admin/years/{year}/{step}"), &[("confirm", "yes")]).await;
+            assert_eq!(r.status, 303, "{year} {step}: {}", r.body);
+        }
+    }
+    let mut public = server.client();
+    let page = public.get(&format!("/p/{MIHON}/2025/items/{item}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("１　現状維持"), "{}", page.body);
+    assert!(page.body.contains("15,800,000") && page.body.contains("1,000時間"), "{}", page.body);
+    assert!(
+        page.body.contains("令和6年度") && page.body.contains("令和7年度"),
+        "the history of both years: {}",
+        page.body
+    );
+    // 令和6年度's page still says what the workbook printed.
+    let before = public.get(&format!("/p/{MIHON}/2024/items/{item}")).await;
+    assert!(
+        before.body.contains("２　改革改善（縮小・統合含む）") && before.body.contains("１，３１０"),
+        "{}",
+        before.body
+    );
 }
