@@ -29,7 +29,10 @@ pub struct ColumnRef {
 pub enum Column {
     /// 0-based.
     Letter(u32),
-    Header { text: String, nth: Option<usize> },
+    Header {
+        text: String,
+        nth: Option<usize>,
+    },
 }
 
 impl ColumnRef {
@@ -47,7 +50,9 @@ impl ColumnRef {
                 Some(n) if n < 16_384 => Column::Letter(n),
                 _ => return Err("繰り返した列が最後の列（XFD）を超えます".into()),
             },
-            Column::Header { text, nth: Some(n) } => Column::Header { text: text.clone(), nth: Some(n + steps as usize) },
+            Column::Header { text, nth: Some(n) } => {
+                Column::Header { text: text.clone(), nth: Some(n + steps as usize) }
+            }
             Column::Header { text, nth: None } => {
                 return Err(format!(
                     "繰り返す列は列記号か「{}#1」のように番号つきの見出しで書いてください",
@@ -158,9 +163,9 @@ impl<'de> Deserialize<'de> for ColumnRef {
                     s => s,
                 };
                 let at = match (letter, header) {
-                    (Some(l), None) if nth.is_none() => letters(l.trim())
-                        .map(Column::Letter)
-                        .ok_or_else(|| de::Error::custom(format!("「{}」は列記号（A〜XFD）ではありません", shown(&l))))?,
+                    (Some(l), None) if nth.is_none() => letters(l.trim()).map(Column::Letter).ok_or_else(|| {
+                        de::Error::custom(format!("「{}」は列記号（A〜XFD）ではありません", shown(&l)))
+                    })?,
                     (None, Some(h)) if !h.trim().is_empty() => match nth {
                         Some(0) => return Err(de::Error::custom("nth は 1 から数えます")),
                         nth => Column::Header { text: h.trim().to_string(), nth },

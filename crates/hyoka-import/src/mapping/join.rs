@@ -132,7 +132,10 @@ pub fn check(file: &str, joins: &[JoinSpec]) -> Result<(), ImportError> {
         }
         for (side, c) in [("main", &j.on.main), ("other", &j.on.other)] {
             if c.sheet.is_some() || c.row.is_some() {
-                fail(format!("{key}.on.{side}"), "結合のキーにはシート（!）や row を書けません。列だけを書いてください");
+                fail(
+                    format!("{key}.on.{side}"),
+                    "結合のキーにはシート（!）や row を書けません。列だけを書いてください",
+                );
             }
         }
         if j.fill_down.iter().any(|c| c.sheet.is_some() || c.row.is_some()) {
@@ -237,6 +240,7 @@ pub fn attach(main: &mut Sheet, head: &Header, others: Vec<Sheet>, m: &Checked) 
             name,
             header_row: oh.row,
             header: oh.texts,
+            key: other_key.index,
             partner,
         });
     }
@@ -441,12 +445,13 @@ fn pair(
 pub fn unread(sheet: &Sheet, used: &HashSet<u32>) -> Vec<String> {
     let mut out = Vec::new();
     for (j, joined) in sheet.joined.iter().enumerate() {
-        let read: HashSet<u32> = sheet
+        let mut read: HashSet<u32> = sheet
             .extra
             .iter()
             .filter(|s| s.joined == Some(j))
             .flat_map(|s| (0..s.width).filter(move |i| used.contains(&(s.base + i))))
             .collect();
+        read.insert(joined.key);
         let unread: Vec<String> = joined
             .header
             .iter()

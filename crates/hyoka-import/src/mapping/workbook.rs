@@ -65,6 +65,8 @@ pub struct Joined {
     pub name: String,
     pub header_row: u32,
     pub header: Vec<String>,
+    /// The column of the join key.
+    pub key: u32,
     /// The main sheet's first row of a project → the joined sheet's.
     pub partner: HashMap<u32, u32>,
 }
