@@ -303,7 +303,9 @@ fn summary(row: u32, year: FiscalYear, item: &ItemRow, indicators: &[IndicatorRo
 /// The header's columns the mapping does not read, so that a person sees
 /// what stays behind.
 fn unread_columns(sheet: &Sheet, header: &Header, cols: &Cols) -> Option<String> {
-    let used: HashSet<u32> = cols.all().map(|c| c.index).collect();
+    // A column read on a project's later row (`row = 2`) is read too.
+    let own = |i: u32| sheet.segment(i).filter(|s| s.joined.is_none()).map_or(i, |s| i - s.base);
+    let used: HashSet<u32> = cols.all().map(|c| own(c.index)).collect();
     let unread: Vec<String> = header
         .texts
         .iter()
