@@ -6,6 +6,8 @@
 
 #[path = "common/jimu_sheet.rs"]
 mod jimu_sheet;
+#[path = "common/join_sheet.rs"]
+mod join_sheet;
 
 use hyoka_core::narrative::Block;
 use hyoka_core::{Evaluator, FiscalYear, IndicatorKind, NextDirection, Stage, ValueRole, Yen};
@@ -337,4 +339,194 @@ repeat = { count = 3, stride = 2 }
     let e =
         read(&mapping.replace("name = \"成果指標名#1\"", "name = \"成果指標名\""), "wide.xlsx", &bytes).unwrap_err();
     assert!(e.contains("indicators[0].repeat") && e.contains("「成果指標名#1」のように番号つきの見出し"), "{e}");
+}
+
+/// Two sheets joined by the project's name: 「事業概要」 gives code, name,
+/// 部 and 課 (merged cells) and narratives; 「指標・コスト」, in another
+/// order and with the names written in other widths, gives two rows per
+/// project (name and budget cells merged over both) read as one.
+#[test]
+fn two_sheets_joined_by_project_name_map_value_by_value() {
+    use join_sheet::Flaw;
+    let (city, notes) = read(join_sheet::MAPPING, "join.xlsx", &join_sheet::xlsx(Flaw::None)).unwrap();
+    assert!(notes.iter().any(|n| n == "join.xlsx: XLSX シート「指標・コスト」"), "{notes:?}");
+    assert!(
+        notes.iter().any(|n| n
+            == "join.xlsx: シート「指標・コスト」（見出しは 1行目）を列「B（事務事業名）」で 3 件の事業と結合しました"),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n == "join.xlsx: シート「指標・コスト」の対応表にない列（取り込みません）: B（指標区分）"),
+        "{notes:?}"
+    );
+
+    let keys: Vec<&str> = city.items.iter().map(|i| i.key.as_str()).collect();
+    assert_eq!(keys, ["101", "102", "301"]);
+    let a = item(&city, "101");
+    assert_eq!((a.title.as_str(), a.fiscal_year), ("子育て支援事業", Some(fy(2024))));
+    assert_eq!((a.sections[0].department.as_str(), a.sections[0].section.as_str()), ("福祉部", "子育て支援課"));
+    // 102's 部名 and 課名 are the merged cells of 101's.
+    let b = item(&city, "102");
+    assert_eq!((b.sections[0].department.as_str(), b.sections[0].section.as_str()), ("福祉部", "子育て支援課"));
+    let c = item(&city, "301");
+    assert_eq!(c.sections[0].section, "情報政策課");
+    assert_eq!(paragraphs(a, "target", "対象"), ["就学前の子どもと保護者"]);
+    assert_eq!(paragraphs(c, "intent", "意図"), ["事務が効率化する"]);
+    assert_eq!(a.next_direction.as_ref().unwrap().direction, Some(NextDirection::Keep));
+    assert_eq!(c.next_direction.as_ref().unwrap().direction, Some(NextDirection::End));
+
+    // Budgets from the joined sheet, merged over the project's two rows.
+    let figures = |i: &ItemRow| -> Vec<(i32, Option<Yen>, Option<Yen>)> {
+        i.budgets.iter().map(|b| (b.fiscal_year.year(), b.figures.initial, b.figures.settlement)).collect()
+    };
+    assert_eq!(figures(a), [(2024, Some(Yen(12_500_000)), Some(Yen(12_000_000)))]);
+    assert_eq!(figures(b), [(2024, Some(Yen(3_000_000)), Some(Yen(2_950_000)))]);
+    assert_eq!(figures(c), [(2024, Some(Yen(800_000)), None)]);
+
+    // The first row of a project is its activity indicator, the second its
+    // outcome indicator.
+    let act = indicator(&city, "101/activity");
+    assert_eq!((act.kind, act.name.as_str(), act.unit.as_deref()), (IndicatorKind::Activity, "相談件数", Some("件")));
+    assert_eq!(values(act), [(2024, ValueRole::Target, "1200"), (2024, ValueRole::Actual, "１，３１０")]);
+    let out = indicator(&city, "101/outcome");
+    assert_eq!(
+        (out.kind, out.name.as_str(), out.unit.as_deref()),
+        (IndicatorKind::Outcome, "子育てしやすいと感じる市民の割合", Some("％"))
+    );
+    assert_eq!(values(out), [(2024, ValueRole::Target, "60"), (2024, ValueRole::Actual, "58.2")]);
+    assert_eq!(
+        values(indicator(&city, "102/activity")),
+        [(2024, ValueRole::Target, "－"), (2024, ValueRole::Actual, "310")]
+    );
+    assert_eq!(
+        values(indicator(&city, "102/outcome")),
+        [(2024, ValueRole::Target, "80"), (2024, ValueRole::Actual, "－")]
+    );
+    assert_eq!(indicator(&city, "301/activity").name, "研修回数");
+    assert_eq!(
+        values(indicator(&city, "301/activity")),
+        [(2024, ValueRole::Target, "10"), (2024, ValueRole::Actual, "12")]
+    );
+    // ICT推進事業 has one row: no outcome indicator.
+    assert!(city.indicator("301/outcome").is_none());
+    assert_eq!(city.indicators.len(), 5);
+}
+
+#[test]
+fn a_project_without_its_row_a_row_without_its_project_and_a_name_twice_are_named() {
+    use join_sheet::Flaw;
+    let e = read(join_sheet::MAPPING, "join.xlsx", &join_sheet::xlsx(Flaw::NoPartner)).unwrap_err();
+    assert_eq!(
+        e,
+        "join.xlsx シート「事業概要」 5行目 列「B（事務事業名）」: 「ICT推進事業」の行がシート「指標・コスト」にありません（対応表の join[0].on.main）"
+    );
+    let e = read(join_sheet::MAPPING, "join.xlsx", &join_sheet::xlsx(Flaw::NoProject)).unwrap_err();
+    assert_eq!(
+        e,
+        "join.xlsx シート「指標・コスト」 7行目 列「A（事務事業名）」: 「廃止した事業」の事業がシート「事業概要」にありません（対応表の join[0].on.other）"
+    );
+    let e = read(join_sheet::MAPPING, "join.xlsx", &join_sheet::xlsx(Flaw::Twice)).unwrap_err();
+    assert_eq!(
+        e,
+        "join.xlsx シート「指標・コスト」 3行目 列「A（事務事業名）」: 「一時預かり事業」の行が2つあります（2行目と3行目）。どちらを結合するか決められません（対応表の join[0].on.other）"
+    );
+
+    // A bad cell of the joined sheet is named by that sheet's row.
+    let mapping =
+        join_sheet::MAPPING.replace("initial = \"指標・コスト!当初予算額\"", "initial = \"指標・コスト!指標名\"");
+    let e = read(&mapping, "join.xlsx", &join_sheet::xlsx(Flaw::None)).unwrap_err();
+    assert!(
+        e.starts_with(
+            "join.xlsx シート「指標・コスト」 4行目 列「C（指標名）」: 「相談件数」を金額として読み取れません"
+        ),
+        "{e}"
+    );
+    assert!(e.contains("2行目") && e.contains("6行目") && e.contains("budgets[0].initial"), "{e}");
+
+    // A sheet no [[join]] names, a header the joined sheet lacks.
+    let mapping = join_sheet::MAPPING.replace("name = \"指標・コスト!指標名\"", "name = \"指標!指標名\"");
+    let e = read(&mapping, "join.xlsx", &join_sheet::xlsx(Flaw::None)).unwrap_err();
+    assert!(
+        e.contains("シート「指標」は対応表の join で結合したシートではありません（対応表の indicators[0].name）。結合したシート: 「指標・コスト」"),
+        "{e}"
+    );
+    let mapping = join_sheet::MAPPING.replace("unit = \"指標・コスト!単位\"", "unit = \"指標・コスト!単位名\"");
+    let e = read(&mapping, "join.xlsx", &join_sheet::xlsx(Flaw::None)).unwrap_err();
+    assert_eq!(
+        e,
+        "join.xlsx シート「指標・コスト」 1行目 列「単位名」: 見出し「単位名」の列がありません（対応表の indicators[0].unit）。見出しの文字を確かめるか、列記号（AB など）で指定してください"
+    );
+
+    // Mistakes in [[join]] itself are named before the workbook is read.
+    let mapping = join_sheet::MAPPING.replace("sheet = \"指標・コスト\"\n", "pattern = \"指標*\"\n");
+    let e = mapping::parse("join.toml", &mapping).unwrap_err().to_string();
+    assert!(e.contains("join[0].as: pattern で選ぶシートには"), "{e}");
+    let mapping = join_sheet::MAPPING.replace("other = \"事務事業名\"", "other = \"指標・コスト!事務事業名\"");
+    let e = mapping::parse("join.toml", &mapping).unwrap_err().to_string();
+    assert!(e.contains("join[0].on.other: 結合のキーにはシート"), "{e}");
+    // A CSV file has one sheet.
+    let e = read(join_sheet::MAPPING, "join.csv", "事業コード,事務事業名\r\n1,a\r\n".as_bytes()).unwrap_err();
+    assert!(e.contains("join（シートの結合）は使えません"), "{e}");
+}
+
+/// A project whose code cell is merged over two rows of the main sheet is
+/// one project (not the end of the data, nor its code twice); `row = 2`
+/// reads its second row. Without the merge, the blank code ends the data.
+#[test]
+fn a_project_over_two_merged_rows_of_the_main_sheet_is_one_project() {
+    let book = |merged: bool| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (c, h) in ["番号", "事業名", "手段"].iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        let f = rust_xlsxwriter::Format::new();
+        if merged {
+            sheet.merge_range(1, 0, 2, 0, "1", &f).unwrap();
+            sheet.merge_range(1, 1, 2, 1, "事業一", &f).unwrap();
+        } else {
+            sheet.write_string(1, 0, "1").unwrap();
+            sheet.write_string(1, 1, "事業一").unwrap();
+        }
+        sheet.write_string(1, 2, "昨年度: 講座を開いた").unwrap();
+        sheet.write_string(2, 2, "今年度: 講座を増やす").unwrap();
+        sheet.write_string(3, 0, "2").unwrap();
+        sheet.write_string(3, 1, "事業二").unwrap();
+        sheet.write_string(3, 2, "相談を受ける").unwrap();
+        book.save_to_buffer().unwrap()
+    };
+    let mapping = r#"
+[city]
+code = "132080"
+name = "見本市"
+[sheet]
+header_row = 1
+[year]
+fixed = "令和6年度"
+[item]
+code = "番号"
+title = "事業名"
+[[narratives]]
+slot = "means"
+label = "手段（昨年度）"
+column = "手段"
+[[narratives]]
+slot = "means"
+label = "手段（今年度）"
+column = { header = "手段", row = 2 }
+"#;
+    let (city, notes) = read(mapping, "two.xlsx", &book(true)).unwrap();
+    assert!(notes.iter().any(|n| n.contains("複数の行にわたる事業 1 件（最大 2 行）")), "{notes:?}");
+    let keys: Vec<&str> = city.items.iter().map(|i| i.key.as_str()).collect();
+    assert_eq!(keys, ["1", "2"]);
+    assert_eq!(paragraphs(item(&city, "1"), "means", "手段（昨年度）"), ["昨年度: 講座を開いた"]);
+    assert_eq!(paragraphs(item(&city, "1"), "means", "手段（今年度）"), ["今年度: 講座を増やす"]);
+    // 事業二 takes one row: its second row is not the next project's.
+    let two = item(&city, "2");
+    assert_eq!(two.title, "事業二");
+    assert!(two.narratives.iter().all(|n| n.label != "手段（今年度）"), "{:?}", two.narratives);
+
+    let (city, _) = read(mapping, "two.xlsx", &book(false)).unwrap();
+    let keys: Vec<&str> = city.items.iter().map(|i| i.key.as_str()).collect();
+    assert_eq!(keys, ["1"]);
 }

@@ -3,10 +3,14 @@
 //! mapping, read back from `hyoka export json`; importing again changes
 //! nothing; the next year's workbook keeps the year before; a bad cell is
 //! named by file, sheet, row and column and writes nothing; a locked year
-//! is not changed.
+//! is not changed. A workbook of two sheets joined by project name, with
+//! merged cells, comes in the same way; a project without its row in the
+//! joined sheet writes nothing.
 
 #[path = "../../hyoka-import/tests/common/jimu_sheet.rs"]
 mod jimu_sheet;
+#[path = "../../hyoka-import/tests/common/join_sheet.rs"]
+mod join_sheet;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -241,4 +245,65 @@ async fn a_locked_year_is_not_changed_by_a_mapped_import() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("確定または公開した年度（見本市 令和6年度）"), "{stderr}");
     assert_eq!(export(&db.url, &files.dir), before);
+}
+
+#[tokio::test]
+async fn two_sheets_joined_by_project_name_import_and_a_missing_partner_writes_nothing() {
+    use join_sheet::Flaw;
+    let db = TestDb::new().await;
+    let files = Files::new();
+    let mapping = files.put("join.toml", join_sheet::MAPPING);
+    let book = files.put("join.xlsx", join_sheet::xlsx(Flaw::None));
+
+    let said = ok(&db.url, &["import", "--dry-run", "--mapping", &mapping, &book]);
+    assert!(
+        said.contains("シート「指標・コスト」（見出しは 1行目）を列「B（事務事業名）」で 3 件の事業と結合しました"),
+        "{said}"
+    );
+    assert!(said.contains("3行目 101 子育て支援事業（令和6年度）: 記述 2、予算 令和6年度、評価 0、方向性 「維持」（維持）、指標 2（値 4）"), "{said}");
+    ok(&db.url, &["import", "--mapping", &mapping, &book]);
+    let city = export(&db.url, &files.dir);
+    let items = &city["items"];
+    assert_eq!(items.as_array().unwrap().len(), 3);
+    let a = find(items, "101");
+    assert_eq!(a["title"], "子育て支援事業");
+    assert_eq!(
+        (a["sections"][0]["department"].as_str(), a["sections"][0]["section"].as_str()),
+        (Some("福祉部"), Some("子育て支援課"))
+    );
+    assert_eq!(find(items, "102")["sections"][0]["section"], "子育て支援課");
+    assert_eq!(a["narratives"][0]["text"]["blocks"][0]["text"], "就学前の子どもと保護者");
+    assert_eq!(a["budgets"][0]["fiscal_year"], 2024);
+    assert_eq!(a["budgets"][0]["figures"]["initial"], 12_500_000);
+    assert_eq!(a["budgets"][0]["figures"]["settlement"], 12_000_000);
+    assert_eq!(find(items, "102")["budgets"][0]["figures"]["settlement"], 2_950_000);
+    assert_eq!(find(items, "301")["budgets"][0]["figures"]["settlement"], Value::Null);
+    assert_eq!(find(items, "301")["next_direction"]["direction"], "end");
+    let indicators = &city["indicators"];
+    assert_eq!(indicators.as_array().unwrap().len(), 5);
+    let act = find(indicators, "101/activity");
+    assert_eq!((act["kind"].as_str(), act["name"].as_str()), (Some("activity"), Some("相談件数")));
+    assert_eq!(act["values"][1]["printed"], "１，３１０");
+    let out = find(indicators, "101/outcome");
+    assert_eq!((out["kind"].as_str(), out["unit"].as_str()), (Some("outcome"), Some("％")));
+    assert_eq!(out["values"][0]["printed"], "60");
+    assert_eq!(out["values"][1]["printed"], "58.2");
+    assert_eq!(find(indicators, "102/outcome")["values"][1]["printed"], "－");
+
+    // Again: nothing changes.
+    let said = ok(&db.url, &["import", "--mapping", &mapping, &book]);
+    assert!(said.contains("変更はありません"), "{said}");
+
+    // A project without its row in 「指標・コスト」: named, nothing written.
+    let changed =
+        files.put("join-r7.toml", join_sheet::MAPPING.replace("fixed = \"令和6年度\"", "fixed = \"令和7年度\""));
+    let bad = files.put("bad.xlsx", join_sheet::xlsx(Flaw::NoPartner));
+    let out = hyoka(&db.url, &["import", "--mapping", &changed, &bad]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bad.xlsx シート「事業概要」 5行目 列「B（事務事業名）」: 「ICT推進事業」の行がシート「指標・コスト」にありません"),
+        "{stderr}"
+    );
+    assert_eq!(export(&db.url, &files.dir), city);
 }

@@ -9,9 +9,14 @@
 //! - `workbook`: .xlsx / .xls (cached values of formulas) and CSV
 //!   (UTF-8 or Shift_JIS) as rows of cells;
 //! - `layout`: the header row and the columns the mapping names;
+//! - `column`: a column as the mapping names it (letter, header, joined
+//!   sheet, row of a project);
+//! - `join`: merged cells, projects over several rows, joined sheets;
 //! - `rows`: each row → an item with its lists and indicators;
 //! - `value`: one cell → a value (years, yen, codes, printed text).
 
+mod column;
+mod join;
 mod layout;
 mod rows;
 pub mod spec;
@@ -86,10 +91,14 @@ pub fn read(mapping_file: &str, m: &Checked, file: &str, bytes: &[u8], cx: Conte
                 format!("自治体 {code} は登録されていません。対応表に city.name を書くか、先に hyoka city add で登録してください"),
             )
         })?;
-    let sheet = workbook::read(file, bytes, &m.raw.sheet)?;
-    let mut notes = vec![sheet.note.clone()];
-    let header = layout::header(&sheet, m)?;
+    let joined: Vec<spec::SheetSpec> = m.raw.join.iter().map(spec::JoinSpec::sheet_spec).collect();
+    let specs: Vec<&spec::SheetSpec> = std::iter::once(&m.raw.sheet).chain(&joined).collect();
+    let mut sheets = workbook::read(file, bytes, &specs)?.into_iter();
+    let mut sheet = sheets.next().expect("the main sheet");
+    let mut notes: Vec<String> = std::iter::once(&sheet).chain(sheets.as_slice()).map(|s| s.note.clone()).collect();
+    let header = layout::header(&sheet, &m.raw.sheet, "sheet")?;
     notes.push(format!("{}: 見出しは {}行目", file, header.row + 1));
+    notes.extend(join::attach(&mut sheet, &header, sheets.collect(), m)?);
     let read = rows::city(sheet, &header, m, &code, &name, stored)?;
     notes.extend(read.notes);
     Ok(Mapped { batch: Batch { cities: vec![read.city], findings: Vec::new() }, notes, projects: read.projects })

@@ -22,7 +22,6 @@ use crate::batch::{
     BudgetRow, CityBatch, EvaluationRow, IndicatorRow, ItemRow, NarrativeRow, NextDirectionRow, NodeRow, PlacementRow,
     PlanRow, SectionRow, ValueRow,
 };
-use crate::canonical::grid::Cell;
 use crate::error::{shown, ImportError};
 
 /// The columns of the mapping, found in the sheet.
@@ -153,30 +152,6 @@ fn columns(sheet: &Sheet, header: &Header, m: &Checked) -> Result<Cols, ImportEr
     })
 }
 
-/// Blank cells of the fill-down columns take the value above them, from
-/// the first data row on (what a merged cell looks like once read).
-fn fill_down(sheet: &mut Sheet, cols: &[Col], first: u32) {
-    for col in cols {
-        let mut above: Option<Cell> = None;
-        let rows: Vec<u32> = sheet.rows.range(first..).map(|(r, _)| *r).collect();
-        for r in rows {
-            let cells = sheet.rows.get_mut(&r).expect("listed");
-            let i = col.index as usize;
-            let blank = cells.get(i).is_none_or(|c| printed(c).ok().flatten().is_none());
-            match (&above, blank) {
-                (Some(v), true) => {
-                    if cells.len() <= i {
-                        cells.resize(i + 1, Cell::Empty);
-                    }
-                    cells[i] = v.clone();
-                }
-                (_, false) => above = Some(cells[i].clone()),
-                (None, true) => {}
-            }
-        }
-    }
-}
-
 /// What a sheet gave.
 pub struct Read {
     pub city: CityBatch,
@@ -197,7 +172,7 @@ pub fn city(
 ) -> Result<Read, ImportError> {
     let cols = columns(&sheet, header, m)?;
     let first = header.row + 1 + m.raw.sheet.skip_rows;
-    fill_down(&mut sheet, &cols.fill_down, first);
+    sheet.fill_down(cols.fill_down.iter().map(|c| c.index), first);
     let mut reader = RowReader { sheet: &sheet, m, cols: &cols, problems: Vec::new() };
     let mut city = CityBatch { code: city_code.to_string(), name: name.to_string(), ..CityBatch::default() };
     let stored_items: HashMap<&str, &ItemRow> =
@@ -210,6 +185,9 @@ pub fn city(
     let mut projects = Vec::new();
     let last = sheet.rows.keys().next_back().copied().unwrap_or(0);
     for row in first..=last {
+        if sheet.continued.contains(&row) {
+            continue;
+        }
         let key_cell = sheet.cell(row, cols.code.index);
         let item_code = match code(key_cell, m.raw.item.code_width) {
             Ok(Some(c)) => c,
@@ -288,6 +266,7 @@ pub fn city(
     }
     notes.push(format!("{}: 事業 {} 件、指標 {} 件", sheet.file, city.items.len(), city.indicators.len()));
     notes.extend(unread_columns(&sheet, header, &cols));
+    notes.extend(super::join::unread(&sheet, &cols.all().map(|c| c.index).collect()));
     Ok(Read { city, notes, projects })
 }
 
@@ -318,7 +297,9 @@ fn summary(row: u32, year: FiscalYear, item: &ItemRow, indicators: &[IndicatorRo
 /// The header's columns the mapping does not read, so that a person sees
 /// what stays behind.
 fn unread_columns(sheet: &Sheet, header: &Header, cols: &Cols) -> Option<String> {
-    let used: HashSet<u32> = cols.all().map(|c| c.index).collect();
+    // A column read on a project's later row (`row = 2`) is read too.
+    let own = |i: u32| sheet.segment(i).filter(|s| s.joined.is_none()).map_or(i, |s| i - s.base);
+    let used: HashSet<u32> = cols.all().map(|c| own(c.index)).collect();
     let unread: Vec<String> = header
         .texts
         .iter()

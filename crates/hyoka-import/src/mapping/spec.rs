@@ -8,12 +8,14 @@ use std::fmt;
 use hyoka_core::money::MoneyUnit;
 use hyoka_core::text::normalise;
 use hyoka_core::{Direction, Era, Evaluator, FiscalYear, IndicatorKind, NextDirection, Stage, ValueRole};
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
 use crate::canonical::json::serde_words;
-use crate::canonical::limits::column_letters;
 use crate::error::{shown, ImportError, Place};
+
+pub use super::column::ColumnRef;
+pub use super::join::JoinSpec;
 
 /// A mapping file as written.
 #[derive(Debug, Deserialize)]
@@ -36,6 +38,9 @@ pub struct Mapping {
     #[serde(default)]
     pub evaluations: Vec<EvaluationSpec>,
     pub direction: Option<DirectionSpec>,
+    /// Further sheets joined to the main one row by row (mapping/join.rs).
+    #[serde(default)]
+    pub join: Vec<JoinSpec>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -333,118 +338,6 @@ impl<'de> Deserialize<'de> for YearRef {
     }
 }
 
-/// A column, by its letter (`AB`) or its header text (`事業名`); the n-th
-/// column of that header with `事業名#2` or `{ header = "事業名", nth = 2 }`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ColumnRef {
-    /// 0-based.
-    Letter(u32),
-    Header {
-        text: String,
-        nth: Option<usize>,
-    },
-}
-
-impl ColumnRef {
-    /// The column `by` columns to the right: a letter moves, a header
-    /// with a number (`単位#1`) takes the `steps`-th next one of its name.
-    fn shifted(&self, by: u32, steps: u32) -> Result<ColumnRef, String> {
-        match self {
-            ColumnRef::Letter(i) => match i.checked_add(by) {
-                Some(n) if n < 16_384 => Ok(ColumnRef::Letter(n)),
-                _ => Err("繰り返した列が最後の列（XFD）を超えます".into()),
-            },
-            ColumnRef::Header { text, nth: Some(n) } => {
-                Ok(ColumnRef::Header { text: text.clone(), nth: Some(n + steps as usize) })
-            }
-            ColumnRef::Header { text, nth: None } => {
-                Err(format!("繰り返す列は列記号か「{}#1」のように番号つきの見出しで書いてください", shown(text)))
-            }
-        }
-    }
-}
-
-impl fmt::Display for ColumnRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ColumnRef::Letter(i) => write!(f, "{}列", column_letters(*i)),
-            ColumnRef::Header { text, nth: None } => write!(f, "見出し「{text}」"),
-            ColumnRef::Header { text, nth: Some(n) } => write!(f, "{n}番目の見出し「{text}」"),
-        }
-    }
-}
-
-/// `AB` → 27; anything else is not a column letter.
-fn letters(s: &str) -> Option<u32> {
-    if s.is_empty() || s.len() > 3 || !s.bytes().all(|b| b.is_ascii_uppercase()) {
-        return None;
-    }
-    let n = s.bytes().fold(0u32, |n, b| n * 26 + (b - b'A' + 1) as u32);
-    // XFD, the last column of a sheet.
-    (n <= 16_384).then(|| n - 1)
-}
-
-fn column_from_text(s: &str) -> Result<ColumnRef, String> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Err("列が空です".into());
-    }
-    if let Some(i) = letters(s) {
-        return Ok(ColumnRef::Letter(i));
-    }
-    if let Some((text, n)) = s.rsplit_once('#') {
-        if let Ok(nth) = n.trim().parse::<usize>() {
-            if nth == 0 {
-                return Err("「#」の後の番号は 1 から数えます".into());
-            }
-            return Ok(ColumnRef::Header { text: text.trim().to_string(), nth: Some(nth) });
-        }
-    }
-    Ok(ColumnRef::Header { text: s.to_string(), nth: None })
-}
-
-impl<'de> Deserialize<'de> for ColumnRef {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = ColumnRef;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string or a table")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<ColumnRef, E> {
-                column_from_text(v).map_err(E::custom)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ColumnRef, A::Error> {
-                let (mut letter, mut header, mut nth) = (None::<String>, None::<String>, None::<usize>);
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "letter" => letter = Some(map.next_value()?),
-                        "header" => header = Some(map.next_value()?),
-                        "nth" => nth = Some(map.next_value()?),
-                        other => {
-                            return Err(de::Error::custom(format!(
-                                "キー {} は使えません（letter、header、nth のいずれか）",
-                                shown(other)
-                            )))
-                        }
-                    }
-                }
-                match (letter, header) {
-                    (Some(l), None) if nth.is_none() => letters(l.trim())
-                        .map(ColumnRef::Letter)
-                        .ok_or_else(|| de::Error::custom(format!("「{}」は列記号（A〜XFD）ではありません", shown(&l)))),
-                    (None, Some(h)) if !h.trim().is_empty() => match nth {
-                        Some(0) => Err(de::Error::custom("nth は 1 から数えます")),
-                        nth => Ok(ColumnRef::Header { text: h.trim().to_string(), nth }),
-                    },
-                    _ => Err(de::Error::custom("letter か header（と nth）のどちらか一方を書いてください")),
-                }
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
 /// How the data ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Until {
@@ -532,7 +425,9 @@ pub fn parse(file: &str, text: &str) -> Result<Checked, ImportError> {
         .map(|(key, message)| ImportError::new(Place::file(file), format!("対応表の {key}: {message}")))
         .collect();
     ImportError::all(problems)?;
-    check(file, raw)
+    let checked = check(file, raw)?;
+    super::join::check(file, &checked.raw.join)?;
+    Ok(checked)
 }
 
 /// Writes out the repeated blocks (`repeat`, `values_block`) as the
@@ -896,16 +791,8 @@ mod tests {
     fn a_minimal_mapping_reads() {
         let m = parse("map.toml", MINIMAL).unwrap();
         assert_eq!(m.fixed_year, Some(FiscalYear::new(2024).unwrap()));
-        assert_eq!(m.raw.item.code, ColumnRef::Letter(0));
+        assert_eq!(m.raw.item.code, ColumnRef::letter(0));
         assert_eq!(m.kind, "project");
-    }
-
-    #[test]
-    fn columns_by_letter_header_and_nth() {
-        assert_eq!(column_from_text("AB").unwrap(), ColumnRef::Letter(27));
-        assert_eq!(column_from_text("事業名").unwrap(), ColumnRef::Header { text: "事業名".into(), nth: None });
-        assert_eq!(column_from_text("目標#2").unwrap(), ColumnRef::Header { text: "目標".into(), nth: Some(2) });
-        assert_eq!(column_from_text("Ab").unwrap(), ColumnRef::Header { text: "Ab".into(), nth: None });
     }
 
     #[test]

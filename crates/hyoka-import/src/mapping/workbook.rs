@@ -4,12 +4,13 @@
 //! opened (zip bombs) and read cell by cell, never as the rectangle a
 //! sheet declares.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Cursor;
 
-use calamine::{Data, DataRef, Reader, Xls, Xlsx};
+use calamine::{Data, DataRef, Dimensions, Reader, Xls, Xlsx};
 
 use super::spec::SheetSpec;
+use super::value::printed;
 use crate::canonical::encoding::decode;
 use crate::canonical::grid::Cell;
 use crate::canonical::limits::{column_letters, MAX_CELL_CHARS, MAX_ROWS};
@@ -27,9 +28,63 @@ pub struct Sheet {
     pub rows: BTreeMap<u32, Vec<Cell>>,
     /// What was read, for the person importing.
     pub note: String,
+    /// The merged ranges of the sheet as the workbook declares them.
+    pub merges: Vec<Merge>,
+    /// Rows that continue the project above them: its key cell is merged
+    /// over them (mapping/join.rs). The rows are read as one project.
+    pub continued: HashSet<u32>,
+    /// Columns beyond the sheet's own, filled on each project's first row
+    /// from a later row of the project or from a joined sheet.
+    pub extra: Vec<Segment>,
+    /// The sheets joined to this one, as `extra` names them.
+    pub joined: Vec<Joined>,
+}
+
+/// A merged range, 0-based and inclusive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Merge {
+    pub first: (u32, u32),
+    pub last: (u32, u32),
+}
+
+/// `width` columns from `base` on hold row `row` (1-based) of each
+/// project, read from this sheet (`joined: None`) or from `joined[j]`.
+#[derive(Clone, Copy, Debug)]
+pub struct Segment {
+    pub base: u32,
+    pub width: u32,
+    pub row: u32,
+    pub joined: Option<usize>,
+}
+
+/// A sheet joined to the main one: the name the mapping calls it, its
+/// own name, its header, and which of its rows joined each project.
+#[derive(Debug)]
+pub struct Joined {
+    pub alias: String,
+    pub name: String,
+    pub header_row: u32,
+    pub header: Vec<String>,
+    /// The column of the join key.
+    pub key: u32,
+    /// The main sheet's first row of a project → the joined sheet's.
+    pub partner: HashMap<u32, u32>,
 }
 
 impl Sheet {
+    fn new(file: &str, name: Option<String>, note: String) -> Sheet {
+        Sheet {
+            file: file.into(),
+            name,
+            rows: BTreeMap::new(),
+            note,
+            merges: Vec::new(),
+            continued: HashSet::new(),
+            extra: Vec::new(),
+            joined: Vec::new(),
+        }
+    }
+
     pub fn cell(&self, row: u32, col: u32) -> &Cell {
         self.rows.get(&row).and_then(|r| r.get(col as usize)).unwrap_or(&Cell::Empty)
     }
@@ -37,9 +92,53 @@ impl Sheet {
     pub fn place(&self, row: u32) -> Place {
         Place { sheet: self.name.clone(), row: Some(row as usize + 1), ..Place::file(&self.file) }
     }
+
+    /// Where the cell of column `col` in a project's first row `row` came
+    /// from: this sheet's row, a later row of the project, or a joined
+    /// sheet's row.
+    pub fn place_at(&self, row: u32, col: u32) -> Place {
+        match self.segment(col) {
+            None => self.place(row),
+            Some(Segment { joined: None, row: n, .. }) => self.place(row + n - 1),
+            Some(Segment { joined: Some(j), row: n, .. }) => {
+                let joined = &self.joined[j];
+                let at = joined.partner.get(&row).map(|p| *p as usize + n as usize);
+                Place { sheet: Some(joined.name.clone()), row: at, ..Place::file(&self.file) }
+            }
+        }
+    }
+
+    /// Blank cells of these columns take the value above them, from row
+    /// `first` on (what a merged cell looks like once read).
+    pub fn fill_down(&mut self, cols: impl IntoIterator<Item = u32>, first: u32) {
+        for col in cols {
+            let i = col as usize;
+            let mut above: Option<Cell> = None;
+            for cells in self.rows.range_mut(first..).map(|(_, c)| c) {
+                let blank = cells.get(i).is_none_or(|c| printed(c).ok().flatten().is_none());
+                match (&above, blank) {
+                    (Some(v), true) => {
+                        if cells.len() <= i {
+                            cells.resize(i + 1, Cell::Empty);
+                        }
+                        cells[i] = v.clone();
+                    }
+                    (_, false) => above = Some(cells[i].clone()),
+                    (None, true) => {}
+                }
+            }
+        }
+    }
+
+    /// The extra columns `col` is one of, if it is.
+    pub fn segment(&self, col: u32) -> Option<Segment> {
+        self.extra.iter().find(|s| (s.base..s.base + s.width).contains(&col)).copied()
+    }
 }
 
-pub fn read(file: &str, bytes: &[u8], spec: &SheetSpec) -> Result<Sheet, ImportError> {
+/// Reads the sheets the specs name, in order, opening the workbook once.
+/// A CSV file is one sheet.
+pub fn read(file: &str, bytes: &[u8], specs: &[&SheetSpec]) -> Result<Vec<Sheet>, ImportError> {
     check_size(file, bytes.len() as u64)?;
     if bytes.is_empty() {
         return Err(ImportError::new(Place::file(file), "ファイルが空です"));
@@ -48,49 +147,54 @@ pub fn read(file: &str, bytes: &[u8], spec: &SheetSpec) -> Result<Sheet, ImportE
         inspect(file, bytes)?;
         let mut book: Xlsx<_> =
             Xlsx::new(Cursor::new(bytes)).map_err(|_| ImportError::new(Place::file(file), CORRUPT))?;
-        let name = choose(file, &book.sheet_names(), spec)?;
-        let corrupt = |_| ImportError::new(Place { sheet: Some(name.clone()), ..Place::file(file) }, CORRUPT);
-        let mut reader = book.worksheet_cells_reader(&name).map_err(corrupt)?;
-        let mut sheet = Sheet {
-            file: file.into(),
-            name: Some(name.clone()),
-            rows: BTreeMap::new(),
-            note: format!("{file}: XLSX シート「{name}」"),
-        };
-        while let Some(c) = reader.next_cell().map_err(corrupt)? {
-            let (row, col) = c.get_position();
-            put(&mut sheet, row, col, cell_of(c.get_value()))?;
+        let mut sheets = Vec::new();
+        for spec in specs {
+            let name = choose(file, &book.sheet_names(), spec)?;
+            let corrupt = |_| ImportError::new(Place { sheet: Some(name.clone()), ..Place::file(file) }, CORRUPT);
+            let mut sheet = Sheet::new(file, Some(name.clone()), format!("{file}: XLSX シート「{name}」"));
+            {
+                let mut reader = book.worksheet_cells_reader(&name).map_err(corrupt)?;
+                while let Some(c) = reader.next_cell().map_err(corrupt)? {
+                    let (row, col) = c.get_position();
+                    put(&mut sheet, row, col, cell_of(c.get_value()))?;
+                }
+            }
+            if let Some(merges) = book.worksheet_merge_cells(&name) {
+                sheet.merges = merges.map_err(corrupt)?.iter().map(merge_of).collect();
+            }
+            sheets.push(sheet);
         }
-        return Ok(sheet);
+        return Ok(sheets);
     }
     if bytes.starts_with(OLE_MAGIC) {
         let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|_| {
             ImportError::new(Place::file(file), "XLS ファイルとして読み取れません（壊れているか、暗号化されています）")
         })?;
-        let name = choose(file, &book.sheet_names(), spec)?;
-        let range = book.worksheet_range(&name).map_err(|_| {
-            ImportError::new(Place { sheet: Some(name.clone()), ..Place::file(file) }, "シートを読み取れません")
-        })?;
-        let mut sheet = Sheet {
-            file: file.into(),
-            name: Some(name.clone()),
-            rows: BTreeMap::new(),
-            note: format!("{file}: XLS シート「{name}」"),
-        };
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        for (r, c, data) in range.used_cells() {
-            put(&mut sheet, r0 + r as u32, c0 + c as u32, cell_of_owned(data))?;
+        let mut sheets = Vec::new();
+        for spec in specs {
+            let name = choose(file, &book.sheet_names(), spec)?;
+            let range = book.worksheet_range(&name).map_err(|_| {
+                ImportError::new(Place { sheet: Some(name.clone()), ..Place::file(file) }, "シートを読み取れません")
+            })?;
+            let mut sheet = Sheet::new(file, Some(name.clone()), format!("{file}: XLS シート「{name}」"));
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            for (r, c, data) in range.used_cells() {
+                put(&mut sheet, r0 + r as u32, c0 + c as u32, cell_of_owned(data))?;
+            }
+            sheet.merges = book.worksheet_merge_cells(&name).unwrap_or_default().iter().map(merge_of).collect();
+            sheets.push(sheet);
         }
-        return Ok(sheet);
+        return Ok(sheets);
+    }
+    if specs.len() > 1 {
+        return Err(ImportError::new(
+            Place::file(file),
+            "CSV ファイルにはシートが1つしかないため、対応表の join（シートの結合）は使えません",
+        ));
     }
     let (text, encoding) = decode(file, bytes)?;
-    let mut sheet = Sheet {
-        file: file.into(),
-        name: None,
-        rows: BTreeMap::new(),
-        note: format!("{file}: CSV 文字コード {}", encoding.label()),
-    };
-    if spec.name.is_some() || spec.pattern.is_some() {
+    let mut sheet = Sheet::new(file, None, format!("{file}: CSV 文字コード {}", encoding.label()));
+    if specs.first().is_some_and(|spec| spec.name.is_some() || spec.pattern.is_some()) {
         sheet.note.push_str("（CSV にはシートがないため sheet.name・sheet.pattern は使いません）");
     }
     for record in csv::parse(file, &text)? {
@@ -100,7 +204,11 @@ pub fn read(file: &str, bytes: &[u8], spec: &SheetSpec) -> Result<Sheet, ImportE
             put(&mut sheet, row, col as u32, cell)?;
         }
     }
-    Ok(sheet)
+    Ok(vec![sheet])
+}
+
+fn merge_of(d: &Dimensions) -> Merge {
+    Merge { first: d.start, last: d.end }
 }
 
 /// Keeps a cell, refusing text no sheet may hold.
