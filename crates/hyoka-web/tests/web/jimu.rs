@@ -217,6 +217,23 @@ async fn a_citys_workbook_is_worked_on_next_year_in_its_own_words_and_published(
     let form = editor.get(&edit).await;
     assert!(form.body.contains("value=\"１　現状維持\" checked"), "shown chosen again");
 
+    // The printed sheet follows the 事務事業評価シート: its parts, the cost
+    // table with the computed lines, the direction in the city's word.
+    let pdf = editor.get(&format!("{sheet}/print/pdf")).await;
+    assert_eq!(pdf.status, 200);
+    let text = crate::report_support::pdftotext(&pdf.bytes);
+    for part in [
+        "事務事業評価シート",
+        "対象（誰・何を）",
+        "財源内訳・トータルコスト",
+        "トータルコスト（計算: 事業費 + 人件費）",
+        "総合評価",
+        "現状維持",
+    ] {
+        assert!(text.contains(part), "{part} is printed:\n{text}");
+    }
+    assert!(text.contains("15,800") && text.contains("4,000"), "{text}");
+
     // Both years locked and published, the portal shows the project's history.
     for year in [2024, 2025] {
         for step in ["lock", "publish"] {
