@@ -9,10 +9,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::money::{BudgetFigures, Yen};
+use crate::money::Yen;
 use crate::number::Number;
 
-/// 財源内訳 besides 一般財源 (kept in [`BudgetFigures::general_revenue`]).
+/// 財源内訳 besides 一般財源 (which the budget line keeps as `general_revenue`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Funding {
@@ -101,55 +101,6 @@ pub fn rounding_tolerance(parts: usize) -> i64 {
     500 * parts.max(1) as i64
 }
 
-impl BudgetFigures {
-    /// 事業費: the settlement once there is one, else the budget.
-    pub fn project_cost(&self) -> Option<Yen> {
-        self.settlement.or(self.effective_budget())
-    }
-
-    /// Staff hours × the hourly unit cost, rounded half up to the yen.
-    pub fn computed_personnel_cost(&self) -> Option<Yen> {
-        let (h, rate) = (self.staff.hours?, self.staff.hourly?);
-        let cents = h.hundredths().checked_mul(rate.yen())?;
-        Some(Yen((cents + 50).div_euclid(100)))
-    }
-
-    /// 人件費 as printed, or as computed when not printed.
-    pub fn personnel_cost(&self) -> Option<Yen> {
-        self.staff.personnel.or_else(|| self.computed_personnel_cost())
-    }
-
-    /// 事業費 + 人件費, from the other figures.
-    pub fn computed_total_cost(&self) -> Option<Yen> {
-        self.project_cost()?.checked_add(self.personnel_cost()?)
-    }
-
-    /// The funding sources that are filled in, with their names, in the
-    /// order sheets print them; 一般財源 last.
-    pub fn funding_parts(&self) -> Vec<(&'static str, Yen)> {
-        let f = &self.funding;
-        [
-            ("国庫支出金", f.national),
-            ("都道府県支出金", f.prefectural),
-            ("地方債", f.bonds),
-            ("その他", f.other),
-            ("一般財源", self.general_revenue),
-        ]
-        .into_iter()
-        .filter_map(|(name, y)| y.map(|y| (name, y)))
-        .collect()
-    }
-
-    /// The sum of the funding sources, when a breakdown is given (an
-    /// amount besides 一般財源: one alone is "うち一般財源", not a breakdown).
-    pub fn funding_total(&self) -> Option<Yen> {
-        if self.funding.is_empty() {
-            return None;
-        }
-        self.funding_parts().into_iter().try_fold(Yen(0), |sum, (_, y)| sum.checked_add(y))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,34 +117,5 @@ mod tests {
         assert_eq!(Hours(123_450).to_string(), "1,234.5時間");
         assert_eq!(Hours(120_000).number(), "1,200");
         assert_eq!(Hours(25).number(), "0.25");
-    }
-
-    #[test]
-    fn total_cost_is_project_cost_plus_hours_times_rate() {
-        let mut f =
-            BudgetFigures { initial: Some(Yen(10_000_000)), settlement: Some(Yen(9_500_000)), ..Default::default() };
-        assert_eq!(f.computed_total_cost(), None, "no staff cost yet");
-        f.staff.hours = Hours::parse("1,234.5");
-        f.staff.hourly = Some(Yen(4_321));
-        // 1,234.5 × 4,321 = 5,334,274.5 → 5,334,275
-        assert_eq!(f.computed_personnel_cost(), Some(Yen(5_334_275)));
-        assert_eq!(f.computed_total_cost(), Some(Yen(14_834_275)));
-        // A printed 人件費 is what the total is built on.
-        f.staff.personnel = Some(Yen(5_334_000));
-        assert_eq!(f.computed_total_cost(), Some(Yen(14_834_000)));
-        // Without a settlement, the budget is the project cost.
-        f.settlement = None;
-        assert_eq!(f.project_cost(), Some(Yen(10_000_000)));
-    }
-
-    #[test]
-    fn funding_total_needs_a_breakdown() {
-        let mut f = BudgetFigures { general_revenue: Some(Yen(3_000)), ..Default::default() };
-        assert_eq!(f.funding_total(), None, "うち一般財源 alone is not a breakdown");
-        f.funding.national = Some(Yen(1_000));
-        f.funding.other = Some(Yen(500));
-        assert_eq!(f.funding_total(), Some(Yen(4_500)));
-        let names: Vec<&str> = f.funding_parts().iter().map(|(n, _)| *n).collect();
-        assert_eq!(names, ["国庫支出金", "その他", "一般財源"]);
     }
 }

@@ -37,6 +37,7 @@ macro_rules! coded_enum {
 }
 
 pub mod access;
+pub mod budget;
 pub mod cell;
 pub mod chart;
 pub mod check;
@@ -60,11 +61,12 @@ pub mod vocabulary;
 pub mod wareki;
 pub mod workflow;
 
+pub use budget::BudgetFigures;
 pub use cell::{CellMeaning, IndicatorCell, Placeholder, Quantity};
 pub use cost::{Funding, Hours, StaffCost};
 pub use indicator::{IndicatorKind, ValueRole};
 pub use judgement::{judge, Direction, Judgement, JudgementVocabulary, Outcome, Verdict};
-pub use money::{BudgetFigures, ExecutionRate, Yen};
+pub use money::{ExecutionRate, Yen};
 pub use narrative::Narrative;
 pub use number::Number;
 pub use scale::{EvaluationScale, Evaluator, Grade, NextDirection, Stage};

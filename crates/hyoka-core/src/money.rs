@@ -4,7 +4,6 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cost::{Funding, StaffCost};
 use crate::number::Number;
 use crate::text::squeeze;
 
@@ -143,55 +142,6 @@ impl fmt::Display for ExecutionRate {
     }
 }
 
-/// One project's money for one fiscal year. Every figure is optional:
-/// a blank cell is not zero.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct BudgetFigures {
-    /// 当初予算
-    pub initial: Option<Yen>,
-    /// 最終予算 (after 補正・流用)
-    pub final_budget: Option<Yen>,
-    /// 決算額
-    pub settlement: Option<Yen>,
-    /// うち一般財源
-    pub general_revenue: Option<Yen>,
-    /// 繰越明許
-    pub carried_over: Option<Yen>,
-    /// 財源内訳 besides 一般財源.
-    pub funding: Funding,
-    /// 従事時間, 人件費 and トータルコスト.
-    pub staff: StaffCost,
-}
-
-impl BudgetFigures {
-    /// The budget the rate is measured against: the final one, or the
-    /// initial one when no change was made.
-    pub fn effective_budget(&self) -> Option<Yen> {
-        self.final_budget.or(self.initial)
-    }
-
-    pub fn execution_rate(&self) -> Option<ExecutionRate> {
-        ExecutionRate::compute(self.settlement?, self.effective_budget()?)
-    }
-
-    /// Warnings a person should see; never a refusal.
-    pub fn warnings(&self) -> Vec<String> {
-        let mut w = Vec::new();
-        if let Some(rate) = self.execution_rate() {
-            if rate.tenths() > 1000 {
-                w.push(format!("執行率が100%を超えています（{rate}）"));
-            }
-        }
-        if let (Some(g), Some(b)) = (self.general_revenue, self.effective_budget()) {
-            if g > b {
-                w.push("一般財源が予算額を上回っています".to_string());
-            }
-        }
-        w
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,13 +167,6 @@ mod tests {
         assert_eq!(r(8_675, 10_000).as_deref(), Some("86.8%")); // 86.75 → 86.8
         assert_eq!(r(0, 1), Some("0.0%".to_string()));
         assert_eq!(r(5, 0), None);
-        let f = BudgetFigures {
-            initial: Some(Yen(309_424_000)),
-            final_budget: Some(Yen(308_934_000)),
-            settlement: Some(Yen(301_762_000)),
-            ..Default::default()
-        };
-        assert_eq!(f.execution_rate().unwrap().to_string(), "97.7%");
     }
 
     #[test]
@@ -232,11 +175,5 @@ mod tests {
         assert_eq!(ExecutionRate::parse("０．０％"), Some(ExecutionRate(0)));
         assert_eq!(ExecutionRate::parse("100%"), Some(ExecutionRate(1000)));
         assert_eq!(ExecutionRate::parse("86.75%"), None);
-    }
-
-    #[test]
-    fn warns_over_100_percent() {
-        let f = BudgetFigures { initial: Some(Yen(100)), settlement: Some(Yen(120)), ..Default::default() };
-        assert_eq!(f.warnings().len(), 1);
     }
 }
