@@ -59,7 +59,7 @@ pub mod wareki;
 pub mod workflow;
 
 pub use cell::{CellMeaning, IndicatorCell, Placeholder, Quantity};
-pub use indicator::{IndicatorKind, ValueRole};
+pub use indicator::{IndicatorKind, RelatedNode, ValueRole};
 pub use judgement::{judge, Direction, Judgement, JudgementVocabulary, Outcome, Verdict};
 pub use money::{BudgetFigures, ExecutionRate, Yen};
 pub use narrative::Narrative;

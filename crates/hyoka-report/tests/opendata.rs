@@ -42,6 +42,7 @@ fn indicator(key: &str, name: &str, unit: &str, direction: Direction, vocabulary
         vocabulary: Some(vocabulary.into()),
         item_id: None,
         node_id: None,
+        related_node_id: None,
     }
 }
 
@@ -114,6 +115,7 @@ async fn populated(db: &TestDb) -> Store {
 
     let on_node = |key: &str, name: &str, unit: &str, direction, vocabulary: &str| NewIndicator {
         node_id: Some(n4),
+        related_node_id: None,
         ..indicator(key, name, unit, direction, vocabulary)
     };
     let incidents = tx

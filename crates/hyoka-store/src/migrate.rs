@@ -27,6 +27,8 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 8, name: "setup", sql: include_str!("../migrations/0008_setup.sql") },
     Migration { version: 9, name: "sheet_kinds", sql: include_str!("../migrations/0009_sheet_kinds.sql") },
     Migration { version: 10, name: "import_mappings", sql: include_str!("../migrations/0010_import_mappings.sql") },
+    // 11 is taken by another branch; the runner fills gaps in any order.
+    Migration { version: 12, name: "indicator_links", sql: include_str!("../migrations/0012_indicator_links.sql") },
 ];
 
 /// The migration that creates the search index (`search_grams`).

@@ -578,6 +578,7 @@ impl RowReader<'_> {
                 vocabulary: None,
                 item: None,
                 node: None,
+                related: None,
                 values: Vec::new(),
                 judgements: Vec::new(),
             });

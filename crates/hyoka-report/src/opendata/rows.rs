@@ -635,6 +635,7 @@ mod tests {
             vocabulary: vocabulary.map(Into::into),
             item_id,
             node_id,
+            related_node_id: None,
         }
     }
 

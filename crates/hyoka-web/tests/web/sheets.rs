@@ -58,6 +58,7 @@ async fn seed(store: &Store) -> Seeded {
                 vocabulary: Some("achievement".into()),
                 item_id: Some(item),
                 node_id: None,
+                related_node_id: None,
             },
         )
         .await
