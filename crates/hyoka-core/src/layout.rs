@@ -303,6 +303,8 @@ fn common_labels(changes: &[(&str, &str)]) -> BTreeMap<String, String> {
         ("indicator.target", "目標"),
         ("indicator.actual", "実績"),
         ("indicator.judgement", "判定"),
+        // The plan node an indicator names besides its own (RelatedNode).
+        ("indicator.related", "関連する計画の項目"),
         ("direction.direction", "方向性"),
         ("direction.reason", "理由"),
         ("direction.transfer", "事務移管先"),
@@ -488,6 +490,7 @@ impl SheetLayout {
                     ("budget.final", "予算額"),
                     ("indicator.baseline", "現状値"),
                     ("indicator.judgement", "進捗状況"),
+                    ("indicator.related", "行政改革大綱における取組事項名"),
                 ]),
             },
             // 小平市 進捗状況調査票: 目的・ねらい and 工程表 (the plan part), indicators
