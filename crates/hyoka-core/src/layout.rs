@@ -711,6 +711,14 @@ impl SheetLayout {
         self.sections.iter().flat_map(|s| &s.slots).find(|s| s.code == code)
     }
 
+    /// Whether a narrative slot the layout has no place for holds one of
+    /// the form's notes on its costs (`note:N`: 三島市's 「※人件費…は含まれて
+    /// おりません」), shown under the budget table rather than with the
+    /// other leftovers; only when the layout has that table.
+    pub fn is_cost_note(&self, slot: &str) -> bool {
+        slot.starts_with("note:") && self.slot(slot).is_none() && self.has(SectionKind::Budget)
+    }
+
     /// The grades of the sheet's own item.
     pub fn grade_slots(&self) -> impl Iterator<Item = &GradeSlot> {
         self.sections.iter().flat_map(|s| &s.grades)
@@ -786,6 +794,8 @@ mod tests {
         assert_eq!(mitaka.carried_slots(), vec!["overview"]);
         let mishima = SheetLayout::preset("mishima").unwrap();
         assert!(mishima.has(SectionKind::StaffHours));
+        assert!(mishima.is_cost_note("note:1") && !mishima.is_cost_note("organisation"));
+        assert!(!SheetLayout::preset("higashimurayama").unwrap().is_cost_note("note:1"), "no cost table");
         let directions = mishima.rows_for("measure_direction").unwrap();
         assert_eq!(directions.slots[2].label, "実施内容に対する評価(Check)");
         assert!(mishima.rows_for("activity").unwrap().indicators);

@@ -485,10 +485,7 @@ impl SheetView {
     /// The form's notes printed under its cost table (`note:N`: 三島市's
     /// 「※人件費…は含まれておりません」), when the layout has that table.
     fn cost_notes(&self) -> Vec<&NarrativeRow> {
-        if !self.layout.sections.iter().any(|s| s.kind == SectionKind::Budget) {
-            return Vec::new();
-        }
-        self.narratives.iter().filter(|n| n.slot.starts_with("note:") && !n.text.is_empty()).collect()
+        self.narratives.iter().filter(|n| self.layout.is_cost_note(&n.slot) && !n.text.is_empty()).collect()
     }
 
     fn indicator_years(indicators: &[SheetIndicator]) -> Vec<FiscalYear> {

@@ -334,8 +334,8 @@ pub const INDICATORS: Table = Table {
         col(
             "related_plan",
             "関連する計画",
-            "指標が名を挙げる別の計画の名称（三島市の成果指標が属する行政改革大綱）。なければ空欄。",
-            "Name of another plan whose node the indicator names as related (e.g. the administrative reform plan, 行政改革大綱, a Mishima outcome indicator belongs to); empty when none.",
+            "指標が名を挙げる別の計画の名称（例: 成果指標が属する行政改革大綱）。なければ空欄。",
+            "Name of another plan whose node the indicator names as related (e.g. the administrative reform plan, 行政改革大綱, an outcome indicator belongs to); empty when none.",
             Text,
         ),
         col(
