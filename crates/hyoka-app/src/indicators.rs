@@ -267,6 +267,7 @@ impl Command for CreateIndicator {
             vocabulary: p.vocabulary.clone(),
             item_id,
             node_id,
+            related_node_id: None,
         };
         let id = cx.tx().await?.upsert_indicator(city, &new).await?;
         write_fixed(cx, id, ValueRole::Baseline, &None, &p.baseline).await?;
@@ -327,6 +328,8 @@ impl Command for EditIndicator {
             vocabulary: p.vocabulary.clone(),
             item_id: ind.item_id,
             node_id: ind.node_id,
+            // The form does not show it: an edit keeps the node it names.
+            related_node_id: ind.related_node_id,
         };
         cx.tx().await?.upsert_indicator(city, &new).await?;
         if !same(&baseline, &p.baseline) {

@@ -51,6 +51,39 @@ coded_enum!(ValueRole {
     Actual => "actual", "実績";
 });
 
+/// A plan node an indicator names besides the node it measures and the
+/// item that owns it: 三島市's 行政評価表 prints beside each 成果指標 the
+/// 行政改革大綱 item it belongs to (【行政改革大綱における取組事項名】
+/// 「【24 eコミュニティまちづくり推進事業】」). An indicator names at most one;
+/// it is stored by the node's identity, so renaming the node renames it
+/// everywhere it is shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelatedNode {
+    /// The plan's code and name: `mishima-gyokaku`, `行政改革大綱`.
+    pub plan_code: String,
+    pub plan_name: String,
+    /// The node's printed code and title: `24`, `eコミュニティまちづくり推進事業`.
+    pub code: String,
+    pub title: String,
+}
+
+impl RelatedNode {
+    /// The node as the sheet names it: `24 eコミュニティまちづくり推進事業`.
+    pub fn label(&self) -> String {
+        match (self.code.trim(), self.title.trim()) {
+            ("", title) => title.to_string(),
+            (code, "") => code.to_string(),
+            (code, title) => format!("{code} {title}"),
+        }
+    }
+
+    /// As the printed form puts it beside the indicator's name:
+    /// `【24 eコミュニティまちづくり推進事業】`.
+    pub fn printed(&self) -> String {
+        format!("【{}】", self.label())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +99,17 @@ mod tests {
         assert!("x".parse::<ValueRole>().unwrap_err().contains("baseline"));
         assert_eq!("対象指標".parse::<IndicatorKind>().unwrap(), IndicatorKind::Population);
         assert!(!IndicatorKind::Population.has_targets() && IndicatorKind::Kpi.has_targets());
+    }
+
+    #[test]
+    fn a_related_node_prints_as_the_form_does() {
+        let node = RelatedNode {
+            plan_code: "mishima-gyokaku".into(),
+            plan_name: "行政改革大綱".into(),
+            code: "24".into(),
+            title: "eコミュニティまちづくり推進事業".into(),
+        };
+        assert_eq!(node.printed(), "【24 eコミュニティまちづくり推進事業】");
+        assert_eq!(RelatedNode { code: String::new(), ..node.clone() }.label(), "eコミュニティまちづくり推進事業");
     }
 }

@@ -315,6 +315,8 @@ fn common_labels(changes: &[(&str, &str)]) -> BTreeMap<String, String> {
         ("indicator.target", "目標"),
         ("indicator.actual", "実績"),
         ("indicator.judgement", "判定"),
+        // The plan node an indicator names besides its own (RelatedNode).
+        ("indicator.related", "関連する計画の項目"),
         ("direction.direction", "方向性"),
         ("direction.reason", "理由"),
         ("direction.transfer", "事務移管先"),
@@ -500,6 +502,7 @@ impl SheetLayout {
                     ("budget.final", "予算額"),
                     ("indicator.baseline", "現状値"),
                     ("indicator.judgement", "進捗状況"),
+                    ("indicator.related", "行政改革大綱における取組事項名"),
                 ]),
             },
             // 小平市 進捗状況調査票: 目的・ねらい and 工程表 (the plan part), indicators
@@ -758,6 +761,14 @@ impl SheetLayout {
         self.sections.iter().flat_map(|s| &s.slots).find(|s| s.code == code)
     }
 
+    /// Whether a narrative slot the layout has no place for holds one of
+    /// the form's notes on its costs (`note:N`: 三島市's 「※人件費…は含まれて
+    /// おりません」), shown under the budget table rather than with the
+    /// other leftovers; only when the layout has that table.
+    pub fn is_cost_note(&self, slot: &str) -> bool {
+        slot.starts_with("note:") && self.slot(slot).is_none() && self.has(SectionKind::Budget)
+    }
+
     /// The grades of the sheet's own item.
     pub fn grade_slots(&self) -> impl Iterator<Item = &GradeSlot> {
         self.sections.iter().flat_map(|s| &s.grades)
@@ -833,6 +844,8 @@ mod tests {
         assert_eq!(mitaka.carried_slots(), vec!["overview"]);
         let mishima = SheetLayout::preset("mishima").unwrap();
         assert!(mishima.has(SectionKind::StaffHours));
+        assert!(mishima.is_cost_note("note:1") && !mishima.is_cost_note("organisation"));
+        assert!(!SheetLayout::preset("higashimurayama").unwrap().is_cost_note("note:1"), "no cost table");
         let directions = mishima.rows_for("measure_direction").unwrap();
         assert_eq!(directions.slots[2].label, "実施内容に対する評価(Check)");
         assert!(mishima.rows_for("activity").unwrap().indicators);

@@ -64,7 +64,7 @@ pub mod workflow;
 pub use budget::BudgetFigures;
 pub use cell::{CellMeaning, IndicatorCell, Placeholder, Quantity};
 pub use cost::{Funding, Hours, StaffCost};
-pub use indicator::{IndicatorKind, ValueRole};
+pub use indicator::{IndicatorKind, RelatedNode, ValueRole};
 pub use judgement::{judge, Direction, Judgement, JudgementVocabulary, Outcome, Verdict};
 pub use money::{ExecutionRate, Yen};
 pub use narrative::Narrative;

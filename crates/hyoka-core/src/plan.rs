@@ -153,6 +153,14 @@ impl PlanTree {
     }
 }
 
+/// A plan node by its codes, as files and readers name it: plan
+/// `mishima-basic`, node `IV-7-48`. Codes are unique within a city's plans.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct NodeRef {
+    pub plan: String,
+    pub node: String,
+}
+
 /// An item placed under a plan node. An item may sit under several plans,
 /// or twice in one plan as a re-listing (再掲) of its main placement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@ use hyoka_core::{Direction, EvaluationScale, FiscalYear, IndicatorKind, ValueRol
 use serde::{Deserialize, Serialize};
 
 // The rows a sheet is made of are domain values shared with the store.
+pub use hyoka_core::plan::NodeRef;
 pub use hyoka_core::sheet::{BudgetRow, EvaluationRow, Finding, NarrativeRow, NextDirectionRow, ScheduleRow};
 
 /// Everything read from one or more files.
@@ -100,14 +101,12 @@ pub struct IndicatorRow {
     /// The owning item's key, or the plan node it measures.
     pub item: Option<String>,
     pub node: Option<NodeRef>,
+    /// Another plan node the indicator names ([`hyoka_core::RelatedNode`]:
+    /// the 行政改革大綱 item 三島市 prints beside a 成果指標).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub related: Option<NodeRef>,
     pub values: Vec<ValueRow>,
     pub judgements: Vec<JudgementRow>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NodeRef {
-    pub plan: String,
-    pub node: String,
 }
 
 /// One printed cell. When the same indicator is printed in two tables, both

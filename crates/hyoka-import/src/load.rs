@@ -94,6 +94,7 @@ pub async fn load_city(store: &Store, code: &str) -> Result<CityBatch, StoreErro
             vocabulary: ind.vocabulary.clone(),
             item: ind.item_id.and_then(|id| item_keys.get(&id).cloned()),
             node: ind.node_id.and_then(|id| node_refs.get(&id).cloned()),
+            related: ind.related_node_id.and_then(|id| node_refs.get(&id).cloned()),
             values: Vec::new(),
             judgements: Vec::new(),
         };

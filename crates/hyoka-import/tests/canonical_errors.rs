@@ -384,6 +384,33 @@ async fn an_indicator_with_a_plan_but_no_node() {
 }
 
 #[tokio::test]
+async fn a_related_node_must_exist_and_name_both_codes() {
+    let s = setup().await;
+    let mut sheets = s.sheets();
+    let row = sheets.row_where("indicators", "indicator_key", "ind-sns");
+    sheets.set("indicators", row, "related_node_code", "");
+    let e = s.refuses_reading(&sheets.to_csv()).await;
+    assert_place(
+        &e,
+        "indicators.csv",
+        None,
+        Some(row),
+        Some("related_node_code"),
+        "related_plan_code と related_node_code は両方書くか",
+    );
+    sheets.set("indicators", row, "related_node_code", "9-(9)");
+    let e = s.refuses_reading(&sheets.to_csv()).await;
+    assert_place(
+        &e,
+        "indicators.csv",
+        None,
+        Some(row),
+        Some("related_node_code"),
+        "計画 \"action-plan-2022\" の項目 \"9-(9)\" は plan_nodes にありません",
+    );
+}
+
+#[tokio::test]
 async fn a_relisting_of_an_unknown_item() {
     let s = setup().await;
     let mut sheets = s.sheets();

@@ -238,6 +238,16 @@ fn outcome_and_activity_indicators() {
     assert_eq!(sns.name, "三島市地域SNS利用者数 (登録者数)");
     assert_eq!(sns.kind, IndicatorKind::Outcome);
     assert_eq!(sns.item.as_deref(), Some("activity:IV-7-48-(2)/3-1"));
+
+    // 【行政改革大綱における取組事項名】: the two indicators printed with
+    // 【24 eコミュニティまちづくり推進事業】 name node 24 of the 行政改革大綱; the
+    // others name none.
+    let related = |i: &IndicatorRow| i.related.as_ref().map(|n| (n.plan.clone(), n.node.clone()));
+    let reform = Some(("mishima-gyokaku".to_string(), "24".to_string()));
+    assert_eq!(related(sns), reform);
+    assert_eq!(related(indicator(c, "indicator:IV-7-48/三島市市民ポータルサイトの登録団体数")), reform);
+    assert_eq!(c.indicators.iter().filter(|i| i.related.is_some()).count(), 2);
+    assert_eq!(related(apps), None);
     assert_eq!(sns.node.as_ref().map(|n| n.node.as_str()), Some("IV-7-48"));
     assert_eq!(value(sns, 2017, ValueRole::Actual, "成果指標"), Some("1319人"));
     assert_eq!(value(sns, 2017, ValueRole::Actual, "活動指標"), Some("1,319人"));

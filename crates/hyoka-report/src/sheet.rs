@@ -19,7 +19,9 @@ use std::collections::BTreeSet;
 
 use hyoka_core::layout::{ChildRows, RowField, SectionKind, SheetLayout};
 use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
-use hyoka_core::{BudgetFigures, EvaluationScale, FiscalYear, Hours, IndicatorKind, Number, ValueRole, Yen};
+use hyoka_core::{
+    BudgetFigures, EvaluationScale, FiscalYear, Hours, IndicatorKind, Number, RelatedNode, ValueRole, Yen,
+};
 use hyoka_store::{IndicatorRecord, IndicatorValue, ItemRecord, JudgementRecord, Store};
 
 use crate::doc::{Align, Bar, Block, Cell, Document, Orientation, Table};
@@ -99,6 +101,9 @@ pub struct SheetIndicator {
     /// For an indicator of an item beneath the sheet's entry (三島市's
     /// 活動指標 of a 手段 on the 施策's sheet): that item's code and title.
     pub owner: Option<String>,
+    /// The plan node it names besides its own (三島市's 行政改革大綱 item,
+    /// printed under the name: 【24 eコミュニティまちづくり推進事業】).
+    pub related: Option<RelatedNode>,
     pub values: Vec<IndicatorValue>,
     pub judgements: Vec<JudgementRecord>,
 }
@@ -201,6 +206,16 @@ pub async fn load_sheet(store: &Store, item_id: i64, fy: FiscalYear) -> Result<S
     for (record, owner) in records {
         indicators.push(sheet_indicator(store, record, owner).await?);
     }
+    // The nodes the indicators name, read once for the sheet.
+    let named: Vec<i64> = indicators
+        .iter()
+        .chain(children.iter().flat_map(|c| &c.indicators))
+        .filter_map(|i| i.record.related_node_id)
+        .collect();
+    let related = store.related_nodes(&named).await?;
+    for ind in indicators.iter_mut().chain(children.iter_mut().flat_map(|c| &mut c.indicators)) {
+        ind.related = ind.record.related_node_id.and_then(|id| related.get(&id).cloned());
+    }
     let scales = store.scales(&municipality.code).await?;
     let evaluations: Vec<EvaluationRow> =
         store.evaluations(item_id).await?.into_iter().filter(|e| e.fiscal_year == fy).collect();
@@ -259,7 +274,7 @@ async fn sheet_indicator(
 ) -> Result<SheetIndicator, ReportError> {
     let values = store.indicator_values(record.id).await?;
     let judgements = store.judgements(record.id).await?;
-    Ok(SheetIndicator { record, owner, values, judgements })
+    Ok(SheetIndicator { record, owner, related: None, values, judgements })
 }
 
 pub async fn sheet_html(store: &Store, item_id: i64, fy: FiscalYear) -> Result<String, ReportError> {
@@ -472,10 +487,7 @@ impl SheetView {
     /// The form's notes printed under its cost table (`note:N`: 三島市's
     /// 「※人件費…は含まれておりません」), when the layout has that table.
     fn cost_notes(&self) -> Vec<&NarrativeRow> {
-        if !self.layout.sections.iter().any(|s| s.kind == SectionKind::Budget) {
-            return Vec::new();
-        }
-        self.narratives.iter().filter(|n| n.slot.starts_with("note:") && !n.text.is_empty()).collect()
+        self.narratives.iter().filter(|n| self.layout.is_cost_note(&n.slot) && !n.text.is_empty()).collect()
     }
 
     fn indicator_years(indicators: &[SheetIndicator]) -> Vec<FiscalYear> {
@@ -489,7 +501,13 @@ impl SheetView {
     fn indicator_table(&self, indicators: &[SheetIndicator]) -> Table {
         let years = Self::indicator_years(indicators);
         let mut t = Table { caption: Some("指標".into()), ..Table::default() };
-        let mut head = vec![Cell::col("指標"), Cell::col("区分")];
+        // 三島市 heads the column 成果指標 【行政改革大綱における取組事項名】 and
+        // prints the item under each name it belongs to.
+        let name_head = match indicators.iter().any(|i| i.related.is_some()) {
+            true => format!("指標\n【{}】", self.layout.label("indicator.related")),
+            false => "指標".to_string(),
+        };
+        let mut head = vec![Cell::col(name_head), Cell::col("区分")];
         head.extend(years.iter().map(|y| Cell::col(y.label())));
         t.head.push(head);
         t.widths = vec![3.2, 1.0];
@@ -500,6 +518,9 @@ impl SheetView {
             let mut name = rec.name.clone();
             if let Some(u) = rec.unit.as_deref().filter(|u| !u.is_empty()) {
                 name.push_str(&format!("（{u}）"));
+            }
+            if let Some(node) = &ind.related {
+                name.push_str(&format!("\n{}", node.printed()));
             }
             if let Some(d) = rec.definition.as_deref().filter(|d| !d.is_empty()) {
                 name.push_str(&format!("\n{d}"));
@@ -1315,11 +1336,20 @@ impl SheetView {
         if !all.is_empty() {
             let owned: Vec<SheetIndicator> = all.iter().map(|(i, _)| (*i).clone()).collect();
             let years = Self::indicator_years(&owned);
-            let mut header: Vec<String> =
-                ["指標", "単位", "指標の説明", "目指す方向", "区分"].iter().map(|s| s.to_string()).collect();
+            // The related node's column only where an indicator names one.
+            let related = all.iter().any(|(i, _)| i.related.is_some());
+            let mut header: Vec<String> = vec!["指標".into()];
+            if related {
+                header.push(l.label("indicator.related").to_string());
+            }
+            header.extend(["単位", "指標の説明", "目指す方向", "区分"].iter().map(|s| s.to_string()));
             header.extend(years.iter().map(|y| format!("{}（{}）", y.label(), y.year())));
             let mut sheet = Sheet { name: "指標".into(), header, ..Sheet::default() };
-            sheet.widths = vec![36.0, 8.0, 30.0, 12.0, 8.0];
+            sheet.widths = vec![36.0];
+            if related {
+                sheet.widths.push(30.0);
+            }
+            sheet.widths.extend([8.0, 30.0, 12.0, 8.0]);
             sheet.widths.extend(years.iter().map(|_| 14.0));
             for (ind, owner) in &all {
                 let rec = &ind.record;
@@ -1357,13 +1387,16 @@ impl SheetView {
                     None => rec.name.clone(),
                 };
                 for (role, cells) in rows {
-                    let mut row = vec![
-                        XCell::text(name.clone()),
+                    let mut row = vec![XCell::text(name.clone())];
+                    if related {
+                        row.push(XCell::text(ind.related.as_ref().map(RelatedNode::label).unwrap_or_default()));
+                    }
+                    row.extend([
                         XCell::text(rec.unit.clone().unwrap_or_default()),
                         XCell::text(rec.definition.clone().unwrap_or_default()),
                         XCell::text(rec.direction.label()),
                         XCell::text(role),
-                    ];
+                    ]);
                     row.extend(cells.into_iter().map(XCell::text));
                     sheet.rows.push(row);
                 }

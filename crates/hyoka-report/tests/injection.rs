@@ -63,6 +63,7 @@ async fn hostile(db: &TestDb) -> (Store, i64) {
         vocabulary: None,
         item_id: Some(item.id),
         node_id: None,
+        related_node_id: None,
     };
     let id = tx.upsert_indicator(MITAKA, &indicator).await.unwrap();
     tx.set_indicator_value(id, fy(2018), ValueRole::Target, &IndicatorCell::parse("-5")).await.unwrap();

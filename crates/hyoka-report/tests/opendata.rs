@@ -42,6 +42,7 @@ fn indicator(key: &str, name: &str, unit: &str, direction: Direction, vocabulary
         vocabulary: Some(vocabulary.into()),
         item_id: None,
         node_id: None,
+        related_node_id: None,
     }
 }
 
@@ -95,6 +96,9 @@ async fn populated(db: &TestDb) -> Store {
             MISHIMA,
             &NewIndicator {
                 item_id: Some(security),
+                // It names another node than its project's (as 三島市's
+                // 成果指標 name their 行政改革大綱 item).
+                related_node_id: Some(n5),
                 ..indicator("sns", "三島市地域SNS利用者数", "人", Direction::HigherIsBetter, "progress")
             },
         )
@@ -333,7 +337,7 @@ async fn english_headers_are_exactly_the_contract() {
     let out = export(&store, Header::En, false).await;
     assert_eq!(
         first_line(&out.csv("indicators.csv")),
-        "municipality_code,municipality,plan,node_code,project,indicator,indicator_kind,unit,direction,fiscal_year,fiscal_year_label,role,printed,value,judgement,judgement_computed"
+        "municipality_code,municipality,plan,node_code,project,indicator,indicator_kind,unit,direction,fiscal_year,fiscal_year_label,role,printed,value,judgement,judgement_computed,related_plan,related_node_code"
     );
     assert_eq!(
         first_line(&out.csv("evaluations.csv")),
@@ -360,7 +364,7 @@ async fn japanese_headers_are_the_default() {
     let csv = |name: &str| std::fs::read_to_string(dir.0.join(name)).unwrap();
     assert_eq!(
         first_line(&csv("indicators.csv")),
-        "団体コード,団体名,計画,体系コード,事業,指標名,指標の種類,単位,目指す方向,年度,年度（和暦）,区分,記載値,数値,判定（記載）,判定（計算）"
+        "団体コード,団体名,計画,体系コード,事業,指標名,指標の種類,単位,目指す方向,年度,年度（和暦）,区分,記載値,数値,判定（記載）,判定（計算）,関連する計画,関連する計画の項目コード"
     );
     assert_eq!(
         first_line(&csv("evaluations.csv")),
@@ -395,20 +399,22 @@ async fn indicators_are_long_with_numbers_apart_from_units() {
     let out = export(&store, Header::En, false).await;
     let p = format!("222062,三島市,{PLAN},IV-7-48-(4),");
     let sns = format!("{p}{QUOTED_TITLE},三島市地域SNS利用者数,outcome,人,higher");
+    // The SNS indicator names node (5) besides its project's (4).
+    let rel = format!("{PLAN},IV-7-48-(5)");
     let expected = [
-        format!("{p},訓練の実施回数,outcome,回,higher,2018,平成30年度,target,年間2回,2,,"),
-        format!("{p},訓練の実施回数,outcome,回,higher,2018,平成30年度,actual,年間3回,3,,達成"),
-        format!("{p},情報セキュリティ事故の件数,outcome,件,lower,2018,平成30年度,target,0件,0,,"),
-        format!("{p},情報セキュリティ事故の件数,outcome,件,lower,2018,平成30年度,actual,0件,0,,達成"),
-        format!("{p},庁舎駐車場の待ち台数,outcome,台,bound,2018,平成30年度,target,80台以下,80,,"),
-        format!("{p},庁舎駐車場の待ち台数,outcome,台,bound,2018,平成30年度,actual,82台,82,,未達成"),
-        format!("{sns},2016,平成28年度,baseline,\"1,279人\",1279,,"),
-        format!("{sns},2018,平成30年度,target,\"1,285人\",1285,,"),
+        format!("{p},訓練の実施回数,outcome,回,higher,2018,平成30年度,target,年間2回,2,,,,"),
+        format!("{p},訓練の実施回数,outcome,回,higher,2018,平成30年度,actual,年間3回,3,,達成,,"),
+        format!("{p},情報セキュリティ事故の件数,outcome,件,lower,2018,平成30年度,target,0件,0,,,,"),
+        format!("{p},情報セキュリティ事故の件数,outcome,件,lower,2018,平成30年度,actual,0件,0,,達成,,"),
+        format!("{p},庁舎駐車場の待ち台数,outcome,台,bound,2018,平成30年度,target,80台以下,80,,,,"),
+        format!("{p},庁舎駐車場の待ち台数,outcome,台,bound,2018,平成30年度,actual,82台,82,,未達成,,"),
+        format!("{sns},2016,平成28年度,baseline,\"1,279人\",1279,,,{rel}"),
+        format!("{sns},2018,平成30年度,target,\"1,285人\",1285,,,{rel}"),
         // The printed judgement and the computed one, side by side.
-        format!("{sns},2018,平成30年度,actual,\"1,279人\",1279,順調,遅れ"),
+        format!("{sns},2018,平成30年度,actual,\"1,279人\",1279,順調,遅れ,{rel}"),
         // A dash and a blank have no value: empty, not 0.
-        format!("{sns},2019,令和元年度,target,—,,,"),
-        format!("{sns},2019,令和元年度,actual,,,,"),
+        format!("{sns},2019,令和元年度,target,—,,,,{rel}"),
+        format!("{sns},2019,令和元年度,actual,,,,,{rel}"),
     ];
     let csv = out.csv("indicators.csv");
     assert_eq!(csv.split_once("\r\n").unwrap().1, lines(&expected));
@@ -463,6 +469,11 @@ async fn json_has_numbers_and_nulls_where_csv_has_fields_and_blanks() {
     assert_eq!(actual["fiscal_year_label"], "平成30年度");
     assert_eq!(actual["project"], TITLE);
     assert_eq!((actual["judgement"].as_str(), actual["judgement_computed"].as_str()), (Some("順調"), Some("遅れ")));
+    assert_eq!(
+        (actual["related_plan"].as_str(), actual["related_node_code"].as_str()),
+        (Some(PLAN), Some("IV-7-48-(5)"))
+    );
+    assert_eq!((&zero["related_plan"], &zero["related_node_code"]), (&Json::Null, &Json::Null), "names none");
 
     let budgets = out.json("budgets.json");
     let b = budgets["rows"].as_array().unwrap();

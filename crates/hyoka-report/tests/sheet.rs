@@ -515,4 +515,35 @@ async fn mishima_sheet_prints_every_part_of_the_citys_form() {
     // The ホームページ運営事業 row of the スケジュール表 and its staff hours.
     found(&["スケジュール表", "ホームページ運営事業", "ホームページ用機器等の管理"]);
     in_order(&text, &["従事見込時間数", "ホームページ運営事業280H"]);
+    // 【行政改革大綱における取組事項名】: the column's heading, and the 行政改革大綱
+    // item under each 成果指標 that belongs to it (and under no other).
+    found(&[
+        "成果指標",
+        "【行政改革大綱における取組事項名】",
+        "オープンデータの公開数",
+        "三島市地域SNS利用者数 (登録者数)",
+    ]);
+    let reform = squeeze("【24 eコミュニティまちづくり推進事業】");
+    for (name, unit) in
+        [("三島市地域SNS利用者数 (登録者数)", "（人）"), ("三島市市民ポータルサイト の登録団体数", "（団体）")]
+    {
+        let at = text.find(&squeeze(name)).unwrap_or_else(|| panic!("«{name}» is printed"));
+        let after = &text[at + squeeze(name).len()..];
+        assert!(
+            after.starts_with(&format!("{}{reform}", squeeze(unit))),
+            "the reform item in the name's cell, after its unit: «{name}» {after:.80}"
+        );
+    }
+    let other = squeeze("電子申請の年間利用件数（件）");
+    let at = text.find(&other).expect("an indicator that names no reform item");
+    assert!(!text[at + other.len()..].starts_with('【'), "nothing is invented for it");
+    // The workbook: a column of its own beside the indicator's name.
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(view.xlsx().unwrap())).unwrap();
+    let rows: Vec<Vec<String>> =
+        book.worksheet_range("指標").unwrap().rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(rows[0][..3], ["指標", "行政改革大綱における取組事項名", "単位"]);
+    let named = |name: &str| rows.iter().find(|r| r[0] == name).map(|r| r[1].clone());
+    assert_eq!(named("三島市地域SNS利用者数 (登録者数)").as_deref(), Some("24 eコミュニティまちづくり推進事業"));
+    assert_eq!(named("三島市市民ポータルサイトの登録団体数").as_deref(), Some("24 eコミュニティまちづくり推進事業"));
+    assert_eq!(named("電子申請の年間利用件数").as_deref(), Some(""), "an indicator that names none");
 }

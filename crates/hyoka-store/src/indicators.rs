@@ -1,12 +1,15 @@
 //! Indicators, their printed cells per fiscal year, and judgements.
 
 use hyoka_core::judgement::{Declared, Judgement};
-use hyoka_core::{FiscalYear, IndicatorCell, ValueRole};
+use std::collections::HashMap;
+
+use hyoka_core::{FiscalYear, IndicatorCell, RelatedNode, ValueRole};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::bulk::Bind;
 use crate::org::{fy_from_i64, fy_i64};
+use crate::search_index::json_ids;
 use crate::tx::StoreTx;
 use crate::{opt_i64, IndicatorRecord, IndicatorValue, JudgementRecord, NewIndicator, Store, StoreError};
 
@@ -15,12 +18,13 @@ impl StoreTx {
     pub async fn upsert_indicator(&mut self, municipality: &str, ind: &NewIndicator) -> Result<i64, StoreError> {
         let id = sqlx::query(
             "INSERT INTO indicators
-               (municipality_code, indicator_key, name, kind, definition, unit, direction, vocabulary, item_id, node_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+               (municipality_code, indicator_key, name, kind, definition, unit, direction, vocabulary, item_id, node_id,
+                related_node_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
              ON CONFLICT (municipality_code, indicator_key) DO UPDATE SET
                name = excluded.name, kind = excluded.kind, definition = excluded.definition,
                unit = excluded.unit, direction = excluded.direction, vocabulary = excluded.vocabulary,
-               item_id = excluded.item_id, node_id = excluded.node_id
+               item_id = excluded.item_id, node_id = excluded.node_id, related_node_id = excluded.related_node_id
              RETURNING id",
         )
         .bind(municipality)
@@ -33,6 +37,7 @@ impl StoreTx {
         .bind(&ind.vocabulary)
         .bind(ind.item_id)
         .bind(ind.node_id)
+        .bind(ind.related_node_id)
         .fetch_one(self.conn())
         .await?
         .try_get("id")?;
@@ -148,8 +153,8 @@ impl StoreTx {
     }
 }
 
-pub(crate) const INDICATOR_COLUMNS: &str =
-    "id, municipality_code, indicator_key, name, kind, definition, unit, direction, vocabulary, item_id, node_id";
+pub(crate) const INDICATOR_COLUMNS: &str = "id, municipality_code, indicator_key, name, kind, definition, unit, \
+     direction, vocabulary, item_id, node_id, related_node_id";
 
 pub(crate) fn indicator_record(r: &AnyRow) -> Result<IndicatorRecord, StoreError> {
     let parse_err = |e: String| StoreError::Invalid(e);
@@ -165,6 +170,7 @@ pub(crate) fn indicator_record(r: &AnyRow) -> Result<IndicatorRecord, StoreError
         vocabulary: r.try_get("vocabulary")?,
         item_id: opt_i64(r, "item_id")?,
         node_id: opt_i64(r, "node_id")?,
+        related_node_id: opt_i64(r, "related_node_id")?,
     })
 }
 
@@ -195,6 +201,33 @@ impl Store {
         let sql = format!("SELECT {INDICATOR_COLUMNS} FROM indicators WHERE item_id = $1 ORDER BY id");
         let rows = sqlx::query(&sql).bind(item_id).fetch_all(self.pool()).await?;
         rows.iter().map(indicator_record).collect()
+    }
+
+    /// The plan nodes these are the ids of, with their plan's code and name
+    /// (the nodes indicators name as related): one statement for a list.
+    pub async fn related_nodes(&self, node_ids: &[i64]) -> Result<HashMap<i64, RelatedNode>, StoreError> {
+        if node_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let sql = format!(
+            "SELECT n.id, n.code, n.title, p.code AS plan_code, p.name AS plan_name
+             FROM plan_nodes n JOIN plans p ON p.id = n.plan_id WHERE n.id IN {}",
+            self.backend().id_list("$1")
+        );
+        let rows = sqlx::query(&sql).bind(json_ids(node_ids)).fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("id")?,
+                    RelatedNode {
+                        plan_code: r.try_get("plan_code")?,
+                        plan_name: r.try_get("plan_name")?,
+                        code: r.try_get("code")?,
+                        title: r.try_get("title")?,
+                    },
+                ))
+            })
+            .collect()
     }
 
     /// Every stored cell of an indicator, by fiscal year then role.

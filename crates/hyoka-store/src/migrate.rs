@@ -32,6 +32,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "cost_and_city_vocabulary",
         sql: include_str!("../migrations/0011_cost_and_city_vocabulary.sql"),
     },
+    Migration { version: 12, name: "indicator_links", sql: include_str!("../migrations/0012_indicator_links.sql") },
 ];
 
 /// The migration that creates the search index (`search_grams`).

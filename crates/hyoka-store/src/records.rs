@@ -68,6 +68,8 @@ pub struct NewIndicator {
     pub vocabulary: Option<String>,
     pub item_id: Option<i64>,
     pub node_id: Option<i64>,
+    /// Another plan node it names (`hyoka_core::RelatedNode`).
+    pub related_node_id: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,6 +85,9 @@ pub struct IndicatorRecord {
     pub vocabulary: Option<String>,
     pub item_id: Option<i64>,
     pub node_id: Option<i64>,
+    /// Another plan node it names; [`crate::Store::related_nodes`] reads
+    /// the node's plan, code and title.
+    pub related_node_id: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -105,7 +105,7 @@ pub struct NodeUse {
     pub children: Vec<String>,
     /// Items placed under it: (code, title).
     pub items: Vec<(String, String)>,
-    /// Names of the indicators that measure it.
+    /// Names of the indicators that measure it or name it as related.
     pub indicators: Vec<String>,
 }
 
@@ -274,10 +274,13 @@ impl Store {
         .bind(node_id)
         .fetch_all(self.pool())
         .await?;
-        let indicators = sqlx::query("SELECT name FROM indicators WHERE node_id = $1 ORDER BY id")
-            .bind(node_id)
-            .fetch_all(self.pool())
-            .await?;
+        // Indicators that measure the node, and those that name it as their
+        // related node (a 三島市 成果指標's 行政改革大綱 item).
+        let indicators =
+            sqlx::query("SELECT name FROM indicators WHERE node_id = $1 OR related_node_id = $1 ORDER BY id")
+                .bind(node_id)
+                .fetch_all(self.pool())
+                .await?;
         Ok(NodeUse {
             children: children.iter().map(|r| r.try_get("code")).collect::<Result<_, _>>()?,
             items: items

@@ -189,6 +189,7 @@ async fn cells_keep_their_printed_text_and_meaning() {
                 vocabulary: Some("achievement2".into()),
                 item_id: None,
                 node_id: None,
+                related_node_id: None,
             },
         )
         .await
@@ -225,6 +226,66 @@ async fn cells_keep_their_printed_text_and_meaning() {
     assert_eq!(record.kind, IndicatorKind::Outcome);
 }
 
+/// 三島市's 成果指標 measures 施策 48 and names the 行政改革大綱 item it
+/// belongs to: both nodes are kept, the related one is read back with its
+/// plan, a node it names is not removable, and a save without it clears it.
+#[tokio::test]
+async fn an_indicator_names_a_related_node_of_another_plan() {
+    let db = TestDb::new().await;
+    let store = store_with_city(&db).await;
+    let mut reform = PlanTree::new("gyokaku", "行政改革大綱", &["取組事項"]);
+    reform.add_root("24", "eコミュニティまちづくり推進事業").unwrap();
+    let mut tx = store.begin().await.unwrap();
+    tx.save_plan(MISHIMA, &mishima_plan()).await.unwrap();
+    tx.save_plan(MISHIMA, &reform).await.unwrap();
+    let measure = tx.node_id(MISHIMA, "basic", "48").await.unwrap();
+    let item24 = tx.node_id(MISHIMA, "gyokaku", "24").await.unwrap();
+    let mut new = NewIndicator {
+        key: "sns".into(),
+        name: "三島市地域SNS利用者数 (登録者数)".into(),
+        kind: IndicatorKind::Outcome,
+        definition: None,
+        unit: Some("人".into()),
+        direction: Direction::HigherIsBetter,
+        vocabulary: Some("progress".into()),
+        item_id: None,
+        node_id: Some(measure),
+        related_node_id: Some(item24),
+    };
+    let id = tx.upsert_indicator(MISHIMA, &new).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let record = store.indicator(id).await.unwrap();
+    assert_eq!((record.node_id, record.related_node_id), (Some(measure), Some(item24)));
+    assert_eq!(store.indicators(MISHIMA).await.unwrap()[0].related_node_id, Some(item24));
+    assert_eq!(store.node_indicators(measure).await.unwrap().len(), 1, "it still measures the 施策");
+    let related = store.related_nodes(&[item24, measure]).await.unwrap();
+    let node = &related[&item24];
+    assert_eq!((node.plan_code.as_str(), node.plan_name.as_str()), ("gyokaku", "行政改革大綱"));
+    assert_eq!(node.printed(), "【24 eコミュニティまちづくり推進事業】");
+    assert_eq!(related[&measure].code, "48");
+    assert!(store.related_nodes(&[]).await.unwrap().is_empty());
+    // A node an indicator names is in use.
+    assert_eq!(store.node_use(item24).await.unwrap().indicators, ["三島市地域SNS利用者数 (登録者数)"]);
+
+    // Writing the indicator again without it clears it.
+    new.related_node_id = None;
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.upsert_indicator(MISHIMA, &new).await.unwrap(), id);
+    tx.commit().await.unwrap();
+    assert_eq!(store.indicator(id).await.unwrap().related_node_id, None);
+    assert!(store.node_use(item24).await.unwrap().is_empty());
+
+    // Removing the node leaves the indicator, without the node.
+    new.related_node_id = Some(item24);
+    let mut tx = store.begin().await.unwrap();
+    tx.upsert_indicator(MISHIMA, &new).await.unwrap();
+    tx.delete_node(item24).await.unwrap();
+    tx.commit().await.unwrap();
+    let record = store.indicator(id).await.unwrap();
+    assert_eq!((record.node_id, record.related_node_id), (Some(measure), None));
+}
+
 #[tokio::test]
 async fn judgements_keep_printed_and_computed_side_by_side() {
     let db = TestDb::new().await;
@@ -247,6 +308,7 @@ async fn judgements_keep_printed_and_computed_side_by_side() {
                 vocabulary: Some("progress".into()),
                 item_id: None,
                 node_id: None,
+                related_node_id: None,
             },
         )
         .await

@@ -7,7 +7,7 @@ use hyoka_core::layout::SheetLayout;
 use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
 use hyoka_core::vocabulary::CityVocabulary;
 use hyoka_core::workflow::SheetStatus;
-use hyoka_core::{EvaluationScale, FiscalYear, IndicatorCell, ValueRole};
+use hyoka_core::{EvaluationScale, FiscalYear, IndicatorCell, RelatedNode, ValueRole};
 use hyoka_store::{
     EntryScope, FiscalYearRecord, IndicatorRecord, IndicatorValue, ItemRecord, JudgementRecord, Municipality,
     ReturnNote, Store,
@@ -141,6 +141,8 @@ pub fn sheet_href(code: &str, item_id: i64, fy: FiscalYear) -> String {
 /// One indicator of the item with its cells and judgements.
 pub struct IndicatorData {
     pub record: IndicatorRecord,
+    /// The plan node it names besides its own (三島市's 行政改革大綱 item).
+    pub related: Option<RelatedNode>,
     pub values: Vec<IndicatorValue>,
     pub judgements: Vec<JudgementRecord>,
     pub vocabulary: JudgementVocabulary,
@@ -221,7 +223,7 @@ impl SheetContent {
                 .cloned()
                 .collect::<Vec<_>>(),
         );
-        let indicators = indicator_data(store, ctx, records).await?;
+        let mut indicators = indicator_data(store, ctx, records).await?;
         let mut children = Vec::new();
         for child in &ctx.scope.below {
             let Some(rows) = ctx.layout.rows_for(&child.kind) else { continue };
@@ -239,6 +241,16 @@ impl SheetContent {
                 direction: store.next_direction_for(child.id, ctx.fy).await?,
                 schedule: store.schedule(child.id).await?,
             });
+        }
+        // The nodes the indicators name, read once for the sheet.
+        let named: Vec<i64> = indicators
+            .iter()
+            .chain(children.iter().flat_map(|c| &c.indicators))
+            .filter_map(|i| i.record.related_node_id)
+            .collect();
+        let related = store.related_nodes(&named).await?;
+        for ind in indicators.iter_mut().chain(children.iter_mut().flat_map(|c| &mut c.indicators)) {
+            ind.related = ind.record.related_node_id.and_then(|id| related.get(&id).cloned());
         }
         Ok(SheetContent {
             narratives: store.narratives(item_id).await?,
@@ -298,7 +310,7 @@ async fn indicator_data(
         let values = store.indicator_values(record.id).await?;
         let judgements = store.judgements(record.id).await?;
         let vocabulary = vocabulary(record.vocabulary.as_deref(), &ctx.layout.vocabulary);
-        out.push(IndicatorData { record, values, judgements, vocabulary });
+        out.push(IndicatorData { record, related: None, values, judgements, vocabulary });
     }
     Ok(out)
 }

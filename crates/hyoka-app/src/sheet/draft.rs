@@ -490,11 +490,22 @@ pub fn slot_label(layout: &SheetLayout, slot: &str, stored: Option<&str>) -> Str
     }
 }
 
-/// The narrative slots a sheet shows outside the layout's sections.
+/// The narrative slots a sheet shows outside the layout's sections (the
+/// form's notes on its costs are shown with the budget: [`cost_note_slots`]).
 pub fn other_slots(ctx: &SheetContext, content: &SheetContent) -> Vec<String> {
+    unplaced_slots(ctx, content, false)
+}
+
+/// The slots of the form's notes on its costs (三島市's `note:N`), shown
+/// under the budget table as the print does (`SheetLayout::is_cost_note`).
+pub fn cost_note_slots(ctx: &SheetContext, content: &SheetContent) -> Vec<String> {
+    unplaced_slots(ctx, content, true)
+}
+
+fn unplaced_slots(ctx: &SheetContext, content: &SheetContent, notes: bool) -> Vec<String> {
     let mut seen = Vec::new();
     for (_, n) in content.narratives_of(ctx.fy) {
-        if ctx.layout.slot(&n.slot).is_none() && !seen.contains(&n.slot) {
+        if ctx.layout.slot(&n.slot).is_none() && ctx.layout.is_cost_note(&n.slot) == notes && !seen.contains(&n.slot) {
             seen.push(n.slot.clone());
         }
     }
@@ -639,7 +650,7 @@ pub fn stored(ctx: &SheetContext, content: &SheetContent, actor: &Actor) -> Shee
             }
         }
     }
-    for slot in other_slots(ctx, content) {
+    for slot in other_slots(ctx, content).into_iter().chain(cost_note_slots(ctx, content)) {
         narrative_fields(&mut f, &slot, false);
     }
     // Stored values in the form a save would give them, so that opening

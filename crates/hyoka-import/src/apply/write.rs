@@ -146,6 +146,10 @@ async fn write_indicator(
         Some(n) => Some(tx.node_id(municipality, &n.plan, &n.node).await?),
         None => None,
     };
+    let related_node_id = match &ind.related {
+        Some(n) => Some(tx.node_id(municipality, &n.plan, &n.node).await?),
+        None => None,
+    };
     let id = tx
         .upsert_indicator(
             municipality,
@@ -159,6 +163,7 @@ async fn write_indicator(
                 vocabulary: ind.vocabulary.clone(),
                 item_id,
                 node_id,
+                related_node_id,
             },
         )
         .await?;

@@ -110,21 +110,51 @@ impl<'t> Builder<'t> {
     }
 
     fn plan(&self, row: &Row, city: usize) -> Result<(usize, String)> {
-        let code = row.text("plan_code")?;
+        self.plan_in(row, city, "plan_code")
+    }
+
+    fn plan_in(&self, row: &Row, city: usize, column: &str) -> Result<(usize, String)> {
+        let code = row.text(column)?;
         match self.plan_at.get(&(city, code.clone())) {
             Some(p) => Ok((*p, code)),
-            None => Err(row.error("plan_code", format!("計画 \"{code}\" は plans にありません"))),
+            None => Err(row.error(column, format!("計画 \"{code}\" は plans にありません"))),
         }
     }
 
     fn node(&self, row: &Row, city: usize) -> Result<(usize, usize)> {
-        let (plan, plan_code) = self.plan(row, city)?;
-        let code = row.text("node_code")?;
+        self.node_in(row, city, ("plan_code", "node_code"))
+    }
+
+    /// The node named by a pair of columns (plan code, node code).
+    fn node_in(&self, row: &Row, city: usize, (plan_column, node_column): (&str, &str)) -> Result<(usize, usize)> {
+        let (plan, plan_code) = self.plan_in(row, city, plan_column)?;
+        let code = row.text(node_column)?;
         match self.node_at.get(&(city, plan, code.clone())) {
             Some(n) => Ok((plan, *n)),
             None => {
                 Err(row
-                    .error("node_code", format!("計画 \"{plan_code}\" の項目 \"{code}\" は plan_nodes にありません")))
+                    .error(node_column, format!("計画 \"{plan_code}\" の項目 \"{code}\" は plan_nodes にありません")))
+            }
+        }
+    }
+
+    /// A node named by an optional pair of columns: both filled or both
+    /// empty.
+    fn opt_node_ref(
+        &self,
+        row: &Row,
+        city: usize,
+        (plan_column, node_column): (&str, &str),
+    ) -> Result<Option<NodeRef>> {
+        match (row.opt_text(plan_column)?, row.opt_text(node_column)?) {
+            (None, None) => Ok(None),
+            (Some(plan), Some(node)) => {
+                self.node_in(row, city, (plan_column, node_column))?;
+                Ok(Some(NodeRef { plan, node }))
+            }
+            (plan, _) => {
+                let empty = if plan.is_none() { plan_column } else { node_column };
+                Err(row.error(empty, format!("{plan_column} と {node_column} は両方書くか、両方空にしてください")))
             }
         }
     }
@@ -470,17 +500,8 @@ impl<'t> Builder<'t> {
             if item.is_some() {
                 self.item(&row, c, "item_key")?;
             }
-            let node = match (row.opt_text("plan_code")?, row.opt_text("node_code")?) {
-                (None, None) => None,
-                (Some(_), Some(_)) => {
-                    self.node(&row, c)?;
-                    Some(NodeRef { plan: row.text("plan_code")?, node: row.text("node_code")? })
-                }
-                (plan, _) => {
-                    let empty = if plan.is_none() { "plan_code" } else { "node_code" };
-                    return Err(row.error(empty, "plan_code と node_code は両方書くか、両方空にしてください"));
-                }
-            };
+            let node = self.opt_node_ref(&row, c, ("plan_code", "node_code"))?;
+            let related = self.opt_node_ref(&row, c, ("related_plan_code", "related_node_code"))?;
             let indicator = IndicatorRow {
                 key: key.clone(),
                 name: row.text("name")?,
@@ -491,6 +512,7 @@ impl<'t> Builder<'t> {
                 vocabulary,
                 item,
                 node,
+                related,
                 values: Vec::new(),
                 judgements: Vec::new(),
             };

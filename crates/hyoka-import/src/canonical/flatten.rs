@@ -223,6 +223,8 @@ fn city_rows(city: &CityBatch, out: &mut [TableRows]) -> Result<(), ExportError>
                 ot(ind.item.as_ref()),
                 ot(ind.node.as_ref().map(|n| &n.plan)),
                 ot(ind.node.as_ref().map(|n| &n.node)),
+                ot(ind.related.as_ref().map(|n| &n.plan)),
+                ot(ind.related.as_ref().map(|n| &n.node)),
             ],
         );
         for v in &ind.values {

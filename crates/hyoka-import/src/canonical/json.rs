@@ -406,10 +406,10 @@ fn check(file: &str, cities: &[CityBatch]) -> Result<(), ImportError> {
                     return fail(format!("{at}.item"), format!("item_key \"{item}\" はありません"));
                 }
             }
-            if let Some(n) = &ind.node {
-                if !nodes.contains(&(n.plan.as_str(), n.node.as_str())) {
+            for (field, n) in [("node", &ind.node), ("related", &ind.related)] {
+                if let Some(n) = n.as_ref().filter(|n| !nodes.contains(&(n.plan.as_str(), n.node.as_str()))) {
                     return fail(
-                        format!("{at}.node"),
+                        format!("{at}.{field}"),
                         format!("計画 \"{}\" の項目 \"{}\" はありません", n.plan, n.node),
                     );
                 }

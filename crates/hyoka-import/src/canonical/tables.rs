@@ -319,6 +319,12 @@ pub const INDICATORS: TableSpec = TableSpec {
         col("item_key", Code, false, "この指標を持つ項目（items.item_key）"),
         col("plan_code", Code, false, "この指標が測る計画の項目の計画（node_code と組で）"),
         col("node_code", Code, false, "この指標が測る計画の項目（plan_code と組で）"),
+        added(
+            "related_plan_code",
+            Code,
+            "この指標が名を挙げる別の計画の項目の計画（related_node_code と組で。三島市の行政改革大綱の取組事項）",
+        ),
+        added("related_node_code", Code, "この指標が名を挙げる別の計画の項目（related_plan_code と組で）"),
     ],
 };
 

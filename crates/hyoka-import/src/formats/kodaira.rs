@@ -1032,6 +1032,7 @@ impl Reader<'_, '_> {
             vocabulary: None,
             item: Some(d.owner),
             node: None,
+            related: None,
             values: d
                 .values
                 .into_iter()

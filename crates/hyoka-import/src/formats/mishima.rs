@@ -8,7 +8,9 @@
 //!   基本方針 7 and 施策 7 both exist; node codes therefore carry their parents'
 //!   codes, the way the sheet itself prints the directions (`IV-7-48-(1)`).
 //! - Plan `mishima-gyokaku` (行政改革大綱): one node per 取組事項 named in the
-//!   outcome table (`【24 eコミュニティまちづくり推進事業】` → node `24`).
+//!   outcome table (`【24 eコミュニティまちづくり推進事業】` → node `24`); the
+//!   成果指標 printed with it names that node as its related node
+//!   (`IndicatorRow::related`), so the print shows it beside the indicator.
 //! - Items (keys are stable: printed codes and printed names, never lines):
 //!   - `measure:IV-7-48/情報政策課`, kind `measure`: the sheet of the section for
 //!     the 施策: the budget table at the top, and the staff counts and extension
@@ -1232,6 +1234,9 @@ fn indicator_row(key: String, p: &Printed, kind: IndicatorKind, table: &str) -> 
         vocabulary: vocabulary_of(&p.judgements, table),
         item: None,
         node: None,
+        // The 行政改革大綱 item printed after the name: its node of plan
+        // `mishima-gyokaku`, made by `link_reform`.
+        related: p.reform.as_ref().map(|(code, _)| NodeRef { plan: REFORM_PLAN.into(), node: code.clone() }),
         values: p.values.clone(),
         judgements: p.judgements.clone(),
     }

@@ -515,6 +515,7 @@ impl<'s, 'a> Reader<'s, 'a> {
             vocabulary: None,
             item: Some(owner.item.clone()),
             node: Some(node.clone()),
+            related: None,
             values,
             judgements: Vec::new(),
         });

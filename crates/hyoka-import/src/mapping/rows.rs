@@ -558,6 +558,7 @@ impl RowReader<'_> {
                 vocabulary: None,
                 item: None,
                 node: None,
+                related: None,
                 values: Vec::new(),
                 judgements: Vec::new(),
             });

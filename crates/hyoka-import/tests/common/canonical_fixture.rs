@@ -276,6 +276,9 @@ pub fn batch(sjis_safe: bool) -> Batch {
                 vocabulary: some("achievement"),
                 item: some(ITEM),
                 node: None,
+                // An item's indicator that names a node of another plan (as
+                // 三島市's 成果指標 name their 行政改革大綱 item).
+                related: Some(NodeRef { plan: s("action-plan-2022"), node: s("1-(2)") }),
                 values: vec![
                     value(2016, ValueRole::Baseline, "1,200人", None),
                     value(2018, ValueRole::Target, "3,000人", None),
@@ -309,6 +312,7 @@ pub fn batch(sjis_safe: bool) -> Batch {
                 vocabulary: None,
                 item: None,
                 node: Some(NodeRef { plan: s("basic-plan-4"), node: s("第3-2") }),
+                related: None,
                 values: vec![
                     value(2017, ValueRole::Actual, "132047", None),
                     value(2018, ValueRole::Target, "80件以下", None),
@@ -326,6 +330,7 @@ pub fn batch(sjis_safe: bool) -> Batch {
                 vocabulary: None,
                 item: some("objective-01"),
                 node: Some(NodeRef { plan: s("action-plan-2022"), node: s("1") }),
+                related: None,
                 values: vec![
                     value(2018, ValueRole::Target, "導入", None),
                     value(2018, ValueRole::Actual, "※アンケート未実施", None),
@@ -378,6 +383,7 @@ pub fn batch(sjis_safe: bool) -> Batch {
             vocabulary: some("progress"),
             item: some("0001"),
             node: None,
+            related: None,
             values: vec![value(2019, ValueRole::Actual, "0012", None)],
             judgements: vec![],
         }],

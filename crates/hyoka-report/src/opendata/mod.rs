@@ -279,7 +279,7 @@ mod tests {
         let expected: [(&str, &str); 4] = [
             (
                 "indicators",
-                "municipality_code, municipality, plan, node_code, project, indicator, indicator_kind, unit, direction, fiscal_year, fiscal_year_label, role, printed, value, judgement, judgement_computed",
+                "municipality_code, municipality, plan, node_code, project, indicator, indicator_kind, unit, direction, fiscal_year, fiscal_year_label, role, printed, value, judgement, judgement_computed, related_plan, related_node_code",
             ),
             (
                 "evaluations",

@@ -163,6 +163,10 @@ pub struct IndicatorRow {
     pub plan: Option<String>,
     pub node_code: Option<String>,
     pub project: Option<String>,
+    /// The plan node the indicator names besides its own (三島市's
+    /// 行政改革大綱 item): its plan's name and its printed code.
+    pub related_plan: Option<String>,
+    pub related_node_code: Option<String>,
     pub indicator: String,
     pub indicator_kind: IndicatorKind,
     pub unit: Option<String>,
@@ -202,6 +206,10 @@ impl TableRow for IndicatorRow {
             self.value.map_or(Value::Null, Value::decimal),
             Value::opt_text(self.judgement.as_deref()),
             Value::opt_text(self.judgement_computed.as_deref()),
+            // Added after the first published list: last, so that
+            // columns read by position keep their place.
+            Value::opt_text(self.related_plan.as_deref()),
+            Value::opt_text(self.related_node_code.as_deref()),
         ]
     }
 }
@@ -234,6 +242,7 @@ pub fn indicator_rows(city: &CityData) -> Vec<IndicatorRow> {
     let mut rows = Vec::new();
     for (ind, node, item) in located {
         let rec = &ind.indicator;
+        let related = rec.related_node_id.and_then(|id| layout.nodes.get(&id).copied());
         let mut cells: Vec<(FiscalYear, ValueRole, Option<&IndicatorCell>)> =
             ind.values.iter().map(|v| (v.fiscal_year, v.role, Some(&v.cell))).collect();
         for j in &ind.judgements {
@@ -259,6 +268,8 @@ pub fn indicator_rows(city: &CityData) -> Vec<IndicatorRow> {
                 plan: node.map(|n| n.plan.plan.name.clone()),
                 node_code: node.map(|n| n.node.code.clone()),
                 project: item.map(|i| i.item.title.clone()),
+                related_plan: related.map(|n| n.plan.plan.name.clone()),
+                related_node_code: related.map(|n| n.node.code.clone()),
                 indicator: rec.name.clone(),
                 indicator_kind: rec.kind,
                 unit: cell.and_then(|c| cell_unit(c.meaning())).or_else(|| rec.unit.clone().filter(|u| !u.is_empty())),
@@ -663,6 +674,7 @@ mod tests {
             vocabulary: vocabulary.map(Into::into),
             item_id,
             node_id,
+            related_node_id: None,
         }
     }
 

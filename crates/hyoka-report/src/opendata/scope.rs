@@ -331,6 +331,7 @@ mod tests {
                 vocabulary: None,
                 item_id,
                 node_id: None,
+                related_node_id: None,
             },
             values: years
                 .iter()

@@ -331,6 +331,20 @@ pub const INDICATORS: Table = Table {
             "The judgement computed from the year's target and actual with the indicator's direction, in the same vocabulary as the printed one; empty when it cannot be computed; only on actual rows. It may differ from the printed judgement.",
             Text,
         ),
+        col(
+            "related_plan",
+            "関連する計画",
+            "指標が名を挙げる別の計画の名称（例: 成果指標が属する行政改革大綱）。なければ空欄。",
+            "Name of another plan whose node the indicator names as related (e.g. the administrative reform plan, 行政改革大綱, an outcome indicator belongs to); empty when none.",
+            Text,
+        ),
+        col(
+            "related_node_code",
+            "関連する計画の項目コード",
+            "その計画の項目のコード（記載のとおり。例: 行政改革大綱の取組事項 24）。項目名は nodes の title。なければ空欄。",
+            "Printed code of that node (e.g. reform item 24); its title is in nodes. Empty when none.",
+            Text,
+        ),
     ],
 };
 

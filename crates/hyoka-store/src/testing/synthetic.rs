@@ -192,6 +192,7 @@ pub async fn synthetic_city(store: &Store, code: &str, name: &str, projects: usi
             vocabulary: Some("achievement".into()),
             item_id: Some(id),
             node_id: None,
+            related_node_id: None,
         };
         indicator_ids.push(write_indicator(&mut tx, code, &indicator, published, draft).await);
         tx.reindex_item(id).await.expect("reindex");
@@ -208,6 +209,7 @@ pub async fn synthetic_city(store: &Store, code: &str, name: &str, projects: usi
             vocabulary: Some("achievement".into()),
             item_id: None,
             node_id: Some(*node),
+            related_node_id: None,
         };
         indicator_ids.push(write_indicator(&mut tx, code, &indicator, published, draft).await);
     }

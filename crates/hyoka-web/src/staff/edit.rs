@@ -13,8 +13,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::sheet::draft::{
-    self, grade_scale, indicator_years, may_write, money_text, other_slots, slot_label, BudgetField, FieldErrors,
-    SheetDraft,
+    self, cost_note_slots, grade_scale, indicator_years, may_write, money_text, other_slots, slot_label,
+    BudgetField, FieldErrors, SheetDraft,
 };
 use hyoka_app::sheet::merge::{base_of, merge};
 use hyoka_app::sheet::{ChildData, IndicatorData, SaveSheet, SheetContent, SheetContext};
@@ -341,6 +341,10 @@ fn indicator_form_block(ctx: &SheetContext, ind: &IndicatorData, view: &FormView
     html! {
                 @if level == 3 { h3 id={ "indicator-" (ind.record.id) } { (ind.record.name) } }
                 @else { h4 id={ "indicator-" (ind.record.id) } { (ind.record.name) } }
+                // The plan node it names (三島市: 【行政改革大綱における取組事項名】).
+                @if let Some(r) = &ind.related {
+                    p class="related-node" { "【" (l.label("indicator.related")) "】" (r.printed()) }
+                }
                 p class="note" {
                     "方向: " (ind.record.direction.label())
                     @if let Some(u) = &ind.record.unit { "　単位: " (u) }
@@ -550,6 +554,11 @@ fn budget_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, he
                 }
             }
             @for w in figures.warnings() { p class="warn" { (w) } }
+            // The form's notes on its costs (三島市's ※…), with the budget as printed.
+            @let notes = cost_note_slots(ctx, content);
+            @for f in view.values.list.iter().filter(|f| matches!(&f.key, draft::FieldKey::Narrative { slot, .. } if notes.contains(slot))) {
+                (textarea(view, &f.name, &f.label, Some("markup-help")))
+            }
             @if !earlier.is_empty() {
                 details {
                     summary { "他の年度の予算・決算（" (unit.label()) "）" }

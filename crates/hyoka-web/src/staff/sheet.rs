@@ -2,7 +2,7 @@
 //! should look at and the workflow panel.
 
 use axum::extract::{Query, State};
-use hyoka_app::sheet::draft::{indicator_years, money_text, other_slots, slot_label, BudgetField};
+use hyoka_app::sheet::draft::{cost_note_slots, indicator_years, money_text, other_slots, slot_label, BudgetField};
 use hyoka_app::sheet::{ChildData, IndicatorData, SheetContent, SheetContext};
 use hyoka_core::access::{authorize, Action, Target};
 use hyoka_core::cost::rounding_tolerance;
@@ -310,6 +310,10 @@ fn indicator_block(ctx: &SheetContext, ind: &IndicatorData, level: u8) -> Markup
     };
     html! {
                 @if level == 3 { h3 id=(indicator_anchor(ind)) { (heading) } } @else { h4 id=(indicator_anchor(ind)) { (heading) } }
+                // The plan node it names (三島市: 【行政改革大綱における取組事項名】).
+                @if let Some(r) = &ind.related {
+                    p class="related-node" { "【" (l.label("indicator.related")) "】" (r.printed()) }
+                }
                 p class="note" {
                     "方向: " (ind.record.direction.label())
                     @if let Some(u) = &ind.record.unit { "　単位: " (u) }
@@ -446,6 +450,8 @@ fn budget_section(ctx: &SheetContext, content: &SheetContent, heading: &str) -> 
         Some(y) if y.yen() == 0 => l.nil_amount().to_string(),
         v => v.map(|y| money_text(y, unit)).unwrap_or_default(),
     };
+    // The form's notes on its costs (三島市's ※…), under the table as printed.
+    let notes = cost_note_slots(ctx, content);
     html! {
         section id="budget" aria-labelledby="s-budget" {
             h2 id="s-budget" { (heading) }
@@ -486,6 +492,15 @@ fn budget_section(ctx: &SheetContext, content: &SheetContent, heading: &str) -> 
                                 td class="num" { (total.execution_rate().map(|r| r.to_string()).unwrap_or_default()) }
                                 td {}
                             } }
+                        }
+                    }
+                }
+            }
+            @if !notes.is_empty() {
+                div class="cost-notes" {
+                    @for slot in &notes {
+                        @for (_, n) in content.narratives_of(ctx.fy).filter(|(_, n)| &n.slot == slot) {
+                            (narrative(&n.text))
                         }
                     }
                 }

@@ -217,6 +217,7 @@ async fn seed_year(store: &Store, s: &Sections) -> Carried {
         vocabulary: None,
         item_id: Some(item_id),
         node_id: None,
+        related_node_id: None,
     };
     let ind1 = tx.upsert_indicator(MITAKA, &indicator("i1", "電子申請の年間利用件数")).await.unwrap();
     let ind2 = tx.upsert_indicator(MITAKA, &indicator("i2", "説明会の開催回数")).await.unwrap();

@@ -59,6 +59,7 @@ async fn seed(store: &Store) -> Ids {
                 vocabulary: Some("progress".into()),
                 item_id: Some(item),
                 node_id: Some(n4),
+                related_node_id: None,
             },
         )
         .await

@@ -190,6 +190,7 @@ async fn plant(store: &Store) -> Ids {
                 vocabulary: Some("achievement".into()),
                 item_id: Some(draft_item),
                 node_id: None,
+                related_node_id: None,
             },
         )
         .await

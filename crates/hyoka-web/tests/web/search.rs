@@ -182,6 +182,7 @@ async fn fixture() -> (TestDb, Fixture) {
                 vocabulary: Some("achievement".into()),
                 item_id: Some(ids[2]),
                 node_id: None,
+                related_node_id: None,
             },
         )
         .await
@@ -412,6 +413,7 @@ async fn indicator_page_shows_chart_table_and_judgement_history() {
                 vocabulary: Some("achievement".into()),
                 item_id: None,
                 node_id: None,
+                related_node_id: None,
             },
         )
         .await

@@ -527,6 +527,7 @@ async fn hostile_city(store: &Store) -> (Resources, Payloads) {
                 vocabulary: Some("achievement".into()),
                 item_id: Some(item),
                 node_id: Some(node),
+                related_node_id: None,
             },
         )
         .await

@@ -58,6 +58,7 @@ async fn seed(store: &Store) -> Seeded {
                 vocabulary: Some("achievement".into()),
                 item_id: Some(item),
                 node_id: None,
+                related_node_id: None,
             },
         )
         .await
@@ -757,4 +758,66 @@ async fn a_draft_cannot_change_the_targets_of_a_locked_later_year() {
     assert_eq!(target_2019.cell.printed(), "120人");
     let actual_2018 = values.iter().find(|v| v.fiscal_year == fy2018() && v.role == ValueRole::Actual).unwrap();
     assert_eq!(actual_2018.cell.printed(), "90人", "the open year's cells are saved");
+}
+
+/// The slice of a page from the section headed `id` to the next section.
+fn section_of<'a>(body: &'a str, id: &str) -> &'a str {
+    let start = body.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no section {id}"));
+    let end = body[start..].find("</section>").map_or(body.len(), |e| start + e);
+    &body[start..end]
+}
+
+/// 三島市's 施策 sheet on the staff pages: each 成果指標 with the 行政改革大綱
+/// item it belongs to, as the print shows it, and the form's ※ notes on its
+/// costs under the 事業費 (as printed), not among その他の記載; the edit
+/// form has them there too, and saving it unchanged keeps them.
+#[tokio::test]
+async fn mishima_sheet_shows_reform_items_and_cost_notes_where_the_form_prints_them() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    seed(&store).await;
+    let measure = store
+        .items(MISHIMA)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.kind == "measure" && i.code == "48")
+        .expect("施策 48")
+        .id;
+    let notes_before = store.narratives(measure).await.unwrap().iter().filter(|n| n.slot.starts_with("note:")).count();
+    assert_eq!(notes_before, 4, "the seed's four ※ notes");
+    let server = support::spawn(store.clone()).await;
+    let mut editor = server.signed_in("mishima-editor").await;
+    let path = format!("/m/{MISHIMA}/sheets/{measure}/2018");
+    let page = editor.get(&path).await;
+    assert_eq!(page.status, 200);
+
+    let indicators = section_of(&page.body, "s-indicators");
+    let reform = "【行政改革大綱における取組事項名】【24 eコミュニティまちづくり推進事業】";
+    assert_eq!(indicators.matches(reform).count(), 2, "the SNS and portal indicators name it");
+    let sns = indicators.find("三島市地域SNS利用者数").unwrap();
+    let next = indicators[sns..].find("<h3").map_or(indicators.len(), |e| sns + e);
+    assert!(indicators[sns..next].contains(reform), "under the SNS indicator's heading");
+
+    let budget = section_of(&page.body, "s-budget");
+    for note in
+        ["※人件費、一般諸経費、交際費", "※予算費目表に再掲で表示されている事業は", "※赤字：補正・流用", "※繰越明許："]
+    {
+        assert!(budget.contains(note), "«{note}» under the 事業費");
+    }
+    if page.body.contains("id=\"others-heading\"") {
+        assert!(!section_of(&page.body, "others-heading").contains("※人件費"), "not among その他の記載");
+    }
+
+    let edit = editor.get(&format!("{path}/edit")).await;
+    assert_eq!(edit.status, 200);
+    let budget = section_of(&edit.body, "s-budget");
+    assert_eq!(budget.matches("<textarea").count(), 4, "each note is edited under the 事業費");
+    assert!(budget.contains("※繰越明許："));
+    assert!(section_of(&edit.body, "s-indicators").contains(reform));
+    let fields = form_fields(&edit.body, "sheet-form");
+    let r = post(&mut editor, &format!("{path}/edit"), &fields).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let notes_after = store.narratives(measure).await.unwrap().iter().filter(|n| n.slot.starts_with("note:")).count();
+    assert_eq!(notes_after, 4, "an unchanged save keeps them");
 }

@@ -150,6 +150,7 @@ pub async fn build_fixture(store: &Store) -> Fixture {
                 vocabulary: Some("achievement".into()),
                 item_id: Some(own_item),
                 node_id: None,
+                related_node_id: None,
             },
         )
         .await
