@@ -13,8 +13,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::sheet::draft::{
-    self, cost_note_slots, grade_scale, indicator_years, may_write, money_text, other_slots, slot_label,
-    BudgetField, FieldErrors, SheetDraft,
+    self, cost_note_slots, grade_scale, indicator_years, may_write, money_text, other_slots, slot_label, BudgetField,
+    FieldErrors, SheetDraft,
 };
 use hyoka_app::sheet::merge::{base_of, merge};
 use hyoka_app::sheet::{ChildData, IndicatorData, SaveSheet, SheetContent, SheetContext};
