@@ -104,6 +104,121 @@ impl BudgetFigures {
     }
 }
 
+/// A line of a year's budget, by the code forms, mappings and files name
+/// it. One place says which field of [`BudgetFigures`] each line is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BudgetLine {
+    Initial,
+    Final,
+    Settlement,
+    GeneralRevenue,
+    CarriedOver,
+    National,
+    Prefectural,
+    Bonds,
+    OtherFunding,
+    StaffHours,
+    HourlyCost,
+    PersonnelCost,
+    TotalCost,
+}
+
+coded_enum!(BudgetLine {
+    Initial => "initial", "当初予算";
+    Final => "final", "最終予算";
+    Settlement => "settlement", "決算額";
+    GeneralRevenue => "general_revenue", "うち一般財源";
+    CarriedOver => "carried_over", "繰越明許";
+    National => "national", "国庫支出金";
+    Prefectural => "prefectural", "都道府県支出金";
+    Bonds => "bonds", "地方債";
+    OtherFunding => "other_funding", "その他";
+    StaffHours => "staff_hours", "従事時間";
+    HourlyCost => "hourly_cost", "人件費単価";
+    PersonnelCost => "personnel_cost", "人件費";
+    TotalCost => "total_cost", "トータルコスト";
+});
+
+impl BudgetLine {
+    /// The 予算・決算 table, in form order.
+    pub const BUDGET: [BudgetLine; 5] = [
+        BudgetLine::Initial,
+        BudgetLine::Final,
+        BudgetLine::Settlement,
+        BudgetLine::GeneralRevenue,
+        BudgetLine::CarriedOver,
+    ];
+
+    /// The cost table, in form order: 財源内訳 (一般財源 is in the budget
+    /// table), then 従事時間 × 単価 = 人件費, and トータルコスト.
+    pub const COST: [BudgetLine; 8] = [
+        BudgetLine::National,
+        BudgetLine::Prefectural,
+        BudgetLine::Bonds,
+        BudgetLine::OtherFunding,
+        BudgetLine::StaffHours,
+        BudgetLine::HourlyCost,
+        BudgetLine::PersonnelCost,
+        BudgetLine::TotalCost,
+    ];
+
+    /// The key of its label in a sheet kind (`budget.initial`, `cost.hours`).
+    pub fn label_key(self) -> &'static str {
+        match self {
+            BudgetLine::Initial => "budget.initial",
+            BudgetLine::Final => "budget.final",
+            BudgetLine::Settlement => "budget.settlement",
+            BudgetLine::GeneralRevenue => "budget.general_revenue",
+            BudgetLine::CarriedOver => "budget.carried_over",
+            BudgetLine::National => "cost.national",
+            BudgetLine::Prefectural => "cost.prefectural",
+            BudgetLine::Bonds => "cost.bonds",
+            BudgetLine::OtherFunding => "cost.other",
+            BudgetLine::StaffHours => "cost.hours",
+            BudgetLine::HourlyCost => "cost.hourly",
+            BudgetLine::PersonnelCost => "cost.personnel",
+            BudgetLine::TotalCost => "cost.total",
+        }
+    }
+
+    /// The lines the execution rate is computed from.
+    pub fn feeds_rate(self) -> bool {
+        matches!(self, BudgetLine::Initial | BudgetLine::Final | BudgetLine::Settlement)
+    }
+
+    /// Amounts per hour are written in yen whatever the table's unit.
+    pub fn in_yen(self) -> bool {
+        self == BudgetLine::HourlyCost
+    }
+}
+
+impl BudgetFigures {
+    /// The amount of a line; `None` for hours, which are not an amount.
+    pub fn amount(&self, line: BudgetLine) -> Option<Yen> {
+        let mut copy = self.clone();
+        copy.amount_mut(line).and_then(|a| *a)
+    }
+
+    /// The amount of a line to change; `None` for hours.
+    pub fn amount_mut(&mut self, line: BudgetLine) -> Option<&mut Option<Yen>> {
+        Some(match line {
+            BudgetLine::Initial => &mut self.initial,
+            BudgetLine::Final => &mut self.final_budget,
+            BudgetLine::Settlement => &mut self.settlement,
+            BudgetLine::GeneralRevenue => &mut self.general_revenue,
+            BudgetLine::CarriedOver => &mut self.carried_over,
+            BudgetLine::National => &mut self.funding.national,
+            BudgetLine::Prefectural => &mut self.funding.prefectural,
+            BudgetLine::Bonds => &mut self.funding.bonds,
+            BudgetLine::OtherFunding => &mut self.funding.other,
+            BudgetLine::HourlyCost => &mut self.staff.hourly,
+            BudgetLine::PersonnelCost => &mut self.staff.personnel,
+            BudgetLine::TotalCost => &mut self.staff.total,
+            BudgetLine::StaffHours => return None,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,6 +233,21 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(f.execution_rate().unwrap().to_string(), "97.7%");
+    }
+
+    #[test]
+    fn every_line_but_hours_is_an_amount_of_its_own() {
+        let mut f = BudgetFigures::default();
+        for (i, line) in BudgetLine::ALL.iter().enumerate() {
+            if let Some(a) = f.amount_mut(*line) {
+                *a = Some(Yen(i as i64 + 1));
+            }
+        }
+        for (i, line) in BudgetLine::ALL.iter().enumerate() {
+            let expected = (*line != BudgetLine::StaffHours).then_some(Yen(i as i64 + 1));
+            assert_eq!(f.amount(*line), expected, "{}", line.code());
+        }
+        assert_eq!(BudgetLine::BUDGET.len() + BudgetLine::COST.len(), BudgetLine::ALL.len());
     }
 
     #[test]

@@ -40,157 +40,40 @@ const MAX_SHORT_CHARS: usize = 2_000;
 /// Schedule rows beyond this are not read from a form.
 const MAX_SCHEDULE_ROWS: usize = 200;
 
-/// A line of the year's budget: the 予算・決算 table ([`BudgetField::ALL`])
+/// A line of the year's budget: the 予算・決算 table ([`BudgetField::BUDGET`])
 /// and the cost table of 財源内訳 and トータルコスト ([`BudgetField::COST`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum BudgetField {
-    Initial,
-    Final,
-    Settlement,
-    GeneralRevenue,
-    CarriedOver,
-    National,
-    Prefectural,
-    Bonds,
-    OtherFunding,
-    StaffHours,
-    HourlyCost,
-    PersonnelCost,
-    TotalCost,
+pub use hyoka_core::budget::BudgetLine as BudgetField;
+
+/// A budget line as the form shows it: amounts in the sheet's unit (the
+/// hourly cost always in yen), hours as a number.
+pub fn budget_text(line: BudgetField, f: &BudgetFigures, unit: MoneyInputUnit) -> Option<String> {
+    if line == BudgetField::StaffHours {
+        return f.staff.hours.map(Hours::number);
+    }
+    let unit = if line.in_yen() { MoneyInputUnit::Yen } else { unit };
+    f.amount(line).map(|y| money_text(y, unit))
 }
 
-impl BudgetField {
-    /// The 予算・決算 table, in form order.
-    pub const ALL: [BudgetField; 5] = [
-        BudgetField::Initial,
-        BudgetField::Final,
-        BudgetField::Settlement,
-        BudgetField::GeneralRevenue,
-        BudgetField::CarriedOver,
-    ];
-
-    /// The cost table, in form order: 財源内訳 (一般財源 is in the budget
-    /// table), then 従事時間 × 単価 = 人件費, and トータルコスト.
-    pub const COST: [BudgetField; 8] = [
-        BudgetField::National,
-        BudgetField::Prefectural,
-        BudgetField::Bonds,
-        BudgetField::OtherFunding,
-        BudgetField::StaffHours,
-        BudgetField::HourlyCost,
-        BudgetField::PersonnelCost,
-        BudgetField::TotalCost,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            BudgetField::Initial => "initial",
-            BudgetField::Final => "final",
-            BudgetField::Settlement => "settlement",
-            BudgetField::GeneralRevenue => "general_revenue",
-            BudgetField::CarriedOver => "carried_over",
-            BudgetField::National => "national",
-            BudgetField::Prefectural => "prefectural",
-            BudgetField::Bonds => "bonds",
-            BudgetField::OtherFunding => "other_funding",
-            BudgetField::StaffHours => "staff_hours",
-            BudgetField::HourlyCost => "hourly_cost",
-            BudgetField::PersonnelCost => "personnel_cost",
-            BudgetField::TotalCost => "total_cost",
-        }
-    }
-
-    /// The layout's label key.
-    pub fn label_key(self) -> &'static str {
-        match self {
-            BudgetField::Initial => "budget.initial",
-            BudgetField::Final => "budget.final",
-            BudgetField::Settlement => "budget.settlement",
-            BudgetField::GeneralRevenue => "budget.general_revenue",
-            BudgetField::CarriedOver => "budget.carried_over",
-            BudgetField::National => "cost.national",
-            BudgetField::Prefectural => "cost.prefectural",
-            BudgetField::Bonds => "cost.bonds",
-            BudgetField::OtherFunding => "cost.other",
-            BudgetField::StaffHours => "cost.hours",
-            BudgetField::HourlyCost => "cost.hourly",
-            BudgetField::PersonnelCost => "cost.personnel",
-            BudgetField::TotalCost => "cost.total",
-        }
-    }
-
-    /// The amount of a money field; `None` for hours.
-    pub fn of(self, f: &BudgetFigures) -> Option<Yen> {
-        match self {
-            BudgetField::Initial => f.initial,
-            BudgetField::Final => f.final_budget,
-            BudgetField::Settlement => f.settlement,
-            BudgetField::GeneralRevenue => f.general_revenue,
-            BudgetField::CarriedOver => f.carried_over,
-            BudgetField::National => f.funding.national,
-            BudgetField::Prefectural => f.funding.prefectural,
-            BudgetField::Bonds => f.funding.bonds,
-            BudgetField::OtherFunding => f.funding.other,
-            BudgetField::StaffHours => None,
-            BudgetField::HourlyCost => f.staff.hourly,
-            BudgetField::PersonnelCost => f.staff.personnel,
-            BudgetField::TotalCost => f.staff.total,
-        }
-    }
-
-    /// The value as the form shows it: amounts in the sheet's unit (the
-    /// hourly cost always in yen), hours as a number.
-    pub fn text(self, f: &BudgetFigures, unit: MoneyInputUnit) -> Option<String> {
-        match self {
-            BudgetField::StaffHours => f.staff.hours.map(Hours::number),
-            BudgetField::HourlyCost => f.staff.hourly.map(|y| money_text(y, MoneyInputUnit::Yen)),
-            _ => self.of(f).map(|y| money_text(y, unit)),
-        }
-    }
-
-    /// Reads what a person typed into `f`; the message names the field.
-    pub fn set(self, f: &mut BudgetFigures, typed: &str, unit: MoneyInputUnit) -> Result<(), String> {
-        let typed = typed.trim();
-        let blank = typed.is_empty();
-        if self == BudgetField::StaffHours {
-            f.staff.hours = if blank {
-                None
-            } else {
-                Some(Hours::parse(typed).ok_or("時間として読み取れません（小数第2位までの数で、例: 1,234.5）")?)
-            };
-            return Ok(());
-        }
-        let unit = if self == BudgetField::HourlyCost { MoneyInputUnit::Yen } else { unit };
-        let y = if blank {
-            None
-        } else {
-            Some(
-                Yen::parse(typed, money_unit(unit))
-                    .map_err(|_| format!("金額として読み取れません（{}単位の数字で、例: 7,368）", unit.label()))?,
-            )
+/// Reads what a person typed for a budget line into `f`; the message
+/// completes 「{label}」を….
+pub fn set_budget(line: BudgetField, f: &mut BudgetFigures, typed: &str, unit: MoneyInputUnit) -> Result<(), String> {
+    let typed = typed.trim();
+    let Some(amount) = f.amount_mut(line) else {
+        f.staff.hours = match typed {
+            "" => None,
+            t => Some(Hours::parse(t).ok_or("時間として読み取れません（小数第2位までの数で、例: 1,234.5）")?),
         };
-        *match self {
-            BudgetField::Initial => &mut f.initial,
-            BudgetField::Final => &mut f.final_budget,
-            BudgetField::Settlement => &mut f.settlement,
-            BudgetField::GeneralRevenue => &mut f.general_revenue,
-            BudgetField::CarriedOver => &mut f.carried_over,
-            BudgetField::National => &mut f.funding.national,
-            BudgetField::Prefectural => &mut f.funding.prefectural,
-            BudgetField::Bonds => &mut f.funding.bonds,
-            BudgetField::OtherFunding => &mut f.funding.other,
-            BudgetField::HourlyCost => &mut f.staff.hourly,
-            BudgetField::PersonnelCost => &mut f.staff.personnel,
-            BudgetField::TotalCost => &mut f.staff.total,
-            BudgetField::StaffHours => unreachable!("handled above"),
-        } = y;
-        Ok(())
-    }
-
-    /// The lines the execution rate is computed from.
-    pub fn feeds_rate(self) -> bool {
-        matches!(self, BudgetField::Initial | BudgetField::Final | BudgetField::Settlement)
-    }
+        return Ok(());
+    };
+    let unit = if line.in_yen() { MoneyInputUnit::Yen } else { unit };
+    *amount = match typed {
+        "" => None,
+        t => Some(
+            Yen::parse(t, money_unit(unit))
+                .map_err(|_| format!("金額として読み取れません（{}単位の数字で、例: 7,368）", unit.label()))?,
+        ),
+    };
+    Ok(())
 }
 
 /// A cell of a schedule row.
@@ -373,9 +256,7 @@ impl FromStr for FieldKey {
                 }
                 key
             }
-            "b" => FieldKey::Budget(
-                *BudgetField::ALL.iter().chain(&BudgetField::COST).find(|b| b.code() == rest).ok_or(())?,
-            ),
+            "b" => FieldKey::Budget(*BudgetField::ALL.iter().find(|b| b.code() == rest).ok_or(())?),
             "s" => {
                 let (row, part) = rest.split_once('.').ok_or(())?;
                 FieldKey::Schedule { row: row.parse().map_err(|_| ())?, part: SchedulePart::parse(part).ok_or(())? }
@@ -579,9 +460,9 @@ pub fn stored(ctx: &SheetContext, content: &SheetContent, actor: &Actor) -> Shee
             SectionKind::Budget | SectionKind::Cost => {
                 let row = content.budgets.iter().find(|b| b.fiscal_year == fy);
                 let fields: &[BudgetField] =
-                    if section.kind == SectionKind::Cost { &BudgetField::COST } else { &BudgetField::ALL };
+                    if section.kind == SectionKind::Cost { &BudgetField::COST } else { &BudgetField::BUDGET };
                 for &field in fields {
-                    let value = row.and_then(|b| field.text(&b.figures, layout.money_unit)).unwrap_or_default();
+                    let value = row.and_then(|b| budget_text(field, &b.figures, layout.money_unit)).unwrap_or_default();
                     f.push(
                         FieldKey::Budget(field),
                         format!("{} {}", layout.label(field.label_key()), fy.label()),
@@ -992,8 +873,8 @@ fn clean_field(
         FieldKey::Budget(field) => {
             let v = raw.trim();
             let mut figures = BudgetFigures::default();
-            match field.set(&mut figures, v, layout.money_unit) {
-                Ok(()) => (field.text(&figures, layout.money_unit).unwrap_or_default(), None),
+            match set_budget(*field, &mut figures, v, layout.money_unit) {
+                Ok(()) => (budget_text(*field, &figures, layout.money_unit).unwrap_or_default(), None),
                 Err(why) => (v.to_string(), Some(format!("「{label}」を{why}"))),
             }
         }

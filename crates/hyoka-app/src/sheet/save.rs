@@ -16,7 +16,7 @@ use hyoka_core::workflow::Transition;
 use hyoka_core::{BudgetFigures, FiscalYear, IndicatorCell, NextDirection, ValueRole};
 use hyoka_store::StoreTx;
 
-use super::draft::{self, editable_years, slot_label, BudgetField, FieldKey, SchedulePart, SheetDraft};
+use super::draft::{self, editable_years, set_budget, slot_label, BudgetField, FieldKey, SchedulePart, SheetDraft};
 use super::{IndicatorData, SheetContent, SheetContext};
 use crate::{Command, CommandError, Cx};
 
@@ -270,11 +270,11 @@ pub(crate) fn budget_after(
     // Lines the form does not show (the cost table on a sheet kind without
     // it) keep what is stored.
     let mut figures = old.map(|b| b.figures.clone()).unwrap_or_default();
-    for field in BudgetField::ALL.into_iter().chain(BudgetField::COST) {
+    for &field in BudgetField::ALL {
         if let Some(typed) = after.value(&FieldKey::Budget(field)) {
             // The draft was cleaned: what does not read leaves the line blank.
-            if field.set(&mut figures, typed, ctx.layout.money_unit).is_err() {
-                field.set(&mut figures, "", ctx.layout.money_unit).expect("blank always reads");
+            if set_budget(field, &mut figures, typed, ctx.layout.money_unit).is_err() {
+                set_budget(field, &mut figures, "", ctx.layout.money_unit).expect("blank always reads");
             }
         }
     }

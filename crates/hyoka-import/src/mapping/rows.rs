@@ -10,12 +10,13 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use hyoka_core::budget::BudgetLine;
 use hyoka_core::narrative::Block;
 use hyoka_core::text::normalise;
 use hyoka_core::{BudgetFigures, FiscalYear, Narrative, NextDirection, Yen};
 
 use super::layout::{Col, Header, Resolver};
-use super::spec::{direction_key, BudgetSpec, Checked, Until, YearRef};
+use super::spec::{direction_key, Checked, Until, YearRef};
 use super::value::{budget_line, code, fiscal_year_cell, printed};
 use super::workbook::Sheet;
 use crate::batch::{
@@ -34,7 +35,7 @@ struct Cols {
     node: Option<Col>,
     node_title: Option<Col>,
     narratives: Vec<Col>,
-    /// In [`BudgetSpec::KEYS`] order.
+    /// In `BudgetLine::ALL` order.
     budgets: Vec<Vec<Option<Col>>>,
     indicators: Vec<(Option<Col>, Option<Col>, Vec<Col>)>,
     criteria: Vec<(Option<Col>, Option<Col>)>,
@@ -79,7 +80,11 @@ fn columns(sheet: &Sheet, header: &Header, m: &Checked) -> Result<Cols, ImportEr
         .budgets
         .iter()
         .map(|b| {
-            BudgetSpec::KEYS.iter().zip(b.columns()).map(|(k, c)| r.opt(&format!("{}.{k}", b.origin), c)).collect()
+            BudgetLine::ALL
+                .iter()
+                .zip(b.columns())
+                .map(|(l, c)| r.opt(&format!("{}.{}", b.origin, l.code()), c))
+                .collect()
         })
         .collect();
     let indicators = raw
@@ -461,10 +466,10 @@ impl RowReader<'_> {
             let mut figures =
                 item.budgets.iter().find(|b| b.fiscal_year == y).map(|b| b.figures.clone()).unwrap_or_default();
             let rate = item.budgets.iter().find(|b| b.fiscal_year == y).and_then(|b| b.execution_rate_printed.clone());
-            for (key, col) in BudgetSpec::KEYS.iter().zip(cs) {
+            for (&line, col) in BudgetLine::ALL.iter().zip(cs) {
                 let Some(col) = col else { continue };
                 let cell = self.sheet.cell(row, col.index);
-                if let Err(msg) = budget_line(&mut figures, key, cell, *unit) {
+                if let Err(msg) = budget_line(&mut figures, line, cell, *unit) {
                     self.problems.push(col.error(self.sheet, row, msg));
                 }
             }

@@ -157,24 +157,8 @@ pub struct BudgetSpec {
 }
 
 impl BudgetSpec {
-    /// The keys of [`BudgetSpec::columns`], in the same order.
-    pub const KEYS: [&'static str; 13] = [
-        "initial",
-        "final",
-        "settlement",
-        "general_revenue",
-        "carried_over",
-        "national",
-        "prefectural",
-        "bonds",
-        "other_funding",
-        "staff_hours",
-        "hourly_cost",
-        "personnel_cost",
-        "total_cost",
-    ];
-
-    /// Every column the table names, in [`BudgetSpec::KEYS`] order.
+    /// Every column the table names, in `BudgetLine::ALL` order (its keys
+    /// are the lines' codes).
     pub fn columns(&self) -> [&Option<ColumnRef>; 13] {
         [
             &self.initial,
@@ -628,7 +612,8 @@ fn check(file: &str, raw: Mapping) -> Result<Checked, ImportError> {
         };
         budget_units.push(unit);
         if b.columns().iter().all(|c| c.is_none()) {
-            fail(&key, format!("列（{}）が1つもありません", BudgetSpec::KEYS.join("、")));
+            let keys: Vec<&str> = BudgetLine::ALL.iter().map(|l| l.code()).collect();
+            fail(&key, format!("列（{}）が1つもありません", keys.join("、")));
         }
         if b.hourly_cost.is_some() && b.hourly_cost_yen.is_some() {
             fail(
@@ -774,6 +759,7 @@ fn indicator_kind(s: &str) -> Option<IndicatorKind> {
     }
 }
 
+use hyoka_core::budget::BudgetLine;
 pub use hyoka_core::vocabulary::word_key as direction_key;
 use hyoka_core::vocabulary::{CityVocabulary, Criterion, DirectionWord};
 

@@ -4,6 +4,7 @@
 //! separators, era years with or without the era's name. Printed text is
 //! kept as printed (trimmed); the store parses indicator cells itself.
 
+use hyoka_core::budget::BudgetLine;
 use hyoka_core::money::MoneyUnit;
 use hyoka_core::text::{fold_width, is_dash, squeeze};
 use hyoka_core::{BudgetFigures, Era, FiscalYear, Hours, Number, Yen};
@@ -102,37 +103,22 @@ pub fn yen(cell: &Cell, unit: MoneyUnit) -> Result<Option<Yen>, String> {
     Yen::parse(&p, unit).map(Some).map_err(|e| e.to_string())
 }
 
-/// Reads one line of a budget table (a key of `BudgetSpec::KEYS`) into
-/// `figures`: amounts in `unit`, 人件費単価 in yen, 従事時間 in hours.
-pub fn budget_line(figures: &mut BudgetFigures, key: &str, cell: &Cell, unit: MoneyUnit) -> Result<(), String> {
-    if key == "staff_hours" {
-        figures.staff.hours = match printed(cell)? {
-            Some(p) if !is_dash_only(&p) => Some(
-                Hours::parse(&p)
-                    .ok_or_else(|| format!("「{}」を時間として読み取れません（例: 1,234.5）", shown(&p)))?,
-            ),
-            _ => None,
-        };
-        return Ok(());
+/// Reads one line of a budget table into `figures`: amounts in `unit`
+/// (人件費単価 in yen), 従事時間 in hours.
+pub fn budget_line(figures: &mut BudgetFigures, line: BudgetLine, cell: &Cell, unit: MoneyUnit) -> Result<(), String> {
+    let unit = if line.in_yen() { MoneyUnit::Yen } else { unit };
+    match figures.amount_mut(line) {
+        Some(amount) => *amount = yen(cell, unit)?,
+        None => {
+            figures.staff.hours = match printed(cell)? {
+                Some(p) if !is_dash_only(&p) => Some(
+                    Hours::parse(&p)
+                        .ok_or_else(|| format!("「{}」を時間として読み取れません（例: 1,234.5）", shown(&p)))?,
+                ),
+                _ => None,
+            }
+        }
     }
-    let unit = if key == "hourly_cost" { MoneyUnit::Yen } else { unit };
-    let value = yen(cell, unit)?;
-    let f = figures;
-    *match key {
-        "initial" => &mut f.initial,
-        "final" => &mut f.final_budget,
-        "settlement" => &mut f.settlement,
-        "general_revenue" => &mut f.general_revenue,
-        "carried_over" => &mut f.carried_over,
-        "national" => &mut f.funding.national,
-        "prefectural" => &mut f.funding.prefectural,
-        "bonds" => &mut f.funding.bonds,
-        "other_funding" => &mut f.funding.other,
-        "hourly_cost" => &mut f.staff.hourly,
-        "personnel_cost" => &mut f.staff.personnel,
-        "total_cost" => &mut f.staff.total,
-        other => unreachable!("budget key {other} is listed in BudgetSpec::KEYS"),
-    } = value;
     Ok(())
 }
 

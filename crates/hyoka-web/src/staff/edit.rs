@@ -13,8 +13,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::sheet::draft::{
-    self, cost_note_slots, grade_scale, indicator_years, may_write, money_text, other_slots, slot_label, BudgetField,
-    FieldErrors, SheetDraft,
+    self, cost_note_slots, grade_scale, indicator_years, may_write, money_text, other_slots, set_budget, slot_label,
+    BudgetField, FieldErrors, SheetDraft,
 };
 use hyoka_app::sheet::merge::{base_of, merge};
 use hyoka_app::sheet::{ChildData, IndicatorData, SaveSheet, SheetContent, SheetContext};
@@ -532,7 +532,7 @@ fn budget_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, he
                     caption class="sr-only" { (ctx.fy.label()) "の予算と決算（" (unit.label()) "）" }
                     thead { tr { th scope="col" { "項目" } th scope="col" { (ctx.fy.label()) "（" (unit.label()) "）" } } }
                     tbody {
-                        @for field in BudgetField::ALL {
+                        @for field in BudgetField::BUDGET {
                             @let key = format!("b.{}", field.code());
                             @let label_key = field.label_key();
                             tr {
@@ -566,12 +566,12 @@ fn budget_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, he
                         table {
                             thead { tr {
                                 th scope="col" { "年度" }
-                                @for f in BudgetField::ALL { th scope="col" { (l.label(f.label_key())) } }
+                                @for f in BudgetField::BUDGET { th scope="col" { (l.label(f.label_key())) } }
                             } }
                             tbody { @for b in &earlier { tr {
                                 th scope="row" { (b.fiscal_year.label()) }
-                                @for f in BudgetField::ALL {
-                                    td class="num" { (f.of(&b.figures).map(|y| money_text(y, unit)).unwrap_or_default()) }
+                                @for f in BudgetField::BUDGET {
+                                    td class="num" { (b.figures.amount(f).map(|y| money_text(y, unit)).unwrap_or_default()) }
                                 }
                             } } }
                         }
@@ -587,10 +587,10 @@ fn budget_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, he
 fn typed_figures(ctx: &SheetContext, content: &SheetContent, view: &FormView) -> BudgetFigures {
     let stored = content.budgets.iter().find(|b| b.fiscal_year == ctx.fy);
     let mut figures = stored.map(|b| b.figures.clone()).unwrap_or_default();
-    for field in BudgetField::ALL.into_iter().chain(BudgetField::COST) {
+    for &field in BudgetField::ALL {
         let key = format!("b.{}", field.code());
-        if field.set(&mut figures, view.values.get(&key), ctx.layout.money_unit).is_err() {
-            let _ = field.set(&mut figures, "", ctx.layout.money_unit);
+        if set_budget(field, &mut figures, view.values.get(&key), ctx.layout.money_unit).is_err() {
+            let _ = set_budget(field, &mut figures, "", ctx.layout.money_unit);
         }
     }
     figures

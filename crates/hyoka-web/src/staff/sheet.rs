@@ -462,7 +462,7 @@ fn budget_section(ctx: &SheetContext, content: &SheetContent, heading: &str) -> 
                         caption { "単位: " (unit.label()) "。執行率は決算額÷予算額（補正後、なければ当初）で、小数第2位を四捨五入" }
                         thead { tr {
                             th scope="col" { "年度" }
-                            @for f in BudgetField::ALL { th scope="col" { (l.label(f.label_key())) } }
+                            @for f in BudgetField::BUDGET { th scope="col" { (l.label(f.label_key())) } }
                             th scope="col" { (l.label("budget.rate")) "（計算）" }
                             th scope="col" { (l.label("budget.rate")) "（記載）" }
                         } }
@@ -474,7 +474,7 @@ fn budget_section(ctx: &SheetContext, content: &SheetContent, heading: &str) -> 
                                 @let over = computed.is_some_and(|r| r.tenths() > 1000);
                                 tr {
                                     th scope="row" { (b.fiscal_year.label()) }
-                                    @for f in BudgetField::ALL { td class="num" { (money(f.of(&b.figures))) } }
+                                    @for f in BudgetField::BUDGET { td class="num" { (money(b.figures.amount(f))) } }
                                     td class={ "num" @if over { " warn" } } {
                                         (computed.map(|r| r.to_string()).unwrap_or_default())
                                         @if over { " " span class="badge" { "100%超" } }
@@ -488,7 +488,7 @@ fn budget_section(ctx: &SheetContext, content: &SheetContent, heading: &str) -> 
                         @if rows.len() > 1 {
                             tfoot { tr {
                                 th scope="row" { "合計" }
-                                @for f in BudgetField::ALL { td class="num" { (money(f.of(&total))) } }
+                                @for f in BudgetField::BUDGET { td class="num" { (money(total.amount(f))) } }
                                 td class="num" { (total.execution_rate().map(|r| r.to_string()).unwrap_or_default()) }
                                 td {}
                             } }
@@ -554,7 +554,7 @@ fn cost_section(ctx: &SheetContext, content: &SheetContent, heading: &str) -> Ma
                                         (money(f.project_cost()))
                                         @if funding_off { " " span class="badge" { "財源内訳の合計と不一致" } }
                                     }
-                                    @for field in &BudgetField::COST[..4] { td class="num" { (money(field.of(f))) } }
+                                    @for field in &BudgetField::COST[..4] { td class="num" { (money(f.amount(*field))) } }
                                     td class="num" { (money(f.general_revenue)) }
                                     td class="num" { (f.staff.hours.map(hyoka_core::Hours::number).unwrap_or_default()) }
                                     td class="num" { (f.staff.hourly.map(|y| money_text(y, MoneyInputUnit::Yen)).unwrap_or_default()) }

@@ -143,7 +143,7 @@ async fn cost_is_entered_computed_checked_and_kept_by_other_sheet_kinds() {
     assert_eq!(csv.status, 200);
     let header = csv.body.lines().next().unwrap().to_string();
     assert!(
-        header.ends_with("total_cost_yen,total_cost_computed_yen") || header.contains("トータルコスト"),
+        header.trim_start_matches('\u{feff}').ends_with("トータルコスト（円）,トータルコスト（計算、円）"),
         "{header}"
     );
     assert!(csv.body.contains("11790000") && csv.body.contains("11800000"), "printed and computed: {}", csv.body);
@@ -193,7 +193,7 @@ async fn a_citys_workbook_is_worked_on_next_year_in_its_own_words_and_published(
     let form = editor.get(&edit).await;
     assert_eq!(form.status, 200, "{}", form.body);
     assert!(
-        form.body.contains("事務事業評価シート") || form.body.contains("財源内訳・トータルコスト"),
+        form.body.contains("財源内訳・トータルコスト") && form.body.contains("name=\"b.total_cost\""),
         "{}",
         form.body
     );
