@@ -15,7 +15,8 @@ pub mod mapping;
 pub mod source;
 
 pub use apply::{
-    apply, stage, stage_at, ApplyError, ApplyReport, Change, ChangeKind, CityChanges, FrozenChange, Staged, Tally,
+    apply, stage, stage_at, stage_with_pause, ApplyError, ApplyReport, Change, ChangeKind, CityChanges, FrozenChange,
+    Staged, Tally,
 };
 pub use batch::Batch;
 pub use error::{io_reason, FurtherProblems, ImportError, Place};

@@ -70,6 +70,28 @@ fn sheet(r: &AnyRow) -> Result<SheetRecord, StoreError> {
 const SHEET_COLUMNS: &str = "id, item_id, fiscal_year, status, version, updated_at, updated_by";
 
 impl StoreTx {
+    /// A city's locked years, each with whether it is published, read
+    /// inside this transaction. On PostgreSQL the rows are held
+    /// (`FOR SHARE`) until the transaction ends, so a lock or publication
+    /// made by another connection either is seen here or waits; on SQLite
+    /// the transaction already holds the write lock.
+    pub async fn frozen_years(&mut self, municipality: &str) -> Result<Vec<(FiscalYear, bool)>, StoreError> {
+        let lock = match self.backend() {
+            crate::Backend::Postgres => " FOR SHARE",
+            crate::Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "SELECT fiscal_year, published_at FROM fiscal_years
+             WHERE municipality_code = $1 AND status = 'locked' ORDER BY fiscal_year{lock}"
+        );
+        let rows = sqlx::query(&sql).bind(municipality).fetch_all(self.conn()).await?;
+        rows.iter()
+            .map(|r| {
+                Ok((fy_from_i64(r.try_get("fiscal_year")?)?, r.try_get::<Option<String>, _>("published_at")?.is_some()))
+            })
+            .collect()
+    }
+
     /// The sheet of an item for a year, created (未着手) when missing.
     pub async fn sheet_for_update(&mut self, item_id: i64, fy: FiscalYear) -> Result<SheetRecord, StoreError> {
         sqlx::query(

@@ -152,8 +152,9 @@ impl CityChanges {
         self.changes.iter().filter(|c| c.kind == ChangeKind::Removed)
     }
 
-    /// Changes to what has no fiscal year (names, titles, plan nodes),
-    /// which an import may make even where a year is locked.
+    /// Changes to what has no fiscal year (names, titles, plan nodes);
+    /// those printed on a locked year's sheet (an item's title, an
+    /// indicator's name or unit) are refused instead.
     pub fn yearless(&self) -> impl Iterator<Item = &Change> {
         self.changes.iter().filter(|c| c.fiscal_year.is_none())
     }
@@ -221,6 +222,24 @@ impl Sink<'_> {
             self.c.additions.push(change);
         } else {
             self.c.changes.push(change);
+        }
+    }
+
+    /// A change without a year to what the print of every year of its
+    /// item or indicator shows (an item's number and title, an indicator's
+    /// name and unit, the order of narratives and schedule rows): refused
+    /// for each of `years` that is locked or published.
+    fn printed_in(&mut self, years: &BTreeSet<FiscalYear>, change: Change) {
+        for fy in years {
+            if let Some(published) = self.frozen_years.get(fy) {
+                self.frozen.push(FrozenChange {
+                    municipality: self.c.code.clone(),
+                    city: self.c.name.clone(),
+                    fiscal_year: *fy,
+                    published: *published,
+                    change: change.clone(),
+                });
+            }
         }
     }
 
@@ -427,6 +446,22 @@ fn item(sink: &mut Sink, before: Option<&ItemRow>, after: &ItemRow) {
         };
         (subject(), "事業・項目".into(), detail)
     });
+    // The number and title are printed on every year's sheet.
+    if let Some(b) = before.filter(|b| b.title != after.title || b.code != after.code) {
+        let detail = if b.title != after.title {
+            from_to(ChangeKind::Changed, Some(&b.title), Some(&after.title))
+        } else {
+            from_to(ChangeKind::Changed, Some(&b.code), Some(&after.code))
+        };
+        let change = Change {
+            kind: ChangeKind::Changed,
+            fiscal_year: None,
+            subject: item_label(&b.code, &b.title),
+            part: if b.title != after.title { "名称".into() } else { "番号".into() },
+            detail,
+        };
+        sink.printed_in(&item_years(b), change);
+    }
 
     let empty = ItemRow::default();
     let b = before.unwrap_or(&empty);
@@ -449,6 +484,8 @@ fn item(sink: &mut Sink, before: Option<&ItemRow>, after: &ItemRow) {
     };
     if before.is_some() && nb == na && positions(b) != positions(after) {
         sink.row(Part::Records, None, Some(&0), Some(&1), |_| (subject(), "記述の並び順".into(), None));
+        let change = yearless_change(subject(), "記述の並び順");
+        sink.printed_in(&nb.keys().flatten().copied().collect(), change);
     }
 
     let (bb, ba) = (budgets(b), budgets(after));
@@ -483,6 +520,8 @@ fn item(sink: &mut Sink, before: Option<&ItemRow>, after: &ItemRow) {
     let order = |i: &ItemRow| i.schedule.iter().map(|s| (s.fiscal_year, s.label.clone())).collect::<Vec<_>>();
     if before.is_some() && sb == sa && order(b) != order(after) {
         sink.row(Part::Records, None, Some(&0), Some(&1), |_| (subject(), "スケジュールの並び順".into(), None));
+        let change = yearless_change(subject(), "スケジュールの並び順");
+        sink.printed_in(&sb.keys().copied().collect(), change);
     }
 
     let (db, da) = (direction(b), direction(after));
@@ -515,6 +554,17 @@ fn indicator(
         };
         (subject(), "指標".into(), detail)
     });
+    // The name and unit are printed with every year's values.
+    if let Some(b) = before.filter(|b| b.name != after.name || b.unit != after.unit) {
+        let (part, detail) = if b.name != after.name {
+            ("名称", from_to(ChangeKind::Changed, Some(&b.name), Some(&after.name)))
+        } else {
+            ("単位", from_to(ChangeKind::Changed, b.unit.as_deref(), after.unit.as_deref()))
+        };
+        let years: BTreeSet<FiscalYear> =
+            b.values.iter().map(|v| v.fiscal_year).chain(b.judgements.iter().map(|j| j.fiscal_year)).collect();
+        sink.printed_in(&years, yearless_change(subject(), part).with_detail(detail));
+    }
 
     let empty = IndicatorRow { values: vec![], judgements: vec![], ..after.clone() };
     let b = before.unwrap_or(&empty);
@@ -553,6 +603,27 @@ fn indicator(
             (subject(), "判定".into(), from_to(k, shown(was).as_deref(), shown(now).as_deref()))
         });
     }
+}
+
+fn yearless_change(subject: String, part: &str) -> Change {
+    Change { kind: ChangeKind::Changed, fiscal_year: None, subject, part: part.into(), detail: None }
+}
+
+impl Change {
+    fn with_detail(self, detail: Option<String>) -> Self {
+        Change { detail, ..self }
+    }
+}
+
+/// Every year an item's rows belong to (its own year included).
+fn item_years(i: &ItemRow) -> BTreeSet<FiscalYear> {
+    let mut out: BTreeSet<FiscalYear> = i.fiscal_year.into_iter().collect();
+    out.extend(i.narratives.iter().filter_map(|n| n.fiscal_year));
+    out.extend(i.budgets.iter().map(|b| b.fiscal_year));
+    out.extend(i.evaluations.iter().map(|e| e.fiscal_year));
+    out.extend(i.schedule.iter().map(|s| s.fiscal_year));
+    out.extend(i.next_direction.iter().map(|d| d.fiscal_year));
+    out
 }
 
 /// Narratives by the year they belong to: their own, or else the item's.

@@ -147,6 +147,25 @@ fn frozen_message(changes: &[FrozenChange]) -> String {
     out.push_str(
         "\n確定・公開した年度の内容は取り込みでは変えられません。その年度の行をファイルから除くか、保存されている内容に戻してから取り込んでください。",
     );
+    let mut codes: Vec<(&str, FiscalYear, bool)> =
+        changes.iter().map(|c| (c.municipality.as_str(), c.fiscal_year, c.published)).collect();
+    codes.sort();
+    codes.dedup();
+    out.push_str("\n変える必要がある場合は、管理者が先にその年度を");
+    if codes.iter().any(|c| c.2) {
+        out.push_str("取り下げ（公開中の年度）、");
+    }
+    out.push_str("確定を解除してから取り込み直してください（管理画面の「年度」、またはコマンド:");
+    for (code, fy, published) in codes.iter().take(5) {
+        if *published {
+            out.push_str(&format!("\n  hyoka year withdraw --municipality {code} --fiscal-year {}", fy.year()));
+        }
+        out.push_str(&format!(
+            "\n  hyoka year unlock --municipality {code} --fiscal-year {} --reason \"理由\"",
+            fy.year()
+        ));
+    }
+    out.push_str("\n）。解除は理由とともに変更履歴に記録されます。");
     out
 }
 
@@ -181,11 +200,38 @@ pub async fn stage_at(
     batches: &[(String, Batch)],
     at: hyoka_core::time::Timestamp,
 ) -> Result<Staged, ApplyError> {
-    let (prepared, report, frozen) = prepare(store, batches).await?;
+    stage_with_pause(store, batches, at, async {}).await
+}
+
+/// [`stage_at`], running `pause` after the import is prepared (read and
+/// compared outside the transaction) and before the transaction begins:
+/// tests use it to lock a year in between and see it refused.
+#[doc(hidden)]
+pub async fn stage_with_pause(
+    store: &Store,
+    batches: &[(String, Batch)],
+    at: hyoka_core::time::Timestamp,
+    pause: impl std::future::Future<Output = ()>,
+) -> Result<Staged, ApplyError> {
+    let (mut prepared, mut report, mut frozen, seen) = prepare(store, batches, None).await?;
     if !frozen.is_empty() {
         return Err(ApplyError::Frozen(frozen));
     }
+    pause.await;
     let mut tx = store.begin_at(at).await?;
+    // The locked years were read before the transaction: read them again
+    // inside it, and compare again when one was locked or published since.
+    let mut now = BTreeMap::new();
+    for code in prepared.incoming.keys() {
+        now.insert(code.clone(), tx.frozen_years(code).await?.into_iter().collect::<BTreeMap<_, _>>());
+    }
+    if now != seen {
+        (prepared, report, frozen, _) = prepare(store, batches, Some(&now)).await?;
+        if !frozen.is_empty() {
+            tx.rollback().await?;
+            return Err(ApplyError::Frozen(frozen));
+        }
+    }
     write::write(&mut tx, &prepared).await?;
     Ok(Staged { tx, report })
 }
@@ -203,10 +249,18 @@ pub async fn apply(store: &Store, batches: &[(String, Batch)], dry_run: bool) ->
     Ok(report)
 }
 
+/// Each city's locked years, with whether each is published.
+type FrozenYears = BTreeMap<String, BTreeMap<FiscalYear, bool>>;
+
+/// Reads the stored cities and compares them with the import. The locked
+/// years are read from the store unless `years` gives them; the years used
+/// are returned.
 async fn prepare(
     store: &Store,
     batches: &[(String, Batch)],
-) -> Result<(Prepared, ApplyReport, Vec<FrozenChange>), StoreError> {
+    years: Option<&FrozenYears>,
+) -> Result<(Prepared, ApplyReport, Vec<FrozenChange>, FrozenYears), StoreError> {
+    let mut seen = FrozenYears::new();
     let incoming = merge::incoming(batches);
     let mut report = ApplyReport::default();
     let mut frozen = Vec::new();
@@ -219,11 +273,15 @@ async fn prepare(
         basis.update([0]);
         basis.update(serde_json::to_vec(&before).map_err(|e| StoreError::Invalid(e.to_string()))?);
         stored_sections.insert(code.clone(), before.sections.iter().cloned().collect());
-        let years = frozen_years(store, code).await?;
+        let years = match years.and_then(|y| y.get(code)) {
+            Some(y) => y.clone(),
+            None => frozen_years(store, code).await?,
+        };
         let after = merge::after(&before, &inc.city);
         let (changes, touched) = changes::compare(&before, &after, &inc.city, &years);
         report.cities.push(changes);
         frozen.extend(touched);
+        seen.insert(code.clone(), years);
         for ind in &after.indicators {
             let file = inc.indicator_file.get(&ind.key);
             for f in derive::derive(code, ind).findings {
@@ -236,7 +294,7 @@ async fn prepare(
     report.findings = findings.of_import.clone();
     report.findings_stored = findings.tally;
     report.basis = basis.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    Ok((Prepared { incoming, stored_sections, findings }, report, frozen))
+    Ok((Prepared { incoming, stored_sections, findings }, report, frozen, seen))
 }
 
 /// The city's locked fiscal years, with whether each is published.
