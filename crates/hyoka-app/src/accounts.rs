@@ -131,11 +131,11 @@ async fn check_section(
     let Some(id) = section_id else {
         return Err(CommandError::invalid("section", format!("「{}」には担当課が必要です。", role.label())));
     };
-    let choices = match municipality {
-        Some(code) => cx.store.sheet_section_choices(code).await?,
-        None => Vec::new(),
+    let known = match municipality {
+        Some(code) => cx.store.section_choice(code, id).await?.is_some(),
+        None => false,
     };
-    if choices.iter().any(|(s, _)| *s == id) {
+    if known {
         Ok(Some(id))
     } else {
         Err(CommandError::invalid("section", "担当課を一覧から選んでください。"))
@@ -183,12 +183,16 @@ impl Command for SetRole {
             return Err(CommandError::invalid("role", "システム管理者と自治体の役割は入れ替えられません。"));
         }
         let section_id = check_section(cx, account.municipality.as_deref(), self.role, self.section_id).await?;
-        let choices = match &account.municipality {
-            Some(code) => cx.store.sheet_section_choices(code).await?,
-            None => Vec::new(),
-        };
+        let mut names = std::collections::BTreeMap::new();
+        if let Some(code) = &account.municipality {
+            for id in [account.section_id, section_id].into_iter().flatten() {
+                if let Some(name) = cx.store.section_choice(code, id).await? {
+                    names.insert(id, name);
+                }
+            }
+        }
         let label = |r: Role, sec: Option<i64>| {
-            let name = sec.and_then(|id| choices.iter().find(|x| x.0 == id)).map(|x| format!("（{}）", x.1));
+            let name = sec.and_then(|id| names.get(&id)).map(|n| format!("（{n}）"));
             format!("{}{}", r.label(), name.unwrap_or_default())
         };
         let (before, after) = (label(account.role, account.section_id), label(self.role, section_id));

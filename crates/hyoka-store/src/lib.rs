@@ -56,7 +56,7 @@ pub use records::*;
 pub use scope::EntryScope;
 pub use search::{excerpt, highlight, search_terms, Fragment, SearchHit, SearchResults};
 pub use setup::{DepartmentRecord, ItemFields, NodeUse, SectionRecord, SectionUse, SectionYear};
-pub use sheet_edit::{SheetKindRecord, SheetListRow};
+pub use sheet_edit::{SheetKindRecord, SheetListRow, SECTION_CHOICES_MAX};
 pub use throttle::FailureCount;
 pub use tx::StoreTx;
 

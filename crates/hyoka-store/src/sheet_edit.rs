@@ -159,6 +159,10 @@ pub struct SheetListRow {
     pub updated_by: Option<String>,
 }
 
+/// The most sections a form lists (a transfer's suggestions, an account's
+/// section): a city may have many thousands.
+pub const SECTION_CHOICES_MAX: usize = 200;
+
 impl Store {
     /// The ids of the sections responsible for an item, for permission checks.
     pub async fn sheet_section_ids(&self, item_id: i64) -> Result<Vec<i64>, StoreError> {
@@ -185,6 +189,67 @@ impl Store {
                 Ok((r.try_get("id")?, if s.is_empty() { d } else { format!("{d} {s}") }))
             })
             .collect()
+    }
+
+    /// At most `limit` sections of a city as (id, `部 課`), for a form's
+    /// list: those of the departments of `item` (when given) first, then
+    /// the rest in the city's order; with how many sections the city has.
+    /// A form lists these and lets a person type any other.
+    pub async fn section_choices_capped(
+        &self,
+        municipality: &str,
+        item: Option<i64>,
+        limit: usize,
+    ) -> Result<(Vec<(i64, String)>, i64), StoreError> {
+        let rows = sqlx::query(
+            "SELECT s.id, d.name AS department, s.name AS section
+             FROM sections s JOIN departments d ON d.id = s.department_id
+             WHERE d.municipality_code = $1
+             ORDER BY CASE WHEN d.id IN (SELECT s2.department_id FROM item_sections x
+                                          JOIN sections s2 ON s2.id = x.section_id WHERE x.item_id = $2)
+                      THEN 0 ELSE 1 END, d.id, s.id
+             LIMIT $3",
+        )
+        .bind(municipality)
+        .bind(item.unwrap_or(-1))
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(self.pool())
+        .await?;
+        let choices = rows
+            .iter()
+            .map(|r| {
+                let (d, s): (String, String) = (r.try_get("department")?, r.try_get("section")?);
+                Ok((r.try_get("id")?, if s.is_empty() { d } else { format!("{d} {s}") }))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let total: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM sections s JOIN departments d ON d.id = s.department_id
+             WHERE d.municipality_code = $1",
+        )
+        .bind(municipality)
+        .fetch_one(self.pool())
+        .await?
+        .try_get("n")?;
+        Ok((choices, total))
+    }
+
+    /// One section of a city as `部 課`, or `None` when the city has no
+    /// section with this id.
+    pub async fn section_choice(&self, municipality: &str, id: i64) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query(
+            "SELECT d.name AS department, s.name AS section
+             FROM sections s JOIN departments d ON d.id = s.department_id
+             WHERE d.municipality_code = $1 AND s.id = $2",
+        )
+        .bind(municipality)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| {
+            let (d, s): (String, String) = (r.try_get("department")?, r.try_get("section")?);
+            Ok(if s.is_empty() { d } else { format!("{d} {s}") })
+        })
+        .transpose()
     }
 
     /// The fiscal years with sheets, items or a fiscal-year record, newest

@@ -242,6 +242,26 @@ pub async fn query_plan(store: &Store, sql: &str, binds: &[&str]) -> String {
     rows.iter().map(|r| r.get::<String, _>(column)).collect::<Vec<_>>().join("\n")
 }
 
+/// Adds `n` sections 「課1」… under one department of a city in one
+/// statement, for tests of forms and imports at scale.
+pub async fn insert_sections(store: &Store, municipality: &str, department: &str, n: u32) {
+    let mut tx = store.begin().await.expect("begin");
+    tx.upsert_section(municipality, department, "", hyoka_core::org::Validity::default()).await.expect("department");
+    sqlx::query(
+        "INSERT INTO sections (department_id, name)
+         WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < $3)
+         SELECT d.id, '課' || CAST(k.i AS TEXT)
+         FROM k, departments d WHERE d.municipality_code = $1 AND d.name = $2",
+    )
+    .bind(municipality)
+    .bind(department)
+    .bind(i64::from(n))
+    .execute(tx.conn())
+    .await
+    .expect("insert sections");
+    tx.commit().await.expect("commit");
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::accounts::{needs_section, CreateAccount, ResetPassword, SetRole};
 use hyoka_app::CommandError;
 use hyoka_core::access::Role;
-use hyoka_store::AccountRecord;
+use hyoka_store::{AccountRecord, SECTION_CHOICES_MAX};
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -74,10 +74,17 @@ async fn accounts_page(
     errors: &CreateErrors,
 ) -> Result<Markup, AppError> {
     let list = s.store.accounts(Some(code)).await?;
-    let sections = s.store.sheet_section_choices(code).await?;
-    let section_name = |id: Option<i64>| {
-        id.and_then(|id| sections.iter().find(|x| x.0 == id)).map(|x| x.1.clone()).unwrap_or_default()
-    };
+    let (sections, total) = s.store.section_choices_capped(code, None, SECTION_CHOICES_MAX).await?;
+    let listed: std::collections::HashSet<i64> = sections.iter().map(|x| x.0).collect();
+    // The sections of accounts beyond the list, named one by one.
+    let mut names: std::collections::HashMap<i64, String> = sections.iter().cloned().collect();
+    for id in list.iter().filter_map(|a| a.section_id).filter(|id| !listed.contains(id)) {
+        if let Some(name) = s.store.section_choice(code, id).await? {
+            names.insert(id, name);
+        }
+    }
+    let sections = Choices { listed: &sections, total, names: &names };
+    let section_name = |id: Option<i64>| id.and_then(|id| names.get(&id)).cloned().unwrap_or_default();
     let desc = |field: &str, e: &Option<String>| e.as_ref().map(|_| format!("new-{field}-error"));
     Ok(staff_page(
         staff.bar(),
@@ -148,7 +155,7 @@ async fn accounts_page(
                     (field_error("new-section-error", errors.section.as_deref()))
                     br;
                     (section_select("new-section", &form.section, &sections))
-                    @if sections.is_empty() {
+                    @if sections.total == 0 {
                         br;
                         span class="note" id="new-section-none" {
                             "課がまだありません。担当課（編集者）や課長・部長（承認者）のアカウントを作るには、先に "
@@ -174,18 +181,45 @@ fn role_select(id: &str, selected: &str) -> Markup {
     }
 }
 
-fn section_select(id: &str, selected: &str, sections: &[(i64, String)]) -> Markup {
+/// A city's sections for an account form: at most
+/// [`SECTION_CHOICES_MAX`] listed, with the city's count and the names of
+/// the sections the page's accounts hold.
+struct Choices<'a> {
+    listed: &'a [(i64, String)],
+    total: i64,
+    names: &'a std::collections::HashMap<i64, String>,
+}
+
+/// The section of an account: a list when the city has few sections;
+/// beyond [`SECTION_CHOICES_MAX`], a field for the section's number with
+/// the first ones suggested (the organisation page shows every number).
+fn section_select(id: &str, selected: &str, sections: &Choices) -> Markup {
+    let capped = usize::try_from(sections.total).unwrap_or(usize::MAX) > sections.listed.len();
+    let current = selected.parse::<i64>().ok().and_then(|id| sections.names.get(&id).map(|n| (id, n)));
     html! {
-        select id=(id) name="section" {
-            option value="" { "（なし）" }
-            @for (id, label) in sections {
-                option value=(id) selected[selected == id.to_string()] { (label) }
+        @if capped {
+            input type="text" id=(id) name="section" value=(selected) list={ (id) "-list" } inputmode="numeric"
+                autocomplete="off" aria-describedby={ (id) "-help" };
+            datalist id={ (id) "-list" } {
+                @for (value, label) in sections.listed { option value=(value) { (label) } }
+            }
+            span class="note" id={ (id) "-help" } {
+                " 課の番号を入力します（課が " (sections.total) " あるため、候補は最初の "
+                (sections.listed.len()) " 課だけです。番号は「組織（部・課）」にあります）。"
+                @if let Some((_, name)) = current { " 現在: " (name) }
+            }
+        } @else {
+            select id=(id) name="section" {
+                option value="" { "（なし）" }
+                @for (value, label) in sections.listed {
+                    option value=(value) selected[selected == value.to_string()] { (label) }
+                }
             }
         }
     }
 }
 
-fn role_form(staff: &Staff, code: &str, a: &AccountRecord, sections: &[(i64, String)]) -> Markup {
+fn role_form(staff: &Staff, code: &str, a: &AccountRecord, sections: &Choices) -> Markup {
     let section = a.section_id.map(|id| id.to_string()).unwrap_or_default();
     html! {
         form method="post" action={ "/m/" (code) "/admin/accounts/" (segment(&a.login)) "/role" } {
@@ -200,10 +234,28 @@ fn role_form(staff: &Staff, code: &str, a: &AccountRecord, sections: &[(i64, Str
     }
 }
 
+/// What the store says of a form's section: whether the city has it, and
+/// how many sections the city has.
+struct SectionCheck {
+    known: Option<i64>,
+    total: i64,
+}
+
+impl SectionCheck {
+    async fn of(s: &AppState, code: &str, f: &AccountForm) -> Result<SectionCheck, AppError> {
+        let known = match f.section.trim().parse::<i64>() {
+            Ok(id) if s.store.section_choice(code, id).await?.is_some() => Some(id),
+            _ => None,
+        };
+        let (_, total) = s.store.section_choices_capped(code, None, 0).await?;
+        Ok(SectionCheck { known, total })
+    }
+}
+
 /// The role and section of a form, checked against the city.
 fn role_and_section(
     form: &AccountForm,
-    sections: &[(i64, String)],
+    sections: &SectionCheck,
     errors: &mut CreateErrors,
 ) -> Option<(Role, Option<i64>)> {
     let role = match form.role.parse::<Role>() {
@@ -215,7 +267,7 @@ fn role_and_section(
     };
     let section = match form.section.trim() {
         "" => None,
-        s => match s.parse::<i64>().ok().filter(|id| sections.iter().any(|x| x.0 == *id)) {
+        s => match s.parse::<i64>().ok().filter(|id| sections.known == Some(*id)) {
             Some(id) => Some(id),
             None => {
                 errors.section = Some("担当課を一覧から選んでください。".into());
@@ -224,7 +276,7 @@ fn role_and_section(
         },
     };
     if needs_section(role) && section.is_none() {
-        errors.section = Some(if sections.is_empty() {
+        errors.section = Some(if sections.total == 0 {
             format!(
                 "「{}」には担当課が必要ですが、課がまだありません。先に「組織（部・課）」で課を作成してください。",
                 role.label()
@@ -245,7 +297,7 @@ pub(super) async fn create(
     Form(f): Form<AccountForm>,
 ) -> Result<Response, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
-    let sections = s.store.sheet_section_choices(&code).await?;
+    let sections = SectionCheck::of(&s, &code, &f).await?;
     let mut errors = CreateErrors::default();
     let role = role_and_section(&f, &sections, &mut errors);
     let Some((role, section_id)) = role.filter(|_| !errors.any()) else {
@@ -323,7 +375,7 @@ pub(super) async fn set_role(
 ) -> Result<Response, AppError> {
     admin_city(&s, &staff, &code).await?;
     let account = city_account(&s, &code, &login).await?;
-    let sections = s.store.sheet_section_choices(&code).await?;
+    let sections = SectionCheck::of(&s, &code, &f).await?;
     let mut errors = CreateErrors::default();
     let Some((role, section_id)) = role_and_section(&f, &sections, &mut errors) else {
         let message = errors.role.or(errors.section).unwrap_or_default();

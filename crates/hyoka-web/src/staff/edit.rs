@@ -53,7 +53,7 @@ pub(crate) async fn form(
     }
     let content = SheetContent::load(&s.store, &ctx).await?;
     let stored = draft::stored(&ctx, &content, &staff.actor());
-    let choices = s.store.sheet_section_choices(&code).await?;
+    let choices = transfer_choices(&s.store, &ctx).await?;
     let view = FormView {
         values: &stored,
         version: ctx.version,
@@ -86,7 +86,7 @@ pub(crate) async fn save(
         return conflict(&s, &staff, ctx, content, &mine, &base, &errors).await;
     }
     if !errors.is_empty() {
-        let choices = s.store.sheet_section_choices(&code).await?;
+        let choices = transfer_choices(&s.store, &ctx).await?;
         let returned = ctx.return_note(&s.store).await?;
         let view = FormView { values: &mine, version, base, errors: &errors, returned };
         let flags = sheet_flags(&s, &ctx).await?;
@@ -120,7 +120,7 @@ async fn conflict(
 ) -> Result<Response, AppError> {
     let theirs = draft::stored(&ctx, &content, &staff.actor());
     let (merged, differences) = merge(&ctx.layout, base, &theirs, mine);
-    let choices = s.store.sheet_section_choices(&ctx.code).await?;
+    let choices = transfer_choices(&s.store, &ctx).await?;
     let updated = match (&ctx.updated_at, &ctx.updated_by) {
         (Some(at), Some(by)) => format!("現在の保存内容: 第{}版（{}、{}）", ctx.version, jst(at), by),
         (Some(at), None) => format!("現在の保存内容: 第{}版（{}）", ctx.version, jst(at)),
@@ -758,6 +758,14 @@ fn direction_choices(content: &SheetContent) -> Vec<(String, String)> {
     content.vocabulary.directions.iter().map(|w| (w.word.clone(), w.word.clone())).collect()
 }
 
+/// The sections a transfer may name, as the form suggests them: at most
+/// [`hyoka_store::SECTION_CHOICES_MAX`], the item's departments first.
+async fn transfer_choices(store: &hyoka_store::Store, ctx: &SheetContext) -> Result<Vec<(i64, String)>, AppError> {
+    let (choices, _) =
+        store.section_choices_capped(&ctx.code, Some(ctx.item.id), hyoka_store::SECTION_CHOICES_MAX).await?;
+    Ok(choices)
+}
+
 fn direction_fields(
     ctx: &SheetContext,
     content: &SheetContent,
@@ -768,7 +776,6 @@ fn direction_fields(
     let l = &ctx.layout;
     let current = view.values.get("d.dir");
     let transfer = view.values.get("d.transfer");
-    let listed = transfer.is_empty() || choices.iter().any(|(_, name)| name == transfer);
     html! {
         section aria-labelledby="s-direction" {
             h2 id="s-direction" { (heading) }
@@ -785,12 +792,15 @@ fn direction_fields(
             (textarea(view, "d.reason", &format!("{}（{}）", l.label("direction.reason"), heading), None))
             p {
                 label for="f-d-transfer" { (l.label("direction.transfer")) } br;
-                select id="f-d-transfer" name="d.transfer" aria-describedby="transfer-help" {
-                    option value="" selected[transfer.is_empty()] { "（移管しない）" }
-                    @if !listed { option value=(transfer) selected { (transfer) } }
-                    @for (_, name) in choices { option value=(name) selected[name == transfer] { (name) } }
+                input type="text" id="f-d-transfer" name="d.transfer" value=(transfer) list="transfer-sections"
+                    autocomplete="off" aria-describedby="transfer-help";
+                datalist id="transfer-sections" {
+                    @for (_, name) in choices { option value=(name) {} }
                 }
-                span class="note" id="transfer-help" { " 事業を他の課へ移す（事務移管）ときに選びます。" }
+                span class="note" id="transfer-help" {
+                    " 事業を他の課へ移す（事務移管）ときに「部 課」を入力します（候補は同じ部の課から最大"
+                    (hyoka_store::SECTION_CHOICES_MAX) "件）。移管しないときは空欄にします。"
+                }
             }
         }
     }

@@ -821,3 +821,52 @@ async fn mishima_sheet_shows_reform_items_and_cost_notes_where_the_form_prints_t
     let notes_after = store.narratives(measure).await.unwrap().iter().filter(|n| n.slot.starts_with("note:")).count();
     assert_eq!(notes_after, 4, "an unchanged save keeps them");
 }
+
+/// A city with 100,000 sections: the edit form and the accounts page list
+/// at most 200 of them (the item's department first), so their size stays
+/// bounded; a section beyond the list can still be given by its number.
+#[tokio::test]
+async fn forms_list_a_bounded_number_of_sections() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let ids = seed(&store).await;
+    let server = support::spawn(store.clone()).await;
+    let mut editor = server.signed_in("editor").await;
+    let mut admin = server.signed_in("admin").await;
+    let path = format!("{}/edit", sheet(ids.item));
+    let (edit_before, accounts_before) =
+        (editor.get(&path).await.body.len(), admin.get(&format!("/m/{MITAKA}/admin/accounts")).await.body.len());
+
+    hyoka_store::testing::insert_sections(&store, MITAKA, "大量部", 100_000).await;
+    let edit = editor.get(&path).await;
+    assert_eq!(edit.status, 200);
+    let options =
+        edit.body.split("datalist id=\"transfer-sections\"").nth(1).unwrap().split("</datalist>").next().unwrap();
+    assert_eq!(options.matches("<option").count(), hyoka_store::SECTION_CHOICES_MAX);
+    assert!(options.contains("企画部"), "the item's department comes first");
+    // 200 suggestions of some 30 bytes each, whatever the city's size.
+    assert!(edit.body.len() < edit_before + 20_000, "{} → {} bytes", edit_before, edit.body.len());
+
+    let accounts = admin.get(&format!("/m/{MITAKA}/admin/accounts")).await;
+    assert_eq!(accounts.status, 200);
+    assert!(accounts.body.contains("候補は最初の 200 課だけです"), "{}", accounts.body.len());
+    // A list per account and the creation form: 7 lists of 200.
+    assert!(
+        accounts.body.len() < accounts_before + 7 * 200 * 60,
+        "{} → {} bytes",
+        accounts_before,
+        accounts.body.len()
+    );
+
+    // The last section, far beyond the list, by its number.
+    let last = store.section_id(MITAKA, "大量部", "課100000").await.unwrap();
+    let fields = [("login", "far-editor"), ("display_name", "遠い課の担当者"), ("role", "editor")];
+    let last = last.to_string();
+    let mut form: Vec<(&str, &str)> = fields.to_vec();
+    form.push(("section", &last));
+    let r = admin.post(&format!("/m/{MITAKA}/admin/accounts"), &form).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("アカウント「far-editor」を作成しました"), "{}", r.body);
+    let page = admin.get(&format!("/m/{MITAKA}/admin/accounts")).await;
+    assert!(page.body.contains("大量部 課100000"), "the account's section is named");
+}
