@@ -56,6 +56,27 @@ fn address_key(address: &str) -> String {
     format!("addr:{address}")
 }
 
+thread_local! {
+    /// Checks against the dummy hash made on this thread (see
+    /// [`dummy_checks_on_this_thread`]).
+    static DUMMY_CHECKS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many passwords this thread checked against the dummy hash: a
+/// statistic tests read (a sign-in runs on one thread between awaits, and
+/// a test's runtime on its own thread) to see that an unknown login costs
+/// a hash check, without measuring time.
+pub fn dummy_checks_on_this_thread() -> u64 {
+    DUMMY_CHECKS.with(|c| c.get())
+}
+
+/// Checks a password against the dummy hash, for the same work as a real
+/// check; the answer is always ignored.
+fn check_dummy(password: &str) {
+    DUMMY_CHECKS.with(|c| c.set(c.get() + 1));
+    let _ = verify_password(password, dummy_hash());
+}
+
 /// A hash to check passwords of unknown logins against, made once.
 fn dummy_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
@@ -78,7 +99,7 @@ pub async fn sign_in(
             if until > now {
                 // The password is still checked, so a locked and a free
                 // answer take the same time.
-                let _ = verify_password(password, dummy_hash());
+                check_dummy(password);
                 tracing::warn!(key = key.as_str(), "sign-in refused while locked");
                 return Err(SignInError::Locked { minutes: ((until.0 - now.0) + 59) / 60 });
             }
@@ -88,7 +109,7 @@ pub async fn sign_in(
     let ok = match &account {
         Some(a) => verify_password(password, &a.password_hash) && !a.disabled,
         None => {
-            let _ = verify_password(password, dummy_hash());
+            check_dummy(password);
             false
         }
     };
