@@ -54,7 +54,7 @@ async fn an_unknown_login_runs_the_password_hash_on_a_dummy() {
 async fn failures_from_one_address_across_logins_lock_the_address() {
     let (_db, store) = with_account("root").await;
     let address = "198.51.100.7";
-    assert!(ADDRESS_FREE_FAILURES > LOGIN_FREE_FAILURES);
+    const { assert!(ADDRESS_FREE_FAILURES > LOGIN_FREE_FAILURES) };
     // Each login fails once, below its own threshold; the address counts all.
     for i in 0..ADDRESS_FREE_FAILURES - 1 {
         let e = sign_in(&store, now(), &format!("guess{i}"), "wrong-password", address).await.unwrap_err();
