@@ -43,6 +43,13 @@ const MAX_PENDING_BYTES: usize = 2 * upload::MAX_UPLOAD_BYTES;
 /// Rows of the diff shown per city; the counts always cover everything.
 const MAX_SHOWN: usize = 2_000;
 
+const SAVE_MAPPING_LABEL: &str =
+    "一緒に選んだ対応表（.toml）を、取り込んだあとこの自治体の対応表として保存する（来年も使えます）";
+/// The upload form's text fields by the labels the person sees, for
+/// errors that name a field.
+const FIELD_LABELS: &[(&str, &str)] =
+    &[("save_mapping", SAVE_MAPPING_LABEL), ("use_saved_mapping", "保存済みの対応表でブックを読む")];
+
 const SCRIPT: &str = include_str!("../static/import.js");
 
 pub(crate) async fn script() -> impl IntoResponse {
@@ -168,7 +175,7 @@ pub(super) async fn upload(
         let body = html! { (body) (upload_form(&code, &staff.csrf, saved.as_ref())) };
         Ok(no_store(status, render(&staff, &code, &city, body)))
     };
-    let mut sent = match upload::read(req).await {
+    let mut sent = match upload::read_labeled(req, FIELD_LABELS).await {
         Ok(u) => u,
         Err(AppError::Invalid(m)) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, error_box(&m)),
         Err(e) => return Err(e),
@@ -467,7 +474,7 @@ fn upload_form(code: &str, csrf: &str, saved: Option<&ImportMapping>) -> Markup 
                 p {
                     input id="save-mapping" type="checkbox" name="save_mapping" value="1";
                     " "
-                    label for="save-mapping" { "一緒に選んだ対応表（.toml）を、取り込んだあとこの自治体の対応表として保存する（来年も使えます）" }
+                    label for="save-mapping" { (SAVE_MAPPING_LABEL) }
                 }
                 @if let Some(m) = saved {
                     p {

@@ -26,6 +26,18 @@ pub struct Upload {
     /// Files as `(name, bytes)`: the name without any folder, as the
     /// person's computer called it; files chosen empty are left out.
     pub files: Vec<(String, Vec<u8>)>,
+    /// The first text field that is not text (invalid UTF-8 or a control
+    /// character), kept so that the CSRF check can still read `_csrf` and
+    /// [`read_labeled`] can refuse it naming the field's label.
+    bad: Option<(String, BadText)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BadText {
+    NotUtf8,
+    /// A control character other than tab and line ends, at this
+    /// (1-based) character.
+    Control(usize),
 }
 
 impl Upload {
@@ -53,12 +65,36 @@ pub fn is_multipart(headers: &HeaderMap) -> bool {
 
 /// Reads an upload request's body whole and parses it.
 pub async fn read(req: Request) -> Result<Upload, AppError> {
+    read_labeled(req, &[]).await
+}
+
+/// [`read`], naming a text field that is not text by its label on the
+/// form (`labels`: field name → label the person sees); a field without a
+/// label is one the page fills in itself.
+pub async fn read_labeled(req: Request, labels: &[(&str, &str)]) -> Result<Upload, AppError> {
     let (parts, body) = req.into_parts();
     if !is_multipart(&parts.headers) {
         return Err(AppError::Invalid("ファイルを選んで、画面のフォームから送信してください。".into()));
     }
     let bytes = to_bytes(body, MAX_UPLOAD_BYTES).await.map_err(|_| too_large())?;
-    parse(&parts.headers, bytes).await
+    let upload = parse(&parts.headers, bytes).await?;
+    match &upload.bad {
+        None => Ok(upload),
+        Some((name, bad)) => {
+            let field = match labels.iter().find(|(n, _)| n == name) {
+                Some((_, label)) => format!("「{label}」"),
+                None => "画面が自動で送る項目".to_string(),
+            };
+            Err(AppError::Invalid(match bad {
+                BadText::NotUtf8 => format!(
+                    "{field}の内容を文字として読み取れません（UTF-8 ではありません）。画面を開き直してから、もう一度送信してください。"
+                ),
+                BadText::Control(at) => {
+                    format!("{field}の{at}文字目に使えない制御文字が含まれています。取り除いてから送信してください。")
+                }
+            }))
+        }
+    }
 }
 
 pub fn too_large() -> AppError {
@@ -96,9 +132,16 @@ pub async fn parse(headers: &HeaderMap, bytes: Bytes) -> Result<Upload, AppError
                 upload.files.push((file, data.to_vec()));
             }
             None => {
-                let text = String::from_utf8(data.to_vec()).map_err(|_| unreadable())?;
-                if text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
-                    return Err(AppError::Invalid(format!("「{name}」に使えない制御文字が含まれています。")));
+                let text = match String::from_utf8(data.to_vec()) {
+                    Ok(text) => text,
+                    Err(_) => {
+                        upload.bad.get_or_insert((name, BadText::NotUtf8));
+                        continue;
+                    }
+                };
+                if let Some(at) = text.chars().position(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+                    upload.bad.get_or_insert((name, BadText::Control(at + 1)));
+                    continue;
                 }
                 upload.fields.push((name, text));
             }

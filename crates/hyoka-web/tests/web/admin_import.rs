@@ -399,3 +399,45 @@ async fn a_citys_own_workbook_comes_in_through_its_mapping_which_is_kept() {
     let check = admin.get(r.location().unwrap_or_else(|| panic!("{}", r.body))).await;
     assert!(check.body.contains("変更はありません"), "the same workbook again changes nothing: {}", check.body);
 }
+
+/// A text field of the upload form that is not text: invalid UTF-8 or a
+/// control character is refused with 422 naming the field by the label the
+/// person sees (not its internal name), and nothing is written.
+#[tokio::test]
+async fn a_text_field_that_is_not_text_is_refused_by_its_label() {
+    let city = kodaira().await;
+    let mut admin = city.server.signed_in("kodaira-admin").await;
+    let path = format!("/m/{KODAIRA}/admin/import");
+    let token = admin.csrf().await.unwrap();
+    let events = city.store.audit_event_count().await.unwrap();
+    let label = "一緒に選んだ対応表（.toml）を、取り込んだあとこの自治体の対応表として保存する（来年も使えます）";
+    for (value, expected) in [
+        (&b"1\xff\xfe"[..], format!("「{label}」の内容を文字として読み取れません（UTF-8 ではありません）")),
+        (&b"1\x00"[..], format!("「{label}」の2文字目に使えない制御文字が含まれています")),
+        (&b"\x1b[31m"[..], format!("「{label}」の1文字目に使えない制御文字が含まれています")),
+    ] {
+        let boundary = "----hyokaTestBoundaryText";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n").as_bytes(),
+        );
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"save_mapping\"\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(value);
+        body.extend_from_slice(b"\r\n");
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"memo.txt\"\r\nContent-Type: text/plain\r\n\r\nメモ\r\n--{boundary}--\r\n"
+            )
+            .as_bytes(),
+        );
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        let r = admin.send_body("POST", &path, Some((&content_type, body)), &[]).await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains(&expected), "{expected}: {}", r.body);
+        assert!(!r.body.contains("save_mapping」"), "not the internal name: {}", r.body);
+        assert!(r.body.contains("type=\"file\""), "the form to try again");
+    }
+    assert_eq!(city.store.audit_event_count().await.unwrap(), events);
+}
