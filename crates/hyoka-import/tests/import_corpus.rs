@@ -69,6 +69,14 @@ fn every_malformed_file_is_refused_in_japanese_naming_its_place_and_changes_noth
             if !applied && !names_its_file {
                 problems.push(format!("names no file of the case ({file:?})"));
             }
+            // Refused for a locked year: the place is the city, the year
+            // and the item, on each listed line.
+            let names_the_year = shown
+                .lines()
+                .any(|l| l.starts_with("  ") && (l.contains("年度（公開済み）: ") || l.contains("年度（確定済み）: ")));
+            if applied && !names_the_year {
+                problems.push("names no city, year and item of the locked year".into());
+            }
             if let Some(long) = shown.lines().find(|l| l.chars().count() > 400) {
                 problems.push(format!("a line of {} characters", long.chars().count()));
             }

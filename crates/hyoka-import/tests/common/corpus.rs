@@ -89,7 +89,25 @@ pub fn corpus() -> Vec<Case> {
     cases
 }
 
+/// What each seed, shuffled (with its fixed seed) and reversed, is refused
+/// for: the first part of its layout the reader no longer finds.
+const SHUFFLED: [&str; 5] = [
+    "15行目からの個別事業評価表に「当初計画」の欄がありません",
+    "行政評価表に「総合計画の位置付け」がありません",
+    "本文に目次（359行目）にある「体系5財政基盤の強化」がありません",
+    "評価一覧表に項目の行がありません",
+    "目標管理シートに部長の職名と氏名（【○○部長 氏名】）がありません",
+];
+const REVERSED: [&str; 5] = [
+    "13行目からの個別事業評価表に「中間評価」の欄がありません",
+    "行政評価表に「所属部」の行がありません",
+    "目次の後に本文（第1章）がありません",
+    "工程表の見出し（実施内容・年度）がありません",
+    "目標管理シートに部長の職名と氏名（【○○部長 氏名】）がありません",
+];
+
 fn published(cases: &mut Vec<Case>) {
+    assert_eq!(seeds::SEEDS.len(), SHUFFLED.len());
     for (i, file) in seeds::SEEDS.iter().enumerate() {
         let text = seeds::seed_text(file);
         let one = |bytes: Vec<u8>| vec![(file.to_string(), bytes)];
@@ -107,10 +125,10 @@ fn published(cases: &mut Vec<Case>) {
             format!("{file} shuffled"),
             one(shuffled(&text, 0x9E37_79B9 + i as u64).into_bytes()),
             true,
-            "",
+            SHUFFLED[i],
         ));
         let reversed: Vec<&str> = text.lines().rev().collect();
-        cases.push(case(format!("{file} reversed"), one(reversed.join("\n").into_bytes()), true, ""));
+        cases.push(case(format!("{file} reversed"), one(reversed.join("\n").into_bytes()), true, REVERSED[i]));
         let middle = text.lines().count() / 2;
         cases.push(case(
             format!("{file} with a NUL"),
