@@ -7,10 +7,14 @@
 //! 東村山市 one 目標管理シート per department with a table of its sections'
 //! objectives graded by the department head. A kind ([`SheetLayout`]) is the
 //! list of sections a sheet shows, in order, with the headings the city
-//! uses, and the kinds of item it is the sheet of. Presets mirror every kind
-//! in the seed documents; a city uses one or more and renames any label (kept
-//! as overrides by key), so no code changes when a city calls 事業概要
-//! something else.
+//! uses, and the kinds of item it is the sheet of. A kind is data: a TOML
+//! definition (docs/layouts.md) that says everything about the sheet,
+//! including what used to hang on a preset's name (how nothing prints, the
+//! years of a 工程表). Presets mirror every kind in the seed documents, as
+//! files embedded in the binary (`presets/*.toml`); a city uses one or more
+//! and renames any label (kept as overrides by key), or defines its own
+//! kind, so no code changes when a city calls 事業概要 something else or
+//! uses a form of its own.
 //!
 //! A section of kind [`SectionKind::Children`] is a table of the items
 //! beneath the sheet's item in the plan (三島市's 施策の方向 and 手段,
@@ -714,19 +718,30 @@ mod tests {
         }
     }
 
+    /// The files were written from the Rust code that built the presets
+    /// and checked to read as exactly that (see the history of this file);
+    /// now they read back as themselves and keep what the forms hinge on.
     #[test]
-    fn preset_files_read_as_what_the_rust_code_built() {
+    fn preset_files_read_back_as_themselves() {
         for code in PRESETS {
             let text = SheetLayout::preset_toml(code).unwrap();
             let read = SheetLayout::from_toml(text).unwrap_or_else(|e| panic!("{code}: {e}"));
-            assert_eq!(read, former::preset(code).unwrap(), "{code}");
             assert_eq!(read.preset, *code, "the file's code is its name");
-            // Written back, it reads the same.
             assert_eq!(SheetLayout::from_toml(&read.to_toml()).unwrap(), read, "{code}");
         }
-        for city in ["132047", "222062", "132110", "132136", "011002"] {
-            assert_eq!(default_kinds_for(city), former::default_kinds_for(city), "{city}");
-        }
+        let nil: Vec<&str> = PRESETS
+            .iter()
+            .map(|p| SheetLayout::preset(p).unwrap().nil_amount)
+            .map(|n| if n == "-" { "-" } else { "0" })
+            .collect();
+        assert_eq!(nil, ["0", "0", "0", "-", "0", "0", "0"], "三島市 prints nothing as -");
+        let roadmap: Vec<Option<u8>> =
+            PRESETS.iter().map(|p| SheetLayout::preset(p).unwrap().roadmap_years()).collect();
+        assert_eq!(roadmap, [None, None, None, None, Some(4), None, None], "小平市's 工程表 spans four years");
+        assert_eq!(default_kinds_for("132047"), ["mitaka", "mitaka-measure", "mitaka-issue"]);
+        assert_eq!(default_kinds_for("222062"), ["mishima"]);
+        assert_eq!(SheetLayout::preset("mitaka").unwrap().label("budget.initial"), "予算額（当初）");
+        assert_eq!(SheetLayout::preset("mitaka").unwrap().label("budget.settlement"), "決算額");
     }
 
     /// A city's own 事業評価 sheet: two narratives, an indicator table and
@@ -884,413 +899,5 @@ writer = "head"
         // Overrides left from another preset are ignored, not an error.
         let stray: BTreeMap<String, String> = [("purpose".to_string(), "ねらい".to_string())].into_iter().collect();
         assert!(SheetLayout::with_overrides("mitaka", &stray).is_ok());
-    }
-}
-
-/// The presets as Rust built them before they became TOML files: each
-/// file must read as exactly this.
-#[cfg(test)]
-mod former {
-    use super::*;
-
-    /// The kinds a city uses until it chooses: the seed cities' own, and
-    /// 三鷹市's project sheet for any other city.
-    pub fn default_kinds_for(municipality: &str) -> &'static [&'static str] {
-        match municipality {
-            "132047" => &["mitaka", "mitaka-measure", "mitaka-issue"],
-            "222062" => &["mishima"],
-            "132110" => &["kodaira"],
-            "132136" => &["higashimurayama"],
-            _ => &["mitaka"],
-        }
-    }
-
-    fn old_cities(code: &str) -> Vec<String> {
-        ["132047", "222062", "132110", "132136"]
-            .into_iter()
-            .filter(|c| default_kinds_for(c).contains(&code))
-            .map(String::from)
-            .collect()
-    }
-
-    fn column(field: RowField, label: &str) -> RowColumn {
-        RowColumn { field, label: label.into() }
-    }
-
-    fn slot(code: &str, label: &str, writer: Writer) -> NarrativeSlot {
-        NarrativeSlot { code: code.into(), label: label.into(), writer, carried: false }
-    }
-
-    /// A slot of the plan part, copied into the next year.
-    fn carried(code: &str, label: &str) -> NarrativeSlot {
-        NarrativeSlot { carried: true, ..slot(code, label, Writer::Section) }
-    }
-
-    fn grade(stage: Stage, evaluator: Evaluator, scale: &str, label: &str, writer: Writer) -> GradeSlot {
-        GradeSlot { stage, evaluator, scale: scale.into(), label: label.into(), writer }
-    }
-
-    fn section(key: &str, kind: SectionKind, label: &str) -> LayoutSection {
-        LayoutSection {
-            key: key.into(),
-            kind,
-            label: label.into(),
-            slots: Vec::new(),
-            grades: Vec::new(),
-            children: None,
-        }
-    }
-
-    fn children(key: &str, label: &str, rows: ChildRows) -> LayoutSection {
-        LayoutSection { children: Some(rows), ..section(key, SectionKind::Children, label) }
-    }
-
-    fn kinds(list: &[&str]) -> Vec<String> {
-        list.iter().map(|k| k.to_string()).collect()
-    }
-
-    fn narratives(key: &str, label: &str, slots: Vec<NarrativeSlot>) -> LayoutSection {
-        LayoutSection { slots, ..section(key, SectionKind::Narratives, label) }
-    }
-
-    fn grades(label: &str, grades: Vec<GradeSlot>) -> LayoutSection {
-        LayoutSection { grades, ..section("grades", SectionKind::Grades, label) }
-    }
-
-    /// Column and field labels every layout has; presets change some.
-    fn common_labels(changes: &[(&str, &str)]) -> BTreeMap<String, String> {
-        let mut labels = default_labels();
-        for (k, v) in changes {
-            labels.insert((*k).to_string(), (*v).to_string());
-        }
-        labels
-    }
-
-    /// A preset by code.
-    pub fn preset(code: &str) -> Result<SheetLayout, LayoutError> {
-        use SectionKind as K;
-        use Writer::{Head, Reviewer, Section};
-        let layout = match code {
-            // 三鷹市 個別事業評価表: 当初計画, 中間評価, 事後評価, 予算執行.
-            "mitaka" => SheetLayout {
-                preset: code.into(),
-                name: "個別事業評価表".into(),
-                item_kinds: kinds(&["project"]),
-                sections: vec![
-                    narratives(
-                        "part_plan",
-                        "当初計画",
-                        vec![carried("overview", "事業概要・事業量"), slot("outcome_target", "成果目標", Section)],
-                    ),
-                    section("schedule", K::Schedule, "スケジュール"),
-                    section("indicators", K::Indicators, "指標"),
-                    narratives(
-                        "part_midyear",
-                        "中間評価",
-                        vec![
-                            slot("midyear", "上半期の実績・課題等", Section),
-                            slot("board_note_midyear", "事業評価審査会特記意見", Reviewer),
-                            slot("policy_council_midyear", "政策会議評価・意見等", Reviewer),
-                        ],
-                    ),
-                    narratives(
-                        "part_yearend",
-                        "事後評価",
-                        vec![
-                            slot("volume_result", "【事業量の実績】", Section),
-                            slot("outcome_result", "成果目標の達成状況", Section),
-                            slot("summary", "事業の総括（主管課）", Section),
-                            slot("board_opinion", "事業評価審査会評価・意見等", Reviewer),
-                        ],
-                    ),
-                    section("budget", K::Budget, "予算執行"),
-                    grades(
-                        "評価",
-                        vec![
-                            grade(
-                                Stage::MidYear,
-                                Evaluator::Section,
-                                "mitaka-midyear",
-                                "中間評価（主管課評価）",
-                                Section,
-                            ),
-                            grade(
-                                Stage::MidYear,
-                                Evaluator::ReviewBoard,
-                                "mitaka-midyear",
-                                "中間評価（事業評価審査会評価）",
-                                Reviewer,
-                            ),
-                            grade(
-                                Stage::YearEnd,
-                                Evaluator::Section,
-                                "mitaka-yearend",
-                                "事後評価（主管課評価）",
-                                Section,
-                            ),
-                            grade(
-                                Stage::YearEnd,
-                                Evaluator::ReviewBoard,
-                                "mitaka-yearend",
-                                "事後評価（事業評価審査会評価）",
-                                Reviewer,
-                            ),
-                        ],
-                    ),
-                    section("direction", K::Direction, "今後の方向性"),
-                ],
-                money_unit: MoneyInputUnit::Thousand,
-                cities: old_cities(code),
-                nil_amount: if code == "mishima" { "-".into() } else { "0".into() },
-                roadmap_years: if code == "kodaira" { Some(4) } else { None },
-                vocabulary: "achievement2".into(),
-                labels: common_labels(&[("budget.initial", "予算額（当初）"), ("budget.final", "予算額")]),
-            },
-            // 三鷹市 自治体経営白書 の施策: 目標指標 (H22 baseline, actuals, R4
-            // target) and 施策の達成に向けた取り組み状況; no mid-year part, no
-            // schedule.
-            "mitaka-measure" => SheetLayout {
-                preset: code.into(),
-                name: "施策の評価（自治体経営白書）".into(),
-                item_kinds: kinds(&["measure"]),
-                sections: vec![
-                    narratives("measure_plan", "施策の概要", vec![carried("overview", "施策の概要")]),
-                    section("indicators", K::Indicators, "目標指標"),
-                    narratives(
-                        "measure_progress",
-                        "施策の達成に向けた取り組み状況",
-                        vec![slot("progress", "施策の達成に向けた取り組み状況", Section)],
-                    ),
-                ],
-                money_unit: MoneyInputUnit::Thousand,
-                cities: old_cities(code),
-                nil_amount: if code == "mishima" { "-".into() } else { "0".into() },
-                roadmap_years: if code == "kodaira" { Some(4) } else { None },
-                vocabulary: "progress".into(),
-                labels: common_labels(&[
-                    ("indicator.baseline", "計画策定時"),
-                    ("indicator.target", "目標"),
-                    ("indicator.actual", "実績"),
-                    ("indicator.judgement", "達成状況"),
-                ]),
-            },
-            // 三鷹市 アクションプラン の個別課題: the issue and how it stands.
-            "mitaka-issue" => SheetLayout {
-                preset: code.into(),
-                name: "アクションプランの個別課題".into(),
-                item_kinds: kinds(&["issue"]),
-                sections: vec![
-                    narratives("issue_plan", "個別課題", vec![carried("overview", "課題の内容")]),
-                    section("indicators", K::Indicators, "指標"),
-                    narratives("issue_progress", "取り組み状況", vec![slot("progress", "取り組み状況", Section)]),
-                ],
-                money_unit: MoneyInputUnit::Thousand,
-                cities: old_cities(code),
-                nil_amount: if code == "mishima" { "-".into() } else { "0".into() },
-                roadmap_years: if code == "kodaira" { Some(4) } else { None },
-                vocabulary: "progress".into(),
-                labels: common_labels(&[]),
-            },
-            // 三島市 行政評価表 of a 施策: its 成果指標, the PDCA of each 施策の方向,
-            // the 業務計画 (活動指標, 今後の取組み方針, 事務移管), costs, the schedule
-            // with staff hours, and the 【行革取組項目】.
-            "mishima" => SheetLayout {
-                preset: code.into(),
-                name: "行政評価表".into(),
-                item_kinds: kinds(&["measure"]),
-                sections: vec![
-                    section("indicators", K::Indicators, "成果指標"),
-                    children(
-                        "directions",
-                        "施策の方向の取組（PDCA）",
-                        ChildRows {
-                            item_kinds: kinds(&["measure_direction"]),
-                            slots: vec![
-                                slot("plan", "当該年度の実施計画(Plan)", Section),
-                                slot("do", "実施計画に対する取組内容(Do)", Section),
-                                slot("check", "実施内容に対する評価(Check)", Section),
-                                slot("action", "評価結果に対する改善内容(Action)", Section),
-                            ],
-                            ..ChildRows::default()
-                        },
-                    ),
-                    children(
-                        "work_plan",
-                        "業務計画",
-                        ChildRows {
-                            item_kinds: kinds(&["activity", "project"]),
-                            indicators: true,
-                            direction: true,
-                            schedule: true,
-                            ..ChildRows::default()
-                        },
-                    ),
-                    narratives(
-                        "reform",
-                        "【行革取組項目】",
-                        vec![
-                            slot("reform_plan", "行革取組項目の計画(Plan)", Section),
-                            slot("reform_do", "行革取組項目の取組内容(Do)", Section),
-                            slot("reform_check", "行革取組項目の評価(Check)", Section),
-                            slot("reform_action", "行革取組項目の改善内容(Action)", Section),
-                        ],
-                    ),
-                    section("budget", K::Budget, "事業費"),
-                    section("schedule", K::Schedule, "スケジュール表"),
-                    section("staff_hours", K::StaffHours, "従事見込時間数"),
-                    section("direction", K::Direction, "今後の取組み方針"),
-                ],
-                money_unit: MoneyInputUnit::Thousand,
-                cities: old_cities(code),
-                nil_amount: if code == "mishima" { "-".into() } else { "0".into() },
-                roadmap_years: if code == "kodaira" { Some(4) } else { None },
-                vocabulary: "achievement".into(),
-                labels: common_labels(&[
-                    ("budget.final", "予算額"),
-                    ("indicator.baseline", "現状値"),
-                    ("indicator.judgement", "進捗状況"),
-                    ("indicator.related", "行政改革大綱における取組事項名"),
-                ]),
-            },
-            // 小平市 進捗状況調査票: 目的・ねらい and 工程表 (the plan part), indicators
-            // with 現状値 and 下半期値, P/D/C/A, 1次評価 by the section, 2次評価 by 行革本部.
-            "kodaira" => SheetLayout {
-                preset: code.into(),
-                name: "進捗状況調査票".into(),
-                item_kinds: kinds(&["issue"]),
-                sections: vec![
-                    narratives(
-                        "survey",
-                        "取組内容",
-                        vec![
-                            carried("purpose", "目的・ねらい"),
-                            carried("roadmap", "工程表"),
-                            slot("plan", "当初予定(P)", Section),
-                            slot("do", "取組実績(D)", Section),
-                            slot("check", "取組の評価(C)", Section),
-                            slot("action", "来年度に向けての課題と今後の取組(A)", Section),
-                        ],
-                    ),
-                    section("indicators", K::Indicators, "指標"),
-                    grades(
-                        "評価",
-                        vec![
-                            grade(Stage::First, Evaluator::Section, "kodaira-sab", "1次評価（所管課）", Section),
-                            grade(
-                                Stage::Second,
-                                Evaluator::Headquarters,
-                                "kodaira-sab",
-                                "2次評価（行革本部）",
-                                Reviewer,
-                            ),
-                        ],
-                    ),
-                    section("direction", K::Direction, "今後の方向性"),
-                ],
-                money_unit: MoneyInputUnit::Thousand,
-                cities: old_cities(code),
-                nil_amount: if code == "mishima" { "-".into() } else { "0".into() },
-                roadmap_years: if code == "kodaira" { Some(4) } else { None },
-                vocabulary: "sab".into(),
-                labels: common_labels(&[("indicator.baseline", "現状値"), ("indicator.actual", "下半期値")]),
-            },
-            // 東村山市 目標管理シート: one per department — 部長, 市の目標, 部の目標,
-            // 人員 and 予算規模 — with its sections' objectives (区分, 目標, 成果又は
-            // 課題), graded A/B by the department head.
-            "higashimurayama" => SheetLayout {
-                preset: code.into(),
-                name: "目標管理シート".into(),
-                item_kinds: kinds(&["department"]),
-                sections: vec![
-                    narratives(
-                        "department",
-                        "部の目標",
-                        vec![
-                            NarrativeSlot { carried: true, ..slot("head", "部長", Head) },
-                            NarrativeSlot { carried: true, ..slot("city_goal", "市の目標", Head) },
-                            NarrativeSlot { carried: true, ..slot("department_goal", "部の目標", Head) },
-                            slot("overview", "人員・予算規模", Head),
-                        ],
-                    ),
-                    children(
-                        "objectives",
-                        "具体的な取り組み",
-                        ChildRows {
-                            item_kinds: kinds(&["objective"]),
-                            slots: vec![
-                                slot("outcome_target", "目標", Section),
-                                slot("outcome_result", "成果又は課題", Section),
-                            ],
-                            grades: vec![grade(
-                                Stage::YearEnd,
-                                Evaluator::DepartmentHead,
-                                "higashimurayama-ab",
-                                "評価（部長）",
-                                Head,
-                            )],
-                            table: vec![
-                                column(RowField::Code, "No."),
-                                column(RowField::Sections, "課名"),
-                                column(RowField::Tags, "総計・行革・その他"),
-                                column(RowField::Title, "項目"),
-                                column(RowField::Slot("outcome_target".into()), "目標"),
-                                column(RowField::Grade(0), "評価"),
-                                column(RowField::Slot("outcome_result".into()), "成果又は課題"),
-                            ],
-                            ..ChildRows::default()
-                        },
-                    ),
-                ],
-                money_unit: MoneyInputUnit::Thousand,
-                cities: old_cities(code),
-                nil_amount: if code == "mishima" { "-".into() } else { "0".into() },
-                roadmap_years: if code == "kodaira" { Some(4) } else { None },
-                vocabulary: "achievement2".into(),
-                labels: common_labels(&[]),
-            },
-            // The 事務事業評価シート most Japanese cities use (and export as a
-            // workbook of one row per project): 対象・意図・結果, three kinds of
-            // indicator, 事業費 with 財源内訳 and トータルコスト, an evaluation
-            // against criteria, the section head's opinion, a 総合評価 and a
-            // direction. What `hyoka import --mapping` brings in lands here.
-            "jimu" => SheetLayout {
-                preset: code.into(),
-                name: "事務事業評価シート".into(),
-                item_kinds: kinds(&["project"]),
-                sections: vec![
-                    narratives(
-                        "jimu_plan",
-                        "事業の目的と内容",
-                        vec![
-                            carried("target", "対象（誰・何を）"),
-                            carried("intent", "意図（どのような状態にしたいか）"),
-                            carried("result", "結果（上位の施策への貢献）"),
-                            carried("means", "手段（事業の内容）"),
-                        ],
-                    ),
-                    section("indicators", K::Indicators, "指標（活動・対象・成果）"),
-                    section("budget", K::Budget, "事業費"),
-                    section("cost", K::Cost, "財源内訳・トータルコスト"),
-                    narratives(
-                        "jimu_evaluation",
-                        "評価",
-                        vec![slot("criterion", "評価の観点", Section), slot("opinion", "課長等の意見", Head)],
-                    ),
-                    grades(
-                        "総合評価",
-                        vec![grade(Stage::YearEnd, Evaluator::Section, "jimu-abcd", "総合評価", Section)],
-                    ),
-                    section("direction", K::Direction, "今後の方向性"),
-                ],
-                money_unit: MoneyInputUnit::Thousand,
-                cities: old_cities(code),
-                nil_amount: if code == "mishima" { "-".into() } else { "0".into() },
-                roadmap_years: if code == "kodaira" { Some(4) } else { None },
-                vocabulary: "achievement2".into(),
-                labels: common_labels(&[("budget.initial", "当初予算額"), ("budget.settlement", "決算額")]),
-            },
-            other => return Err(LayoutError::UnknownPreset(other.to_string())),
-        };
-        Ok(layout)
     }
 }
