@@ -5,9 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use hyoka_core::access::Action;
-use hyoka_core::layout::{SheetLayout, MAX_LABEL_CHARS};
+use hyoka_core::layout::{SheetLayout, MAX_LABEL_CHARS, PRESETS};
 use hyoka_core::EvaluationScale;
-use hyoka_store::Change;
+use hyoka_store::{Change, SheetKindRecord};
 
 use crate::{Command, CommandError, Cx};
 
@@ -37,12 +37,15 @@ impl Command for SetLayout {
         let kinds = cx.store.sheet_kinds(code).await?;
         let current = kinds.iter().find(|k| k.preset == preset);
         let old_labels = current.map(|k| k.labels.clone()).unwrap_or_default();
-        let new_layout = SheetLayout::preset(&preset)
-            .map_err(|_| CommandError::invalid("preset", "様式を一覧から選んでください。"))?;
+        // The kind unrenamed: the city's own definition, else the preset.
+        let new_layout = match current {
+            Some(k) => SheetKindRecord { labels: BTreeMap::new(), ..k.clone() }.layout().ok(),
+            None => SheetLayout::preset(&preset).ok(),
+        }
+        .ok_or_else(|| CommandError::invalid("preset", "様式を一覧から選んでください。"))?;
         let keys: BTreeSet<String> = new_layout.label_keys().into_iter().map(|(k, _)| k).collect();
         let labels: BTreeMap<String, String> = self.labels.into_iter().filter(|(k, _)| keys.contains(k)).collect();
-        SheetLayout::clean_overrides(&preset, &labels)
-            .map_err(|e| CommandError::invalid("labels", format!("見出しの名前: {e}")))?;
+        new_layout.clean_labels(&labels).map_err(|e| CommandError::invalid("labels", format!("見出しの名前: {e}")))?;
 
         let scales = cx.store.scales(code).await?;
         let mut changed_scales = Vec::new();
@@ -136,13 +139,8 @@ impl Command for SetLayout {
 
 /// The preset scales the layout's grades use that the city lacks.
 pub fn missing_scales(layout: &SheetLayout, have: &[EvaluationScale]) -> Vec<EvaluationScale> {
-    let mut codes: Vec<&str> = layout
-        .sections
-        .iter()
-        .flat_map(|s| s.grades.iter())
-        .map(|g| g.scale.as_str())
-        .filter(|c| !have.iter().any(|h| h.code == *c))
-        .collect();
+    let mut codes: Vec<&str> =
+        layout.all_grade_slots().map(|g| g.scale.as_str()).filter(|c| !have.iter().any(|h| h.code == *c)).collect();
     codes.sort();
     codes.dedup();
     EvaluationScale::presets().into_iter().filter(|p| codes.contains(&p.code.as_str())).collect()
@@ -173,11 +171,91 @@ impl Command for DisableSheetKind {
                 "最後の様式は止められません。ほかの様式を追加してから止めてください。".into(),
             ));
         }
-        let name = SheetLayout::preset(&kind.preset).map(|l| l.name).unwrap_or_else(|_| kind.preset.clone());
+        let name = kind.layout().map(|l| l.name).unwrap_or_else(|_| kind.preset.clone());
         cx.tx().await?.disable_sheet_kind(code, &self.preset).await?;
         cx.about(code, None, None);
         cx.summary(format!("調査票の様式「{name}」を使わない"));
         cx.change("調査票の様式の停止", Some(name), None);
         Ok(())
+    }
+}
+
+/// A city's own sheet kind, as a TOML definition (docs/layouts.md): added
+/// first in precedence (so the city's items of its kinds get it), or its
+/// definition replaced when the city has a kind of that code. The preset
+/// scales its grades use that the city lacks are added. Nothing is written
+/// when the definition does not read or check; the message names the line
+/// or the key.
+pub struct DefineSheetKind {
+    pub municipality: String,
+    pub definition: String,
+}
+
+impl Command for DefineSheetKind {
+    const CODE: &'static str = "layout.define";
+    type Output = SheetLayout;
+
+    async fn run(self, cx: &mut Cx<'_>) -> Result<SheetLayout, CommandError> {
+        let code = self.municipality.as_str();
+        cx.actor.require(Action::Administer, code, &[])?;
+        cx.store.municipality(code).await?;
+        let text = self.definition.replace("\r\n", "\n");
+        if text.trim().is_empty() {
+            return Err(CommandError::invalid("definition", "様式の定義（TOML）を入力してください。"));
+        }
+        let layout = SheetLayout::from_toml(&text).map_err(|e| CommandError::invalid("definition", e.to_string()))?;
+        if PRESETS.contains(&layout.preset.as_str()) {
+            return Err(CommandError::invalid(
+                "definition",
+                format!(
+                    "様式の定義の code: 「{}」は組み込みの様式の名前です。この市の様式には別の code を付けてください。",
+                    layout.preset
+                ),
+            ));
+        }
+        if !layout.cities.is_empty() {
+            return Err(CommandError::invalid(
+                "definition",
+                "様式の定義の cities: 組み込みの様式だけが使えます。この市の様式では書かないでください。",
+            ));
+        }
+        let scales = cx.store.scales(code).await?;
+        let known: Vec<String> = scales
+            .iter()
+            .map(|s| s.code.clone())
+            .chain(EvaluationScale::presets().into_iter().map(|p| p.code))
+            .fold(Vec::new(), |mut v, c| {
+                if !v.contains(&c) {
+                    v.push(c);
+                }
+                v
+            });
+        layout.check_scales(&known).map_err(|e| CommandError::invalid("definition", e.to_string()))?;
+
+        let kinds = cx.store.sheet_kinds(code).await?;
+        let before = kinds.iter().find(|k| k.preset == layout.preset);
+        if before.is_some_and(|k| k.chosen && k.definition.as_deref() == Some(text.as_str())) {
+            cx.unchanged();
+            return Ok(layout);
+        }
+        let old = before.and_then(|k| k.definition.clone());
+        let tx = cx.tx().await?;
+        tx.define_sheet_kind(code, &layout.preset, &text).await?;
+        let added = missing_scales(&layout, &scales);
+        for sc in &added {
+            tx.save_scale(code, sc).await?;
+        }
+        cx.about(code, None, None);
+        cx.summary(format!(
+            "この市の調査票の様式「{}」（{}）を{}",
+            layout.name,
+            layout.preset,
+            if old.is_some() { "変更" } else { "定義" }
+        ));
+        cx.change(format!("調査票の様式の定義 {}", layout.preset), old, Some(text.clone()));
+        for sc in added {
+            cx.change("評価尺度の追加", None, Some(sc.name));
+        }
+        Ok(layout)
     }
 }

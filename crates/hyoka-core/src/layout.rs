@@ -7,10 +7,14 @@
 //! 東村山市 one 目標管理シート per department with a table of its sections'
 //! objectives graded by the department head. A kind ([`SheetLayout`]) is the
 //! list of sections a sheet shows, in order, with the headings the city
-//! uses, and the kinds of item it is the sheet of. Presets mirror every kind
-//! in the seed documents; a city uses one or more and renames any label (kept
-//! as overrides by key), so no code changes when a city calls 事業概要
-//! something else.
+//! uses, and the kinds of item it is the sheet of. A kind is data: a TOML
+//! definition (docs/layouts.md) that says everything about the sheet,
+//! including what used to hang on a preset's name (how nothing prints, the
+//! years of a 工程表). Presets mirror every kind in the seed documents, as
+//! files embedded in the binary (`presets/*.toml`); a city uses one or more
+//! and renames any label (kept as overrides by key), or defines its own
+//! kind, so no code changes when a city calls 事業概要 something else or
+//! uses a form of its own.
 //!
 //! A section of kind [`SectionKind::Children`] is a table of the items
 //! beneath the sheet's item in the plan (三島市's 施策の方向 and 手段,
@@ -22,10 +26,17 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::scale::{Evaluator, Stage};
 
-/// What kind of content a section holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+mod validate;
+use validate::{invalid, syntax_error};
+
+/// What kind of content a section holds; in a definition, `kind =
+/// "narratives"` and so on (the codes below).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SectionKind {
     Narratives,
     Indicators,
@@ -55,7 +66,8 @@ coded_enum!(SectionKind {
 /// Who fills in a narrative slot or a grade. The sheet's editors fill the
 /// section's own parts; a head's grade is the head's; the review board's
 /// parts belong to the review workflow and are read-only on the sheet form.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Writer {
     /// 担当課: editors and heads of the section, and the admin.
     Section,
@@ -66,41 +78,60 @@ pub enum Writer {
 }
 
 /// A block of narrative under a heading, stored under `code`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NarrativeSlot {
     pub code: String,
     pub label: String,
+    #[serde(default = "section_writer")]
     pub writer: Writer,
     /// Part of the plan rather than of one year's results (目的・ねらい, 工程表,
     /// 事業概要): opening the next year copies it.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub carried: bool,
+}
+
+fn section_writer() -> Writer {
+    Writer::Section
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// What a [`SectionKind::Children`] section shows of each item beneath the
 /// sheet's item.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChildRows {
     /// The kinds of item listed (`measure_direction`, `activity`, `objective`).
     pub item_kinds: Vec<String>,
     /// Each row's narrative slots.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub slots: Vec<NarrativeSlot>,
     /// Each row's grades.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub grades: Vec<GradeSlot>,
     /// Each row's own indicators.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub indicators: bool,
     /// Each row's direction for next year (and transfer).
+    #[serde(default, skip_serializing_if = "is_false")]
     pub direction: bool,
     /// Each row's monthly schedule with staff hours.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub schedule: bool,
     /// The columns when the rows print as one table, a line per item, as
     /// the city prints them (東村山市's 具体的な取り組み: No. | 課名 |
     /// 総計・行革・その他 | 項目 | 目標 | 評価 | 成果又は課題); empty prints a
     /// block per item.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub table: Vec<RowColumn>,
 }
 
 /// A column of child rows printed as a table.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RowColumn {
     pub field: RowField,
     /// The header; a slot's column is headed with the slot's label, so a
@@ -108,8 +139,10 @@ pub struct RowColumn {
     pub label: String,
 }
 
-/// What a [`RowColumn`] shows of an item.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What a [`RowColumn`] shows of an item; in a definition `code`,
+/// `sections`, `tags`, `title`, `slot:CODE` or `grade:N`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub enum RowField {
     /// Its printed code (`No.`).
     Code,
@@ -125,19 +158,84 @@ pub enum RowField {
     Grade(usize),
 }
 
-fn column(field: RowField, label: &str) -> RowColumn {
-    RowColumn { field, label: label.into() }
+impl From<RowField> for String {
+    fn from(f: RowField) -> String {
+        match f {
+            RowField::Code => "code".into(),
+            RowField::Sections => "sections".into(),
+            RowField::Tags => "tags".into(),
+            RowField::Title => "title".into(),
+            RowField::Slot(code) => format!("slot:{code}"),
+            RowField::Grade(i) => format!("grade:{i}"),
+        }
+    }
+}
+
+impl TryFrom<String> for RowField {
+    type Error = String;
+    fn try_from(s: String) -> Result<RowField, String> {
+        Ok(match s.as_str() {
+            "code" => RowField::Code,
+            "sections" => RowField::Sections,
+            "tags" => RowField::Tags,
+            "title" => RowField::Title,
+            _ => match s.split_once(':') {
+                Some(("slot", code)) if !code.is_empty() => RowField::Slot(code.to_string()),
+                Some(("grade", n)) if n.parse::<usize>().is_ok() => RowField::Grade(n.parse().unwrap_or(0)),
+                _ => {
+                    return Err(format!(
+                        "列「{s}」は使えません（code, sections, tags, title, slot:記述のコード, grade:評価の番号 のいずれか）"
+                    ))
+                }
+            },
+        })
+    }
 }
 
 /// A grade at one stage by one evaluator, on one of the city's scales.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GradeSlot {
+    #[serde(with = "by_code")]
     pub stage: Stage,
+    #[serde(with = "by_code")]
     pub evaluator: Evaluator,
-    /// The code of the evaluation scale (`mitaka-midyear`, `kodaira-sab`).
+    /// The code of the evaluation scale (`mitaka-midyear`, `kodaira-sab`);
+    /// blank is refused by [`SheetLayout::validate`].
+    #[serde(default)]
     pub scale: String,
     pub label: String,
+    #[serde(default = "section_writer")]
     pub writer: Writer,
+}
+
+/// A stage or an evaluator in a definition by its code (`midyear`,
+/// `department_head`) or its Japanese name (`中間評価`, `部長`).
+mod by_code {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub trait Coded: Sized + Copy + std::str::FromStr<Err = String> {
+        fn coded(self) -> &'static str;
+    }
+    impl Coded for crate::scale::Stage {
+        fn coded(self) -> &'static str {
+            self.code()
+        }
+    }
+    impl Coded for crate::scale::Evaluator {
+        fn coded(self) -> &'static str {
+            self.code()
+        }
+    }
+
+    pub fn serialize<T: Coded, S: Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(v.coded())
+    }
+
+    pub fn deserialize<'de, T: Coded, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 impl GradeSlot {
@@ -147,22 +245,27 @@ impl GradeSlot {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LayoutSection {
     /// Stable within the layout; the key of the section's heading.
     pub key: String,
     pub kind: SectionKind,
     pub label: String,
     /// For [`SectionKind::Narratives`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub slots: Vec<NarrativeSlot>,
     /// For [`SectionKind::Grades`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub grades: Vec<GradeSlot>,
     /// For [`SectionKind::Children`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<ChildRows>,
 }
 
 /// The unit money is entered and shown in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum MoneyInputUnit {
     Thousand,
     Yen,
@@ -184,23 +287,49 @@ impl MoneyInputUnit {
     }
 }
 
-/// A sheet kind: a preset with the city's labels applied.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A sheet kind: a preset or a city's own definition, with the city's
+/// labels applied. Read from and written as TOML (docs/layouts.md).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SheetLayout {
-    /// `mitaka`, `mitaka-measure`, `mitaka-issue`, `mishima`, `kodaira`,
-    /// `higashimurayama`.
+    /// The kind's code: `mitaka`, `mitaka-measure`, `mitaka-issue`,
+    /// `mishima`, `kodaira`, `higashimurayama`, `jimu`, or a city's own.
+    #[serde(rename = "code")]
     pub preset: String,
     /// The name of the printed form: `個別事業評価表`.
     pub name: String,
     /// The kinds of item this is the sheet of (`project`, `measure`, …).
     pub item_kinds: Vec<String>,
-    pub sections: Vec<LayoutSection>,
+    /// The cities (municipality codes) that use a preset until they choose
+    /// (the seed cities' own kinds); empty in a city's own definition.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cities: Vec<String>,
+    #[serde(default = "thousand")]
     pub money_unit: MoneyInputUnit,
     /// The judgement vocabulary for indicators that name none.
     pub vocabulary: String,
+    /// How the printed form shows an amount of nothing (`0`, or 三島市's
+    /// `-`); blank stays blank.
+    #[serde(default = "zero")]
+    pub nil_amount: String,
+    /// The years a multi-year 工程表 (the `roadmap` slot) spans on the
+    /// printed form, as a grid (小平市: 4); none prints it as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roadmap_years: Option<u8>,
     /// Labels of table columns and fields, by key (`budget.initial`,
-    /// `schedule.planned`, `direction.transfer`, …).
+    /// `schedule.planned`, `direction.transfer`, …); a definition names
+    /// only the ones it changes from [`default_labels`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
+    pub sections: Vec<LayoutSection>,
+}
+
+fn thousand() -> MoneyInputUnit {
+    MoneyInputUnit::Thousand
+}
+
+fn zero() -> String {
+    "0".into()
 }
 
 /// The preset codes, in the order they are offered.
@@ -224,18 +353,48 @@ pub fn item_kind_label(code: &str) -> Option<&'static str> {
     ITEM_KINDS.iter().find(|(c, _)| *c == code).map(|(_, l)| *l)
 }
 
+/// The built-in presets, in the order they are offered, as TOML embedded in
+/// the binary (crates/hyoka-core/presets/*.toml).
+const PRESET_FILES: &[(&str, &str)] = &[
+    ("mitaka", include_str!("../presets/mitaka.toml")),
+    ("mitaka-measure", include_str!("../presets/mitaka-measure.toml")),
+    ("mitaka-issue", include_str!("../presets/mitaka-issue.toml")),
+    ("mishima", include_str!("../presets/mishima.toml")),
+    ("kodaira", include_str!("../presets/kodaira.toml")),
+    ("higashimurayama", include_str!("../presets/higashimurayama.toml")),
+    ("jimu", include_str!("../presets/jimu.toml")),
+];
+
+/// The preset codes, in the order they are offered.
 pub const PRESETS: &[&str] =
     &["mitaka", "mitaka-measure", "mitaka-issue", "mishima", "kodaira", "higashimurayama", "jimu"];
 
-/// The kinds a city uses until it chooses: the seed cities' own, and
-/// 三鷹市's project sheet for any other city.
-pub fn default_kinds_for(municipality: &str) -> &'static [&'static str] {
-    match municipality {
-        "132047" => &["mitaka", "mitaka-measure", "mitaka-issue"],
-        "222062" => &["mishima"],
-        "132110" => &["kodaira"],
-        "132136" => &["higashimurayama"],
-        _ => &["mitaka"],
+/// The presets, read once (each file is checked by a test).
+fn preset_layouts() -> &'static [SheetLayout] {
+    static PARSED: std::sync::OnceLock<Vec<SheetLayout>> = std::sync::OnceLock::new();
+    PARSED.get_or_init(|| {
+        PRESET_FILES
+            .iter()
+            .map(|(code, text)| {
+                SheetLayout::from_toml(text).unwrap_or_else(|e| panic!("the preset {code} is a valid definition: {e}"))
+            })
+            .collect()
+    })
+}
+
+/// The kinds a city uses until it chooses: the presets that name the city
+/// in their `cities`, and the first preset (三鷹市's project sheet) for a
+/// city none names.
+pub fn default_kinds_for(municipality: &str) -> Vec<&'static str> {
+    let named: Vec<&'static str> = preset_layouts()
+        .iter()
+        .filter(|l| l.cities.iter().any(|c| c == municipality))
+        .map(|l| l.preset.as_str())
+        .collect();
+    if named.is_empty() {
+        vec![PRESETS[0]]
+    } else {
+        named
     }
 }
 
@@ -252,47 +411,23 @@ pub enum LayoutError {
     UnknownLabel(String),
     #[error("見出し「{key}」の名前は{max}文字以内にしてください")]
     TooLong { key: String, max: usize },
+    /// A definition that does not read as TOML or has a wrong key or value:
+    /// the line and the key.
+    #[error("様式の定義の{line}行目（{key}）: {message}")]
+    Syntax { line: usize, key: String, message: String },
+    /// A definition that reads but does not make a sheet: the key, as a
+    /// path (`sections[3].grades[1].scale`).
+    #[error("様式の定義の {key}: {message}")]
+    Invalid { key: String, message: String },
 }
 
 /// The longest label a city may give; headings are short.
 pub const MAX_LABEL_CHARS: usize = 60;
 
-fn slot(code: &str, label: &str, writer: Writer) -> NarrativeSlot {
-    NarrativeSlot { code: code.into(), label: label.into(), writer, carried: false }
-}
-
-/// A slot of the plan part, copied into the next year.
-fn carried(code: &str, label: &str) -> NarrativeSlot {
-    NarrativeSlot { carried: true, ..slot(code, label, Writer::Section) }
-}
-
-fn grade(stage: Stage, evaluator: Evaluator, scale: &str, label: &str, writer: Writer) -> GradeSlot {
-    GradeSlot { stage, evaluator, scale: scale.into(), label: label.into(), writer }
-}
-
-fn section(key: &str, kind: SectionKind, label: &str) -> LayoutSection {
-    LayoutSection { key: key.into(), kind, label: label.into(), slots: Vec::new(), grades: Vec::new(), children: None }
-}
-
-fn children(key: &str, label: &str, rows: ChildRows) -> LayoutSection {
-    LayoutSection { children: Some(rows), ..section(key, SectionKind::Children, label) }
-}
-
-fn kinds(list: &[&str]) -> Vec<String> {
-    list.iter().map(|k| k.to_string()).collect()
-}
-
-fn narratives(key: &str, label: &str, slots: Vec<NarrativeSlot>) -> LayoutSection {
-    LayoutSection { slots, ..section(key, SectionKind::Narratives, label) }
-}
-
-fn grades(label: &str, grades: Vec<GradeSlot>) -> LayoutSection {
-    LayoutSection { grades, ..section("grades", SectionKind::Grades, label) }
-}
-
-/// Column and field labels every layout has; presets change some.
-fn common_labels(changes: &[(&str, &str)]) -> BTreeMap<String, String> {
-    let mut labels: BTreeMap<String, String> = [
+/// Column and field labels every layout has; a definition's `[labels]`
+/// changes some.
+pub fn default_labels() -> BTreeMap<String, String> {
+    [
         ("budget.initial", "当初予算"),
         ("budget.final", "最終予算（補正後）"),
         ("budget.settlement", "決算額"),
@@ -323,329 +458,85 @@ fn common_labels(changes: &[(&str, &str)]) -> BTreeMap<String, String> {
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    for (k, v) in changes {
-        labels.insert((*k).to_string(), (*v).to_string());
-    }
-    labels
+    .collect()
 }
 
 impl SheetLayout {
     /// A preset by code.
     pub fn preset(code: &str) -> Result<SheetLayout, LayoutError> {
-        use SectionKind as K;
-        use Writer::{Head, Reviewer, Section};
-        let layout = match code {
-            // 三鷹市 個別事業評価表: 当初計画, 中間評価, 事後評価, 予算執行.
-            "mitaka" => SheetLayout {
-                preset: code.into(),
-                name: "個別事業評価表".into(),
-                item_kinds: kinds(&["project"]),
-                sections: vec![
-                    narratives(
-                        "part_plan",
-                        "当初計画",
-                        vec![carried("overview", "事業概要・事業量"), slot("outcome_target", "成果目標", Section)],
-                    ),
-                    section("schedule", K::Schedule, "スケジュール"),
-                    section("indicators", K::Indicators, "指標"),
-                    narratives(
-                        "part_midyear",
-                        "中間評価",
-                        vec![
-                            slot("midyear", "上半期の実績・課題等", Section),
-                            slot("board_note_midyear", "事業評価審査会特記意見", Reviewer),
-                            slot("policy_council_midyear", "政策会議評価・意見等", Reviewer),
-                        ],
-                    ),
-                    narratives(
-                        "part_yearend",
-                        "事後評価",
-                        vec![
-                            slot("volume_result", "【事業量の実績】", Section),
-                            slot("outcome_result", "成果目標の達成状況", Section),
-                            slot("summary", "事業の総括（主管課）", Section),
-                            slot("board_opinion", "事業評価審査会評価・意見等", Reviewer),
-                        ],
-                    ),
-                    section("budget", K::Budget, "予算執行"),
-                    grades(
-                        "評価",
-                        vec![
-                            grade(
-                                Stage::MidYear,
-                                Evaluator::Section,
-                                "mitaka-midyear",
-                                "中間評価（主管課評価）",
-                                Section,
-                            ),
-                            grade(
-                                Stage::MidYear,
-                                Evaluator::ReviewBoard,
-                                "mitaka-midyear",
-                                "中間評価（事業評価審査会評価）",
-                                Reviewer,
-                            ),
-                            grade(
-                                Stage::YearEnd,
-                                Evaluator::Section,
-                                "mitaka-yearend",
-                                "事後評価（主管課評価）",
-                                Section,
-                            ),
-                            grade(
-                                Stage::YearEnd,
-                                Evaluator::ReviewBoard,
-                                "mitaka-yearend",
-                                "事後評価（事業評価審査会評価）",
-                                Reviewer,
-                            ),
-                        ],
-                    ),
-                    section("direction", K::Direction, "今後の方向性"),
-                ],
-                money_unit: MoneyInputUnit::Thousand,
-                vocabulary: "achievement2".into(),
-                labels: common_labels(&[("budget.initial", "予算額（当初）"), ("budget.final", "予算額")]),
-            },
-            // 三鷹市 自治体経営白書 の施策: 目標指標 (H22 baseline, actuals, R4
-            // target) and 施策の達成に向けた取り組み状況; no mid-year part, no
-            // schedule.
-            "mitaka-measure" => SheetLayout {
-                preset: code.into(),
-                name: "施策の評価（自治体経営白書）".into(),
-                item_kinds: kinds(&["measure"]),
-                sections: vec![
-                    narratives("measure_plan", "施策の概要", vec![carried("overview", "施策の概要")]),
-                    section("indicators", K::Indicators, "目標指標"),
-                    narratives(
-                        "measure_progress",
-                        "施策の達成に向けた取り組み状況",
-                        vec![slot("progress", "施策の達成に向けた取り組み状況", Section)],
-                    ),
-                ],
-                money_unit: MoneyInputUnit::Thousand,
-                vocabulary: "progress".into(),
-                labels: common_labels(&[
-                    ("indicator.baseline", "計画策定時"),
-                    ("indicator.target", "目標"),
-                    ("indicator.actual", "実績"),
-                    ("indicator.judgement", "達成状況"),
-                ]),
-            },
-            // 三鷹市 アクションプラン の個別課題: the issue and how it stands.
-            "mitaka-issue" => SheetLayout {
-                preset: code.into(),
-                name: "アクションプランの個別課題".into(),
-                item_kinds: kinds(&["issue"]),
-                sections: vec![
-                    narratives("issue_plan", "個別課題", vec![carried("overview", "課題の内容")]),
-                    section("indicators", K::Indicators, "指標"),
-                    narratives("issue_progress", "取り組み状況", vec![slot("progress", "取り組み状況", Section)]),
-                ],
-                money_unit: MoneyInputUnit::Thousand,
-                vocabulary: "progress".into(),
-                labels: common_labels(&[]),
-            },
-            // 三島市 行政評価表 of a 施策: its 成果指標, the PDCA of each 施策の方向,
-            // the 業務計画 (活動指標, 今後の取組み方針, 事務移管), costs, the schedule
-            // with staff hours, and the 【行革取組項目】.
-            "mishima" => SheetLayout {
-                preset: code.into(),
-                name: "行政評価表".into(),
-                item_kinds: kinds(&["measure"]),
-                sections: vec![
-                    section("indicators", K::Indicators, "成果指標"),
-                    children(
-                        "directions",
-                        "施策の方向の取組（PDCA）",
-                        ChildRows {
-                            item_kinds: kinds(&["measure_direction"]),
-                            slots: vec![
-                                slot("plan", "当該年度の実施計画(Plan)", Section),
-                                slot("do", "実施計画に対する取組内容(Do)", Section),
-                                slot("check", "実施内容に対する評価(Check)", Section),
-                                slot("action", "評価結果に対する改善内容(Action)", Section),
-                            ],
-                            ..ChildRows::default()
-                        },
-                    ),
-                    children(
-                        "work_plan",
-                        "業務計画",
-                        ChildRows {
-                            item_kinds: kinds(&["activity", "project"]),
-                            indicators: true,
-                            direction: true,
-                            schedule: true,
-                            ..ChildRows::default()
-                        },
-                    ),
-                    narratives(
-                        "reform",
-                        "【行革取組項目】",
-                        vec![
-                            slot("reform_plan", "行革取組項目の計画(Plan)", Section),
-                            slot("reform_do", "行革取組項目の取組内容(Do)", Section),
-                            slot("reform_check", "行革取組項目の評価(Check)", Section),
-                            slot("reform_action", "行革取組項目の改善内容(Action)", Section),
-                        ],
-                    ),
-                    section("budget", K::Budget, "事業費"),
-                    section("schedule", K::Schedule, "スケジュール表"),
-                    section("staff_hours", K::StaffHours, "従事見込時間数"),
-                    section("direction", K::Direction, "今後の取組み方針"),
-                ],
-                money_unit: MoneyInputUnit::Thousand,
-                vocabulary: "achievement".into(),
-                labels: common_labels(&[
-                    ("budget.final", "予算額"),
-                    ("indicator.baseline", "現状値"),
-                    ("indicator.judgement", "進捗状況"),
-                    ("indicator.related", "行政改革大綱における取組事項名"),
-                ]),
-            },
-            // 小平市 進捗状況調査票: 目的・ねらい and 工程表 (the plan part), indicators
-            // with 現状値 and 下半期値, P/D/C/A, 1次評価 by the section, 2次評価 by 行革本部.
-            "kodaira" => SheetLayout {
-                preset: code.into(),
-                name: "進捗状況調査票".into(),
-                item_kinds: kinds(&["issue"]),
-                sections: vec![
-                    narratives(
-                        "survey",
-                        "取組内容",
-                        vec![
-                            carried("purpose", "目的・ねらい"),
-                            carried("roadmap", "工程表"),
-                            slot("plan", "当初予定(P)", Section),
-                            slot("do", "取組実績(D)", Section),
-                            slot("check", "取組の評価(C)", Section),
-                            slot("action", "来年度に向けての課題と今後の取組(A)", Section),
-                        ],
-                    ),
-                    section("indicators", K::Indicators, "指標"),
-                    grades(
-                        "評価",
-                        vec![
-                            grade(Stage::First, Evaluator::Section, "kodaira-sab", "1次評価（所管課）", Section),
-                            grade(
-                                Stage::Second,
-                                Evaluator::Headquarters,
-                                "kodaira-sab",
-                                "2次評価（行革本部）",
-                                Reviewer,
-                            ),
-                        ],
-                    ),
-                    section("direction", K::Direction, "今後の方向性"),
-                ],
-                money_unit: MoneyInputUnit::Thousand,
-                vocabulary: "sab".into(),
-                labels: common_labels(&[("indicator.baseline", "現状値"), ("indicator.actual", "下半期値")]),
-            },
-            // 東村山市 目標管理シート: one per department — 部長, 市の目標, 部の目標,
-            // 人員 and 予算規模 — with its sections' objectives (区分, 目標, 成果又は
-            // 課題), graded A/B by the department head.
-            "higashimurayama" => SheetLayout {
-                preset: code.into(),
-                name: "目標管理シート".into(),
-                item_kinds: kinds(&["department"]),
-                sections: vec![
-                    narratives(
-                        "department",
-                        "部の目標",
-                        vec![
-                            NarrativeSlot { carried: true, ..slot("head", "部長", Head) },
-                            NarrativeSlot { carried: true, ..slot("city_goal", "市の目標", Head) },
-                            NarrativeSlot { carried: true, ..slot("department_goal", "部の目標", Head) },
-                            slot("overview", "人員・予算規模", Head),
-                        ],
-                    ),
-                    children(
-                        "objectives",
-                        "具体的な取り組み",
-                        ChildRows {
-                            item_kinds: kinds(&["objective"]),
-                            slots: vec![
-                                slot("outcome_target", "目標", Section),
-                                slot("outcome_result", "成果又は課題", Section),
-                            ],
-                            grades: vec![grade(
-                                Stage::YearEnd,
-                                Evaluator::DepartmentHead,
-                                "higashimurayama-ab",
-                                "評価（部長）",
-                                Head,
-                            )],
-                            table: vec![
-                                column(RowField::Code, "No."),
-                                column(RowField::Sections, "課名"),
-                                column(RowField::Tags, "総計・行革・その他"),
-                                column(RowField::Title, "項目"),
-                                column(RowField::Slot("outcome_target".into()), "目標"),
-                                column(RowField::Grade(0), "評価"),
-                                column(RowField::Slot("outcome_result".into()), "成果又は課題"),
-                            ],
-                            ..ChildRows::default()
-                        },
-                    ),
-                ],
-                money_unit: MoneyInputUnit::Thousand,
-                vocabulary: "achievement2".into(),
-                labels: common_labels(&[]),
-            },
-            // The 事務事業評価シート most Japanese cities use (and export as a
-            // workbook of one row per project): 対象・意図・結果, three kinds of
-            // indicator, 事業費 with 財源内訳 and トータルコスト, an evaluation
-            // against criteria, the section head's opinion, a 総合評価 and a
-            // direction. What `hyoka import --mapping` brings in lands here.
-            "jimu" => SheetLayout {
-                preset: code.into(),
-                name: "事務事業評価シート".into(),
-                item_kinds: kinds(&["project"]),
-                sections: vec![
-                    narratives(
-                        "jimu_plan",
-                        "事業の目的と内容",
-                        vec![
-                            carried("target", "対象（誰・何を）"),
-                            carried("intent", "意図（どのような状態にしたいか）"),
-                            carried("result", "結果（上位の施策への貢献）"),
-                            carried("means", "手段（事業の内容）"),
-                        ],
-                    ),
-                    section("indicators", K::Indicators, "指標（活動・対象・成果）"),
-                    section("budget", K::Budget, "事業費"),
-                    section("cost", K::Cost, "財源内訳・トータルコスト"),
-                    narratives(
-                        "jimu_evaluation",
-                        "評価",
-                        vec![slot("criterion", "評価の観点", Section), slot("opinion", "課長等の意見", Head)],
-                    ),
-                    grades(
-                        "総合評価",
-                        vec![grade(Stage::YearEnd, Evaluator::Section, "jimu-abcd", "総合評価", Section)],
-                    ),
-                    section("direction", K::Direction, "今後の方向性"),
-                ],
-                money_unit: MoneyInputUnit::Thousand,
-                vocabulary: "achievement2".into(),
-                labels: common_labels(&[("budget.initial", "当初予算額"), ("budget.settlement", "決算額")]),
-            },
-            other => return Err(LayoutError::UnknownPreset(other.to_string())),
-        };
-        Ok(layout)
+        preset_layouts()
+            .iter()
+            .find(|l| l.preset == code)
+            .cloned()
+            .ok_or_else(|| LayoutError::UnknownPreset(code.to_string()))
     }
 
     pub fn presets() -> Vec<SheetLayout> {
-        PRESETS.iter().map(|p| SheetLayout::preset(p).expect("presets are known")).collect()
+        preset_layouts().to_vec()
+    }
+
+    /// A preset's definition as shipped, to show or to start a city's own
+    /// kind from.
+    pub fn preset_toml(code: &str) -> Option<&'static str> {
+        PRESET_FILES.iter().find(|(c, _)| *c == code).map(|(_, t)| *t)
+    }
+
+    /// Reads a definition (docs/layouts.md): TOML, with the labels it does
+    /// not name taken from [`default_labels`], checked by
+    /// [`SheetLayout::validate`]. Errors name the line and the key.
+    pub fn from_toml(text: &str) -> Result<SheetLayout, LayoutError> {
+        let mut layout: SheetLayout = toml::from_str(text).map_err(|e| syntax_error(text, &e))?;
+        let mut labels = default_labels();
+        let named = std::mem::take(&mut layout.labels);
+        for (k, v) in named {
+            if !labels.contains_key(&k) {
+                let known: Vec<String> = labels.keys().cloned().collect();
+                return Err(invalid(
+                    format!("labels.\"{k}\""),
+                    format!("「{k}」という項目はありません（{} のいずれか）", known.join(", ")),
+                ));
+            }
+            labels.insert(k, v);
+        }
+        layout.labels = labels;
+        layout.validate()?;
+        Ok(layout)
+    }
+
+    /// The definition as TOML: what [`SheetLayout::from_toml`] reads back
+    /// as this layout; labels equal to [`default_labels`] are left out.
+    pub fn to_toml(&self) -> String {
+        let mut l = self.clone();
+        let defaults = default_labels();
+        l.labels.retain(|k, v| defaults.get(k) != Some(v));
+        toml::to_string(&l).unwrap_or_default()
+    }
+
+    /// Checks that a definition makes a sheet: codes and headings present,
+    /// known kinds of item, section kinds with their parts, no key twice,
+    /// every grade with a scale, table columns naming the rows' slots and
+    /// grades. Whether the scales exist is the city's matter
+    /// ([`SheetLayout::check_scales`]).
+    pub fn validate(&self) -> Result<(), LayoutError> {
+        validate::layout(self)
+    }
+
+    /// Checks that every grade's scale is one of `known` (the city's scales
+    /// and the preset scales).
+    pub fn check_scales(&self, known: &[String]) -> Result<(), LayoutError> {
+        validate::scales(self, known)
     }
 
     /// A preset with a city's label overrides applied. Unknown keys (left
     /// from another preset) are ignored, so switching presets never fails.
     pub fn with_overrides(code: &str, overrides: &BTreeMap<String, String>) -> Result<SheetLayout, LayoutError> {
-        let mut layout = SheetLayout::preset(code)?;
+        Ok(SheetLayout::preset(code)?.with_labels(overrides))
+    }
+
+    /// This kind with a city's label overrides applied; unknown keys are
+    /// ignored.
+    pub fn with_labels(mut self, overrides: &BTreeMap<String, String>) -> SheetLayout {
+        let layout = &mut self;
         let get = |key: &str| overrides.get(key).map(|v| v.trim()).filter(|v| !v.is_empty());
         for s in &mut layout.sections {
             if let Some(l) = get(&s.key) {
@@ -679,7 +570,7 @@ impl SheetLayout {
                 *v = l.to_string();
             }
         }
-        Ok(layout)
+        self
     }
 
     /// Everything a city may rename: (key, the preset's label), in the
@@ -706,8 +597,13 @@ impl SheetLayout {
         code: &str,
         overrides: &BTreeMap<String, String>,
     ) -> Result<BTreeMap<String, String>, LayoutError> {
-        let preset = SheetLayout::preset(code)?;
-        let defaults: BTreeMap<String, String> = preset.label_keys().into_iter().collect();
+        SheetLayout::preset(code)?.clean_labels(overrides)
+    }
+
+    /// Checks a city's overrides against this kind (see
+    /// [`SheetLayout::clean_overrides`]).
+    pub fn clean_labels(&self, overrides: &BTreeMap<String, String>) -> Result<BTreeMap<String, String>, LayoutError> {
+        let defaults: BTreeMap<String, String> = self.label_keys().into_iter().collect();
         let mut out = BTreeMap::new();
         for (k, v) in overrides {
             let default = defaults.get(k).ok_or_else(|| LayoutError::UnknownLabel(k.clone()))?;
@@ -727,24 +623,19 @@ impl SheetLayout {
         self.labels.get(key).map(String::as_str).unwrap_or(key)
     }
 
-    /// How the printed form shows an amount of nothing: 三島市's 行政評価表
-    /// prints 「-」 (its 繰越明許 row reads `- - -`, and the reader keeps
-    /// that as zero yen), the other forms print 0. Blank stays blank.
-    pub fn nil_amount(&self) -> &'static str {
-        match self.preset.as_str() {
-            "mishima" => "-",
-            _ => "0",
-        }
+    /// How the printed form shows an amount of nothing (the definition's
+    /// `nil_amount`): 三島市's 行政評価表 prints 「-」 (its 繰越明許 row reads
+    /// `- - -`, and the reader keeps that as zero yen), the other forms
+    /// print 0. Blank stays blank.
+    pub fn nil_amount(&self) -> &str {
+        &self.nil_amount
     }
 
     /// The years a multi-year 工程表 (the `roadmap` slot) spans on the
-    /// printed form: 小平市's 進捗状況調査票 prints 平成29年度…平成32年度 of its
-    /// four-year plan as a grid.
+    /// printed form (the definition's `roadmap_years`): 小平市's 進捗状況調査票
+    /// prints 平成29年度…平成32年度 of its four-year plan as a grid.
     pub fn roadmap_years(&self) -> Option<u8> {
-        match self.preset.as_str() {
-            "kodaira" => Some(4),
-            _ => None,
-        }
+        self.roadmap_years
     }
 
     pub fn has(&self, kind: SectionKind) -> bool {
@@ -825,6 +716,128 @@ mod tests {
                 assert!(SheetLayout::preset(kind).is_ok(), "{city}: {kind}");
             }
         }
+    }
+
+    /// The files were written from the Rust code that built the presets
+    /// and checked to read as exactly that (see the history of this file);
+    /// now they read back as themselves and keep what the forms hinge on.
+    #[test]
+    fn preset_files_read_back_as_themselves() {
+        for code in PRESETS {
+            let text = SheetLayout::preset_toml(code).unwrap();
+            let read = SheetLayout::from_toml(text).unwrap_or_else(|e| panic!("{code}: {e}"));
+            assert_eq!(read.preset, *code, "the file's code is its name");
+            assert_eq!(SheetLayout::from_toml(&read.to_toml()).unwrap(), read, "{code}");
+        }
+        let nil: Vec<&str> = PRESETS
+            .iter()
+            .map(|p| SheetLayout::preset(p).unwrap().nil_amount)
+            .map(|n| if n == "-" { "-" } else { "0" })
+            .collect();
+        assert_eq!(nil, ["0", "0", "0", "-", "0", "0", "0"], "三島市 prints nothing as -");
+        let roadmap: Vec<Option<u8>> =
+            PRESETS.iter().map(|p| SheetLayout::preset(p).unwrap().roadmap_years()).collect();
+        assert_eq!(roadmap, [None, None, None, None, Some(4), None, None], "小平市's 工程表 spans four years");
+        assert_eq!(default_kinds_for("132047"), ["mitaka", "mitaka-measure", "mitaka-issue"]);
+        assert_eq!(default_kinds_for("222062"), ["mishima"]);
+        assert_eq!(SheetLayout::preset("mitaka").unwrap().label("budget.initial"), "予算額（当初）");
+        assert_eq!(SheetLayout::preset("mitaka").unwrap().label("budget.settlement"), "決算額");
+    }
+
+    /// A city's own 事業評価 sheet: two narratives, an indicator table and
+    /// one grade by the section head on a 3-grade scale.
+    pub const OWN: &str = r#"
+code = "sample-jigyo"
+name = "事業評価シート"
+item_kinds = ["project"]
+vocabulary = "achievement"
+
+[labels]
+"indicator.actual" = "今年度の実績"
+
+[[sections]]
+key = "content"
+kind = "narratives"
+label = "事業の内容"
+
+[[sections.slots]]
+code = "overview"
+label = "事業のあらまし"
+carried = true
+
+[[sections.slots]]
+code = "summary"
+label = "今年度のふりかえり"
+
+[[sections]]
+key = "indicators"
+kind = "indicators"
+label = "成果の指標"
+
+[[sections]]
+key = "grades"
+kind = "grades"
+label = "課長の評価"
+
+[[sections.grades]]
+stage = "事後評価"
+evaluator = "section"
+scale = "mitaka-midyear"
+label = "課長評価"
+writer = "head"
+"#;
+
+    #[test]
+    fn a_city_defines_its_own_kind() {
+        let own = SheetLayout::from_toml(OWN).unwrap();
+        assert_eq!(own.preset, "sample-jigyo");
+        assert_eq!(own.money_unit, MoneyInputUnit::Thousand);
+        assert_eq!(own.nil_amount(), "0");
+        assert_eq!(own.label("indicator.actual"), "今年度の実績");
+        assert_eq!(own.label("budget.initial"), "当初予算", "labels it does not name are the defaults");
+        let g = own.grade_slots().next().unwrap();
+        assert_eq!((g.stage, g.evaluator, g.writer), (Stage::YearEnd, Evaluator::Section, Writer::Head));
+        assert_eq!(own.carried_slots(), vec!["overview"]);
+        assert!(own.check_scales(&["mitaka-midyear".into()]).is_ok());
+        let e = own.check_scales(&["kodaira-sab".into()]).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "様式の定義の sections[2]（key = \"grades\"）.grades[0].scale: 「mitaka-midyear」という評価尺度はありません（kodaira-sab のいずれか）"
+        );
+        assert_eq!(SheetLayout::from_toml(&own.to_toml()).unwrap(), own);
+    }
+
+    #[test]
+    fn a_wrong_definition_is_told_by_its_key() {
+        let bad = |from: &str, to: &str| {
+            assert!(OWN.contains(from), "{from}");
+            SheetLayout::from_toml(&OWN.replacen(from, to, 1)).unwrap_err().to_string()
+        };
+        assert_eq!(
+            bad("stage = \"事後評価\"", "stage = \"final\""),
+            "様式の定義の35行目（stage）: 「final」は使えません（midyear, yearend, first, second のいずれか）"
+        );
+        assert!(bad("evaluator = \"section\"", "evaluator = \"課長\"").contains("（evaluator）: 「課長」は使えません"));
+        assert_eq!(
+            bad("scale = \"mitaka-midyear\"\n", ""),
+            "様式の定義の sections[2]（key = \"grades\"）.grades[0].scale: 評価尺度（scale）を書いてください"
+        );
+        assert_eq!(
+            bad("code = \"summary\"", "code = \"overview\""),
+            "様式の定義の overview: キー「overview」が2回あります（見出しの key、記述の code、評価の段階と評価者の組は、ひとつの様式で重ならないようにしてください）"
+        );
+        assert!(bad("kind = \"indicators\"", "kind = \"graph\"")
+            .contains("（kind）: 「graph」は使えません（narratives, indicators,"));
+        assert!(bad("label = \"事業の内容\"", "label = \"事業の内容\"\ncolour = \"red\"")
+            .contains("（colour）: キー「colour」はこの場所では使えません"));
+        assert!(bad("name = \"事業評価シート\"\n", "").contains("キー「name」がありません"));
+        assert!(bad("item_kinds = [\"project\"]", "item_kinds = [\"jigyo\"]")
+            .starts_with("様式の定義の item_kinds[0]: 「jigyo」という項目の種類はありません"));
+        assert!(bad("\"indicator.actual\"", "\"indicator.colour\"")
+            .starts_with("様式の定義の labels.\"indicator.colour\": "));
+        assert!(bad("name = \"事業評価シート\"", "name = \"a\"\nname = \"b\"").contains("キー「name」が2回あります"));
+        assert!(bad("key = \"grades\"\nkind = \"grades\"", "key = \"grades\"\nkind = \"narratives\"")
+            .contains("kind = \"narratives\" の見出しには slots が要ります"));
     }
 
     #[test]

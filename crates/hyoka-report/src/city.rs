@@ -150,13 +150,13 @@ pub fn printed_tables(city: &City, ind: &IndicatorData) -> Vec<PrintedTable> {
     tables
 }
 
-/// The city's sheet layout (its preset with its own labels). A layout that
-/// cannot be read falls back to the preset for the city's code.
+/// The city's main sheet layout (its first kind, a preset or its own, with
+/// its own labels). A layout that cannot be read falls back to the preset
+/// for the city's code.
 pub async fn sheet_layout(store: &Store, municipality: &str) -> hyoka_core::layout::SheetLayout {
     use hyoka_core::layout::{default_preset_for, SheetLayout};
-    let fallback = || SheetLayout::preset(default_preset_for(municipality)).expect("default presets exist");
-    match store.sheet_layout(municipality).await {
-        Ok((preset, labels)) => SheetLayout::with_overrides(&preset, &labels).unwrap_or_else(|_| fallback()),
-        Err(_) => fallback(),
+    match store.city_layouts(municipality).await.ok().and_then(|l| l.into_iter().next()) {
+        Some(layout) => layout,
+        None => SheetLayout::preset(default_preset_for(municipality)).expect("default presets exist"),
     }
 }

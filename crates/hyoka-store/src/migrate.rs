@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0011_cost_and_city_vocabulary.sql"),
     },
     Migration { version: 12, name: "indicator_links", sql: include_str!("../migrations/0012_indicator_links.sql") },
+    Migration { version: 13, name: "city_sheet_kinds", sql: include_str!("../migrations/0013_city_sheet_kinds.sql") },
 ];
 
 /// The migration that creates the search index (`search_grams`).

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use hyoka_core::layout::{default_kinds_for, default_preset_for, SheetLayout};
+use hyoka_core::layout::{default_kinds_for, default_preset_for, LayoutError, SheetLayout};
 use hyoka_core::sheet::NextDirectionRow;
 use hyoka_core::workflow::SheetStatus;
 use hyoka_core::{Evaluator, FiscalYear, Stage, ValueRole};
@@ -15,13 +15,28 @@ use crate::org::{fy_from_i64, fy_i64};
 use crate::tx::StoreTx;
 use crate::{Store, StoreError};
 
-/// One of a city's sheet kinds: its preset code and the city's labels.
+/// One of a city's sheet kinds: its code (a preset's, or the city's own
+/// kind's), the city's labels, and the city's own definition if any.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SheetKindRecord {
     pub preset: String,
     pub labels: BTreeMap<String, String>,
     /// Chosen by the city (stored), rather than a default for its code.
     pub chosen: bool,
+    /// The city's own definition (TOML); `None` for a built-in preset.
+    pub definition: Option<String>,
+}
+
+impl SheetKindRecord {
+    /// The kind as a layout, the city's labels applied: its own definition,
+    /// else the preset of its code.
+    pub fn layout(&self) -> Result<SheetLayout, LayoutError> {
+        let base = match &self.definition {
+            Some(text) => SheetLayout::from_toml(text)?,
+            None => SheetLayout::preset(&self.preset)?,
+        };
+        Ok(base.with_labels(&self.labels))
+    }
 }
 
 impl Store {
@@ -29,7 +44,8 @@ impl Store {
     /// position), then its defaults it has not switched off.
     pub async fn sheet_kinds(&self, municipality: &str) -> Result<Vec<SheetKindRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT preset, enabled, labels FROM sheet_kinds WHERE municipality_code = $1 ORDER BY position, preset",
+            "SELECT preset, enabled, labels, definition FROM sheet_kinds WHERE municipality_code = $1
+             ORDER BY position, preset",
         )
         .bind(municipality)
         .fetch_all(self.pool())
@@ -41,27 +57,28 @@ impl Store {
             seen.push(preset.clone());
             if r.try_get::<i64, _>("enabled")? != 0 {
                 let labels = serde_json::from_str(&r.try_get::<String, _>("labels")?)?;
-                kinds.push(SheetKindRecord { preset, labels, chosen: true });
+                let definition = r.try_get::<Option<String>, _>("definition")?;
+                kinds.push(SheetKindRecord { preset, labels, chosen: true, definition });
             }
         }
         for preset in default_kinds_for(municipality) {
             if !seen.iter().any(|s| s == preset) {
-                kinds.push(SheetKindRecord { preset: preset.to_string(), labels: BTreeMap::new(), chosen: false });
+                kinds.push(SheetKindRecord {
+                    preset: preset.to_string(),
+                    labels: BTreeMap::new(),
+                    chosen: false,
+                    definition: None,
+                });
             }
         }
         Ok(kinds)
     }
 
     /// The city's sheet kinds as layouts (the city's labels applied), in
-    /// precedence order; kinds whose preset this hyoka does not know are
-    /// left out.
+    /// precedence order; kinds whose preset this hyoka does not know (or
+    /// whose definition no longer reads) are left out.
     pub async fn city_layouts(&self, municipality: &str) -> Result<Vec<SheetLayout>, StoreError> {
-        Ok(self
-            .sheet_kinds(municipality)
-            .await?
-            .into_iter()
-            .filter_map(|k| SheetLayout::with_overrides(&k.preset, &k.labels).ok())
-            .collect())
+        Ok(self.sheet_kinds(municipality).await?.iter().filter_map(|k| k.layout().ok()).collect())
     }
 
     /// The layout of an item's sheet: the city's first kind for the item's
@@ -117,7 +134,17 @@ impl StoreTx {
         preset: &str,
         labels: &BTreeMap<String, String>,
     ) -> Result<BTreeMap<String, String>, StoreError> {
-        let clean = SheetLayout::clean_overrides(preset, labels).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let defined: Option<Option<String>> =
+            sqlx::query_scalar("SELECT definition FROM sheet_kinds WHERE municipality_code = $1 AND preset = $2")
+                .bind(municipality)
+                .bind(preset)
+                .fetch_optional(self.conn())
+                .await?;
+        let base = match defined.flatten() {
+            Some(text) => SheetLayout::from_toml(&text),
+            None => SheetLayout::preset(preset),
+        };
+        let clean = base.and_then(|l| l.clean_labels(labels)).map_err(|e| StoreError::Invalid(e.to_string()))?;
         sqlx::query(
             "INSERT INTO sheet_kinds (municipality_code, preset, position, enabled, labels)
              VALUES ($1, $2, (SELECT COALESCE(MIN(position), 0) - 1 FROM sheet_kinds WHERE municipality_code = $1), 1, $3)
@@ -129,6 +156,29 @@ impl StoreTx {
         .execute(self.conn())
         .await?;
         Ok(clean)
+    }
+
+    /// Stores a city's own kind (its TOML definition, already checked) under
+    /// its code: added first in precedence, or its definition replaced (the
+    /// city's label overrides stay). Used again after being stopped, it is
+    /// used again.
+    pub async fn define_sheet_kind(
+        &mut self,
+        municipality: &str,
+        code: &str,
+        definition: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sheet_kinds (municipality_code, preset, position, enabled, labels, definition)
+             VALUES ($1, $2, (SELECT COALESCE(MIN(position), 0) - 1 FROM sheet_kinds WHERE municipality_code = $1), 1, '{}', $3)
+             ON CONFLICT (municipality_code, preset) DO UPDATE SET enabled = 1, definition = excluded.definition",
+        )
+        .bind(municipality)
+        .bind(code)
+        .bind(definition)
+        .execute(self.conn())
+        .await?;
+        Ok(())
     }
 
     /// Stops using a preset (a default one stays off).

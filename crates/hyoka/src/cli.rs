@@ -6,12 +6,13 @@ use hyoka_app::App;
 
 use crate::city::CityCommand;
 use crate::export::Export;
+use crate::layout::LayoutCommand;
 use crate::outcome::CliResult;
 use crate::reports::Report;
 use crate::serve::ServeArgs;
 use crate::user::UserCommand;
 use crate::year::YearCommand;
-use crate::{backup, check, city, db, export, import, reports, serve, user, year};
+use crate::{backup, check, city, db, export, import, layout, reports, serve, user, year};
 
 /// hyoka — 行政評価と計画の進捗管理（administrative evaluation for Japanese cities）
 #[derive(Parser)]
@@ -54,6 +55,11 @@ pub enum Command {
     City {
         #[command(subcommand)]
         command: CityCommand,
+    },
+    /// 調査票の様式を表示・定義する（docs/layouts.md）
+    Layout {
+        #[command(subcommand)]
+        command: LayoutCommand,
     },
     /// 稼働中のデータベースの一貫したバックアップを取る
     Backup(backup::BackupArgs),
@@ -104,6 +110,8 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Check(args) => check::check(&app().await?, args).await,
         Command::City { command } => city::city(&app().await?, command).await,
         Command::User { command } => user::user(&app().await?, command).await,
+        Command::Layout { command } if command.without_database() => layout::show_preset(&command),
+        Command::Layout { command } => layout::layout(&app().await?, command).await,
         Command::Backup(args) => backup::backup(&database, args).await,
         Command::Restore(args) => backup::restore(&database, args).await,
     }

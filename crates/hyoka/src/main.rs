@@ -10,6 +10,7 @@ mod db;
 mod demo;
 mod export;
 mod import;
+mod layout;
 mod outcome;
 mod progress;
 mod reports;

@@ -6,21 +6,23 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Query, State};
+use axum::extract::{Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hyoka_app::layout::{missing_scales, DisableSheetKind, SetLayout};
+use hyoka_app::layout::{missing_scales, DefineSheetKind, DisableSheetKind, SetLayout};
 use hyoka_app::CommandError;
 use hyoka_core::layout::{item_kind_label, SheetLayout, MAX_LABEL_CHARS, PRESETS};
+use hyoka_store::SheetKindRecord;
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::{admin_city, crumbs, nav};
-use crate::http::{AppError, CityCode, Form, Params, Staff};
+use crate::http::{upload, AppError, CityCode, Form, Params, Staff};
 use crate::ui::shell::staff_page;
 use crate::AppState;
 
-/// The city each preset comes from, to tell them apart.
+/// The city each preset comes from, to tell them apart; a city's own kind
+/// is "この市".
 fn preset_city(code: &str) -> &'static str {
     match code {
         "mitaka" | "mitaka-measure" | "mitaka-issue" => "三鷹市",
@@ -28,7 +30,7 @@ fn preset_city(code: &str) -> &'static str {
         "kodaira" => "小平市",
         "higashimurayama" => "東村山市",
         "jimu" => "全国の多くの市",
-        _ => "",
+        _ => "この市",
     }
 }
 
@@ -38,6 +40,9 @@ pub(super) struct DoneQuery {
     done: Option<String>,
     /// The kind whose headings the form edits; the city's first by default.
     kind: Option<String>,
+    /// The definition the define form starts from: a preset's code, or one
+    /// of the city's own kinds.
+    start: Option<String>,
 }
 
 pub(super) async fn layout_page(
@@ -49,9 +54,20 @@ pub(super) async fn layout_page(
     let city = admin_city(&s, &staff, &code).await?;
     let done = q.done.as_deref().map(|d| match d {
         "disable" => "様式を止めました。",
+        "define" => "この市の様式を保存しました。",
         _ => "様式と評価尺度を保存しました。",
     });
-    render(&s, &staff, &code, &city, q.kind.as_deref(), done, None, None).await
+    let start = Start { from: q.start.clone(), text: None, error: None };
+    render(&s, &staff, &code, &city, q.kind.as_deref(), done, None, None, &start).await
+}
+
+/// What the define form shows: the definition it starts from (a preset's
+/// or a kind of the city's, by code) or what was sent, and the message.
+#[derive(Default)]
+struct Start {
+    from: Option<String>,
+    text: Option<String>,
+    error: Option<String>,
 }
 
 /// The page; `sent` holds what was typed when the form is shown again.
@@ -65,16 +81,28 @@ async fn render(
     done: Option<&str>,
     error: Option<&str>,
     sent: Option<&BTreeMap<String, String>>,
+    start: &Start,
 ) -> Result<Markup, AppError> {
     let kinds = s.store.sheet_kinds(code).await?;
     let chosen = sent
         .and_then(|m| m.get("preset").cloned())
         .or(kind.map(str::to_string))
-        .filter(|k| PRESETS.contains(&k.as_str()))
+        .filter(|k| PRESETS.contains(&k.as_str()) || kinds.iter().any(|r| &r.preset == k))
         .or_else(|| kinds.first().map(|k| k.preset.clone()))
         .unwrap_or_else(|| "mitaka".into());
-    let overrides = kinds.iter().find(|k| k.preset == chosen).map(|k| k.labels.clone()).unwrap_or_default();
-    let defaults = SheetLayout::preset(&chosen).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let record = kinds.iter().find(|k| k.preset == chosen);
+    let overrides = record.map(|k| k.labels.clone()).unwrap_or_default();
+    let defaults = match record {
+        Some(k) => SheetKindRecord { labels: BTreeMap::new(), ..k.clone() }.layout(),
+        None => SheetLayout::preset(&chosen),
+    }
+    .map_err(|e| AppError::Invalid(e.to_string()))?;
+    // The define form's text: what was sent, else the kind it starts from.
+    let own = |c: &str| kinds.iter().find(|k| k.preset == c).and_then(|k| k.definition.clone());
+    let start_text = start.text.clone().or_else(|| {
+        let from = start.from.as_deref()?;
+        own(from).or_else(|| SheetLayout::preset_toml(from).map(str::to_string))
+    });
     let scales = s.store.scales(code).await?;
     let missing = missing_scales(&defaults, &scales);
     let value = |name: String, stored: Option<&String>| -> String {
@@ -83,8 +111,7 @@ async fn render(
             None => stored.cloned().unwrap_or_default(),
         }
     };
-    let layouts: Vec<SheetLayout> =
-        kinds.iter().filter_map(|k| SheetLayout::with_overrides(&k.preset, &k.labels).ok()).collect();
+    let layouts: Vec<SheetLayout> = kinds.iter().filter_map(|k| k.layout().ok()).collect();
     let unused: Vec<SheetLayout> = PRESETS
         .iter()
         .filter(|p| !kinds.iter().any(|k| k.preset == **p))
@@ -121,6 +148,9 @@ async fn render(
                             }
                             td {
                                 a href={ (action) "?kind=" (l.preset) } { "見出しを変える" }
+                                @if k.definition.is_some() {
+                                    " " a href={ (action) "?start=" (l.preset) "#define" } { "定義を編集する" }
+                                }
                                 @if kinds.len() > 1 {
                                     form method="post" action={ (action) "/disable" } class="inline" {
                                         input type="hidden" name="_csrf" value=(staff.csrf);
@@ -148,6 +178,7 @@ async fn render(
                     }
                 }
             }
+            (define_form(&action, &staff.csrf, start_text.as_deref(), start.error.as_deref()))
             form method="post" action=(action) {
                 input type="hidden" name="_csrf" value=(staff.csrf);
                 input type="hidden" name="preset" value=(chosen);
@@ -247,7 +278,7 @@ async fn invalid(
     sent: &BTreeMap<String, String>,
     message: String,
 ) -> Result<Response, AppError> {
-    let page = render(s, staff, code, city, None, None, Some(&message), Some(sent)).await?;
+    let page = render(s, staff, code, city, None, None, Some(&message), Some(sent), &Start::default()).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
@@ -267,4 +298,77 @@ pub(super) async fn disable_kind(
     admin_city(&s, &staff, &code).await?;
     s.app.run(&staff.actor(), DisableSheetKind { municipality: code.0.clone(), preset: f.preset }).await?;
     Ok(Redirect::to(&format!("/m/{code}/admin/layout?done=disable")).into_response())
+}
+
+/// The form for a city's own kind: a TOML definition pasted or sent as a
+/// file, or started from a preset's definition shown here to copy.
+fn define_form(action: &str, csrf: &str, text: Option<&str>, error: Option<&str>) -> Markup {
+    html! {
+        h2 id="define" { "この市の様式を定義する" }
+        p class="note" {
+            "組み込みの様式にない調査票は、TOML で書いた定義から作れます（書き方は「様式の定義」の説明を参照）。"
+            "組み込みの様式の定義を表示して、写してから書き換えることもできます。"
+            "同じ code の様式がこの市にあれば、その定義を置き換えます。"
+        }
+        form method="get" action=(action) class="inline" {
+            label for="start-from" { "組み込みの様式から始める" }
+            " "
+            select id="start-from" name="start" {
+                @for p in PRESETS {
+                    @if let Ok(l) = SheetLayout::preset(p) {
+                        option value=(p) { (l.name) "（" (preset_city(p)) "の様式・" (p) "）" }
+                    }
+                }
+            }
+            " " button type="submit" { "定義を表示する" }
+        }
+        form method="post" action={ (action) "/define" } enctype="multipart/form-data" {
+            input type="hidden" name="_csrf" value=(csrf);
+            @if let Some(e) = error { p class="error" role="alert" id="definition-error" { (e) } }
+            p {
+                label for="definition" { "様式の定義（TOML）" }
+                br;
+                textarea id="definition" name="definition" rows="24" cols="80" spellcheck="false"
+                    aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| "definition-error")] {
+                    (text.unwrap_or(""))
+                }
+            }
+            p {
+                label for="definition-file" { "またはファイルで送る（.toml）" }
+                br;
+                input id="definition-file" type="file" name="file" accept=".toml,text/plain";
+            }
+            p { button type="submit" class="primary" { "この市の様式として保存する" } }
+        }
+    }
+}
+
+/// Saves a city's own kind from the define form: the file if one was
+/// chosen, else the pasted text. A definition that does not check comes
+/// back with the message naming the line or key (422), nothing written.
+pub(super) async fn define_kind(
+    State(s): State<AppState>,
+    staff: Staff,
+    Params(code): Params<CityCode>,
+    req: Request,
+) -> Result<Response, AppError> {
+    let city = admin_city(&s, &staff, &code).await?;
+    let sent = upload::read(req).await?;
+    let text = match sent.files.first() {
+        Some((name, bytes)) => String::from_utf8(bytes.clone())
+            .map_err(|_| AppError::Invalid(format!("ファイル「{name}」を UTF-8 の文字として読み取れません。")))?,
+        None => sent.field("definition").unwrap_or_default().to_string(),
+    };
+    let command = DefineSheetKind { municipality: code.0.clone(), definition: text.clone() };
+    match s.app.run(&staff.actor(), command).await {
+        Ok(layout) => {
+            Ok(Redirect::to(&format!("/m/{code}/admin/layout?done=define&kind={}", layout.preset)).into_response())
+        }
+        Err(CommandError::Invalid { message, .. }) => {
+            let start = Start { from: None, text: Some(text), error: Some(message) };
+            let page = render(&s, &staff, &code, &city, None, None, None, None, &start).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

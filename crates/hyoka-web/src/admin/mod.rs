@@ -45,6 +45,7 @@ pub fn routes(r: Routes) -> Routes {
         .get("/m/{code}/admin/layout", Rule::Administer, layout::layout_page)
         .post("/m/{code}/admin/layout", Rule::Administer, layout::save_layout)
         .post("/m/{code}/admin/layout/disable", Rule::Administer, layout::disable_kind)
+        .upload("/m/{code}/admin/layout/define", Rule::Administer, layout::define_kind)
         .get("/m/{code}/admin/vocabulary", Rule::Administer, vocabulary::page)
         .post("/m/{code}/admin/vocabulary", Rule::Administer, vocabulary::save)
         .get("/m/{code}/admin/accounts", Rule::Administer, accounts::accounts)
