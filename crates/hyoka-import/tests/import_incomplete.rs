@@ -83,6 +83,11 @@ async fn a_document_of_complete_sheets_only_touches_nothing_else() {
     let report = apply(&store, &[(SEEDS[0].to_string(), batch)], false).await.unwrap();
     let mitaka = &report.cities[0];
     assert_eq!((mitaka.items.unchanged, mitaka.removed()), (6, 0), "{}", report.summary(10));
+    // And it says so: the six sheets the file does not hold are named.
+    assert_eq!(mitaka.not_in_file.len(), 6, "{}", report.summary(10));
+    assert!(mitaka.not_in_file.iter().any(|(_, label)| label.starts_with("企-7")), "{:?}", mitaka.not_in_file);
+    let summary = report.summary(10);
+    assert!(summary.contains("このファイルにない同じ年度の事業 6件"), "{summary}");
     let after = dump::dump(&db.url).await;
     // Only the findings of the file change (its unplaced lines are fewer).
     let without_findings =

@@ -124,6 +124,10 @@ pub struct CityChanges {
     /// Every addition, in the order met (kept apart from `changes`, which
     /// the command line lists; the web's dry run shows both).
     pub additions: Vec<Change>,
+    /// Stored items of the years the file reports that the file does not
+    /// hold, as (year, printed label). They are kept as stored; a document
+    /// that ends early between two sheets is told this way.
+    pub not_in_file: Vec<(FiscalYear, String)>,
 }
 
 impl CityChanges {
@@ -300,6 +304,14 @@ pub(crate) fn compare(
             }
         }
     }
+    let years: BTreeSet<FiscalYear> = incoming.items.iter().filter_map(|i| i.fiscal_year).collect();
+    let incoming_keys: BTreeSet<&str> = incoming.items.iter().map(|i| i.key.as_str()).collect();
+    sink.c.not_in_file = before
+        .items
+        .iter()
+        .filter(|i| i.fiscal_year.is_some_and(|fy| years.contains(&fy)) && !incoming_keys.contains(i.key.as_str()))
+        .filter_map(|i| Some((i.fiscal_year?, item_label(&i.code, &i.title))))
+        .collect();
     let before_inds: HashMap<&str, &IndicatorRow> = before.indicators.iter().map(|i| (i.key.as_str(), i)).collect();
     let after_inds: HashMap<&str, &IndicatorRow> = after.indicators.iter().map(|i| (i.key.as_str(), i)).collect();
     let mut seen = BTreeSet::new();

@@ -77,6 +77,18 @@ impl ApplyReport {
             list(&mut out, &format!("削除 {}件", c.removed()), c.removals(), limit);
             let yearless: Vec<&Change> = c.yearless().filter(|ch| ch.kind != ChangeKind::Removed).collect();
             list(&mut out, &format!("年度のない項目の変更 {}件", yearless.len()), yearless.into_iter(), limit);
+            if !c.not_in_file.is_empty() {
+                out.push_str(&format!(
+                    "    このファイルにない同じ年度の事業 {}件は、保存されたまま変えていません（ファイルが途中で終わっていないか確かめてください）:\n",
+                    c.not_in_file.len()
+                ));
+                for (fy, label) in c.not_in_file.iter().take(limit) {
+                    out.push_str(&format!("      {} {label}\n", fy.label()));
+                }
+                if c.not_in_file.len() > limit {
+                    out.push_str(&format!("      ほか {}件\n", c.not_in_file.len() - limit));
+                }
+            }
         }
         let f = self.findings_stored;
         if f.added > 0 || f.removed > 0 {

@@ -676,6 +676,12 @@ fn city_diff(c: &CityChanges) -> Markup {
                     }
                 }
             }
+            @if !c.not_in_file.is_empty() {
+                div class="notice" role="note" {
+                    p { "このファイルにない同じ年度の事業 " (c.not_in_file.len()) " 件は、保存されたまま変えません。ファイルが途中で終わっていないか確かめてください。" }
+                    ul { @for (fy, label) in c.not_in_file.iter().take(MAX_SHOWN) { li { (fy.label()) " " (label) } } }
+                }
+            }
             @if c.is_unchanged() {
                 p { "この自治体のデータに変更はありません。" }
             } @else {
