@@ -4,7 +4,8 @@
 //! `hyoka report` writes; staff see every year, drafts included (the
 //! public portal only ever shows published years).
 
-use axum::extract::{Query, State};
+use crate::http::Query;
+use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};

@@ -2,7 +2,8 @@
 //! their administrators. The system administrator sees no city's sheets
 //! (every city route answers 404), and city staff never see this (403).
 
-use axum::extract::{Query, State};
+use crate::http::Query;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::accounts::CreateAccount;

@@ -1,7 +1,8 @@
 //! The city's accounts: list, create (the first password is shown once),
 //! change a role or section, and issue a new password.
 
-use axum::extract::{Query, State};
+use crate::http::Query;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::accounts::{needs_section, CreateAccount, ResetPassword, SetRole};

@@ -1,7 +1,8 @@
 //! The dashboard: a fiscal year's sheets by status per department, the
 //! departments with late sheets first, and the late sheets themselves.
 
-use axum::extract::{Query, State};
+use crate::http::Query;
+use axum::extract::State;
 use hyoka_core::deadline::{days_late, is_late, tally, today_in_japan};
 use hyoka_core::workflow::SheetStatus;
 use hyoka_core::FiscalYear;

@@ -6,7 +6,8 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Query, State};
+use crate::http::Query;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::indicators::fixed_values;
 use hyoka_app::items::{

@@ -2,7 +2,8 @@
 //! rename (from a fiscal year, keeping the old name for the years before),
 //! end and merge them; each section's staff counts and contact per year.
 
-use axum::extract::{Query, State};
+use crate::http::Query;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::org::{
     period, CreateDepartment, CreateSection, EndDepartment, EndSection, MergeDepartment, MergeSection,

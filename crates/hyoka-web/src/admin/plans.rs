@@ -5,7 +5,8 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Query, State};
+use crate::http::Query;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::plans::{AddNode, CreatePlan, EditNode, EditPlan, MoveNode, RemoveNode, ShiftNode};
 use hyoka_core::outline::Outline;

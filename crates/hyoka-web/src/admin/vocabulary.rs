@@ -2,7 +2,8 @@
 //! each allows) and its words for next year's direction, edited as two
 //! texts, one entry a line (hyoka_core::vocabulary).
 
-use axum::extract::{Query, State};
+use crate::http::Query;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::city::SetCityVocabulary;

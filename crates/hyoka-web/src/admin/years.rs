@@ -3,7 +3,8 @@
 //! publishing a locked year on the public portal, the API and the open
 //! data (and withdrawing it).
 
-use axum::extract::{Query, State};
+use crate::http::Query;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::year::{LockYear, OpenYear, PublishYear, SetDeadline, UnlockYear, WithdrawYear};

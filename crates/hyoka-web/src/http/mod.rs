@@ -1,5 +1,5 @@
 //! Shared HTTP plumbing, below every feature: the error answer, typed path
-//! parameters, strict form bodies, sessions and CSRF, who the request is
+//! parameters, strict form bodies and query strings, sessions and CSRF, who the request is
 //! from, security headers, caching, and the declared routes. Features use
 //! these; nothing here uses a feature.
 
@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod form;
 pub mod identity;
+pub mod query;
 pub mod routes;
 pub mod security;
 pub mod session;
@@ -19,4 +20,5 @@ pub use error::AppError;
 pub use extract::{CityCode, Fy, Id, Params};
 pub use form::Form;
 pub use identity::Staff;
+pub use query::Query;
 pub use routes::{Routes, Rule};

@@ -4,7 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use axum::extract::{Query, State};
+use super::PublicQuery;
+use axum::extract::State;
 use hyoka_core::{FiscalYear, IndicatorKind, ValueRole};
 use hyoka_report::opendata::rows::indicator_rows;
 use hyoka_report::opendata::{load_public_indicators, IndicatorRow};
@@ -115,7 +116,7 @@ pub(super) fn form(indicator: &str, kind: &str) -> Markup {
     }
 }
 
-pub(super) async fn page(State(s): State<AppState>, Query(q): Query<CompareQuery>) -> Page {
+pub(super) async fn page(State(s): State<AppState>, PublicQuery(q): PublicQuery<CompareQuery>) -> Page {
     let (groups, error) = match q.kind() {
         Ok(kind) => (compare_rows(&s.store, &q.indicator, kind).await?, None),
         Err(e) => (Vec::new(), Some(e)),

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use axum::extract::State;
 
 use super::PublicParams;
+use crate::http::{CityCode, Fy, Id};
 use hyoka_core::chart::{TrendChart, YearCells};
 use hyoka_core::sheet::EvaluationRow;
 use hyoka_core::{EvaluationScale, FiscalYear, ValueRole};
@@ -14,7 +15,7 @@ use hyoka_report::opendata::IndicatorRow;
 use hyoka_store::{IndicatorRecord, Municipality, NodeRecord, PublicCity, PublicIndicatorSet};
 use maud::{html, Markup, PreEscaped};
 
-use super::{city_href, parse_id, public_city, public_page, public_year, year_crumbs, year_href, Page};
+use super::{city_href, public_city, public_page, public_year, year_crumbs, year_href, Page};
 use crate::ui::markup::narrative;
 use crate::ui::widgets::{schedule_table, yen};
 use crate::{AppError, AppState};
@@ -61,7 +62,7 @@ pub(super) async fn home(State(s): State<AppState>) -> Page {
     ))
 }
 
-pub(super) async fn city(State(s): State<AppState>, PublicParams(code): PublicParams<String>) -> Page {
+pub(super) async fn city(State(s): State<AppState>, PublicParams(code): PublicParams<CityCode>) -> Page {
     let city = public_city(&s, &code).await?;
     let plans = s.store.plans(&code).await?;
     let latest = city.latest().ok_or_else(|| AppError::NotFound("公開されている年度".into()))?;
@@ -96,8 +97,8 @@ pub(super) async fn city(State(s): State<AppState>, PublicParams(code): PublicPa
     ))
 }
 
-pub(super) async fn year(State(s): State<AppState>, PublicParams((code, fy)): PublicParams<(String, String)>) -> Page {
-    let (city, fy) = public_year(&s, &code, &fy).await?;
+pub(super) async fn year(State(s): State<AppState>, PublicParams((code, fy)): PublicParams<(CityCode, Fy)>) -> Page {
+    let (city, fy) = public_year(&s, &code, fy).await?;
     let items = s.store.public_items(&code, Some(fy)).await?;
     let indicators = s.store.public_indicators(&code, Some(fy)).await?;
     let plans = s.store.plans(&code).await?;
@@ -145,11 +146,11 @@ pub(super) async fn year(State(s): State<AppState>, PublicParams((code, fy)): Pu
 
 pub(super) async fn plan(
     State(s): State<AppState>,
-    PublicParams((code, fy, id)): PublicParams<(String, String, String)>,
+    PublicParams((code, fy, id)): PublicParams<(CityCode, Fy, Id)>,
 ) -> Page {
-    let (city, fy) = public_year(&s, &code, &fy).await?;
+    let (city, fy) = public_year(&s, &code, fy).await?;
     let not_found = || AppError::NotFound("計画".into());
-    let id = parse_id(&id).ok_or_else(not_found)?;
+    let Id(id) = id;
     let plan = s.store.plans(&code).await?.into_iter().find(|p| p.id == id).ok_or_else(not_found)?;
     let nodes = s.store.plan_nodes(id).await?;
     // How many items with content in the year each node holds.
@@ -205,11 +206,11 @@ fn tree(ctx: &TreeCtx, parent: Option<i64>) -> Markup {
 
 pub(super) async fn node(
     State(s): State<AppState>,
-    PublicParams((code, fy, id)): PublicParams<(String, String, String)>,
+    PublicParams((code, fy, id)): PublicParams<(CityCode, Fy, Id)>,
 ) -> Page {
-    let (city, fy) = public_year(&s, &code, &fy).await?;
+    let (city, fy) = public_year(&s, &code, fy).await?;
     let not_found = || AppError::NotFound("施策".into());
-    let id = parse_id(&id).ok_or_else(not_found)?;
+    let Id(id) = id;
     let node = match s.store.node(id).await {
         Ok(n) => n,
         Err(hyoka_store::StoreError::NotFound { .. }) => return Err(not_found().into()),
@@ -265,8 +266,8 @@ pub(super) async fn node(
     ))
 }
 
-pub(super) async fn items(State(s): State<AppState>, PublicParams((code, fy)): PublicParams<(String, String)>) -> Page {
-    let (city, fy) = public_year(&s, &code, &fy).await?;
+pub(super) async fn items(State(s): State<AppState>, PublicParams((code, fy)): PublicParams<(CityCode, Fy)>) -> Page {
+    let (city, fy) = public_year(&s, &code, fy).await?;
     let items = s.store.public_item_sets(&code, Some(fy)).await?;
     let scales = s.store.scales(&code).await?;
     let base = year_href(&code, fy);
@@ -333,11 +334,11 @@ fn grade_label(scales: &[EvaluationScale], e: &EvaluationRow) -> Option<String> 
 
 pub(super) async fn item(
     State(s): State<AppState>,
-    PublicParams((code, fy, id)): PublicParams<(String, String, String)>,
+    PublicParams((code, fy, id)): PublicParams<(CityCode, Fy, Id)>,
 ) -> Page {
-    let (city, fy) = public_year(&s, &code, &fy).await?;
+    let (city, fy) = public_year(&s, &code, fy).await?;
     let not_found = || AppError::NotFound("事業".into());
-    let id = parse_id(&id).ok_or_else(not_found)?;
+    let Id(id) = id;
     // The item with its sections, placements, grades, budget and
     // direction of the year, read as a set of one.
     let p = s.store.public_item_set(&code, fy, id).await?.ok_or_else(not_found)?;
@@ -567,9 +568,9 @@ fn indicator_table(base: &str, fy: FiscalYear, lines: &[(IndicatorRecord, YearLi
 
 pub(super) async fn indicators(
     State(s): State<AppState>,
-    PublicParams((code, fy)): PublicParams<(String, String)>,
+    PublicParams((code, fy)): PublicParams<(CityCode, Fy)>,
 ) -> Page {
-    let (city, fy) = public_year(&s, &code, &fy).await?;
+    let (city, fy) = public_year(&s, &code, fy).await?;
     let indicators = s.store.public_indicator_sets(&code, Some(fy)).await?;
     let lines = year_lines(&city, indicators, fy);
     let base = year_href(&code, fy);
@@ -594,11 +595,11 @@ pub(super) async fn indicators(
 
 pub(super) async fn indicator(
     State(s): State<AppState>,
-    PublicParams((code, fy, id)): PublicParams<(String, String, String)>,
+    PublicParams((code, fy, id)): PublicParams<(CityCode, Fy, Id)>,
 ) -> Page {
-    let (city, fy) = public_year(&s, &code, &fy).await?;
+    let (city, fy) = public_year(&s, &code, fy).await?;
     let not_found = || AppError::NotFound("指標".into());
-    let id = parse_id(&id).ok_or_else(not_found)?;
+    let Id(id) = id;
     let p = s.store.public_indicator_sets_of(&code, Some(fy), &[id]).await?.pop().ok_or_else(not_found)?;
     let ind = &p.indicator;
     // The trend as of this year: every published year up to it, and what
@@ -699,11 +700,8 @@ pub(super) async fn indicator(
 
 // ---------------------------------------------------------------- budgets
 
-pub(super) async fn budgets(
-    State(s): State<AppState>,
-    PublicParams((code, fy)): PublicParams<(String, String)>,
-) -> Page {
-    let (city, fy) = public_year(&s, &code, &fy).await?;
+pub(super) async fn budgets(State(s): State<AppState>, PublicParams((code, fy)): PublicParams<(CityCode, Fy)>) -> Page {
+    let (city, fy) = public_year(&s, &code, fy).await?;
     let items = s.store.public_item_sets(&code, Some(fy)).await?;
     let base = year_href(&code, fy);
     let budgets: Vec<_> = items.iter().flat_map(|p| p.budgets.iter().map(move |b| (p, b))).collect();

@@ -1,7 +1,8 @@
 //! A sheet, read-only, in its city's layout, with the warnings a person
 //! should look at and the workflow panel.
 
-use axum::extract::{Query, State};
+use crate::http::Query;
+use axum::extract::State;
 use hyoka_app::sheet::draft::{cost_note_slots, indicator_years, money_text, other_slots, slot_label, BudgetField};
 use hyoka_app::sheet::{ChildData, IndicatorData, SheetContent, SheetContext};
 use hyoka_core::access::{authorize, Action, Target};
