@@ -23,7 +23,6 @@ mod search;
 mod staff;
 mod system;
 mod ui;
-mod workflow;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -105,7 +104,6 @@ fn routes() -> http::Routes {
         || async { "ok" },
     );
     let r = auth::routes(r);
-    let r = workflow::routes(r);
     let r = admin::routes(r);
     let r = system::routes(r);
     let r = search::routes(r);

@@ -58,7 +58,7 @@ pub(crate) async fn view_page(
 ) -> Result<Markup, AppError> {
     let ctx = context(&s.store, staff, code, item, fy, Action::View).await?;
     let content = SheetContent::load(&s.store, &ctx).await?;
-    let panel = crate::workflow::panel_for(s, staff, code, item, ctx.fy, &ctx.sections).await?;
+    let panel = crate::staff::workflow::panel_for(s, staff, code, item, ctx.fy, &ctx.sections).await?;
     let may_edit =
         authorize(&staff.principal, Action::Edit, &Target { municipality: code.as_str(), sections: &ctx.sections });
     let refusal = ctx.edit_refusal();
