@@ -13,7 +13,7 @@ use super::{admin_city, crumbs, nav, typed_year};
 use hyoka_core::text::natural_key;
 
 use crate::http::{AppError, CityCode, Params, Staff};
-use crate::staff::workflow::deadline_of;
+use crate::ui::format::deadline_of;
 use crate::ui::format::{date_label, jst};
 use crate::ui::shell::staff_page;
 use crate::AppState;

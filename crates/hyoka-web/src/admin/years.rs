@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::{admin_city, crumbs, field_error, nav, typed_year};
 use crate::http::{AppError, CityCode, Form, Fy, Params, Staff};
-use crate::staff::workflow::deadline_of;
+use crate::ui::format::deadline_of;
 use crate::ui::format::{date_label, local_time};
 use crate::ui::shell::staff_page;
 use crate::AppState;

@@ -21,6 +21,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hyoka_core::{FiscalYear, IndicatorKind};
+use hyoka_report::opendata::compare::compare_rows;
 use hyoka_report::opendata::{table_named, year_dataset, year_table_page, RowPage, TableRow, Value, INDICATORS};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -28,7 +29,6 @@ use serde_json::{json, Value as Json};
 
 use crate::http::cache::cacheable;
 use crate::http::{query, CityCode, Fy, Params, Routes, Rule};
-use crate::portal::compare_rows;
 use crate::{AppError, AppState};
 
 pub use openapi::document;

@@ -53,6 +53,11 @@ pub const DEFAULT_CACHE_BYTES: usize = 64 * 1024 * 1024;
 /// A larger answer (a whole city's open data) is rendered each time.
 pub const MAX_ENTRY_BYTES: usize = 4 * 1024 * 1024;
 
+/// A page that must never be kept (a password shown once).
+pub fn no_store(page: maud::Markup) -> Response {
+    ([(CACHE_CONTROL, "no-store")], page).into_response()
+}
+
 /// The strong ETag of a body.
 pub fn etag_of(body: &[u8]) -> String {
     let hash = Sha256::digest(body);

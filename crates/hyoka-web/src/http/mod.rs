@@ -1,4 +1,5 @@
-//! Shared HTTP plumbing, below every feature: the error answer, typed path
+//! Shared HTTP plumbing, below every feature: the state handlers reach
+//! (`AppState`), the error answer, typed path
 //! parameters, strict form bodies and query strings, sessions and CSRF, who the request is
 //! from, security headers, caching, and the declared routes. Features use
 //! these; nothing here uses a feature.
@@ -13,6 +14,7 @@ pub mod query;
 pub mod routes;
 pub mod security;
 pub mod session;
+pub mod state;
 pub mod trace;
 pub mod upload;
 
@@ -22,3 +24,4 @@ pub use form::Form;
 pub use identity::Staff;
 pub use query::Query;
 pub use routes::{Routes, Rule};
+pub use state::AppState;

@@ -20,7 +20,7 @@ mod compare;
 mod data;
 mod pages;
 mod search;
-pub(crate) mod sheets;
+mod sheets;
 
 use hyoka_core::FiscalYear;
 use hyoka_store::PublicCity;
@@ -28,8 +28,6 @@ use maud::{html, Markup, DOCTYPE};
 
 use crate::http::{Fy, Params, Query, Routes, Rule};
 use crate::{AppError, AppState};
-
-pub(crate) use compare::compare_rows;
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/p", Rule::Public, pages::home)

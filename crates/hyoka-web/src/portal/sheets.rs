@@ -75,17 +75,18 @@ pub(super) async fn book(
     let name = format!("{code}_{}_sheets.{format}", fy.year());
     let version = s.store.publication_version(Some(&code)).await?.unwrap_or_default();
     let key = (code.0.clone(), fy, format, version);
-    if let Some(bytes) = s.books.get(&key) {
+    let books = s.slot::<PublishedBooks>();
+    if let Some(bytes) = books.get(&key) {
         return Ok(file(&headers, bytes, content_type, &name));
     }
-    let _one_at_a_time = s.books.building.lock().await;
+    let _one_at_a_time = books.building.lock().await;
     // Built meanwhile by the request this one waited for.
-    if let Some(bytes) = s.books.get(&key) {
+    if let Some(bytes) = books.get(&key) {
         return Ok(file(&headers, bytes, content_type, &name));
     }
     let today = hyoka_core::deadline::today_in_japan(s.app.now());
     let book = hyoka_report::compile_book(&s.store, &code, fy, None, today, &mut |_, _, _| {}).await?;
     let bytes = Bytes::from(if format == "pdf" { book.pdf() } else { book.xlsx()? });
-    s.books.keep(key, bytes.clone());
+    books.keep(key, bytes.clone());
     Ok(file(&headers, bytes, content_type, &name))
 }

@@ -33,16 +33,7 @@ pub fn routes(r: Routes) -> Routes {
         .get("/m/{code}/reports/{fy}/sheets/{format}", Rule::View, sheets_book)
 }
 
-/// The forms a document is offered in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Format {
-    /// The A4 print page, opened in the browser.
-    Html,
-    Pdf,
-    Xlsx,
-    /// Summary lists only: the list of every item, for a spreadsheet.
-    Csv,
-}
+use crate::ui::widgets::DocFormat as Format;
 
 impl Format {
     fn parse(s: &str) -> Result<Format, AppError> {
@@ -52,24 +43,6 @@ impl Format {
             "xlsx" => Ok(Format::Xlsx),
             "csv" => Ok(Format::Csv),
             _ => Err(AppError::NotFound("出力形式".into())),
-        }
-    }
-
-    fn extension(self) -> &'static str {
-        match self {
-            Format::Html => "html",
-            Format::Pdf => "pdf",
-            Format::Xlsx => "xlsx",
-            Format::Csv => "csv",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Format::Html => "印刷用ページ",
-            Format::Pdf => "PDF",
-            Format::Xlsx => "Excel",
-            Format::Csv => "CSV",
         }
     }
 }
@@ -339,16 +312,6 @@ async fn reports_page(
     };
     let crumbs = [(city.name.clone(), format!("/m/{code}"))];
     Ok(staff_page(staff.bar(), "帳票の出力", &crumbs, body))
-}
-
-/// Links to a sheet's print page, PDF and Excel, for the sheet page.
-pub fn sheet_links(sheet_href: &str) -> Markup {
-    html! {
-        @for f in [Format::Html, Format::Pdf, Format::Xlsx] {
-            " ｜ "
-            a href={ (sheet_href) "/print/" (f.extension()) } { "印刷・出力: " (f.label()) }
-        }
-    }
 }
 
 /// The print page, its stylesheet linked: the CSP allows no inline style.

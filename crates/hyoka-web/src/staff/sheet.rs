@@ -78,7 +78,7 @@ pub(crate) async fn view_page(
             a href={ (ctx.href()) "/history" } { "変更履歴" }
             " ｜ "
             a href={ "/m/" (code) "/items/" (item) } { "事業の全年度" }
-            (crate::print::sheet_links(&ctx.href()))
+            (crate::ui::widgets::sheet_links(&ctx.href()))
         }
         @if may_edit { @if let Some(r) = &refusal { p class="note" { (r) } } }
         (panel)

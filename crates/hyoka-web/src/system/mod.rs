@@ -221,7 +221,7 @@ async fn create_admin(State(s): State<AppState>, staff: Staff, Form(f): Form<Adm
                 Ok(created) => {
                     let name = hyoka_core::text::normalise(&f.display_name);
                     let login = created.login;
-                    return Ok(crate::admin::no_store(staff_page(
+                    return Ok(crate::http::cache::no_store(staff_page(
                         staff.bar(),
                         &format!("{}の管理者「{login}」を作成しました", city.name),
                         &[("システム管理".into(), "/system".into())],

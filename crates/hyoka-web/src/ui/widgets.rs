@@ -39,3 +39,44 @@ pub fn schedule_table(rows: &[ScheduleRow]) -> Markup {
 pub fn yen(v: Option<Yen>) -> String {
     v.map(|y| y.to_string()).unwrap_or_default()
 }
+
+/// The forms a document is offered in (`/print/{format}`, `/reports/…/{format}`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocFormat {
+    /// The A4 print page, opened in the browser.
+    Html,
+    Pdf,
+    Xlsx,
+    /// Summary lists only: the list of every item, for a spreadsheet.
+    Csv,
+}
+
+impl DocFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            DocFormat::Html => "html",
+            DocFormat::Pdf => "pdf",
+            DocFormat::Xlsx => "xlsx",
+            DocFormat::Csv => "csv",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DocFormat::Html => "印刷用ページ",
+            DocFormat::Pdf => "PDF",
+            DocFormat::Xlsx => "Excel",
+            DocFormat::Csv => "CSV",
+        }
+    }
+}
+
+/// Links to a sheet's print page, PDF and Excel, for the sheet page.
+pub fn sheet_links(sheet_href: &str) -> Markup {
+    html! {
+        @for f in [DocFormat::Html, DocFormat::Pdf, DocFormat::Xlsx] {
+            " ｜ "
+            a href={ (sheet_href) "/print/" (f.extension()) } { "印刷・出力: " (f.label()) }
+        }
+    }
+}

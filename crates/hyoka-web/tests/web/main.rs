@@ -27,6 +27,7 @@ mod city_cycles;
 mod docs_routes;
 mod hardening;
 mod jimu;
+mod layers;
 mod mobile;
 mod print;
 mod public_cache;
