@@ -46,7 +46,7 @@ impl CreateErrors {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub(super) struct DoneQuery {
+pub(super) struct AccountsQuery {
     done: Option<String>,
     login: Option<String>,
 }
@@ -55,7 +55,7 @@ pub(super) async fn accounts(
     State(s): State<AppState>,
     staff: Staff,
     Params(code): Params<CityCode>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<AccountsQuery>,
 ) -> Result<Markup, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
     let done = match (q.done.as_deref(), q.login.as_deref()) {

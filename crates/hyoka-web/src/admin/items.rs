@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::http::Query;
+use crate::http::{Done, Query};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::indicators::fixed_values;
@@ -24,12 +24,6 @@ use super::{admin_city, crumbs, nav};
 use crate::http::{AppError, CityCode, Form, Id, Params, Staff};
 use crate::ui::shell::staff_page;
 use crate::AppState;
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(super) struct DoneQuery {
-    done: Option<String>,
-}
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -95,7 +89,7 @@ pub(super) async fn items(
     State(s): State<AppState>,
     staff: Staff,
     Params(code): Params<CityCode>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<Done>,
 ) -> Result<Markup, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
     items_page(&s, &staff, &code, &city, done_message(q.done.as_deref()), &Refusal::default()).await
@@ -225,7 +219,7 @@ pub(super) async fn item(
     State(s): State<AppState>,
     staff: Staff,
     Params((code, Id(id))): Params<(CityCode, Id)>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<Done>,
 ) -> Result<Markup, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
     item_page(&s, &staff, &code, &city, id, done_message(q.done.as_deref()), &Refusal::default()).await

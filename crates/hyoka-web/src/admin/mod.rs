@@ -149,6 +149,4 @@ fn field_error(id: &str, message: Option<&str>) -> Markup {
 pub(crate) use crate::http::cache::no_store;
 
 /// A path segment, percent-encoded.
-pub(crate) fn segment(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
+pub(crate) use crate::http::url::encode as segment;

@@ -23,7 +23,7 @@ use crate::AppState;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub(super) struct DoneQuery {
+pub(super) struct YearsQuery {
     done: Option<String>,
     fy: Option<String>,
 }
@@ -39,7 +39,7 @@ pub(super) async fn years(
     State(s): State<AppState>,
     staff: Staff,
     Params(code): Params<CityCode>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<YearsQuery>,
 ) -> Result<Markup, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
     let done = match (q.done.as_deref(), q.fy.as_deref().and_then(Fy::parse).map(|f| f.0)) {

@@ -373,7 +373,7 @@ async fn compare(State(s): State<AppState>, ApiQuery(q): ApiQuery<CompareQuery>,
     let (limit, offset) = page(q.limit.as_deref(), q.offset.as_deref())?;
     let groups = compare_rows(&s.store, indicator, kind).await?;
     let rows: Vec<Vec<Value>> = groups.iter().flat_map(|g| g.rows.iter().map(TableRow::values)).collect();
-    let mut base = format!("/api/v1/compare?indicator={}&", urlencode(indicator));
+    let mut base = format!("/api/v1/compare?indicator={}&", crate::http::url::encode(indicator));
     if let Some(k) = kind {
         base.push_str(&format!("kind={}&", k.code()));
     }
@@ -390,8 +390,4 @@ async fn compare(State(s): State<AppState>, ApiQuery(q): ApiQuery<CompareQuery>,
         ("municipalities", Json::Array(seen)),
     ];
     Ok(answer_page(&page, &base, &headers, extra))
-}
-
-fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)]).map(|e| e[1..].to_string()).unwrap_or_default()
 }

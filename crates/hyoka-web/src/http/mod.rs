@@ -17,11 +17,12 @@ pub mod session;
 pub mod state;
 pub mod trace;
 pub mod upload;
+pub mod url;
 
 pub use error::AppError;
 pub use extract::{CityCode, Fy, Id, Params};
 pub use form::Form;
 pub use identity::Staff;
-pub use query::Query;
+pub use query::{Done, Query};
 pub use routes::{Routes, Rule};
 pub use state::AppState;

@@ -13,6 +13,13 @@ use serde::de::DeserializeOwned;
 
 use super::error::AppError;
 
+/// The query of a page that may say what was just done (`?done=…`).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct Done {
+    pub done: Option<String>,
+}
+
 /// The request's query string as `T`, every field checked.
 pub struct Query<T>(pub T);
 

@@ -14,14 +14,10 @@ use hyoka_report::doc::{Document, Orientation};
 use maud::{html, Markup};
 
 use hyoka_app::sheet::SheetContext;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::http::{AppError, CityCode, Fy, Id, Params, Routes, Rule, Staff};
 use crate::ui::shell::staff_page;
 use crate::AppState;
-
-/// RFC 3986's unreserved characters stay as they are in a file name.
-const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/static/print.css", Rule::Public, portrait_css)
@@ -336,17 +332,13 @@ fn download(bytes: Vec<u8>, format: Format, name: &str) -> Response {
         Format::Csv => "text/csv; charset=utf-8",
     };
     let ext = format.extension();
-    let disposition = format!("attachment; filename=\"hyoka.{ext}\"; filename*=UTF-8''{}.{ext}", percent_encode(name));
+    let disposition =
+        format!("attachment; filename=\"hyoka.{ext}\"; filename*=UTF-8''{}.{ext}", crate::http::url::encode(name));
     let mut res = ([(CONTENT_TYPE, content_type), (CACHE_CONTROL, "private, no-store")], bytes).into_response();
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         res.headers_mut().insert(CONTENT_DISPOSITION, v);
     }
     res
-}
-
-/// RFC 3986 unreserved characters stay; every other byte is %XX.
-fn percent_encode(s: &str) -> String {
-    utf8_percent_encode(s, UNRESERVED).to_string()
 }
 
 async fn portrait_css() -> impl IntoResponse {
@@ -367,15 +359,4 @@ fn css(orientation: Orientation) -> impl IntoResponse {
 
 fn css_text(css: String) -> impl IntoResponse {
     ([(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, "public, max-age=3600")], css)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_names_are_percent_encoded_utf8() {
-        assert_eq!(percent_encode("三鷹市_企-1"), "%E4%B8%89%E9%B7%B9%E5%B8%82_%E4%BC%81-1");
-        assert_eq!(percent_encode("a b\"c"), "a%20b%22c");
-    }
 }

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::http::Query;
+use crate::http::{Done, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -438,15 +438,10 @@ async fn workflow_page(
     State(s): State<AppState>,
     staff: Staff,
     Params((code, Id(item), Fy(fy))): Params<(CityCode, Id, Fy)>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<Done>,
 ) -> Result<Response, AppError> {
     let ctx = load(&s, &staff, &code, item, fy).await?;
     Ok(render_page(&s, &staff, &ctx, q.done.as_deref(), &FormState::default()).await?.into_response())
-}
-
-#[derive(Deserialize)]
-struct DoneQuery {
-    done: Option<String>,
 }
 
 async fn render_page(

@@ -59,12 +59,12 @@ impl Errors {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct DoneQuery {
+struct SystemQuery {
     done: Option<String>,
     code: Option<String>,
 }
 
-async fn system(State(s): State<AppState>, staff: Staff, Query(q): Query<DoneQuery>) -> Result<Markup, AppError> {
+async fn system(State(s): State<AppState>, staff: Staff, Query(q): Query<SystemQuery>) -> Result<Markup, AppError> {
     require(&staff)?;
     let done = match (q.done.as_deref(), q.code.as_deref()) {
         (Some("city"), Some(c)) => {
