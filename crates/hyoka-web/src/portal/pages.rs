@@ -13,11 +13,11 @@ use hyoka_core::{EvaluationScale, FiscalYear, ValueRole};
 use hyoka_report::opendata::rows::{indicator_rows, CityData, IndicatorData};
 use hyoka_report::opendata::IndicatorRow;
 use hyoka_store::{IndicatorRecord, Municipality, NodeRecord, PublicCity, PublicIndicatorSet};
-use maud::{html, Markup, PreEscaped};
+use maud::{html, Markup};
 
 use super::{city_href, public_city, public_page, public_year, year_crumbs, year_href, Page};
 use crate::ui::markup::narrative;
-use crate::ui::widgets::{schedule_table, yen};
+use crate::ui::widgets::{schedule_table, trend_chart_and_table, yen, TrendLine};
 use crate::{AppError, AppState};
 
 pub(super) async fn home(State(s): State<AppState>) -> Page {
@@ -623,8 +623,21 @@ pub(super) async fn indicator(
             chart = chart.year(*y, cells);
         }
     }
-    let plotted = !chart.years.is_empty() && !chart.plot().points.is_empty();
     let baselines = lines.iter().any(|l| l.baseline.is_some());
+    let rows: Vec<TrendLine> = lines
+        .iter()
+        .map(|l| {
+            let (printed_j, computed_j) = judgement(&l.actual);
+            TrendLine {
+                year: l.fiscal_year.label(),
+                baseline: html! { td { (printed(&l.baseline)) } },
+                target: html! { td { (printed(&l.target)) } },
+                actual: html! { td { (printed(&l.actual)) } },
+                printed: Some(printed_j).filter(|j| !j.is_empty()),
+                computed: Some(computed_j).filter(|j| !j.is_empty()),
+            }
+        })
+        .collect();
     let base = year_href(&code, fy);
     let item = match ind.item_id {
         Some(item) => s.store.public_item(&code, item, Some(fy)).await?,
@@ -653,45 +666,7 @@ pub(super) async fn indicator(
             }
             section class="trend" aria-labelledby="trend-title" {
                 h2 id="trend-title" { "目標と実績の推移（" (fy.label()) "まで）" }
-                div class="chart-pair" {
-                    @if plotted {
-                        // The SVG escapes all of its text itself (hyoka_core::chart).
-                        div class="chart" { (PreEscaped(chart.to_svg())) }
-                    }
-                    div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
-                        table class="chart-data" {
-                            caption { "年度別の目標と実績（記載どおりの表記）" }
-                            thead { tr {
-                                th scope="col" { "年度" }
-                                @if baselines { th scope="col" { "基準値" } }
-                                th scope="col" { "目標" } th scope="col" { "実績" }
-                                th scope="col" { "判定（記載）" } th scope="col" { "判定（計算）" }
-                            } }
-                            tbody {
-                                @for l in &lines {
-                                    @let (j, jc) = judgement(&l.actual);
-                                    tr {
-                                        th scope="row" { (l.fiscal_year.label()) }
-                                        @if baselines { td { (printed(&l.baseline)) } }
-                                        td { (printed(&l.target)) }
-                                        td { (printed(&l.actual)) }
-                                        td { (j) }
-                                        td { (jc) }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-                p class="note" {
-                    @if plotted {
-                        "グラフでは、目標を破線と四角、実績を実線と丸で示します。"
-                        "空欄や「—」は0ではないため点を打たず、線を途切れさせています。"
-                    } @else {
-                        "数値で表せる記載がないため、グラフは表示していません。年度ごとの記載は表のとおりです。"
-                    }
-                    "公開されている年度の値だけを示しています。"
-                }
+                (trend_chart_and_table(&chart, &rows, baselines, Some("公開されている年度の値だけを示しています。")))
             }
             (download_links(&base, &[("indicators", "指標")], &format!("indicator={id}&through=1")))
         },
