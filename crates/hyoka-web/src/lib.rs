@@ -1,11 +1,14 @@
 //! The HTTP side of hyoka: server-rendered pages in Japanese and a JSON API.
 //!
-//! Layers, dependencies pointing down only:
-//! - features, one module each: `auth` (sign in/out), `browse`, `staff`
-//!   (sheets), `workflow`, `admin`, `system`, `search`, `print`, `portal`
-//!   (public), `api` (public JSON);
-//! - `http`: shared plumbing (errors, typed paths, strict forms, sessions,
-//!   CSRF, identity, security headers, caching, declared routes);
+//! This file only declares the modules and builds the router. Layers,
+//! dependencies pointing down only:
+//! - features, one folder each: `auth` (sign in/out), `browse`, `staff`
+//!   (sheets and their workflow), `admin`, `system`, `search`, `print`,
+//!   `portal` (public), `api` (public JSON); a feature uses `http` and `ui`,
+//!   never another feature (`tests/web/layers.rs` checks);
+//! - `http`: shared plumbing (the state, errors, typed paths, strict forms
+//!   and queries, sessions, CSRF, identity, security headers, caching,
+//!   declared routes);
 //! - `ui`: the page shell, widgets and formatting.
 //!
 //! Handlers only translate HTTP: they read what a page shows from the
@@ -23,79 +26,18 @@ mod search;
 mod staff;
 mod system;
 mod ui;
-mod workflow;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use hyoka_app::App;
-use hyoka_store::Store;
 use tokio::net::TcpListener;
 
 pub use http::cache::{CacheStats, ResponseCache};
 pub use http::error::AppError;
 pub use http::routes::{RouteSpec, Rule};
 pub use http::session::SessionConfig;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    /// Commands: every change goes through here.
-    pub app: App,
-    /// Reads.
-    pub store: Store,
-    pub session: SessionConfig,
-    /// Uploads checked on the import page, waiting for confirmation.
-    pub(crate) imports: admin::import::PendingImports,
-    /// Public answers already rendered (`http::cache`), shared by clones.
-    pub cache: Arc<ResponseCache>,
-    /// Published years' sheets as one file, built once per publication.
-    pub(crate) books: Arc<portal::sheets::PublishedBooks>,
-    /// Tests only: answer with the number of SQL statements each request
-    /// ran (feature `statement-counter`). Off unless asked: the counter must
-    /// be the process's tracing subscriber, which a server has its own of.
-    count_statements: bool,
-}
-
-impl AppState {
-    /// The application on the system clock, with default sessions.
-    pub fn new(store: Store) -> Self {
-        AppState::with_app(App::new(store))
-    }
-
-    pub fn with_app(app: App) -> Self {
-        AppState {
-            store: app.store().clone(),
-            app,
-            session: SessionConfig::default(),
-            imports: Default::default(),
-            cache: Arc::new(ResponseCache::default()),
-            books: Default::default(),
-            count_statements: false,
-        }
-    }
-
-    /// Keeps at most `max_bytes` of rendered public answers (0: none).
-    pub fn with_cache_bytes(mut self, max_bytes: usize) -> Self {
-        self.cache = Arc::new(ResponseCache::new(max_bytes));
-        self
-    }
-
-    pub fn with_session(mut self, session: SessionConfig) -> Self {
-        self.session = session;
-        self
-    }
-
-    /// Tests only: each answer says in [`STATEMENTS_HEADER`] how many SQL
-    /// statements it ran (needs the feature `statement-counter`).
-    #[cfg(feature = "statement-counter")]
-    pub fn counting_statements(mut self) -> Self {
-        self.count_statements = true;
-        self
-    }
-}
+pub use http::state::AppState;
 
 /// Every feature's routes, with the rule guarding each.
 fn routes() -> http::Routes {
@@ -105,7 +47,6 @@ fn routes() -> http::Routes {
         || async { "ok" },
     );
     let r = auth::routes(r);
-    let r = workflow::routes(r);
     let r = admin::routes(r);
     let r = system::routes(r);
     let r = search::routes(r);
@@ -123,7 +64,7 @@ pub fn route_specs() -> Vec<RouteSpec> {
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
-    let counting = state.count_statements;
+    let counting = state.count_statements();
     let router = routes()
         .router
         .fallback(|| async { AppError::NotFound("ページ".into()) })

@@ -23,6 +23,7 @@
 //! records by pure functions in [`rows`], then rendered by [`format`];
 //! the portal and the API look them up through [`lookup`].
 
+pub mod compare;
 pub mod format;
 pub mod lookup;
 pub mod metadata;

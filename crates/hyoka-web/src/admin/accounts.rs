@@ -1,7 +1,8 @@
 //! The city's accounts: list, create (the first password is shown once),
 //! change a role or section, and issue a new password.
 
-use axum::extract::{Query, State};
+use crate::http::Query;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::accounts::{needs_section, CreateAccount, ResetPassword, SetRole};
@@ -45,7 +46,7 @@ impl CreateErrors {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub(super) struct DoneQuery {
+pub(super) struct AccountsQuery {
     done: Option<String>,
     login: Option<String>,
 }
@@ -54,7 +55,7 @@ pub(super) async fn accounts(
     State(s): State<AppState>,
     staff: Staff,
     Params(code): Params<CityCode>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<AccountsQuery>,
 ) -> Result<Markup, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
     let done = match (q.done.as_deref(), q.login.as_deref()) {

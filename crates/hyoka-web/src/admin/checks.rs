@@ -5,8 +5,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::http::Query;
 use crate::ui::checks::{flag_block, AckForms, RefusedAck};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::check::{check_year, AckState, AcknowledgeFlag, FlagEntry, ReopenFlag, YearCheck};

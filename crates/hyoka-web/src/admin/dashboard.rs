@@ -1,7 +1,8 @@
 //! The dashboard: a fiscal year's sheets by status per department, the
 //! departments with late sheets first, and the late sheets themselves.
 
-use axum::extract::{Query, State};
+use crate::http::Query;
+use axum::extract::State;
 use hyoka_core::deadline::{days_late, is_late, tally, today_in_japan};
 use hyoka_core::workflow::SheetStatus;
 use hyoka_core::FiscalYear;
@@ -12,9 +13,9 @@ use super::{admin_city, crumbs, nav, typed_year};
 use hyoka_core::text::natural_key;
 
 use crate::http::{AppError, CityCode, Params, Staff};
+use crate::ui::format::deadline_of;
 use crate::ui::format::{date_label, jst};
 use crate::ui::shell::staff_page;
-use crate::workflow::deadline_of;
 use crate::AppState;
 
 /// Sheets whose item names no section are counted under this heading.

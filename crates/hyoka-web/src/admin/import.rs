@@ -19,7 +19,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Query, Request, State};
+use crate::http::Query;
+use axum::extract::{Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -144,7 +145,8 @@ pub(super) async fn page(
     let city = admin_city(&s, &staff, &code).await?;
     let saved = s.store.import_mapping(&code).await?;
     if let Some(token) = q.check.as_deref() {
-        let shown = s.imports.view(token, &staff, &code, |p| diff_page(&code, &staff.csrf, token, p, None));
+        let shown =
+            s.slot::<PendingImports>().view(token, &staff, &code, |p| diff_page(&code, &staff.csrf, token, p, None));
         return Ok(match shown {
             Some(body) => no_store(StatusCode::OK, render(&staff, &code, &city, body)),
             None => {
@@ -192,7 +194,7 @@ pub(super) async fn upload(
         Checked::Report(inputs, report) => (inputs, report),
         Checked::Refused(status, body) => return refuse(status, body),
     };
-    let token = s.imports.insert(Pending {
+    let token = s.slot::<PendingImports>().insert(Pending {
         session: hash_token(&staff.csrf),
         account: staff.principal.account_id,
         city: code.to_string(),
@@ -222,7 +224,7 @@ pub(super) async fn confirm(
 ) -> Result<Response, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
     let saved = s.store.import_mapping(&code).await?;
-    let Some(pending) = s.imports.take(&f.token, &staff, &code) else {
+    let Some(pending) = s.slot::<PendingImports>().take(&f.token, &staff, &code) else {
         let body = html! {
             p class="error" role="alert" {
                 "確認結果が見つかりません（" (PENDING_SECONDS / 60) "分を過ぎたか、取り込み済みです）。何も書き込んでいません。もう一度ファイルを選んで確認してください。"
@@ -285,9 +287,9 @@ pub(super) async fn confirm(
             match check(&s, &staff, &code, files.clone(), pending.mapping.as_ref()).await? {
                 Checked::Report(notes, report) => {
                     let again = Pending { report, notes, files, at: Instant::now(), ..pending };
-                    let token = s.imports.insert(again);
+                    let token = s.slot::<PendingImports>().insert(again);
                     let body = s
-                        .imports
+                        .slot::<PendingImports>()
                         .view(&token, &staff, &code, |p| diff_page(&code, &staff.csrf, &token, p, Some(banner)))
                         .unwrap_or_default();
                     Ok(no_store(StatusCode::CONFLICT, render(&staff, &code, &city, body)))

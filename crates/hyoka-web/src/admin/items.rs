@@ -6,7 +6,8 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Query, State};
+use crate::http::{Done, Query};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::indicators::fixed_values;
 use hyoka_app::items::{
@@ -23,12 +24,6 @@ use super::{admin_city, crumbs, nav};
 use crate::http::{AppError, CityCode, Form, Id, Params, Staff};
 use crate::ui::shell::staff_page;
 use crate::AppState;
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(super) struct DoneQuery {
-    done: Option<String>,
-}
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -94,7 +89,7 @@ pub(super) async fn items(
     State(s): State<AppState>,
     staff: Staff,
     Params(code): Params<CityCode>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<Done>,
 ) -> Result<Markup, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
     items_page(&s, &staff, &code, &city, done_message(q.done.as_deref()), &Refusal::default()).await
@@ -224,7 +219,7 @@ pub(super) async fn item(
     State(s): State<AppState>,
     staff: Staff,
     Params((code, Id(id))): Params<(CityCode, Id)>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<Done>,
 ) -> Result<Markup, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
     item_page(&s, &staff, &code, &city, id, done_message(q.done.as_deref()), &Refusal::default()).await

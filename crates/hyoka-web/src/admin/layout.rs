@@ -6,7 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Query, Request, State};
+use crate::http::Query;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::layout::{missing_scales, DefineSheetKind, DisableSheetKind, SetLayout};
@@ -36,7 +37,7 @@ fn preset_city(code: &str) -> &'static str {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub(super) struct DoneQuery {
+pub(super) struct LayoutQuery {
     done: Option<String>,
     /// The kind whose headings the form edits; the city's first by default.
     kind: Option<String>,
@@ -49,7 +50,7 @@ pub(super) async fn layout_page(
     State(s): State<AppState>,
     staff: Staff,
     Params(code): Params<CityCode>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<LayoutQuery>,
 ) -> Result<Markup, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
     let done = q.done.as_deref().map(|d| match d {

@@ -147,13 +147,7 @@ fn field_error(id: &str, message: Option<&str>) -> Markup {
     html! { @if let Some(m) = message { br; span id=(id) class="error" { (m) } } }
 }
 
-/// A page showing a password once; never cached.
-pub(crate) fn no_store(page: Markup) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    ([(axum::http::header::CACHE_CONTROL, "no-store")], page).into_response()
-}
+pub(crate) use crate::http::cache::no_store;
 
 /// A path segment, percent-encoded.
-pub(crate) fn segment(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
+pub(crate) use crate::http::url::encode as segment;

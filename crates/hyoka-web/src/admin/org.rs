@@ -2,7 +2,8 @@
 //! rename (from a fiscal year, keeping the old name for the years before),
 //! end and merge them; each section's staff counts and contact per year.
 
-use axum::extract::{Query, State};
+use crate::http::{Done, Query};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::org::{
     period, CreateDepartment, CreateSection, EndDepartment, EndSection, MergeDepartment, MergeSection,
@@ -21,12 +22,6 @@ use crate::http::{AppError, CityCode, Form, Id, Params, Staff};
 use crate::ui::format::local_time;
 use crate::ui::shell::staff_page;
 use crate::AppState;
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(super) struct DoneQuery {
-    done: Option<String>,
-}
 
 /// Every field the organisation's forms send.
 #[derive(Deserialize, Default)]
@@ -74,7 +69,7 @@ pub(super) async fn page(
     State(s): State<AppState>,
     staff: Staff,
     Params(code): Params<CityCode>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<Done>,
 ) -> Result<Markup, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
     org_page(&s, &staff, &code, &city, done_message(q.done.as_deref()), &Refusal::default()).await
@@ -396,7 +391,7 @@ pub(super) async fn section(
     State(s): State<AppState>,
     staff: Staff,
     Params((code, Id(id))): Params<(CityCode, Id)>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<Done>,
 ) -> Result<Markup, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
     section_page(&s, &staff, &code, &city, id, done_message(q.done.as_deref()), &Refusal::default()).await

@@ -5,7 +5,8 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Query, State};
+use crate::http::{Done, Query};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::plans::{AddNode, CreatePlan, EditNode, EditPlan, MoveNode, RemoveNode, ShiftNode};
 use hyoka_core::outline::Outline;
@@ -18,12 +19,6 @@ use super::{admin_city, crumbs, nav};
 use crate::http::{AppError, CityCode, Form, Id, Params, Staff};
 use crate::ui::shell::staff_page;
 use crate::AppState;
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(super) struct DoneQuery {
-    done: Option<String>,
-}
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -156,7 +151,7 @@ pub(super) async fn plan(
     State(s): State<AppState>,
     staff: Staff,
     Params((code, Id(id))): Params<(CityCode, Id)>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<Done>,
 ) -> Result<Markup, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
     plan_page(&s, &staff, &code, &city, id, done_message(q.done.as_deref()), &Refusal::default()).await
@@ -361,7 +356,7 @@ pub(super) async fn node(
     State(s): State<AppState>,
     staff: Staff,
     Params((code, Id(id))): Params<(CityCode, Id)>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<Done>,
 ) -> Result<Markup, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
     node_page(&s, &staff, &code, &city, id, done_message(q.done.as_deref()), &Refusal::default()).await

@@ -2,7 +2,8 @@
 //! each allows) and its words for next year's direction, edited as two
 //! texts, one entry a line (hyoka_core::vocabulary).
 
-use axum::extract::{Query, State};
+use crate::http::{Done, Query};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::city::SetCityVocabulary;
@@ -16,12 +17,6 @@ use crate::http::{AppError, CityCode, Form, Params, Staff};
 use crate::ui::shell::staff_page;
 use crate::AppState;
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(super) struct DoneQuery {
-    done: Option<String>,
-}
-
 // Defaults let a form without the field reach the permission check.
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -34,7 +29,7 @@ pub(super) async fn page(
     State(s): State<AppState>,
     staff: Staff,
     Params(code): Params<CityCode>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<Done>,
 ) -> Result<Markup, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
     let v = s.store.city_vocabulary(&code).await?;

@@ -3,7 +3,8 @@
 //! publishing a locked year on the public portal, the API and the open
 //! data (and withdrawing it).
 
-use axum::extract::{Query, State};
+use crate::http::Query;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::year::{LockYear, OpenYear, PublishYear, SetDeadline, UnlockYear, WithdrawYear};
@@ -15,14 +16,14 @@ use serde::Deserialize;
 
 use super::{admin_city, crumbs, field_error, nav, typed_year};
 use crate::http::{AppError, CityCode, Form, Fy, Params, Staff};
+use crate::ui::format::deadline_of;
 use crate::ui::format::{date_label, local_time};
 use crate::ui::shell::staff_page;
-use crate::workflow::deadline_of;
 use crate::AppState;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub(super) struct DoneQuery {
+pub(super) struct YearsQuery {
     done: Option<String>,
     fy: Option<String>,
 }
@@ -38,7 +39,7 @@ pub(super) async fn years(
     State(s): State<AppState>,
     staff: Staff,
     Params(code): Params<CityCode>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<YearsQuery>,
 ) -> Result<Markup, AppError> {
     let city = admin_city(&s, &staff, &code).await?;
     let done = match (q.done.as_deref(), q.fy.as_deref().and_then(Fy::parse).map(|f| f.0)) {

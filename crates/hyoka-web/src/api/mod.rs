@@ -15,17 +15,20 @@
 
 mod openapi;
 
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hyoka_core::{FiscalYear, IndicatorKind};
+use hyoka_report::opendata::compare::compare_rows;
 use hyoka_report::opendata::{table_named, year_dataset, year_table_page, RowPage, TableRow, Value, INDICATORS};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde_json::{json, Value as Json};
 
 use crate::http::cache::cacheable;
-use crate::http::{Routes, Rule};
-use crate::portal::{compare_rows, parse_year};
+use crate::http::{query, CityCode, Fy, Params, Routes, Rule};
 use crate::{AppError, AppState};
 
 pub use openapi::document;
@@ -52,8 +55,8 @@ pub(crate) struct ApiError {
 }
 
 impl ApiError {
-    fn bad_request(message: impl Into<String>) -> Self {
-        ApiError { status: StatusCode::BAD_REQUEST, message: message.into() }
+    fn invalid(message: impl Into<String>) -> Self {
+        ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, message: message.into() }
     }
 
     fn not_found(what: &str) -> Self {
@@ -65,7 +68,7 @@ impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         match e {
             AppError::NotFound(what) => ApiError::not_found(&what),
-            AppError::Invalid(m) => ApiError::bad_request(m),
+            AppError::Invalid(m) => ApiError::invalid(m),
             AppError::Conflict(m) => ApiError { status: StatusCode::CONFLICT, message: m },
             AppError::Forbidden => ApiError { status: StatusCode::FORBIDDEN, message: e.to_string() },
             AppError::Store(e) => {
@@ -116,56 +119,76 @@ fn json_answer(request: &HeaderMap, value: &Json) -> Response {
 
 // ------------------------------------------------------------------ input
 
-/// The path's segments after `/api/v1/`, percent-decoded. Read from the URI
-/// rather than by axum's `Path`, so that any malformed segment gets a JSON
-/// error, not a plain-text rejection.
-fn segments(uri: &Uri) -> Vec<String> {
-    uri.path().trim_start_matches("/api/v1/").split('/').map(percent_decode).collect()
+/// The path's parameters as `T` (a tuple of `CityCode`, `Fy`, `String`),
+/// or a JSON 404 naming the path: a malformed segment (a letter in a city
+/// code, a year out of range) is something that does not exist.
+struct ApiPath<T>(T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Params::<T>::from_request_parts(parts, state).await {
+            Ok(Params(t)) => Ok(ApiPath(t)),
+            Err(_) => {
+                let path = percent_encoding::percent_decode_str(parts.uri.path()).decode_utf8_lossy().into_owned();
+                Err(ApiError {
+                    status: StatusCode::NOT_FOUND,
+                    message: format!(
+                        "「{path}」は見つかりません（団体コードは6桁の数字、年度は西暦の年で指定してください）"
+                    ),
+                })
+            }
+        }
+    }
 }
 
-fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+/// The query's parameters as `T`, read strictly (`crate::http::query`: a
+/// repeated field, a control character or a value of the wrong type is
+/// 422 naming the field), answered as JSON.
+struct ApiQuery<T>(T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        Ok(ApiQuery(query::parse(parts.uri.query().unwrap_or(""))?))
+    }
 }
 
-/// The query's parameters (the last of a repeated one wins).
-fn query_params(uri: &Uri) -> Vec<(String, String)> {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(uri.query().unwrap_or("")).unwrap_or_default()
+/// `limit` and `offset` as given.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PageQuery {
+    limit: Option<String>,
+    offset: Option<String>,
 }
 
-fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+/// The comparison's parameters.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CompareQuery {
+    indicator: Option<String>,
+    kind: Option<String>,
+    limit: Option<String>,
+    offset: Option<String>,
 }
 
 /// `limit` and `offset`, checked against the documented ranges.
-fn page(params: &[(String, String)]) -> Result<(u64, u64), ApiError> {
-    let number = |name: &str, default: u64, min: u64, max: u64| -> Result<u64, ApiError> {
-        match param(params, name) {
+fn page(limit: Option<&str>, offset: Option<&str>) -> Result<(u64, u64), ApiError> {
+    let number = |name: &str, given: Option<&str>, default: u64, min: u64, max: u64| -> Result<u64, ApiError> {
+        match given {
             None => Ok(default),
             Some(v) => v
                 .parse::<u64>()
                 .ok()
                 .filter(|n| (min..=max).contains(n) && v.bytes().all(|b| b.is_ascii_digit()))
                 .ok_or_else(|| {
-                    ApiError::bad_request(format!("{name} は {min} 以上 {max} 以下の整数で指定してください（「{v}」）"))
+                    ApiError::invalid(format!("{name} は {min} 以上 {max} 以下の整数で指定してください（「{v}」）"))
                 }),
         }
     };
-    Ok((number("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)?, number("offset", 0, 0, MAX_OFFSET)?))
-}
-
-/// A `{code}`: six digits (全国地方公共団体コード).
-fn city_code(code: &str) -> Result<&str, ApiError> {
-    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(code)
-    } else {
-        Err(ApiError::bad_request(format!("団体コード「{code}」は6桁の数字で指定してください")))
-    }
-}
-
-/// A `{fy}`: the western year in which the fiscal year starts.
-fn fiscal_year(fy: &str) -> Result<FiscalYear, ApiError> {
-    parse_year(fy)
-        .ok_or_else(|| ApiError::bad_request(format!("年度「{fy}」は西暦の年（1868～2200）で指定してください")))
+    Ok((number("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT)?, number("offset", offset, 0, 0, MAX_OFFSET)?))
 }
 
 // ------------------------------------------------------------------ pages
@@ -237,9 +260,8 @@ async fn municipalities(State(s): State<AppState>, headers: HeaderMap) -> ApiRes
     Ok(json_answer(&headers, &json!({ "municipalities": list })))
 }
 
-async fn municipality(State(s): State<AppState>, uri: Uri, headers: HeaderMap) -> ApiResult {
-    let seg = segments(&uri);
-    let code = city_code(&seg[1])?;
+async fn municipality(State(s): State<AppState>, ApiPath(code): ApiPath<CityCode>, headers: HeaderMap) -> ApiResult {
+    let code = code.as_str();
     let city = s.store.public_city(code).await?.ok_or_else(|| ApiError::not_found("公開されている自治体"))?;
     let plans: Vec<Json> = s
         .store
@@ -261,9 +283,11 @@ async fn municipality(State(s): State<AppState>, uri: Uri, headers: HeaderMap) -
 }
 
 /// The city and published year of a path, or the error to answer.
-async fn city_year(s: &AppState, seg: &[String]) -> Result<(hyoka_store::PublicCity, FiscalYear), ApiError> {
-    let code = city_code(&seg[1])?;
-    let fy = fiscal_year(&seg[3])?;
+async fn city_year(
+    s: &AppState,
+    code: &CityCode,
+    Fy(fy): Fy,
+) -> Result<(hyoka_store::PublicCity, FiscalYear), ApiError> {
     let city = s.store.public_city(code).await?.ok_or_else(|| ApiError::not_found("公開されている自治体"))?;
     if !city.includes(fy) {
         return Err(ApiError::not_found("公開されている年度"));
@@ -271,9 +295,12 @@ async fn city_year(s: &AppState, seg: &[String]) -> Result<(hyoka_store::PublicC
     Ok((city, fy))
 }
 
-async fn year(State(s): State<AppState>, uri: Uri, headers: HeaderMap) -> ApiResult {
-    let seg = segments(&uri);
-    let (city, fy) = city_year(&s, &seg).await?;
+async fn year(
+    State(s): State<AppState>,
+    ApiPath((code, fy)): ApiPath<(CityCode, Fy)>,
+    headers: HeaderMap,
+) -> ApiResult {
+    let (city, fy) = city_year(&s, &code, fy).await?;
     let code = &city.municipality.code;
     let set = year_dataset(&s.store, code, fy).await?.ok_or_else(|| ApiError::not_found("公開されている年度"))?;
     let published = city.years.iter().find(|y| y.fiscal_year == fy).map(|y| y.published_at.clone());
@@ -308,12 +335,15 @@ async fn year(State(s): State<AppState>, uri: Uri, headers: HeaderMap) -> ApiRes
     ))
 }
 
-async fn table(State(s): State<AppState>, uri: Uri, headers: HeaderMap) -> ApiResult {
-    let seg = segments(&uri);
-    let params = query_params(&uri);
-    let (city, fy) = city_year(&s, &seg).await?;
-    let table = table_named(&seg[4]).ok_or_else(|| ApiError::not_found("データの表"))?;
-    let (limit, offset) = page(&params)?;
+async fn table(
+    State(s): State<AppState>,
+    ApiPath((code, fy, name)): ApiPath<(CityCode, Fy, String)>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+    headers: HeaderMap,
+) -> ApiResult {
+    let (city, fy) = city_year(&s, &code, fy).await?;
+    let table = table_named(&name).ok_or_else(|| ApiError::not_found("データの表"))?;
+    let (limit, offset) = page(q.limit.as_deref(), q.offset.as_deref())?;
     let code = &city.municipality.code;
     let page = year_table_page(&s.store, code, fy, table, limit, offset)
         .await?
@@ -327,24 +357,23 @@ async fn table(State(s): State<AppState>, uri: Uri, headers: HeaderMap) -> ApiRe
     Ok(answer_page(&page, &base, &headers, extra))
 }
 
-async fn compare(State(s): State<AppState>, uri: Uri, headers: HeaderMap) -> ApiResult {
-    let params = query_params(&uri);
-    let indicator = param(&params, "indicator").unwrap_or("");
+async fn compare(State(s): State<AppState>, ApiQuery(q): ApiQuery<CompareQuery>, headers: HeaderMap) -> ApiResult {
+    let indicator = q.indicator.as_deref().unwrap_or("");
     if indicator.trim().is_empty() {
-        return Err(ApiError::bad_request("比べる指標の名前（indicator）を指定してください"));
+        return Err(ApiError::invalid("比べる指標の名前（indicator）を指定してください"));
     }
-    let kind = match param(&params, "kind") {
+    let kind = match q.kind.as_deref() {
         None => None,
         Some(k) => Some(IndicatorKind::ALL.iter().copied().find(|x| x.code() == k).ok_or_else(|| {
-            ApiError::bad_request(format!(
+            ApiError::invalid(format!(
                 "指標の種類（kind）「{k}」は使えません（outcome、activity、kpi、population のいずれか）"
             ))
         })?),
     };
-    let (limit, offset) = page(&params)?;
+    let (limit, offset) = page(q.limit.as_deref(), q.offset.as_deref())?;
     let groups = compare_rows(&s.store, indicator, kind).await?;
     let rows: Vec<Vec<Value>> = groups.iter().flat_map(|g| g.rows.iter().map(TableRow::values)).collect();
-    let mut base = format!("/api/v1/compare?indicator={}&", urlencode(indicator));
+    let mut base = format!("/api/v1/compare?indicator={}&", crate::http::url::encode(indicator));
     if let Some(k) = kind {
         base.push_str(&format!("kind={}&", k.code()));
     }
@@ -361,8 +390,4 @@ async fn compare(State(s): State<AppState>, uri: Uri, headers: HeaderMap) -> Api
         ("municipalities", Json::Array(seen)),
     ];
     Ok(answer_page(&page, &base, &headers, extra))
-}
-
-fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)]).map(|e| e[1..].to_string()).unwrap_or_default()
 }

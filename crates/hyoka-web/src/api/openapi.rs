@@ -158,8 +158,8 @@ fn responses(schema: &str, errors: &[u16]) -> Json {
     );
     for status in errors {
         let description = match status {
-            400 => "指定が正しくありません（message に理由）",
-            404 => "見つかりません（公開されていない年度や自治体も同じです）",
+            422 => "クエリの指定が正しくありません（message に項目名と理由）",
+            404 => "見つかりません（形式の合わない団体コードや年度、公開されていない年度や自治体も同じです）",
             _ => "エラー",
         };
         r.insert(
@@ -397,19 +397,19 @@ pub fn document() -> Json {
                 "operationId": "getMunicipality",
                 "summary": "自治体: 公開している年度と計画",
                 "parameters": [param_ref("code"), param_ref("ifNoneMatch")],
-                "responses": responses("Municipality", &[400, 404]),
+                "responses": responses("Municipality", &[404]),
             } },
             "/api/v1/municipalities/{code}/years/{fy}": { "get": {
                 "operationId": "getYear",
                 "summary": "公開している年度: 表ごとの行数とリンク",
                 "parameters": [param_ref("code"), param_ref("fy"), param_ref("ifNoneMatch")],
-                "responses": responses("Year", &[400, 404]),
+                "responses": responses("Year", &[404]),
             } },
             "/api/v1/municipalities/{code}/years/{fy}/{table}": { "get": {
                 "operationId": "getTable",
                 "summary": "公開している年度の表（indicators, evaluations, budgets, nodes）の行",
                 "parameters": [param_ref("code"), param_ref("fy"), param_ref("table"), param_ref("limit"), param_ref("offset"), param_ref("ifNoneMatch")],
-                "responses": responses("TablePage", &[400, 404]),
+                "responses": responses("TablePage", &[404, 422]),
             } },
             "/api/v1/compare": { "get": {
                 "operationId": "compareIndicators",
@@ -417,8 +417,8 @@ pub fn document() -> Json {
                 "parameters": [
                     {
                         "name": "indicator", "in": "query", "required": true,
-                        "description": "指標名（の一部）。全角・半角、大文字・小文字を区別しません",
-                        "schema": { "type": "string", "minLength": 1, "pattern": "\\S" },
+                        "description": "指標名（の一部）。全角・半角、大文字・小文字を区別しません。タブと改行以外の制御文字は使えません（422）",
+                        "schema": { "type": "string", "minLength": 1, "pattern": "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$" },
                     },
                     {
                         "name": "kind", "in": "query", "required": false,
@@ -429,7 +429,7 @@ pub fn document() -> Json {
                     param_ref("offset"),
                     param_ref("ifNoneMatch"),
                 ],
-                "responses": responses("ComparePage", &[400]),
+                "responses": responses("ComparePage", &[422]),
             } },
         },
         "components": { "schemas": schemas, "parameters": parameters },

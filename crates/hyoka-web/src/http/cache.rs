@@ -40,6 +40,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
+use crate::http::extract::CityCode;
 use crate::http::session::Session;
 use crate::AppState;
 
@@ -52,6 +53,11 @@ pub const DEFAULT_CACHE_BYTES: usize = 64 * 1024 * 1024;
 
 /// A larger answer (a whole city's open data) is rendered each time.
 pub const MAX_ENTRY_BYTES: usize = 4 * 1024 * 1024;
+
+/// A page that must never be kept (a password shown once).
+pub fn no_store(page: maud::Markup) -> Response {
+    ([(CACHE_CONTROL, "no-store")], page).into_response()
+}
 
 /// The strong ETag of a body.
 pub fn etag_of(body: &[u8]) -> String {
@@ -194,7 +200,7 @@ impl Default for ResponseCache {
 /// `Some(Some(code))` one city's, `None` not a public answer.
 fn scope(path: &str) -> Option<Option<&str>> {
     fn city(code: &str) -> Option<&str> {
-        (code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())).then_some(code)
+        CityCode::parse(code).map(|_| code)
     }
     if let Some(rest) = path.strip_prefix("/api/v1/") {
         return match rest.strip_prefix("municipalities/") {

@@ -1,19 +1,14 @@
 //! Who the request is from: a signed-in member of a city's staff (or the
 //! system administrator), as the session middleware found them.
 
+use super::error::AppError;
+use super::session::Session;
+use crate::ui::shell::UserBar;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::Actor;
 use hyoka_core::access::{authorize, Action, Principal, Role, Target};
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-
-use super::error::AppError;
-use super::session::Session;
-use crate::ui::shell::UserBar;
-
-/// What stays as it is in a `next=` path: unreserved characters and `/`.
-const PATH_KEEP: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b'/');
 
 /// A signed-in person. A handler that takes one is for signed-in people
 /// only: anyone else is sent to the login form, and back afterwards.
@@ -34,7 +29,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Staff {
             }
             _ => {
                 let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-                let target = format!("/login?next={}", utf8_percent_encode(next, PATH_KEEP));
+                let target = format!("/login?next={}", super::url::encode_path(next));
                 Err(Redirect::to(&target).into_response())
             }
         }

@@ -4,16 +4,15 @@
 
 use std::collections::BTreeSet;
 
-use axum::extract::{Query, State};
+use super::PublicQuery;
+use axum::extract::State;
 use hyoka_core::{FiscalYear, IndicatorKind, ValueRole};
-use hyoka_report::opendata::rows::indicator_rows;
-use hyoka_report::opendata::{load_public_indicators, IndicatorRow};
-use hyoka_store::{search_form, IndicatorRecord, Municipality, Store};
+use hyoka_report::opendata::compare::compare_rows;
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::{public_page, year_href, Page};
-use crate::{AppError, AppState};
+use crate::AppState;
 
 /// Indicators shown on one page; the API pages through all of them.
 const MAX_GROUPS: usize = 100;
@@ -41,56 +40,6 @@ impl CompareQuery {
     }
 }
 
-/// One city's indicator and its published rows.
-pub(crate) struct CompareGroup {
-    pub municipality: Municipality,
-    pub indicator: IndicatorRecord,
-    pub rows: Vec<IndicatorRow>,
-}
-
-/// Every public indicator matching the query, by city code, then name: the
-/// open-data rows of its published years.
-pub(crate) async fn compare_rows(
-    store: &Store,
-    name: &str,
-    kind: Option<IndicatorKind>,
-) -> Result<Vec<CompareGroup>, AppError> {
-    let needle = search_form(name.trim());
-    if needle.is_empty() && kind.is_none() {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    for city in store.public_cities().await? {
-        let code = &city.municipality.code;
-        let ids: BTreeSet<i64> = store
-            .public_indicators(code, None)
-            .await?
-            .into_iter()
-            .filter(|p| kind.is_none_or(|k| p.indicator.kind == k))
-            .filter(|p| search_form(&p.indicator.name).contains(&needle))
-            .map(|p| p.indicator.id)
-            .collect();
-        if ids.is_empty() {
-            continue;
-        }
-        let Some(mut data) = load_public_indicators(store, code, &ids).await? else { continue };
-        // One indicator at a time in the city's data (the rows of one
-        // indicator need its plans and items, never a copy of them).
-        let mut groups: Vec<CompareGroup> = Vec::new();
-        for i in std::mem::take(&mut data.indicators) {
-            let indicator = i.indicator.clone();
-            data.indicators = vec![i];
-            let rows = indicator_rows(&data);
-            if !rows.is_empty() {
-                groups.push(CompareGroup { municipality: data.municipality.clone(), indicator, rows });
-            }
-        }
-        groups.sort_by(|a, b| (&a.indicator.name, a.indicator.id).cmp(&(&b.indicator.name, b.indicator.id)));
-        out.extend(groups);
-    }
-    Ok(out)
-}
-
 /// The comparison form; `indicator` and `kind` are what was asked.
 pub(super) fn form(indicator: &str, kind: &str) -> Markup {
     html! {
@@ -115,7 +64,7 @@ pub(super) fn form(indicator: &str, kind: &str) -> Markup {
     }
 }
 
-pub(super) async fn page(State(s): State<AppState>, Query(q): Query<CompareQuery>) -> Page {
+pub(super) async fn page(State(s): State<AppState>, PublicQuery(q): PublicQuery<CompareQuery>) -> Page {
     let (groups, error) = match q.kind() {
         Ok(kind) => (compare_rows(&s.store, &q.indicator, kind).await?, None),
         Err(e) => (Vec::new(), Some(e)),

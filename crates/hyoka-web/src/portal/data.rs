@@ -2,9 +2,11 @@
 //! built by hyoka-report's row builders from the published years only, so
 //! the downloads, the API and `hyoka export opendata` hold the same rows.
 
-use axum::extract::{Query, State};
+use super::PublicQuery;
+use axum::extract::State;
 
 use super::PublicParams;
+use crate::http::{CityCode, Fy, Id};
 use axum::http::header::CONTENT_DISPOSITION;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -15,7 +17,7 @@ use hyoka_report::{Header, Licence};
 use maud::html;
 use serde::Deserialize;
 
-use super::{parse_id, public_page, public_year, year_crumbs, year_href, Page, PortalError};
+use super::{public_page, public_year, year_crumbs, year_href, Page, PortalError};
 use crate::{AppError, AppState};
 
 /// The name of the metadata "table" (`metadata.json`).
@@ -23,9 +25,9 @@ const METADATA: &str = "metadata";
 
 pub(super) async fn downloads(
     State(s): State<AppState>,
-    PublicParams((code, fy)): PublicParams<(String, String)>,
+    PublicParams((code, fy)): PublicParams<(CityCode, Fy)>,
 ) -> Page {
-    let (city, fy) = public_year(&s, &code, &fy).await?;
+    let (city, fy) = public_year(&s, &code, fy).await?;
     let set = public_dataset(&s.store, &code, Period::Year(fy), Selection::All)
         .await?
         .ok_or_else(|| AppError::NotFound("公開されている年度".into()))?;
@@ -94,11 +96,11 @@ pub(super) struct DownloadQuery {
 
 pub(super) async fn download(
     State(s): State<AppState>,
-    PublicParams((code, fy, name)): PublicParams<(String, String, String)>,
-    Query(q): Query<DownloadQuery>,
+    PublicParams((code, fy, name)): PublicParams<(CityCode, Fy, String)>,
+    PublicQuery(q): PublicQuery<DownloadQuery>,
     headers: HeaderMap,
 ) -> Result<Response, PortalError> {
-    let (city, fy) = public_year(&s, &code, &fy).await?;
+    let (city, fy) = public_year(&s, &code, fy).await?;
     let not_found = || AppError::NotFound("データの表".into());
     let header: Header = match q.header.as_str() {
         "" => Header::Ja,
@@ -115,9 +117,9 @@ pub(super) async fn download(
     let id = |v: &str, what: &str| -> Result<Option<i64>, AppError> {
         match v {
             "" => Ok(None),
-            v => {
-                parse_id(v).map(Some).ok_or_else(|| AppError::Invalid(format!("{what}の番号「{v}」が正しくありません")))
-            }
+            v => Id::parse(v)
+                .map(|i| Some(i.0))
+                .ok_or_else(|| AppError::Invalid(format!("{what}の番号「{v}」が正しくありません"))),
         }
     };
     let selection = match (id(&q.item, "事業")?, id(&q.indicator, "指標")?, id(&q.node, "施策")?) {

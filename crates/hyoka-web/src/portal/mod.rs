@@ -20,16 +20,14 @@ mod compare;
 mod data;
 mod pages;
 mod search;
-pub(crate) mod sheets;
+mod sheets;
 
 use hyoka_core::FiscalYear;
 use hyoka_store::PublicCity;
 use maud::{html, Markup, DOCTYPE};
 
-use crate::http::{Fy, Id, Params, Routes, Rule};
+use crate::http::{Fy, Params, Query, Routes, Rule};
 use crate::{AppError, AppState};
-
-pub(crate) use compare::compare_rows;
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/p", Rule::Public, pages::home)
@@ -82,6 +80,14 @@ impl axum::response::IntoResponse for PortalError {
                 (axum::http::StatusCode::NOT_FOUND, public_page("ページが見つかりません", None, &[], body))
                     .into_response()
             }
+            AppError::Invalid(message) => {
+                let body = html! {
+                    p { (message) }
+                    p { a href="/p" { "公開サイトのトップへ" } }
+                };
+                (axum::http::StatusCode::UNPROCESSABLE_ENTITY, public_page("指定を読み取れません", None, &[], body))
+                    .into_response()
+            }
             other => other.into_response(),
         }
     }
@@ -89,16 +95,6 @@ impl axum::response::IntoResponse for PortalError {
 
 /// A portal page, or why there is none.
 pub(crate) type Page = Result<Markup, PortalError>;
-
-/// A `{fy}` path segment: the western year, digits only.
-pub(crate) fn parse_year(fy: &str) -> Option<FiscalYear> {
-    Fy::parse(fy).map(|f| f.0)
-}
-
-/// An id path segment: a positive integer, digits only.
-pub(crate) fn parse_id(id: &str) -> Option<i64> {
-    Id::parse(id).map(|i| i.0)
-}
 
 /// A portal page's path parameters; one that cannot be read is the
 /// portal's own "not found" page.
@@ -112,17 +108,30 @@ impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> axum::extract::FromR
     }
 }
 
+/// A portal page's query (`crate::http::Query`, read strictly); one that
+/// cannot be read is the portal's own 422 page naming the field.
+pub(crate) struct PublicQuery<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for PublicQuery<T> {
+    type Rejection = PortalError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, PortalError> {
+        Ok(PublicQuery(<Query<T> as axum::extract::FromRequestParts<S>>::from_request_parts(parts, state).await?.0))
+    }
+}
+
 /// A published city, or "not found".
 async fn public_city(s: &AppState, code: &str) -> Result<PublicCity, AppError> {
     s.store.public_city(code).await?.ok_or_else(|| AppError::NotFound("公開されている自治体".into()))
 }
 
 /// A published year of a published city, or "not found".
-async fn public_year(s: &AppState, code: &str, fy: &str) -> Result<(PublicCity, FiscalYear), AppError> {
+async fn public_year(s: &AppState, code: &str, Fy(fy): Fy) -> Result<(PublicCity, FiscalYear), AppError> {
     let city = public_city(s, code).await?;
-    match parse_year(fy) {
-        Some(fy) if city.includes(fy) => Ok((city, fy)),
-        _ => Err(AppError::NotFound("公開されている年度".into())),
+    if city.includes(fy) {
+        Ok((city, fy))
+    } else {
+        Err(AppError::NotFound("公開されている年度".into()))
     }
 }
 

@@ -6,17 +6,18 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use axum::extract::State;
 
 use super::PublicParams;
+use crate::http::{CityCode, Fy, Id};
 use hyoka_core::chart::{TrendChart, YearCells};
 use hyoka_core::sheet::EvaluationRow;
 use hyoka_core::{EvaluationScale, FiscalYear, ValueRole};
 use hyoka_report::opendata::rows::{indicator_rows, CityData, IndicatorData};
 use hyoka_report::opendata::IndicatorRow;
 use hyoka_store::{IndicatorRecord, Municipality, NodeRecord, PublicCity, PublicIndicatorSet};
-use maud::{html, Markup, PreEscaped};
+use maud::{html, Markup};
 
-use super::{city_href, parse_id, public_city, public_page, public_year, year_crumbs, year_href, Page};
+use super::{city_href, public_city, public_page, public_year, year_crumbs, year_href, Page};
 use crate::ui::markup::narrative;
-use crate::ui::widgets::{schedule_table, yen};
+use crate::ui::widgets::{schedule_table, trend_chart_and_table, yen, TrendLine};
 use crate::{AppError, AppState};
 
 pub(super) async fn home(State(s): State<AppState>) -> Page {
@@ -61,7 +62,7 @@ pub(super) async fn home(State(s): State<AppState>) -> Page {
     ))
 }
 
-pub(super) async fn city(State(s): State<AppState>, PublicParams(code): PublicParams<String>) -> Page {
+pub(super) async fn city(State(s): State<AppState>, PublicParams(code): PublicParams<CityCode>) -> Page {
     let city = public_city(&s, &code).await?;
     let plans = s.store.plans(&code).await?;
     let latest = city.latest().ok_or_else(|| AppError::NotFound("公開されている年度".into()))?;
@@ -96,8 +97,8 @@ pub(super) async fn city(State(s): State<AppState>, PublicParams(code): PublicPa
     ))
 }
 
-pub(super) async fn year(State(s): State<AppState>, PublicParams((code, fy)): PublicParams<(String, String)>) -> Page {
-    let (city, fy) = public_year(&s, &code, &fy).await?;
+pub(super) async fn year(State(s): State<AppState>, PublicParams((code, fy)): PublicParams<(CityCode, Fy)>) -> Page {
+    let (city, fy) = public_year(&s, &code, fy).await?;
     let items = s.store.public_items(&code, Some(fy)).await?;
     let indicators = s.store.public_indicators(&code, Some(fy)).await?;
     let plans = s.store.plans(&code).await?;
@@ -145,11 +146,11 @@ pub(super) async fn year(State(s): State<AppState>, PublicParams((code, fy)): Pu
 
 pub(super) async fn plan(
     State(s): State<AppState>,
-    PublicParams((code, fy, id)): PublicParams<(String, String, String)>,
+    PublicParams((code, fy, id)): PublicParams<(CityCode, Fy, Id)>,
 ) -> Page {
-    let (city, fy) = public_year(&s, &code, &fy).await?;
+    let (city, fy) = public_year(&s, &code, fy).await?;
     let not_found = || AppError::NotFound("計画".into());
-    let id = parse_id(&id).ok_or_else(not_found)?;
+    let Id(id) = id;
     let plan = s.store.plans(&code).await?.into_iter().find(|p| p.id == id).ok_or_else(not_found)?;
     let nodes = s.store.plan_nodes(id).await?;
     // How many items with content in the year each node holds.
@@ -205,11 +206,11 @@ fn tree(ctx: &TreeCtx, parent: Option<i64>) -> Markup {
 
 pub(super) async fn node(
     State(s): State<AppState>,
-    PublicParams((code, fy, id)): PublicParams<(String, String, String)>,
+    PublicParams((code, fy, id)): PublicParams<(CityCode, Fy, Id)>,
 ) -> Page {
-    let (city, fy) = public_year(&s, &code, &fy).await?;
+    let (city, fy) = public_year(&s, &code, fy).await?;
     let not_found = || AppError::NotFound("施策".into());
-    let id = parse_id(&id).ok_or_else(not_found)?;
+    let Id(id) = id;
     let node = match s.store.node(id).await {
         Ok(n) => n,
         Err(hyoka_store::StoreError::NotFound { .. }) => return Err(not_found().into()),
@@ -265,8 +266,8 @@ pub(super) async fn node(
     ))
 }
 
-pub(super) async fn items(State(s): State<AppState>, PublicParams((code, fy)): PublicParams<(String, String)>) -> Page {
-    let (city, fy) = public_year(&s, &code, &fy).await?;
+pub(super) async fn items(State(s): State<AppState>, PublicParams((code, fy)): PublicParams<(CityCode, Fy)>) -> Page {
+    let (city, fy) = public_year(&s, &code, fy).await?;
     let items = s.store.public_item_sets(&code, Some(fy)).await?;
     let scales = s.store.scales(&code).await?;
     let base = year_href(&code, fy);
@@ -333,11 +334,11 @@ fn grade_label(scales: &[EvaluationScale], e: &EvaluationRow) -> Option<String> 
 
 pub(super) async fn item(
     State(s): State<AppState>,
-    PublicParams((code, fy, id)): PublicParams<(String, String, String)>,
+    PublicParams((code, fy, id)): PublicParams<(CityCode, Fy, Id)>,
 ) -> Page {
-    let (city, fy) = public_year(&s, &code, &fy).await?;
+    let (city, fy) = public_year(&s, &code, fy).await?;
     let not_found = || AppError::NotFound("事業".into());
-    let id = parse_id(&id).ok_or_else(not_found)?;
+    let Id(id) = id;
     // The item with its sections, placements, grades, budget and
     // direction of the year, read as a set of one.
     let p = s.store.public_item_set(&code, fy, id).await?.ok_or_else(not_found)?;
@@ -567,9 +568,9 @@ fn indicator_table(base: &str, fy: FiscalYear, lines: &[(IndicatorRecord, YearLi
 
 pub(super) async fn indicators(
     State(s): State<AppState>,
-    PublicParams((code, fy)): PublicParams<(String, String)>,
+    PublicParams((code, fy)): PublicParams<(CityCode, Fy)>,
 ) -> Page {
-    let (city, fy) = public_year(&s, &code, &fy).await?;
+    let (city, fy) = public_year(&s, &code, fy).await?;
     let indicators = s.store.public_indicator_sets(&code, Some(fy)).await?;
     let lines = year_lines(&city, indicators, fy);
     let base = year_href(&code, fy);
@@ -594,11 +595,11 @@ pub(super) async fn indicators(
 
 pub(super) async fn indicator(
     State(s): State<AppState>,
-    PublicParams((code, fy, id)): PublicParams<(String, String, String)>,
+    PublicParams((code, fy, id)): PublicParams<(CityCode, Fy, Id)>,
 ) -> Page {
-    let (city, fy) = public_year(&s, &code, &fy).await?;
+    let (city, fy) = public_year(&s, &code, fy).await?;
     let not_found = || AppError::NotFound("指標".into());
-    let id = parse_id(&id).ok_or_else(not_found)?;
+    let Id(id) = id;
     let p = s.store.public_indicator_sets_of(&code, Some(fy), &[id]).await?.pop().ok_or_else(not_found)?;
     let ind = &p.indicator;
     // The trend as of this year: every published year up to it, and what
@@ -622,8 +623,21 @@ pub(super) async fn indicator(
             chart = chart.year(*y, cells);
         }
     }
-    let plotted = !chart.years.is_empty() && !chart.plot().points.is_empty();
     let baselines = lines.iter().any(|l| l.baseline.is_some());
+    let rows: Vec<TrendLine> = lines
+        .iter()
+        .map(|l| {
+            let (printed_j, computed_j) = judgement(&l.actual);
+            TrendLine {
+                year: l.fiscal_year.label(),
+                baseline: html! { td { (printed(&l.baseline)) } },
+                target: html! { td { (printed(&l.target)) } },
+                actual: html! { td { (printed(&l.actual)) } },
+                printed: Some(printed_j).filter(|j| !j.is_empty()),
+                computed: Some(computed_j).filter(|j| !j.is_empty()),
+            }
+        })
+        .collect();
     let base = year_href(&code, fy);
     let item = match ind.item_id {
         Some(item) => s.store.public_item(&code, item, Some(fy)).await?,
@@ -652,45 +666,7 @@ pub(super) async fn indicator(
             }
             section class="trend" aria-labelledby="trend-title" {
                 h2 id="trend-title" { "目標と実績の推移（" (fy.label()) "まで）" }
-                div class="chart-pair" {
-                    @if plotted {
-                        // The SVG escapes all of its text itself (hyoka_core::chart).
-                        div class="chart" { (PreEscaped(chart.to_svg())) }
-                    }
-                    div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
-                        table class="chart-data" {
-                            caption { "年度別の目標と実績（記載どおりの表記）" }
-                            thead { tr {
-                                th scope="col" { "年度" }
-                                @if baselines { th scope="col" { "基準値" } }
-                                th scope="col" { "目標" } th scope="col" { "実績" }
-                                th scope="col" { "判定（記載）" } th scope="col" { "判定（計算）" }
-                            } }
-                            tbody {
-                                @for l in &lines {
-                                    @let (j, jc) = judgement(&l.actual);
-                                    tr {
-                                        th scope="row" { (l.fiscal_year.label()) }
-                                        @if baselines { td { (printed(&l.baseline)) } }
-                                        td { (printed(&l.target)) }
-                                        td { (printed(&l.actual)) }
-                                        td { (j) }
-                                        td { (jc) }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-                p class="note" {
-                    @if plotted {
-                        "グラフでは、目標を破線と四角、実績を実線と丸で示します。"
-                        "空欄や「—」は0ではないため点を打たず、線を途切れさせています。"
-                    } @else {
-                        "数値で表せる記載がないため、グラフは表示していません。年度ごとの記載は表のとおりです。"
-                    }
-                    "公開されている年度の値だけを示しています。"
-                }
+                (trend_chart_and_table(&chart, &rows, baselines, Some("公開されている年度の値だけを示しています。")))
             }
             (download_links(&base, &[("indicators", "指標")], &format!("indicator={id}&through=1")))
         },
@@ -699,11 +675,8 @@ pub(super) async fn indicator(
 
 // ---------------------------------------------------------------- budgets
 
-pub(super) async fn budgets(
-    State(s): State<AppState>,
-    PublicParams((code, fy)): PublicParams<(String, String)>,
-) -> Page {
-    let (city, fy) = public_year(&s, &code, &fy).await?;
+pub(super) async fn budgets(State(s): State<AppState>, PublicParams((code, fy)): PublicParams<(CityCode, Fy)>) -> Page {
+    let (city, fy) = public_year(&s, &code, fy).await?;
     let items = s.store.public_item_sets(&code, Some(fy)).await?;
     let base = year_href(&code, fy);
     let budgets: Vec<_> = items.iter().flat_map(|p| p.budgets.iter().map(move |b| (p, b))).collect();

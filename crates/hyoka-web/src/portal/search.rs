@@ -1,9 +1,11 @@
 //! Search over what a city has published: items with content in published
 //! years, matched against that content only (`Store::public_search`).
 
-use axum::extract::{Query, State};
+use super::PublicQuery;
+use axum::extract::State;
 
 use super::PublicParams;
+use crate::http::CityCode;
 use hyoka_store::Fragment;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -30,8 +32,8 @@ fn marked(fragments: &[Fragment]) -> Markup {
 
 pub(super) async fn search(
     State(s): State<AppState>,
-    PublicParams(code): PublicParams<String>,
-    Query(query): Query<SearchQuery>,
+    PublicParams(code): PublicParams<CityCode>,
+    PublicQuery(query): PublicQuery<SearchQuery>,
 ) -> Page {
     let city = public_city(&s, &code).await?;
     let q = query.q.trim();

@@ -23,6 +23,7 @@ use hyoka_core::FiscalYear;
 
 use super::data::file;
 use super::{public_year, PortalError, PublicParams};
+use crate::http::{CityCode, Fy};
 use crate::AppError;
 use crate::AppState;
 
@@ -61,10 +62,10 @@ impl PublishedBooks {
 /// `/p/{code}/{fy}/sheets/{format}`, `format` being `pdf` or `xlsx`.
 pub(super) async fn book(
     State(s): State<AppState>,
-    PublicParams((code, fy, format)): PublicParams<(String, String, String)>,
+    PublicParams((code, fy, format)): PublicParams<(CityCode, Fy, String)>,
     headers: HeaderMap,
 ) -> Result<Response, PortalError> {
-    let (_, fy) = public_year(&s, &code, &fy).await?;
+    let (_, fy) = public_year(&s, &code, fy).await?;
     let (format, content_type) = match format.as_str() {
         "pdf" => ("pdf", "application/pdf"),
         "xlsx" => ("xlsx", XLSX),
@@ -73,18 +74,19 @@ pub(super) async fn book(
     // ASCII names: no encoding needed in the header.
     let name = format!("{code}_{}_sheets.{format}", fy.year());
     let version = s.store.publication_version(Some(&code)).await?.unwrap_or_default();
-    let key = (code.clone(), fy, format, version);
-    if let Some(bytes) = s.books.get(&key) {
+    let key = (code.0.clone(), fy, format, version);
+    let books = s.slot::<PublishedBooks>();
+    if let Some(bytes) = books.get(&key) {
         return Ok(file(&headers, bytes, content_type, &name));
     }
-    let _one_at_a_time = s.books.building.lock().await;
+    let _one_at_a_time = books.building.lock().await;
     // Built meanwhile by the request this one waited for.
-    if let Some(bytes) = s.books.get(&key) {
+    if let Some(bytes) = books.get(&key) {
         return Ok(file(&headers, bytes, content_type, &name));
     }
     let today = hyoka_core::deadline::today_in_japan(s.app.now());
     let book = hyoka_report::compile_book(&s.store, &code, fy, None, today, &mut |_, _, _| {}).await?;
     let bytes = Bytes::from(if format == "pdf" { book.pdf() } else { book.xlsx()? });
-    s.books.keep(key, bytes.clone());
+    books.keep(key, bytes.clone());
     Ok(file(&headers, bytes, content_type, &name))
 }

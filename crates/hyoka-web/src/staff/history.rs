@@ -1,7 +1,8 @@
 //! The readable history of a sheet: who changed which field when, from
 //! what to what, newest first.
 
-use axum::extract::{Query, State};
+use crate::http::Query;
+use axum::extract::State;
 use hyoka_core::access::Action;
 use maud::{html, Markup};
 use serde::Deserialize;

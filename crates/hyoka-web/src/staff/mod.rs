@@ -17,6 +17,7 @@ mod history;
 mod judge;
 mod my_sheets;
 mod sheet;
+pub(crate) mod workflow;
 
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::IntoResponse;
@@ -28,7 +29,8 @@ use hyoka_store::Store;
 use crate::http::{AppError, Routes, Rule, Staff};
 
 pub fn routes(r: Routes) -> Routes {
-    r.get("/staff", Rule::SignedIn, my_sheets::page)
+    workflow::routes(r)
+        .get("/staff", Rule::SignedIn, my_sheets::page)
         .get("/static/sheet.js", Rule::Public, script)
         .get("/m/{code}/sheets/{item}/{fy}", Rule::View, sheet::view)
         .get("/m/{code}/sheets/{item}/{fy}/edit", Rule::EditSheet, edit::form)

@@ -2,7 +2,8 @@
 //! and heads see their own section's; admins, reviewers and viewers see
 //! the whole city's.
 
-use axum::extract::{Query, State};
+use crate::http::Query;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_core::access::Role;
 use hyoka_core::deadline::today_in_japan;

@@ -1,7 +1,8 @@
 //! A sheet, read-only, in its city's layout, with the warnings a person
 //! should look at and the workflow panel.
 
-use axum::extract::{Query, State};
+use crate::http::Query;
+use axum::extract::State;
 use hyoka_app::sheet::draft::{cost_note_slots, indicator_years, money_text, other_slots, slot_label, BudgetField};
 use hyoka_app::sheet::{ChildData, IndicatorData, SheetContent, SheetContext};
 use hyoka_core::access::{authorize, Action, Target};
@@ -57,7 +58,7 @@ pub(crate) async fn view_page(
 ) -> Result<Markup, AppError> {
     let ctx = context(&s.store, staff, code, item, fy, Action::View).await?;
     let content = SheetContent::load(&s.store, &ctx).await?;
-    let panel = crate::workflow::panel_for(s, staff, code, item, ctx.fy, &ctx.sections).await?;
+    let panel = crate::staff::workflow::panel_for(s, staff, code, item, ctx.fy, &ctx.sections).await?;
     let may_edit =
         authorize(&staff.principal, Action::Edit, &Target { municipality: code.as_str(), sections: &ctx.sections });
     let refusal = ctx.edit_refusal();
@@ -77,7 +78,7 @@ pub(crate) async fn view_page(
             a href={ (ctx.href()) "/history" } { "変更履歴" }
             " ｜ "
             a href={ "/m/" (code) "/items/" (item) } { "事業の全年度" }
-            (crate::print::sheet_links(&ctx.href()))
+            (crate::ui::widgets::sheet_links(&ctx.href()))
         }
         @if may_edit { @if let Some(r) = &refusal { p class="note" { (r) } } }
         (panel)

@@ -3,6 +3,7 @@
 
 use hyoka_core::time::Timestamp;
 use hyoka_core::JpDate;
+use hyoka_store::FiscalYearRecord;
 
 /// A stored instant in Japan time: `2019年4月1日 09:30` (text that does not
 /// parse is shown as it is).
@@ -18,6 +19,12 @@ pub fn local_time(iso: &str) -> String {
 /// `令和元年5月31日（2019-05-31）`.
 pub fn date_label(d: JpDate) -> String {
     format!("{}（{}）", d.wareki(), d.iso())
+}
+
+/// A year's deadline for sheets, if one is set (text that does not parse
+/// is none).
+pub fn deadline_of(year: &FiscalYearRecord) -> Option<JpDate> {
+    year.deadline.as_deref().and_then(|d| JpDate::parse(d).ok())
 }
 
 #[cfg(test)]

@@ -177,10 +177,15 @@ async fn answers_are_cacheable_and_paged() {
     for (path, status) in [
         (format!("/api/v1/municipalities/{MITAKA}/years/2019/indicators"), 404),
         ("/api/v1/municipalities/999999".to_string(), 404),
-        ("/api/v1/municipalities/12".to_string(), 400),
-        (format!("/api/v1/municipalities/{MITAKA}/years/2018/indicators?limit=0"), 400),
-        ("/api/v1/compare".to_string(), 400),
-        ("/api/v1/compare?indicator=%E5%B8%82&kind=other".to_string(), 400),
+        ("/api/v1/municipalities/12".to_string(), 404),
+        ("/api/v1/municipalities/abc".to_string(), 404),
+        (format!("/api/v1/municipalities/{MITAKA}/years/20x8"), 404),
+        (format!("/api/v1/municipalities/{MITAKA}/years/99999/indicators"), 404),
+        (format!("/api/v1/municipalities/{MITAKA}/years/2018/indicators?limit=0"), 422),
+        (format!("/api/v1/municipalities/{MITAKA}/years/2018/indicators?limit=1&limit=2"), 422),
+        (format!("/api/v1/municipalities/{MITAKA}/years/2018/indicators?offset=%00"), 422),
+        ("/api/v1/compare".to_string(), 422),
+        ("/api/v1/compare?indicator=%E5%B8%82&kind=other".to_string(), 422),
     ] {
         let r = c.get(&path).await;
         assert_eq!(r.status, status, "{path}: {}", r.body);

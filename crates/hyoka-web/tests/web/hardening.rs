@@ -108,7 +108,9 @@ async fn malformed_ids_in_any_url_get_a_japanese_not_found() {
     let server = support::spawn(store).await;
     let mut admin = server.signed_in("admin").await;
     let mut system = server.signed_in("system").await;
-    let bad_values = ["abc", "-1", "1.5", "%FF", "%E4%BA%88", "99999999999999999999999"];
+    // Non-numeric, negative, fractional, bad bytes, kanji, overflow, and a
+    // city code one digit short.
+    let bad_values = ["abc", "-1", "1.5", "%FF", "%E4%BA%88", "99999999999999999999999", "12345"];
     let mut problems = Vec::new();
     let mut checked = 0;
     for spec in route_specs() {
@@ -128,7 +130,7 @@ async fn malformed_ids_in_any_url_get_a_japanese_not_found() {
                     client.get(&path).await
                 };
                 checked += 1;
-                let ok = matches!(r.status, 404 | 422 | 400) && !is_plain_english(&r) && has_japanese(&r.body);
+                let ok = matches!(r.status, 404 | 422) && !is_plain_english(&r) && has_japanese(&r.body);
                 if !ok {
                     problems.push(format!(
                         "{} {path}: {} {:?}",
@@ -141,6 +143,10 @@ async fn malformed_ids_in_any_url_get_a_japanese_not_found() {
         }
     }
     assert!(checked > 100, "{checked} requests");
+    // The portal's and the API's routes with ids are among those walked.
+    let walked =
+        |prefix: &str| route_specs().iter().filter(|r| r.path.starts_with(prefix) && r.path.contains('{')).count();
+    assert!(walked("/p/") >= 13 && walked("/api/v1/") >= 3, "portal {} api {}", walked("/p/"), walked("/api/v1/"));
     assert!(
         problems.is_empty(),
         "{} answers were not a Japanese 404/422:\n  {}",
@@ -171,4 +177,85 @@ async fn form_fields_with_bad_bytes_or_control_characters_are_refused_by_name() 
     let year = store.fiscal_year(OWN_CITY, hyoka_core::FiscalYear::new(2018).unwrap()).await.unwrap();
     assert!(year.locked);
     let _ = f;
+}
+
+/// Every GET route that reads a query string, with a query it accepts.
+const QUERY_ROUTES: &[(&str, &str)] = &[
+    ("/login", "next=/staff"),
+    ("/staff", "fy=2018"),
+    ("/system", "done=1"),
+    ("/m/{code}/search", "q=x"),
+    ("/m/{code}/sheets/{item}/{fy}", "saved=1"),
+    ("/m/{code}/sheets/{item}/{fy}/history", "all=1"),
+    ("/m/{code}/sheets/{item}/{fy}/workflow", "done=1"),
+    ("/m/{code}/reports/{fy}/sheets/{format}", "department="),
+    ("/m/{code}/admin", "fy=2018"),
+    ("/m/{code}/admin/years", "done=1"),
+    ("/m/{code}/admin/checks", "fy=2018"),
+    ("/m/{code}/admin/layout", "done=1"),
+    ("/m/{code}/admin/vocabulary", "done=1"),
+    ("/m/{code}/admin/accounts", "done=1"),
+    ("/m/{code}/admin/org", "done=1"),
+    ("/m/{code}/admin/org/sections/{section}", "done=1"),
+    ("/m/{code}/admin/plans/{plan}", "done=1"),
+    ("/m/{code}/admin/nodes/{node}", "done=1"),
+    ("/m/{code}/admin/items", "done=1"),
+    ("/m/{code}/admin/items/{item}", "done=1"),
+    ("/m/{code}/admin/import", "check="),
+    ("/p/compare", "indicator=x"),
+    ("/p/{code}/search", "q=x"),
+    ("/p/{code}/{fy}/data/{table}", "format=json"),
+    ("/api/v1/municipalities/{code}/years/{fy}/{table}", "limit=10"),
+    ("/api/v1/compare", "indicator=x"),
+];
+
+#[tokio::test]
+async fn queries_with_control_characters_or_repeated_fields_get_a_japanese_422_naming_the_field() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let f = support::build_fixture(&store).await;
+    let server = support::spawn(store).await;
+    let mut admin = server.signed_in("admin").await;
+    let mut system = server.signed_in("system").await;
+    let specs = route_specs();
+    let mut problems = Vec::new();
+    for (template, good) in QUERY_ROUTES {
+        assert!(specs.iter().any(|r| r.method == "GET" && r.path == *template), "{template} is not a GET route");
+        let path = support::fill(template, &f.own).unwrap();
+        let client: &mut Client = if template.starts_with("/system") { &mut system } else { &mut admin };
+        let field = good.split('=').next().unwrap();
+        for (query, what) in [
+            (format!("{field}=a%00b"), "U+0000"),
+            (format!("{field}=%1B%5B2J"), "U+001B"),
+            (format!("{good}&{good}"), "2回"),
+        ] {
+            let r = client.get(&format!("{path}?{query}")).await;
+            let ok = r.status == 422
+                && !is_plain_english(&r)
+                && r.body.contains(&format!("「{field}」"))
+                && r.body.contains(what);
+            if !ok {
+                problems.push(format!(
+                    "{path}?{query}: {} {:?}",
+                    r.status,
+                    r.body.chars().take(160).collect::<String>()
+                ));
+            }
+        }
+        // The same route with its query once is not refused.
+        let r = client.get(&format!("{path}?{good}")).await;
+        if r.status == 422 || r.status >= 500 {
+            problems.push(format!("{path}?{good}: {} {:?}", r.status, r.body.chars().take(160).collect::<String>()));
+        }
+    }
+    // A value of the wrong type names its field too.
+    let r = admin.get("/staff?fy=abc").await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(has_japanese(&r.body) && r.body.contains("abc"), "{}", r.body);
+    assert!(
+        problems.is_empty(),
+        "{} answers were not a Japanese 422 naming the field:\n  {}",
+        problems.len(),
+        problems.join("\n  ")
+    );
 }

@@ -28,6 +28,7 @@ mod docs_routes;
 mod hardening;
 mod jimu;
 mod kinds;
+mod layers;
 mod mobile;
 mod print;
 mod public_cache;

@@ -9,7 +9,8 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Query, State};
+use crate::http::{Done, Query};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::sheet::draft::writes_head_parts;
@@ -25,12 +26,12 @@ use hyoka_core::paste::clean_pasted;
 use hyoka_core::sheet::EvaluationRow;
 use hyoka_core::workflow::{SheetStatus, Transition};
 use hyoka_core::{EvaluationScale, Evaluator, FiscalYear, JpDate, Stage};
-use hyoka_store::{FiscalYearRecord, ItemRecord, ReturnNote, RETURN_REASON_FIELD};
+use hyoka_store::{ItemRecord, ReturnNote, RETURN_REASON_FIELD};
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::http::{AppError, CityCode, Form, Fy, Id, Params, Routes, Rule, Staff};
-use crate::ui::format::{date_label, jst};
+use crate::ui::format::{date_label, deadline_of, jst};
 use crate::ui::shell::staff_page;
 use crate::AppState;
 
@@ -196,10 +197,6 @@ async fn head_grade_fields(
         }
     }
     Ok(out)
-}
-
-pub(crate) fn deadline_of(year: &FiscalYearRecord) -> Option<JpDate> {
-    year.deadline.as_deref().and_then(|d| JpDate::parse(d).ok())
 }
 
 fn may(staff: &Staff, action: Action, code: &str, sections: &[i64]) -> bool {
@@ -441,15 +438,10 @@ async fn workflow_page(
     State(s): State<AppState>,
     staff: Staff,
     Params((code, Id(item), Fy(fy))): Params<(CityCode, Id, Fy)>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<Done>,
 ) -> Result<Response, AppError> {
     let ctx = load(&s, &staff, &code, item, fy).await?;
     Ok(render_page(&s, &staff, &ctx, q.done.as_deref(), &FormState::default()).await?.into_response())
-}
-
-#[derive(Deserialize)]
-struct DoneQuery {
-    done: Option<String>,
 }
 
 async fn render_page(

@@ -6,7 +6,8 @@
 //! "not found". Matches are marked with `<mark>`; every fragment is text that
 //! maud escapes, so a stored script stays text.
 
-use axum::extract::{Query, State};
+use crate::http::Query;
+use axum::extract::State;
 use hyoka_core::access::Action;
 use hyoka_core::layout::item_kind_label as kind_label;
 use hyoka_store::{Fragment, SearchHit};

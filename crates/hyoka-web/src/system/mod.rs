@@ -2,7 +2,8 @@
 //! their administrators. The system administrator sees no city's sheets
 //! (every city route answers 404), and city staff never see this (403).
 
-use axum::extract::{Query, State};
+use crate::http::Query;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::accounts::CreateAccount;
@@ -58,12 +59,12 @@ impl Errors {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct DoneQuery {
+struct SystemQuery {
     done: Option<String>,
     code: Option<String>,
 }
 
-async fn system(State(s): State<AppState>, staff: Staff, Query(q): Query<DoneQuery>) -> Result<Markup, AppError> {
+async fn system(State(s): State<AppState>, staff: Staff, Query(q): Query<SystemQuery>) -> Result<Markup, AppError> {
     require(&staff)?;
     let done = match (q.done.as_deref(), q.code.as_deref()) {
         (Some("city"), Some(c)) => {
@@ -220,7 +221,7 @@ async fn create_admin(State(s): State<AppState>, staff: Staff, Form(f): Form<Adm
                 Ok(created) => {
                     let name = hyoka_core::text::normalise(&f.display_name);
                     let login = created.login;
-                    return Ok(crate::admin::no_store(staff_page(
+                    return Ok(crate::http::cache::no_store(staff_page(
                         staff.bar(),
                         &format!("{}の管理者「{login}」を作成しました", city.name),
                         &[("システム管理".into(), "/system".into())],

@@ -4,7 +4,8 @@
 //! `hyoka report` writes; staff see every year, drafts included (the
 //! public portal only ever shows published years).
 
-use axum::extract::{Query, State};
+use crate::http::Query;
+use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
@@ -13,14 +14,10 @@ use hyoka_report::doc::{Document, Orientation};
 use maud::{html, Markup};
 
 use hyoka_app::sheet::SheetContext;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::http::{AppError, CityCode, Fy, Id, Params, Routes, Rule, Staff};
 use crate::ui::shell::staff_page;
 use crate::AppState;
-
-/// RFC 3986's unreserved characters stay as they are in a file name.
-const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 pub fn routes(r: Routes) -> Routes {
     r.get("/static/print.css", Rule::Public, portrait_css)
@@ -32,16 +29,7 @@ pub fn routes(r: Routes) -> Routes {
         .get("/m/{code}/reports/{fy}/sheets/{format}", Rule::View, sheets_book)
 }
 
-/// The forms a document is offered in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Format {
-    /// The A4 print page, opened in the browser.
-    Html,
-    Pdf,
-    Xlsx,
-    /// Summary lists only: the list of every item, for a spreadsheet.
-    Csv,
-}
+use crate::ui::widgets::DocFormat as Format;
 
 impl Format {
     fn parse(s: &str) -> Result<Format, AppError> {
@@ -51,24 +39,6 @@ impl Format {
             "xlsx" => Ok(Format::Xlsx),
             "csv" => Ok(Format::Csv),
             _ => Err(AppError::NotFound("出力形式".into())),
-        }
-    }
-
-    fn extension(self) -> &'static str {
-        match self {
-            Format::Html => "html",
-            Format::Pdf => "pdf",
-            Format::Xlsx => "xlsx",
-            Format::Csv => "csv",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Format::Html => "印刷用ページ",
-            Format::Pdf => "PDF",
-            Format::Xlsx => "Excel",
-            Format::Csv => "CSV",
         }
     }
 }
@@ -340,16 +310,6 @@ async fn reports_page(
     Ok(staff_page(staff.bar(), "帳票の出力", &crumbs, body))
 }
 
-/// Links to a sheet's print page, PDF and Excel, for the sheet page.
-pub fn sheet_links(sheet_href: &str) -> Markup {
-    html! {
-        @for f in [Format::Html, Format::Pdf, Format::Xlsx] {
-            " ｜ "
-            a href={ (sheet_href) "/print/" (f.extension()) } { "印刷・出力: " (f.label()) }
-        }
-    }
-}
-
 /// The print page, its stylesheet linked: the CSP allows no inline style.
 fn print_page(doc: &Document) -> Response {
     let href = match (doc.orientation, doc.dense) {
@@ -372,17 +332,13 @@ fn download(bytes: Vec<u8>, format: Format, name: &str) -> Response {
         Format::Csv => "text/csv; charset=utf-8",
     };
     let ext = format.extension();
-    let disposition = format!("attachment; filename=\"hyoka.{ext}\"; filename*=UTF-8''{}.{ext}", percent_encode(name));
+    let disposition =
+        format!("attachment; filename=\"hyoka.{ext}\"; filename*=UTF-8''{}.{ext}", crate::http::url::encode(name));
     let mut res = ([(CONTENT_TYPE, content_type), (CACHE_CONTROL, "private, no-store")], bytes).into_response();
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         res.headers_mut().insert(CONTENT_DISPOSITION, v);
     }
     res
-}
-
-/// RFC 3986 unreserved characters stay; every other byte is %XX.
-fn percent_encode(s: &str) -> String {
-    utf8_percent_encode(s, UNRESERVED).to_string()
 }
 
 async fn portrait_css() -> impl IntoResponse {
@@ -403,15 +359,4 @@ fn css(orientation: Orientation) -> impl IntoResponse {
 
 fn css_text(css: String) -> impl IntoResponse {
     ([(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, "public, max-age=3600")], css)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_names_are_percent_encoded_utf8() {
-        assert_eq!(percent_encode("三鷹市_企-1"), "%E4%B8%89%E9%B7%B9%E5%B8%82_%E4%BC%81-1");
-        assert_eq!(percent_encode("a b\"c"), "a%20b%22c");
-    }
 }

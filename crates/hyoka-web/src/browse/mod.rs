@@ -20,7 +20,7 @@ use crate::http::{Routes, Rule};
 use crate::ui::format::local_time;
 use crate::ui::markup::narrative;
 use crate::ui::shell::{sr_only, staff_page};
-use crate::ui::widgets::{schedule_table, yen};
+use crate::ui::widgets::{schedule_table, trend_chart_and_table, yen, TrendLine};
 use crate::{AppError, AppState};
 
 pub fn routes(r: Routes) -> Routes {
@@ -487,55 +487,24 @@ fn trend_chart(ind: &IndicatorRecord, rows: &[TrendRow]) -> hyoka_core::chart::T
 /// cannot see the chart (and for copying the numbers).
 fn trend_section(chart: &hyoka_core::chart::TrendChart, rows: &[TrendRow]) -> Markup {
     let baselines = rows.iter().any(|r| r.baseline.is_some());
-    // Milestones and phrases only (`導入`, `再構築`): an empty axis says nothing.
-    let plotted = !chart.plot().points.is_empty();
+    let lines: Vec<TrendLine> = rows
+        .iter()
+        .map(|r| TrendLine {
+            year: r.fiscal_year.label(),
+            baseline: value_cell(r.baseline),
+            target: value_cell(r.target),
+            actual: value_cell(r.actual),
+            printed: r.judgement.printed.clone(),
+            computed: r.judgement.computed.clone(),
+        })
+        .collect();
     html! {
         section class="trend" aria-labelledby="trend-title" {
             h2 id="trend-title" { "目標と実績の推移" }
             @if rows.is_empty() {
                 p { "年度別の値は登録されていません。" }
             } @else {
-                div class="chart-pair" {
-                    @if plotted {
-                        // The SVG escapes all of its text itself (hyoka_core::chart).
-                        div class="chart" { (maud::PreEscaped(chart.to_svg())) }
-                    }
-                    table class="chart-data" {
-                        caption { "年度別の目標と実績（記載どおりの表記）" }
-                        thead { tr {
-                            th scope="col" { "年度" }
-                            @if baselines { th scope="col" { "基準値" } }
-                            th scope="col" { "目標" } th scope="col" { "実績" }
-                            th scope="col" { "判定（記載）" } th scope="col" { "判定（計算）" }
-                        } }
-                        tbody {
-                            @for r in rows {
-                                @let printed = r.judgement.printed.clone();
-                                @let computed = r.judgement.computed.clone();
-                                @let differs = matches!((&printed, &computed), (Some(p), Some(c)) if p != c);
-                                tr {
-                                    th scope="row" { (r.fiscal_year.label()) }
-                                    @if baselines { (value_cell(r.baseline)) }
-                                    (value_cell(r.target))
-                                    (value_cell(r.actual))
-                                    td class={ @if differs { "warn" } } {
-                                        (printed.unwrap_or_default())
-                                        @if differs { " " span class="badge" { "計算と不一致" } }
-                                    }
-                                    td { (computed.unwrap_or_default()) }
-                                }
-                            }
-                        }
-                    }
-                }
-                p class="note" {
-                    @if plotted {
-                        "グラフでは、目標を破線と四角、実績を実線と丸で示します。"
-                        "空欄や「—」は0ではないため点を打たず、線を途切れさせています。"
-                    } @else {
-                        "数値で表せる記載がないため、グラフは表示していません。年度ごとの記載は表のとおりです。"
-                    }
-                }
+                (trend_chart_and_table(chart, &lines, baselines, None))
             }
         }
     }
