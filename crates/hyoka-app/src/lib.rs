@@ -40,7 +40,6 @@ pub use error::{CommandError, ExitCode};
 /// did not run, so a command cannot be added without its audit proof.
 pub const ALL_CODES: &[&str] = &[
     <import::ImportBatches as Command>::CODE,
-    <import::SaveImportMapping as Command>::CODE,
     <accounts::CreateAccount as Command>::CODE,
     <accounts::SetRole as Command>::CODE,
     <accounts::ResetPassword as Command>::CODE,

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use hyoka_app::accounts::{CreateAccount, ResetPassword, SetRole};
 use hyoka_app::check::{check_year, AckState, AcknowledgeFlag, ReopenFlag};
 use hyoka_app::city::{CreateCity, SetCityVocabulary};
-use hyoka_app::import::{ImportBatches, SaveImportMapping};
+use hyoka_app::import::{ImportBatches, MappingToKeep};
 use hyoka_app::indicators::{CreateIndicator, EditIndicator, IndicatorInput, IndicatorOwner, RemoveIndicator};
 use hyoka_app::items::{CreateItem, EditItem, ItemInput, PlaceItem, RemoveItem, SetItemSections, UnplaceItem};
 use hyoka_app::layout::{DisableSheetKind, SetLayout};
@@ -265,17 +265,32 @@ async fn every_command_leaves_exactly_one_audit_record() {
     };
     audited.once(&admin, vocabulary()).await;
     unchanged(&app, &admin, vocabulary()).await;
-    let mapping = |city: &str| SaveImportMapping {
-        municipality: MITAKA.into(),
-        file_name: "三鷹市.toml".into(),
-        mapping: MAPPING.replace("{city}", city),
+    // The mapping rides with the import it read: one record for both.
+    let import = |city: &str| {
+        let batch = hyoka_import::read_published(file, &seed(file)).unwrap().1;
+        let mut command = ImportBatches::new(vec![(file.to_string(), batch)], false);
+        command.save_mapping = Some(MappingToKeep {
+            municipality: MITAKA.into(),
+            file_name: "三鷹市.toml".into(),
+            mapping: MAPPING.replace("{city}", city),
+        });
+        command
     };
     assert!(matches!(
-        refused(&app, &admin, mapping(CHOFU)).await,
+        refused(&app, &admin, import(CHOFU)).await,
         CommandError::Invalid { field: Some(f), .. } if f == "mapping"
     ));
-    audited.once(&admin, mapping(MITAKA)).await;
-    unchanged(&app, &admin, mapping(MITAKA)).await;
+    audited.once(&admin, import(MITAKA)).await;
+    let event = &store.audit_events(Some(MITAKA), 1).await.unwrap()[0];
+    assert_eq!(event.event.summary, format!("取り込み: {file}（対応表 三鷹市.toml を保存）"));
+    let changes = store.event_changes(event.id).await.unwrap();
+    let kept = changes.iter().find(|c| c.field == "取り込みの対応表（三鷹市.toml）").expect("the mapping's change");
+    assert_eq!(
+        (kept.before.as_deref(), kept.after.as_deref()),
+        (None, Some(MAPPING.replace("{city}", MITAKA).as_str()))
+    );
+    assert_eq!(store.import_mapping(MITAKA).await.unwrap().unwrap().file_name, "三鷹市.toml");
+    unchanged(&app, &admin, import(MITAKA)).await;
 
     // Accounts, by the city's admin; nobody changes their own here.
     audited.once(&admin, SetRole { login: "reviewer".into(), role: Role::Viewer, section_id: None }).await;
@@ -507,7 +522,7 @@ async fn a_confirmed_import_is_refused_when_the_stored_data_changed_since_its_dr
     let events = store.audit_event_count().await.unwrap();
 
     let confirm =
-        |batches| ImportBatches { batches, dry_run: false, expect_basis: Some(dry.basis.clone()), vocabulary: None };
+        |batches| ImportBatches { expect_basis: Some(dry.basis.clone()), ..ImportBatches::new(batches, false) };
     assert!(!meanwhile.is_unchanged());
     let e = refused(&app, &operator, confirm(read(&edited))).await;
     assert!(matches!(&e, CommandError::Conflict(m) if m == hyoka_app::import::CHANGED_SINCE_CHECK), "{e}");
@@ -515,10 +530,7 @@ async fn a_confirmed_import_is_refused_when_the_stored_data_changed_since_its_dr
     // Checked again on the data as it now is, the same file is confirmed.
     let fresh = app.run(&operator, ImportBatches::new(read(&edited), true)).await.unwrap();
     let done = app
-        .run(
-            &operator,
-            ImportBatches { batches: read(&edited), dry_run: false, expect_basis: Some(fresh.basis), vocabulary: None },
-        )
+        .run(&operator, ImportBatches { expect_basis: Some(fresh.basis), ..ImportBatches::new(read(&edited), false) })
         .await
         .unwrap();
     assert_eq!(done.cities, fresh.cities);

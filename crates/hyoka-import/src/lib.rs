@@ -13,6 +13,7 @@ pub mod formats;
 mod load;
 pub mod mapping;
 pub mod source;
+mod workbook;
 
 pub use apply::{
     apply, stage, stage_at, ApplyError, ApplyReport, Change, ChangeKind, CityChanges, FrozenChange, Staged, Tally,
@@ -20,6 +21,7 @@ pub use apply::{
 pub use batch::Batch;
 pub use error::{io_reason, FurtherProblems, ImportError, Place};
 pub use load::{load_city, normalize};
+pub use workbook::{read_workbook, Workbook};
 
 /// The formats hyoka reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
