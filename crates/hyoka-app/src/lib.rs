@@ -29,8 +29,9 @@ pub mod sheet;
 pub mod signin;
 pub mod year;
 
-pub use command::{Actor, App, Command, Cx, SystemClock};
+pub use command::{Actor, App, Command, Cx};
 pub use error::{CommandError, ExitCode};
+pub use hyoka_core::time::SystemClock;
 
 /// The code of every command, in the order the audit test runs them.
 ///

@@ -15,9 +15,9 @@ pub mod mapping;
 pub mod source;
 mod workbook;
 
-pub use apply::{
-    apply, stage, stage_at, ApplyError, ApplyReport, Change, ChangeKind, CityChanges, FrozenChange, Staged, Tally,
-};
+#[cfg(feature = "testing")]
+pub use apply::apply;
+pub use apply::{stage_at, ApplyError, ApplyReport, Change, ChangeKind, CityChanges, FrozenChange, Staged, Tally};
 pub use batch::Batch;
 pub use error::{io_reason, FurtherProblems, ImportError, Place};
 pub use load::{load_city, normalize};
