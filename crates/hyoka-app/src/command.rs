@@ -4,7 +4,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use hyoka_core::access::{authorize, Action, Principal, Role, Target};
-use hyoka_core::time::{Clock, Timestamp};
+use hyoka_core::time::{Clock, SystemClock, Timestamp};
 use hyoka_core::FiscalYear;
 use hyoka_store::{AuditEvent, Change, HistoryRow, Store, StoreTx};
 
@@ -216,15 +216,5 @@ impl App {
         tx.commit().await?;
         tracing::info!(command = C::CODE, actor = actor.name(), "command");
         Ok(output)
-    }
-}
-
-/// The operating system's clock.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> Timestamp {
-        hyoka_store::now()
     }
 }

@@ -1,7 +1,10 @@
 //! Importing documents and canonical files as one audited command: every
 //! city the files name must be the actor's to administer; a change to a
 //! locked or published year is refused with the list of what it would
-//! change; a dry run writes nothing, not even an audit record.
+//! change; a dry run writes nothing, not even an audit record. The
+//! mapping a city's own workbook was read through, and the words it
+//! declares, are kept by the same command: one action, one transaction,
+//! one audit record.
 
 use std::collections::BTreeSet;
 
@@ -9,7 +12,9 @@ use hyoka_core::access::Action;
 use hyoka_core::vocabulary::CityVocabulary;
 use hyoka_import::{stage_at, ApplyError, ApplyReport, Batch};
 
-use crate::{Command, CommandError, Cx};
+use hyoka_store::Store;
+
+use crate::{Actor, Command, CommandError, Cx};
 
 /// Imports batches read from named files (see `hyoka_import::read_inputs`).
 pub struct ImportBatches {
@@ -20,11 +25,24 @@ pub struct ImportBatches {
     /// A city's own words a mapping declares (its criteria and direction
     /// words), kept as the city's vocabulary with the import.
     pub vocabulary: Option<(String, CityVocabulary)>,
+    /// The mapping the workbook was read through, kept as the city's
+    /// mapping with the import (one action, one transaction, one record).
+    pub save_mapping: Option<MappingToKeep>,
+}
+
+/// The mapping of a city's own workbook (docs/mapping.md), kept in place
+/// of any earlier one so that next year's workbook comes in the same way.
+/// A mapping that does not parse, or that names another city, is refused.
+#[derive(Clone, Debug)]
+pub struct MappingToKeep {
+    pub municipality: String,
+    pub file_name: String,
+    pub mapping: String,
 }
 
 impl ImportBatches {
     pub fn new(batches: Vec<(String, Batch)>, dry_run: bool) -> Self {
-        ImportBatches { batches, dry_run, expect_basis: None, vocabulary: None }
+        ImportBatches { batches, dry_run, expect_basis: None, vocabulary: None, save_mapping: None }
     }
 }
 
@@ -44,6 +62,13 @@ impl Command for ImportBatches {
                 cx.actor.require(Action::Administer, city, &[])?;
             }
         }
+        let mut mapping = None;
+        if let Some(m) = self.save_mapping {
+            let before = checked_mapping(cx.store, cx.actor, &m).await?;
+            if before.as_ref() != Some(&(m.file_name.clone(), m.mapping.clone())) {
+                mapping = Some((m, before.map(|(_, text)| text)));
+            }
+        }
         let staged = stage_at(cx.store, &self.batches, cx.now).await.map_err(|e| match e {
             ApplyError::Frozen(_) => CommandError::Conflict(e.to_string()),
             ApplyError::Store(e) => e.into(),
@@ -61,7 +86,7 @@ impl Command for ImportBatches {
                 vocabulary = Some((city, v));
             }
         }
-        if self.dry_run || (report.is_unchanged() && vocabulary.is_none()) {
+        if self.dry_run || (report.is_unchanged() && vocabulary.is_none() && mapping.is_none()) {
             staged.tx.rollback().await?;
             cx.unchanged();
             return Ok(report);
@@ -74,6 +99,12 @@ impl Command for ImportBatches {
         if let [city] = cities.into_iter().collect::<Vec<_>>()[..] {
             cx.about(city, None, None);
         }
+        let mut kept = None;
+        if let Some((m, before)) = mapping {
+            kept = Some(m.file_name.clone());
+            cx.tx().await?.save_import_mapping(&m.municipality, &m.file_name, &m.mapping).await?;
+            cx.change(format!("取り込みの対応表（{}）", m.file_name), before, Some(m.mapping));
+        }
         for c in &report.cities {
             let counts = c
                 .tallies()
@@ -82,41 +113,26 @@ impl Command for ImportBatches {
                 .collect::<Vec<_>>();
             cx.change(format!("取り込み {}", c.name), None, Some(counts.join("、")));
         }
-        cx.summary(format!("取り込み: {}", files.join("、")));
+        let kept = kept.map(|name| format!("（対応表 {name} を保存）")).unwrap_or_default();
+        cx.summary(format!("取り込み: {}{kept}", files.join("、")));
         Ok(report)
     }
 }
 
-/// Saves the mapping of the city's own workbook (docs/mapping.md), in place
-/// of any earlier one, so that next year's workbook comes in the same way.
-/// A mapping that does not parse, or that names another city, is refused.
-pub struct SaveImportMapping {
-    pub municipality: String,
-    pub file_name: String,
-    pub mapping: String,
-}
-
-impl Command for SaveImportMapping {
-    const CODE: &'static str = "import.mapping";
-    type Output = ();
-
-    async fn run(self, cx: &mut Cx<'_>) -> Result<(), CommandError> {
-        let code = self.municipality.as_str();
-        cx.actor.require(Action::Administer, code, &[])?;
-        cx.store.municipality(code).await?;
-        let checked = hyoka_import::mapping::parse(&self.file_name, &self.mapping)
-            .map_err(|e| CommandError::invalid("mapping", e.to_string()))?;
-        hyoka_import::mapping::city_code(&self.file_name, &checked, Some(code))
-            .map_err(|e| CommandError::invalid("mapping", e.to_string()))?;
-        let before = cx.store.import_mapping(code).await?;
-        if before.as_ref().is_some_and(|b| b.file_name == self.file_name && b.mapping == self.mapping) {
-            cx.unchanged();
-            return Ok(());
-        }
-        cx.about(code, None, None);
-        cx.tx().await?.save_import_mapping(code, &self.file_name, &self.mapping).await?;
-        cx.change("取り込みの対応表", before.map(|b| b.mapping), Some(self.mapping.clone()));
-        cx.summary(format!("取り込みの対応表を保存: {}", self.file_name));
-        Ok(())
-    }
+/// Checks a mapping to keep (the actor administers its city, it parses
+/// and names that city) and returns the city's stored one, if any, as
+/// (file name, text).
+async fn checked_mapping(
+    store: &Store,
+    actor: &Actor,
+    m: &MappingToKeep,
+) -> Result<Option<(String, String)>, CommandError> {
+    let code = m.municipality.as_str();
+    actor.require(Action::Administer, code, &[])?;
+    store.municipality(code).await?;
+    let checked = hyoka_import::mapping::parse(&m.file_name, &m.mapping)
+        .map_err(|e| CommandError::invalid("mapping", e.to_string()))?;
+    hyoka_import::mapping::city_code(&m.file_name, &checked, Some(code))
+        .map_err(|e| CommandError::invalid("mapping", e.to_string()))?;
+    Ok(store.import_mapping(code).await?.map(|b| (b.file_name, b.mapping)))
 }

@@ -20,7 +20,8 @@ async fn seeded() -> (TestDb, Store) {
     let file = "000_1a8dd8067da68eba.txt";
     let text = std::fs::read_to_string(format!("{}/../../demo/seeds/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
     let (_, batch) = hyoka_import::read_published(file, &text).unwrap();
-    hyoka_import::apply(&store, &[(file.to_string(), batch)], false).await.unwrap();
+    let import = hyoka_app::import::ImportBatches::new(vec![(file.to_string(), batch)], false);
+    App::new(store.clone()).run(&Actor::Operator { name: "準備".into() }, import).await.unwrap();
     (db, store)
 }
 

@@ -7,11 +7,15 @@ use crate::time::Timestamp;
 use crate::wareki::JpDate;
 use crate::workflow::SheetStatus;
 
-/// The calendar date in Japan at an instant. Deadlines are dates in the
-/// city's calendar, so "today" must be Japan's, not the server's UTC date.
+/// The calendar date in Japan at an instant (the one place this is
+/// computed). Deadlines are dates in the city's calendar, so "today" must
+/// be Japan's, not the server's UTC date.
 pub fn today_in_japan(now: Timestamp) -> JpDate {
     let d = now.in_japan().date();
-    JpDate::new(i32::from(d.year()), d.month() as u8, d.day() as u8).expect("a civil date is a valid date")
+    // Only a corrupt instant falls outside JpDate's years (1868..=2200);
+    // it reads as the epoch's day rather than failing a page.
+    JpDate::new(i32::from(d.year()), d.month() as u8, d.day() as u8)
+        .unwrap_or_else(|_| JpDate::new(1970, 1, 1).expect("a valid date"))
 }
 
 /// Days from `from` to `to` (negative when `to` is earlier).

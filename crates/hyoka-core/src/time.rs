@@ -3,8 +3,11 @@
 //! Calendar arithmetic is jiff's; Japan's time is the fixed offset UTC+9
 //! (no daylight saving), so no time-zone database is needed.
 //!
-//! "Now" is never read here: it comes from a [`Clock`] that the application
-//! injects, so tests can fix it.
+//! "Now" comes from a [`Clock`] that the application injects, so tests can
+//! fix it. [`SystemClock`] is the one place the operating system's clock
+//! is read; the command line and the server construct it and hand it down.
+//! The calendar day in Japan at an instant is
+//! `hyoka_core::deadline::today_in_japan`.
 
 use std::fmt;
 
@@ -47,15 +50,6 @@ impl Timestamp {
         JST.to_datetime(self.jiff())
     }
 
-    /// The day it is in Japan at this instant.
-    pub fn date_in_japan(self) -> crate::JpDate {
-        let d = self.in_japan().date();
-        // Only a corrupt instant falls outside JpDate's years (1868..=2200);
-        // it reads as the epoch's day rather than failing a page.
-        crate::JpDate::new(i32::from(d.year()), d.month() as u8, d.day() as u8)
-            .unwrap_or_else(|_| crate::JpDate::new(1970, 1, 1).expect("a valid date"))
-    }
-
     /// `2019年4月1日 09:30`, in Japan's time.
     pub fn japanese(self) -> String {
         self.in_japan().strftime("%Y年%-m月%-d日 %H:%M").to_string()
@@ -70,6 +64,16 @@ impl Timestamp {
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.iso())
+    }
+}
+
+/// The operating system's clock: the only reader of the current time.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        Timestamp(jiff::Timestamp::now().as_second())
     }
 }
 
@@ -104,7 +108,12 @@ mod tests {
         let t = Timestamp::parse_iso("2019-03-31T15:30:00Z").unwrap();
         assert_eq!(t.japanese(), "2019年4月1日 00:30");
         assert_eq!(t.japan_compact(), "2019-04-01 00:30");
-        assert_eq!(t.date_in_japan().iso(), "2019-04-01");
-        assert_eq!(t.plus_seconds(-1801).date_in_japan().iso(), "2019-03-31");
+        assert_eq!(crate::deadline::today_in_japan(t).iso(), "2019-04-01");
+        assert_eq!(crate::deadline::today_in_japan(t.plus_seconds(-1801)).iso(), "2019-03-31");
+    }
+
+    #[test]
+    fn the_system_clock_reads_the_present() {
+        assert!(SystemClock.now() > Timestamp::parse_iso("2024-01-01T00:00:00Z").unwrap());
     }
 }

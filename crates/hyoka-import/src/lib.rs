@@ -13,14 +13,15 @@ pub mod formats;
 mod load;
 pub mod mapping;
 pub mod source;
+mod workbook;
 
-pub use apply::{
-    apply, stage, stage_at, stage_with_pause, ApplyError, ApplyReport, Change, ChangeKind, CityChanges, FrozenChange,
-    Staged, Tally,
-};
+#[cfg(feature = "testing")]
+pub use apply::{apply, stage_with_pause};
+pub use apply::{stage_at, ApplyError, ApplyReport, Change, ChangeKind, CityChanges, FrozenChange, Staged, Tally};
 pub use batch::Batch;
 pub use error::{io_reason, FurtherProblems, ImportError, Place};
 pub use load::{load_city, normalize};
+pub use workbook::{read_workbook, Workbook};
 
 /// The formats hyoka reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,7 +10,7 @@ mod dump;
 mod seeds;
 
 use hyoka_core::{FiscalYear, Narrative};
-use hyoka_import::{apply, canonical, stage, ApplyError, Batch, ChangeKind, FrozenChange};
+use hyoka_import::{apply, canonical, stage_at, ApplyError, Batch, ChangeKind, FrozenChange};
 use hyoka_store::testing::TestDb;
 use seeds::{exported, forms, lock, read_files, read_seeds, seeded, KODAIRA, MITAKA};
 
@@ -256,14 +256,14 @@ async fn values_of_a_locked_year_are_refused_and_an_unchanged_import_is_accepted
 async fn stage_leaves_the_transaction_to_the_caller() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    let staged = stage(&store, &read_seeds()).await.unwrap();
+    let staged = stage_at(&store, &read_seeds(), hyoka_store::now()).await.unwrap();
     assert_eq!(staged.report.cities.len(), 4);
     assert!(!staged.report.dry_run);
     // Dropped without commit: nothing stays.
     drop(staged);
     assert!(store.municipalities().await.unwrap().is_empty());
 
-    let mut staged = stage(&store, &read_seeds()).await.unwrap();
+    let mut staged = stage_at(&store, &read_seeds(), hyoka_store::now()).await.unwrap();
     let change =
         hyoka_store::Change { field: "取り込み".into(), before: None, after: Some("公表資料 5 件".into()) };
     let event = hyoka_store::AuditEvent {

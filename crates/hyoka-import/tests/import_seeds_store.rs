@@ -74,7 +74,7 @@ async fn exports(store: &Store, tag: &str) -> Vec<(String, Vec<u8>)> {
     let batch = Batch { cities: snapshot(store).await, findings: Vec::new() };
     let mut out = vec![("canonical.json".to_string(), hyoka_import::canonical::json_bytes(&batch))];
     let dir = std::env::temp_dir().join(format!("hyoka-idempotence-{}-{tag}", std::process::id()));
-    let mut opts = hyoka_report::OpenDataOptions::new(&dir);
+    let mut opts = hyoka_report::OpenDataOptions::new(&dir, hyoka_core::JpDate::new(2026, 4, 1).unwrap());
     opts.updated = hyoka_core::JpDate::new(2026, 4, 1).unwrap();
     let report = hyoka_report::export_opendata(store, &opts).await.unwrap();
     for f in report.files {

@@ -18,7 +18,7 @@
 use std::collections::BTreeSet;
 
 use hyoka_core::layout::{ChildRows, RowField, SectionKind, SheetLayout};
-use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
+use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow, FISCAL_MONTHS};
 use hyoka_core::{
     BudgetFigures, EvaluationScale, FiscalYear, Hours, IndicatorKind, Number, RelatedNode, ValueRole, Yen,
 };
@@ -308,8 +308,6 @@ fn labelled_figure(line: &str) -> (String, String) {
         None => ("所属".to_string(), line.trim().to_string()),
     }
 }
-
-const MONTHS: [&str; 12] = ["4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月", "1月", "2月", "3月"];
 
 /// An amount in the layout's unit; blank stays blank and zero prints as the
 /// form prints nothing (`nil`: 三島市's 「-」).
@@ -674,14 +672,14 @@ impl SheetView {
         let labelled = !self.dense();
         let mut head =
             if labelled { vec![Cell::col("事業・内容"), Cell::col("区分")] } else { vec![Cell::col("区分")] };
-        head.extend(MONTHS.iter().map(|m| Cell::col(*m)));
+        head.extend(FISCAL_MONTHS.iter().map(|m| Cell::col(*m)));
         if hours {
             head.push(Cell::col(format!("従事見込時間数\n{}", l.label("hours.regular"))));
             head.push(Cell::col(format!("従事見込時間数\n{}", l.label("hours.other"))));
         }
         t.head.push(head);
         t.widths = if labelled { vec![4.0, 1.0] } else { vec![0.8] };
-        t.widths.extend(MONTHS.iter().map(|_| 1.0));
+        t.widths.extend(FISCAL_MONTHS.iter().map(|_| 1.0));
         if hours {
             t.widths.extend([1.5, 1.5]);
         }
@@ -705,7 +703,7 @@ impl SheetView {
                 let rest = uncovered(&s.label, &s.months);
                 let lead = bars.iter().take_while(|c| c.bar.is_none()).count();
                 if lead == bars.len() {
-                    row.push(Cell::text(s.label.clone()).span(MONTHS.len()));
+                    row.push(Cell::text(s.label.clone()).span(FISCAL_MONTHS.len()));
                 } else if rest.is_empty() {
                     row.extend(bars);
                 } else if lead > 0 {
@@ -1439,12 +1437,12 @@ impl SheetView {
 
         if !self.schedule.is_empty() {
             let mut header = vec!["事業・内容", "区分"];
-            header.extend(MONTHS);
+            header.extend(FISCAL_MONTHS);
             header.extend(["従事見込時間数（正職員）", "従事見込時間数（その他職員）"]);
             let mut sheet = Sheet::new("スケジュール", &header);
             sheet.landscape = true;
             sheet.widths = vec![40.0, 8.0];
-            sheet.widths.extend(MONTHS.iter().map(|_| 10.0));
+            sheet.widths.extend(FISCAL_MONTHS.iter().map(|_| 10.0));
             sheet.widths.extend([14.0, 14.0]);
             for s in &self.schedule {
                 let kind = match s.kind.as_str() {

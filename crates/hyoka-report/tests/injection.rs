@@ -107,8 +107,11 @@ async fn open_data_csv_is_neutralised_and_json_is_exact() {
     let db = TestDb::new().await;
     let (store, _) = hostile(&db).await;
     let dir = TempDir(std::env::temp_dir().join(format!("hyoka_injection_{}", std::process::id())));
-    let opts =
-        OpenDataOptions { header: Header::En, municipality: Some(MITAKA.into()), ..OpenDataOptions::new(&dir.0) };
+    let opts = OpenDataOptions {
+        header: Header::En,
+        municipality: Some(MITAKA.into()),
+        ..OpenDataOptions::new(&dir.0, hyoka_core::JpDate::new(2026, 4, 1).unwrap())
+    };
     export_opendata(&store, &opts).await.unwrap();
     let read = |name: &str| std::fs::read_to_string(dir.0.join(name)).unwrap();
 

@@ -215,7 +215,7 @@ fn options(dir: &Path, header: Header, bom: bool) -> OpenDataOptions {
         bom,
         municipality: Some(MISHIMA.into()),
         updated: JpDate::new(2024, 4, 1).unwrap(),
-        ..OpenDataOptions::new(dir)
+        ..OpenDataOptions::new(dir, hyoka_core::JpDate::new(2026, 4, 1).unwrap())
     }
 }
 
@@ -358,7 +358,10 @@ async fn japanese_headers_are_the_default() {
     let db = TestDb::new().await;
     let store = populated(&db).await;
     let dir = TempDir::new();
-    let opts = OpenDataOptions { municipality: Some(MISHIMA.into()), ..OpenDataOptions::new(&dir.0) };
+    let opts = OpenDataOptions {
+        municipality: Some(MISHIMA.into()),
+        ..OpenDataOptions::new(&dir.0, hyoka_core::JpDate::new(2026, 4, 1).unwrap())
+    };
     assert_eq!(opts.header, Header::Ja);
     export_opendata(&store, &opts).await.unwrap();
     let csv = |name: &str| std::fs::read_to_string(dir.0.join(name)).unwrap();
@@ -612,7 +615,10 @@ async fn one_city_or_all_and_unknown_cities_are_refused() {
     let db = TestDb::new().await;
     let store = populated(&db).await;
     let dir = TempDir::new();
-    let all = OpenDataOptions { header: Header::En, ..OpenDataOptions::new(&dir.0) };
+    let all = OpenDataOptions {
+        header: Header::En,
+        ..OpenDataOptions::new(&dir.0, hyoka_core::JpDate::new(2026, 4, 1).unwrap())
+    };
     let report = export_opendata(&store, &all).await.unwrap();
     assert_eq!(report.municipalities.iter().map(|m| m.code.as_str()).collect::<Vec<_>>(), [KODAIRA, MISHIMA]);
     assert_eq!(report.files.len(), 9);
@@ -624,7 +630,10 @@ async fn one_city_or_all_and_unknown_cities_are_refused() {
     assert!(!only.csv("budgets.csv").contains("小平市"));
     assert_eq!(only.report.municipalities, vec![Municipality { code: MISHIMA.into(), name: "三島市".into() }]);
 
-    let unknown = OpenDataOptions { municipality: Some("999999".into()), ..OpenDataOptions::new(&dir.0) };
+    let unknown = OpenDataOptions {
+        municipality: Some("999999".into()),
+        ..OpenDataOptions::new(&dir.0, hyoka_core::JpDate::new(2026, 4, 1).unwrap())
+    };
     let err = export_opendata(&store, &unknown).await.unwrap_err();
     assert!(matches!(err, ReportError::Store(StoreError::NotFound { .. })), "{err}");
     assert!(err.to_string().contains("999999"), "{err}");

@@ -27,6 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, Write};
 
 use futures_util::TryStreamExt;
+use hyoka_core::time::{Clock, SystemClock};
 use serde_json::{json, Value};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -232,7 +233,8 @@ impl Store {
             .await?
             .try_get("v")?;
         let tables = catalogue(&mut tx, self.backend()).await?;
-        let created_at = crate::now_iso();
+        // When the copy was made, as the system clock says (no person's change).
+        let created_at = SystemClock.now().iso();
         write_line(
             &mut out,
             &json!({
@@ -317,7 +319,7 @@ impl Store {
         self.check_empty(summary.schema_version).await?;
         self.migrate_to(summary.schema_version).await?;
 
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_at(SystemClock.now()).await?;
         let tables: BTreeMap<String, TableInfo> =
             catalogue(tx.conn(), self.backend()).await?.into_iter().map(|t| (t.name.clone(), t)).collect();
         let mut current: Option<Restoring> = None;

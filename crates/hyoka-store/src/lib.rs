@@ -48,7 +48,9 @@ pub use cycle::{Change, FiscalYearRecord, HistoryEntry, SheetRecord};
 pub use error::StoreError;
 pub use fold::search_form;
 pub use import_mappings::ImportMapping;
-pub use migrate::{now, now_iso, MigrationReport, MIGRATIONS};
+#[cfg(any(test, feature = "testing"))]
+pub use migrate::now;
+pub use migrate::{MigrationReport, MIGRATIONS};
 pub use public_sets::{PlacementRecord, PublicIndicatorSet, PublicItemSet, PublicPage};
 pub use publication::{PrintedHistory, PublicCity, PublicIndicator, PublicItem, PublishOutcome, PublishedYear};
 pub use publication::{PublicSearchHit, PublicSearchResults};

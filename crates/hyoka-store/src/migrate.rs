@@ -2,6 +2,7 @@
 //! own transaction. A small runner of our own: the SQL is shared by both
 //! backends except for the `{{id}}` and `{{without_rowid}}` tokens.
 
+use hyoka_core::time::{Clock, SystemClock};
 use sqlx::Row;
 
 use crate::{Store, StoreError};
@@ -86,7 +87,9 @@ impl Store {
             sqlx::query("INSERT INTO hyoka_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
                 .bind(m.version)
                 .bind(m.name)
-                .bind(now_iso())
+                // When the schema changed, not a person's change: the
+                // system clock, as the migration runs.
+                .bind(SystemClock.now().iso())
                 .execute(&mut *tx)
                 .await
                 .map_err(fail)?;
@@ -96,7 +99,7 @@ impl Store {
             if m.version == SEARCH_GRAMS_VERSION {
                 // The new index of the documents already stored, which SQL
                 // alone cannot cut into bigrams the way searches do.
-                let mut tx = self.begin().await?;
+                let mut tx = self.begin_at(SystemClock.now()).await?;
                 tx.rebuild_search_grams().await?;
                 tx.commit().await?;
             }
@@ -146,16 +149,12 @@ fn statements(sql: &str) -> Vec<String> {
     out
 }
 
-/// UTC now as ISO 8601 text: dates are stored as text on both backends.
-pub fn now_iso() -> String {
-    now().iso()
-}
-
-/// The current instant.
+/// The current instant, for tests (`testing` feature): the store itself
+/// never decides what time it is for a person's change.
+#[cfg(any(test, feature = "testing"))]
 pub fn now() -> hyoka_core::time::Timestamp {
-    let secs =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
-    hyoka_core::time::Timestamp(secs)
+    use hyoka_core::time::Clock;
+    hyoka_core::time::SystemClock.now()
 }
 
 #[cfg(test)]

@@ -33,8 +33,10 @@ impl Store {
         Ok(StoreTx { tx, backend: self.backend(), at })
     }
 
-    /// A transaction stamped with the system clock, for imports and tools
-    /// that run outside the application layer.
+    /// A transaction stamped with the system clock, for tests only (the
+    /// `testing` feature): everything else is stamped with the instant of
+    /// the application's injected clock ([`Store::begin_at`]).
+    #[cfg(any(test, feature = "testing"))]
     pub async fn begin(&self) -> Result<StoreTx, StoreError> {
         self.begin_at(crate::now()).await
     }

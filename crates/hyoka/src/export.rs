@@ -1,5 +1,7 @@
 //! `hyoka export`: open data, and the canonical formats for bulk editing.
 
+use hyoka_core::deadline::today_in_japan;
+use hyoka_core::time::{Clock, SystemClock};
 use hyoka_import::{canonical, load_city, Batch};
 use hyoka_report::opendata::YearScope;
 use hyoka_report::{export_opendata, OpenDataOptions};
@@ -90,7 +92,13 @@ pub async fn export(store: &Store, format: Export) -> CliResult {
             // to be handed out, and drafts must never leave the office by
             // accident.
             let years = if include_unpublished { YearScope::All } else { YearScope::Published };
-            let opts = OpenDataOptions { header, bom, municipality, years, ..OpenDataOptions::new(&out) };
+            let opts = OpenDataOptions {
+                header,
+                bom,
+                municipality,
+                years,
+                ..OpenDataOptions::new(&out, today_in_japan(SystemClock.now()))
+            };
             let report = export_opendata(store, &opts).await?;
             for f in &report.files {
                 println!("{}\t{} 行\t{} バイト", f.path.display(), f.rows, f.bytes);

@@ -2,10 +2,11 @@
 //! audited command, and says what changed.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use hyoka_app::import::ImportBatches;
 use hyoka_app::{Actor, App};
-use hyoka_import::{mapping, read_inputs, read_published_bytes, ApplyReport, Batch, ImportError, Inputs, Place};
+use hyoka_import::{read_inputs, read_published_bytes, read_workbook, ApplyReport, Batch, ImportError, Inputs, Place};
 
 use crate::outcome::CliResult;
 use crate::progress::Progress;
@@ -46,13 +47,6 @@ pub async fn import_mapped(
     municipality: Option<&str>,
     dry_run: bool,
 ) -> CliResult {
-    let [workbook] = files else {
-        return Err(format!(
-            "--mapping では取り込むブックを1つだけ指定してください（指定されたファイル: {} 個。例: hyoka import --mapping 対応表.toml 評価シート.xlsx）",
-            files.len()
-        )
-        .into());
-    };
     let (mapping_name, mapping_bytes) = hyoka_import::read_file(mapping)?;
     let mapping_text = String::from_utf8(mapping_bytes).map_err(|e| {
         ImportError::new(
@@ -63,29 +57,22 @@ pub async fn import_mapped(
             ),
         )
     })?;
-    let checked = mapping::parse(&mapping_name, &mapping_text)?;
-    let code = mapping::city_code(&mapping_name, &checked, municipality)?;
-    let stored = hyoka_import::load_city(app.store(), &code).await?;
-    let (name, bytes) = hyoka_import::read_file(workbook)?;
-    let cx = mapping::Context { municipality, stored: Some(&stored) };
-    let mapping::Mapped { batch, notes, projects } = mapping::read(&mapping_name, &checked, &name, &bytes, cx)?;
-    drop(bytes);
-    for note in notes {
+    let mut read = Vec::new();
+    for path in files {
+        read.push(hyoka_import::read_file(path)?);
+    }
+    let book = read_workbook(app.store(), &mapping_name, &mapping_text, Arc::new(read), municipality).await??;
+    for note in &book.notes {
         eprintln!("{note}");
     }
     if dry_run {
-        println!("事業ごとの内容（{} 件）:", projects.len());
-        for p in &projects {
+        println!("事業ごとの内容（{} 件）:", book.projects.len());
+        for p in &book.projects {
             println!("  {p}");
         }
     }
-    let vocabulary = checked.vocabulary();
-    if let Some(v) = &vocabulary {
-        eprintln!("{}", mapping::vocabulary_note(v));
-    }
-    let batches = vec![(name, batch)];
-    let mut command = ImportBatches::new(batches, dry_run);
-    command.vocabulary = vocabulary.map(|v| (code.clone(), v));
+    let mut command = ImportBatches::new(vec![(book.file, book.batch)], dry_run);
+    command.vocabulary = book.vocabulary.map(|v| (book.municipality, v));
     let report = app.run(&Actor::command_line(), command).await?;
     print_report(&report);
     Ok(())

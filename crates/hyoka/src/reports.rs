@@ -1,5 +1,6 @@
 //! `hyoka report`: the white paper, summary lists and printable sheets.
 
+use hyoka_core::time::{Clock, SystemClock};
 use hyoka_store::Store;
 
 use std::path::PathBuf;
@@ -161,9 +162,8 @@ async fn sheets(
             }
         }
     };
-    let book =
-        hyoka_report::compile_book(store, municipality, fy, department, hyoka_report::opendata::today_jst(), &mut step)
-            .await?;
+    let today = hyoka_core::deadline::today_in_japan(SystemClock.now());
+    let book = hyoka_report::compile_book(store, municipality, fy, department, today, &mut step).await?;
     let (bytes, ext) = match format {
         BookFormat::Pdf => (book.pdf(), "pdf"),
         BookFormat::Xlsx => (book.xlsx()?, "xlsx"),

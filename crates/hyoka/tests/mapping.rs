@@ -220,7 +220,7 @@ async fn a_bad_cell_is_named_and_nothing_is_written() {
     // One workbook only.
     let out = hyoka(&db.url, &["import", "--mapping", &mapping, &good, &bad]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("ブックを1つだけ"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("取り込めるブックは1つだけです"));
     assert_eq!(export(&db.url, &files.dir), before);
 }
 

@@ -198,15 +198,14 @@ pub(crate) struct Prepared {
     pub findings: findings::FindingsPlan,
 }
 
-/// Writes batches read from named files into a new transaction and returns
-/// it uncommitted, with the report. Refused, with nothing written, when a
-/// change touches a locked or published fiscal year.
-pub async fn stage(store: &Store, batches: &[(String, Batch)]) -> Result<Staged, ApplyError> {
-    stage_at(store, batches, hyoka_store::now()).await
-}
-
-/// [`stage`], with the transaction stamped with `at` (the application's
-/// clock).
+/// Writes batches read from named files into a new transaction stamped
+/// with `at` (the application's clock) and returns it uncommitted, with
+/// the report. Refused, with nothing written, when a change touches a
+/// locked or published fiscal year.
+///
+/// Only `hyoka_app::import::ImportBatches` calls this, adding the audit
+/// record to the same transaction; the web's and the command line's
+/// `clippy.toml` forbid it there.
 pub async fn stage_at(
     store: &Store,
     batches: &[(String, Batch)],
@@ -248,10 +247,13 @@ pub async fn stage_with_pause(
     Ok(Staged { tx, report })
 }
 
-/// Applies batches read from named files. With `dry_run` everything is
-/// written and checked in a transaction that is then rolled back.
+/// Applies batches read from named files, without an audit record: for
+/// tests' fixtures only (the `testing` feature). With `dry_run` everything
+/// is written and checked in a transaction that is then rolled back.
+/// Everything else imports through `hyoka_app::import::ImportBatches`.
+#[cfg(feature = "testing")]
 pub async fn apply(store: &Store, batches: &[(String, Batch)], dry_run: bool) -> Result<ApplyReport, ApplyError> {
-    let Staged { tx, mut report } = stage(store, batches).await?;
+    let Staged { tx, mut report } = stage_at(store, batches, hyoka_store::now()).await?;
     report.dry_run = dry_run;
     if dry_run {
         tx.rollback().await?;

@@ -48,7 +48,7 @@ pub struct SyntheticCity {
 pub async fn synthetic_city(store: &Store, code: &str, name: &str, projects: usize) -> SyntheticCity {
     let fy = |y: i32| FiscalYear::new(y).expect("a fiscal year");
     let (published, draft) = (fy(2018), fy(2019));
-    let mut tx = store.begin().await.expect("begin");
+    let mut tx = store.begin_at(hyoka_core::time::Timestamp(1_700_000_000)).await.expect("begin");
     tx.upsert_municipality(&Municipality { code: code.into(), name: name.into() }).await.expect("city");
     let scale = EvaluationScale::kodaira_sab();
     tx.save_scale(code, &scale).await.expect("scale");

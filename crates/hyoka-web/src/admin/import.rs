@@ -24,9 +24,11 @@ use axum::extract::{Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hyoka_app::import::{ImportBatches, SaveImportMapping};
+use hyoka_app::import::{ImportBatches, MappingToKeep};
 use hyoka_app::CommandError;
-use hyoka_import::{mapping, read_inputs, ApplyReport, Change, ChangeKind, CityChanges, ImportError, Inputs, Place};
+use hyoka_import::{
+    mapping, read_inputs, read_workbook, ApplyReport, Change, ChangeKind, CityChanges, ImportError, Inputs,
+};
 use hyoka_store::ImportMapping;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -241,30 +243,29 @@ pub(super) async fn confirm(
             return Ok(no_store(StatusCode::UNPROCESSABLE_ENTITY, render(&staff, &code, &city, refused_file(&e))))
         }
     };
-    // The city's words the mapping declares are kept with what it read.
+    // The mapping and the city's words it declares are kept with what it
+    // read, by the same command.
     let vocabulary = pending
         .mapping
         .as_ref()
         .and_then(|m| mapping::parse(&m.name, &m.text).ok())
         .and_then(|c| c.vocabulary())
         .map(|v| (code.to_string(), v));
-    let command =
-        ImportBatches { batches, dry_run: false, expect_basis: Some(pending.report.basis.clone()), vocabulary };
+    let save_mapping = pending.mapping.as_ref().filter(|m| m.save).map(|m| MappingToKeep {
+        municipality: code.to_string(),
+        file_name: m.name.clone(),
+        mapping: m.text.clone(),
+    });
+    let kept = save_mapping.as_ref().map(|m| m.file_name.clone());
+    let command = ImportBatches {
+        batches,
+        dry_run: false,
+        expect_basis: Some(pending.report.basis.clone()),
+        vocabulary,
+        save_mapping,
+    };
     match s.app.run(&staff.actor(), command).await {
         Ok(report) => {
-            // The mapping is kept once what it read is in.
-            let kept = match pending.mapping.as_ref().filter(|m| m.save) {
-                Some(m) => {
-                    let command = SaveImportMapping {
-                        municipality: code.to_string(),
-                        file_name: m.name.clone(),
-                        mapping: m.text.clone(),
-                    };
-                    s.app.run(&staff.actor(), command).await?;
-                    Some(m.name.as_str())
-                }
-                None => None,
-            };
             let body = html! {
                 p class="ok" role="status" {
                     "取り込みました。" @if report.is_unchanged() { "（変更はありませんでした）" }
@@ -359,31 +360,11 @@ async fn read(
     let Some(m) = mapping else {
         return off_thread(move || read_inputs(&files)).await;
     };
-    let checked = match mapping::parse(&m.name, &m.text) {
-        Ok(c) => c,
+    let book = match read_workbook(&s.store, &m.name, &m.text, files, Some(code)).await? {
+        Ok(book) => book,
         Err(e) => return Ok(Err(e)),
     };
-    if let Err(e) = mapping::city_code(&m.name, &checked, Some(code)) {
-        return Ok(Err(e));
-    }
-    if files.len() != 1 {
-        let message = format!(
-            "対応表と一緒に選べるブックは1つです（{} 個選ばれています）。ブックを1つにして、もう一度選んでください",
-            files.len()
-        );
-        return Ok(Err(ImportError::new(Place::file(&m.name), message)));
-    }
-    let stored = hyoka_import::load_city(&s.store, code).await?;
-    let (mapping_name, code) = (m.name.clone(), code.to_string());
-    off_thread(move || {
-        let (name, bytes) = &files[0];
-        let cx = mapping::Context { municipality: Some(&code), stored: Some(&stored) };
-        let mut mapped = mapping::read(&mapping_name, &checked, name, bytes, cx)?;
-        // Notes are shown under the file they are about.
-        mapped.notes.extend(checked.vocabulary().as_ref().map(|v| format!("{name}: {}", mapping::vocabulary_note(v))));
-        Ok(Inputs { batches: vec![(name.clone(), mapped.batch)], notes: mapped.notes })
-    })
-    .await
+    Ok(Ok(Inputs { batches: vec![(book.file, book.batch)], notes: book.notes }))
 }
 
 /// A large workbook takes a while: read it off the async threads.

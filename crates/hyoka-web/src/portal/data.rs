@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use hyoka_report::opendata::format::{render_csv, render_json};
 use hyoka_report::opendata::metadata::metadata;
-use hyoka_report::opendata::{public_dataset, table_named, today_jst, Period, Selection};
+use hyoka_report::opendata::{public_dataset, table_named, Period, Selection};
 use hyoka_report::{Header, Licence};
 use maud::html;
 use serde::Deserialize;
@@ -139,7 +139,7 @@ pub(super) async fn download(
             header,
             bom,
             &Licence::default(),
-            &today_jst().iso(),
+            &hyoka_core::deadline::today_in_japan(s.app.now()).iso(),
         );
         let mut text = serde_json::to_string_pretty(&meta).map_err(|e| AppError::Invalid(e.to_string()))?;
         text.push('\n');

@@ -388,9 +388,13 @@ async fn a_citys_own_workbook_comes_in_through_its_mapping_which_is_kept() {
     assert!(store.items(MIHON).await.unwrap().iter().any(|i| i.title == "子育て支援事業"));
     let kept = store.import_mapping(MIHON).await.unwrap().expect("the mapping is kept");
     assert_eq!((kept.file_name.as_str(), kept.mapping.as_str()), ("jimu.toml", jimu_sheet::MAPPING));
+    // One action, one transaction, one audit record: the import with its mapping.
     let events = store.audit_events(Some(MIHON), 2).await.unwrap();
     let commands: Vec<&str> = events.iter().map(|e| e.event.command.as_str()).collect();
-    assert_eq!(commands, ["import.mapping", "import"], "each step is audited");
+    assert_eq!(commands, ["import", "account.create"], "one record for the confirmation");
+    assert_eq!(events[0].event.summary, "取り込み: jimu.xlsx（対応表 jimu.toml を保存）");
+    let changes = store.event_changes(events[0].id).await.unwrap();
+    assert!(changes.iter().any(|c| c.field == "取り込みの対応表（jimu.toml）"), "{changes:?}");
 
     // Next year: the kept mapping is offered and reads the workbook.
     let page = admin.get(&import).await;

@@ -472,7 +472,10 @@ async fn drafts_and_unpublished_years_never_appear() {
     // The open data: published years only by default, everything (drafts
     // included) only when asked for.
     let dir = temp_dir("published");
-    let report = export_opendata(&store, &OpenDataOptions::published(&dir)).await.unwrap();
+    let report =
+        export_opendata(&store, &OpenDataOptions::published(&dir, hyoka_core::JpDate::new(2026, 4, 1).unwrap()))
+            .await
+            .unwrap();
     let exported = export_text(&dir);
     assert_eq!(report.municipalities.iter().map(|m| m.code.as_str()).collect::<Vec<_>>(), [MITAKA]);
     assert!(leaks(&exported, &[]).is_empty(), "the export shows {:?}", leaks(&exported, &[]));
@@ -480,7 +483,9 @@ async fn drafts_and_unpublished_years_never_appear() {
     let years: BTreeSet<&str> = report.files.iter().map(|f| f.path.to_str().unwrap_or("")).collect();
     assert!(years.len() >= 9, "four tables twice and the metadata");
     let internal = temp_dir("internal");
-    export_opendata(&store, &OpenDataOptions::new(&internal)).await.unwrap();
+    export_opendata(&store, &OpenDataOptions::new(&internal, hyoka_core::JpDate::new(2026, 4, 1).unwrap()))
+        .await
+        .unwrap();
     assert!(
         export_text(&internal).contains(MARKERS[0]),
         "the internal export holds the draft: the check above sees it"
@@ -495,7 +500,10 @@ async fn drafts_and_unpublished_years_never_appear() {
     println!("withdrawn: {} requests, {} answered 404", s.requests, s.not_found);
     assert!(s.failures.is_empty(), "{} problem(s):\n  {}", s.failures.len(), s.failures.join("\n  "));
     let dir = temp_dir("withdrawn");
-    let report = export_opendata(&store, &OpenDataOptions::published(&dir)).await.unwrap();
+    let report =
+        export_opendata(&store, &OpenDataOptions::published(&dir, hyoka_core::JpDate::new(2026, 4, 1).unwrap()))
+            .await
+            .unwrap();
     assert!(report.municipalities.is_empty());
     assert!(!export_text(&dir).contains(&published_title));
     let _ = std::fs::remove_dir_all(&dir);
@@ -616,7 +624,9 @@ async fn a_published_document_shows_the_history_it_printed() {
 
     // The open data carries the row of that year.
     let dir = temp_dir("history");
-    export_opendata(&store, &OpenDataOptions::published(&dir)).await.unwrap();
+    export_opendata(&store, &OpenDataOptions::published(&dir, hyoka_core::JpDate::new(2026, 4, 1).unwrap()))
+        .await
+        .unwrap();
     let exported = export_text(&dir);
     let year = cell.fiscal_year.year().to_string();
     assert!(
