@@ -306,3 +306,189 @@ async fn mitaka_measure_sheet_of_the_white_paper() {
     assert!(page.contains("平成22年度"), "beside the H22 baseline the white paper printed");
     assert!(page.contains("令和4年度"), "and its R4 target");
 }
+
+/// 三鷹市's 個別事業評価表 for the year after the FY2018 document: the
+/// admin opens 令和元年度 and gives 企-1 an indicator; the section fills
+/// every part of the sheet (当初計画, schedule, indicator, 中間評価, 事後評価,
+/// budget execution, its own grades at both stages, direction); the 課長
+/// approves; the 事業評価審査会 grades both stages and writes its opinions;
+/// the year is locked and published beside FY2018.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mitaka_project_sheet_through_both_stages() {
+    let seeds = Seeds::new().await;
+    let city = "132047";
+    seeds.accounts(city, "mp", ("企画部", ""), ("企画部", "")).await;
+    let project = seeds.item(city, "project", "企-1").await;
+    let base = seeds.base();
+    let sheet = format!("{base}/m/{city}/sheets/{project}/2019");
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+
+    // The planning division opens the year and adds the indicator.
+    b.sign_in(&base, "mp-admin").await;
+    b.goto(&format!("{base}/m/{city}/admin/years")).await;
+    b.fill(&b.find("#open-year").await, "2019").await;
+    b.press("/admin/years/open").await;
+    b.wait_for_text("調査票").await;
+    b.goto(&format!("{base}/m/{city}/admin/items/{project}/indicators/new")).await;
+    let form = format!("form[action$='/items/{project}/indicators']");
+    b.fill(&b.find(&format!("{form} [name='name']")).await, "まちづくり指標の達成率").await;
+    b.fill(&b.find(&format!("{form} [name='unit']")).await, "%").await;
+    b.press(&format!("/items/{project}/indicators")).await;
+    b.wait_for_text("まちづくり指標の達成率").await;
+    b.sign_out().await;
+    let indicator = seeds
+        .store
+        .item_indicators(project)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.name == "まちづくり指標の達成率")
+        .expect("the indicator is added")
+        .id;
+
+    // The section fills every part.
+    b.sign_in(&base, "mp-editor").await;
+    b.goto(&format!("{sheet}/edit")).await;
+    let carried = b.value(&b.find("#sheet-form [name='n.overview.0']").await).await;
+    assert!(carried.contains("市民満足度・意向調査"), "事業概要・事業量 are carried from FY2018");
+    let ind = |part: &str| format!("i.{indicator}.2019.{part}");
+    fill(
+        &b,
+        &[
+            ("n.outcome_target.0", "第2次改定の素案を令和元年度中に公表する"),
+            (&ind("t"), "60%以上"),
+            (&ind("a"), "72.5%"),
+            ("s.4.label", "第2次改定素案の作成"),
+            ("s.4.m3", "←"),
+            ("s.4.m11", "→"),
+            ("n.midyear.0", "市民意見を反映した論点を整理し、素案の骨子をまとめた。"),
+            ("n.volume_result.0", "まちづくりディスカッションを2回実施した。"),
+            ("n.outcome_result.0", "素案を令和2年2月に公表した。"),
+            ("n.summary.0", "第2次改定の素案を予定どおり公表できた。"),
+            ("b.initial", "8,000"),
+            ("b.final", "8,200"),
+            ("b.settlement", "7,790"),
+            ("gc.midyear.section", "改定作業を重点的に進める。"),
+            ("gc.yearend.section", "予定どおり進んだ。"),
+            ("d.reason", "第2次改定の計画期間に合わせて継続する。"),
+        ],
+    )
+    .await;
+    b.select("#sheet-form select[name='s.4.kind']", "実績").await;
+    b.select("#sheet-form select[name='g.midyear.section']", "1").await;
+    b.select("#sheet-form select[name='g.yearend.section']", "S").await;
+    b.click(&b.find("#sheet-form input[name='d.dir'][value='keep']").await).await;
+    b.save_sheet().await;
+    let page = b.source().await;
+    assert!(page.contains("95.0%"), "the execution rate 7,790 / 8,200 is computed");
+    b.press("/submit").await;
+    b.wait_for_status("提出済").await;
+    b.sign_out().await;
+
+    b.sign_in(&base, "mp-head").await;
+    b.goto(&sheet).await;
+    b.press("/approve").await;
+    b.wait_for_status("承認済").await;
+    b.sign_out().await;
+
+    // The 事業評価審査会 grades both stages; its opinions go with the grades.
+    b.sign_in(&base, "mp-reviewer").await;
+    for (stage, grade, comment) in [
+        ("中間評価", "1 重点的に取り組む", "重点的に取り組むこと。"),
+        ("事後評価", "1 計画どおり", "計画どおり進んだ。"),
+    ] {
+        b.goto(&sheet).await;
+        b.select("#review-stage", stage).await;
+        b.select("#review-evaluator", "事業評価審査会").await;
+        b.select("#review-grade", grade).await;
+        b.fill(&b.find("#review-comment").await, comment).await;
+        if stage == "事後評価" {
+            let slot = b.find("textarea[name='slot.board_opinion']").await;
+            b.fill(&slot, "市民参加の取り組みを継続すること。").await;
+        }
+        b.press("/review").await;
+        b.wait_for_status("審査済").await;
+    }
+    b.sign_out().await;
+
+    b.sign_in(&base, "mp-admin").await;
+    b.lock_and_publish(&base, city, 2019).await;
+    b.quit().await;
+
+    let page = seeds.public(&format!("/p/{city}/2019/items/{project}")).await;
+    for (what, text) in [
+        ("事業概要", "市民満足度・意向調査"),
+        ("成果目標", "第2次改定の素案を令和元年度中に公表する"),
+        ("中間評価", "素案の骨子をまとめた"),
+        ("事業量の実績", "まちづくりディスカッションを2回実施した"),
+        ("成果目標の達成状況", "素案を令和2年2月に公表した"),
+        ("総括", "第2次改定の素案を予定どおり公表できた"),
+        ("審査会の意見", "市民参加の取り組みを継続すること"),
+        ("審査会の中間評価の意見", "重点的に取り組むこと。"),
+        ("主管課の事後評価の理由", "予定どおり進んだ。"),
+        ("予算額", "8,200,000"),
+        ("決算額", "7,790,000"),
+        ("執行率", "95.0"),
+        ("スケジュール", "第2次改定素案の作成"),
+        ("指標の目標", "60%以上"),
+        ("指標の実績", "72.5%"),
+        ("事後評価の意味", "計画以上"),
+        ("中間評価の意味", "重点的に取り組む"),
+        ("方向性の理由", "第2次改定の計画期間に合わせて継続する"),
+        ("FY2018 へのリンク", &format!("/p/{city}/2018/items/{project}")),
+    ] {
+        assert!(page.contains(text), "{what} ({text}) is on the public page of FY2019");
+    }
+    let earlier = seeds.public(&format!("/p/{city}/2018/items/{project}")).await;
+    assert!(earlier.contains("計画中期のまちづくり指標については"), "FY2018's 総括 stays");
+    assert!(earlier.contains("7,368,000") && earlier.contains("6,385,000"), "with FY2018's budget and settlement (円)");
+    assert!(earlier.contains(&format!("/p/{city}/2019/items/{project}")), "and links to FY2019");
+}
+
+/// 三鷹市's アクションプランの個別課題 (the white paper's second kind): the
+/// section writes how the issue stands for 令和3年度 below the issue the
+/// FY2020 white paper printed, the 部長 approves, the year is published.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mitaka_action_plan_issue() {
+    let seeds = Seeds::new().await;
+    let city = "132047";
+    seeds.accounts(city, "mi", ("都市整備部", ""), ("都市整備部", "")).await;
+    let issue = seeds.item(city, "issue", "1-(2)").await;
+    let base = seeds.base();
+    let sheet = format!("{base}/m/{city}/sheets/{issue}/2021");
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+
+    b.sign_in(&base, "mi-editor").await;
+    b.goto(&sheet).await;
+    assert!(b.source().await.contains("アクションプランの個別課題"), "the sheet is of the issue kind");
+    b.goto(&format!("{sheet}/edit")).await;
+    let overview = b.value(&b.find("#sheet-form [name='n.overview.0']").await).await;
+    assert!(!overview.trim().is_empty(), "the issue as the white paper printed it is carried");
+    assert!(b.try_find("#sheet-form [name='s.0.kind']").await.is_none(), "an issue has no schedule");
+    assert!(b.try_find("#sheet-form [name='b.settlement']").await.is_none(), "nor a budget");
+    assert!(b.try_find("#sheet-form select[name^='g.']").await.is_none(), "nor grades");
+    fill(&b, &[("n.progress.0", "空き家の所有者向け相談会を3回開催し、2件が地域の活動拠点となった。")]).await;
+    b.save_sheet().await;
+    b.press("/submit").await;
+    b.wait_for_status("提出済").await;
+    b.sign_out().await;
+
+    b.sign_in(&base, "mi-head").await;
+    b.goto(&sheet).await;
+    b.press("/approve").await;
+    b.wait_for_status("承認済").await;
+    b.sign_out().await;
+    b.sign_in(&base, "mi-admin").await;
+    b.lock_and_publish(&base, city, 2021).await;
+    b.quit().await;
+
+    let page = seeds.public(&format!("/p/{city}/2021/items/{issue}")).await;
+    assert!(page.contains("空き家の所有者向け相談会を3回開催し"), "the new year's progress is public");
+    assert!(page.contains("空き家等の利活用の促進"), "under the issue's title");
+    let head: String = overview.trim().chars().take(20).collect();
+    let earlier = seeds.public(&format!("/p/{city}/2020/items/{issue}")).await;
+    assert!(earlier.contains(&head), "the white paper's year keeps the issue it printed: {head}");
+    assert!(earlier.contains(&format!("/p/{city}/2021/items/{issue}")), "and links to the new year");
+}
