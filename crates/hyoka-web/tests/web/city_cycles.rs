@@ -162,6 +162,7 @@ async fn higashimurayama_department_objectives_graded_by_the_department_head() {
     assert!(items.contains("SNSによる情報発信の充実"), "the objective is public");
     assert!(items.contains("（部長）: A"), "with the 部長's grade");
     assert!(seeds.public(&format!("/p/{city}/2019/items")).await.contains("（部長）"), "beside the document's year");
+    objectives_beside_the_document(&driver, &seeds, sns).await;
 }
 
 /// 三島市's 行政評価表 of a 施策: the 施策's 成果指標, the PDCA of each 施策の方向
@@ -213,6 +214,7 @@ async fn mishima_measure_sheet_with_its_indicators_and_directions() {
     let direction_page = seeds.public(&format!("/p/{city}/2019/items/{direction}")).await;
     assert!(direction_page.contains("ICT情報化計画を策定し"), "the 施策の方向's PDCA is public");
     assert!(seeds.public(&format!("/p/{city}/2019/items")).await.contains("IV-7-48-(1)"), "and listed");
+    mishima_indicator_history(&driver, &seeds, e_apply).await;
 }
 
 /// 小平市's 進捗状況調査票: 目的・ねらい and 工程表 come with the new year, the
@@ -266,6 +268,7 @@ async fn kodaira_survey_with_first_and_second_grades() {
         seeds.public(&format!("/p/{city}/2017/items/{issue}")).await.contains("No.12"),
         "the document's year stays"
     );
+    kodaira_indicator_history(&driver, &seeds, issue).await;
 }
 
 /// 三鷹市's 施策 of the white paper: the 施策's 目標指標 and 取り組み状況 on a
@@ -305,6 +308,7 @@ async fn mitaka_measure_sheet_of_the_white_paper() {
     assert!(page.contains("123件"), "the new actual is public");
     assert!(page.contains("平成22年度"), "beside the H22 baseline the white paper printed");
     assert!(page.contains("令和4年度"), "and its R4 target");
+    white_paper_history(&driver, &seeds, &indicator).await;
 }
 
 /// 三鷹市's 個別事業評価表 for the year after the FY2018 document: the
@@ -491,4 +495,98 @@ async fn mitaka_action_plan_issue() {
     let earlier = seeds.public(&format!("/p/{city}/2020/items/{issue}")).await;
     assert!(earlier.contains(&head), "the white paper's year keeps the issue it printed: {head}");
     assert!(earlier.contains(&format!("/p/{city}/2021/items/{issue}")), "and links to the new year");
+}
+
+/// The tables of a public page as Chromium renders them: per table, per
+/// row, the visible text of each cell.
+async fn portal_tables(driver: &Driver, seeds: &Seeds, path: &str) -> Vec<Vec<Vec<String>>> {
+    let b = driver.browser().await;
+    b.goto(&format!("{}{path}", seeds.base())).await;
+    let tables = b
+        .execute(
+            "return Array.from(document.querySelectorAll('main table')).map(t => Array.from(t.querySelectorAll('tr'))
+               .map(r => Array.from(r.querySelectorAll('th,td')).map(c => c.innerText.trim())))",
+            vec![],
+        )
+        .await;
+    b.quit().await;
+    serde_json::from_value(tables).unwrap_or_else(|e| panic!("the tables of {path}: {e}"))
+}
+
+/// The cell of the row headed `row` in the column headed `column`, in the
+/// first table that has both.
+fn cell(tables: &[Vec<Vec<String>>], row: &str, column: &str) -> String {
+    for table in tables {
+        let Some(col) = table.iter().find_map(|r| r.iter().position(|c| c == column)) else { continue };
+        if let Some(r) = table.iter().find(|r| r.first().is_some_and(|c| c == row)) {
+            return r.get(col).cloned().unwrap_or_default();
+        }
+    }
+    panic!("no cell {row} / {column} in {tables:?}")
+}
+
+/// 三鷹市's white paper printed H22 (計画策定時), H26, H30, R2 and the R4
+/// target of 英語版ホームページのアクセス件数: all on the indicator's public
+/// page of 令和3年度, beside the new actual.
+async fn white_paper_history(driver: &Driver, seeds: &Seeds, indicator: &hyoka_store::IndicatorRecord) {
+    assert_eq!(indicator.name, "英語版ホームページのアクセス件数", "the 施策's first 目標指標");
+    let tables = portal_tables(driver, seeds, &format!("/p/132047/2021/indicators/{}", indicator.id)).await;
+    assert_eq!(cell(&tables, "平成22年度", "基準値"), "34,677件");
+    assert_eq!(cell(&tables, "平成26年度", "実績"), "60,359件");
+    assert_eq!(cell(&tables, "平成30年度", "実績"), "293,478件");
+    assert_eq!(cell(&tables, "令和2年度", "実績"), "202,850件");
+    assert_eq!(cell(&tables, "令和4年度", "目標"), "400,000件");
+    assert_eq!(cell(&tables, "令和3年度", "実績"), "123件", "the new year beside them");
+}
+
+/// 三島市's FY2018 document printed the 成果指標's H28 … H30 targets and
+/// actuals (6154件 without its comma, as printed); FY2019's actual is
+/// beside them.
+async fn mishima_indicator_history(driver: &Driver, seeds: &Seeds, indicator: i64) {
+    let tables = portal_tables(driver, seeds, &format!("/p/222062/2019/indicators/{indicator}")).await;
+    for (year, target, actual) in [
+        ("平成28年度", "3,800件", "3,245件"),
+        ("平成29年度", "4,000件", "5,696件"),
+        ("平成30年度", "4,200件", "6154件"),
+    ] {
+        assert_eq!(cell(&tables, year, "目標"), target, "{year}'s target");
+        assert_eq!(cell(&tables, year, "実績"), actual, "{year}'s actual");
+    }
+    assert_eq!(cell(&tables, "令和元年度", "実績"), "7,321件", "the new year beside them");
+}
+
+/// 小平市's survey printed No.12's indicator with its 現状値, 目標 and the
+/// year's value; the new year carries the 目標.
+async fn kodaira_indicator_history(driver: &Driver, seeds: &Seeds, issue: i64) {
+    let indicator = seeds.store.item_indicators(issue).await.unwrap();
+    let indicator =
+        indicator.iter().find(|i| i.name == "施策評価によって成果が上がっている施策数").expect("No.12's indicator");
+    let tables = portal_tables(driver, seeds, &format!("/p/132110/2018/indicators/{}", indicator.id)).await;
+    let target = "施策評価において設定された成果指標の目標のうち、達成率が100%であったもの95%";
+    assert_eq!(
+        cell(&tables, "平成28年度", "基準値"),
+        "平成27年度の施策評価において設定された成果指標の目標のうち、達成率が100%であったもの57.9% →(107指標のうち、62本)",
+        "the 現状値"
+    );
+    assert_eq!(cell(&tables, "平成29年度", "目標"), target);
+    assert_eq!(
+        cell(&tables, "平成29年度", "実績"),
+        "平成28年度の施策評価において設定された成果指標の目標のうち、達成率が100%であったもの62.6% →(107指標のうち、67本)"
+    );
+    assert_eq!(cell(&tables, "平成30年度", "目標"), target, "the new year carries the 目標");
+}
+
+/// 東村山市's FY2019 sheet printed each objective's 目標, 成果又は課題 and
+/// the 部長's grade; FY2020's are on the same objective's page of its year.
+async fn objectives_beside_the_document(driver: &Driver, seeds: &Seeds, objective: i64) {
+    let page = |fy: i32| format!("/p/132136/{fy}/items/{objective}");
+    let before = seeds.public(&page(2019)).await;
+    assert!(before.contains("市Facebookの投稿についてタブレット端末を活かした利用増を図る。"), "FY2019's 目標");
+    assert!(before.contains("令和元年7月に実施した広報・広聴研修"), "FY2019's 成果又は課題");
+    assert_eq!(cell(&portal_tables(driver, seeds, &page(2019)).await, "事後評価", "評価"), "A", "FY2019's grade");
+    let after = seeds.public(&page(2020)).await;
+    assert!(after.contains("SNSの登録者を1万人にする") && after.contains("登録者は1万2千人となった"), "FY2020's");
+    assert!(!after.contains("市Facebookの投稿について"), "FY2019's 目標 is not FY2020's");
+    assert_eq!(cell(&portal_tables(driver, seeds, &page(2020)).await, "事後評価", "評価"), "A", "FY2020's grade");
+    assert!(after.contains(&page(2019)), "FY2020's page links to FY2019's");
 }
