@@ -215,6 +215,15 @@ async fn mishima_measure_sheet_with_its_indicators_and_directions() {
     assert!(direction_page.contains("ICT情報化計画を策定し"), "the 施策の方向's PDCA is public");
     assert!(seeds.public(&format!("/p/{city}/2019/items")).await.contains("IV-7-48-(1)"), "and listed");
     mishima_indicator_history(&driver, &seeds, e_apply).await;
+    mishima_measure_page(
+        &driver,
+        &seeds,
+        measure,
+        2019,
+        "7,321件",
+        "ICT情報化計画を策定し、パブリックコメントを実施した。",
+    )
+    .await;
 }
 
 /// 小平市's 進捗状況調査票: 目的・ねらい and 工程表 come with the new year, the
@@ -589,4 +598,34 @@ async fn objectives_beside_the_document(driver: &Driver, seeds: &Seeds, objectiv
     assert!(!after.contains("市Facebookの投稿について"), "FY2019's 目標 is not FY2020's");
     assert_eq!(cell(&portal_tables(driver, seeds, &page(2020)).await, "事後評価", "評価"), "A", "FY2020's grade");
     assert!(after.contains(&page(2019)), "FY2020's page links to FY2019's");
+}
+
+/// 三島市's public 施策 page shows what its 行政評価表 prints: the 成果指標
+/// (attached to the 施策's plan node) with the year's values, and each
+/// 施策の方向 with its PDCA.
+async fn mishima_measure_page(driver: &Driver, seeds: &Seeds, measure: i64, fy: i32, actual: &str, done: &str) {
+    let path = format!("/p/222062/{fy}/items/{measure}");
+    let tables = portal_tables(driver, seeds, &path).await;
+    assert_eq!(cell(&tables, "電子申請の年間利用件数", "実績"), actual, "the 成果指標 on {path}");
+    let page = seeds.public(&path).await;
+    assert!(!page.contains("この事業に指標はありません"), "{path}");
+    assert!(page.contains("施策の方向の取組（PDCA）"), "the 施策の方向 are listed on {path}");
+    assert!(page.contains("IV-7-48-(1)") && page.contains("総合的な情報化施策の推進"), "with their codes");
+    assert!(page.contains(done), "and their Do on {path}");
+}
+
+/// The document's own year of 三島市's 施策 shows the 成果指標 and 施策の方向
+/// the FY2018 document printed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mishima_measure_page_of_the_document_year() {
+    let seeds = Seeds::new().await;
+    let measure = seeds.item("222062", "measure", "48").await;
+    let driver = Driver::start().await;
+    let done = "三島市ICT情報化計画の策定を行うにあたり、IT推進本部会議を開催し";
+    mishima_measure_page(&driver, &seeds, measure, 2018, "6154件", done).await;
+    let page = seeds.public(&format!("/p/222062/2018/items/{measure}")).await;
+    for other in ["IV-7-48-(2)", "IV-7-48-(4)", "IV-7-48-(5)"] {
+        assert!(page.contains(other), "{other} is listed");
+    }
+    assert!(!page.contains("IV-7-48-(3)"), "(3) does not exist");
 }
