@@ -629,3 +629,45 @@ async fn mishima_measure_page_of_the_document_year() {
     }
     assert!(!page.contains("IV-7-48-(3)"), "(3) does not exist");
 }
+
+/// The API's table of a published year carries the cells its document
+/// printed of other years: the white paper of 令和2年度 printed the H22
+/// baseline, H26 and H30 actuals and the R4 target of its 目標指標. The
+/// open-data file of the year holds the same rows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_year_table_carries_the_history_its_document_printed() {
+    let seeds = Seeds::new().await;
+    let mut rows: Vec<serde_json::Value> = Vec::new();
+    for offset in (0..).step_by(1000) {
+        let page = seeds
+            .server
+            .get(&format!("/api/v1/municipalities/132047/years/2020/indicators?limit=1000&offset={offset}"))
+            .await;
+        assert_eq!(page.status, 200);
+        let body: serde_json::Value = serde_json::from_str(&page.body).unwrap();
+        let got = body["rows"].as_array().unwrap().clone();
+        let done = got.len() < 1000;
+        rows.extend(got);
+        if done {
+            break;
+        }
+    }
+    let cell = |fy: i64, role: &str| -> String {
+        let row = rows
+            .iter()
+            .find(|r| {
+                r["indicator"] == "英語版ホームページのアクセス件数" && r["fiscal_year"] == fy && r["role"] == role
+            })
+            .unwrap_or_else(|| panic!("no {fy} {role} row of 英語版ホームページのアクセス件数"));
+        row["printed"].as_str().unwrap().to_string()
+    };
+    assert_eq!(cell(2010, "baseline"), "34,677件", "H22 (計画策定時)");
+    assert_eq!(cell(2014, "actual"), "60,359件", "H26");
+    assert_eq!(cell(2020, "actual"), "202,850件", "R2, the year itself");
+    assert_eq!(cell(2022, "target"), "400,000件", "the R4 target");
+    let csv = seeds.public("/p/132047/2020/data/indicators").await;
+    assert!(csv.contains("34,677件") && csv.contains("400,000件"), "the open-data file of the year holds them too");
+    // The FY2018 document (個別事業評価表) printed none of them.
+    let earlier = seeds.server.get("/api/v1/municipalities/132047/years/2018/indicators?limit=1000").await;
+    assert!(!earlier.body.contains("34,677件"), "another year's document did not print the white paper");
+}
