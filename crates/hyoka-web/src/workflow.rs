@@ -14,7 +14,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::sheet::draft::writes_head_parts;
 use hyoka_app::sheet::workflow::{
-    evaluators_for, review_slots, review_stages, reviewer_slots, HeadGrade, MoveSheet, ReturnSheet, ReviewSheet, SheetRef,
+    evaluators_for, review_slots, review_stages, reviewer_slots, HeadGrade, MoveSheet, ReturnSheet, ReviewSheet,
+    SheetRef,
 };
 use hyoka_app::sheet::{SheetContent, SheetContext};
 use hyoka_app::CommandError;

@@ -263,7 +263,14 @@ pub fn evaluators_for(actor: &Actor, layout: Option<&SheetLayout>) -> Vec<Evalua
     }
     v.sort_by_key(|e| *e != Evaluator::Section);
     let mut seen = Vec::new();
-    v.retain(|e| if seen.contains(e) { false } else { seen.push(*e); true });
+    v.retain(|e| {
+        if seen.contains(e) {
+            false
+        } else {
+            seen.push(*e);
+            true
+        }
+    });
     v
 }
 

@@ -671,3 +671,133 @@ async fn api_year_table_carries_the_history_its_document_printed() {
     let earlier = seeds.server.get("/api/v1/municipalities/132047/years/2018/indicators?limit=1000").await;
     assert!(!earlier.body.contains("34,677件"), "another year's document did not print the white paper");
 }
+
+/// The `<option>` texts (and `<optgroup>` labels) of the select `id` on a page.
+fn options(html: &str, id: &str) -> (Vec<String>, Vec<String>) {
+    let Some(start) = html.find(&format!("<select id=\"{id}\"")) else { return (Vec::new(), Vec::new()) };
+    let body = &html[start..start + html[start..].find("</select>").expect("a closed select")];
+    let strip = |s: &str| {
+        let mut out = String::new();
+        let mut tag = false;
+        for c in s.chars() {
+            match c {
+                '<' => tag = true,
+                '>' => tag = false,
+                c if !tag => out.push(c),
+                _ => {}
+            }
+        }
+        out.trim().to_string()
+    };
+    let opts = body
+        .split("<option")
+        .skip(1)
+        .map(|o| strip(&o[o.find('>').unwrap() + 1..o.find("</option>").unwrap()]))
+        .collect();
+    let groups = body.split("<optgroup label=\"").skip(1).map(|g| g[..g.find('"').unwrap()].to_string()).collect();
+    (opts, groups)
+}
+
+/// The review offers only the kind's reviewer slots: 三鷹市's 個別事業評価表
+/// the 事業評価審査会 at 中間評価 and 事後評価, each on its own scale; 小平市
+/// the 行革本部's 2次評価 on S/A/B; 三島市's 行政評価表, 東村山市's 目標管理シート
+/// and the white paper's 施策 have no review at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn review_form_offers_only_the_kinds_reviewer_slots() {
+    use hyoka_app::sheet::{MoveSheet, SheetRef};
+    use hyoka_core::workflow::Transition;
+    let seeds = Seeds::new().await;
+    let app = App::new(seeds.store.clone());
+    let me = Actor::Operator { name: "テストの準備".into() };
+    app.run(&me, OpenYear { municipality: "132047".into(), fiscal_year: FiscalYear::new(2019).unwrap() })
+        .await
+        .unwrap();
+    let cases = [
+        ("132047", "project", "企-1", 2019),
+        ("132047", "measure", "第1-1", 2021),
+        ("222062", "measure", "48", 2019),
+        ("132136", "department", "経営政策部", 2020),
+        ("132110", "issue", "No.12", 2018),
+    ];
+    let mut pages = Vec::new();
+    for (city, kind, code, year) in cases {
+        let item = seeds.item(city, kind, code).await;
+        let fy = FiscalYear::new(year).unwrap();
+        for transition in [Transition::Submit, Transition::Approve] {
+            let version = seeds.store.sheet(item, fy).await.unwrap().map_or(0, |s| s.version);
+            let sheet = SheetRef { municipality: city.into(), item_id: item, fiscal_year: fy, version };
+            app.run(&me, MoveSheet { sheet, transition, grades: Vec::new() }).await.unwrap();
+        }
+        let login = format!("rv-{city}");
+        if pages.iter().all(|p: &(&str, &str, i64, i32, String, _)| p.0 != city) {
+            support::account(&seeds.store, &login, Role::Reviewer, Some(city), None).await;
+        }
+        let mut reviewer = seeds.server.signed_in(&login).await;
+        let page = reviewer.get(&format!("/m/{city}/sheets/{item}/{year}")).await;
+        assert_eq!(page.status, 200, "{city} {code}");
+        assert!(page.body.contains("承認済"), "{city} {code} is approved");
+        pages.push((city, code, item, year, page.body, reviewer));
+    }
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+
+    let (_, _, _, _, mitaka, _) = &pages[0];
+    assert_eq!(options(mitaka, "review-stage").0, s(&["中間評価", "事後評価"]));
+    assert_eq!(options(mitaka, "review-evaluator").0, s(&["事業評価審査会"]));
+    let (grades, groups) = options(mitaka, "review-grade");
+    assert_eq!(groups, s(&["中間評価（三鷹市 中間評価）", "事後評価（三鷹市 事後評価）"]));
+    assert_eq!(
+        grades,
+        s(&[
+            "選んでください",
+            "1 重点的に取り組む",
+            "2 経常業務の一環として取り組む",
+            "3 見送ることとする",
+            "S 計画以上",
+            "1 計画どおり",
+            "2 計画の7割未満",
+            "3 その他（取組方針の変更等）",
+        ])
+    );
+
+    for (city, code, _, _, page, _) in &pages[1..4] {
+        assert!(!page.contains("id=\"review-stage\""), "{city} {code}: no review in the city's cycle");
+        assert!(!page.contains("id=\"review-grade\""), "{city} {code}: no grade to give");
+    }
+
+    let kodaira_item = pages[4].2;
+    let (_, _, _, _, kodaira, _) = &pages[4];
+    assert_eq!(options(kodaira, "review-stage").0, s(&["2次評価"]));
+    assert_eq!(options(kodaira, "review-evaluator").0, s(&["行革本部"]));
+    let (grades, groups) = options(kodaira, "review-grade");
+    assert_eq!(groups.len(), 1, "one scale: {groups:?}");
+    assert!(groups[0].starts_with("2次評価（"), "{groups:?}");
+    assert_eq!(grades.iter().skip(1).map(|g| g.chars().next().unwrap()).collect::<String>(), "SAB");
+
+    // What the form does not offer is refused.
+    let (_, _, _, _, _, reviewer) = &mut pages[4];
+    let version = seeds.store.sheet(kodaira_item, FiscalYear::new(2018).unwrap()).await.unwrap().unwrap().version;
+    let v = version.to_string();
+    let wrong = reviewer
+        .post(
+            &format!("/m/132110/sheets/{kodaira_item}/2018/review"),
+            &[("version", &v), ("stage", "first"), ("evaluator", "headquarters"), ("grade", "kodaira-sab:S")],
+        )
+        .await;
+    assert!(
+        !seeds.store.evaluations(kodaira_item).await.unwrap().iter().any(|e| e.fiscal_year.year() == 2018
+            && e.stage == hyoka_core::Stage::First
+            && e.evaluator == hyoka_core::Evaluator::Headquarters),
+        "{}",
+        wrong.status
+    );
+    let (_, _, mishima_item, _, _, _) = &pages[2];
+    let mut ms = seeds.server.signed_in("rv-222062").await;
+    let version = seeds.store.sheet(*mishima_item, FiscalYear::new(2019).unwrap()).await.unwrap().unwrap().version;
+    let refused = ms
+        .post(
+            &format!("/m/222062/sheets/{mishima_item}/2019/review"),
+            &[("version", &version.to_string()), ("stage", "yearend"), ("evaluator", "review_board"), ("grade", "")],
+        )
+        .await;
+    assert!(matches!(refused.status, 403 | 422 | 409), "三島市's sheet has no review: {}", refused.status);
+}
