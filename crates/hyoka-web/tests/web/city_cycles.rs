@@ -801,3 +801,61 @@ async fn review_form_offers_only_the_kinds_reviewer_slots() {
         .await;
     assert!(matches!(refused.status, 403 | 422 | 409), "三島市's sheet has no review: {}", refused.status);
 }
+
+/// People see plan names and printed codes, never a plan's internal key
+/// (`mitaka-basic-plan-4`, `kodaira-reform-3`) nor 「部 企」: the staff's
+/// and the public's pages of each seed city, read as Chromium shows them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_internal_plan_keys_on_the_pages_people_read() {
+    let seeds = Seeds::new().await;
+    let base = seeds.base();
+    let driver = Driver::start().await;
+    let b = driver.browser().await;
+    for (city, year) in [("132047", 2020), ("222062", 2018), ("132110", 2017), ("132136", 2019)] {
+        let keys: Vec<String> = seeds.store.plans(city).await.unwrap().into_iter().map(|p| p.code).collect();
+        assert!(!keys.is_empty(), "{city} has plans");
+        let login = format!("keys-{city}");
+        support::account(&seeds.store, &login, Role::Admin, Some(city), None).await;
+        let items = seeds.store.items(city).await.unwrap();
+        let some: Vec<i64> = items.iter().step_by(items.len().div_ceil(4).max(1)).map(|i| i.id).collect();
+        let mut pages = vec![
+            "/staff".to_string(),
+            format!("/m/{city}/items"),
+            format!("/m/{city}/admin/items"),
+            format!("/m/{city}/admin/plans"),
+            format!("/m/{city}/admin/checks?fy={year}"),
+            format!("/p/{city}"),
+            format!("/p/{city}/{year}"),
+            format!("/p/{city}/{year}/items"),
+            format!("/p/{city}/{year}/indicators"),
+        ];
+        for id in &some {
+            pages.push(format!("/m/{city}/sheets/{id}/{year}"));
+            pages.push(format!("/m/{city}/admin/items/{id}"));
+            pages.push(format!("/p/{city}/{year}/items/{id}"));
+        }
+        b.sign_in(&base, &login).await;
+        for path in &pages {
+            b.goto(&format!("{base}{path}")).await;
+            let text = b.execute("return document.body.innerText", vec![]).await;
+            let text = text.as_str().unwrap_or_default();
+            assert!(text.len() > 50, "{path} has a body");
+            for key in &keys {
+                assert!(!text.contains(key.as_str()), "{path} shows the plan key {key}");
+            }
+            // 「部 企」 as a label of its own (the 部 of 企-1 by its code), not
+            // the end of a department's name before its section (企画部 企画経営課).
+            let label = text
+                .match_indices("部 企")
+                .map(|(at, _)| at)
+                .find(|at| text[..*at].chars().next_back().is_none_or(|c| c.is_whitespace() || "（(：:、".contains(c)));
+            if let Some(at) = label {
+                let from = text[..at].char_indices().rev().nth(40).map_or(0, |(i, _)| i);
+                panic!("{path} shows 「部 企」: …{}…", &text[from..(at + 40).min(text.len())]);
+            }
+        }
+        b.goto(&format!("{base}/staff")).await;
+        b.sign_out().await;
+    }
+    b.quit().await;
+}
