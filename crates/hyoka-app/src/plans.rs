@@ -156,10 +156,10 @@ impl Command for EditPlan {
             cx.change(format!("計画のコード {}", plan.name), Some(plan.code.clone()), Some(code.clone()));
         }
         if name != plan.name {
-            cx.change(format!("計画の名前 {code}"), Some(plan.name.clone()), Some(name.clone()));
+            cx.change("計画の名前".to_string(), Some(plan.name.clone()), Some(name.clone()));
         }
         if levels != plan.level_names {
-            cx.change(format!("計画の階層 {code}"), shown(&plan.level_names), shown(&levels));
+            cx.change(format!("計画の階層 {name}"), shown(&plan.level_names), shown(&levels));
         }
         Ok(())
     }

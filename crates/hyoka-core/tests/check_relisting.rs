@@ -184,6 +184,15 @@ fn money_and_items_that_would_be_counted_twice() {
     let flags = check_city_year(&city);
     assert_eq!(codes(&flags), ["double_count"], "{flags:#?}");
     assert_eq!((flags[0].left.value.as_str(), flags[0].right.value.as_str()), ("IV-7-48-(1)", "IV-7-48-(5)"));
+    // The message names the plan as people know it, not its key.
+    city.plans.push(hyoka_core::check::PlanInput {
+        code: "mishima-4".into(),
+        name: "第4次三島市総合計画".into(),
+        nodes: Vec::new(),
+    });
+    let flags = check_city_year(&city);
+    let message = &flags.iter().find(|f| f.rule == "double_count").expect("the flag").message;
+    assert!(message.contains("計画「第4次三島市総合計画」") && !message.contains("mishima-4"), "{message}");
     // Two items of one name are not taken for one: 小平市's sub-sheets
     // No.2-1 … No.2-7 all carry the title of No.2.
     let mut city = mishima();

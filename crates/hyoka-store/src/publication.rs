@@ -500,6 +500,31 @@ impl Store {
         Ok(out)
     }
 
+    /// The (indicator, fiscal year, role) cells that the city's document of
+    /// the published year `printed_in` printed (its history and targets
+    /// included); a printed judgement counts as the year's actual. Empty
+    /// when `printed_in` is not published.
+    pub async fn printed_cells(
+        &self,
+        municipality: &str,
+        printed_in: FiscalYear,
+    ) -> Result<BTreeSet<(i64, FiscalYear, ValueRole)>, StoreError> {
+        let sql = format!(
+            "SELECT p.indicator_id, p.fiscal_year, p.role FROM indicator_printings p
+               JOIN indicators d ON d.id = p.indicator_id
+             WHERE d.municipality_code = $1 AND p.printed_in = $2 AND p.printed_in IN ({PUBLISHED_YEARS})"
+        );
+        let rows = sqlx::query(&sql).bind(municipality).bind(fy_i64(printed_in)).fetch_all(self.pool()).await?;
+        let mut out = BTreeSet::new();
+        for r in &rows {
+            let role: String = r.try_get("role")?;
+            let role =
+                if role == "judgement" { ValueRole::Actual } else { role.parse().map_err(StoreError::Invalid)? };
+            out.insert((r.try_get("indicator_id")?, fy_from_i64(r.try_get("fiscal_year")?)?, role));
+        }
+        Ok(out)
+    }
+
     /// The narratives of an item that belong to `fy` (one stored without a
     /// year belongs to the item's printed year).
     pub async fn public_narratives(&self, item: &ItemRecord, fy: FiscalYear) -> Result<Vec<NarrativeRow>, StoreError> {

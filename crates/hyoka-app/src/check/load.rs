@@ -51,6 +51,16 @@ pub fn city_year_input(city: &str, fy: FiscalYear, set: &CheckYearSet, scales: &
     }
 }
 
+/// Gives the input's plans their names (the year set knows their keys
+/// only), so that messages name a plan as people know it.
+pub fn name_plans(input: &mut CityYearInput, plans: &[hyoka_store::PlanRecord]) {
+    for p in &mut input.plans {
+        if let Some(named) = plans.iter().find(|x| x.code == p.code) {
+            p.name = named.name.clone();
+        }
+    }
+}
+
 /// One sheet without its indicators and parent (set by the caller).
 pub fn sheet_input(s: &CheckItemSet, fy: FiscalYear) -> SheetInput {
     SheetInput {

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 pub use acknowledge::{AckState, AcknowledgeFlag, ReopenFlag, MAX_REASON_CHARS};
 pub use draft::check_draft;
-pub use load::{city_year_input, indicator_input, sheet_input};
+pub use load::{city_year_input, indicator_input, name_plans, sheet_input};
 
 use crate::CommandError;
 
@@ -122,6 +122,7 @@ pub async fn check_year(store: &Store, city: &str, fy: FiscalYear) -> Result<Yea
     let read = started.elapsed();
     let mut input = city_year_input(city, fy, &set, &scales);
     input.words = store.city_vocabulary(city).await?;
+    name_plans(&mut input, &store.plans(city).await?);
     let built = started.elapsed();
     let mut flags = check_city_year(&input);
     tracing::debug!(?read, ?built, rules = ?started.elapsed(), sheets = set.items.len(), "checks of a city-year");
@@ -194,6 +195,7 @@ async fn sheet_flags(
     let scales = store.scales(city).await?;
     let mut input = city_year_input(city, fy, set, &scales);
     input.words = store.city_vocabulary(city).await?;
+    name_plans(&mut input, &store.plans(city).await?);
     let Some(at) = input.sheets.iter().position(|s| s.key == item.key) else { return Ok(Vec::new()) };
     let sheet = input.sheets.remove(at);
     let by_key: HashMap<&str, &SheetInput> = input.sheets.iter().map(|s| (s.key.as_str(), s)).collect();

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use hyoka_core::access::{Action, Role};
-use hyoka_core::layout::{NarrativeSlot, SectionKind, SheetLayout, Writer};
+use hyoka_core::layout::{GradeSlot, NarrativeSlot, SectionKind, SheetLayout, Writer};
 use hyoka_core::narrative::Narrative;
 use hyoka_core::paste::clean_pasted;
 use hyoka_core::sheet::EvaluationRow;
@@ -238,36 +238,53 @@ impl Command for ReturnSheet {
     }
 }
 
-/// The evaluators a person may grade as in the review: the review bodies
-/// the city's layout has (reviewers speak for them), and for the admin also
-/// the section's own grade; all review bodies when the layout names none.
-pub fn evaluators_for(actor: &Actor, layout: Option<&SheetLayout>) -> Vec<Evaluator> {
-    let bodies = [Evaluator::ReviewBoard, Evaluator::Headquarters, Evaluator::PolicyCouncil];
-    let named: Vec<Evaluator> = layout
+/// The grade slots a person may fill in the review: the layout's reviewer
+/// slots (審査会, 行革本部 …) and, for the admin, the section's own. None
+/// when the kind has no review (三島市's 行政評価表, 東村山市's 目標管理シート,
+/// the white paper's 施策 and 個別課題): no review is offered then.
+pub fn review_slots<'a>(actor: &Actor, layout: Option<&'a SheetLayout>) -> Vec<&'a GradeSlot> {
+    layout
         .into_iter()
-        .flat_map(|l| l.all_grade_slots())
-        .filter(|g| g.writer == Writer::Reviewer)
-        .map(|g| g.evaluator)
-        .collect();
-    let mut v: Vec<Evaluator> =
-        if named.is_empty() { bodies.to_vec() } else { bodies.into_iter().filter(|b| named.contains(b)).collect() };
-    if actor.is(Role::Admin) {
+        .flat_map(|l| l.grade_slots())
+        .filter(|g| g.writer == Writer::Reviewer || (actor.is(Role::Admin) && g.evaluator == Evaluator::Section))
+        .collect()
+}
+
+/// The evaluators a person may grade as in the review: those of
+/// [`review_slots`] (the section's own first, for the admin); without a
+/// layout, every review body.
+pub fn evaluators_for(actor: &Actor, layout: Option<&SheetLayout>) -> Vec<Evaluator> {
+    let mut v: Vec<Evaluator> = match layout {
+        Some(_) => review_slots(actor, layout).iter().map(|g| g.evaluator).collect(),
+        None => vec![Evaluator::ReviewBoard, Evaluator::Headquarters, Evaluator::PolicyCouncil],
+    };
+    if layout.is_none() && actor.is(Role::Admin) {
         v.insert(0, Evaluator::Section);
     }
+    v.sort_by_key(|e| *e != Evaluator::Section);
+    let mut seen = Vec::new();
+    v.retain(|e| {
+        if seen.contains(e) {
+            false
+        } else {
+            seen.push(*e);
+            true
+        }
+    });
     v
 }
 
-/// The stages the review offers: the layout's reviewer stages, else all.
-pub fn review_stages(layout: Option<&SheetLayout>) -> Vec<Stage> {
-    let mut stages: Vec<Stage> = layout
-        .into_iter()
-        .flat_map(|l| l.all_grade_slots())
-        .filter(|g| g.writer == Writer::Reviewer)
-        .map(|g| g.stage)
-        .collect();
-    stages.dedup();
-    if stages.is_empty() {
-        stages = Stage::ALL.to_vec();
+/// The stages the review offers: those of [`review_slots`], in the
+/// layout's order; without a layout, every stage.
+pub fn review_stages(actor: &Actor, layout: Option<&SheetLayout>) -> Vec<Stage> {
+    if layout.is_none() {
+        return Stage::ALL.to_vec();
+    }
+    let mut stages = Vec::new();
+    for g in review_slots(actor, layout) {
+        if !stages.contains(&g.stage) {
+            stages.push(g.stage);
+        }
     }
     stages
 }
@@ -313,11 +330,11 @@ impl Command for ReviewSheet {
             return Err(CommandError::Forbidden);
         }
         let stage: Stage = self.stage.parse().map_err(|_| CommandError::invalid("stage", "段階を選んでください。"))?;
-        let stages: Vec<Stage> = layout.iter().flat_map(|l| l.all_grade_slots()).map(|g| g.stage).collect();
-        if !stages.is_empty() && !stages.contains(&stage) {
+        let slots = review_slots(cx.actor, layout.as_ref());
+        if !slots.iter().any(|g| g.stage == stage && g.evaluator == evaluator) {
             return Err(CommandError::invalid(
                 "stage",
-                format!("「{}」はこの調査票の段階にありません。", stage.label()),
+                format!("この調査票に「{}」の{}による評価はありません。", stage.label(), evaluator.label()),
             ));
         }
         let comment = self.comment.trim();

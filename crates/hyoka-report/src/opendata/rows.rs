@@ -220,6 +220,12 @@ impl TableRow for IndicatorRow {
 /// printed judgement but no actual cell gets an actual row with an empty
 /// printed cell to carry it.
 pub fn indicator_rows(city: &CityData) -> Vec<IndicatorRow> {
+    keyed_indicator_rows(city).into_iter().map(|(_, row)| row).collect()
+}
+
+/// [`indicator_rows`], each with the id of its indicator (to narrow a
+/// year's table to the cells a document printed).
+pub fn keyed_indicator_rows(city: &CityData) -> Vec<(i64, IndicatorRow)> {
     let layout = Layout::new(city);
     let mut located: Vec<(&IndicatorData, Option<NodeAt>, Option<&ItemData>)> = city
         .indicators
@@ -262,26 +268,31 @@ pub fn indicator_rows(city: &CityData) -> Vec<IndicatorRow> {
             } else {
                 (None, None)
             };
-            rows.push(IndicatorRow {
-                municipality_code: city.municipality.code.clone(),
-                municipality: city.municipality.name.clone(),
-                plan: node.map(|n| n.plan.plan.name.clone()),
-                node_code: node.map(|n| n.node.code.clone()),
-                project: item.map(|i| i.item.title.clone()),
-                related_plan: related.map(|n| n.plan.plan.name.clone()),
-                related_node_code: related.map(|n| n.node.code.clone()),
-                indicator: rec.name.clone(),
-                indicator_kind: rec.kind,
-                unit: cell.and_then(|c| cell_unit(c.meaning())).or_else(|| rec.unit.clone().filter(|u| !u.is_empty())),
-                direction: rec.direction,
-                fiscal_year: fy,
-                fiscal_year_label: fy.label(),
-                role,
-                printed: cell.map(|c| c.printed().to_string()).unwrap_or_default(),
-                value: cell.and_then(IndicatorCell::primary_number),
-                judgement,
-                judgement_computed,
-            });
+            rows.push((
+                rec.id,
+                IndicatorRow {
+                    municipality_code: city.municipality.code.clone(),
+                    municipality: city.municipality.name.clone(),
+                    plan: node.map(|n| n.plan.plan.name.clone()),
+                    node_code: node.map(|n| n.node.code.clone()),
+                    project: item.map(|i| i.item.title.clone()),
+                    related_plan: related.map(|n| n.plan.plan.name.clone()),
+                    related_node_code: related.map(|n| n.node.code.clone()),
+                    indicator: rec.name.clone(),
+                    indicator_kind: rec.kind,
+                    unit: cell
+                        .and_then(|c| cell_unit(c.meaning()))
+                        .or_else(|| rec.unit.clone().filter(|u| !u.is_empty())),
+                    direction: rec.direction,
+                    fiscal_year: fy,
+                    fiscal_year_label: fy.label(),
+                    role,
+                    printed: cell.map(|c| c.printed().to_string()).unwrap_or_default(),
+                    value: cell.and_then(IndicatorCell::primary_number),
+                    judgement,
+                    judgement_computed,
+                },
+            ));
         }
     }
     rows

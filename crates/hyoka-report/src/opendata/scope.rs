@@ -13,7 +13,7 @@ use std::str::FromStr;
 use hyoka_core::{EvaluationScale, FiscalYear};
 use hyoka_store::{Municipality, NodeRecord, PublicCity, PublicIndicatorSet, PublicItemSet, Store};
 
-use super::rows::{node_rows, CityData, IndicatorData, ItemData, PlanData};
+use super::rows::{keyed_indicator_rows, node_rows, CityData, IndicatorData, ItemData, PlanData};
 use super::OpenDataSet;
 use crate::ReportError;
 
@@ -185,12 +185,24 @@ pub async fn public_dataset(
             return Ok(None);
         }
     }
+    // A year's table also carries the cells its document printed of other
+    // years (the white paper's H22 baseline, H26, the R4 target), as the
+    // portal shows them beside the year.
+    let printed = match period {
+        Period::Year(fy) => store.printed_cells(municipality, fy).await?,
+        _ => BTreeSet::new(),
+    };
     let (mut city, item_years) = public_city_data(store, public).await?;
     select(&mut city, selection);
     // The nodes table lists the items with content in the period.
     let mut in_period = city.clone();
+    let indicators: Vec<_> = keyed_indicator_rows(&city)
+        .into_iter()
+        .filter(|(id, r)| period.includes(r.fiscal_year) || printed.contains(&(*id, r.fiscal_year, r.role)))
+        .map(|(_, r)| r)
+        .collect();
     let mut set = OpenDataSet::build(&[city]);
-    set.indicators.retain(|r| period.includes(r.fiscal_year));
+    set.indicators = indicators;
     set.evaluations.retain(|r| period.includes(r.fiscal_year));
     set.budgets.retain(|r| period.includes(r.fiscal_year));
     let listed = |id: &i64| item_years.get(id).is_some_and(|ys| ys.iter().any(|y| period.includes(*y)));

@@ -268,7 +268,10 @@ async fn item_page(
         html! {
             (nav(code, "/items"))
             @if let Some(m) = done { p class="ok" role="status" { (m) } }
-            p class="note" { "キー: " (item.key) "（Excel の標準形式で事業を見分ける識別子。変更できません）" }
+            details class="note" {
+                summary { "識別子（取り込み用）" }
+                p { code { (item.key) } "（Excel の標準形式で事業を見分ける識別子。変更できません）" }
+            }
             h2 { "事業の内容" }
             form method="post" action=(base) {
                 (csrf(&staff.csrf))

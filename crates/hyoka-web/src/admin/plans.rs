@@ -93,12 +93,11 @@ async fn plans_page(s: &AppState, staff: &Staff, code: &str, city: &str, r: &Ref
             } @else {
                 table {
                     caption class="sr-only" { "計画の一覧" }
-                    thead { tr { th scope="col" { "計画" } th scope="col" { "コード" } th scope="col" { "階層" } th scope="col" { "項目数" } } }
+                    thead { tr { th scope="col" { "計画" } th scope="col" { "階層" } th scope="col" { "項目数" } } }
                     tbody {
                         @for p in &plans {
                             tr {
                                 th scope="row" { a href={ "/m/" (code) "/admin/plans/" (p.id) } { (p.name) } }
-                                td { (p.code) }
                                 td { (p.level_names.join(" → ")) }
                                 td class="num" { (p.node_count) }
                             }

@@ -350,8 +350,29 @@ pub(super) async fn item(
     let grades = &p.evaluations;
     let budgets = &p.budgets;
     let scales = s.store.scales(&code).await?;
-    // The item's own indicators only: reading the city's would grow with it.
-    let ids: Vec<i64> = s.store.item_indicators(id).await?.iter().map(|i| i.id).collect();
+    // The item's own indicators and, for an item that heads a plan node
+    // (三島市's 施策), the node's, as its sheet has them; not the city's,
+    // which would grow with it.
+    let scope = s.store.entry_scope(item).await?;
+    let mut ids: Vec<i64> = s.store.item_indicators(id).await?.iter().map(|i| i.id).collect();
+    ids.extend(scope.node_indicators.iter().map(|i| i.id).filter(|n| !ids.contains(n)).collect::<Vec<_>>());
+    // The child rows of its sheet kind (三島市's 施策の方向, 東村山市's
+    // objectives) published in the year, under their section's heading.
+    let layout = s.store.layout_for(item).await?;
+    let below: Vec<i64> = scope.below.iter().filter(|c| layout.rows_for(&c.kind).is_some()).map(|c| c.id).collect();
+    let published_below =
+        if below.is_empty() { Vec::new() } else { s.store.public_item_sets_of(&code, Some(fy), &below).await? };
+    let mut child_groups = Vec::new();
+    for (section, rows) in layout.child_sections() {
+        let mut group = Vec::new();
+        for child in scope.below.iter().filter(|c| rows.item_kinds.contains(&c.kind)) {
+            let Some(set) = published_below.iter().find(|p| p.item.id == child.id) else { continue };
+            group.push((set, s.store.public_narratives(&set.item, fy).await?));
+        }
+        if !group.is_empty() {
+            child_groups.push((section.label.clone(), group));
+        }
+    }
     let indicators = s.store.public_indicator_sets_of(&code, Some(fy), &ids).await?;
     let has_indicators = !indicators.is_empty();
     let lines = year_lines(&city, indicators, fy);
@@ -395,6 +416,28 @@ pub(super) async fn item(
                 section class="narrative" {
                     h2 { (n.label) }
                     (narrative(&n.text))
+                }
+            }
+            @for (label, group) in &child_groups {
+                section class="child-rows" {
+                    h2 { (label) }
+                    @for (child, texts) in group {
+                        h3 {
+                            a href={ (base) "/items/" (child.item.id) } {
+                                span class="code" { (child.item.code) } " " (child.item.title)
+                            }
+                        }
+                        @for n in texts {
+                            h4 { (n.label) }
+                            (narrative(&n.text))
+                        }
+                        @for e in &child.evaluations {
+                            p {
+                                (e.stage.label()) "（" (e.evaluator.label()) "）: " (e.grade.clone().unwrap_or_default())
+                                @if let Some(l) = grade_label(&scales, e) { " " (l) }
+                            }
+                        }
+                    }
                 }
             }
             @if !grades.is_empty() {

@@ -15,7 +15,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::sheet::draft::writes_head_parts;
 use hyoka_app::sheet::workflow::{
-    evaluators_for, review_stages, reviewer_slots, HeadGrade, MoveSheet, ReturnSheet, ReviewSheet, SheetRef,
+    evaluators_for, review_slots, review_stages, reviewer_slots, HeadGrade, MoveSheet, ReturnSheet, ReviewSheet,
+    SheetRef,
 };
 use hyoka_app::sheet::{SheetContent, SheetContext};
 use hyoka_app::CommandError;
@@ -221,7 +222,11 @@ fn render_panel(
     let can_submit = open && may(staff, Action::Submit, code, sections) && status.apply(Transition::Submit).is_ok();
     let can_approve = open && may(staff, Action::Approve, code, sections) && status.apply(Transition::Approve).is_ok();
     let can_return = open && may(staff, Action::Approve, code, sections) && status.apply(Transition::Return).is_ok();
-    let can_review = open && may(staff, Action::Review, code, sections) && status.apply(Transition::Review).is_ok();
+    // A kind without reviewer grades (三島市, 東村山市, the white paper) has no review.
+    let can_review = open
+        && may(staff, Action::Review, code, sections)
+        && status.apply(Transition::Review).is_ok()
+        && !review_slots(&staff.actor(), data.layout.as_ref()).is_empty();
     let base = sheet_path(code, item_id, fy);
     let late = days_late(status, data.deadline, data.today);
     let hidden = |v: i64| {
@@ -339,7 +344,18 @@ fn review_form(staff: &Staff, base: &str, data: &PanelData, form: &FormState, hi
     };
     let f = &form.review;
     // Only the sheet's own stages; its first reviewer is the default.
-    let stages: Vec<Stage> = review_stages(data.layout.as_ref());
+    let actor = staff.actor();
+    let stages: Vec<Stage> = review_stages(&actor, data.layout.as_ref());
+    // The scale of each offered slot, once per stage: a grade is chosen
+    // from its stage's scale only (the command checks the pair).
+    let mut offered: Vec<(Stage, &EvaluationScale)> = Vec::new();
+    for g in review_slots(&actor, data.layout.as_ref()) {
+        if let Some(sc) = data.scales.iter().find(|sc| sc.code == g.scale) {
+            if !offered.iter().any(|(st, x)| *st == g.stage && x.code == sc.code) {
+                offered.push((g.stage, sc));
+            }
+        }
+    }
     let evaluator = if f.evaluator.is_empty() {
         data.grade_slots.first().map(|g| g.evaluator.code()).unwrap_or_default()
     } else {
@@ -365,7 +381,7 @@ fn review_form(staff: &Staff, base: &str, data: &PanelData, form: &FormState, hi
                     (field_error("evaluator", "review-evaluator-error"))
                     br;
                     select id="review-evaluator" name="evaluator" {
-                        @for e in evaluators_for(&staff.actor(), data.layout.as_ref()) {
+                        @for e in evaluators_for(&actor, data.layout.as_ref()) {
                             option value=(e.code()) selected[evaluator == e.code()] { (e.label()) }
                         }
                     }
@@ -374,13 +390,13 @@ fn review_form(staff: &Staff, base: &str, data: &PanelData, form: &FormState, hi
                     label for="review-grade" { "評価" }
                     (field_error("grade", "review-grade-error"))
                     br;
-                    @if data.scales.is_empty() {
+                    @if offered.is_empty() {
                         span class="note" { "評価の尺度が設定されていません。管理者に設定を依頼してください。" }
                     } @else {
                         select id="review-grade" name="grade" aria-invalid=[err("grade").map(|_| "true")] {
                             option value="" { "選んでください" }
-                            @for sc in &data.scales {
-                                optgroup label=(sc.name) {
+                            @for (st, sc) in &offered {
+                                optgroup label={ (st.label()) "（" (sc.name) "）" } {
                                     @for g in &sc.grades {
                                         @let value = format!("{}:{}", sc.code, g.code);
                                         option value=(value) selected[f.grade == value] { (g.code) " " (g.label) }

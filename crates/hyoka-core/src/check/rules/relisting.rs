@@ -141,7 +141,11 @@ fn double_count(c: &CityView, out: &mut Out) {
                     CityView::sheet_place(sheet, "掲載先", sheet.line),
                     format!(
                         "「{}」が計画「{}」の{}と{}の両方に再掲の印なく掲載されています。集計で二度数えられます。",
-                        sheet.title, p.plan, first, p.node
+                        sheet.title,
+                        // The plan as people know it, not its key.
+                        c.city.plans.iter().find(|x| x.code == p.plan).map_or(p.plan.as_str(), |x| x.name.as_str()),
+                        first,
+                        p.node
                     ),
                     Side::new("掲載先", (*first).to_string()),
                     Side::new("掲載先", p.node.clone()),
