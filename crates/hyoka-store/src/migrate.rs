@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0011_cost_and_city_vocabulary.sql"),
     },
     Migration { version: 12, name: "indicator_links", sql: include_str!("../migrations/0012_indicator_links.sql") },
+    Migration { version: 14, name: "roadmaps", sql: include_str!("../migrations/0014_roadmaps.sql") },
 ];
 
 /// The migration that creates the search index (`search_grams`).
