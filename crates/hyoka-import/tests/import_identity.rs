@@ -140,7 +140,7 @@ async fn a_dry_run_reports_what_the_real_run_does_and_unchanged_means_unchanged(
 fn the_roadmap_goes_through_every_form_and_files_without_it_still_import() {
     let mut batch = Batch::default();
     for (_, b) in seeds::read_seeds() {
-        batch.cities.extend(b.cities);
+        batch.cities.extend(b.cities.into_iter().filter(|c| c.code == KODAIRA));
     }
     let no26 = |b: &Batch| -> ItemRow {
         let city = b.cities.iter().find(|c| c.code == KODAIRA).unwrap();
