@@ -38,6 +38,9 @@ pub enum SectionKind {
     Direction,
     /// A table of the items beneath the sheet's item.
     Children,
+    /// A multi-year 工程表: steps × the plan's years, planned and actual
+    /// (`hyoka_core::roadmap`; the years: [`SheetLayout::roadmap_years`]).
+    Roadmap,
 }
 
 coded_enum!(SectionKind {
@@ -50,6 +53,7 @@ coded_enum!(SectionKind {
     Grades => "grades", "評価";
     Direction => "direction", "今後の方向性";
     Children => "children", "下位の項目";
+    Roadmap => "roadmap", "工程表";
 });
 
 /// Who fills in a narrative slot or a grade. The sheet's editors fill the
@@ -517,7 +521,6 @@ impl SheetLayout {
                         "取組内容",
                         vec![
                             carried("purpose", "目的・ねらい"),
-                            carried("roadmap", "工程表"),
                             slot("plan", "当初予定(P)", Section),
                             slot("do", "取組実績(D)", Section),
                             slot("check", "取組の評価(C)", Section),
@@ -525,6 +528,7 @@ impl SheetLayout {
                         ],
                     ),
                     section("indicators", K::Indicators, "指標"),
+                    section("roadmap", K::Roadmap, "工程表"),
                     grades(
                         "評価",
                         vec![
@@ -851,7 +855,7 @@ mod tests {
         assert!(mishima.rows_for("activity").unwrap().indicators);
         assert!(mishima.rows_for("objective").is_none());
         let kodaira = SheetLayout::preset("kodaira").unwrap();
-        assert_eq!(kodaira.carried_slots(), vec!["purpose", "roadmap"], "the plan part goes into the next year");
+        assert_eq!(kodaira.carried_slots(), vec!["purpose"], "the plan part goes into the next year");
         let hm = SheetLayout::preset("higashimurayama").unwrap();
         assert!(hm.is_for("department") && !hm.is_for("objective"));
         let rows = hm.rows_for("objective").unwrap();

@@ -65,6 +65,27 @@ impl RoadmapRow {
     }
 }
 
+/// The year columns of a sheet's 工程表: `n` years of the plan from the
+/// year the item starts (moved on so that the sheet's year is in), and any
+/// other year a stored row names, in order.
+pub fn span<'a>(
+    start: Option<FiscalYear>,
+    sheet_year: FiscalYear,
+    n: u8,
+    rows: impl IntoIterator<Item = &'a RoadmapRow>,
+) -> Vec<FiscalYear> {
+    let n = i32::from(n);
+    let mut first = start.unwrap_or(sheet_year).year().min(sheet_year.year());
+    if sheet_year.year() >= first + n {
+        first = sheet_year.year() - n + 1;
+    }
+    let mut years: Vec<FiscalYear> = (first..first + n).filter_map(|y| FiscalYear::new(y).ok()).collect();
+    years.extend(rows.into_iter().flat_map(|r| r.cells.iter().map(|c| c.year)));
+    years.sort();
+    years.dedup();
+    years
+}
+
 /// The rows opened in the next year: each step with its planned cells,
 /// every actual empty; a row with nothing left is kept if it names a step.
 pub fn carry(rows: &[RoadmapRow], next: FiscalYear) -> Vec<RoadmapRow> {
