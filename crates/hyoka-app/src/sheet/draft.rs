@@ -789,7 +789,7 @@ fn push_roadmap_row<'a>(
 
 /// The rows of the 工程表 as the form sends them (`r.{row}.…`), renumbered
 /// from 0; blank rows are dropped. Each problem names its row (as the
-/// person counts the rows they filled) and year.
+/// form numbers them) and year.
 fn read_roadmap(form: &BTreeMap<String, String>, years: &[FiscalYear], out: &mut SheetDraft, errors: &mut FieldErrors) {
     let rows: BTreeSet<usize> = form
         .keys()
@@ -803,7 +803,8 @@ fn read_roadmap(form: &BTreeMap<String, String>, years: &[FiscalYear], out: &mut
         };
         let cells: Vec<(FiscalYear, &str, &str)> =
             years.iter().map(|&y| (y, get(RoadmapPart::Planned(y)), get(RoadmapPart::Actual(y)))).collect();
-        match hyoka_core::roadmap::clean_row(n + 1, get(RoadmapPart::Step), &cells) {
+        // Rows are numbered as the form shows them (`r.{i}` is row i + 1).
+        match hyoka_core::roadmap::clean_row(i + 1, get(RoadmapPart::Step), &cells) {
             Ok(None) => continue,
             Ok(Some((step, clean))) => {
                 let row = hyoka_core::roadmap::RoadmapRow { fiscal_year: years[0], step, cells: clean };
