@@ -343,7 +343,8 @@ fn narratives_keep_structure_and_text() {
     assert!(!done.contains("<ul") && !done.contains("<li"));
     // The 工程表 is a grid: a step per row, each year column's planned text
     // as printed, no actuals (the document prints none), the sheet's year.
-    let grid = |code: &str| -> Vec<(String, Vec<(i32, String, String)>)> {
+    type Grid = Vec<(String, Vec<(i32, String, String)>)>;
+    let grid = |code: &str| -> Grid {
         item(city, code)
             .roadmap
             .iter()

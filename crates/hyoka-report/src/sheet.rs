@@ -294,8 +294,6 @@ pub async fn sheet_xlsx(store: &Store, item_id: i64, fy: FiscalYear) -> Result<V
 
 // ---------------------------------------------------------------- render
 
-/// The narrative slot of 小平市's 工程表.
-
 /// The narrative slot of 三島市's staff counts and extension (the reader's).
 const ORGANISATION: &str = "organisation";
 
