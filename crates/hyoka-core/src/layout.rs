@@ -49,6 +49,9 @@ pub enum SectionKind {
     Direction,
     /// A table of the items beneath the sheet's item.
     Children,
+    /// A multi-year 工程表: steps × the plan's years, planned and actual
+    /// (`hyoka_core::roadmap`; the years: [`SheetLayout::roadmap_years`]).
+    Roadmap,
 }
 
 coded_enum!(SectionKind {
@@ -61,6 +64,7 @@ coded_enum!(SectionKind {
     Grades => "grades", "評価";
     Direction => "direction", "今後の方向性";
     Children => "children", "下位の項目";
+    Roadmap => "roadmap", "工程表";
 });
 
 /// Who fills in a narrative slot or a grade. The sheet's editors fill the
@@ -864,7 +868,7 @@ writer = "head"
         assert!(mishima.rows_for("activity").unwrap().indicators);
         assert!(mishima.rows_for("objective").is_none());
         let kodaira = SheetLayout::preset("kodaira").unwrap();
-        assert_eq!(kodaira.carried_slots(), vec!["purpose", "roadmap"], "the plan part goes into the next year");
+        assert_eq!(kodaira.carried_slots(), vec!["purpose"], "the plan part goes into the next year");
         let hm = SheetLayout::preset("higashimurayama").unwrap();
         assert!(hm.is_for("department") && !hm.is_for("objective"));
         let rows = hm.rows_for("objective").unwrap();

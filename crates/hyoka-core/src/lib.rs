@@ -53,6 +53,7 @@ pub mod org;
 pub mod outline;
 pub mod paste;
 pub mod plan;
+pub mod roadmap;
 pub mod scale;
 pub mod sheet;
 pub mod text;

@@ -93,6 +93,7 @@ impl Finding {
             "relisting_origin" | "relisting_conflict" => "再掲の確認",
             "split_cell" | "table_shape" | "value_assignment" | "inferred" => "読み取り方の確認",
             "schedule_unaligned" => "スケジュールの月が不明",
+            "roadmap_unaligned" => "工程表の年度が不明",
             "rate_uncomputable" | "rate_mismatch" => "執行率の確認",
             "count_mismatch" => "件数の食い違い",
             "missing" | "missing_sheet" | "missing_grade" => "記載の欠落",

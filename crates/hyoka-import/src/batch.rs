@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 // The rows a sheet is made of are domain values shared with the store.
 pub use hyoka_core::plan::NodeRef;
+pub use hyoka_core::roadmap::{RoadmapCell, RoadmapRow};
 pub use hyoka_core::sheet::{BudgetRow, EvaluationRow, Finding, NarrativeRow, NextDirectionRow, ScheduleRow};
 
 /// Everything read from one or more files.
@@ -79,6 +80,10 @@ pub struct ItemRow {
     pub evaluations: Vec<EvaluationRow>,
     pub schedule: Vec<ScheduleRow>,
     pub next_direction: Option<NextDirectionRow>,
+    /// The multi-year 工程表 of each sheet year (小平市): absent in files
+    /// written before it existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roadmap: Vec<RoadmapRow>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -80,6 +80,7 @@ pub async fn load_city(store: &Store, code: &str) -> Result<CityBatch, StoreErro
             evaluations: store.evaluations(item.id).await?,
             schedule: store.schedule(item.id).await?,
             next_direction: store.next_direction(item.id).await?,
+            roadmap: store.roadmap(item.id).await?,
         });
     }
 

@@ -135,3 +135,34 @@ async fn a_dry_run_reports_what_the_real_run_does_and_unchanged_means_unchanged(
         after.assert_same(&dump::dump(&db.url).await, &format!("{form}: a second run"));
     }
 }
+
+#[test]
+fn the_roadmap_goes_through_every_form_and_files_without_it_still_import() {
+    let mut batch = Batch::default();
+    for (_, b) in seeds::read_seeds() {
+        batch.cities.extend(b.cities.into_iter().filter(|c| c.code == KODAIRA));
+    }
+    let no26 = |b: &Batch| -> ItemRow {
+        let city = b.cities.iter().find(|c| c.code == KODAIRA).unwrap();
+        city.items.iter().find(|i| i.code == "No.26").unwrap().clone()
+    };
+    let mut original = no26(&batch);
+    assert_eq!(original.roadmap.len(), 1);
+    // An actual and a step with nothing in any year survive too.
+    let kodaira = batch.cities.iter_mut().find(|c| c.code == KODAIRA).unwrap();
+    let item = kodaira.items.iter_mut().find(|i| i.code == "No.26").unwrap();
+    item.roadmap[0].set(fy(2018), "→".into(), "条例改正案を作成".into());
+    item.roadmap
+        .push(hyoka_import::batch::RoadmapRow { fiscal_year: fy(2017), step: "・周知".into(), cells: vec![] });
+    original.roadmap = item.roadmap.clone();
+    for (form, files) in forms(&batch) {
+        let back = &read_files(&files)[0].1;
+        assert_eq!(no26(back).roadmap, original.roadmap, "{form}");
+    }
+    // A CSV set written before the table existed imports, without a roadmap.
+    let csv: Vec<(String, Vec<u8>)> =
+        canonical::csv_files(&batch, true).unwrap().into_iter().filter(|(n, _)| !n.ends_with("roadmaps.csv")).collect();
+    let back = &read_files(&csv)[0].1;
+    assert!(no26(back).roadmap.is_empty());
+    assert_eq!(no26(back).narratives, original.narratives);
+}

@@ -341,14 +341,36 @@ fn narratives_keep_structure_and_text() {
     let done = plain(item(city, "No.23"), "do");
     assert!(done.contains("<市税> 現年分:97.7%(前年同時期比+1.0ポイント)"), "{done}");
     assert!(!done.contains("<ul") && !done.contains("<li"));
+    // The 工程表 is a grid: a step per row, each year column's planned text
+    // as printed, no actuals (the document prints none), the sheet's year.
+    type Grid = Vec<(String, Vec<(i32, String, String)>)>;
+    let grid = |code: &str| -> Grid {
+        item(city, code)
+            .roadmap
+            .iter()
+            .map(|r| {
+                assert_eq!(r.fiscal_year, fy(2017));
+                (r.step.clone(), r.cells.iter().map(|c| (c.year.year(), c.planned.clone(), c.actual.clone())).collect())
+            })
+            .collect()
+    };
+    let cells = |list: &[(i32, &str)]| list.iter().map(|(y, p)| (*y, p.to_string(), String::new())).collect::<Vec<_>>();
     assert_eq!(
-        plain(item(city, "No.26"), "roadmap"),
-        "・保育料の見直し ／ 平成29年度: 検討 ／ 平成30年度: → ／ 平成31年度: 条例改正 ／ 平成32年度: 実施"
+        grid("No.26"),
+        [("・保育料の見直し".to_string(), cells(&[(2017, "検討"), (2018, "→"), (2019, "条例改正"), (2020, "実施")]))]
     );
-    let roadmap = plain(item(city, "No.39"), "roadmap");
-    assert!(
-        roadmap.ends_with("平成29年度: (二小) ／ 平成30年度: (一小) ／ 平成31年度: (十一小) ／ 平成32年度: (十四小)")
+    let no39 = grid("No.39");
+    assert_eq!(
+        no39.last().unwrap().1,
+        cells(&[(2017, "(二小)"), (2018, "(一小)"), (2019, "(十一小)"), (2020, "(十四小)")])
     );
+    assert!(item(city, "No.1").roadmap.iter().all(|r| r.cells.is_empty()), "No.1 prints its steps only");
+    assert_eq!(item(city, "No.1").roadmap[1].step, "・庁内研修等の啓発活動の実施");
+    assert!(item(city, "No.26").narratives.iter().all(|n| n.slot != "roadmap"), "no narrative copy");
+    // A cell right of the last year column: kept in the step, marked 欄外.
+    let no37 = grid("No.37");
+    assert!(no37[0].0.ends_with(" ／ 欄外: 策定"), "{no37:?}");
+    assert_eq!(no37[0].1, cells(&[(2017, "検討")]));
     // Summary and sheet disagree: both kept.
     assert_eq!(item(city, "No.10").title, "なるほど出前講座「デリバリーこだいら」の推進");
     assert_eq!(plain(item(city, "No.10"), "sheet_title"), "なるほど出前講座「デリバリーこだい」の推進");
@@ -371,11 +393,14 @@ fn findings_are_the_document_inconsistencies() {
         [
             ("title_mismatch", 310),
             ("title_mismatch", 323),
+            ("roadmap_unaligned", 361),
             ("text_mismatch", 409),
+            ("roadmap_unaligned", 437),
             ("text_mismatch", 474),
             ("title_mismatch", 488),
             ("title_mismatch", 513),
             ("relisting_conflict", 49),
+            ("roadmap_unaligned", 684),
             ("missing_grade", 124),
             ("missing_grade", 136),
             ("missing_grade", 148),

@@ -54,6 +54,8 @@ pub struct SheetView {
     pub children: Vec<SheetChild>,
     pub budgets: Vec<BudgetRow>,
     pub schedule: Vec<ScheduleRow>,
+    /// The 工程表 rows of the year (小平市).
+    pub roadmap: Vec<hyoka_core::roadmap::RoadmapRow>,
     pub grades: Vec<GradeLine>,
     pub next_direction: Option<NextDirectionRow>,
     /// The city's scales, for legends.
@@ -259,6 +261,7 @@ pub async fn load_sheet(store: &Store, item_id: i64, fy: FiscalYear) -> Result<S
         children,
         budgets: store.budgets(item_id).await?,
         schedule,
+        roadmap: store.roadmap_of_year(item_id, fy).await?,
         grades,
         next_direction: store.next_direction_for(item_id, fy).await?,
         scales,
@@ -290,9 +293,6 @@ pub async fn sheet_xlsx(store: &Store, item_id: i64, fy: FiscalYear) -> Result<V
 }
 
 // ---------------------------------------------------------------- render
-
-/// The narrative slot of 小平市's 工程表.
-const ROADMAP: &str = "roadmap";
 
 /// The narrative slot of 三島市's staff counts and extension (the reader's).
 const ORGANISATION: &str = "organisation";
@@ -1001,30 +1001,39 @@ impl SheetView {
     /// the year the item starts (moved on so that the sheet's year is in).
     pub fn roadmap_span(&self) -> Vec<FiscalYear> {
         let Some(n) = self.layout.roadmap_years() else { return Vec::new() };
-        let n = i32::from(n);
-        let mut start = self.item.fiscal_year.unwrap_or(self.fiscal_year).year().min(self.fiscal_year.year());
-        if self.fiscal_year.year() >= start + n {
-            start = self.fiscal_year.year() - n + 1;
+        hyoka_core::roadmap::span(self.item.fiscal_year, self.fiscal_year, n, &self.roadmap)
+    }
+
+    /// What a 工程表 cell prints: the plan as printed; with an actual, both
+    /// on their own line, each named (計画 / 実績).
+    pub fn roadmap_cell(&self, row: &hyoka_core::roadmap::RoadmapRow, year: FiscalYear) -> String {
+        let (planned, actual) = (row.planned(year), row.actual(year));
+        if actual.is_empty() {
+            return planned.to_string();
         }
-        (start..start + n).filter_map(|y| FiscalYear::new(y).ok()).collect()
+        let l = &self.layout;
+        let mut lines = Vec::new();
+        if !planned.is_empty() {
+            lines.push(format!("{}: {planned}", l.label("schedule.planned")));
+        }
+        lines.push(format!("{}: {actual}", l.label("schedule.actual")));
+        lines.join("\n")
     }
 
     /// 小平市's 工程表: one row per 実施内容, one column per year of the
-    /// plan, as the city prints it.
-    fn roadmap_table(&self, label: &str, texts: &[&NarrativeRow]) -> Table {
+    /// plan with what is planned and done that year, as the city prints it.
+    fn roadmap_table(&self, label: &str) -> Table {
         let years = self.roadmap_span();
         let mut t = Table { caption: Some(label.to_string()), ..Table::default() };
         let mut head = vec![Cell::col("実施内容")];
         head.extend(years.iter().map(|y| Cell::col(y.label())));
         t.head.push(head);
-        t.widths = vec![5.0];
-        t.widths.extend(years.iter().map(|_| 1.2));
-        for n in texts {
-            for (_, line) in crate::doc::narrative_lines(&n.text) {
-                let mut row = vec![Cell::text(line)];
-                row.extend(years.iter().map(|_| Cell::text("")));
-                t.body.push(row);
-            }
+        t.widths = vec![4.0];
+        t.widths.extend(years.iter().map(|_| 1.6));
+        for r in &self.roadmap {
+            let mut row = vec![Cell::text(r.step.clone())];
+            row.extend(years.iter().map(|&y| Cell::text(self.roadmap_cell(r, y))));
+            t.body.push(row);
         }
         t
     }
@@ -1070,14 +1079,8 @@ impl SheetView {
                     doc.heading(1, section.label.clone());
                     let mut t =
                         Table { caption: Some(section.label.clone()), widths: vec![1.6, 6.0], ..Table::default() };
-                    let mut grids = Vec::new();
                     for slot in &section.slots {
                         let texts = self.slot_texts(&slot.code);
-                        // 小平市's 工程表 prints as a grid across its years.
-                        if slot.code == ROADMAP && self.layout.roadmap_years().is_some() && !texts.is_empty() {
-                            grids.push(slot);
-                            continue;
-                        }
                         if texts.is_empty() {
                             let from: Vec<&(String, NarrativeRow)> =
                                 self.inherited.iter().filter(|(_, n)| n.slot == slot.code).collect();
@@ -1103,12 +1106,6 @@ impl SheetView {
                         }
                     }
                     doc.push(Block::Table(t));
-                    for slot in grids {
-                        doc.push(Block::Table(self.roadmap_table(&slot.label, &self.slot_texts(&slot.code))));
-                        doc.push(Block::Note(
-                            "各年度の欄の矢印（実施時期）は、取り込んだ資料から読み取れないため空欄です。".into(),
-                        ));
-                    }
                 }
                 SectionKind::Indicators => {
                     doc.heading(1, section.label.clone());
@@ -1175,6 +1172,14 @@ impl SheetView {
                     doc.push(Block::Table(self.grades_table()));
                     for l in self.legends() {
                         doc.push(Block::Note(l));
+                    }
+                }
+                SectionKind::Roadmap => {
+                    doc.heading(1, section.label.clone());
+                    if self.roadmap.is_empty() {
+                        doc.paragraph("（記載はありません）");
+                    } else {
+                        doc.push(Block::Table(self.roadmap_table(&section.label)));
                     }
                 }
                 SectionKind::Children => {
@@ -1455,6 +1460,33 @@ impl SheetView {
                 row.push(XCell::text(s.hours_regular.clone().unwrap_or_default()));
                 row.push(XCell::text(s.hours_other.clone().unwrap_or_default()));
                 sheet.rows.push(row);
+            }
+            out.push(sheet);
+        }
+
+        if !self.roadmap.is_empty() {
+            // One row per step and year column, as the open data has it.
+            let mut sheet = Sheet::new("工程表", &["実施内容", "年度", "年度（和暦）", "計画", "実績"]);
+            sheet.widths = vec![50.0, 8.0, 14.0, 30.0, 30.0];
+            for r in &self.roadmap {
+                for c in &r.cells {
+                    sheet.rows.push(vec![
+                        XCell::text(r.step.clone()),
+                        XCell::int(c.year.year().into()),
+                        XCell::text(c.year.label()),
+                        XCell::text(c.planned.clone()),
+                        XCell::text(c.actual.clone()),
+                    ]);
+                }
+                if r.cells.is_empty() {
+                    sheet.rows.push(vec![
+                        XCell::text(r.step.clone()),
+                        XCell::Empty,
+                        XCell::Empty,
+                        XCell::Empty,
+                        XCell::Empty,
+                    ]);
+                }
             }
             out.push(sheet);
         }

@@ -81,6 +81,7 @@ const ACTIVE_IN_YEAR: &str = "(
     OR EXISTS (SELECT 1 FROM evaluations x WHERE x.item_id = i.id AND x.fiscal_year = $2)
     OR EXISTS (SELECT 1 FROM schedules x WHERE x.item_id = i.id AND x.fiscal_year = $2)
     OR EXISTS (SELECT 1 FROM next_directions x WHERE x.item_id = i.id AND x.fiscal_year = $2)
+    OR EXISTS (SELECT 1 FROM roadmap_steps x WHERE x.item_id = i.id AND x.fiscal_year = $2)
 )";
 
 /// Which items of a city have sheets, and what of them a new year carries:
@@ -313,8 +314,9 @@ impl StoreTx {
     /// Opens fiscal year `fy` by carrying forward from the year before:
     /// every item that belonged to that year gets a 未着手 sheet, its
     /// indicators keep their targets (a missing target for `fy` is copied
-    /// from the previous year's), the project overview and the planned
-    /// schedule rows are copied, and nothing of the results is: no
+    /// from the previous year's), the project overview, the planned
+    /// schedule rows and the 工程表's steps and planned cells are copied,
+    /// and nothing of the results is: no
     /// actuals, budgets, grades, judgements or direction. Items with a
     /// sheet for `fy` already are left alone, so opening twice changes
     /// nothing. Items whose direction last year was 終了 are not carried.
@@ -366,6 +368,7 @@ impl StoreTx {
             report.targets_copied += changes.len() - 1;
             self.carry_narratives(item_id, y, p, &plan.carried_slots).await?;
             self.carry_schedule(item_id, y, p).await?;
+            self.carry_roadmap(item_id, y, p).await?;
             report.history.extend(changes.into_iter().map(|change| HistoryRow {
                 item_id: Some(item_id),
                 fiscal_year: Some(fy),

@@ -26,6 +26,7 @@ mod plans;
 mod public_sets;
 mod publication;
 mod records;
+mod roadmaps;
 mod scope;
 mod search;
 mod search_index;

@@ -35,6 +35,7 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 12, name: "indicator_links", sql: include_str!("../migrations/0012_indicator_links.sql") },
     Migration { version: 13, name: "city_sheet_kinds", sql: include_str!("../migrations/0013_city_sheet_kinds.sql") },
+    Migration { version: 14, name: "roadmaps", sql: include_str!("../migrations/0014_roadmaps.sql") },
 ];
 
 /// The migration that creates the search index (`search_grams`).

@@ -443,3 +443,72 @@ async fn concurrent_readers_see_committed_data() {
         assert_eq!(r.await.unwrap(), 7);
     }
 }
+
+#[tokio::test]
+async fn a_roadmap_keeps_its_cells_as_printed_and_carries_its_plan() {
+    use hyoka_core::roadmap::{RoadmapCell, RoadmapRow};
+    use hyoka_store::SheetPlan;
+    let db = TestDb::new().await;
+    let store = store_with_city(&db).await;
+    let mut tx = store.begin().await.unwrap();
+    let item = tx
+        .upsert_item(
+            MISHIMA,
+            &NewItem { key: "r1".into(), kind: "issue".into(), code: "No.39".into(), title: "学校の改修".into() },
+        )
+        .await
+        .unwrap();
+    let cell = |y: i32, planned: &str, actual: &str| RoadmapCell {
+        year: fy(y),
+        planned: planned.into(),
+        actual: actual.into(),
+    };
+    let rows = vec![
+        RoadmapRow {
+            fiscal_year: fy(2017),
+            step: "・トイレ改修".into(),
+            cells: vec![cell(2017, "(二小)", "(二小) 完了"), cell(2018, "(一小)", "")],
+        },
+        RoadmapRow { fiscal_year: fy(2017), step: "・検討".into(), cells: vec![cell(2019, "", "前倒し")] },
+        RoadmapRow { fiscal_year: fy(2016), step: "・前年の行".into(), cells: vec![] },
+    ];
+    tx.replace_roadmap(item, &rows).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut back = store.roadmap(item).await.unwrap();
+    assert_eq!(back[0], rows[2], "sheet years first");
+    back.remove(0);
+    assert_eq!(back, rows[..2]);
+
+    // Saving one year leaves the others.
+    let mut tx = store.begin().await.unwrap();
+    let edited = vec![RoadmapRow {
+        fiscal_year: fy(2017),
+        step: "・トイレ改修（全校）".into(),
+        cells: vec![cell(2020, "→", "")],
+    }];
+    tx.replace_roadmap_year(item, fy(2017), &edited).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(store.roadmap_of_year(item, fy(2017)).await.unwrap(), edited);
+    assert_eq!(store.roadmap_of_year(item, fy(2016)).await.unwrap().len(), 1);
+
+    // Opening 2018: the steps and planned cells carry, actuals start empty.
+    let mut tx = store.begin().await.unwrap();
+    tx.replace_roadmap(item, &rows[..2]).await.unwrap();
+    let plan = SheetPlan { item_kinds: vec!["issue".into()], carried_slots: vec![] };
+    let report = tx.carry_forward(MISHIMA, fy(2018), &plan).await.unwrap();
+    assert_eq!(report.created.len(), 1);
+    tx.commit().await.unwrap();
+    let carried = store.roadmap_of_year(item, fy(2018)).await.unwrap();
+    assert_eq!(
+        carried,
+        vec![
+            RoadmapRow {
+                fiscal_year: fy(2018),
+                step: "・トイレ改修".into(),
+                cells: vec![cell(2017, "(二小)", ""), cell(2018, "(一小)", "")],
+            },
+            RoadmapRow { fiscal_year: fy(2018), step: "・検討".into(), cells: vec![] },
+        ]
+    );
+    assert_eq!(store.roadmap_of_year(item, fy(2017)).await.unwrap(), rows[..2], "last year's stays as it was");
+}

@@ -204,6 +204,8 @@ pub struct SheetContent {
     pub children: Vec<ChildData>,
     pub budgets: Vec<BudgetRow>,
     pub schedule: Vec<ScheduleRow>,
+    /// Every sheet year's 工程表 rows.
+    pub roadmap: Vec<hyoka_core::roadmap::RoadmapRow>,
     pub evaluations: Vec<EvaluationRow>,
     pub direction: Option<NextDirectionRow>,
     pub scales: Vec<EvaluationScale>,
@@ -212,6 +214,15 @@ pub struct SheetContent {
 }
 
 impl SheetContent {
+    /// The 工程表 rows of the sheet's year, and its year columns (empty
+    /// when the layout has no 工程表).
+    pub fn roadmap_of(&self, ctx: &SheetContext) -> (Vec<&hyoka_core::roadmap::RoadmapRow>, Vec<FiscalYear>) {
+        let rows: Vec<_> = self.roadmap.iter().filter(|r| r.fiscal_year == ctx.fy).collect();
+        let Some(n) = ctx.layout.roadmap_years() else { return (rows, Vec::new()) };
+        let years = hyoka_core::roadmap::span(ctx.item.fiscal_year, ctx.fy, n, rows.iter().copied());
+        (rows, years)
+    }
+
     pub async fn load(store: &Store, ctx: &SheetContext) -> Result<SheetContent, CommandError> {
         let item_id = ctx.item.id;
         let mut records = store.item_indicators(item_id).await?;
@@ -258,6 +269,7 @@ impl SheetContent {
             children,
             budgets: store.budgets(item_id).await?,
             schedule: store.schedule(item_id).await?,
+            roadmap: store.roadmap(item_id).await?,
             evaluations: store.evaluations(item_id).await?,
             direction: store.next_direction_for(item_id, ctx.fy).await?,
             scales: store.scales(&ctx.code).await?,

@@ -16,6 +16,7 @@
 //! | `i.{id}.{year}.j` / `.r` | a declared judgement and its reason |
 //! | `b.{initial,final,settlement,general_revenue,carried_over}` | the year's budget in the layout's unit |
 //! | `s.{row}.{kind,label,m0…m11,hr,ho}` | a schedule row with staff hours |
+//! | `r.{row}.step` / `r.{row}.{year}.p` / `.a` | a 工程表 step, a year's planned / actual |
 //! | `g.{stage}.{evaluator}` / `gc.…` | the section's own grade and comment |
 //! | `d.dir` / `d.reason` / `d.transfer` | next year's direction |
 
@@ -74,6 +75,43 @@ pub fn set_budget(line: BudgetField, f: &mut BudgetFigures, typed: &str, unit: M
         ),
     };
     Ok(())
+}
+
+/// Rows of a 工程表 beyond this are not read from a form.
+const MAX_ROADMAP_ROWS: usize = 100;
+
+/// A cell of a 工程表 row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RoadmapPart {
+    /// 実施内容.
+    Step,
+    /// A year column's 計画.
+    Planned(FiscalYear),
+    /// A year column's 実績.
+    Actual(FiscalYear),
+}
+
+impl RoadmapPart {
+    fn code(self) -> String {
+        match self {
+            RoadmapPart::Step => "step".into(),
+            RoadmapPart::Planned(y) => format!("{}.p", y.year()),
+            RoadmapPart::Actual(y) => format!("{}.a", y.year()),
+        }
+    }
+
+    fn parse(s: &str) -> Option<RoadmapPart> {
+        if s == "step" {
+            return Some(RoadmapPart::Step);
+        }
+        let (year, part) = s.split_once('.')?;
+        let year = FiscalYear::new(year.parse().ok()?).ok()?;
+        match part {
+            "p" => Some(RoadmapPart::Planned(year)),
+            "a" => Some(RoadmapPart::Actual(year)),
+            _ => None,
+        }
+    }
 }
 
 /// A cell of a schedule row.
@@ -138,6 +176,10 @@ pub enum FieldKey {
         row: usize,
         part: SchedulePart,
     },
+    Roadmap {
+        row: usize,
+        part: RoadmapPart,
+    },
     Grade {
         stage: Stage,
         evaluator: Evaluator,
@@ -174,6 +216,10 @@ impl FieldKey {
         matches!(self, FieldKey::Schedule { .. })
     }
 
+    pub fn is_roadmap(&self) -> bool {
+        matches!(self, FieldKey::Roadmap { .. })
+    }
+
     pub fn is_narrative(&self) -> bool {
         matches!(self, FieldKey::Narrative { .. })
     }
@@ -208,6 +254,7 @@ impl fmt::Display for FieldKey {
             FieldKey::DeclaredReason { indicator, year } => write!(f, "i.{indicator}.{}.r", year.year()),
             FieldKey::Budget(b) => write!(f, "b.{}", b.code()),
             FieldKey::Schedule { row, part } => write!(f, "s.{row}.{}", part.code()),
+            FieldKey::Roadmap { row, part } => write!(f, "r.{row}.{}", part.code()),
             FieldKey::Grade { stage, evaluator } => write!(f, "g.{}.{}", stage.code(), evaluator.code()),
             FieldKey::GradeComment { stage, evaluator } => write!(f, "gc.{}.{}", stage.code(), evaluator.code()),
             FieldKey::Direction => f.write_str("d.dir"),
@@ -225,7 +272,7 @@ impl FromStr for FieldKey {
         let (head, rest) = s.split_once('.').ok_or(())?;
         if let Some(item) = head.strip_prefix('c').filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) {
             let key: FieldKey = rest.parse()?;
-            if key.as_child().is_some() || key.indicator_year().is_some() || key.is_budget() {
+            if key.as_child().is_some() || key.indicator_year().is_some() || key.is_budget() || key.is_roadmap() {
                 return Err(());
             }
             return Ok(FieldKey::child(item.parse().map_err(|_| ())?, key));
@@ -260,6 +307,10 @@ impl FromStr for FieldKey {
             "s" => {
                 let (row, part) = rest.split_once('.').ok_or(())?;
                 FieldKey::Schedule { row: row.parse().map_err(|_| ())?, part: SchedulePart::parse(part).ok_or(())? }
+            }
+            "r" => {
+                let (row, part) = rest.split_once('.').ok_or(())?;
+                FieldKey::Roadmap { row: row.parse().map_err(|_| ())?, part: RoadmapPart::parse(part).ok_or(())? }
             }
             "g" => {
                 let (stage, evaluator) = stage_evaluator(rest)?;
@@ -312,6 +363,39 @@ impl SheetDraft {
 
     pub fn push(&mut self, key: FieldKey, label: String, value: String) {
         self.list.push(Field { name: key.to_string(), key, label, value });
+    }
+
+    /// The 工程表 rows' indices present, in order.
+    pub fn roadmap_rows(&self) -> Vec<usize> {
+        let set: BTreeSet<usize> = self
+            .list
+            .iter()
+            .filter_map(|f| match f.key {
+                FieldKey::Roadmap { row, .. } => Some(row),
+                _ => None,
+            })
+            .collect();
+        set.into_iter().collect()
+    }
+
+    /// The 工程表 as a draft holds it: each row's step and its cells of the
+    /// given year columns.
+    pub fn roadmap(&self, fy: FiscalYear, years: &[FiscalYear]) -> Vec<hyoka_core::roadmap::RoadmapRow> {
+        self.roadmap_rows()
+            .into_iter()
+            .map(|row| {
+                let get = |part| self.value(&FieldKey::Roadmap { row, part }).unwrap_or("").to_string();
+                let mut r = hyoka_core::roadmap::RoadmapRow {
+                    fiscal_year: fy,
+                    step: get(RoadmapPart::Step),
+                    cells: Vec::new(),
+                };
+                for &y in years {
+                    r.set(y, get(RoadmapPart::Planned(y)), get(RoadmapPart::Actual(y)));
+                }
+                r
+            })
+            .collect()
     }
 
     /// The schedule rows' indices present, in order.
@@ -514,6 +598,12 @@ pub fn stored(ctx: &SheetContext, content: &SheetContent, actor: &Actor) -> Shee
                     child_fields(&mut f, ctx, content, rows, actor, head_or_admin);
                 }
             }
+            SectionKind::Roadmap => {
+                let (rows, years) = content.roadmap_of(ctx);
+                for (i, r) in rows.iter().enumerate() {
+                    push_roadmap_row(&mut f, i, &r.step, &years, |y| (r.planned(y), r.actual(y)));
+                }
+            }
             SectionKind::Direction => {
                 let d = content.direction.as_ref();
                 let heading = &section.label;
@@ -539,7 +629,10 @@ pub fn stored(ctx: &SheetContext, content: &SheetContent, actor: &Actor) -> Shee
     // cell is not an edit).
     let empty = BTreeMap::new();
     for field in &mut f.list {
-        field.value = if field.key.is_schedule() || field.key.as_child().is_some_and(|(_, k)| k.is_schedule()) {
+        field.value = if field.key.is_schedule()
+            || field.key.is_roadmap()
+            || field.key.as_child().is_some_and(|(_, k)| k.is_schedule())
+        {
             field.value.trim().to_string()
         } else {
             clean_field(ctx, content, &field.key, &field.label, &field.value, &empty).0
@@ -669,6 +762,79 @@ fn indicator_cells(f: &mut SheetDraft, ctx: &SheetContext, ind: &IndicatorData) 
     }
 }
 
+/// One 工程表 row's fields: its step, then per year column 計画 and 実績.
+fn push_roadmap_row<'a>(
+    f: &mut SheetDraft,
+    row: usize,
+    step: &str,
+    years: &[FiscalYear],
+    cell: impl Fn(FiscalYear) -> (&'a str, &'a str),
+) {
+    let line = format!("工程表 {}行目", row + 1);
+    f.push(FieldKey::Roadmap { row, part: RoadmapPart::Step }, format!("{line} 実施内容"), step.to_string());
+    for &y in years {
+        let (planned, actual) = cell(y);
+        f.push(
+            FieldKey::Roadmap { row, part: RoadmapPart::Planned(y) },
+            format!("{line} {} 計画", y.label()),
+            planned.to_string(),
+        );
+        f.push(
+            FieldKey::Roadmap { row, part: RoadmapPart::Actual(y) },
+            format!("{line} {} 実績", y.label()),
+            actual.to_string(),
+        );
+    }
+}
+
+/// The rows of the 工程表 as the form sends them (`r.{row}.…`), renumbered
+/// from 0; blank rows are dropped. Each problem names its row (as the
+/// form numbers them) and year.
+fn read_roadmap(form: &BTreeMap<String, String>, years: &[FiscalYear], out: &mut SheetDraft, errors: &mut FieldErrors) {
+    let rows: BTreeSet<usize> = form
+        .keys()
+        .filter_map(|k| k.strip_prefix("r.")?.split('.').next()?.parse().ok())
+        .filter(|i: &usize| *i < MAX_ROADMAP_ROWS)
+        .collect();
+    let mut n = 0;
+    for i in rows {
+        let get = |part: RoadmapPart| {
+            form.get(&FieldKey::Roadmap { row: i, part }.to_string()).map(String::as_str).unwrap_or("")
+        };
+        let cells: Vec<(FiscalYear, &str, &str)> =
+            years.iter().map(|&y| (y, get(RoadmapPart::Planned(y)), get(RoadmapPart::Actual(y)))).collect();
+        // Rows are numbered as the form shows them (`r.{i}` is row i + 1).
+        match hyoka_core::roadmap::clean_row(i + 1, get(RoadmapPart::Step), &cells) {
+            Ok(None) => continue,
+            Ok(Some((step, clean))) => {
+                let row = hyoka_core::roadmap::RoadmapRow { fiscal_year: years[0], step, cells: clean };
+                push_roadmap_row(out, n, &row.step, years, |y| (row.planned(y), row.actual(y)));
+            }
+            Err(problems) => {
+                use hyoka_core::roadmap::RoadmapError as E;
+                for p in problems {
+                    let part = match &p {
+                        E::NoStep { .. } | E::StepTooLong { .. } => RoadmapPart::Step,
+                        E::CellTooLong { year, part, .. } | E::CellLineBreak { year, part, .. } => {
+                            let y = years.iter().copied().find(|y| y.label() == *year).unwrap_or(years[0]);
+                            if *part == "計画" {
+                                RoadmapPart::Planned(y)
+                            } else {
+                                RoadmapPart::Actual(y)
+                            }
+                        }
+                    };
+                    errors.entry(FieldKey::Roadmap { row: i, part }.to_string()).or_insert_with(|| p.to_string());
+                }
+                // Kept as typed, so the form shows it back with the message.
+                let step = get(RoadmapPart::Step).to_string();
+                push_roadmap_row(out, n, &step, years, |y| (get(RoadmapPart::Planned(y)), get(RoadmapPart::Actual(y))));
+            }
+        }
+        n += 1;
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn push_schedule_row(
     f: &mut SheetDraft,
@@ -713,7 +879,10 @@ pub fn from_form(
     let mut out = SheetDraft::default();
     let mut errors = FieldErrors::new();
     for field in &stored.list {
-        if field.key.is_schedule() || field.key.as_child().is_some_and(|(_, k)| k.is_schedule()) {
+        if field.key.is_schedule()
+            || field.key.is_roadmap()
+            || field.key.as_child().is_some_and(|(_, k)| k.is_schedule())
+        {
             continue;
         }
         let raw = form.get(&field.name).map(String::as_str).unwrap_or(&field.value);
@@ -731,6 +900,12 @@ pub fn from_form(
             errors.insert(field.name.clone(), e);
         }
         out.push(field.key.clone(), field.label.clone(), value);
+    }
+    let (_, years) = content.roadmap_of(ctx);
+    if layout.has(SectionKind::Roadmap) && !years.is_empty() {
+        read_roadmap(form, &years, &mut out, &mut errors);
+    } else {
+        out.list.extend(stored.list.iter().filter(|f| f.key.is_roadmap()).cloned());
     }
     if layout.has(SectionKind::Schedule) || layout.has(SectionKind::StaffHours) {
         read_schedule(form, "", layout, &|k| k, &mut out, &mut errors);
@@ -914,9 +1089,11 @@ fn clean_field(
             };
             (v, Some(format!("「{label}」は {} のいずれかを選んでください", labels.join("・"))))
         }
-        FieldKey::Schedule { .. } | FieldKey::GradeComment { .. } | FieldKey::DirectionReason | FieldKey::Transfer => {
-            short(multi_line(raw))
-        }
+        FieldKey::Schedule { .. }
+        | FieldKey::Roadmap { .. }
+        | FieldKey::GradeComment { .. }
+        | FieldKey::DirectionReason
+        | FieldKey::Transfer => short(multi_line(raw)),
     }
 }
 
@@ -993,6 +1170,9 @@ mod tests {
         let keys = [
             FieldKey::Narrative { slot: "outcome_target".into(), index: 2 },
             FieldKey::Target { indicator: 7, year: fy },
+            FieldKey::Roadmap { row: 3, part: RoadmapPart::Step },
+            FieldKey::Roadmap { row: 0, part: RoadmapPart::Planned(fy) },
+            FieldKey::Roadmap { row: 0, part: RoadmapPart::Actual(fy) },
             FieldKey::Actual { indicator: 7, year: fy },
             FieldKey::Declared { indicator: 7, year: fy },
             FieldKey::DeclaredReason { indicator: 7, year: fy },

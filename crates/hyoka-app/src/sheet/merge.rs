@@ -26,6 +26,10 @@ fn unit(name: &str) -> &str {
     if name.starts_with("s.") {
         return "s";
     }
+    // The 工程表 is one unit too: its rows are renumbered on every save.
+    if name.starts_with("r.") {
+        return "r";
+    }
     // A child row's schedule, `c{item}.s.…`: one unit per row's item.
     if let Some((head, rest)) = name.split_once('.') {
         if head.starts_with('c') && rest.starts_with("s.") {
@@ -42,7 +46,7 @@ fn schedule_text(f: &SheetDraft, schedule: &str) -> String {
 }
 
 fn unit_value(f: &SheetDraft, unit: &str) -> String {
-    if unit == "s" || unit.ends_with(".s") {
+    if unit == "s" || unit == "r" || unit.ends_with(".s") {
         schedule_text(f, unit)
     } else {
         f.get(unit).to_string()

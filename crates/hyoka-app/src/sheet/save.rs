@@ -104,7 +104,7 @@ async fn write(
     };
     changed.retain(|k| match k.as_child() {
         Some((item, inner)) if inner.is_schedule() => writes_schedule_of(item),
-        _ => k.is_schedule() || before.value(k).is_some(),
+        _ => k.is_schedule() || k.is_roadmap() || before.value(k).is_some(),
     });
     let item = ctx.item.id;
     let fy = ctx.fy;
@@ -232,6 +232,11 @@ async fn write(
             });
         }
         tx.replace_schedule(item, &rows).await?;
+    }
+
+    if changed.iter().any(FieldKey::is_roadmap) {
+        let (_, years) = content.roadmap_of(ctx);
+        tx.replace_roadmap_year(item, fy, &after.roadmap(fy, &years)).await?;
     }
 
     for g in ctx.layout.grade_slots() {

@@ -96,8 +96,8 @@ pub(super) fn layout(l: &SheetLayout) -> Result<(), LayoutError> {
         if !(1..=10).contains(&n) {
             return Err(invalid("roadmap_years", "1から10までの年数にしてください"));
         }
-        if l.slot("roadmap").is_none() {
-            return Err(invalid("roadmap_years", "工程表を書く記述（code = \"roadmap\"）がありません"));
+        if !l.has(SectionKind::Roadmap) {
+            return Err(invalid("roadmap_years", "工程表の見出し（kind = \"roadmap\"）がありません"));
         }
     }
     for (k, v) in &l.labels {

@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use hyoka_core::judgement::Judgement;
+use hyoka_core::roadmap::RoadmapRow;
 use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
 use hyoka_core::{Evaluator, FiscalYear, Stage, ValueRole};
 
@@ -536,6 +537,18 @@ fn item(sink: &mut Sink, before: Option<&ItemRow>, after: &ItemRow) {
         sink.printed_in(&sb.keys().copied().collect(), change);
     }
 
+    let (rb, ra) = (roadmap(b), roadmap(after));
+    for fy in rb.keys().chain(ra.keys()).collect::<BTreeSet<_>>() {
+        let (lb, la) = (rb.get(fy).map_or(&[][..], Vec::as_slice), ra.get(fy).map_or(&[][..], Vec::as_slice));
+        for i in 0..lb.len().max(la.len()) {
+            let (was, now) = (lb.get(i).copied(), la.get(i).copied());
+            sink.row(Part::Records, Some(*fy), was, now, |_| {
+                let r = now.or(was).expect("one side has the row");
+                (subject(), format!("工程表「{}」", clip(&r.step)), None)
+            });
+        }
+    }
+
     let (db, da) = (direction(b), direction(after));
     for fy in db.keys().chain(da.keys()).collect::<BTreeSet<_>>() {
         let (was, now) = (db.get(fy).copied(), da.get(fy).copied());
@@ -659,6 +672,14 @@ fn schedule(i: &ItemRow) -> BTreeMap<FiscalYear, Vec<&ScheduleRow>> {
     let mut m: BTreeMap<FiscalYear, Vec<_>> = BTreeMap::new();
     for s in &i.schedule {
         m.entry(s.fiscal_year).or_default().push(s);
+    }
+    m
+}
+
+fn roadmap(i: &ItemRow) -> BTreeMap<FiscalYear, Vec<&RoadmapRow>> {
+    let mut m: BTreeMap<FiscalYear, Vec<_>> = BTreeMap::new();
+    for r in &i.roadmap {
+        m.entry(r.fiscal_year).or_default().push(r);
     }
     m
 }

@@ -123,6 +123,7 @@ async fn write_item(
     tx.replace_budgets(id, &item.budgets).await?;
     tx.replace_evaluations(municipality, id, &item.evaluations).await?;
     tx.replace_schedule(id, &item.schedule).await?;
+    tx.replace_roadmap(id, &item.roadmap).await?;
     tx.replace_next_direction(id, item.next_direction.as_ref()).await?;
     Ok(id)
 }

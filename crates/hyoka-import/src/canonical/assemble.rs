@@ -7,9 +7,10 @@
 //! an earlier one is bad, and the table's problems are reported together;
 //! the next table is not read, since its references could not be checked.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use hyoka_core::judgement::JudgementVocabulary;
+use hyoka_core::roadmap::RoadmapRow;
 use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
 use hyoka_core::{
     BudgetFigures, Direction, EvaluationScale, Evaluator, Funding, Grade, IndicatorKind, Narrative, NextDirection,
@@ -44,6 +45,7 @@ pub(crate) fn assemble(tables: &HashMap<&'static str, Table>) -> Result<Vec<City
     b.items()?;
     b.item_lists()?;
     b.indicators()?;
+    b.roadmaps()?;
     Ok(b.cities)
 }
 
@@ -480,6 +482,51 @@ impl<'t> Builder<'t> {
             self.cities[c].items[i].next_direction = Some(direction);
             Ok(())
         })
+    }
+
+    /// The 工程表: one row per step and year column; the rows of one step
+    /// share its position and its text, and a step with nothing in any year
+    /// is one row with the year blank. Absent in files written before it.
+    fn roadmaps(&mut self) -> Result<()> {
+        let Some(table) = self.tables.get(tables::ROADMAPS.name) else { return Ok(()) };
+        table.check_unique(tables::ROADMAPS.key)?;
+        let mut steps: BTreeMap<(usize, usize, i32, i64), RoadmapRow> = BTreeMap::new();
+        each_row(table, |row| {
+            let c = self.city(&row)?;
+            let i = self.item(&row, c, "item_key")?;
+            let fiscal_year = row.year("fiscal_year")?;
+            let position = row.integer("position")?;
+            let step = row.text("step")?;
+            let entry = steps.entry((c, i, fiscal_year.year(), position)).or_insert_with(|| RoadmapRow {
+                fiscal_year,
+                step: step.clone(),
+                cells: Vec::new(),
+            });
+            if entry.step != step {
+                return Err(row.error(
+                    "step",
+                    format!(
+                        "{}の並び順 {position} の実施内容が同じ実施内容の別の行と異なります（「{}」と「{step}」）",
+                        fiscal_year.label(),
+                        entry.step
+                    ),
+                ));
+            }
+            let (planned, actual) = (row.text("planned")?, row.text("actual")?);
+            match row.opt_year("year")? {
+                // Keys are unique, so a year comes once per step.
+                Some(year) => entry.set(year, planned, actual),
+                None if planned.is_empty() && actual.is_empty() => {}
+                None => {
+                    return Err(row.error("year", "計画・実績のある行は年度の欄（year）を入力してください"));
+                }
+            }
+            Ok(())
+        })?;
+        for ((c, i, _, _), r) in steps {
+            self.cities[c].items[i].roadmap.push(r);
+        }
+        Ok(())
     }
 
     fn indicators(&mut self) -> Result<()> {

@@ -5,7 +5,7 @@ use hyoka_core::{FiscalYear, Yen};
 
 use super::tables::{self, TableSpec, MONTHS, TABLES};
 use super::ExportError;
-use crate::batch::CityBatch;
+use crate::batch::{CityBatch, RoadmapRow};
 use crate::Batch;
 
 /// A cell to write. Empty text is written as an empty cell.
@@ -73,6 +73,16 @@ pub(crate) fn flatten(batch: &Batch) -> Result<Vec<TableRows>, ExportError> {
         debug_assert!(t.rows.iter().all(|r| r.len() == t.spec.columns.len()), "{}", t.spec.name);
     }
     Ok(out)
+}
+
+/// An item's roadmap rows by sheet year, each year's in order (positions
+/// count within a year).
+fn roadmap_by_year(rows: &[RoadmapRow]) -> std::collections::BTreeMap<FiscalYear, Vec<&RoadmapRow>> {
+    let mut m: std::collections::BTreeMap<FiscalYear, Vec<&RoadmapRow>> = Default::default();
+    for r in rows {
+        m.entry(r.fiscal_year).or_default().push(r);
+    }
+    m
 }
 
 fn city_rows(city: &CityBatch, out: &mut [TableRows]) -> Result<(), ExportError> {
@@ -191,6 +201,21 @@ fn city_rows(city: &CityBatch, out: &mut [TableRows]) -> Result<(), ExportError>
             row.push(ot(s.hours_regular.as_ref()));
             row.push(ot(s.hours_other.as_ref()));
             push(&tables::SCHEDULES, row);
+        }
+        for (fy, rows) in roadmap_by_year(&item.roadmap) {
+            for (position, r) in rows.iter().enumerate() {
+                let head = || vec![mc(), key(), y(fy), n(position), t(&r.step)];
+                if r.cells.is_empty() {
+                    let mut row = head();
+                    row.extend([Out::Empty, Out::Empty, Out::Empty]);
+                    push(&tables::ROADMAPS, row);
+                }
+                for c in &r.cells {
+                    let mut row = head();
+                    row.extend([y(c.year), t(&c.planned), t(&c.actual)]);
+                    push(&tables::ROADMAPS, row);
+                }
+            }
         }
         if let Some(d) = &item.next_direction {
             push(

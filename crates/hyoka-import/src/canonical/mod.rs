@@ -249,7 +249,8 @@ pub fn read_canonical<N: AsRef<str>, B: AsRef<[u8]>>(files: &[(N, B)]) -> Result
         first_csv.get_or_insert_with(|| name.to_string());
     }
     if let Some(first) = first_csv {
-        let missing: Vec<&TableSpec> = TABLES.iter().filter(|t| !csv_tables.contains_key(t.name)).collect();
+        let missing: Vec<&TableSpec> =
+            TABLES.iter().filter(|t| !t.may_be_absent() && !csv_tables.contains_key(t.name)).collect();
         if let Some(m) = missing.first() {
             let path = Path::new(&first).with_file_name(m.file_name());
             let names: Vec<String> = missing.iter().map(|t| t.file_name()).collect();

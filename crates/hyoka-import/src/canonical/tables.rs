@@ -57,7 +57,16 @@ impl TableSpec {
     pub fn file_name(&self) -> String {
         format!("{}.csv", self.name)
     }
+
+    /// Added after files were already being written: a CSV set or workbook
+    /// without it reads it as empty, so older exports still import.
+    pub fn may_be_absent(&self) -> bool {
+        ADDED_TABLES.contains(&self.name)
+    }
 }
+
+/// Tables added later (see [`TableSpec::may_be_absent`]).
+const ADDED_TABLES: [&str; 1] = ["roadmaps"];
 
 const fn col(name: &'static str, kind: ColumnKind, required: bool, meaning: &'static str) -> ColumnSpec {
     ColumnSpec { name, kind, required, meaning, may_be_absent: false }
@@ -357,8 +366,24 @@ pub const JUDGEMENTS: TableSpec = TableSpec {
     ],
 };
 
+pub const ROADMAPS: TableSpec = TableSpec {
+    name: "roadmaps",
+    meaning: "工程表（実施内容ごと・年度の欄ごとに1行。計画と実績は印刷どおり）",
+    key: &["municipality_code", "item_key", "fiscal_year", "position", "year"],
+    columns: &[
+        MUNICIPALITY,
+        ITEM,
+        col("fiscal_year", Year, true, "調査票の年度（この工程表を記載した年度）"),
+        col("position", Integer, true, "実施内容の並び順（その年度の中で）"),
+        col("step", Text, false, "実施内容（印刷どおり。同じ並び順の行は同じ値）"),
+        col("year", Year, false, "工程表の年度の欄（空欄: どの年度にも記載のない実施内容）"),
+        col("planned", Text, false, "その年度の計画（印刷どおり: →、検討、(二小) など）"),
+        col("actual", Text, false, "その年度の実績（印刷どおり）"),
+    ],
+};
+
 /// Every table, in the order they are written and checked.
-pub const TABLES: [TableSpec; 20] = [
+pub const TABLES: [TableSpec; 21] = [
     MUNICIPALITIES,
     SECTIONS,
     SCALES,
@@ -379,6 +404,7 @@ pub const TABLES: [TableSpec; 20] = [
     INDICATORS,
     INDICATOR_VALUES,
     JUDGEMENTS,
+    ROADMAPS,
 ];
 
 pub fn table(name: &str) -> Option<&'static TableSpec> {

@@ -12,7 +12,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 use super::flatten::{Out, TableRows};
 use super::grid::{Cell, Grid, GridRow};
 use super::limits::{column_letters, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS};
-use super::tables::{ColumnKind, TABLES};
+use super::tables::{ColumnKind, TableSpec, TABLES};
 use super::xlsx_scan::{self, CORRUPT};
 use super::ExportError;
 use crate::error::{ImportError, Place};
@@ -37,8 +37,9 @@ pub(crate) fn read(file: &str, bytes: &[u8]) -> Result<(Vec<Grid>, Vec<String>),
             "hyoka の標準形式のブックではありません（municipalities、items などの表のシートがありません）",
         ));
     }
-    if let Some(missing) = TABLES.iter().find(|t| !names.iter().any(|n| n == t.name)) {
-        let list: Vec<&str> = TABLES.iter().filter(|t| !names.iter().any(|n| n == t.name)).map(|t| t.name).collect();
+    let absent = |t: &&TableSpec| !t.may_be_absent() && !names.iter().any(|n| n == t.name);
+    if let Some(missing) = TABLES.iter().find(absent) {
+        let list: Vec<&str> = TABLES.iter().filter(absent).map(|t| t.name).collect();
         return Err(ImportError::new(
             Place { sheet: Some(missing.name.to_string()), ..Place::file(file) },
             format!(
@@ -50,7 +51,7 @@ pub(crate) fn read(file: &str, bytes: &[u8]) -> Result<(Vec<Grid>, Vec<String>),
         ));
     }
     let mut grids = Vec::new();
-    for t in &TABLES {
+    for t in TABLES.iter().filter(|t| names.iter().any(|n| n == t.name)) {
         grids.push(read_sheet(&mut book, file, t.name)?);
     }
     let others = names.into_iter().filter(|n| !TABLES.iter().any(|t| t.name == n)).collect();

@@ -7,8 +7,8 @@
 //!    purpose; two rows are re-listings (【No.15の再掲】);
 //! 2. one survey sheet (進捗状況調査票) per item, and sub-sheets that break
 //!    an item down (`No.2-1` … `No.2-7`, the total `No.2-1~5`, `No.4-1`, …):
-//!    indicators (baseline, target, second-half actual), a roadmap over the
-//!    plan's years, P (当初予定), the sections, D (取組実績), the 1次 and 2次
+//!    indicators (baseline, target, second-half actual), a roadmap (工程表:
+//!    steps × the plan's years, each year's planned text as printed), P (当初予定), the sections, D (取組実績), the 1次 and 2次
 //!    grades with their reasons, and A (来年度に向けての課題と今後の取組).
 //!
 //! Identities (all derived from printed text, so importing again finds the
@@ -40,7 +40,6 @@
 use std::collections::BTreeSet;
 
 use hyoka_core::cell::DataPeriod;
-use hyoka_core::narrative::Block;
 use hyoka_core::scale::Grade;
 use hyoka_core::text::{normalise, squeeze};
 use hyoka_core::wareki::JpDate;
@@ -51,8 +50,8 @@ use hyoka_core::{
 
 use super::outline;
 use crate::batch::{
-    CityBatch, EvaluationRow, Finding, IndicatorRow, ItemRow, NarrativeRow, NodeRow, PlacementRow, PlanRow, SectionRow,
-    ValueRow,
+    CityBatch, EvaluationRow, Finding, IndicatorRow, ItemRow, NarrativeRow, NodeRow, PlacementRow, PlanRow, RoadmapRow,
+    SectionRow, ValueRow,
 };
 use crate::source::Source;
 use crate::{Batch, ImportError, Place};
@@ -429,7 +428,9 @@ struct Sheet {
     values: [(ValueRole, Vec<Piece>); 3],
     baseline_fy: FiscalYear,
     actual_fy: FiscalYear,
-    roadmap: Vec<String>,
+    /// The 工程表's rows with the line each was printed on, and the cells
+    /// printed right of the last year column (no year can be told).
+    roadmap: Vec<(usize, RoadmapRow, Vec<String>)>,
     /// The printed captions of P, 所管課, D, 1次, 2次, A.
     pdca_labels: Vec<String>,
     plan: String,
@@ -471,9 +472,12 @@ impl Sheet {
             return Err(ImportError::new(place(first_data), "調査票の項目番号（No.○）が読み取れません"));
         }
         let (title, purpose) = rest.split_once(PURPOSE_MARK).unwrap_or((rest, ""));
-        let years: Vec<Option<&str>> =
-            src.cells(roadmap_caption).into_iter().map(|c| FiscalYear::parse(c).is_ok().then_some(c)).collect();
-        let roadmap = data.iter().filter_map(|&n| roadmap_row(&src.cells(n), &years)).collect();
+        let years: Vec<Option<FiscalYear>> =
+            src.cells(roadmap_caption).into_iter().map(|c| FiscalYear::parse(c).ok()).collect();
+        let roadmap = data
+            .iter()
+            .filter_map(|&n| roadmap_row(&src.cells(n), &years, actual_fy).map(|(row, off)| (n, row, off)))
+            .collect();
         for &n in &data {
             src.take(n);
         }
@@ -567,28 +571,38 @@ fn append(text: &mut String, more: &str) {
     text.push_str(more.trim());
 }
 
-/// One roadmap row: the activity (実施内容) and what is planned per year.
-/// Cells right of the last year column are marked 欄外: the extraction does
-/// not say which year they belong to.
-fn roadmap_row(cells: &[&str], years: &[Option<&str>]) -> Option<String> {
+/// One roadmap row: the step (実施内容) and what is planned per year
+/// column, as printed. Cells right of the last year column come back apart
+/// (the extraction does not say which year they belong to); the caller
+/// keeps them in the step, marked 欄外.
+fn roadmap_row(cells: &[&str], years: &[Option<FiscalYear>], fy: FiscalYear) -> Option<(RoadmapRow, Vec<String>)> {
     const ACTIVITY: usize = 5;
-    let mut activity = cells.get(ACTIVITY).map(|c| plain(c)).unwrap_or_default();
-    let mut parts = Vec::new();
+    let mut step = cells.get(ACTIVITY).map(|c| plain(c)).unwrap_or_default();
+    let mut row = RoadmapRow { fiscal_year: fy, step: String::new(), cells: Vec::new() };
+    let mut off = Vec::new();
     for (i, cell) in cells.iter().enumerate().skip(ACTIVITY + 1) {
         let text = plain(cell);
         if text.is_empty() {
             continue;
         }
         // A shifted row puts its activity one column to the right.
-        if activity.is_empty() && parts.is_empty() && text.starts_with('・') {
-            activity = text;
+        if step.is_empty() && row.cells.is_empty() && off.is_empty() && text.starts_with('・') {
+            step = text;
             continue;
         }
-        let label = years.get(i).copied().flatten().unwrap_or("欄外");
-        parts.push(format!("{label}: {text}"));
+        match years.get(i).copied().flatten() {
+            Some(year) => {
+                let planned = match row.cell(year) {
+                    Some(c) => format!("{} {text}", c.planned),
+                    None => text,
+                };
+                row.set(year, planned, String::new());
+            }
+            None => off.push(text),
+        }
     }
-    let row: Vec<String> = std::iter::once(activity).filter(|a| !a.is_empty()).chain(parts).collect();
-    (!row.is_empty()).then(|| row.join(" ／ "))
+    row.step = step;
+    (!row.is_blank() || !off.is_empty()).then_some((row, off))
 }
 
 /// A cell's text without markup, on one line. Spaces where the PDF wrapped
@@ -809,13 +823,22 @@ impl Reader<'_, '_> {
             );
             self.finding("missing_grade", sheet.first.line, &sheet.first.reason, message);
         }
-        if !sheet.roadmap.is_empty() {
-            item.narratives.push(NarrativeRow {
-                fiscal_year: Some(self.fy),
-                slot: "roadmap".into(),
-                label: "工程表".into(),
-                text: Narrative { blocks: vec![Block::List(sheet.roadmap.clone())] },
-            });
+        for (line, row, off) in &sheet.roadmap {
+            let mut row = RoadmapRow { fiscal_year: self.fy, ..row.clone() };
+            if !off.is_empty() {
+                let printed = off.join(" ");
+                let message = format!(
+                    "{} の工程表で「{printed}」が年度の欄の外に印刷されています。どの年度か読み取れないため、実施内容の末尾に「欄外」として保存しました",
+                    sheet.code
+                );
+                self.finding("roadmap_unaligned", *line, &printed, message);
+                row.step = [row.step.as_str(), &format!("欄外: {printed}")]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ／ ");
+            }
+            item.roadmap.push(row);
         }
         let plan_label = sheet.label(0, "当初予定(P)");
         let narratives = [

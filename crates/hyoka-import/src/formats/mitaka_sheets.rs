@@ -969,6 +969,7 @@ impl Sheet {
             evaluations,
             schedule,
             next_direction: None,
+            roadmap: Vec::new(),
         };
         (item, findings)
     }

@@ -243,6 +243,34 @@ pub fn batch(sjis_safe: bool) -> Batch {
                     reason: some("利用者が増えたため。\n来年度は動画も。"),
                     transfer: some("情報推進課へ移管"),
                 }),
+                // A 工程表 of two sheet years: arrows, text and a step with
+                // nothing in any year, all as typed.
+                roadmap: vec![
+                    hyoka_core::roadmap::RoadmapRow {
+                        fiscal_year: fy(2018),
+                        step: s("・庁内研修, \"啓発\""),
+                        cells: vec![
+                            hyoka_core::roadmap::RoadmapCell {
+                                year: fy(2018), planned: s("→"), actual: s("2回実施")
+                            },
+                            hyoka_core::roadmap::RoadmapCell {
+                                year: fy(2019),
+                                planned: s("検討・実施"),
+                                actual: String::new(),
+                            },
+                        ],
+                    },
+                    hyoka_core::roadmap::RoadmapRow { fiscal_year: fy(2018), step: s("・周知"), cells: vec![] },
+                    hyoka_core::roadmap::RoadmapRow {
+                        fiscal_year: fy(2019),
+                        step: s("・庁内研修"),
+                        cells: vec![hyoka_core::roadmap::RoadmapCell {
+                            year: fy(2020),
+                            planned: String::new(),
+                            actual: s("前倒し"),
+                        }],
+                    },
+                ],
             },
             ItemRow {
                 key: s("mitaka-2018-issue-1-2"),

@@ -346,6 +346,7 @@ pub(super) async fn item(
     let sections = &p.sections;
     let narratives = s.store.public_narratives(item, fy).await?;
     let schedule = s.store.public_schedule(id, fy).await?;
+    let roadmap = s.store.roadmap_of_year(id, fy).await?;
     let direction = p.next_direction(fy);
     let grades = &p.evaluations;
     let budgets = &p.budgets;
@@ -484,6 +485,7 @@ pub(super) async fn item(
                 }
             }
             @if !schedule.is_empty() { (schedule_table(&schedule)) }
+            @if !roadmap.is_empty() { (roadmap_table(&roadmap)) }
             (download_links(&base, &[("indicators", "指標"), ("evaluations", "評価"), ("budgets", "予算・決算")], &format!("item={id}")))
         },
     ))
@@ -840,6 +842,37 @@ fn budget_table(lines: &[BudgetLine], fy: FiscalYear, total: bool) -> Markup {
                             td class="num" { (yen(sum(|f| f.final_budget))) }
                             td class="num" { (yen(sum(|f| f.settlement))) }
                             td {} td {}
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The 工程表 of the year: a row per 実施内容, a column per year any row
+/// names, each cell with its 計画 and 実績 as entered.
+fn roadmap_table(rows: &[hyoka_core::roadmap::RoadmapRow]) -> Markup {
+    let mut years: Vec<hyoka_core::FiscalYear> = rows.iter().flat_map(|r| r.cells.iter().map(|c| c.year)).collect();
+    years.sort();
+    years.dedup();
+    html! {
+        h2 id="roadmap" { "工程表" }
+        div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
+            table {
+                caption class="sr-only" { "工程表（年度ごとの計画と実績）" }
+                thead { tr { th scope="col" { "実施内容" } @for y in &years { th scope="col" { (y.label()) } } } }
+                tbody {
+                    @for r in rows {
+                        tr {
+                            th scope="row" { (r.step) }
+                            @for y in &years {
+                                td {
+                                    @if !r.planned(*y).is_empty() { span { "計画: " (r.planned(*y)) } }
+                                    @if !r.planned(*y).is_empty() && !r.actual(*y).is_empty() { br; }
+                                    @if !r.actual(*y).is_empty() { span { "実績: " (r.actual(*y)) } }
+                                }
+                            }
                         }
                     }
                 }

@@ -271,6 +271,7 @@ fn render_form(
                     SectionKind::Grades => (grade_fields(ctx, content, view, section, head)),
                     SectionKind::Direction => (direction_fields(ctx, content, view, &section.label, choices)),
                     SectionKind::Children => (children_fields(ctx, content, view, section)),
+                    SectionKind::Roadmap => (roadmap_fields(ctx, content, view, &section.label)),
                 }
             }
             @let others = other_slots(ctx, content);
@@ -640,6 +641,63 @@ fn cost_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, head
                     }
                 }
             }
+        }
+    }
+}
+
+/// Blank 工程表 rows offered for adding.
+const SPARE_ROADMAP_ROWS: usize = 2;
+
+/// The 工程表: a row per 実施内容, per year column its 計画 and 実績, with
+/// spare rows for adding, named `r.{row}.step` and `r.{row}.{year}.p` / `.a`.
+fn roadmap_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, heading: &str) -> Markup {
+    let l = &ctx.layout;
+    let (_, years) = content.roadmap_of(ctx);
+    let existing = view.values.roadmap_rows();
+    let count = existing.len() + SPARE_ROADMAP_ROWS;
+    let rows: Vec<Option<usize>> =
+        existing.iter().copied().map(Some).chain(std::iter::repeat_n(None, SPARE_ROADMAP_ROWS)).collect();
+    let (planned, actual) = (l.label("schedule.planned"), l.label("schedule.actual"));
+    html! {
+        section aria-labelledby="s-roadmap" {
+            h2 id="s-roadmap" { (heading) }
+            p class="note" {
+                "実施内容ごとに、各年度の" (planned) "と" (actual) "を記載どおり（「→」「検討」「(二小)」など）に入力してください。"
+                (planned) "と実施内容は翌年度に引き継がれ、" (actual) "は年度ごとに入力します。"
+                "行を削除するには、その行の欄をすべて空にして保存します。下の空の行に入力すると行を追加できます。"
+            }
+            @if years.is_empty() {
+                p { "（この様式には工程表の年度がありません）" }
+            } @else {
+                div class="scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
+                    table id="roadmap-table" {
+                        caption class="sr-only" { (ctx.fy.label()) "の" (heading) "（全" (count) "行）" }
+                        thead { tr {
+                            th scope="col" { "行" } th scope="col" { "実施内容" }
+                            @for y in &years { th scope="col" { (y.label()) } }
+                        } }
+                        tbody {
+                            @for (n, source) in rows.iter().enumerate() {
+                                @let get = |k: &str| source.map(|i| view.values.get(&format!("r.{i}.{k}")).to_string()).unwrap_or_default();
+                                @let row = format!("{heading} {}行目", n + 1);
+                                tr {
+                                    th scope="row" { (n + 1) }
+                                    td { textarea name={ "r." (n) ".step" } id=(field_id(&format!("r.{n}.step"))) rows="2" cols="24" aria-label={ (row) " 実施内容" } { (get("step")) } }
+                                    @for y in &years {
+                                        @let (p, a) = (format!("{}.p", y.year()), format!("{}.a", y.year()));
+                                        td {
+                                            label { (planned) " " input type="text" name={ "r." (n) "." (p) } id=(field_id(&format!("r.{n}.{p}"))) value=(get(&p)) size="8" aria-label={ (row) " " (y.label()) " " (planned) }; }
+                                            br;
+                                            label { (actual) " " input type="text" name={ "r." (n) "." (a) } id=(field_id(&format!("r.{n}.{a}"))) value=(get(&a)) size="8" aria-label={ (row) " " (y.label()) " " (actual) }; }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @for (_, e) in view.errors.iter().filter(|(k, _)| k.starts_with("r.")) { p class="error" { (e) } }
         }
     }
 }

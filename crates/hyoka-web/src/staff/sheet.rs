@@ -242,6 +242,7 @@ pub(crate) fn render(ctx: &SheetContext, content: &SheetContent) -> Markup {
                 SectionKind::Grades => (grade_section(ctx, content, section)),
                 SectionKind::Direction => (direction_section(ctx, content, &section.label)),
                 SectionKind::Children => (children_section(ctx, content, section)),
+                SectionKind::Roadmap => (roadmap_section(ctx, content, &section.label)),
             }
         }
         @if !others.is_empty() {
@@ -595,6 +596,45 @@ fn total_hours<'a>(values: impl Iterator<Item = Option<&'a String>>) -> String {
         }
     }
     total.map(|t| format!("{}H", t.grouped())).unwrap_or_default()
+}
+
+/// The 工程表 as a grid: a row per 実施内容, a column per year of the plan
+/// with its 計画 and 実績.
+fn roadmap_section(ctx: &SheetContext, content: &SheetContent, heading: &str) -> Markup {
+    let l = &ctx.layout;
+    let (rows, years) = content.roadmap_of(ctx);
+    let (planned, actual) = (l.label("schedule.planned"), l.label("schedule.actual"));
+    html! {
+        section aria-labelledby="s-roadmap" {
+            h2 id="s-roadmap" { (heading) }
+            @if rows.is_empty() { p class="note" { "工程表は未記入です。" } }
+            @else {
+                div class="table-scroll" tabindex="0" role="group" aria-label="表（横にスクロールできます）" {
+                    table id="roadmap-grid" {
+                        caption class="sr-only" { (ctx.fy.label()) "の" (heading) "（年度ごとの" (planned) "と" (actual) "）" }
+                        thead { tr {
+                            th scope="col" { "実施内容" }
+                            @for y in &years { th scope="col" { (y.label()) } }
+                        } }
+                        tbody {
+                            @for r in &rows {
+                                tr {
+                                    th scope="row" { (r.step) }
+                                    @for y in &years {
+                                        td {
+                                            @if !r.planned(*y).is_empty() { span { (planned) ": " (r.planned(*y)) } }
+                                            @if !r.planned(*y).is_empty() && !r.actual(*y).is_empty() { br; }
+                                            @if !r.actual(*y).is_empty() { span { (actual) ": " (r.actual(*y)) } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn schedule_section(ctx: &SheetContext, content: &SheetContent, heading: &str) -> Markup {

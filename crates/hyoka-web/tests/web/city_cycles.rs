@@ -242,8 +242,23 @@ async fn kodaira_survey_with_first_and_second_grades() {
     b.sign_in(&base, "kd-editor").await;
     b.goto(&format!("{sheet}/edit")).await;
     let purpose = b.value(&b.find("#sheet-form [name='n.purpose.0']").await).await;
-    let roadmap = b.value(&b.find("#sheet-form [name='n.roadmap.0']").await).await;
-    assert!(!purpose.trim().is_empty() && !roadmap.trim().is_empty(), "目的・ねらい and 工程表 are carried");
+    let roadmap = b.value(&b.find("#sheet-form [name='r.0.step']").await).await;
+    assert!(!purpose.trim().is_empty(), "目的・ねらい is carried");
+    // ---- 工程表 (roadmap grid) ----
+    // The step printed in 平成29年度's sheet comes with the new year; the
+    // section enters a planned and an actual step of 平成30年度 and adds a row.
+    assert_eq!(roadmap.trim(), "・行政評価の実施", "the 工程表's step is carried");
+    fill(
+        &b,
+        &[
+            ("r.0.2018.p", "→"),
+            ("r.0.2018.a", "施策評価を実施し結果を公表"),
+            ("r.1.step", "・評価結果の予算への反映"),
+            ("r.1.2019.p", "実施予定"),
+        ],
+    )
+    .await;
+    // ---- end 工程表 ----
     fill(&b, &[("n.do.0", "行政評価を実施し、結果を公表した。"), ("n.check.0", "予定どおり進んだ。")]).await;
     b.select("#sheet-form select[name='g.first.section']", "A").await;
     b.save_sheet().await;
@@ -273,6 +288,14 @@ async fn kodaira_survey_with_first_and_second_grades() {
     let page = seeds.public(&format!("/p/{city}/2018/items/{issue}")).await;
     assert!(page.contains("行政評価を実施し、結果を公表した。"), "the new year's text is public");
     assert!(page.contains("予定以上に進んだ。"), "the 2次評価's comment is public");
+    // The 工程表 entered in the browser is public, planned and actual in their year.
+    let stored = seeds.store.roadmap_of_year(issue, hyoka_core::FiscalYear::new(2018).unwrap()).await.unwrap();
+    assert_eq!(stored.len(), 2, "{stored:?}");
+    assert_eq!(stored[0].planned(hyoka_core::FiscalYear::new(2018).unwrap()), "→");
+    assert_eq!(stored[0].actual(hyoka_core::FiscalYear::new(2018).unwrap()), "施策評価を実施し結果を公表");
+    assert_eq!(stored[1].step, "・評価結果の予算への反映");
+    assert!(page.contains("計画: →") && page.contains("実績: 施策評価を実施し結果を公表"), "{page}");
+    assert!(page.contains("・評価結果の予算への反映") && page.contains("計画: 実施予定"));
     assert!(
         seeds.public(&format!("/p/{city}/2017/items/{issue}")).await.contains("No.12"),
         "the document's year stays"
