@@ -48,6 +48,7 @@ pub const ALL_CODES: &[&str] = &[
     <city::SetCityVocabulary as Command>::CODE,
     <layout::SetLayout as Command>::CODE,
     <layout::DisableSheetKind as Command>::CODE,
+    <layout::DefineSheetKind as Command>::CODE,
     <sheet::SaveSheet as Command>::CODE,
     <sheet::MoveSheet as Command>::CODE,
     <sheet::ReturnSheet as Command>::CODE,

@@ -13,7 +13,7 @@ use hyoka_app::city::{CreateCity, SetCityVocabulary};
 use hyoka_app::import::{ImportBatches, MappingToKeep};
 use hyoka_app::indicators::{CreateIndicator, EditIndicator, IndicatorInput, IndicatorOwner, RemoveIndicator};
 use hyoka_app::items::{CreateItem, EditItem, ItemInput, PlaceItem, RemoveItem, SetItemSections, UnplaceItem};
-use hyoka_app::layout::{DisableSheetKind, SetLayout};
+use hyoka_app::layout::{DefineSheetKind, DisableSheetKind, SetLayout};
 use hyoka_app::org::{
     CreateDepartment, CreateSection, EndDepartment, EndSection, MergeDepartment, MergeSection, RenameDepartment,
     RenameSection, SetSectionYear,
@@ -256,6 +256,18 @@ async fn every_command_leaves_exactly_one_audit_record() {
     audited.once(&admin, disable("mitaka-measure")).await;
     unchanged(&app, &admin, disable("mitaka-measure")).await;
     assert!(matches!(refused(&app, &admin, disable("mitaka")).await, CommandError::Conflict(_)), "the last stays");
+    // A kind of the city's own, defined as data; the same text again changes nothing.
+    let define = || {
+        DefineSheetKind {
+        municipality: MITAKA.into(),
+        definition: "code = \"mitaka-own\"\nname = \"独自の評価シート\"\nitem_kinds = [\"project\"]\nvocabulary = \"achievement\"\n\n\
+                     [[sections]]\nkey = \"content\"\nkind = \"narratives\"\nlabel = \"事業の内容\"\n\n\
+                     [[sections.slots]]\ncode = \"overview\"\nlabel = \"事業の目的\"\n"
+            .into(),
+    }
+    };
+    audited.once(&admin, define()).await;
+    unchanged(&app, &admin, define()).await;
 
     // The city's own words, and the mapping of its own workbook.
     let vocabulary = || SetCityVocabulary {

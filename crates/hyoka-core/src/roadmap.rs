@@ -112,8 +112,6 @@ pub const MAX_CELL_CHARS: usize = 200;
 /// One problem with a typed roadmap, naming its row and year.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum RoadmapError {
-    #[error("工程表の{row}行目: 実施内容を入力してください（{year}の計画・実績だけが入力されています）")]
-    NoStep { row: usize, year: String },
     #[error("工程表の{row}行目: 実施内容は{max}文字以内で入力してください（{len}文字）")]
     StepTooLong { row: usize, len: usize, max: usize },
     #[error("工程表の{row}行目 {year}の{part}: {max}文字以内で入力してください（{len}文字）")]
@@ -154,16 +152,13 @@ pub fn clean_row(
             out.push(RoadmapCell { year: *year, planned, actual });
         }
     }
-    if step.is_empty() {
-        if let Some(first) = out.first() {
-            errors.push(RoadmapError::NoStep { row, year: first.year.label() });
-        }
-    }
     if !errors.is_empty() {
         return Err(errors);
     }
     out.sort_by_key(|c| c.year);
-    Ok((!step.is_empty()).then_some((step, out)))
+    // A row with cells but no step is kept: documents print a step's later
+    // lines (「新規 3団体 合計 5団体」) as rows of their own.
+    Ok((!step.is_empty() || !out.is_empty()).then_some((step, out)))
 }
 
 /// A typed cell: trimmed (full-width spaces too, so a cell of them is
@@ -210,11 +205,8 @@ mod tests {
         assert_eq!(ok.1[0].year, fy(2017), "cells in year order");
         assert_eq!(ok.1[1].planned, "→");
         assert_eq!(clean_row(2, "  ", &[(fy(2018), "", "\u{3000}")]).unwrap(), None, "a blank spare row");
-        let e = clean_row(3, "", &[(fy(2018), "→", "")]).unwrap_err();
-        assert_eq!(
-            e[0].to_string(),
-            "工程表の3行目: 実施内容を入力してください（平成30年度の計画・実績だけが入力されています）"
-        );
+        let kept = clean_row(3, "", &[(fy(2018), "→", "")]).unwrap().unwrap();
+        assert_eq!((kept.0.as_str(), kept.1.len()), ("", 1), "a step's later line, as printed");
         let long = "あ".repeat(MAX_CELL_CHARS + 1);
         let e = clean_row(4, "・研修", &[(fy(2019), "", &long)]).unwrap_err();
         assert_eq!(e[0].to_string(), "工程表の4行目 令和元年度の実績: 200文字以内で入力してください（201文字）");

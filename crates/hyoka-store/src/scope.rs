@@ -32,14 +32,33 @@ impl Store {
         .bind(item.id)
         .fetch_all(self.pool())
         .await?;
+        let placed = rows
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("code")?, r.try_get("plan_id")?)))
+            .collect::<Result<Vec<(i64, String, i64)>, StoreError>>()?;
+        self.entry_scope_placed(item, &placed).await
+    }
+
+    /// [`Store::entry_scope`] of an item whose placements (not re-listings)
+    /// the caller already holds, as (node id, node code, plan id), in node
+    /// order: a public item page reads them with the item.
+    pub async fn entry_scope_placed(
+        &self,
+        item: &ItemRecord,
+        placed: &[(i64, String, i64)],
+    ) -> Result<EntryScope, StoreError> {
         let mut scope = EntryScope::default();
-        let sections = self.item_sections(item.id).await?;
-        for r in &rows {
-            let (node_id, code, plan_id): (i64, String, i64) =
-                (r.try_get("id")?, r.try_get("code")?, r.try_get("plan_id")?);
-            if !names_node(&code, &item.code) {
+        // Read only for an item that heads a node (most items head none).
+        let mut sections = None;
+        for (node_id, code, plan_id) in placed {
+            let (node_id, plan_id) = (*node_id, *plan_id);
+            if !names_node(code, &item.code) {
                 continue;
             }
+            if sections.is_none() {
+                sections = Some(self.item_sections(item.id).await?);
+            }
+            let sections = sections.as_deref().unwrap_or_default();
             for ind in self.node_indicators(node_id).await? {
                 if !scope.node_indicators.iter().any(|x| x.id == ind.id) {
                     scope.node_indicators.push(ind);

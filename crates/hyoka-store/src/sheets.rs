@@ -186,6 +186,40 @@ impl StoreTx {
 }
 
 impl Store {
+    /// The narratives of each of `items` that belong to `fy` (one stored
+    /// without a year belongs to the item's printed year), by item id:
+    /// one statement, however many items.
+    pub async fn public_narratives_of(
+        &self,
+        items: &[&crate::ItemRecord],
+        fy: FiscalYear,
+    ) -> Result<std::collections::HashMap<i64, Vec<NarrativeRow>>, StoreError> {
+        let mut out: std::collections::HashMap<i64, Vec<NarrativeRow>> = std::collections::HashMap::new();
+        if items.is_empty() {
+            return Ok(out);
+        }
+        let ids = serde_json::to_string(&items.iter().map(|i| i.id).collect::<Vec<_>>()).expect("a list of integers");
+        let sql = format!(
+            "SELECT item_id, fiscal_year, slot, label, body FROM narratives WHERE item_id IN {}
+             ORDER BY item_id, position",
+            self.backend().id_list("$1")
+        );
+        for r in sqlx::query(&sql).bind(ids).fetch_all(self.pool()).await? {
+            let item_id: i64 = r.try_get("item_id")?;
+            let row = NarrativeRow {
+                fiscal_year: opt_i64(&r, "fiscal_year")?.map(fy_from_i64).transpose()?,
+                slot: r.try_get("slot")?,
+                label: r.try_get("label")?,
+                text: serde_json::from_str(&r.try_get::<String, _>("body")?)?,
+            };
+            let printed = items.iter().find(|i| i.id == item_id).and_then(|i| i.fiscal_year);
+            if row.fiscal_year.or(printed) == Some(fy) {
+                out.entry(item_id).or_default().push(row);
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn narratives(&self, item_id: i64) -> Result<Vec<NarrativeRow>, StoreError> {
         let rows =
             sqlx::query("SELECT fiscal_year, slot, label, body FROM narratives WHERE item_id = $1 ORDER BY position")

@@ -814,7 +814,7 @@ fn read_roadmap(form: &BTreeMap<String, String>, years: &[FiscalYear], out: &mut
                 use hyoka_core::roadmap::RoadmapError as E;
                 for p in problems {
                     let part = match &p {
-                        E::NoStep { .. } | E::StepTooLong { .. } => RoadmapPart::Step,
+                        E::StepTooLong { .. } => RoadmapPart::Step,
                         E::CellTooLong { year, part, .. } | E::CellLineBreak { year, part, .. } => {
                             let y = years.iter().copied().find(|y| y.label() == *year).unwrap_or(years[0]);
                             if *part == "計画" {

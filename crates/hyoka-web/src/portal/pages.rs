@@ -8,6 +8,7 @@ use axum::extract::State;
 use super::PublicParams;
 use crate::http::{CityCode, Fy, Id};
 use hyoka_core::chart::{TrendChart, YearCells};
+use hyoka_core::layout::SectionKind;
 use hyoka_core::sheet::EvaluationRow;
 use hyoka_core::{EvaluationScale, FiscalYear, ValueRole};
 use hyoka_report::opendata::rows::{indicator_rows, CityData, IndicatorData};
@@ -345,8 +346,10 @@ pub(super) async fn item(
     let item = &p.item;
     let sections = &p.sections;
     let narratives = s.store.public_narratives(item, fy).await?;
+    let layout = s.store.layout_for(item).await?;
+    // Only a kind with a 工程表 (小平市) reads one.
+    let roadmap = if layout.has(SectionKind::Roadmap) { s.store.roadmap_of_year(id, fy).await? } else { Vec::new() };
     let schedule = s.store.public_schedule(id, fy).await?;
-    let roadmap = s.store.roadmap_of_year(id, fy).await?;
     let direction = p.next_direction(fy);
     let grades = &p.evaluations;
     let budgets = &p.budgets;
@@ -354,21 +357,29 @@ pub(super) async fn item(
     // The item's own indicators and, for an item that heads a plan node
     // (三島市's 施策), the node's, as its sheet has them; not the city's,
     // which would grow with it.
-    let scope = s.store.entry_scope(item).await?;
+    let mut placed: Vec<(i64, String, i64)> = p
+        .placements
+        .iter()
+        .filter(|pl| !pl.relisting)
+        .map(|pl| (pl.node_id, pl.node_code.clone(), pl.plan_id))
+        .collect();
+    placed.sort_by_key(|x| x.0);
+    let scope = s.store.entry_scope_placed(item, &placed).await?;
     let mut ids: Vec<i64> = s.store.item_indicators(id).await?.iter().map(|i| i.id).collect();
     ids.extend(scope.node_indicators.iter().map(|i| i.id).filter(|n| !ids.contains(n)).collect::<Vec<_>>());
     // The child rows of its sheet kind (三島市's 施策の方向, 東村山市's
     // objectives) published in the year, under their section's heading.
-    let layout = s.store.layout_for(item).await?;
     let below: Vec<i64> = scope.below.iter().filter(|c| layout.rows_for(&c.kind).is_some()).map(|c| c.id).collect();
     let published_below =
         if below.is_empty() { Vec::new() } else { s.store.public_item_sets_of(&code, Some(fy), &below).await? };
+    let mut below_texts =
+        s.store.public_narratives_of(&published_below.iter().map(|p| &p.item).collect::<Vec<_>>(), fy).await?;
     let mut child_groups = Vec::new();
     for (section, rows) in layout.child_sections() {
         let mut group = Vec::new();
         for child in scope.below.iter().filter(|c| rows.item_kinds.contains(&c.kind)) {
             let Some(set) = published_below.iter().find(|p| p.item.id == child.id) else { continue };
-            group.push((set, s.store.public_narratives(&set.item, fy).await?));
+            group.push((set, below_texts.remove(&set.item.id).unwrap_or_default()));
         }
         if !group.is_empty() {
             child_groups.push((section.label.clone(), group));
