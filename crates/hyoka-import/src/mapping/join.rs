@@ -24,67 +24,16 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde::Deserialize;
-
 use super::column::ColumnRef;
 use super::layout::{header, Col, Header, Resolver};
-use super::spec::{Checked, SheetSpec, Until};
+use super::spec::{Checked, JoinSpec, Until};
 use super::value::code;
 use super::workbook::{Joined, Segment, Sheet};
 use crate::canonical::grid::Cell;
 use crate::canonical::limits::{column_letters, MAX_CELLS};
 use crate::error::{shown, ImportError, Place};
 
-/// `[[join]]`: a further sheet whose rows belong to the main sheet's
-/// projects, matched by a key column on each side.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct JoinSpec {
-    /// The sheet's exact name.
-    pub sheet: Option<String>,
-    /// Or a name with `*` standing for any characters.
-    pub pattern: Option<String>,
-    /// The name column references use (`指標!目標`); `sheet` by default.
-    #[serde(rename = "as")]
-    pub alias: Option<String>,
-    pub header_row: Option<u32>,
-    #[serde(default)]
-    pub header_find: Vec<String>,
-    #[serde(default)]
-    pub skip_rows: u32,
-    pub until: Option<String>,
-    #[serde(default)]
-    pub fill_down: Vec<ColumnRef>,
-    pub on: JoinOn,
-}
-
-/// The join key: a column of the main sheet and one of the joined sheet.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct JoinOn {
-    pub main: ColumnRef,
-    pub other: ColumnRef,
-}
-
 impl JoinSpec {
-    /// The name column references use.
-    pub fn alias(&self) -> &str {
-        self.alias.as_deref().or(self.sheet.as_deref()).unwrap_or_default().trim()
-    }
-
-    /// How the workbook reader chooses and reads the sheet.
-    pub fn sheet_spec(&self) -> SheetSpec {
-        SheetSpec {
-            name: self.sheet.clone(),
-            pattern: self.pattern.clone(),
-            header_row: self.header_row,
-            header_find: self.header_find.clone(),
-            skip_rows: self.skip_rows,
-            until: self.until.clone(),
-            fill_down: self.fill_down.clone(),
-        }
-    }
-
     fn until(&self) -> Until {
         match self.until.as_deref().map(str::trim) {
             Some("skip_blank") => Until::SkipBlank,

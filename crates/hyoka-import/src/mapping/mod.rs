@@ -23,7 +23,7 @@ pub mod spec;
 mod value;
 mod workbook;
 
-pub use spec::{parse, Checked};
+pub use spec::Checked;
 
 use crate::batch::{Batch, CityBatch};
 use crate::error::{ImportError, Place};
@@ -102,4 +102,13 @@ pub fn read(mapping_file: &str, m: &Checked, file: &str, bytes: &[u8], cx: Conte
     let read = rows::city(sheet, &header, m, &code, &name, stored)?;
     notes.extend(read.notes);
     Ok(Mapped { batch: Batch { cities: vec![read.city], findings: Vec::new() }, notes, projects: read.projects })
+}
+
+/// Reads and checks a mapping file, its `[[join]]` tables included.
+/// Problems of the file's syntax name its line; problems of its content
+/// name the key.
+pub fn parse(file: &str, text: &str) -> Result<Checked, ImportError> {
+    let checked = spec::parse(file, text)?;
+    join::check(file, &checked.raw.join)?;
+    Ok(checked)
 }

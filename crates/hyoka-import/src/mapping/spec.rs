@@ -15,7 +15,6 @@ use crate::canonical::json::serde_words;
 use crate::error::{shown, ImportError, Place};
 
 pub use super::column::ColumnRef;
-pub use super::join::JoinSpec;
 
 /// A mapping file as written.
 #[derive(Debug, Deserialize)]
@@ -409,9 +408,7 @@ pub fn parse(file: &str, text: &str) -> Result<Checked, ImportError> {
         .map(|(key, message)| ImportError::new(Place::file(file), format!("対応表の {key}: {message}")))
         .collect();
     ImportError::all(problems)?;
-    let checked = check(file, raw)?;
-    super::join::check(file, &checked.raw.join)?;
-    Ok(checked)
+    check(file, raw)
 }
 
 /// Writes out the repeated blocks (`repeat`, `values_block`) as the
@@ -826,5 +823,56 @@ mod tests {
     fn direction_words_compare_without_numbers_or_width() {
         assert_eq!(direction_key("２　改革改善（縮小・統合含む）"), "改革改善(縮小・統合含む)");
         assert_eq!(direction_key("1 現状維持"), "現状維持");
+    }
+}
+
+/// `[[join]]`: a further sheet whose rows belong to the main sheet's
+/// projects, matched by a key column on each side.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JoinSpec {
+    /// The sheet's exact name.
+    pub sheet: Option<String>,
+    /// Or a name with `*` standing for any characters.
+    pub pattern: Option<String>,
+    /// The name column references use (`指標!目標`); `sheet` by default.
+    #[serde(rename = "as")]
+    pub alias: Option<String>,
+    pub header_row: Option<u32>,
+    #[serde(default)]
+    pub header_find: Vec<String>,
+    #[serde(default)]
+    pub skip_rows: u32,
+    pub until: Option<String>,
+    #[serde(default)]
+    pub fill_down: Vec<ColumnRef>,
+    pub on: JoinOn,
+}
+
+/// The join key: a column of the main sheet and one of the joined sheet.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JoinOn {
+    pub main: ColumnRef,
+    pub other: ColumnRef,
+}
+
+impl JoinSpec {
+    /// The name column references use.
+    pub fn alias(&self) -> &str {
+        self.alias.as_deref().or(self.sheet.as_deref()).unwrap_or_default().trim()
+    }
+
+    /// How the workbook reader chooses and reads the sheet.
+    pub fn sheet_spec(&self) -> SheetSpec {
+        SheetSpec {
+            name: self.sheet.clone(),
+            pattern: self.pattern.clone(),
+            header_row: self.header_row,
+            header_find: self.header_find.clone(),
+            skip_rows: self.skip_rows,
+            until: self.until.clone(),
+            fill_down: self.fill_down.clone(),
+        }
     }
 }
