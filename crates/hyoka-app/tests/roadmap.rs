@@ -28,7 +28,7 @@ async fn the_roadmap_is_edited_checked_and_saved() {
     let clock = Arc::new(FixedClock(Timestamp::parse_iso("2018-06-01T00:00:00Z").unwrap()));
     let app = App::with_clock(store.clone(), clock);
     let import = hyoka_app::import::ImportBatches::new(vec![(file.to_string(), batch)], false);
-    app.run(&hyoka_app::Actor::Operator { name: "準備".into() }, import).await.unwrap();
+    app.run(&Actor::Operator { name: "準備".into() }, import).await.unwrap();
     let actor = Actor::command_line();
     let item = store.items(KODAIRA).await.unwrap().into_iter().find(|i| i.code == "No.26").unwrap();
     let year = fy(2017);

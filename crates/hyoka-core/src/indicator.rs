@@ -110,6 +110,6 @@ mod tests {
             title: "eコミュニティまちづくり推進事業".into(),
         };
         assert_eq!(node.printed(), "【24 eコミュニティまちづくり推進事業】");
-        assert_eq!(RelatedNode { code: String::new(), ..node.clone() }.label(), "eコミュニティまちづくり推進事業");
+        assert_eq!(RelatedNode { code: String::new(), ..node }.label(), "eコミュニティまちづくり推進事業");
     }
 }

@@ -898,10 +898,10 @@ writer = "head"
             SheetLayout::clean_overrides("mitaka", &o).unwrap_err(),
             LayoutError::UnknownLabel("nonsense".into())
         );
-        let long: BTreeMap<String, String> = [("overview".to_string(), "長".repeat(61))].into_iter().collect();
+        let long: BTreeMap<String, String> = std::iter::once(("overview".to_string(), "長".repeat(61))).collect();
         assert!(matches!(SheetLayout::clean_overrides("mitaka", &long), Err(LayoutError::TooLong { .. })));
         // Overrides left from another preset are ignored, not an error.
-        let stray: BTreeMap<String, String> = [("purpose".to_string(), "ねらい".to_string())].into_iter().collect();
+        let stray: BTreeMap<String, String> = std::iter::once(("purpose".to_string(), "ねらい".to_string())).collect();
         assert!(SheetLayout::with_overrides("mitaka", &stray).is_ok());
     }
 }

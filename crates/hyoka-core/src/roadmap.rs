@@ -179,9 +179,9 @@ mod tests {
     #[test]
     fn carrying_keeps_steps_and_plans_and_empties_actuals() {
         let mut row = RoadmapRow { fiscal_year: fy(2017), step: "・研修の実施".into(), cells: vec![] };
-        row.set(fy(2018), "→".into(), "".into());
+        row.set(fy(2018), "→".into(), String::new());
         row.set(fy(2017), "→".into(), "2回実施".into());
-        row.set(fy(2019), "".into(), "前倒しで実施".into());
+        row.set(fy(2019), String::new(), "前倒しで実施".into());
         assert_eq!(row.cells.iter().map(|c| c.year.year()).collect::<Vec<_>>(), [2017, 2018, 2019]);
         let blank = RoadmapRow { fiscal_year: fy(2017), step: String::new(), cells: vec![] };
         let next = carry(&[row, blank], fy(2018));
@@ -191,8 +191,8 @@ mod tests {
         assert_eq!(
             next[0].cells,
             vec![
-                RoadmapCell { year: fy(2017), planned: "→".into(), actual: "".into() },
-                RoadmapCell { year: fy(2018), planned: "→".into(), actual: "".into() },
+                RoadmapCell { year: fy(2017), planned: "→".into(), actual: String::new() },
+                RoadmapCell { year: fy(2018), planned: "→".into(), actual: String::new() },
             ],
             "an actual-only cell goes, the planned ones stay with actuals empty"
         );

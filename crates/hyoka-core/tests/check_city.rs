@@ -102,7 +102,7 @@ fn a_city_year_compares_a_sheet_with_the_indicators_above_it() {
     assert_eq!(codes(&flags), ["narrative_vs_table"]);
     assert_eq!(flags[0].place.sheet.as_deref(), Some("direction:IV-7-48-(2)"));
     // A loop in the parent links does not hang the check.
-    let mut looped = city.clone();
+    let mut looped = city;
     looped.sheets[0].parent = Some(direction.key.clone());
     assert_eq!(check_city_year(&looped).len(), 1);
 }

@@ -21,8 +21,7 @@ fn mishima_indicators() -> Vec<IndicatorInput> {
             continue;
         }
         let (actual, verdict) = (&lines[i + 1], &lines[i + 2]);
-        if actual.first() != Some(&"実績") || !matches!(verdict.first(), Some(&"進捗状況") | Some(&"達成状況"))
-        {
+        if actual.first() != Some(&"実績") || !matches!(verdict.first(), Some(&"進捗状況" | &"達成状況")) {
             continue;
         }
         let source = if verdict[0] == "進捗状況" { "成果指標" } else { "業務計画" };

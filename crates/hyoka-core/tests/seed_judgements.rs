@@ -144,7 +144,7 @@ fn computed_judgements_agree_with_the_printed_ones() {
         match j.disagreement() {
             None => agreed += 1,
             Some(d) => {
-                reported.push((case.line, case.indicator.clone(), case.fiscal_year.year(), d.stated, d.computed))
+                reported.push((case.line, case.indicator.clone(), case.fiscal_year.year(), d.stated, d.computed));
             }
         }
     }

@@ -29,14 +29,14 @@ fn item<'a>(batch: &'a mut Batch, code: &str, key: &str) -> &'a mut hyoka_import
     city(batch, code).items.iter_mut().find(|i| i.key == key).unwrap_or_else(|| panic!("item {key}"))
 }
 
-fn json(batch: &Batch) -> Vec<(String, hyoka_import::Batch)> {
+fn json(batch: &Batch) -> Vec<(String, Batch)> {
     read_files(&[("hyoka.json".to_string(), canonical::json_bytes(batch))])
 }
 
 fn frozen(e: ApplyError) -> Vec<FrozenChange> {
     match e {
         ApplyError::Frozen(list) => list,
-        other => panic!("expected a refusal for locked years, got: {other}"),
+        other @ ApplyError::Store(_) => panic!("expected a refusal for locked years, got: {other}"),
     }
 }
 

@@ -52,8 +52,7 @@ fn printed<'a>(ind: &'a IndicatorRow, year: i32, role: ValueRole, source: &str) 
     ind.values
         .iter()
         .find(|v| v.fiscal_year == fy(year) && v.role == role && v.source.as_deref() == Some(source))
-        .map(|v| v.printed.as_str())
-        .unwrap_or_else(|| panic!("{}: no {role:?} {year} in {source}", ind.key))
+        .map_or_else(|| panic!("{}: no {role:?} {year} in {source}", ind.key), |v| v.printed.as_str())
 }
 
 fn number(printed: &str) -> Option<Number> {

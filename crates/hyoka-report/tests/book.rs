@@ -35,7 +35,7 @@ async fn imported() -> (TestDb, Store) {
 async fn book(store: &Store, city: &str, year: i32, department: Option<&str>) -> SheetBook {
     let mut steps = Vec::new();
     let book = compile_book(store, city, fy(year), department, printed_on(), &mut |done, total, code| {
-        steps.push((done, total, code.to_string()))
+        steps.push((done, total, code.to_string()));
     })
     .await
     .unwrap_or_else(|e| panic!("{city} {year}: {e}"));
@@ -86,7 +86,7 @@ fn pages(pdf: &[u8]) -> usize {
 
 /// The cover, the contents and every sheet in order; the contents name
 /// the page each sheet starts on, and that page starts with it.
-async fn check_pdf(book: &SheetBook) {
+fn check_pdf(book: &SheetBook) {
     let pdf = book.pdf();
     assert!(pdf.starts_with(b"%PDF-"));
     let text = support::pdf_text(&pdf, &book.title());
@@ -151,7 +151,7 @@ fn layout_text(pdf: &[u8], page: usize) -> String {
 fn check_xlsx(book: &SheetBook) {
     let bytes = book.xlsx().unwrap();
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
-    let names = wb.sheet_names().to_vec();
+    let names = wb.sheet_names();
     assert_eq!(names.len(), book.sheets.len() + 1);
     assert_eq!(names[0], CONTENTS);
     assert_eq!(names, book.worksheet_names());
@@ -181,7 +181,7 @@ async fn the_largest_seed_year_in_one_pdf_and_one_workbook() {
     assert!(book.sheets.len() > 50);
     // The seed's years are imported, not locked: the cover says so.
     assert!(!book.locked && page_text(&book.pdf(), 1).contains("確定前のため、下書きを含みます"));
-    check_pdf(&book).await;
+    check_pdf(&book);
     check_xlsx(&book);
 }
 
@@ -190,7 +190,7 @@ async fn each_seed_citys_year_with_cover_and_contents() {
     let (_db, store) = imported().await;
     for (city, year) in [("132047", 2018), ("222062", 2018), ("132136", 2019)] {
         let book = book(&store, city, year, None).await;
-        check_pdf(&book).await;
+        check_pdf(&book);
         check_xlsx(&book);
     }
 }
@@ -230,7 +230,7 @@ async fn a_department_gets_only_its_sections_sheets() {
         }
         assert_eq!(book.department.as_deref(), Some(d.as_str()));
         assert!(book.file_stem().ends_with(d.as_str()));
-        check_pdf(&book).await;
+        check_pdf(&book);
         check_xlsx(&book);
         seen += 1;
     }
@@ -248,7 +248,7 @@ async fn a_department_gets_only_its_sections_sheets() {
 /// ones dropped).
 fn grid(bytes: Vec<u8>) -> Vec<(String, Vec<Vec<String>>)> {
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
-    let names = wb.sheet_names().to_vec();
+    let names = wb.sheet_names();
     names
         .into_iter()
         .map(|name| {

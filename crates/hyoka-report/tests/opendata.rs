@@ -215,7 +215,7 @@ fn options(dir: &Path, header: Header, bom: bool) -> OpenDataOptions {
         bom,
         municipality: Some(MISHIMA.into()),
         updated: JpDate::new(2024, 4, 1).unwrap(),
-        ..OpenDataOptions::new(dir, hyoka_core::JpDate::new(2026, 4, 1).unwrap())
+        ..OpenDataOptions::new(dir, JpDate::new(2026, 4, 1).unwrap())
     }
 }
 
@@ -360,7 +360,7 @@ async fn japanese_headers_are_the_default() {
     let dir = TempDir::new();
     let opts = OpenDataOptions {
         municipality: Some(MISHIMA.into()),
-        ..OpenDataOptions::new(&dir.0, hyoka_core::JpDate::new(2026, 4, 1).unwrap())
+        ..OpenDataOptions::new(&dir.0, JpDate::new(2026, 4, 1).unwrap())
     };
     assert_eq!(opts.header, Header::Ja);
     export_opendata(&store, &opts).await.unwrap();
@@ -615,10 +615,7 @@ async fn one_city_or_all_and_unknown_cities_are_refused() {
     let db = TestDb::new().await;
     let store = populated(&db).await;
     let dir = TempDir::new();
-    let all = OpenDataOptions {
-        header: Header::En,
-        ..OpenDataOptions::new(&dir.0, hyoka_core::JpDate::new(2026, 4, 1).unwrap())
-    };
+    let all = OpenDataOptions { header: Header::En, ..OpenDataOptions::new(&dir.0, JpDate::new(2026, 4, 1).unwrap()) };
     let report = export_opendata(&store, &all).await.unwrap();
     assert_eq!(report.municipalities.iter().map(|m| m.code.as_str()).collect::<Vec<_>>(), [KODAIRA, MISHIMA]);
     assert_eq!(report.files.len(), 9);
@@ -632,7 +629,7 @@ async fn one_city_or_all_and_unknown_cities_are_refused() {
 
     let unknown = OpenDataOptions {
         municipality: Some("999999".into()),
-        ..OpenDataOptions::new(&dir.0, hyoka_core::JpDate::new(2026, 4, 1).unwrap())
+        ..OpenDataOptions::new(&dir.0, JpDate::new(2026, 4, 1).unwrap())
     };
     let err = export_opendata(&store, &unknown).await.unwrap_err();
     assert!(matches!(err, ReportError::Store(StoreError::NotFound { .. })), "{err}");

@@ -218,7 +218,7 @@ async fn figures_strategy_and_action_plan() {
     assert_eq!(issues, 82);
     let systems = action.sections.iter().filter(|s| s.level == 1).count();
     assert_eq!(systems, 13);
-    let major = action.figures.tags.iter().find(|(t, _)| t == "主要").map(|(_, k)| *k).unwrap_or(0);
+    let major = action.figures.tags.iter().find(|(t, _)| t == "主要").map_or(0, |(_, k)| *k);
     assert!(major > 0, "主要 issues are flagged");
     assert!(action.sections.iter().any(|s| s.narratives.iter().any(|p| p.label.ends_with("取組状況等"))));
     let html = paper.html();

@@ -307,7 +307,7 @@ async fn a_backup_taken_while_the_server_writes_is_consistent() {
     let store = db.store().await;
     rich(&store).await;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let writer = tokio::spawn(write_under_load(store.clone(), stop.clone()));
+    let writer = tokio::spawn(write_under_load(store.clone(), std::sync::Arc::clone(&stop)));
     let mut seen = Vec::new();
     for _ in 0..5 {
         let backup = backup_of(&store).await;

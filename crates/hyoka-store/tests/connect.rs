@@ -81,7 +81,7 @@ async fn writers_wait_for_each_other_instead_of_failing() {
     let writers: Vec<_> = (0..8)
         .map(|i| {
             let s = store.clone();
-            let start = start.clone();
+            let start = std::sync::Arc::clone(&start);
             tokio::spawn(async move {
                 // Connections open first; then all start together.
                 let conn = s.begin().await?;

@@ -73,7 +73,7 @@ pub fn read(src: &Source) -> Result<Batch, ImportError> {
         nodes: vec![NodeRow {
             code: head.department.clone(),
             parent: None,
-            title: header.department_goal.clone(),
+            title: header.department_goal,
             tags: Vec::new(),
         }],
     };

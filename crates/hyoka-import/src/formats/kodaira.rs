@@ -118,7 +118,7 @@ pub fn read(src: &Source) -> Result<Batch, ImportError> {
     let sections = city_sections(&items);
     let plan = PlanRow {
         code: PLAN_CODE.into(),
-        name: title.plan_name.clone(),
+        name: title.plan_name,
         level_names: vec!["グループ".into(), "項目".into()],
         nodes: summary.nodes(),
     };

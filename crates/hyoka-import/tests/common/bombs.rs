@@ -78,28 +78,28 @@ pub fn bombs() -> Vec<Bomb> {
     out.push(Bomb {
         name: "far-cell.xlsx",
         bytes: rebuild(&empty, SECTIONS, |w| {
-            sheet(w, |w| w.write_all(br#"<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#).unwrap())
+            sheet(w, |w| w.write_all(br#"<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#).unwrap());
         }),
         expect: "セル XFD1048576 に値があります",
     });
     out.push(Bomb {
         name: "below-the-last-row.xlsx",
         bytes: rebuild(&empty, SECTIONS, |w| {
-            sheet(w, |w| w.write_all(br#"<row r="2000000"><c r="A2000000"><v>1</v></c></row>"#).unwrap())
+            sheet(w, |w| w.write_all(br#"<row r="2000000"><c r="A2000000"><v>1</v></c></row>"#).unwrap());
         }),
         expect: "1048576 行目より下",
     });
     out.push(Bomb {
         name: "absurd-position.xlsx",
         bytes: rebuild(&empty, SECTIONS, |w| {
-            sheet(w, |w| w.write_all(br#"<row r="2"><c r="ZZZZZZZZZZZZ99999999999"><v>1</v></c></row>"#).unwrap())
+            sheet(w, |w| w.write_all(br#"<row r="2"><c r="ZZZZZZZZZZZZ99999999999"><v>1</v></c></row>"#).unwrap());
         }),
         expect: "セルの位置「ZZZZZZZZZZZZ99999999999」を読み取れません",
     });
     out.push(Bomb {
         name: "four-billion-strings.xlsx",
         bytes: rebuild(&empty, STRINGS, |w| {
-            w.write_all(br#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4000000000" uniqueCount="4000000000"><si><t>a</t></si></sst>"#).unwrap()
+            w.write_all(br#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4000000000" uniqueCount="4000000000"><si><t>a</t></si></sst>"#).unwrap();
         }),
         expect: "共有文字列が 2000000 個を超えます",
     });
@@ -122,7 +122,7 @@ pub fn bombs() -> Vec<Bomb> {
                 w.write_all(b"<row r=\"2\"><c r=\"A2\"><v>1</v></c></row><!--").unwrap();
                 repeat(w, b"0123456789abcdef", (limits::MAX_SHEET_PART_BYTES / 16) as usize + 1);
                 w.write_all(b"-->").unwrap();
-            })
+            });
         }),
         expect: "は展開すると 128 MiB を超えます",
     });
@@ -132,7 +132,7 @@ pub fn bombs() -> Vec<Bomb> {
             sheet(w, |w| {
                 let row = format!("<row>{}</row>", "<c><v>1</v></c>".repeat(50));
                 repeat(w, row.as_bytes(), (limits::MAX_CELLS / 50) as usize + 1);
-            })
+            });
         }),
         expect: "ブックのセルが合計 5000000 個を超えます",
     });
@@ -152,7 +152,7 @@ pub fn bombs() -> Vec<Bomb> {
                 w.write_all(br#"<row r="2"><c r="A2" t="inlineStr"><is><t>"#).unwrap();
                 repeat(w, "あ".as_bytes(), limits::MAX_CELL_CHARS + 1);
                 w.write_all(b"</t></is></c></row>").unwrap();
-            })
+            });
         }),
         expect: "セル A2 の文字数 32768 が上限（32767 文字）を超えています",
     });
@@ -160,11 +160,11 @@ pub fn bombs() -> Vec<Bomb> {
         name: "unpacks-too-big-in-all.xlsx",
         bytes: {
             let mut bytes = rebuild(&empty, "xl/padding-0.bin", |w| {
-                repeat(w, b"0123456789abcdef", (limits::MAX_OTHER_PART_BYTES / 16) as usize - 1)
+                repeat(w, b"0123456789abcdef", (limits::MAX_OTHER_PART_BYTES / 16) as usize - 1);
             });
             for i in 1..(limits::MAX_UNPACKED_BYTES / limits::MAX_OTHER_PART_BYTES) as usize + 1 {
                 bytes = add_part(&bytes, &format!("xl/padding-{i}.bin"), |w| {
-                    repeat(w, b"0123456789abcdef", (limits::MAX_OTHER_PART_BYTES / 16) as usize - 1)
+                    repeat(w, b"0123456789abcdef", (limits::MAX_OTHER_PART_BYTES / 16) as usize - 1);
                 });
             }
             bytes

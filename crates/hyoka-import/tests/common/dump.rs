@@ -38,14 +38,13 @@ impl Dump {
 
     /// Panics with the differing lines unless both dumps are equal.
     pub fn assert_same(&self, after: &Dump, what: &str) {
-        if self != after {
-            panic!(
-                "{what}: the database changed ({} rows before, {} after):\n{}",
-                self.0.len(),
-                after.0.len(),
-                self.difference(after, 40).join("\n")
-            );
-        }
+        assert!(
+            self == after,
+            "{what}: the database changed ({} rows before, {} after):\n{}",
+            self.0.len(),
+            after.0.len(),
+            self.difference(after, 40).join("\n")
+        );
     }
 
     /// The lines of one table.

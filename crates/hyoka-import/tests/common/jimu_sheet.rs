@@ -306,7 +306,7 @@ pub fn xlsx(bad_amount: bool) -> Vec<u8> {
                 T(s) => sheet.write_string(r, c, *s).map(|_| ()).unwrap(),
                 N(n) => sheet.write_number(r, c, *n).map(|_| ()).unwrap(),
                 F(f, cached) => {
-                    sheet.write_formula(r, c, Formula::new(*f).set_result(cached.to_string())).map(|_| ()).unwrap()
+                    sheet.write_formula(r, c, Formula::new(*f).set_result(cached.to_string())).map(|_| ()).unwrap();
                 }
                 Blank => {}
             }

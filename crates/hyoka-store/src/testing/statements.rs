@@ -159,7 +159,7 @@ impl StatementCounter {
         install();
         let id = NEXT.fetch_add(1, Ordering::Relaxed);
         let tally = Arc::new(Tally::default());
-        tallies().lock().expect("tallies").insert(id, tally.clone());
+        tallies().lock().expect("tallies").insert(id, Arc::clone(&tally));
         let span = tracing::span!(target: TARGET, tracing::Level::INFO, "count_statements", counter = id);
         // The layer has taken the tally into the span; the map need not keep it.
         tallies().lock().expect("tallies").remove(&id);

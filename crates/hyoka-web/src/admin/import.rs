@@ -192,7 +192,7 @@ pub(super) async fn upload(
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, error_box("取り込むファイルを選んでください。"));
     }
     let files = Arc::new(sent.files);
-    let (inputs, report) = match check(&s, &staff, &code, files.clone(), mapping.as_ref()).await? {
+    let (inputs, report) = match check(&s, &staff, &code, Arc::clone(&files), mapping.as_ref()).await? {
         Checked::Report(inputs, report) => (inputs, report),
         Checked::Refused(status, body) => return refuse(status, body),
     };
@@ -235,8 +235,8 @@ pub(super) async fn confirm(
         };
         return Ok(no_store(StatusCode::CONFLICT, render(&staff, &code, &city, body)));
     };
-    let files = pending.files.clone();
-    let batches = match read(&s, &code, files.clone(), pending.mapping.as_ref()).await? {
+    let files = Arc::clone(&pending.files);
+    let batches = match read(&s, &code, Arc::clone(&files), pending.mapping.as_ref()).await? {
         Ok(inputs) => inputs.batches,
         // The same bytes read the same way; kept for completeness.
         Err(e) => {
@@ -285,7 +285,7 @@ pub(super) async fn confirm(
             let banner = html! {
                 p class="error" role="alert" { (m) }
             };
-            match check(&s, &staff, &code, files.clone(), pending.mapping.as_ref()).await? {
+            match check(&s, &staff, &code, Arc::clone(&files), pending.mapping.as_ref()).await? {
                 Checked::Report(notes, report) => {
                     let again = Pending { report, notes, files, at: Instant::now(), ..pending };
                     let token = s.slot::<PendingImports>().insert(again);

@@ -10,7 +10,7 @@ use hyoka_store::testing::TestDb;
 use hyoka_store::{Municipality, Store};
 use webdriver::{Browser, Driver};
 
-async fn city(store: &hyoka_store::Store) {
+async fn city(store: &Store) {
     let mut tx = store.begin().await.unwrap();
     tx.upsert_municipality(&Municipality { code: "132047".into(), name: "三鷹市".into() }).await.unwrap();
     tx.commit().await.unwrap();

@@ -199,11 +199,10 @@ async fn the_checks_of_an_unsaved_draft_show_while_editing() {
 
     // 企-7 has no indicator table: its achievement is read from the
     // outcome narratives (目標 150件以上, 実績 61件).
-    let result = fields
-        .iter()
-        .find(|(k, v)| k.starts_with("n.outcome_result.") && v.contains("61件"))
-        .map(|(k, v)| (k.clone(), v.replace("61件", "150件")))
-        .unwrap_or_else(|| panic!("企-7's outcome in the form: {fields:?}"));
+    let result = fields.iter().find(|(k, v)| k.starts_with("n.outcome_result.") && v.contains("61件")).map_or_else(
+        || panic!("企-7's outcome in the form: {fields:?}"),
+        |(k, v)| (k.clone(), v.replace("61件", "150件")),
+    );
     set(&mut fields, &result.0, &result.1);
     let r = post(&mut editor, &draft_url, &fields).await;
     assert_eq!(r.status, 200, "{}", r.body);

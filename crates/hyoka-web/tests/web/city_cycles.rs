@@ -289,10 +289,10 @@ async fn kodaira_survey_with_first_and_second_grades() {
     assert!(page.contains("行政評価を実施し、結果を公表した。"), "the new year's text is public");
     assert!(page.contains("予定以上に進んだ。"), "the 2次評価's comment is public");
     // The 工程表 entered in the browser is public, planned and actual in their year.
-    let stored = seeds.store.roadmap_of_year(issue, hyoka_core::FiscalYear::new(2018).unwrap()).await.unwrap();
+    let stored = seeds.store.roadmap_of_year(issue, FiscalYear::new(2018).unwrap()).await.unwrap();
     assert_eq!(stored.len(), 2, "{stored:?}");
-    assert_eq!(stored[0].planned(hyoka_core::FiscalYear::new(2018).unwrap()), "→");
-    assert_eq!(stored[0].actual(hyoka_core::FiscalYear::new(2018).unwrap()), "施策評価を実施し結果を公表");
+    assert_eq!(stored[0].planned(FiscalYear::new(2018).unwrap()), "→");
+    assert_eq!(stored[0].actual(FiscalYear::new(2018).unwrap()), "施策評価を実施し結果を公表");
     assert_eq!(stored[1].step, "・評価結果の予算への反映");
     assert!(page.contains("計画: →") && page.contains("実績: 施策評価を実施し結果を公表"), "{page}");
     assert!(page.contains("・評価結果の予算への反映") && page.contains("計画: 実施予定"));

@@ -179,7 +179,7 @@ async fn a_years_sheets_download_as_one_pdf_and_one_workbook() {
     let wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(xlsx.bytes.clone())).unwrap();
     let mut want = vec!["目次".to_string()];
     want.extend(codes.iter().cloned());
-    assert_eq!(wb.sheet_names().to_vec(), want, "目次, then one worksheet per sheet");
+    assert_eq!(wb.sheet_names(), want, "目次, then one worksheet per sheet");
 
     // The print page of the same book; a 部 of the city by id.
     let html = c.get(&format!("{book}/html")).await;

@@ -419,8 +419,10 @@ async fn a_city_admin_cannot_grant_more_than_the_city_has() {
         specs
             .iter()
             .find(|s| s.method.as_str() == "POST" && s.rule == hyoka_web::Rule::Administer && s.path.ends_with(suffix))
-            .map(|s| support::fill(s.path, &f.own).unwrap())
-            .unwrap_or_else(|| panic!("no Administer POST route ending in {suffix}"))
+            .map_or_else(
+                || panic!("no Administer POST route ending in {suffix}"),
+                |s| support::fill(s.path, &f.own).unwrap(),
+            )
     };
     let (create, role) = (route("/accounts"), route("/{login}/role"));
     let mishima_section = f.other_city.section.to_string();

@@ -439,26 +439,23 @@ impl Scanner<'_> {
             let (n, prec, k) = self.plain_number(j)?;
             let m = self.skip_spaces(k);
             match self.at(m) {
-                Some('千') | Some('百') => {
+                Some('千' | '百') => {
                     let f = if self.at(m) == Some('千') { 1000 } else { 100 };
                     segment = segment.checked_add(n.checked_mul_int(f)?)?;
                     precision = prec * f as f64;
                     j = m + 1;
-                    match self.at(j) {
-                        Some('万') | Some('億') => {
-                            let big = if self.at(j) == Some('万') { 10_000 } else { 100_000_000 };
-                            total = total.checked_add(segment.checked_mul_int(big)?)?;
-                            segment = Number::ZERO;
-                            precision *= big as f64;
-                            j += 1;
-                        }
-                        _ => {}
+                    if let Some('万' | '億') = self.at(j) {
+                        let big = if self.at(j) == Some('万') { 10_000 } else { 100_000_000 };
+                        total = total.checked_add(segment.checked_mul_int(big)?)?;
+                        segment = Number::ZERO;
+                        precision *= big as f64;
+                        j += 1;
                     }
                     if !self.is_digit(j) {
                         break;
                     }
                 }
-                Some('万') | Some('億') => {
+                Some('万' | '億') => {
                     let big = if self.at(m) == Some('万') { 10_000 } else { 100_000_000 };
                     segment = segment.checked_add(n)?;
                     total = total.checked_add(segment.checked_mul_int(big)?)?;

@@ -283,7 +283,7 @@ mod base64_decode {
         let mut buf = 0u32;
         let mut bits = 0;
         for c in s.bytes().filter_map(val) {
-            buf = buf << 6 | c as u32;
+            buf = buf << 6 | u32::from(c);
             bits += 6;
             if bits >= 8 {
                 bits -= 8;
