@@ -1,11 +1,12 @@
 //! The command line: global options and the subcommands. Each subcommand's
 //! module owns its arguments; this file only composes and dispatches.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 use hyoka_app::App;
 
 use crate::city::CityCommand;
 use crate::export::Export;
+use crate::import::ImportArgs;
 use crate::layout::LayoutCommand;
 use crate::outcome::CliResult;
 use crate::reports::Report;
@@ -72,21 +73,6 @@ pub enum Command {
     },
 }
 
-#[derive(Args)]
-pub struct ImportArgs {
-    /// 取り込むファイル（公表資料のテキスト、または標準形式の XLSX・CSV・JSON）
-    pub files: Vec<std::path::PathBuf>,
-    /// 書き込まずに、追加・変更される件数だけを表示する
-    #[arg(long)]
-    pub dry_run: bool,
-    /// 自治体のブック（1つ）を対応表（TOML）で読み込む。docs/mapping.md を参照
-    #[arg(long, value_name = "FILE")]
-    pub mapping: Option<std::path::PathBuf>,
-    /// 対応表に city.code がないときの自治体コード（--mapping と使う）
-    #[arg(long, value_name = "CODE", requires = "mapping")]
-    pub municipality: Option<String>,
-}
-
 /// The database when none is named.
 const DEFAULT_DATABASE: &str = "sqlite://hyoka.db";
 
@@ -96,15 +82,8 @@ pub async fn run(cli: Cli) -> CliResult {
     match cli.command {
         Command::Serve(args) => serve::serve(cli.database.as_deref(), DEFAULT_DATABASE, args).await,
         Command::Migrate => db::migrate(&database).await,
-        Command::Report { report: Report::Counts } => db::counts(&database).await,
-        Command::Report { report: Report::Findings { municipality } } => db::findings(&database, municipality).await,
         Command::Report { report } => reports::report(app().await?.store(), report).await,
-        Command::Import(a) => match &a.mapping {
-            Some(mapping) => {
-                import::import_mapped(&app().await?, mapping, &a.files, a.municipality.as_deref(), a.dry_run).await
-            }
-            None => import::import(&app().await?, &a.files, a.dry_run).await,
-        },
+        Command::Import(args) => import::run(&app().await?, args).await,
         Command::Export { format } => export::export(app().await?.store(), format).await,
         Command::Year { command } => year::year(&app().await?, command).await,
         Command::Check(args) => check::check(&app().await?, args).await,

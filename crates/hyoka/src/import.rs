@@ -11,6 +11,30 @@ use hyoka_import::{read_inputs, read_published_bytes, read_workbook, ApplyReport
 use crate::outcome::CliResult;
 use crate::progress::Progress;
 
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    /// 取り込むファイル（公表資料のテキスト、または標準形式の XLSX・CSV・JSON）
+    pub files: Vec<std::path::PathBuf>,
+    /// 書き込まずに、追加・変更される件数だけを表示する
+    #[arg(long)]
+    pub dry_run: bool,
+    /// 自治体のブック（1つ）を対応表（TOML）で読み込む。docs/mapping.md を参照
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<std::path::PathBuf>,
+    /// 対応表に city.code がないときの自治体コード（--mapping と使う）
+    #[arg(long, value_name = "CODE", requires = "mapping")]
+    pub municipality: Option<String>,
+}
+
+/// `hyoka import`: a city's own workbook through its mapping, else
+/// published documents and files of the canonical format.
+pub async fn run(app: &App, a: ImportArgs) -> CliResult {
+    match &a.mapping {
+        Some(mapping) => import_mapped(app, mapping, &a.files, a.municipality.as_deref(), a.dry_run).await,
+        None => import(app, &a.files, a.dry_run).await,
+    }
+}
+
 /// Reads every file first; nothing is written unless all of them read well.
 /// Published documents are read one by one; files of the canonical format
 /// (XLSX, CSV, JSON) are read together, since CSV tables refer to each other.

@@ -1,4 +1,5 @@
-//! `hyoka report`: the white paper, summary lists and printable sheets.
+//! `hyoka report`: the white paper, summary lists and printable sheets, and
+//! the listings of what is stored (`counts`) and of the import findings.
 
 use hyoka_core::time::{Clock, SystemClock};
 use hyoka_store::Store;
@@ -134,7 +135,8 @@ pub async fn report(store: &Store, report: Report) -> CliResult {
         Report::Sheets { municipality, fiscal_year, format, department, out } => {
             return sheets(store, &municipality, &fiscal_year, format, department.as_deref(), out).await;
         }
-        Report::Counts | Report::Findings { .. } => unreachable!("handled by the caller"),
+        Report::Counts => return counts(store).await,
+        Report::Findings { municipality } => return findings(store, municipality).await,
     };
     std::fs::write(&output, &bytes).map_err(|e| format!("{} に書き込めません: {e}", output.display()))?;
     eprintln!("{} に書き出しました（{} バイト）", output.display(), bytes.len());
@@ -199,4 +201,27 @@ async fn find_item(
             Err(format!("コード「{wanted}」の事業が複数あります。キーで指定してください: {}", keys.join(", ")).into())
         }
     }
+}
+
+async fn findings(store: &Store, municipality: Option<String>) -> CliResult {
+    let findings = store.findings(municipality.as_deref()).await?;
+    println!("種類\tファイル\t行\t内容\t記載");
+    for f in &findings {
+        let line = f.line.map(|l| l.to_string()).unwrap_or_default();
+        println!("{}\t{}\t{}\t{}\t{}", f.kind_label(), f.file, line, f.message, f.text.replace(['\t', '\n'], " "));
+    }
+    eprintln!("{} 件", findings.len());
+    Ok(())
+}
+
+async fn counts(store: &Store) -> CliResult {
+    println!("団体コード\t自治体\t計画\t計画項目\t事業・項目\t指標\t指標値");
+    for m in store.municipalities().await? {
+        let c = store.counts(&m.code).await?;
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            m.code, m.name, c.plans, c.nodes, c.items, c.indicators, c.indicator_values
+        );
+    }
+    Ok(())
 }

@@ -243,7 +243,9 @@ pub async fn query_plan(store: &Store, sql: &str, binds: &[&str]) -> String {
 }
 
 /// Adds `n` sections 「課1」… under one department of a city in one
-/// statement, for tests of forms and imports at scale.
+/// statement, for tests of forms and imports at scale (the `testing`
+/// feature: it stamps its transaction with the system clock).
+#[cfg(feature = "testing")]
 pub async fn insert_sections(store: &Store, municipality: &str, department: &str, n: u32) {
     let mut tx = store.begin().await.expect("begin");
     tx.upsert_section(municipality, department, "", hyoka_core::org::Validity::default()).await.expect("department");
