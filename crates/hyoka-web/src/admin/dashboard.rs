@@ -14,8 +14,9 @@ use hyoka_core::text::natural_key;
 
 use crate::http::{AppError, CityCode, Params, Staff};
 use crate::ui::format::deadline_of;
-use crate::ui::format::{date_label, jst};
+use crate::ui::format::date_label;
 use crate::ui::shell::staff_page;
+use crate::ui::widgets::history_table;
 use crate::AppState;
 
 /// Sheets whose item names no section are counted under this heading.
@@ -154,23 +155,7 @@ pub(super) async fn dashboard(
             @if log.is_empty() {
                 p { "まだ記録はありません。" }
             } @else {
-                table {
-                    thead { tr {
-                        th scope="col" { "日時" } th scope="col" { "操作した人" } th scope="col" { "項目" }
-                        th scope="col" { "変更前" } th scope="col" { "変更後" }
-                    } }
-                    tbody {
-                        @for h in &log {
-                            tr {
-                                th scope="row" { (jst(&h.at)) }
-                                td { (h.account_name.clone().unwrap_or_default()) }
-                                td { (h.field) }
-                                td { (h.before.clone().unwrap_or_default()) }
-                                td { (h.after.clone().unwrap_or_default()) }
-                            }
-                        }
-                    }
-                }
+                (history_table(&log))
             }
         },
     ))

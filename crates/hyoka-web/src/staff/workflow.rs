@@ -34,6 +34,7 @@ use serde::Deserialize;
 use crate::http::{AppError, CityCode, Form, Fy, Id, Params, Routes, Rule, Staff};
 use crate::ui::format::{date_label, deadline_of, jst};
 use crate::ui::shell::staff_page;
+use crate::ui::widgets::history_table;
 use crate::AppState;
 
 pub fn routes(r: Routes) -> Routes {
@@ -520,23 +521,7 @@ async fn render_page(
             @if history.is_empty() {
                 p { "まだ手続きはありません。" }
             } @else {
-                table {
-                    thead { tr {
-                        th scope="col" { "日時" } th scope="col" { "操作した人" } th scope="col" { "項目" }
-                        th scope="col" { "変更前" } th scope="col" { "変更後" }
-                    } }
-                    tbody {
-                        @for h in &history {
-                            tr {
-                                th scope="row" { (jst(&h.at)) }
-                                td { (h.account_name.clone().unwrap_or_default()) }
-                                td { (h.field) }
-                                td { (h.before.clone().unwrap_or_default()) }
-                                td { (h.after.clone().unwrap_or_default()) }
-                            }
-                        }
-                    }
-                }
+                (history_table(&history))
             }
         },
     ))

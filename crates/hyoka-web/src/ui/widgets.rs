@@ -3,7 +3,10 @@
 use hyoka_core::chart::TrendChart;
 use hyoka_core::sheet::{ScheduleRow, FISCAL_MONTHS};
 use hyoka_core::Yen;
+use hyoka_store::HistoryEntry;
 use maud::{html, Markup, PreEscaped};
+
+use crate::ui::format::jst;
 
 /// A monthly schedule (4月 … 3月) with staff hours when any row has them.
 pub fn schedule_table(rows: &[ScheduleRow]) -> Markup {
@@ -143,6 +146,30 @@ pub fn trend_chart_and_table(chart: &TrendChart, lines: &[TrendLine], baselines:
                 "数値で表せる記載がないため、グラフは表示していません。年度ごとの記載は表のとおりです。"
             }
             @if let Some(n) = note { (n) }
+        }
+    }
+}
+
+/// Changes as recorded (a sheet's procedure, a city's administration):
+/// when, who, which field, before and after.
+pub fn history_table(entries: &[HistoryEntry]) -> Markup {
+    html! {
+        table {
+            thead { tr {
+                th scope="col" { "日時" } th scope="col" { "操作した人" } th scope="col" { "項目" }
+                th scope="col" { "変更前" } th scope="col" { "変更後" }
+            } }
+            tbody {
+                @for h in entries {
+                    tr {
+                        th scope="row" { (jst(&h.at)) }
+                        td { (h.account_name.clone().unwrap_or_default()) }
+                        td { (h.field) }
+                        td { (h.before.clone().unwrap_or_default()) }
+                        td { (h.after.clone().unwrap_or_default()) }
+                    }
+                }
+            }
         }
     }
 }
