@@ -13,8 +13,8 @@ use super::{admin_city, crumbs, nav, typed_year};
 use hyoka_core::text::natural_key;
 
 use crate::http::{AppError, CityCode, Params, Staff};
-use crate::ui::format::deadline_of;
 use crate::ui::format::date_label;
+use crate::ui::format::deadline_of;
 use crate::ui::shell::staff_page;
 use crate::ui::widgets::history_table;
 use crate::AppState;
