@@ -20,7 +20,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::forms::{csrf, field_id, form_id, refused, select, Refusal, Text};
-use super::{admin_city, crumbs, nav};
+use super::{admin_city, crumbs, nav, of_city};
 use crate::http::{AppError, CityCode, Form, Id, Params, Staff};
 use crate::ui::shell::staff_page;
 use crate::AppState;
@@ -208,11 +208,7 @@ pub(super) async fn create(
 
 /// The item of the path, if it belongs to the city.
 pub(super) async fn city_item(s: &AppState, code: &str, id: i64) -> Result<ItemRecord, AppError> {
-    match s.store.item(id).await {
-        Ok(i) if i.municipality_code == code => Ok(i),
-        Ok(_) => Err(AppError::NotFound("事業".into())),
-        Err(e) => Err(e.into()),
-    }
+    of_city(s.store.item(id).await, |i| &i.municipality_code, code, "事業")
 }
 
 pub(super) async fn item(

@@ -100,6 +100,21 @@ async fn admin_city(s: &AppState, staff: &Staff, code: &str) -> Result<String, A
     Ok(s.store.municipality(code).await?.name)
 }
 
+/// A record named in the path, if it belongs to the city; another city's
+/// record answers the same 404 as a missing one, so ids do not leak.
+fn of_city<T>(
+    found: Result<T, hyoka_store::StoreError>,
+    city: impl Fn(&T) -> &str,
+    code: &str,
+    what: &str,
+) -> Result<T, AppError> {
+    match found {
+        Ok(x) if city(&x) == code => Ok(x),
+        Ok(_) => Err(AppError::NotFound(what.into())),
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn crumbs(code: &str, city: &str) -> Vec<(String, String)> {
     vec![(city.to_string(), format!("/m/{code}")), ("管理".to_string(), format!("/m/{code}/admin"))]
 }

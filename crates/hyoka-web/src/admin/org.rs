@@ -17,7 +17,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::forms::{csrf, form_id, refused, select, Refusal, Text};
-use super::{admin_city, crumbs, nav};
+use super::{admin_city, crumbs, nav, of_city};
 use crate::http::{AppError, CityCode, Form, Id, Params, Staff};
 use crate::ui::format::local_time;
 use crate::ui::shell::staff_page;
@@ -319,16 +319,7 @@ pub(super) async fn rename_department(
         from: f.from.clone(),
     };
     let result = s.app.run(&staff.actor(), cmd).await;
-    let typed = [("name", f.name.as_str()), ("from", f.from.as_str())];
-    let form = format!("dept-{id}-rename");
-    answer(
-        &s,
-        &staff,
-        &code,
-        result,
-        Reply { ok: format!("/m/{code}/admin/org?done=rename"), form: &form, typed: &typed, section: None },
-    )
-    .await
+    department_answer(&s, &staff, &code, id, result, "rename", &[("name", &f.name), ("from", &f.from)]).await
 }
 
 pub(super) async fn end_department(
@@ -340,16 +331,7 @@ pub(super) async fn end_department(
     admin_city(&s, &staff, &code).await?;
     let cmd = EndDepartment { municipality: code.0.clone(), department_id: id, last_year: f.last_year.clone() };
     let result = s.app.run(&staff.actor(), cmd).await;
-    let form = format!("dept-{id}-end");
-    let typed = [("last_year", f.last_year.as_str())];
-    answer(
-        &s,
-        &staff,
-        &code,
-        result,
-        Reply { ok: format!("/m/{code}/admin/org?done=end"), form: &form, typed: &typed, section: None },
-    )
-    .await
+    department_answer(&s, &staff, &code, id, result, "end", &[("last_year", &f.last_year)]).await
 }
 
 pub(super) async fn merge_department(
@@ -366,25 +348,28 @@ pub(super) async fn merge_department(
         from: f.from.clone(),
     };
     let result = s.app.run(&staff.actor(), cmd).await;
-    let form = format!("dept-{id}-merge");
-    let typed = [("into", f.into.as_str()), ("from", f.from.as_str())];
-    answer(
-        &s,
-        &staff,
-        &code,
-        result,
-        Reply { ok: format!("/m/{code}/admin/org?done=merge"), form: &form, typed: &typed, section: None },
-    )
-    .await
+    department_answer(&s, &staff, &code, id, result, "merge", &[("into", &f.into), ("from", &f.from)]).await
+}
+
+/// A department command's answer: back to the organisation page, or the
+/// refusal next to the department's form `dept-{id}-{verb}`.
+async fn department_answer(
+    s: &AppState,
+    staff: &Staff,
+    code: &CityCode,
+    id: i64,
+    result: Result<(), hyoka_app::CommandError>,
+    verb: &str,
+    typed: &[(&str, &str)],
+) -> Result<Response, AppError> {
+    let form = format!("dept-{id}-{verb}");
+    let ok = format!("/m/{code}/admin/org?done={verb}");
+    answer(s, staff, code, result, Reply { ok, form: &form, typed, section: None }).await
 }
 
 /// The section of the path, if it belongs to the city.
 async fn city_section(s: &AppState, code: &str, id: i64) -> Result<SectionRecord, AppError> {
-    match s.store.section(id).await {
-        Ok(x) if x.municipality_code == code => Ok(x),
-        Ok(_) => Err(AppError::NotFound("課".into())),
-        Err(e) => Err(e.into()),
-    }
+    of_city(s.store.section(id).await, |x| &x.municipality_code, code, "課")
 }
 
 pub(super) async fn section(

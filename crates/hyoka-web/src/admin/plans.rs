@@ -15,7 +15,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::forms::{csrf, form_id, refused, select, textarea, Refusal, Text};
-use super::{admin_city, crumbs, nav};
+use super::{admin_city, crumbs, nav, of_city};
 use crate::http::{AppError, CityCode, Form, Id, Params, Staff};
 use crate::ui::shell::staff_page;
 use crate::AppState;
@@ -53,11 +53,7 @@ fn levels_of(text: &str) -> Vec<String> {
 
 /// The plan of the path, if it belongs to the city.
 async fn city_plan(s: &AppState, code: &str, id: i64) -> Result<PlanRecord, AppError> {
-    match s.store.plan(id).await {
-        Ok(p) if p.municipality_code == code => Ok(p),
-        Ok(_) => Err(AppError::NotFound("計画".into())),
-        Err(e) => Err(e.into()),
-    }
+    of_city(s.store.plan(id).await, |p| &p.municipality_code, code, "計画")
 }
 
 async fn city_node(s: &AppState, code: &str, id: i64) -> Result<(NodeRecord, PlanRecord), AppError> {
