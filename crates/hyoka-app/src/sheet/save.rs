@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use hyoka_core::access::Action;
 use hyoka_core::judgement::{judge, Declared, Judgement};
 use hyoka_core::narrative::Narrative;
-use hyoka_core::sheet::draft::{self as core_draft, set_budget, BudgetField, FieldKey, SchedulePart, SheetDraft};
+use hyoka_core::sheet::draft::{self as core_draft, set_budget, BudgetField, FieldKey, SheetDraft};
 use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
 use hyoka_core::workflow::Transition;
 use hyoka_core::{BudgetFigures, FiscalYear, IndicatorCell, NextDirection, ValueRole};
@@ -161,27 +161,8 @@ async fn write(
         }
         if keys.iter().any(FieldKey::is_schedule) {
             let mut rows: Vec<ScheduleRow> = child.schedule.iter().filter(|r| r.fiscal_year != fy).cloned().collect();
-            let mut indices: Vec<usize> = after
-                .list
-                .iter()
-                .filter_map(|f| match f.key.as_child() {
-                    Some((i, FieldKey::Schedule { row, .. })) if i == id && *row != usize::MAX => Some(*row),
-                    _ => None,
-                })
-                .collect();
-            indices.dedup();
-            for row in indices {
-                let get = |part| value(FieldKey::Schedule { row, part });
-                let opt = |part| Some(get(part)).filter(|v| !v.is_empty());
-                rows.push(ScheduleRow {
-                    fiscal_year: fy,
-                    kind: get(SchedulePart::Kind),
-                    label: get(SchedulePart::Label),
-                    months: (0..12).map(|m| get(SchedulePart::Month(m))).collect(),
-                    hours_regular: opt(SchedulePart::HoursRegular),
-                    hours_other: opt(SchedulePart::HoursOther),
-                });
-            }
+            let schedule = after.child_schedule_rows(id).into_iter();
+            rows.extend(schedule.map(|row| after.schedule_row(fy, row, |k| FieldKey::child(id, k))));
             tx.replace_schedule(id, &rows).await?;
         }
         tx.reindex_item(id).await?;
@@ -226,18 +207,7 @@ async fn write(
 
     if changed.iter().any(FieldKey::is_schedule) {
         let mut rows: Vec<ScheduleRow> = content.schedule.iter().filter(|r| r.fiscal_year != fy).cloned().collect();
-        for row in after.schedule_rows() {
-            let get = |part| after.value(&FieldKey::Schedule { row, part }).unwrap_or("").to_string();
-            let opt = |part| Some(get(part)).filter(|v| !v.is_empty());
-            rows.push(ScheduleRow {
-                fiscal_year: fy,
-                kind: get(SchedulePart::Kind),
-                label: get(SchedulePart::Label),
-                months: (0..12).map(|m| get(SchedulePart::Month(m))).collect(),
-                hours_regular: opt(SchedulePart::HoursRegular),
-                hours_other: opt(SchedulePart::HoursOther),
-            });
-        }
+        rows.extend(after.schedule_rows().into_iter().map(|row| after.schedule_row(fy, row, |k| k)));
         tx.replace_schedule(item, &rows).await?;
     }
 

@@ -36,7 +36,7 @@ use crate::layout::{MoneyInputUnit, SectionKind, SheetLayout};
 use crate::money::MoneyUnit;
 use crate::narrative::Narrative;
 use crate::paste::clean_pasted;
-use crate::sheet::FISCAL_MONTHS;
+use crate::sheet::{ScheduleRow, FISCAL_MONTHS};
 use crate::vocabulary::CityVocabulary;
 use crate::{BudgetFigures, EvaluationScale, Evaluator, FiscalYear, Hours, NextDirection, Number, Stage, Yen};
 
@@ -371,17 +371,18 @@ impl SheetDraft {
         self.list.push(Field { name: key.to_string(), key, label, value });
     }
 
+    /// The row indices `row_of` finds among the keys, in order, once each.
+    fn rows(&self, row_of: impl Fn(&FieldKey) -> Option<usize>) -> Vec<usize> {
+        let set: BTreeSet<usize> = self.list.iter().filter_map(|f| row_of(&f.key)).collect();
+        set.into_iter().collect()
+    }
+
     /// The 工程表 rows' indices present, in order.
     pub fn roadmap_rows(&self) -> Vec<usize> {
-        let set: BTreeSet<usize> = self
-            .list
-            .iter()
-            .filter_map(|f| match f.key {
-                FieldKey::Roadmap { row, .. } => Some(row),
-                _ => None,
-            })
-            .collect();
-        set.into_iter().collect()
+        self.rows(|k| match k {
+            FieldKey::Roadmap { row, .. } => Some(*row),
+            _ => None,
+        })
     }
 
     /// The 工程表 as a draft holds it: each row's step and its cells of the
@@ -403,15 +404,34 @@ impl SheetDraft {
 
     /// The schedule rows' indices present, in order.
     pub fn schedule_rows(&self) -> Vec<usize> {
-        let set: BTreeSet<usize> = self
-            .list
-            .iter()
-            .filter_map(|f| match f.key {
-                FieldKey::Schedule { row, .. } => Some(row),
-                _ => None,
-            })
-            .collect();
-        set.into_iter().collect()
+        self.rows(|k| match k {
+            FieldKey::Schedule { row, .. } => Some(*row),
+            _ => None,
+        })
+    }
+
+    /// The rows of a child row's schedule present (its marker aside), in
+    /// order.
+    pub fn child_schedule_rows(&self, item: i64) -> Vec<usize> {
+        self.rows(|k| match k.as_child() {
+            Some((i, FieldKey::Schedule { row, .. })) if i == item && *row != usize::MAX => Some(*row),
+            _ => None,
+        })
+    }
+
+    /// A schedule row of the year as the draft holds it; `key` places a
+    /// cell's key (a child row's: `|k| FieldKey::child(item, k)`).
+    pub fn schedule_row(&self, fy: FiscalYear, row: usize, key: impl Fn(FieldKey) -> FieldKey) -> ScheduleRow {
+        let get = |part| self.value(&key(FieldKey::Schedule { row, part })).unwrap_or("").to_string();
+        let opt = |part| Some(get(part)).filter(|v| !v.is_empty());
+        ScheduleRow {
+            fiscal_year: fy,
+            kind: get(SchedulePart::Kind),
+            label: get(SchedulePart::Label),
+            months: (0..12).map(|m| get(SchedulePart::Month(m))).collect(),
+            hours_regular: opt(SchedulePart::HoursRegular),
+            hours_other: opt(SchedulePart::HoursOther),
+        }
     }
 }
 
@@ -1027,5 +1047,29 @@ mod tests {
         let keys: Vec<FieldKey> = changed_keys(&before, &after).into_iter().collect();
         assert_eq!(keys, vec![FieldKey::Budget(BudgetField::Settlement), FieldKey::DirectionReason]);
         assert!(diff(&layout, &before, &before).is_empty());
+    }
+
+    #[test]
+    fn schedule_rows_read_back_from_a_draft() {
+        let layout = SheetLayout::preset("mitaka").unwrap();
+        let fy = FiscalYear::new(2018).unwrap();
+        let mut months = vec![String::new(); 12];
+        months[0] = "←".into();
+        let mut d = SheetDraft::default();
+        push_schedule_row(&mut d, &layout, 0, "actual", "周知", &months, Some("747H"), None);
+        let mut child = SheetDraft::default();
+        push_schedule_row(&mut child, &layout, 0, "planned", "準備", &months, None, Some("3H"));
+        d.list.push(marker_field(9));
+        for f in child.list {
+            d.push(FieldKey::child(9, f.key), f.label, f.value);
+        }
+        assert_eq!(d.schedule_rows(), vec![0]);
+        assert_eq!(d.child_schedule_rows(9), vec![0], "the marker is no row");
+        assert!(d.child_schedule_rows(8).is_empty());
+        let row = d.schedule_row(fy, 0, |k| k);
+        assert_eq!((row.kind.as_str(), row.label.as_str(), row.months[0].as_str()), ("actual", "周知", "←"));
+        assert_eq!((row.hours_regular.as_deref(), row.hours_other), (Some("747H"), None));
+        let row = d.schedule_row(fy, 0, |k| FieldKey::child(9, k));
+        assert_eq!((row.label.as_str(), row.hours_other.as_deref()), ("準備", Some("3H")));
     }
 }
