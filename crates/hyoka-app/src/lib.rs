@@ -1,7 +1,7 @@
 //! The application layer: every change a person or a program makes to
 //! hyoka's data is a typed [`Command`], run by [`App::run`].
 //!
-//! A command takes typed input (a [`sheet::SheetDraft`], a fiscal year, an
+//! A command takes typed input (a [`hyoka_core::sheet::draft::SheetDraft`], a fiscal year, an
 //! account), checks permission with `hyoka_core::access::authorize` and
 //! state with the workflow rules, writes in one store transaction, and
 //! leaves exactly one audit record in that same transaction: who, when,

@@ -23,6 +23,7 @@ use hyoka_app::sheet::{draft, MoveSheet, ReturnSheet, ReviewSheet, SaveSheet, Sh
 use hyoka_app::year::{LockYear, OpenYear, PublishYear, SetDeadline, UnlockYear, WithdrawYear};
 use hyoka_app::{Actor, App, Command, CommandError, ALL_CODES};
 use hyoka_core::access::{Action, Principal, Role};
+use hyoka_core::sheet::draft::read_form;
 use hyoka_core::time::{FixedClock, Timestamp};
 use hyoka_core::workflow::Transition;
 use hyoka_core::{FiscalYear, JpDate};
@@ -165,7 +166,7 @@ async fn every_command_leaves_exactly_one_audit_record() {
     let mut form: BTreeMap<String, String> = stored.list.iter().map(|f| (f.name.clone(), f.value.clone())).collect();
     let narrative = stored.list.iter().find(|f| f.key.is_narrative()).unwrap().name.clone();
     form.insert(narrative, "監査のための記述".into());
-    let (edited, errors) = draft::from_form(&ctx, &content, &stored, &form);
+    let (edited, errors) = read_form(&stored, &form, &draft::rules(&ctx, &content));
     assert!(errors.is_empty(), "{errors:?}");
     let save =
         |version, draft| SaveSheet { municipality: MITAKA.into(), item_id: item.id, fiscal_year: fy, version, draft };

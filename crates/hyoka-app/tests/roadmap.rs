@@ -8,6 +8,7 @@ use std::sync::Arc;
 use hyoka_app::sheet::{draft, SaveSheet, SheetContent, SheetContext};
 use hyoka_app::{Actor, App};
 use hyoka_core::access::Action;
+use hyoka_core::sheet::draft::read_form;
 use hyoka_core::time::{FixedClock, Timestamp};
 use hyoka_core::FiscalYear;
 use hyoka_store::testing::TestDb;
@@ -51,11 +52,11 @@ async fn the_roadmap_is_edited_checked_and_saved() {
     // A spare row with a plan but no step (kept: a step's later line), an
     // actual too long, a line break.
     let long = "あ".repeat(201);
-    let (_, errors) = draft::from_form(
-        &ctx,
-        &content,
+    let rules = draft::rules(&ctx, &content);
+    let (_, errors) = read_form(
         &stored,
         &form(&[("r.2.2019.p", "→"), ("r.0.2018.a", &long), ("r.1.step", "・周知"), ("r.1.2020.p", "a\nb")]),
+        &rules,
     );
     assert_eq!(errors.get("r.2.step"), None, "{errors:?}");
     assert_eq!(
@@ -68,11 +69,10 @@ async fn the_roadmap_is_edited_checked_and_saved() {
     );
 
     // A valid edit: an actual in 平成30年度 and a new row; a blank spare row is dropped.
-    let (edited, errors) = draft::from_form(
-        &ctx,
-        &content,
+    let (edited, errors) = read_form(
         &stored,
         &form(&[("r.0.2018.a", " 条例改正案を作成 "), ("r.2.step", "・保護者への周知"), ("r.2.2020.p", "実施")]),
+        &rules,
     );
     assert!(errors.is_empty(), "{errors:?}");
     let before = store.audit_event_count().await.unwrap();

@@ -1,9 +1,13 @@
 //! The parts a sheet is made of, besides indicators: narratives under
 //! printed headings, budget lines, grades, schedules, next year's direction,
 //! and findings a person should review. Readers produce them, the store
-//! keeps them, writers print them.
+//! keeps them, writers print them. A sheet's editable content is a
+//! [`draft::SheetDraft`]; two people's drafts merge in [`merge`].
 
 use serde::{Deserialize, Serialize};
+
+pub mod draft;
+pub mod merge;
 
 use crate::scale::NextDirection;
 use crate::{BudgetFigures, Evaluator, FiscalYear, Narrative, Stage};

@@ -12,12 +12,13 @@
 use std::collections::BTreeSet;
 
 use hyoka_core::access::Action;
+use hyoka_core::sheet::draft::{changed_keys, FieldKey, SheetDraft};
 use hyoka_core::sheet::EvaluationRow;
 use hyoka_core::{FiscalYear, IndicatorCell, ValueRole};
 use hyoka_store::{CheckYearSet, IndicatorValue, JudgementRecord, Store};
 
 use super::{sheet_flags, sheet_set, FlagEntry};
-use crate::sheet::draft::{self, FieldKey, SheetDraft};
+use crate::sheet::draft;
 use crate::sheet::{budget_after, judgement_after, narratives, SheetContent, SheetContext as Sheet};
 use crate::{Actor, CommandError};
 
@@ -43,7 +44,7 @@ pub async fn check_draft(
 fn lay_over(set: &mut CheckYearSet, ctx: &Sheet, content: &SheetContent, before: &SheetDraft, after: &SheetDraft) {
     let fy = ctx.fy;
     // Only fields the actor may write are in `before`, as when saving.
-    let changed: BTreeSet<FieldKey> = draft::changed_keys(before, after)
+    let changed: BTreeSet<FieldKey> = changed_keys(before, after)
         .into_iter()
         .filter(|k| k.as_child().is_none() && before.value(k).is_some())
         .collect();

@@ -11,16 +11,18 @@ use std::collections::BTreeSet;
 use hyoka_core::access::Action;
 use hyoka_core::judgement::{judge, Declared, Judgement};
 use hyoka_core::narrative::Narrative;
+use hyoka_core::sheet::draft::{self as core_draft, set_budget, BudgetField, FieldKey, SheetDraft};
 use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
 use hyoka_core::workflow::Transition;
 use hyoka_core::{BudgetFigures, FiscalYear, IndicatorCell, NextDirection, ValueRole};
 use hyoka_store::StoreTx;
 
-use super::draft::{self, editable_years, set_budget, slot_label, BudgetField, FieldKey, SchedulePart, SheetDraft};
+use super::draft::{self, editable_years, slot_label};
 use super::{IndicatorData, SheetContent, SheetContext};
 use crate::{Command, CommandError, Cx};
 
-/// Saves a draft read from the sheet's form (see [`draft::from_form`]).
+/// Saves a draft read from the sheet's form (see
+/// `hyoka_core::sheet::draft::read_form`).
 pub struct SaveSheet {
     pub municipality: String,
     pub item_id: i64,
@@ -55,7 +57,7 @@ impl Command for SaveSheet {
         let content = SheetContent::load(cx.store, &ctx).await?;
         let stored = draft::stored(&ctx, &content, cx.actor);
         let next = ctx.status.apply(Transition::Save).map_err(|e| CommandError::Conflict(e.to_string()))?;
-        let changes = draft::diff(&ctx.layout, &stored, &self.draft);
+        let changes = core_draft::diff(&ctx.layout, &stored, &self.draft);
         if changes.is_empty() && next == ctx.status {
             cx.unchanged();
             return Ok(Saved::Unchanged);
@@ -73,7 +75,7 @@ impl Command for SaveSheet {
         let extra = write(tx, &ctx, &content, &stored, &self.draft).await?;
         tx.reindex_item(ctx.item.id).await?;
         let count = changes.len();
-        for c in changes.into_iter().chain(extra) {
+        for c in changes.into_iter().map(into_change).chain(extra) {
             cx.change(c.field, c.before, c.after);
         }
         if next != sheet.status {
@@ -82,6 +84,11 @@ impl Command for SaveSheet {
         cx.summary(format!("{} {}（{}）を保存（{count}項目）", ctx.item.code, ctx.item.title, ctx.fy.label()));
         Ok(Saved::Changed)
     }
+}
+
+/// A field's change as the history records it.
+fn into_change(c: core_draft::FieldChange) -> hyoka_store::Change {
+    hyoka_store::Change { field: c.field, before: c.before, after: c.after }
 }
 
 /// Writes the changed parts of the sheet. Returns changes to record beyond
@@ -95,7 +102,7 @@ async fn write(
 ) -> Result<Vec<hyoka_store::Change>, CommandError> {
     // Only fields the actor may write are in `before` (the stored draft is
     // built for the actor); anything else a draft carries is ignored.
-    let mut changed = draft::changed_keys(before, after);
+    let mut changed = core_draft::changed_keys(before, after);
     let writes_schedule_of = |item: i64| {
         before
             .list
@@ -154,27 +161,8 @@ async fn write(
         }
         if keys.iter().any(FieldKey::is_schedule) {
             let mut rows: Vec<ScheduleRow> = child.schedule.iter().filter(|r| r.fiscal_year != fy).cloned().collect();
-            let mut indices: Vec<usize> = after
-                .list
-                .iter()
-                .filter_map(|f| match f.key.as_child() {
-                    Some((i, FieldKey::Schedule { row, .. })) if i == id && *row != usize::MAX => Some(*row),
-                    _ => None,
-                })
-                .collect();
-            indices.dedup();
-            for row in indices {
-                let get = |part| value(FieldKey::Schedule { row, part });
-                let opt = |part| Some(get(part)).filter(|v| !v.is_empty());
-                rows.push(ScheduleRow {
-                    fiscal_year: fy,
-                    kind: get(SchedulePart::Kind),
-                    label: get(SchedulePart::Label),
-                    months: (0..12).map(|m| get(SchedulePart::Month(m))).collect(),
-                    hours_regular: opt(SchedulePart::HoursRegular),
-                    hours_other: opt(SchedulePart::HoursOther),
-                });
-            }
+            let schedule = after.child_schedule_rows(id).into_iter();
+            rows.extend(schedule.map(|row| after.schedule_row(fy, row, |k| FieldKey::child(id, k))));
             tx.replace_schedule(id, &rows).await?;
         }
         tx.reindex_item(id).await?;
@@ -219,18 +207,7 @@ async fn write(
 
     if changed.iter().any(FieldKey::is_schedule) {
         let mut rows: Vec<ScheduleRow> = content.schedule.iter().filter(|r| r.fiscal_year != fy).cloned().collect();
-        for row in after.schedule_rows() {
-            let get = |part| after.value(&FieldKey::Schedule { row, part }).unwrap_or("").to_string();
-            let opt = |part| Some(get(part)).filter(|v| !v.is_empty());
-            rows.push(ScheduleRow {
-                fiscal_year: fy,
-                kind: get(SchedulePart::Kind),
-                label: get(SchedulePart::Label),
-                months: (0..12).map(|m| get(SchedulePart::Month(m))).collect(),
-                hours_regular: opt(SchedulePart::HoursRegular),
-                hours_other: opt(SchedulePart::HoursOther),
-            });
-        }
+        rows.extend(after.schedule_rows().into_iter().map(|row| after.schedule_row(fy, row, |k| k)));
         tx.replace_schedule(item, &rows).await?;
     }
 

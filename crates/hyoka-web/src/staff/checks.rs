@@ -15,6 +15,7 @@ use hyoka_app::check::{check_draft, check_stored_sheet, FlagEntry};
 use hyoka_app::sheet::{draft as sheet_draft, SheetContent, SheetContext};
 use hyoka_app::CommandError;
 use hyoka_core::access::Action;
+use hyoka_core::sheet::draft::read_form;
 use maud::{html, Markup};
 
 use super::context;
@@ -45,7 +46,7 @@ pub(crate) async fn draft(
     let stored = sheet_draft::stored(&ctx, &content, &staff.actor());
     // A field that does not parse is reported when saving; the checks take
     // the rest of the input as typed.
-    let (mine, _) = sheet_draft::from_form(&ctx, &content, &stored, &form);
+    let (mine, _) = read_form(&stored, &form, &sheet_draft::rules(&ctx, &content));
     let flags = check_draft(&s.store, &staff.actor(), &code, item, fy, &mine).await?;
     let fragment = flag_section(&content, &flags, None, Checked::Draft);
     Ok(([(CACHE_CONTROL, "private, no-store")], fragment).into_response())

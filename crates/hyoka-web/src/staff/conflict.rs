@@ -1,8 +1,8 @@
 //! The comparison shown when a save is refused because someone else saved
 //! first: per differing field, what is stored now and what this person
-//! typed (the merge itself is `hyoka_app::sheet::merge`).
+//! typed (the merge itself is `hyoka_core::sheet::merge`).
 
-use hyoka_app::sheet::merge::{Difference, Who};
+use hyoka_core::sheet::merge::{Difference, Who};
 use maud::{html, Markup};
 
 use crate::ui::markup::lines;

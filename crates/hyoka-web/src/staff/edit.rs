@@ -1,8 +1,9 @@
 //! Editing a sheet: the form, and saving it through the application's
 //! `SaveSheet` command.
 //!
-//! The handler reads the person's input into a typed draft (422 with the
-//! messages next to the fields when it cannot be saved); the command claims
+//! The handler reads the person's input into a typed draft, a
+//! `hyoka_core::sheet::draft::SheetDraft` (422 with the messages next to
+//! the fields when it cannot be saved); the command claims
 //! the next version, writes, and records the history. A save from an older
 //! version, or of a sheet that cannot change now, writes nothing and
 //! returns the form with the person's input and a comparison (409).
@@ -13,14 +14,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::sheet::draft::{
-    self, cost_note_slots, grade_scale, indicator_years, may_write, money_text, other_slots, set_budget, slot_label,
-    BudgetField, FieldErrors, SheetDraft,
+    self, cost_note_slots, grade_scale, indicator_years, may_write, other_slots, slot_label,
 };
-use hyoka_app::sheet::merge::{base_of, merge};
 use hyoka_app::sheet::{ChildData, IndicatorData, SaveSheet, SheetContent, SheetContext};
 use hyoka_app::CommandError;
 use hyoka_core::access::Action;
 use hyoka_core::layout::{LayoutSection, SectionKind};
+use hyoka_core::sheet::draft::{money_text, read_form, set_budget, BudgetField, FieldErrors, FieldKey, SheetDraft};
+use hyoka_core::sheet::merge::{base_of, merge};
 use hyoka_core::sheet::FISCAL_MONTHS;
 use hyoka_core::{BudgetFigures, NextDirection, ValueRole, Yen};
 use hyoka_store::ReturnNote;
@@ -79,7 +80,7 @@ pub(crate) async fn save(
     let base = form.get("base").cloned().unwrap_or_default();
     let content = SheetContent::load(&s.store, &ctx).await?;
     let stored = draft::stored(&ctx, &content, &staff.actor());
-    let (mine, errors) = draft::from_form(&ctx, &content, &stored, &form);
+    let (mine, errors) = read_form(&stored, &form, &draft::rules(&ctx, &content));
     // Submitted, locked or saved by someone else meanwhile: nothing is
     // written, and the person's input comes back with the reason.
     if version != ctx.version || ctx.edit_refusal().is_some() {
@@ -278,7 +279,7 @@ fn render_form(
             @if !others.is_empty() {
                 section aria-labelledby="others-heading" {
                     h2 id="others-heading" { "その他の記載" }
-                    @for f in view.values.list.iter().filter(|f| matches!(&f.key, draft::FieldKey::Narrative { slot, .. } if others.contains(slot))) {
+                    @for f in view.values.list.iter().filter(|f| matches!(&f.key, FieldKey::Narrative { slot, .. } if others.contains(slot))) {
                         (textarea(view, &f.name, &f.label, Some("markup-help")))
                     }
                 }
@@ -305,7 +306,7 @@ fn narrative_fields(
             h2 id={ "s-" (section.key) } { (section.label) }
             @for slot in &section.slots {
                 @if may_write(slot.writer, head) {
-                    @for f in view.values.list.iter().filter(|f| matches!(&f.key, draft::FieldKey::Narrative { slot: s, .. } if *s == slot.code)) {
+                    @for f in view.values.list.iter().filter(|f| matches!(&f.key, FieldKey::Narrative { slot: s, .. } if *s == slot.code)) {
                         (textarea(view, &f.name, &f.label, Some("markup-help")))
                     }
                 } @else {
@@ -435,7 +436,7 @@ fn children_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, 
                     h3 { span class="code" { (child.item.code) } " " (child.item.title) }
                     @if !child.item.tags.is_empty() { p class="note" { "区分: " (child.item.tags.join("・")) } }
                     @for slot in &rows.slots {
-                        @let fields: Vec<_> = view.values.list.iter().filter(|f| matches!(f.key.as_child(), Some((i, draft::FieldKey::Narrative { slot: s, .. })) if i == id && *s == slot.code)).collect();
+                        @let fields: Vec<_> = view.values.list.iter().filter(|f| matches!(f.key.as_child(), Some((i, FieldKey::Narrative { slot: s, .. })) if i == id && *s == slot.code)).collect();
                         @if fields.is_empty() {
                             h4 { (slot.label) }
                             @let texts: Vec<_> = child.narratives_of(ctx.fy).filter(|(_, n)| n.slot == slot.code).map(|(_, n)| n).collect();
@@ -445,7 +446,7 @@ fn children_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, 
                         @for f in fields { (textarea(view, &f.name, &f.label, Some("markup-help"))) }
                     }
                     @for g in &rows.grades {
-                        @let gk = draft::FieldKey::child(id, draft::FieldKey::Grade { stage: g.stage, evaluator: g.evaluator }).to_string();
+                        @let gk = FieldKey::child(id, FieldKey::Grade { stage: g.stage, evaluator: g.evaluator }).to_string();
                         @if view.values.has(&gk) {
                             @let scale = grade_scale(content, &g.scale);
                             p {
@@ -468,10 +469,10 @@ fn children_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, 
                             p { (g.label) ": " @match e.and_then(|e| e.grade.clone()) { Some(v) => (v), None => span class="note" { "（未評価）" } } }
                         }
                     }
-                    @let dk = draft::FieldKey::child(id, draft::FieldKey::Direction).to_string();
+                    @let dk = FieldKey::child(id, FieldKey::Direction).to_string();
                     @if rows.direction && view.values.has(&dk) {
-                        @let rk = draft::FieldKey::child(id, draft::FieldKey::DirectionReason).to_string();
-                        @let tk = draft::FieldKey::child(id, draft::FieldKey::Transfer).to_string();
+                        @let rk = FieldKey::child(id, FieldKey::DirectionReason).to_string();
+                        @let tk = FieldKey::child(id, FieldKey::Transfer).to_string();
                         p {
                             label for=(field_id(&dk)) { (row) " " (l.label("direction.direction")) } br;
                             select id=(field_id(&dk)) name=(dk) {
@@ -489,7 +490,7 @@ fn children_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, 
                     @if rows.schedule && view.values.has(&format!("c{id}.s.writable")) {
                         @let existing: Vec<usize> = {
                             let mut v: Vec<usize> = view.values.list.iter().filter_map(|f| match f.key.as_child() {
-                                Some((i, draft::FieldKey::Schedule { row, .. })) if i == id && *row != usize::MAX => Some(*row),
+                                Some((i, FieldKey::Schedule { row, .. })) if i == id && *row != usize::MAX => Some(*row),
                                 _ => None,
                             }).collect();
                             v.dedup();
@@ -557,7 +558,7 @@ fn budget_fields(ctx: &SheetContext, content: &SheetContent, view: &FormView, he
             @for w in figures.warnings() { p class="warn" { (w) } }
             // The form's notes on its costs (三島市's ※…), with the budget as printed.
             @let notes = cost_note_slots(ctx, content);
-            @for f in view.values.list.iter().filter(|f| matches!(&f.key, draft::FieldKey::Narrative { slot, .. } if notes.contains(slot))) {
+            @for f in view.values.list.iter().filter(|f| matches!(&f.key, FieldKey::Narrative { slot, .. } if notes.contains(slot))) {
                 (textarea(view, &f.name, &f.label, Some("markup-help")))
             }
             @if !earlier.is_empty() {

@@ -3,12 +3,13 @@
 
 use crate::http::Query;
 use axum::extract::State;
-use hyoka_app::sheet::draft::{cost_note_slots, indicator_years, money_text, other_slots, slot_label, BudgetField};
+use hyoka_app::sheet::draft::{cost_note_slots, indicator_years, other_slots, slot_label};
 use hyoka_app::sheet::{ChildData, IndicatorData, SheetContent, SheetContext};
 use hyoka_core::access::{authorize, Action, Target};
 use hyoka_core::cost::rounding_tolerance;
 use hyoka_core::judgement::Declared;
 use hyoka_core::layout::{LayoutSection, MoneyInputUnit, SectionKind};
+use hyoka_core::sheet::draft::{money_text, BudgetField};
 use hyoka_core::sheet::FISCAL_MONTHS;
 use hyoka_core::{BudgetFigures, ExecutionRate, IndicatorCell, Number, ValueRole, Yen};
 use maud::{html, Markup};

@@ -10,10 +10,10 @@
 
 use std::collections::BTreeMap;
 
-use hyoka_core::layout::SheetLayout;
 use sha2::{Digest, Sha256};
 
 use super::draft::{display, Field, SheetDraft};
+use crate::layout::SheetLayout;
 
 /// The fingerprint of one value: enough to tell a change, short enough to
 /// carry every field's in one hidden input.
@@ -39,7 +39,6 @@ fn unit(name: &str) -> &str {
     name
 }
 
-/// The schedule's values as one string.
 /// A schedule's values as one string.
 fn schedule_text(f: &SheetDraft, schedule: &str) -> String {
     f.list.iter().filter(|x| unit(&x.name) == schedule).map(|x| format!("{}={}\n", x.name, x.value)).collect()
@@ -152,7 +151,7 @@ pub fn merge(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hyoka_core::layout::SheetLayout;
+    use crate::layout::SheetLayout;
 
     fn fields(pairs: &[(&str, &str)]) -> SheetDraft {
         let mut d = SheetDraft::default();
