@@ -10,8 +10,12 @@ mod bombs;
 mod corpus;
 #[path = "common/dump.rs"]
 mod dump;
+#[path = "common/jimu_sheet.rs"]
+mod jimu_sheet;
 #[path = "common/seeds.rs"]
 mod seeds;
+#[path = "common/xls.rs"]
+mod xls;
 
 use hyoka_import::canonical::limits;
 use hyoka_import::{apply, read_inputs};
@@ -41,9 +45,16 @@ fn every_malformed_file_is_refused_in_japanese_naming_its_place_and_changes_noth
         for c in &cases {
             let base = HEAP.current_usage();
             HEAP.reset_peak_usage();
-            let (shown, row, file, applied) = match read_inputs(&c.files) {
+            let read = if c.mapped {
+                let files = std::sync::Arc::new(c.files.clone());
+                let read = hyoka_import::read_workbook(&store, "jimu.toml", jimu_sheet::MAPPING, files, None);
+                read.await.unwrap().map(|w| vec![(w.file, w.batch)])
+            } else {
+                read_inputs(&c.files).map(|read| read.batches)
+            };
+            let (shown, row, file, applied) = match read {
                 Err(e) => (e.to_string(), e.place.row, e.place.file.clone(), false),
-                Ok(read) => match apply(&store, &read.batches, false).await {
+                Ok(batches) => match apply(&store, &batches, false).await {
                     Err(e) => (e.to_string(), None, String::new(), true),
                     Ok(report) => {
                         failures.push(format!("{}: accepted\n{}", c.name, report.summary(5)));

@@ -9,13 +9,13 @@
 //! also writes the files to DIR, one folder per case, to try them with the
 //! command line (`hyoka import DIR/<case>/*`).
 //!
-//! Used with `#[path = "common/corpus.rs"] mod corpus;` (with `seeds` and
-//! `bombs`).
+//! Used with `#[path = "common/corpus.rs"] mod corpus;` (with `seeds`,
+//! `bombs` and `xls`).
 #![allow(dead_code)]
 
 use hyoka_import::{canonical, Batch};
 
-use crate::{bombs, seeds};
+use crate::{bombs, seeds, xls};
 
 /// One malformed import: the files given together to `hyoka import`.
 pub struct Case {
@@ -28,10 +28,14 @@ pub struct Case {
     /// The file the error names when it is not one of the case's files
     /// (a table that is missing).
     pub names_file: Option<String>,
+    /// Read as a city's own workbook through the mapping of
+    /// tests/common/jimu_sheet.rs (`hyoka import --mapping`), not as
+    /// canonical or published files.
+    pub mapped: bool,
 }
 
 fn case(name: impl Into<String>, files: Vec<(String, Vec<u8>)>, names_a_row: bool, expect: &'static str) -> Case {
-    Case { name: name.into(), files, names_a_row, expect, names_file: None }
+    Case { name: name.into(), files, names_a_row, expect, names_file: None, mapped: false }
 }
 
 /// The first `fraction` of a text, on a character boundary.
@@ -86,7 +90,19 @@ pub fn corpus() -> Vec<Case> {
     csv_sets(&mut cases, &base);
     json(&mut cases, &base);
     workbooks(&mut cases, &base);
+    old_workbooks(&mut cases);
     cases
+}
+
+/// Malformed .xls books (tests/common/xls.rs), read through a mapping,
+/// the one way hyoka reads .xls.
+fn old_workbooks(cases: &mut Vec<Case>) {
+    for m in xls::malformed() {
+        cases.push(Case {
+            mapped: true,
+            ..case(format!("mapped {}: {}", m.name, m.what), vec![(m.name.to_string(), m.bytes)], false, m.expect)
+        });
+    }
 }
 
 /// What each seed, shuffled (with its fixed seed) and reversed, is refused
