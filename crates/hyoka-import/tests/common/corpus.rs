@@ -5,17 +5,23 @@
 //! in content; workbooks that are bombs or broken; and files that would
 //! change a locked year. `tests/import_corpus.rs` runs every case.
 //!
-//! `HYOKA_CORPUS_DIR=DIR cargo test -p hyoka-import --test import_corpus`
-//! also writes the files to DIR, one folder per case, to try them with the
-//! command line (`hyoka import DIR/<case>/*`).
+//! The cases whose files are small are committed as files under
+//! tests/corpus/ (one folder per case, with a README.md listing each case,
+//! what is wrong and the error it gets), written by
+//! `cargo run -p hyoka-import --example write_corpus -- crates/hyoka-import/tests/corpus`;
+//! tests/import_corpus.rs reads them from there and fails when they and
+//! this generator disagree.
 //!
 //! Used with `#[path = "common/corpus.rs"] mod corpus;` (with `seeds`,
-//! `bombs` and `xls`).
+//! `bombs`, `jimu_sheet` and `xls`).
 #![allow(dead_code)]
 
-use hyoka_import::{canonical, Batch};
+use std::path::Path;
 
-use crate::{bombs, seeds, xls};
+use hyoka_import::{apply, canonical, read_inputs, read_workbook, Batch};
+use hyoka_store::Store;
+
+use crate::{bombs, jimu_sheet, seeds, xls};
 
 /// One malformed import: the files given together to `hyoka import`.
 pub struct Case {
@@ -375,4 +381,144 @@ fn workbooks(cases: &mut Vec<Case>, base: &Batch) {
         false,
         "古い Excel 形式",
     ));
+}
+
+/// A committed case's files are each under this size...
+pub const COMMITTED_FILE_BYTES: usize = 20 * 1024;
+/// ...and all committed files together under this.
+pub const COMMITTED_TOTAL_BYTES: usize = 1536 * 1024;
+
+/// The cases committed as files, with their folder names: every case
+/// whose files are each small, in order, while the total stays small.
+pub fn committed(cases: &[Case]) -> Vec<(String, &Case)> {
+    let mut total = 0;
+    let mut out = Vec::new();
+    for (i, c) in cases.iter().enumerate() {
+        let size: usize = c.files.iter().map(|(_, b)| b.len()).sum();
+        if c.files.iter().any(|(_, b)| b.len() >= COMMITTED_FILE_BYTES) || total + size > COMMITTED_TOTAL_BYTES {
+            continue;
+        }
+        total += size;
+        out.push((folder(i, c), c));
+    }
+    out
+}
+
+/// `017-items-csv-with-a-renamed-column`: the case's number and name in
+/// ASCII.
+fn folder(i: usize, c: &Case) -> String {
+    let mut slug = String::new();
+    for ch in c.name.to_ascii_lowercase().chars() {
+        if ch.is_ascii_alphanumeric() {
+            slug.push(ch);
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug: String = slug.trim_matches('-').chars().take(60).collect();
+    format!("{i:03}-{}", slug.trim_end_matches('-'))
+}
+
+/// What importing a case did.
+pub struct Outcome {
+    /// The whole message shown.
+    pub shown: String,
+    pub row: Option<usize>,
+    /// The file the error names (read errors).
+    pub file: String,
+    /// Refused when writing (a locked year), not when reading.
+    pub applied: bool,
+    /// The import's summary, when it was (wrongly) accepted.
+    pub accepted: Option<String>,
+}
+
+/// Imports a case as `hyoka import` does (with `--mapping` for a mapped
+/// one), into `store`.
+pub async fn import(store: &Store, c: &Case) -> Outcome {
+    let read = if c.mapped {
+        let files = std::sync::Arc::new(c.files.clone());
+        let read = read_workbook(store, "jimu.toml", jimu_sheet::MAPPING, files, None);
+        read.await.unwrap().map(|w| vec![(w.file, w.batch)])
+    } else {
+        read_inputs(&c.files).map(|read| read.batches)
+    };
+    let refused = |shown: String, row, file, applied| Outcome { shown, row, file, applied, accepted: None };
+    match read {
+        Err(e) => refused(e.to_string(), e.place.row, e.place.file, false),
+        Ok(batches) => match apply(store, &batches, false).await {
+            Err(e) => refused(e.to_string(), None, String::new(), true),
+            Ok(report) => {
+                Outcome { accepted: Some(report.summary(5)), ..refused(String::new(), None, String::new(), false) }
+            }
+        },
+    }
+}
+
+/// The README of the committed corpus: each case's folder, files, what is
+/// wrong and the first line of its error (`errors`, by case, in order).
+pub fn readme(committed: &[(String, &Case)], errors: &[String]) -> String {
+    let mut out = String::from(
+        "# 不正な取り込みファイルの一式（テスト用）\n\n\
+         このフォルダは `crates/hyoka-import/tests/common/corpus.rs` が作る不正な取り込みファイルのうち、\n\
+         ファイルが小さいもの（1つ 20 KiB 未満、合計 1.5 MiB 未満）をファイルとして置いたものです。\n\
+         フォルダ1つが1件で、その中のファイルをまとめて取り込みます（`hyoka import 000-…/*`。\n\
+         「対応表」の件は `hyoka import --mapping 対応表.toml …`、対応表は `tests/common/jimu_sheet.rs` の `MAPPING`）。\n\
+         大きなもの（公表資料の大半、標準形式の CSV 一式・JSON、ZIP 爆弾の XLSX）はテストの中で作るだけで、置いていません。\n\n\
+         作り直し: `cargo run -p hyoka-import --example write_corpus -- crates/hyoka-import/tests/corpus`。\n\
+         `tests/import_corpus.rs` はここにあるファイルを読み、どれも日本語のエラー（ファイル・行・列）で断られ、\n\
+         データベースが変わらないことを SQLite と PostgreSQL で確かめます。ここにあるファイル・この表と、\n\
+         作る手順の結果が1バイトでも違えばテストは失敗します。\n\n\
+         | フォルダ | ファイル | 何が不正か | エラー（1行目） |\n|---|---|---|---|\n",
+    );
+    for (folder, c) in committed {
+        let i: usize = folder[..3].parse().unwrap();
+        let files: Vec<String> = c.files.iter().map(|(n, b)| format!("`{n}`（{} バイト）", b.len())).collect();
+        let error = errors[i].lines().next().unwrap_or("").replace('|', "\\|");
+        let name = c.name.replace('|', "\\|").replace('\u{0}', "\\u{0}");
+        let how = if c.mapped { "（対応表で読む）" } else { "" };
+        out.push_str(&format!("| `{folder}` | {} | {name}{how} | {error} |\n", files.join("、")));
+    }
+    out
+}
+
+/// Writes the committed cases and the README into `dir`, replacing the
+/// case folders there.
+pub fn write(dir: &Path, cases: &[Case], errors: &[String]) {
+    std::fs::create_dir_all(dir).unwrap();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).unwrap();
+        }
+    }
+    let committed = committed(cases);
+    for (folder, c) in &committed {
+        let at = dir.join(folder);
+        std::fs::create_dir_all(&at).unwrap();
+        for (name, bytes) in &c.files {
+            std::fs::write(at.join(name), bytes).unwrap();
+        }
+    }
+    std::fs::write(dir.join("README.md"), readme(&committed, errors)).unwrap();
+}
+
+/// The committed folders as found in `dir`: folder → files by name.
+pub fn read_committed(dir: &Path) -> std::collections::BTreeMap<String, Vec<(String, Vec<u8>)>> {
+    let mut out = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.is_dir() {
+            continue;
+        }
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&path)
+            .unwrap()
+            .map(|f| {
+                let f = f.unwrap().path();
+                (f.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&f).unwrap())
+            })
+            .collect();
+        files.sort();
+        out.insert(path.file_name().unwrap().to_string_lossy().into_owned(), files);
+    }
+    out
 }
