@@ -113,7 +113,11 @@ fn every_malformed_file_is_refused_in_japanese_naming_its_place_and_changes_noth
         before.assert_same(&dump::dump(&db.url).await, "after the whole corpus");
         let readme = corpus::readme(&corpus::committed(&cases), &errors);
         let stored = std::fs::read_to_string(dir.join("README.md")).unwrap_or_default();
-        assert!(stored == readme, "tests/corpus/README.md is not what the corpus gives now. {REGENERATE}");
+        let differs = stored.lines().zip(readme.lines()).find(|(a, b)| a != b);
+        assert!(
+            stored == readme,
+            "tests/corpus/README.md is not what the corpus gives now (committed, then now: {differs:?}). {REGENERATE}"
+        );
         eprintln!("{} malformed imports refused, {committed} of them read from tests/corpus", cases.len());
     });
 }
