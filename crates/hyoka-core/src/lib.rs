@@ -60,6 +60,7 @@ pub mod text;
 pub mod time;
 pub mod vocabulary;
 pub mod wareki;
+pub mod work;
 pub mod workflow;
 
 pub use budget::BudgetFigures;

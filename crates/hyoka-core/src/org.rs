@@ -93,6 +93,8 @@ impl Organisation {
         let current = |org: &Organisation, i: usize| {
             org.departments.get(i).is_some_and(|d| d.name == dname && d.sections.len() == org.index.counts[i])
         };
+        // The department's look-up, then the section's.
+        crate::work::examine(2);
         if self.index.counts.len() != self.departments.len()
             || self.index.departments.get(&dname).is_some_and(|&i| !current(self, i))
         {
@@ -118,6 +120,7 @@ impl Organisation {
     }
 
     fn rebuild_index(&mut self) {
+        crate::work::examine(self.departments.len() + self.departments.iter().map(|d| d.sections.len()).sum::<usize>());
         let mut index = OrgIndex::default();
         for (i, d) in self.departments.iter().enumerate() {
             index.departments.entry(d.name.clone()).or_insert(i);

@@ -97,7 +97,9 @@ impl PlanTree {
         if title.trim().is_empty() {
             return Err(PlanError::EmptyTitle(code));
         }
+        crate::work::examine(1);
         if self.by_code.len() != self.nodes.len() {
+            crate::work::examine(self.nodes.len());
             self.by_code = self.nodes.iter().enumerate().map(|(i, n)| (n.code.clone(), i)).collect();
         }
         if self.by_code.contains_key(&code) {
@@ -112,9 +114,12 @@ impl PlanTree {
     pub fn find(&self, code: &str) -> Option<NodeId> {
         let code = normalise(code);
         if self.by_code.len() == self.nodes.len() {
+            crate::work::examine(1);
             return self.by_code.get(&code).copied().map(NodeId);
         }
-        self.nodes.iter().position(|n| n.code == code).map(NodeId)
+        let found = self.nodes.iter().position(|n| n.code == code);
+        crate::work::examine(found.map_or(self.nodes.len(), |i| i + 1));
+        found.map(NodeId)
     }
 
     pub fn node(&self, id: NodeId) -> &PlanNode {
@@ -126,10 +131,12 @@ impl PlanTree {
     }
 
     pub fn roots(&self) -> impl Iterator<Item = NodeId> + '_ {
+        crate::work::examine(self.nodes.len());
         self.nodes().filter(|(_, n)| n.parent.is_none()).map(|(id, _)| id)
     }
 
     pub fn children(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        crate::work::examine(self.nodes.len());
         self.nodes().filter(move |(_, n)| n.parent == Some(id)).map(|(i, _)| i)
     }
 

@@ -31,10 +31,44 @@ pub struct CityBatch {
     pub indicators: Vec<IndicatorRow>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SectionRow {
     pub department: String,
     pub section: String,
+}
+
+// Compared and hashed by department, then section, as a derive would; each
+// comparison or hash counts as one entry examined (`hyoka_core::work`), so
+// that tests/import_linear.rs can assert that staging an import's sections
+// stays linear (a search through a list per section counts each one).
+impl PartialEq for SectionRow {
+    fn eq(&self, other: &Self) -> bool {
+        hyoka_core::work::examine(1);
+        (&self.department, &self.section) == (&other.department, &other.section)
+    }
+}
+
+impl Eq for SectionRow {}
+
+impl PartialOrd for SectionRow {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SectionRow {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        hyoka_core::work::examine(1);
+        (&self.department, &self.section).cmp(&(&other.department, &other.section))
+    }
+}
+
+impl std::hash::Hash for SectionRow {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        hyoka_core::work::examine(1);
+        self.department.hash(state);
+        self.section.hash(state);
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

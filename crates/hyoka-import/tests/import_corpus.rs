@@ -1,5 +1,7 @@
-//! Every malformed file of the corpus (tests/common/corpus.rs), on the
-//! backend HYOKA_TEST_BACKEND chooses, read and applied as `hyoka import`
+//! Every malformed file of the corpus (tests/common/corpus.rs; the small
+//! ones read from the files committed under tests/corpus/, which must be
+//! byte for byte what the generator makes, their README.md included), on
+//! the backend HYOKA_TEST_BACKEND chooses, read and applied as `hyoka import`
 //! does: each is refused with a Japanese error naming its place, leaves the
 //! database exactly as it was, and reading it stays under the memory bound
 //! docs/formats.md states (counted by a counting allocator).
@@ -10,11 +12,16 @@ mod bombs;
 mod corpus;
 #[path = "common/dump.rs"]
 mod dump;
+#[path = "common/jimu_sheet.rs"]
+mod jimu_sheet;
 #[path = "common/seeds.rs"]
 mod seeds;
+#[path = "common/xls.rs"]
+mod xls;
+
+use std::path::Path;
 
 use hyoka_import::canonical::limits;
-use hyoka_import::{apply, read_inputs};
 use peak_alloc::PeakAlloc;
 
 #[global_allocator]
@@ -32,8 +39,11 @@ fn every_malformed_file_is_refused_in_japanese_naming_its_place_and_changes_noth
         let (db, store) = seeds::seeded().await;
         seeds::lock(&store, seeds::KODAIRA, 2017, true).await;
         let before = dump::dump(&db.url).await;
-        let cases = corpus::corpus();
+        let mut cases = corpus::corpus();
         assert!(cases.len() >= 100, "{} cases", cases.len());
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+        let committed = read_committed_cases(&dir, &mut cases);
+        let mut errors = Vec::new();
         if let Ok(dir) = std::env::var("HYOKA_CORPUS_DIR") {
             write_out(std::path::Path::new(&dir), &cases);
         }
@@ -41,16 +51,14 @@ fn every_malformed_file_is_refused_in_japanese_naming_its_place_and_changes_noth
         for c in &cases {
             let base = HEAP.current_usage();
             HEAP.reset_peak_usage();
-            let (shown, row, file, applied) = match read_inputs(&c.files) {
-                Err(e) => (e.to_string(), e.place.row, e.place.file.clone(), false),
-                Ok(read) => match apply(&store, &read.batches, false).await {
-                    Err(e) => (e.to_string(), None, String::new(), true),
-                    Ok(report) => {
-                        failures.push(format!("{}: accepted\n{}", c.name, report.summary(5)));
-                        continue;
-                    }
-                },
-            };
+            let outcome = corpus::import(&store, c).await;
+            if let Some(summary) = outcome.accepted {
+                failures.push(format!("{}: accepted\n{summary}", c.name));
+                errors.push(String::new());
+                continue;
+            }
+            let corpus::Outcome { shown, row, file, applied, .. } = outcome;
+            errors.push(shown.lines().next().unwrap_or("").to_string());
             let peak = HEAP.peak_usage().saturating_sub(base);
             let mut problems = Vec::new();
             if !shown.contains(c.expect) {
@@ -103,8 +111,53 @@ fn every_malformed_file_is_refused_in_japanese_naming_its_place_and_changes_noth
         }
         assert!(failures.is_empty(), "{} of {} cases:\n{}", failures.len(), cases.len(), failures.join("\n"));
         before.assert_same(&dump::dump(&db.url).await, "after the whole corpus");
-        eprintln!("{} malformed imports refused", cases.len());
+        let readme = corpus::readme(&corpus::committed(&cases), &errors);
+        let stored = std::fs::read_to_string(dir.join("README.md")).unwrap_or_default();
+        let differs = stored.lines().zip(readme.lines()).find(|(a, b)| a != b);
+        assert!(
+            stored == readme,
+            "tests/corpus/README.md is not what the corpus gives now (committed, then now: {differs:?}). {REGENERATE}"
+        );
+        eprintln!("{} malformed imports refused, {committed} of them read from tests/corpus", cases.len());
     });
+}
+
+/// A case's files by name.
+type Files = Vec<(String, Vec<u8>)>;
+
+const REGENERATE: &str =
+    "Write it again: cargo run -p hyoka-import --example write_corpus -- crates/hyoka-import/tests/corpus";
+
+/// Checks that the committed files are the cases the generator makes now
+/// (the same folders, file names and bytes), and gives those cases the
+/// files as read from disk. Returns how many there are.
+fn read_committed_cases(dir: &Path, cases: &mut [corpus::Case]) -> usize {
+    let on_disk = corpus::read_committed(dir);
+    let wanted: Vec<(String, Files)> = corpus::committed(cases)
+        .into_iter()
+        .map(|(folder, c)| {
+            let mut files = c.files.clone();
+            files.sort();
+            (folder, files)
+        })
+        .collect();
+    assert!(wanted.len() >= 40, "{} cases small enough to commit", wanted.len());
+    let folders: Vec<&String> = wanted.iter().map(|(f, _)| f).collect();
+    assert_eq!(on_disk.keys().collect::<Vec<_>>(), folders, "the folders of tests/corpus. {REGENERATE}");
+    for (folder, files) in wanted {
+        let found = &on_disk[&folder];
+        let names =
+            |f: &[(String, Vec<u8>)]| f.iter().map(|(n, b)| format!("{n} ({} bytes)", b.len())).collect::<Vec<_>>();
+        assert!(
+            found == &files,
+            "tests/corpus/{folder}: {:?}, generated {:?}. {REGENERATE}",
+            names(found),
+            names(&files)
+        );
+        let i: usize = folder[..3].parse().unwrap();
+        cases[i].files = found.clone();
+    }
+    on_disk.len()
 }
 
 /// The corpus as files, one folder per case, for trying it by hand.

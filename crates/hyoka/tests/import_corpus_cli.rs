@@ -1,6 +1,6 @@
 //! A sample of the malformed-import corpus (hyoka-import's
-//! tests/common/corpus.rs: every 5th case, bombs, locked years and CSV sets
-//! included) through the real `hyoka import` command: each exits non-zero
+//! tests/common/corpus.rs: every 5th case, bombs, locked years, CSV sets
+//! and .xls read through a mapping included) through the real `hyoka import` command: each exits non-zero
 //! with a Japanese message on standard error naming a file of the case (or,
 //! for a locked year, the city and year), prints no English from a library,
 //! and leaves the database as it was. On the backend of HYOKA_TEST_BACKEND.
@@ -9,6 +9,10 @@
 mod bombs;
 #[path = "../../hyoka-import/tests/common/corpus.rs"]
 mod corpus;
+#[path = "../../hyoka-import/tests/common/jimu_sheet.rs"]
+mod jimu_sheet;
+#[path = "../../hyoka-import/tests/common/xls.rs"]
+mod xls;
 // hyoka-import's helper locks a year on a raw transaction, as its tests do.
 #[allow(clippy::disallowed_methods)]
 #[path = "../../hyoka-import/tests/common/seeds.rs"]
@@ -37,10 +41,17 @@ async fn a_sample_of_the_corpus_is_refused_by_the_command() {
             std::fs::write(&path, bytes).unwrap();
             paths.push(path.display().to_string());
         }
+        let mut mapping = Vec::new();
+        if c.mapped {
+            let path = folder.join("jimu.toml");
+            std::fs::write(&path, jimu_sheet::MAPPING).unwrap();
+            mapping = vec!["--mapping".to_string(), path.display().to_string()];
+        }
         let out = Command::new(env!("CARGO_BIN_EXE_hyoka"))
             .arg("--database")
             .arg(&db.url)
             .arg("import")
+            .args(&mapping)
             .args(&paths)
             .env("HYOKA_LOG", "off")
             .output()

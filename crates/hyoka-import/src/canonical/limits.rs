@@ -29,6 +29,15 @@ pub const MAX_COLUMNS: u32 = 64;
 /// Characters of a cell: Excel's own limit (also for CSV and JSON text).
 pub const MAX_CELL_CHARS: usize = 32_767;
 
+/// Cells of the rectangles the sheets of an .xls declare or span, all
+/// sheets together: calamine builds each sheet as its full rectangle.
+pub const MAX_XLS_AREA: u64 = 1_000_000;
+/// Characters of all the text cells of an .xls together (a shared string
+/// is counted in every cell that names it: calamine copies it there).
+pub const MAX_XLS_TEXT_CHARS: u64 = 16_000_000;
+/// Sheets of an .xls.
+pub const MAX_XLS_SHEETS: usize = 1_000;
+
 /// Heap memory that reading any refused file stays under (the tests
 /// measure it for every malformed file they make).
 pub const REFUSAL_MEMORY_BYTES: usize = 64 * MIB as usize;

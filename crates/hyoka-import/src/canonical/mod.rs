@@ -17,6 +17,7 @@ pub(crate) mod grid;
 pub(crate) mod json;
 pub mod limits;
 pub mod tables;
+pub(crate) mod xls_scan;
 pub(crate) mod xlsx;
 pub(crate) mod xlsx_scan;
 

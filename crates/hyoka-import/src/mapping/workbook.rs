@@ -2,7 +2,8 @@
 //! workbook (formulas give their cached values), or a CSV file in UTF-8
 //! or Shift_JIS. An .xlsx is measured against the limits before it is
 //! opened (zip bombs) and read cell by cell, never as the rectangle a
-//! sheet declares.
+//! sheet declares; an .xls is measured too (canonical/xls_scan.rs), since
+//! calamine builds its sheets as rectangles.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Cursor;
@@ -14,6 +15,7 @@ use super::value::printed;
 use crate::canonical::encoding::decode;
 use crate::canonical::grid::Cell;
 use crate::canonical::limits::{column_letters, MAX_CELL_CHARS, MAX_ROWS};
+use crate::canonical::xls_scan::{self, XLS_CORRUPT};
 use crate::canonical::xlsx::ZIP_MAGIC;
 use crate::canonical::xlsx_scan::{inspect, CORRUPT};
 use crate::canonical::{check_size, csv, OLE_MAGIC};
@@ -167,24 +169,17 @@ pub fn read(file: &str, bytes: &[u8], specs: &[&SheetSpec]) -> Result<Vec<Sheet>
         return Ok(sheets);
     }
     if bytes.starts_with(OLE_MAGIC) {
-        let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|_| {
-            ImportError::new(Place::file(file), "XLS ファイルとして読み取れません（壊れているか、暗号化されています）")
-        })?;
-        let mut sheets = Vec::new();
-        for spec in specs {
-            let name = choose(file, &book.sheet_names(), spec)?;
-            let range = book.worksheet_range(&name).map_err(|_| {
-                ImportError::new(Place { sheet: Some(name.clone()), ..Place::file(file) }, "シートを読み取れません")
-            })?;
-            let mut sheet = Sheet::new(file, Some(name.clone()), format!("{file}: XLS シート「{name}」"));
-            let (r0, c0) = range.start().unwrap_or((0, 0));
-            for (r, c, data) in range.used_cells() {
-                put(&mut sheet, r0 + r as u32, c0 + c as u32, cell_of_owned(data))?;
-            }
-            sheet.merges = book.worksheet_merge_cells(&name).unwrap_or_default().iter().map(merge_of).collect();
-            sheets.push(sheet);
-        }
-        return Ok(sheets);
+        xls_scan::inspect(file, bytes)?;
+        // Within the limits, calamine may still stop on a record it does
+        // not expect by panicking; that is a file it cannot read.
+        return std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_xls(file, bytes, specs)))
+            .unwrap_or_else(|_| Err(ImportError::new(Place::file(file), XLS_CORRUPT)));
+    }
+    if file.to_ascii_lowercase().ends_with(".xls") {
+        return Err(ImportError::new(
+            Place::file(file),
+            "XLS ファイルとして読み取れません（Excel 97-2003 ブックの形式ではありません。CSV や HTML の名前を .xls に変えたものなら、拡張子を合わせるか、Excel でブック（*.xlsx）として保存し直してください）",
+        ));
     }
     if specs.len() > 1 {
         return Err(ImportError::new(
@@ -205,6 +200,27 @@ pub fn read(file: &str, bytes: &[u8], specs: &[&SheetSpec]) -> Result<Vec<Sheet>
         }
     }
     Ok(vec![sheet])
+}
+
+/// The sheets of an .xls the scan let through.
+fn read_xls(file: &str, bytes: &[u8], specs: &[&SheetSpec]) -> Result<Vec<Sheet>, ImportError> {
+    let mut book: Xls<_> =
+        Xls::new(Cursor::new(bytes)).map_err(|_| ImportError::new(Place::file(file), XLS_CORRUPT))?;
+    let mut sheets = Vec::new();
+    for spec in specs {
+        let name = choose(file, &book.sheet_names(), spec)?;
+        let range = book.worksheet_range(&name).map_err(|_| {
+            ImportError::new(Place { sheet: Some(name.clone()), ..Place::file(file) }, "シートを読み取れません")
+        })?;
+        let mut sheet = Sheet::new(file, Some(name.clone()), format!("{file}: XLS シート「{name}」"));
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        for (r, c, data) in range.used_cells() {
+            put(&mut sheet, r0 + r as u32, c0 + c as u32, cell_of_owned(data))?;
+        }
+        sheet.merges = book.worksheet_merge_cells(&name).unwrap_or_default().iter().map(merge_of).collect();
+        sheets.push(sheet);
+    }
+    Ok(sheets)
 }
 
 fn merge_of(d: &Dimensions) -> Merge {

@@ -5,17 +5,23 @@
 //! in content; workbooks that are bombs or broken; and files that would
 //! change a locked year. `tests/import_corpus.rs` runs every case.
 //!
-//! `HYOKA_CORPUS_DIR=DIR cargo test -p hyoka-import --test import_corpus`
-//! also writes the files to DIR, one folder per case, to try them with the
-//! command line (`hyoka import DIR/<case>/*`).
+//! The cases whose files are small are committed as files under
+//! tests/corpus/ (one folder per case, with a README.md listing each case,
+//! what is wrong and the error it gets), written by
+//! `cargo run -p hyoka-import --example write_corpus -- crates/hyoka-import/tests/corpus`;
+//! tests/import_corpus.rs reads them from there and fails when they and
+//! this generator disagree.
 //!
-//! Used with `#[path = "common/corpus.rs"] mod corpus;` (with `seeds` and
-//! `bombs`).
+//! Used with `#[path = "common/corpus.rs"] mod corpus;` (with `seeds`,
+//! `bombs`, `jimu_sheet` and `xls`).
 #![allow(dead_code)]
 
-use hyoka_import::{canonical, Batch};
+use std::path::Path;
 
-use crate::{bombs, seeds};
+use hyoka_import::{apply, canonical, read_inputs, read_workbook, Batch};
+use hyoka_store::Store;
+
+use crate::{bombs, jimu_sheet, seeds, xls};
 
 /// One malformed import: the files given together to `hyoka import`.
 pub struct Case {
@@ -28,10 +34,14 @@ pub struct Case {
     /// The file the error names when it is not one of the case's files
     /// (a table that is missing).
     pub names_file: Option<String>,
+    /// Read as a city's own workbook through the mapping of
+    /// tests/common/jimu_sheet.rs (`hyoka import --mapping`), not as
+    /// canonical or published files.
+    pub mapped: bool,
 }
 
 fn case(name: impl Into<String>, files: Vec<(String, Vec<u8>)>, names_a_row: bool, expect: &'static str) -> Case {
-    Case { name: name.into(), files, names_a_row, expect, names_file: None }
+    Case { name: name.into(), files, names_a_row, expect, names_file: None, mapped: false }
 }
 
 /// The first `fraction` of a text, on a character boundary.
@@ -78,15 +88,39 @@ pub fn canonical_base() -> Batch {
     batch
 }
 
+/// 東村山市 alone (seed 004), as the canonical files see it.
+pub fn small_base() -> Batch {
+    let mut batch = Batch::default();
+    let (_, b) = seeds::read_seeds().remove(4);
+    batch.cities.extend(b.cities);
+    batch.cities.iter_mut().for_each(hyoka_import::normalize);
+    batch
+}
+
 /// Every case, in a fixed order.
 pub fn corpus() -> Vec<Case> {
     let mut cases = Vec::new();
     published(&mut cases);
     let base = canonical_base();
-    csv_sets(&mut cases, &base);
+    csv_sets(&mut cases, &base, "");
+    // The same mistakes in the CSV set of one small city (東村山市), whose
+    // files are small enough to be committed (tests/corpus/).
+    csv_sets(&mut cases, &small_base(), "small set: ");
     json(&mut cases, &base);
     workbooks(&mut cases, &base);
+    old_workbooks(&mut cases);
     cases
+}
+
+/// Malformed .xls books (tests/common/xls.rs), read through a mapping,
+/// the one way hyoka reads .xls.
+fn old_workbooks(cases: &mut Vec<Case>) {
+    for m in xls::malformed() {
+        cases.push(Case {
+            mapped: true,
+            ..case(format!("mapped {}: {}", m.name, m.what), vec![(m.name.to_string(), m.bytes)], false, m.expect)
+        });
+    }
 }
 
 /// What each seed, shuffled (with its fixed seed) and reversed, is refused
@@ -159,7 +193,12 @@ fn published(cases: &mut Vec<Case>) {
     ));
 }
 
-fn csv_sets(cases: &mut Vec<Case>, base: &Batch) {
+/// The CSV set of `base`, broken in each way; `prefix` starts the cases'
+/// names. The small set leaves out what needs the seeds' 小平市 (a locked
+/// year) or is large whatever the base (a 630 KB header).
+fn csv_sets(cases: &mut Vec<Case>, base: &Batch, prefix: &str) {
+    let small = !prefix.is_empty();
+    let first = cases.len();
     let files = canonical::csv_files(base, true).unwrap();
     let with = |name: &str, bytes: Vec<u8>| -> Vec<(String, Vec<u8>)> {
         files.iter().map(|(n, b)| (n.clone(), if n == name { bytes.clone() } else { b.clone() })).collect()
@@ -173,7 +212,9 @@ fn csv_sets(cases: &mut Vec<Case>, base: &Batch) {
             // A table added later may be absent (older exports): read as
             // empty, it would empty the published years' 工程表, so the
             // import is refused naming them.
-            cases.push(case(format!("CSV set without {name}"), without, false, "確定または公開した年度"));
+            if !small {
+                cases.push(case(format!("CSV set without {name}"), without, false, "確定または公開した年度"));
+            }
         } else {
             cases.push(Case {
                 names_file: Some(name.clone()),
@@ -207,6 +248,10 @@ fn csv_sets(cases: &mut Vec<Case>, base: &Batch) {
     for (name, column, value, expect) in edits {
         let body = text(name);
         let mut rows = canonical_rows(&body);
+        if rows.len() < 2 {
+            assert!(small, "{name} has rows");
+            continue;
+        }
         let c = rows[0].iter().position(|h| h == column).unwrap_or_else(|| panic!("{name}: {column}"));
         rows[1][c] = value.to_string();
         cases.push(case(format!("{name} with {column} = {value:?}"), with(name, csv_text(&rows)), true, expect));
@@ -243,18 +288,22 @@ fn csv_sets(cases: &mut Vec<Case>, base: &Batch) {
     cases.push(case("items.csv with a bad byte", with("items.csv", bytes), true, "読めないバイト"));
     let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(items.encode_utf16().flat_map(u16::to_le_bytes)).collect();
     cases.push(case("items.csv in UTF-16", with("items.csv", utf16), false, "UTF-16"));
-    let (header, rest) = items.split_once("\r\n").unwrap();
-    let huge = format!("{}{}\r\n{rest}", "x".repeat(630 * 1024), &header[header.find(',').unwrap()..]);
-    cases.push(case(
-        "items.csv with a 630 KB header",
-        with("items.csv", huge.into_bytes()),
-        true,
-        "の列ではありません",
-    ));
+    if !small {
+        let (header, rest) = items.split_once("\r\n").unwrap();
+        let huge = format!("{}{}\r\n{rest}", "x".repeat(630 * 1024), &header[header.find(',').unwrap()..]);
+        cases.push(case(
+            "items.csv with a 630 KB header",
+            with("items.csv", huge.into_bytes()),
+            true,
+            "の列ではありません",
+        ));
+    }
     let mut two = files.clone();
     two.push(("items-copy.csv".into(), items.clone().into_bytes()));
     cases.push(case("CSV set with items twice", two, false, "ファイルが2つあります"));
-    cases.push(case("a lone empty CSV", vec![("items.csv".into(), Vec::new())], false, "ファイルが空です"));
+    if !small {
+        cases.push(case("a lone empty CSV", vec![("items.csv".into(), Vec::new())], false, "ファイルが空です"));
+    }
     // Would change what a locked year holds (the test locks 小平市 FY2017):
     // every table that holds rows of 小平市's years, emptied.
     for t in ["narratives", "budgets", "evaluations", "schedules", "next_directions", "indicator_values", "judgements"]
@@ -271,6 +320,9 @@ fn csv_sets(cases: &mut Vec<Case>, base: &Batch) {
             false,
             "確定または公開した年度",
         ));
+    }
+    for c in &mut cases[first..] {
+        c.name = format!("{prefix}{}", c.name);
     }
 }
 
@@ -359,4 +411,151 @@ fn workbooks(cases: &mut Vec<Case>, base: &Batch) {
         false,
         "古い Excel 形式",
     ));
+}
+
+/// A committed case's files are each under this size...
+pub const COMMITTED_FILE_BYTES: usize = 20 * 1024;
+/// ...and all committed files together under this.
+pub const COMMITTED_TOTAL_BYTES: usize = 1_500_000;
+
+/// The cases committed as files, with their folder names, in order: of
+/// the cases whose files are each small, the smallest first while the
+/// total stays small.
+pub fn committed(cases: &[Case]) -> Vec<(String, &Case)> {
+    let size = |c: &Case| c.files.iter().map(|(_, b)| b.len()).sum::<usize>();
+    let mut small: Vec<usize> =
+        (0..cases.len()).filter(|&i| cases[i].files.iter().all(|(_, b)| b.len() < COMMITTED_FILE_BYTES)).collect();
+    small.sort_by_key(|&i| (size(&cases[i]), i));
+    let mut total = 0;
+    let mut chosen = Vec::new();
+    for i in small {
+        if total + size(&cases[i]) > COMMITTED_TOTAL_BYTES {
+            break;
+        }
+        total += size(&cases[i]);
+        chosen.push(i);
+    }
+    chosen.sort();
+    chosen.into_iter().map(|i| (folder(i, &cases[i]), &cases[i])).collect()
+}
+
+/// `017-items-csv-with-a-renamed-column`: the case's number and name in
+/// ASCII.
+fn folder(i: usize, c: &Case) -> String {
+    let mut slug = String::new();
+    for ch in c.name.to_ascii_lowercase().chars() {
+        if ch.is_ascii_alphanumeric() {
+            slug.push(ch);
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug: String = slug.trim_matches('-').chars().take(60).collect();
+    format!("{i:03}-{}", slug.trim_end_matches('-'))
+}
+
+/// What importing a case did.
+pub struct Outcome {
+    /// The whole message shown.
+    pub shown: String,
+    pub row: Option<usize>,
+    /// The file the error names (read errors).
+    pub file: String,
+    /// Refused when writing (a locked year), not when reading.
+    pub applied: bool,
+    /// The import's summary, when it was (wrongly) accepted.
+    pub accepted: Option<String>,
+}
+
+/// Imports a case as `hyoka import` does (with `--mapping` for a mapped
+/// one), into `store`.
+pub async fn import(store: &Store, c: &Case) -> Outcome {
+    let read = if c.mapped {
+        let files = std::sync::Arc::new(c.files.clone());
+        let read = read_workbook(store, "jimu.toml", jimu_sheet::MAPPING, files, None);
+        read.await.unwrap().map(|w| vec![(w.file, w.batch)])
+    } else {
+        read_inputs(&c.files).map(|read| read.batches)
+    };
+    let refused = |shown: String, row, file, applied| Outcome { shown, row, file, applied, accepted: None };
+    match read {
+        Err(e) => refused(e.to_string(), e.place.row, e.place.file, false),
+        Ok(batches) => match apply(store, &batches, false).await {
+            Err(e) => refused(e.to_string(), None, String::new(), true),
+            Ok(report) => {
+                Outcome { accepted: Some(report.summary(5)), ..refused(String::new(), None, String::new(), false) }
+            }
+        },
+    }
+}
+
+/// The README of the committed corpus: each case's folder, files, what is
+/// wrong and the first line of its error (`errors`, by case, in order).
+pub fn readme(committed: &[(String, &Case)], errors: &[String]) -> String {
+    let mut out = String::from(
+        "# 不正な取り込みファイルの一式（テスト用）\n\n\
+         このフォルダは `crates/hyoka-import/tests/common/corpus.rs` が作る不正な取り込みファイルのうち、\n\
+         ファイルが小さいもの（1つ 20 KiB 未満、合計 1.5 MB 未満）をファイルとして置いたものです。\n\
+         フォルダ1つが1件で、その中のファイルをまとめて取り込みます（`hyoka import 000-…/*`。\n\
+         「対応表」の件は `hyoka import --mapping 対応表.toml …`、対応表は `tests/common/jimu_sheet.rs` の `MAPPING`）。\n\
+         大きなもの（公表資料の大半、4 市の標準形式の CSV 一式・JSON、ZIP 爆弾の XLSX）はテストの中で作るだけで、置いていません。\n\
+         「small set」の件は東村山市だけの CSV 一式で、そのうち1つが不正か、欠けています。\n\n\
+         作り直し: `cargo run -p hyoka-import --example write_corpus -- crates/hyoka-import/tests/corpus`。\n\
+         `tests/import_corpus.rs` はここにあるファイルを読み、どれも日本語のエラー（ファイル・行・列）で断られ、\n\
+         データベースが変わらないことを SQLite と PostgreSQL で確かめます。ここにあるファイル・この表と、\n\
+         作る手順の結果が1バイトでも違えばテストは失敗します。\n\n\
+         | フォルダ | ファイル | 何が不正か | エラー（1行目） |\n|---|---|---|---|\n",
+    );
+    for (folder, c) in committed {
+        let i: usize = folder[..3].parse().unwrap();
+        let mut files: Vec<String> = c.files.iter().map(|(n, b)| format!("`{n}`（{} バイト）", b.len())).collect();
+        files.sort();
+        let error = errors[i].lines().next().unwrap_or("").replace('|', "\\|");
+        let name = c.name.replace('|', "\\|").replace('\u{0}', "\\u{0}");
+        let how = if c.mapped { "（対応表で読む）" } else { "" };
+        out.push_str(&format!("| `{folder}` | {} | {name}{how} | {error} |\n", files.join("、")));
+    }
+    out
+}
+
+/// Writes the committed cases and the README into `dir`, replacing the
+/// case folders there.
+pub fn write(dir: &Path, cases: &[Case], errors: &[String]) {
+    std::fs::create_dir_all(dir).unwrap();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).unwrap();
+        }
+    }
+    let committed = committed(cases);
+    for (folder, c) in &committed {
+        let at = dir.join(folder);
+        std::fs::create_dir_all(&at).unwrap();
+        for (name, bytes) in &c.files {
+            std::fs::write(at.join(name), bytes).unwrap();
+        }
+    }
+    std::fs::write(dir.join("README.md"), readme(&committed, errors)).unwrap();
+}
+
+/// The committed folders as found in `dir`: folder → files by name.
+pub fn read_committed(dir: &Path) -> std::collections::BTreeMap<String, Vec<(String, Vec<u8>)>> {
+    let mut out = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.is_dir() {
+            continue;
+        }
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&path)
+            .unwrap()
+            .map(|f| {
+                let f = f.unwrap().path();
+                (f.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&f).unwrap())
+            })
+            .collect();
+        files.sort();
+        out.insert(path.file_name().unwrap().to_string_lossy().into_owned(), files);
+    }
+    out
 }
