@@ -29,6 +29,30 @@ pub const MAX_COLUMNS: u32 = 64;
 /// Characters of a cell: Excel's own limit (also for CSV and JSON text).
 pub const MAX_CELL_CHARS: usize = 32_767;
 
+/// Bytes of text the cells of an .xlsx hold together, as read: a shared
+/// string is counted in every cell that names it, because each cell gets
+/// its own copy. A small workbook whose cells all name one long shared
+/// string would otherwise unpack into gigabytes of copies.
+pub const MAX_TEXT_BYTES: u64 = 32 * MIB;
+
+/// Counts the text the cells of a workbook hold while they are read.
+#[derive(Debug, Default)]
+pub struct TextBudget(u64);
+
+impl TextBudget {
+    /// Takes `text` from the budget; the error is the whole message.
+    pub fn take(&mut self, text: &str) -> Result<(), String> {
+        self.0 += text.len() as u64;
+        if self.0 > MAX_TEXT_BYTES {
+            return Err(format!(
+                "ブックのセルの文字が合計 {} を超えます（同じ長い文字列を多くのセルで繰り返している可能性があります）。大きすぎるため読み込みません",
+                bytes_text(MAX_TEXT_BYTES)
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Cells of the rectangles the sheets of an .xls declare or span, all
 /// sheets together: calamine builds each sheet as its full rectangle.
 pub const MAX_XLS_AREA: u64 = 1_000_000;

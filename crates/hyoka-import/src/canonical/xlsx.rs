@@ -11,7 +11,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
 use super::flatten::{Out, TableRows};
 use super::grid::{Cell, Grid, GridRow};
-use super::limits::{column_letters, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS};
+use super::limits::{column_letters, TextBudget, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS};
 use super::tables::{ColumnKind, TableSpec, TABLES};
 use super::xlsx_scan::{self, CORRUPT};
 use super::ExportError;
@@ -51,8 +51,9 @@ pub(crate) fn read(file: &str, bytes: &[u8]) -> Result<(Vec<Grid>, Vec<String>),
         ));
     }
     let mut grids = Vec::new();
+    let mut text = TextBudget::default();
     for t in TABLES.iter().filter(|t| names.iter().any(|n| n == t.name)) {
-        grids.push(read_sheet(&mut book, file, t.name)?);
+        grids.push(read_sheet(&mut book, file, t.name, &mut text)?);
     }
     let others = names.into_iter().filter(|n| !TABLES.iter().any(|t| t.name == n)).collect();
     Ok((grids, others))
@@ -60,7 +61,12 @@ pub(crate) fn read(file: &str, bytes: &[u8]) -> Result<(Vec<Grid>, Vec<String>),
 
 /// One sheet's cells, row by row. Positions beyond the limits are refused
 /// when they hold a value; empty cells anywhere are skipped.
-fn read_sheet(book: &mut Xlsx<Cursor<&[u8]>>, file: &str, sheet: &str) -> Result<Grid, ImportError> {
+fn read_sheet(
+    book: &mut Xlsx<Cursor<&[u8]>>,
+    file: &str,
+    sheet: &str,
+    text: &mut TextBudget,
+) -> Result<Grid, ImportError> {
     let place = |row: u32| Place { sheet: Some(sheet.to_string()), row: Some(row as usize + 1), ..Place::file(file) };
     let corrupt = |_| ImportError::new(Place { sheet: Some(sheet.to_string()), ..Place::file(file) }, CORRUPT);
     let mut reader = book.worksheet_cells_reader(sheet).map_err(corrupt)?;
@@ -86,6 +92,7 @@ fn read_sheet(book: &mut Xlsx<Cursor<&[u8]>>, file: &str, sheet: &str) -> Result
             return Err(ImportError::new(place(row), format!("セル {} は {MAX_ROWS} 行目より下にあります", at())));
         }
         if let Cell::Text(t) = &cell {
+            text.take(t).map_err(|m| ImportError::new(place(row), m))?;
             let chars = t.chars().count();
             if chars > MAX_CELL_CHARS {
                 return Err(ImportError::new(

@@ -14,7 +14,7 @@ use super::spec::SheetSpec;
 use super::value::printed;
 use crate::canonical::encoding::decode;
 use crate::canonical::grid::Cell;
-use crate::canonical::limits::{column_letters, MAX_CELL_CHARS, MAX_ROWS};
+use crate::canonical::limits::{column_letters, TextBudget, MAX_CELL_CHARS, MAX_ROWS};
 use crate::canonical::xls_scan::{self, XLS_CORRUPT};
 use crate::canonical::xlsx::ZIP_MAGIC;
 use crate::canonical::xlsx_scan::{inspect, CORRUPT};
@@ -150,6 +150,7 @@ pub fn read(file: &str, bytes: &[u8], specs: &[&SheetSpec]) -> Result<Vec<Sheet>
         let mut book: Xlsx<_> =
             Xlsx::new(Cursor::new(bytes)).map_err(|_| ImportError::new(Place::file(file), CORRUPT))?;
         let mut sheets = Vec::new();
+        let mut text = TextBudget::default();
         for spec in specs {
             let name = choose(file, &book.sheet_names(), spec)?;
             let corrupt = |_| ImportError::new(Place { sheet: Some(name.clone()), ..Place::file(file) }, CORRUPT);
@@ -158,7 +159,11 @@ pub fn read(file: &str, bytes: &[u8], specs: &[&SheetSpec]) -> Result<Vec<Sheet>
                 let mut reader = book.worksheet_cells_reader(&name).map_err(corrupt)?;
                 while let Some(c) = reader.next_cell().map_err(corrupt)? {
                     let (row, col) = c.get_position();
-                    put(&mut sheet, row, col, cell_of(c.get_value()))?;
+                    let cell = cell_of(c.get_value());
+                    if let Cell::Text(t) = &cell {
+                        text.take(t).map_err(|m| ImportError::new(sheet.place(row), m))?;
+                    }
+                    put(&mut sheet, row, col, cell)?;
                 }
             }
             if let Some(merges) = book.worksheet_merge_cells(&name) {

@@ -7,7 +7,7 @@
 //! Used with `#[path = "common/bombs.rs"] mod bombs;`.
 #![allow(dead_code)]
 
-use std::io::{Cursor, Write};
+use std::io::{Cursor, Read, Write};
 
 use hyoka_import::canonical::{self, limits};
 use hyoka_import::Batch;
@@ -157,6 +157,35 @@ pub fn bombs() -> Vec<Bomb> {
         expect: "セル A2 の文字数 32768 が上限（32767 文字）を超えています",
     });
     out.push(Bomb {
+        name: "one-long-string-in-many-cells.xlsx",
+        bytes: {
+            // Every cell names the same shared string of 30,000 あ: a few
+            // kilobytes that would be copied into 3 GB of cells. The string
+            // is added after the workbook's own, which its sheets name.
+            let base = canonical::xlsx_bytes(&empty).unwrap();
+            let mut own = String::new();
+            ZipArchive::new(Cursor::new(&base[..]))
+                .unwrap()
+                .by_name(STRINGS)
+                .unwrap()
+                .read_to_string(&mut own)
+                .unwrap();
+            let index = own.matches("<si>").count();
+            let end = own.rfind("</sst>").unwrap();
+            let with_string = replace(&base, STRINGS, |w| {
+                w.write_all(own[..end].as_bytes()).unwrap();
+                w.write_all(b"<si><t>").unwrap();
+                repeat(w, "あ".as_bytes(), 30_000);
+                w.write_all(b"</t></si></sst>").unwrap();
+            });
+            let cell = format!(r#"<c t="s"><v>{index}</v></c>"#);
+            replace(&with_string, SECTIONS, |w| {
+                sheet(w, |w| repeat(w, format!("<row>{cell}{cell}</row>").as_bytes(), 18_000));
+            })
+        },
+        expect: "ブックのセルの文字が合計 32 MiB を超えます",
+    });
+    out.push(Bomb {
         name: "unpacks-too-big-in-all.xlsx",
         bytes: {
             let mut bytes = rebuild(&empty, "xl/padding-0.bin", |w| {
@@ -197,6 +226,21 @@ pub fn bombs() -> Vec<Bomb> {
         expect: "XLSXファイルとして読み取れません",
     });
     out
+}
+
+/// `bytes` with the part `name` replaced by what `write` produces.
+fn replace(bytes: &[u8], name: &str, write: impl FnOnce(&mut dyn Write)) -> Vec<u8> {
+    let mut archive = ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut out = ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let part = archive.by_index(i).unwrap();
+        if part.name() != name {
+            out.raw_copy_file(part).unwrap();
+        }
+    }
+    out.start_file(name, options()).unwrap();
+    write(&mut out);
+    out.finish().unwrap().into_inner()
 }
 
 /// `bytes` with one more part.
