@@ -173,7 +173,7 @@ pub fn bombs() -> Vec<Bomb> {
             let index = own.matches("<si>").count();
             let end = own.rfind("</sst>").unwrap();
             let with_string = replace(&base, STRINGS, |w| {
-                w.write_all(own[..end].as_bytes()).unwrap();
+                w.write_all(&own.as_bytes()[..end]).unwrap();
                 w.write_all(b"<si><t>").unwrap();
                 repeat(w, "あ".as_bytes(), 30_000);
                 w.write_all(b"</t></si></sst>").unwrap();
