@@ -45,6 +45,17 @@ impl Backend {
         }
     }
 
+    /// A subquery yielding the strings in the JSON array bound at `param`,
+    /// as [`Backend::id_list`] does for ids.
+    pub(crate) fn text_list(self, param: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("(SELECT value FROM json_each({param}))"),
+            Backend::Postgres => {
+                format!("(SELECT value FROM jsonb_array_elements_text(CAST({param} AS jsonb)) AS t(value))")
+            }
+        }
+    }
+
     /// An aggregate folding a group's rows into one JSON array (as text)
     /// of `[columns…]` arrays in `order`: a big read then returns one row
     /// per group, as sqlx's Any driver spends far more per row than the

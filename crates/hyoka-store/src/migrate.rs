@@ -36,6 +36,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 12, name: "indicator_links", sql: include_str!("../migrations/0012_indicator_links.sql") },
     Migration { version: 13, name: "city_sheet_kinds", sql: include_str!("../migrations/0013_city_sheet_kinds.sql") },
     Migration { version: 14, name: "roadmaps", sql: include_str!("../migrations/0014_roadmaps.sql") },
+    Migration { version: 15, name: "indicator_names", sql: include_str!("../migrations/0015_indicator_names.sql") },
 ];
 
 /// The migration that creates the search index (`search_grams`).

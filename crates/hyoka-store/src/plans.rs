@@ -124,10 +124,10 @@ impl StoreTx {
     }
 }
 
-const PLAN_COLUMNS: &str = "p.id, p.municipality_code, p.code, p.name, p.level_names,
+pub(crate) const PLAN_COLUMNS: &str = "p.id, p.municipality_code, p.code, p.name, p.level_names,
     (SELECT COUNT(*) FROM plan_nodes n WHERE n.plan_id = p.id) AS node_count";
 
-fn plan_record(r: &AnyRow) -> Result<PlanRecord, StoreError> {
+pub(crate) fn plan_record(r: &AnyRow) -> Result<PlanRecord, StoreError> {
     Ok(PlanRecord {
         id: r.try_get("id")?,
         municipality_code: r.try_get("municipality_code")?,

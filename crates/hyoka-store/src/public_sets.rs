@@ -8,7 +8,7 @@
 //! rows in memory. They see exactly what the per-item functions see: only
 //! published (locked and public) years.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use hyoka_core::sheet::{BudgetRow, EvaluationRow, NextDirectionRow};
 use hyoka_core::FiscalYear;
@@ -21,7 +21,7 @@ use crate::org::{fy_from_i64, fy_i64};
 use crate::plans::{item_record, ITEM_COLUMNS};
 use crate::publication::{ITEM_YEARS, PUBLISHED_YEARS};
 use crate::sheets::next_direction_row;
-use crate::{IndicatorRecord, IndicatorValue, ItemRecord, JudgementRecord, Store, StoreError};
+use crate::{IndicatorRecord, IndicatorValue, ItemRecord, JudgementRecord, PrintedHistory, Store, StoreError};
 
 /// Where an item is placed, with the node's printed code and title.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,7 +119,7 @@ async fn fetch(store: &Store, scope: &Scope<'_>, sql: &str, with_year: bool) -> 
 }
 
 /// Groups rows by their `key` column, decoding each.
-fn grouped<T>(
+pub(crate) fn grouped<T>(
     rows: &[AnyRow],
     key: &str,
     decode: impl Fn(&AnyRow) -> Result<T, StoreError>,
@@ -368,7 +368,7 @@ impl Store {
              ORDER BY v.indicator_id, v.fiscal_year",
             scope.ids_clause(self, "d.id", 2)
         );
-        let mut values = grouped(&fetch(self, scope, &sql, false).await?, "indicator_id", indicator_value)?;
+        let values = grouped(&fetch(self, scope, &sql, false).await?, "indicator_id", indicator_value)?;
         let sql = format!(
             "SELECT j.indicator_id, j.fiscal_year, j.printed, j.computed, j.declared, j.declared_reason
              FROM judgements j JOIN indicators d ON d.id = j.indicator_id
@@ -376,35 +376,48 @@ impl Store {
              ORDER BY j.indicator_id, j.fiscal_year",
             scope.ids_clause(self, "d.id", 2)
         );
-        let mut judgements = grouped(&fetch(self, scope, &sql, false).await?, "indicator_id", judgement_record)?;
-        let mut history = self.printed_history(scope.city, None).await?;
-
-        let mut out = Vec::new();
-        for r in &indicators {
-            let indicator = indicator_record(r)?;
-            let mut values = values.remove(&indicator.id).unwrap_or_default();
-            values.sort_by_key(|v| (v.fiscal_year, v.role));
-            let mut judgements = judgements.remove(&indicator.id).unwrap_or_default();
-            for j in &mut judgements {
-                j.judgement.declared = None;
-            }
-            let mut years: BTreeSet<FiscalYear> =
-                values.iter().map(|v| v.fiscal_year).chain(judgements.iter().map(|j| j.fiscal_year)).collect();
-            if years.is_empty() || scope.fy.is_some_and(|fy| !years.contains(&fy)) {
-                continue;
-            }
-            // What a published document printed of other years, as printed.
-            if let Some(h) = history.remove(&indicator.id) {
-                years.extend(h.values.iter().map(|v| v.fiscal_year));
-                values.extend(h.values);
-                values.sort_by_key(|v| (v.fiscal_year, v.role));
-                judgements.extend(h.judgements);
-                judgements.sort_by_key(|j| j.fiscal_year);
-            }
-            out.push(PublicIndicatorSet { indicator, years: years.into_iter().collect(), values, judgements });
-        }
-        Ok(out)
+        let judgements = grouped(&fetch(self, scope, &sql, false).await?, "indicator_id", judgement_record)?;
+        let history = self.printed_history(scope.city, None).await?;
+        indicator_sets_of(&indicators, values, judgements, history, scope.fy)
     }
+}
+
+/// Indicators read in stored order with their cells and judgements of
+/// published years (grouped by indicator id) and what published documents
+/// printed of other years: those with a cell or judgement (in `fy`, when
+/// given), a person's declared judgement dropped.
+pub(crate) fn indicator_sets_of(
+    indicators: &[AnyRow],
+    mut values: HashMap<i64, Vec<IndicatorValue>>,
+    mut judgements: HashMap<i64, Vec<JudgementRecord>>,
+    mut history: BTreeMap<i64, PrintedHistory>,
+    fy: Option<FiscalYear>,
+) -> Result<Vec<PublicIndicatorSet>, StoreError> {
+    let mut out = Vec::new();
+    for r in indicators {
+        let indicator = indicator_record(r)?;
+        let mut values = values.remove(&indicator.id).unwrap_or_default();
+        values.sort_by_key(|v| (v.fiscal_year, v.role));
+        let mut judgements = judgements.remove(&indicator.id).unwrap_or_default();
+        for j in &mut judgements {
+            j.judgement.declared = None;
+        }
+        let mut years: BTreeSet<FiscalYear> =
+            values.iter().map(|v| v.fiscal_year).chain(judgements.iter().map(|j| j.fiscal_year)).collect();
+        if years.is_empty() || fy.is_some_and(|fy| !years.contains(&fy)) {
+            continue;
+        }
+        // What a published document printed of other years, as printed.
+        if let Some(h) = history.remove(&indicator.id) {
+            years.extend(h.values.iter().map(|v| v.fiscal_year));
+            values.extend(h.values);
+            values.sort_by_key(|v| (v.fiscal_year, v.role));
+            judgements.extend(h.judgements);
+            judgements.sort_by_key(|j| j.fiscal_year);
+        }
+        out.push(PublicIndicatorSet { indicator, years: years.into_iter().collect(), values, judgements });
+    }
+    Ok(out)
 }
 
 /// Keeps `limit` ids and tells whether more follow.

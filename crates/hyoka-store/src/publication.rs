@@ -22,6 +22,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use hyoka_core::judgement::Judgement;
 use hyoka_core::sheet::{EvaluationRow, NarrativeRow, NextDirectionRow, ScheduleRow};
 use hyoka_core::{FiscalYear, IndicatorCell, ValueRole};
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::fold::search_form;
@@ -480,24 +481,7 @@ impl Store {
              ORDER BY p.indicator_id, p.fiscal_year, p.role, p.source"
         );
         let rows = sqlx::query(&sql).bind(municipality).bind(indicator).fetch_all(self.pool()).await?;
-        let mut out: BTreeMap<i64, PrintedHistory> = BTreeMap::new();
-        for r in &rows {
-            let h = out.entry(r.try_get("indicator_id")?).or_default();
-            let fiscal_year = fy_from_i64(r.try_get("fiscal_year")?)?;
-            let (role, printed): (String, String) = (r.try_get("role")?, r.try_get("printed")?);
-            if role == "judgement" {
-                if !h.judgements.iter().any(|j| j.fiscal_year == fiscal_year) {
-                    let judgement = Judgement { printed: Some(printed), computed: None, declared: None };
-                    h.judgements.push(JudgementRecord { fiscal_year, judgement });
-                }
-                continue;
-            }
-            let role: ValueRole = role.parse().map_err(StoreError::Invalid)?;
-            if !h.values.iter().any(|v| v.fiscal_year == fiscal_year && v.role == role) {
-                h.values.push(IndicatorValue { fiscal_year, role, cell: IndicatorCell::parse(&printed) });
-            }
-        }
-        Ok(out)
+        printed_history_of(&rows)
     }
 
     /// The (indicator, fiscal year, role) cells that the city's document of
@@ -739,4 +723,28 @@ fn all_terms_in<'a>(parts: impl Iterator<Item = &'a str>, terms: &[String]) -> b
         }
     }
     missing.is_empty()
+}
+
+/// Printings read in (indicator, fiscal year, role, source) order, as
+/// [`Store::printed_history`] keeps them: the first printing of each cell,
+/// and of each year's judgement.
+pub(crate) fn printed_history_of(rows: &[AnyRow]) -> Result<BTreeMap<i64, PrintedHistory>, StoreError> {
+    let mut out: BTreeMap<i64, PrintedHistory> = BTreeMap::new();
+    for r in rows {
+        let h = out.entry(r.try_get("indicator_id")?).or_default();
+        let fiscal_year = fy_from_i64(r.try_get("fiscal_year")?)?;
+        let (role, printed): (String, String) = (r.try_get("role")?, r.try_get("printed")?);
+        if role == "judgement" {
+            if !h.judgements.iter().any(|j| j.fiscal_year == fiscal_year) {
+                let judgement = Judgement { printed: Some(printed), computed: None, declared: None };
+                h.judgements.push(JudgementRecord { fiscal_year, judgement });
+            }
+            continue;
+        }
+        let role: ValueRole = role.parse().map_err(StoreError::Invalid)?;
+        if !h.values.iter().any(|v| v.fiscal_year == fiscal_year && v.role == role) {
+            h.values.push(IndicatorValue { fiscal_year, role, cell: IndicatorCell::parse(&printed) });
+        }
+    }
+    Ok(out)
 }

@@ -3,13 +3,11 @@
 //! kind, with the open-data rows of every city's published years. The
 //! portal's comparison page and the API's `/api/v1/compare` read this.
 
-use std::collections::BTreeSet;
-
 use hyoka_core::IndicatorKind;
-use hyoka_store::{search_form, IndicatorRecord, Municipality, Store};
+use hyoka_store::{IndicatorRecord, Municipality, Store};
 
-use super::rows::indicator_rows;
-use super::{load_public_indicators, IndicatorRow};
+use super::rows::{indicator_rows, CityData, IndicatorData, ItemData, PlanData};
+use super::IndicatorRow;
 use crate::ReportError;
 
 /// One city's indicator and its published rows.
@@ -20,37 +18,41 @@ pub struct CompareGroup {
 }
 
 /// Every public indicator matching the query, by city code, then name: the
-/// open-data rows of its published years.
+/// open-data rows of its published years. A fixed number of statements
+/// ([`Store::compare_sets`]), however many cities match.
 pub async fn compare_rows(
     store: &Store,
     name: &str,
     kind: Option<IndicatorKind>,
 ) -> Result<Vec<CompareGroup>, ReportError> {
-    let needle = search_form(name.trim());
-    if needle.is_empty() && kind.is_none() {
-        return Ok(Vec::new());
-    }
     let mut out = Vec::new();
-    for city in store.public_cities().await? {
-        let code = &city.municipality.code;
-        let ids: BTreeSet<i64> = store
-            .public_indicators(code, None)
-            .await?
-            .into_iter()
-            .filter(|p| kind.is_none_or(|k| p.indicator.kind == k))
-            .filter(|p| search_form(&p.indicator.name).contains(&needle))
-            .map(|p| p.indicator.id)
-            .collect();
-        if ids.is_empty() {
-            continue;
-        }
-        let Some(mut data) = load_public_indicators(store, code, &ids).await? else { continue };
+    for set in store.compare_sets(name, kind).await? {
+        let mut data = CityData {
+            municipality: set.city.municipality,
+            plans: set.plans.into_iter().map(|(plan, nodes)| PlanData { plan, nodes }).collect(),
+            // The rows of an indicator name its item and place it by the
+            // item's placements; nothing else of the item is read.
+            items: set
+                .items
+                .into_iter()
+                .map(|(item, placements)| ItemData {
+                    item,
+                    placements,
+                    sections: Vec::new(),
+                    budgets: Vec::new(),
+                    evaluations: Vec::new(),
+                })
+                .collect(),
+            indicators: Vec::new(),
+            scales: Vec::new(),
+        };
         // One indicator at a time in the city's data (the rows of one
         // indicator need its plans and items, never a copy of them).
         let mut groups: Vec<CompareGroup> = Vec::new();
-        for i in std::mem::take(&mut data.indicators) {
+        for i in set.indicators {
             let indicator = i.indicator.clone();
-            data.indicators = vec![i];
+            data.indicators =
+                vec![IndicatorData { indicator: i.indicator, values: i.values, judgements: i.judgements }];
             let rows = indicator_rows(&data);
             if !rows.is_empty() {
                 groups.push(CompareGroup { municipality: data.municipality.clone(), indicator, rows });

@@ -372,12 +372,18 @@ async fn compare(State(s): State<AppState>, ApiQuery(q): ApiQuery<CompareQuery>,
     };
     let (limit, offset) = page(q.limit.as_deref(), q.offset.as_deref())?;
     let groups = compare_rows(&s.store, indicator, kind).await?;
-    let rows: Vec<Vec<Value>> = groups.iter().flat_map(|g| g.rows.iter().map(TableRow::values)).collect();
+    // Only the page's rows become values (a broad question matches
+    // hundreds of thousands of rows across cities).
+    let total = groups.iter().map(|g| g.rows.len()).sum::<usize>();
+    let from = usize::try_from(offset).unwrap_or(usize::MAX).min(total);
+    let to = from.saturating_add(usize::try_from(limit).unwrap_or(usize::MAX)).min(total);
+    let rows: Vec<Vec<Value>> =
+        groups.iter().flat_map(|g| &g.rows).skip(from).take(to - from).map(TableRow::values).collect();
     let mut base = format!("/api/v1/compare?indicator={}&", crate::http::url::encode(indicator));
     if let Some(k) = kind {
         base.push_str(&format!("kind={}&", k.code()));
     }
-    let page = RowPage::of(&INDICATORS, &rows, limit, offset);
+    let page = RowPage { table: &INDICATORS, total: total as u64, limit, offset, rows };
     let mut seen: Vec<Json> = Vec::new();
     for g in &groups {
         let m = json!({ "code": g.municipality.code, "name": g.municipality.name });

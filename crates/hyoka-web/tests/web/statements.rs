@@ -98,3 +98,55 @@ async fn public_pages_run_the_same_statements_for_5_and_40_projects() {
         assert!(*status == 200 || url.ends_with("/data/metadata"), "{url} answered {status}");
     }
 }
+
+/// Statements of the comparison's URLs (portal and API, a query found in
+/// every city and one narrowed by kind) over `cities` cities of [`SMALL`]
+/// projects, with the cities each answer names.
+async fn measure_compare(cities: usize) -> Vec<(String, u16, u64, usize)> {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let codes: Vec<String> = (1..=cities).map(|n| format!("99{n:04}")).collect();
+    for (n, code) in codes.iter().enumerate() {
+        synthetic_city(&store, code, &format!("合成市{}", n + 1), SMALL).await;
+    }
+    let server = support::spawn_state(AppState::new(store).with_cache_bytes(0)).await;
+    let mut out = Vec::new();
+    for path in ["/p/compare", "/api/v1/compare"] {
+        // の実施件数 (every project's indicator); 満足度 of kind outcome.
+        for query in [
+            "indicator=%E3%81%AE%E5%AE%9F%E6%96%BD%E4%BB%B6%E6%95%B0",
+            "indicator=%E6%BA%80%E8%B6%B3%E5%BA%A6&kind=outcome",
+        ] {
+            let url = format!("{path}?{query}");
+            let r = server.get(&url).await;
+            let n = r.header(STATEMENTS_HEADER).and_then(|v| v.parse().ok()).expect("a statement count");
+            let named = codes.iter().filter(|c| r.body.contains(c.as_str())).count();
+            out.push((url, r.status, n, named));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_comparison_runs_the_same_statements_for_2_and_6_cities() {
+    let (few, many) = (2, 6);
+    let small = measure_compare(few).await;
+    let large = measure_compare(many).await;
+    let mut table = String::new();
+    let mut failed = false;
+    for ((url, status, n_small, named_small), (_, status_large, n_large, named_large)) in small.iter().zip(&large) {
+        // Every city answered, so the count covers reading all of them.
+        let ok = *status == 200
+            && status == status_large
+            && (*named_small, *named_large) == (few, many)
+            && n_small == n_large
+            && *n_large <= MAX_STATEMENTS;
+        failed |= !ok;
+        table.push_str(&format!(
+            "{} {url} [{status}]: {n_small} @{few} cities ({named_small} named), {n_large} @{many} ({named_large})\n",
+            if ok { "  " } else { "✗" }
+        ));
+    }
+    eprintln!("{table}");
+    assert!(!failed, "the comparison's statements must not grow with the cities (≤ {MAX_STATEMENTS}):\n{table}");
+}
