@@ -599,16 +599,18 @@ impl Store {
         rows.iter().map(|r| fy_from_i64(r.try_get("fiscal_year")?)).collect()
     }
 
-    /// The items among `ids` with content in the city's published years,
-    /// with those years: two statements.
-    async fn public_items_among(
+    /// The items among `ids` with rows of published years in the public
+    /// search's index, with those years: two statements, reading the index
+    /// rather than every table an item has content in.
+    async fn public_search_items(
         &self,
         municipality: &str,
         ids: &[i64],
     ) -> Result<HashMap<i64, PublicItem>, StoreError> {
         let list = self.backend().id_list("$2");
         let sql = format!(
-            "SELECT x.item_id, x.y FROM ({ITEM_YEARS}) x WHERE x.y IN ({PUBLISHED_YEARS}) AND x.item_id IN {list}"
+            "SELECT y.item_id, y.fiscal_year AS y FROM search_years y
+             WHERE y.item_id IN {list} AND y.fiscal_year IN ({PUBLISHED_YEARS})"
         );
         let rows = sqlx::query(&sql).bind(municipality).bind(json_ids(ids)).fetch_all(self.pool()).await?;
         let mut years: BTreeMap<i64, BTreeSet<FiscalYear>> = BTreeMap::new();
@@ -718,7 +720,7 @@ impl Store {
         let total = found.len();
         let ids: Vec<i64> = found.into_iter().take(limit).map(|(_, id)| id).collect();
         // The hits shown: their years and their published text for the excerpt.
-        let public = self.public_items_among(municipality, &ids).await?;
+        let public = self.public_search_items(municipality, &ids).await?;
         let mut texts = self.public_texts(municipality, &ids).await?;
         let hits = ids
             .iter()
