@@ -43,9 +43,10 @@ pub const BACKUP_FORMAT_VERSION: i64 = 1;
 /// written in the header instead. Sessions are sign-ins of the moment: a
 /// restored system asks everyone to sign in again, and a backup file that
 /// travels holds no live session. `search_grams` is the search index,
-/// derived from `search_documents` and many times its size: a restore
-/// rebuilds it.
-const NOT_COPIED: &[&str] = &["hyoka_migrations", "search_grams", "sessions"];
+/// derived from `search_documents` and many times its size, and
+/// `search_years` the public search's, derived from the items: a restore
+/// rebuilds both.
+const NOT_COPIED: &[&str] = &["hyoka_migrations", "search_grams", "search_years", "sessions"];
 
 /// Binds per INSERT statement on restore: below SQLite's limit (32,766)
 /// and PostgreSQL's (65,535), large enough that a big table needs few
@@ -361,6 +362,9 @@ impl Store {
         if tables.contains_key("search_grams") {
             // (An older backup gets it when the index's migration runs.)
             tx.rebuild_search_grams().await?;
+        }
+        if tables.contains_key("search_years") {
+            tx.rebuild_search_years().await?;
         }
         if self.backend() == Backend::Postgres {
             for t in tables.values() {

@@ -37,10 +37,13 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 13, name: "city_sheet_kinds", sql: include_str!("../migrations/0013_city_sheet_kinds.sql") },
     Migration { version: 14, name: "roadmaps", sql: include_str!("../migrations/0014_roadmaps.sql") },
     Migration { version: 15, name: "indicator_names", sql: include_str!("../migrations/0015_indicator_names.sql") },
+    Migration { version: 16, name: "public_search", sql: include_str!("../migrations/0016_public_search.sql") },
 ];
 
 /// The migration that creates the search index (`search_grams`).
 const SEARCH_GRAMS_VERSION: i64 = 6;
+/// The migration that creates the public search's index (`search_years`).
+const SEARCH_YEARS_VERSION: i64 = 16;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct MigrationReport {
@@ -103,6 +106,12 @@ impl Store {
                 // alone cannot cut into bigrams the way searches do.
                 let mut tx = self.begin_at(SystemClock.now()).await?;
                 tx.rebuild_search_grams().await?;
+                tx.commit().await?;
+            }
+            if m.version == SEARCH_YEARS_VERSION {
+                // Cut from the items' text in search form, which SQL cannot do.
+                let mut tx = self.begin_at(SystemClock.now()).await?;
+                tx.rebuild_search_years().await?;
                 tx.commit().await?;
             }
         }

@@ -29,7 +29,7 @@ use crate::fold::search_form;
 use crate::org::{fy_from_i64, fy_i64};
 use crate::plans::{item_record, ITEM_COLUMNS};
 use crate::search::{excerpt, highlight, search_terms, Fragment};
-use crate::search_index::{json_ids, matching, texts_by_item};
+use crate::search_index::{json_ids, matching, public_matching, texts_by_item};
 use crate::tx::StoreTx;
 use crate::{opt_i64, IndicatorRecord, IndicatorValue, ItemRecord, JudgementRecord, Municipality, Store, StoreError};
 
@@ -170,6 +170,14 @@ impl StoreTx {
         .await?
         .rows_affected();
         if changed == 1 {
+            // The public search's index has a row for every year an item
+            // has content in; a sheet opened without text is marked here.
+            let sql = format!(
+                "INSERT INTO search_years (municipality_code, item_id, fiscal_year, body)
+                 SELECT DISTINCT $1, x.item_id, x.y, '' FROM ({ITEM_YEARS}) x WHERE x.y = $2
+                 ON CONFLICT (item_id, fiscal_year) DO NOTHING"
+            );
+            sqlx::query(&sql).bind(municipality).bind(fy_i64(fy)).execute(self.conn()).await?;
             return Ok(PublishOutcome::Published);
         }
         let row = sqlx::query(
@@ -575,16 +583,18 @@ impl Store {
         rows.iter().map(|r| fy_from_i64(r.try_get("fiscal_year")?)).collect()
     }
 
-    /// The items among `ids` with content in the city's published years,
-    /// with those years: two statements.
-    async fn public_items_among(
+    /// The items among `ids` with rows of published years in the public
+    /// search's index, with those years: two statements, reading the index
+    /// rather than every table an item has content in.
+    async fn public_search_items(
         &self,
         municipality: &str,
         ids: &[i64],
     ) -> Result<HashMap<i64, PublicItem>, StoreError> {
         let list = self.backend().id_list("$2");
         let sql = format!(
-            "SELECT x.item_id, x.y FROM ({ITEM_YEARS}) x WHERE x.y IN ({PUBLISHED_YEARS}) AND x.item_id IN {list}"
+            "SELECT y.item_id, y.fiscal_year AS y FROM search_years y
+             WHERE y.item_id IN {list} AND y.fiscal_year IN ({PUBLISHED_YEARS})"
         );
         let rows = sqlx::query(&sql).bind(municipality).bind(json_ids(ids)).fetch_all(self.pool()).await?;
         let mut years: BTreeMap<i64, BTreeSet<FiscalYear>> = BTreeMap::new();
@@ -663,66 +673,56 @@ impl Store {
         if terms.is_empty() {
             return Ok(PublicSearchResults::default());
         }
-        // Documents hold every year's text: a superset, narrowed by the
-        // index here and checked against the published text below.
-        let (matching, binds) = matching(&terms, 2);
-        let sql = format!("SELECT d.item_id FROM search_documents d WHERE d.municipality_code = $1{matching}");
+        // Documents hold every year's text: a superset found through the
+        // bigrams, each term then confirmed on the text of published years
+        // alone (`search_years`), so a draft's words never match.
+        let (matching, mut binds) = matching(&terms, 2);
+        let (public, more) = public_matching(&terms, 2 + binds.len(), PUBLISHED_YEARS);
+        binds.extend(more);
+        let sql = format!(
+            "SELECT d.item_id, i.title,
+               (SELECT MAX(y.fiscal_year) FROM search_years y
+                 WHERE y.item_id = d.item_id AND y.fiscal_year IN ({PUBLISHED_YEARS})) AS latest
+             FROM search_documents d JOIN items i ON i.id = d.item_id
+             WHERE d.municipality_code = $1 AND i.municipality_code = $1{matching}{public}"
+        );
         let mut q = sqlx::query(&sql).bind(municipality);
         for b in binds {
             q = q.bind(b);
         }
-        let candidates: Vec<i64> =
-            q.fetch_all(self.pool()).await?.iter().map(|r| r.try_get("item_id")).collect::<Result<_, _>>()?;
-        if candidates.is_empty() {
+        let mut found = Vec::new();
+        for r in q.fetch_all(self.pool()).await? {
+            let (id, title): (i64, String) = (r.try_get("item_id")?, r.try_get("title")?);
+            let in_title = terms.iter().filter(|t| search_form(&title).contains(t.as_str())).count();
+            found.push(((in_title, opt_i64(&r, "latest")?), id));
+        }
+        if found.is_empty() {
             return Ok(PublicSearchResults { terms, total: 0, hits: Vec::new() });
         }
-        let public = self.public_items_among(municipality, &candidates).await?;
-        let ids: Vec<i64> = public.keys().copied().collect();
-        let mut texts = self.public_texts(municipality, &ids).await?;
-        let mut found = Vec::new();
-        for id in candidates {
-            let Some(p) = public.get(&id) else { continue };
-            let text = texts.remove(&id).unwrap_or_default();
-            let head = [p.item.code.as_str(), p.item.title.as_str()];
-            if !all_terms_in(head.into_iter().chain(text.iter().map(String::as_str)), &terms) {
-                continue;
-            }
-            let in_title = terms.iter().filter(|t| search_form(&p.item.title).contains(t.as_str())).count();
-            let latest = p.years.last().copied();
-            found.push(((in_title, latest), p, text));
-        }
-        found.sort_by(|(ka, a, _), (kb, b, _)| kb.cmp(ka).then_with(|| a.item.id.cmp(&b.item.id)));
+        // More terms in the title first, then newer years, then import order.
+        found.sort_by(|(ka, a), (kb, b)| kb.cmp(ka).then_with(|| a.cmp(b)));
         let total = found.len();
-        let hits = found
-            .into_iter()
-            .take(limit)
-            .map(|(_, p, text)| PublicSearchHit {
-                item_id: p.item.id,
-                code: p.item.code.clone(),
-                title: p.item.title.clone(),
-                years: p.years.iter().rev().copied().collect(),
-                title_marked: highlight(&p.item.title, &terms),
-                excerpt: excerpt(&text.join("\n"), &terms),
+        let ids: Vec<i64> = found.into_iter().take(limit).map(|(_, id)| id).collect();
+        // The hits shown: their years and their published text for the excerpt.
+        let public = self.public_search_items(municipality, &ids).await?;
+        let mut texts = self.public_texts(municipality, &ids).await?;
+        let hits = ids
+            .iter()
+            .filter_map(|id| public.get(id))
+            .map(|p| {
+                let text = texts.remove(&p.item.id).unwrap_or_default();
+                PublicSearchHit {
+                    item_id: p.item.id,
+                    code: p.item.code.clone(),
+                    title: p.item.title.clone(),
+                    years: p.years.iter().rev().copied().collect(),
+                    title_marked: highlight(&p.item.title, &terms),
+                    excerpt: excerpt(&text.join("\n"), &terms),
+                }
             })
             .collect();
         Ok(PublicSearchResults { terms, total, hits })
     }
-}
-
-/// Whether every term occurs in one of the parts (in search form). Terms
-/// never span two parts, so each part is folded on its own, and folding
-/// stops once every term is found: the public search checks every
-/// candidate's published text.
-fn all_terms_in<'a>(parts: impl Iterator<Item = &'a str>, terms: &[String]) -> bool {
-    let mut missing: Vec<&String> = terms.iter().collect();
-    for part in parts {
-        let folded = search_form(part);
-        missing.retain(|t| !folded.contains(t.as_str()));
-        if missing.is_empty() {
-            return true;
-        }
-    }
-    missing.is_empty()
 }
 
 /// Printings read in (indicator, fiscal year, role, source) order, as

@@ -199,7 +199,6 @@ impl Store {
         let mut hits = Vec::with_capacity(rows.len());
         for r in &rows {
             let title: String = r.try_get("title")?;
-            let title_marked = highlight(&title, &terms);
             let title_terms = terms.iter().filter(|t| search_form(&title).contains(t.as_str())).count();
             let fiscal_year = opt_i64(r, "fiscal_year")?.map(fy_from_i64).transpose()?;
             let latest = opt_i64(r, "latest")?.map(fy_from_i64).transpose()?;
@@ -212,7 +211,8 @@ impl Store {
                     kind: r.try_get("kind")?,
                     fiscal_year,
                     sheet_years: Vec::new(),
-                    title_marked,
+                    // Marked below, for the hits shown only.
+                    title_marked: Vec::new(),
                     excerpt: Vec::new(),
                 },
             ));
@@ -233,6 +233,7 @@ impl Store {
         for hit in &mut hits {
             let text = texts.remove(&hit.item_id).unwrap_or_default().join("\n");
             hit.excerpt = excerpt(&text, &terms);
+            hit.title_marked = highlight(&hit.title, &terms);
             let mut years: Vec<FiscalYear> = hit.fiscal_year.into_iter().collect();
             years.extend(sheet_years.remove(&hit.item_id).unwrap_or_default());
             years.sort_unstable_by(|a, b| b.cmp(a));

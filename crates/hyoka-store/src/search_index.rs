@@ -62,6 +62,92 @@ pub(crate) fn matching(terms: &[String], first: usize) -> (String, Vec<String>) 
     (sql, binds)
 }
 
+/// The condition that a candidate document `d` of city `$1` is public and
+/// holds every term in what its published years show (`search_years`),
+/// with its binds, numbered from `$first`. `published` is the list of the
+/// city's published years (a subquery on `$1`).
+pub(crate) fn public_matching(terms: &[String], first: usize, published: &str) -> (String, Vec<String>) {
+    let mut sql = format!(
+        " AND EXISTS (SELECT 1 FROM search_years y WHERE y.item_id = d.item_id AND y.fiscal_year IN ({published}))"
+    );
+    let mut binds = Vec::new();
+    for t in terms {
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM search_years y WHERE y.item_id = d.item_id
+                AND (y.fiscal_year = 0 OR y.fiscal_year IN ({published})) AND y.body LIKE ${} ESCAPE '\\')",
+            first + binds.len()
+        ));
+        binds.push(format!("%{}%", escape_like(t)));
+    }
+    (sql, binds)
+}
+
+/// Per item, per fiscal year, the text that year shows the public once
+/// published (see `search_years` in migration 0016), each part in search
+/// form on a line of its own; year 0 is what every year shows (code,
+/// title, sections, tags). Every year the item has content in has an
+/// entry (blank when it has no text), as `publication::ITEM_YEARS` counts
+/// them. Two statements for any number of items.
+async fn year_texts(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    ids: &[i64],
+) -> Result<BTreeMap<(i64, i64), String>, StoreError> {
+    let list = backend.id_list("$1");
+    let cells = "SELECT indicator_id, fiscal_year FROM indicator_values
+                 UNION SELECT indicator_id, fiscal_year FROM judgements";
+    let sql = format!(
+        "SELECT n.item_id, COALESCE(n.fiscal_year, i.fiscal_year) AS y, CAST(0 AS BIGINT) AS part,
+                n.position AS k1, '' AS k2, '' AS k3, n.plain AS t
+           FROM narratives n JOIN items i ON i.id = n.item_id
+           WHERE n.item_id IN {list} AND COALESCE(n.fiscal_year, i.fiscal_year) IS NOT NULL
+         UNION ALL SELECT item_id, fiscal_year, 1, 0, '', '', printed FROM next_directions WHERE item_id IN {list}
+         UNION ALL SELECT item_id, fiscal_year, 2, 0, '', '', reason FROM next_directions
+           WHERE item_id IN {list} AND reason IS NOT NULL
+         UNION ALL SELECT item_id, fiscal_year, 3, 0, '', '', transfer FROM next_directions
+           WHERE item_id IN {list} AND transfer IS NOT NULL
+         UNION ALL SELECT item_id, fiscal_year, 4, position, '', '', label FROM schedules WHERE item_id IN {list}
+         UNION ALL SELECT d.item_id, c.fiscal_year, 10, d.id, 'a', '', d.name
+           FROM indicators d JOIN ({cells}) c ON c.indicator_id = d.id WHERE d.item_id IN {list}
+         UNION ALL SELECT d.item_id, c.fiscal_year, 10, d.id, 'b', '', d.definition
+           FROM indicators d JOIN ({cells}) c ON c.indicator_id = d.id
+           WHERE d.item_id IN {list} AND d.definition IS NOT NULL
+         UNION ALL SELECT item_id, fiscal_year, 11, 0, stage, evaluator, COALESCE(comment, '') FROM evaluations
+           WHERE item_id IN {list}
+         UNION ALL SELECT id, fiscal_year, 20, 0, '', '', '' FROM items WHERE id IN {list} AND fiscal_year IS NOT NULL
+         UNION ALL SELECT item_id, fiscal_year, 20, 0, '', '', '' FROM sheets WHERE item_id IN {list}
+         UNION ALL SELECT item_id, fiscal_year, 20, 0, '', '', '' FROM budgets WHERE item_id IN {list}
+         UNION ALL SELECT id, 0, 30, 0, '', '', code FROM items WHERE id IN {list}
+         UNION ALL SELECT id, 0, 31, 0, '', '', title FROM items WHERE id IN {list}
+         UNION ALL SELECT x.item_id, 0, 32, s.id, '', '', d.name || ' ' || s.name
+           FROM item_sections x JOIN sections s ON s.id = x.section_id JOIN departments d ON d.id = s.department_id
+           WHERE x.item_id IN {list}
+         UNION ALL SELECT id, 0, 33, 0, '', '', tags FROM items WHERE id IN {list}
+         ORDER BY 1, 2, 3, 4, 5, 6"
+    );
+    let rows = sqlx::query(&sql).bind(json_ids(ids)).fetch_all(&mut *conn).await?;
+    let mut out: BTreeMap<(i64, i64), String> = BTreeMap::new();
+    for r in &rows {
+        let (item, year, part): (i64, i64, i64) = (r.try_get("item_id")?, r.try_get("y")?, r.try_get("part")?);
+        let text: Option<String> = r.try_get("t")?;
+        let text = text.unwrap_or_default();
+        let text = if part == 33 {
+            serde_json::from_str::<Vec<String>>(&text).map(|v| v.join(" ")).unwrap_or(text)
+        } else {
+            text
+        };
+        let body = out.entry((item, year)).or_default();
+        let line = search_form(&text);
+        if !line.is_empty() {
+            if !body.is_empty() {
+                body.push('\n');
+            }
+            body.push_str(&line);
+        }
+    }
+    Ok(out)
+}
+
 /// The text of items that the staff's search reads, beyond code and title:
 /// narratives, directions with reason and transfer, indicator names and
 /// definitions, review comments, schedule rows, responsible sections and
@@ -142,6 +228,7 @@ impl StoreTx {
         let sql = format!("SELECT id, municipality_code, code, title FROM items WHERE id IN {}", backend.id_list("$1"));
         let items = sqlx::query(&sql).bind(json_ids(item_ids)).fetch_all(self.conn()).await?;
         let mut texts = item_texts(self.conn(), backend, item_ids).await?;
+        let years = year_texts(self.conn(), backend, item_ids).await?;
         let mut documents = Vec::new();
         for r in &items {
             let (id, city, code, title): (i64, String, String, String) =
@@ -153,7 +240,50 @@ impl StoreTx {
             let body: Vec<String> = parts.iter().map(|p| search_form(p)).collect();
             documents.push(Document { city, item_id: id, title, body: body.join("\n") });
         }
-        self.write_documents(&documents).await
+        self.write_documents(&documents).await?;
+        self.write_years(&items, years).await
+    }
+
+    /// Rebuilds the public search's index (`search_years`) of every item
+    /// (after a restore, which does not copy it, and when it is created).
+    pub async fn rebuild_search_years(&mut self) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM search_years").execute(self.conn()).await?;
+        let items = sqlx::query("SELECT id, municipality_code FROM items ORDER BY id").fetch_all(self.conn()).await?;
+        let backend = self.backend();
+        for chunk in items.chunks(ROWS_PER_INSERT) {
+            let ids: Vec<i64> = chunk.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
+            let years = year_texts(self.conn(), backend, &ids).await?;
+            self.write_years(chunk, years).await?;
+        }
+        Ok(())
+    }
+
+    /// Replaces the `search_years` rows of the items (rows with `id` and
+    /// `municipality_code`).
+    async fn write_years(&mut self, items: &[AnyRow], years: BTreeMap<(i64, i64), String>) -> Result<(), StoreError> {
+        let mut city: BTreeMap<i64, String> = BTreeMap::new();
+        for r in items {
+            city.insert(r.try_get("id")?, r.try_get("municipality_code")?);
+        }
+        let ids: Vec<i64> = city.keys().copied().collect();
+        let sql = format!("DELETE FROM search_years WHERE item_id IN {}", self.backend().id_list("$1"));
+        sqlx::query(&sql).bind(json_ids(&ids)).execute(self.conn()).await?;
+        let rows: Vec<(&String, i64, i64, String)> = years
+            .into_iter()
+            .filter_map(|((item, year), body)| city.get(&item).map(|c| (c, item, year, body)))
+            .collect();
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO search_years (municipality_code, item_id, fiscal_year, body) VALUES {}",
+                tuples(chunk.len(), 4)
+            );
+            let mut q = sqlx::query(&sql);
+            for (c, item, year, body) in chunk {
+                q = q.bind(*c).bind(*item).bind(*year).bind(body);
+            }
+            q.execute(self.conn()).await?;
+        }
+        Ok(())
     }
 
     /// Rebuilds every search document of a city, e.g. after the search

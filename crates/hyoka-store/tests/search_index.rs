@@ -206,3 +206,39 @@ async fn the_public_search_reads_published_text_only() {
         assert!(hit.excerpt.iter().any(|f| f.matched && f.text == "予算"), "{:?}", hit.excerpt);
     }
 }
+
+#[tokio::test]
+async fn the_public_search_reads_which_years_are_published_as_it_runs() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let city = synthetic_city(&store, SMALL, "三鷹市", 10).await;
+    // 計画どおり is in the published year's summaries only.
+    let found = |store: Store| async move { store.public_search(SMALL, "計画どおり", 100).await.unwrap().total };
+    assert_eq!(found(store.clone()).await, 10);
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.withdraw_year(SMALL, city.published).await.unwrap());
+    tx.commit().await.unwrap();
+    // Withdrawn: nothing of the city is public, its words match nothing.
+    assert_eq!(found(store.clone()).await, 0);
+    assert_eq!(store.public_search(SMALL, "予算", 100).await.unwrap().total, 0);
+    let mut tx = store.begin().await.unwrap();
+    tx.publish_year(SMALL, city.published, None).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(found(store.clone()).await, 10);
+}
+
+#[tokio::test]
+async fn a_restore_rebuilds_the_public_search_index() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    synthetic_city(&store, SMALL, "三鷹市", 10).await;
+    let before = store.public_search(SMALL, "予算 計画どおり", 100).await.unwrap();
+    assert_eq!(before.total, 10);
+    let mut backup = Vec::new();
+    store.backup(&mut backup).await.unwrap();
+    let other = TestDb::new().await;
+    let restored = Store::connect(&other.url).await.unwrap();
+    restored.restore(backup.as_slice()).await.unwrap();
+    assert_eq!(restored.public_search(SMALL, "予算 計画どおり", 100).await.unwrap(), before);
+    assert_eq!(restored.public_search(SMALL, SYNTHETIC_DRAFT_WORD, 100).await.unwrap().total, 0);
+}

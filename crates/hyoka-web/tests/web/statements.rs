@@ -99,6 +99,62 @@ async fn public_pages_run_the_same_statements_for_5_and_40_projects() {
     }
 }
 
+/// Staff pages whose statements must not grow with the city, `{code}`,
+/// `{fy}` (the published year) and `{sheet}` (a sheet of it) filled in,
+/// each with the most statements it may run: [`MAX_STATEMENTS`], or for
+/// the pages still above that goal what they run today, so that they do
+/// not get worse (docs/performance.md lists them).
+const STAFF_PAGES: &[(&str, u64)] = &[
+    ("/m/{code}/search?q=%E4%BA%88%E7%AE%97", MAX_STATEMENTS), // 予算: every item
+    ("/m/{code}/search?q=%E4%BA%88", MAX_STATEMENTS),          // 予: one character, no bigram
+    ("/staff?fy={fy}", MAX_STATEMENTS),
+    ("/m/{code}", MAX_STATEMENTS),
+    ("{sheet}", 81),
+    ("{sheet}/history", MAX_STATEMENTS),
+    ("{sheet}/workflow", 36),
+    ("/m/{code}/admin", MAX_STATEMENTS),
+    ("/m/{code}/admin/years", 34),
+    ("/m/{code}/admin/items", MAX_STATEMENTS),
+];
+
+/// The staff's pages of a city of `projects` projects, signed in as its
+/// administrator: statements of each.
+async fn measure_staff(projects: usize) -> Vec<(String, u16, u64, u64)> {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let city = synthetic_city(&store, CITY, "合成市", projects).await;
+    support::account(&store, "statements-admin", hyoka_core::access::Role::Admin, Some(CITY), None).await;
+    let server = support::spawn_state(AppState::new(store).with_cache_bytes(0)).await;
+    let mut c = server.signed_in("statements-admin").await;
+    let sheet = format!("/m/{CITY}/sheets/{}/{}", city.item_ids[0], city.published.year());
+    let mut out = Vec::new();
+    for (page, most) in STAFF_PAGES {
+        let url =
+            page.replace("{code}", CITY).replace("{fy}", &city.published.year().to_string()).replace("{sheet}", &sheet);
+        let r = c.get(&url).await;
+        let n = r.header(STATEMENTS_HEADER).and_then(|v| v.parse().ok()).expect("a statement count");
+        out.push((url, r.status, n, *most));
+    }
+    out
+}
+
+#[tokio::test]
+async fn staff_pages_run_the_same_statements_for_5_and_40_projects() {
+    let (small, large) = (measure_staff(SMALL).await, measure_staff(LARGE).await);
+    let mut table = String::new();
+    let mut failed = false;
+    for ((url, status, n_small, most), (_, status_large, n_large, _)) in small.iter().zip(&large) {
+        let ok = *status == 200 && status == status_large && n_small == n_large && n_large <= most;
+        failed |= !ok;
+        table.push_str(&format!(
+            "{} {url} [{status}]: {n_small} @{SMALL}, {n_large} @{LARGE}\n",
+            if ok { "  " } else { "✗" }
+        ));
+    }
+    eprintln!("{table}");
+    assert!(!failed, "statements per staff page must not grow with the city, nor pass its ceiling:\n{table}");
+}
+
 /// Statements of the comparison's URLs (portal and API, a query found in
 /// every city and one narrowed by kind) over `cities` cities of [`SMALL`]
 /// projects, with the cities each answer names.
