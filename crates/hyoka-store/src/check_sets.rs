@@ -161,9 +161,14 @@ impl Store {
         let (store, scope) = (self.clone(), scope.clone());
         spawned(async move {
             let mut acc = acc;
-            let mut q = sqlx::query(&sql).bind(scope.city.as_str()).bind(fy_i64(scope.fy));
-            if let Some(ids) = &scope.ids {
-                q = q.bind(ids.as_str());
+            // Only the parameters the statement uses: PostgreSQL refuses
+            // more (the plan nodes' statement takes the city only).
+            let mut q = sqlx::query(&sql).bind(scope.city.as_str());
+            if sql.contains("$2") {
+                q = q.bind(fy_i64(scope.fy));
+            }
+            if let Some(ids) = scope.ids.as_deref().filter(|_| sql.contains("$3")) {
+                q = q.bind(ids);
             }
             let mut rows = q.fetch(store.pool());
             while let Some(r) = rows.try_next().await? {
