@@ -6,8 +6,8 @@ mod check_support;
 
 use check_support::*;
 use hyoka_core::check::{
-    apply_acknowledgements, check_city_year, rule, Acknowledgement, CityYearInput, Flag, FlagKind, PlacementInput,
-    ScaleInput, Scope, Severity, SheetInput, RULES,
+    apply_acknowledgements, check_city_year, check_sheet, rule, Acknowledgement, CityYearInput, Flag, FlagKind,
+    PlacementInput, ScaleInput, Scope, Severity, SheetContext, SheetInput, RULES,
 };
 use hyoka_core::sheet::Finding;
 use hyoka_core::{Direction, EvaluationScale, Evaluator, Stage, ValueRole};
@@ -195,4 +195,12 @@ fn a_city_of_five_thousand_projects() {
     // Exactly the planted mistakes, nothing else.
     assert_eq!(flags.len(), 500);
     assert!(flags.iter().all(|f| f.rule == "execution_rate" && f.severity == Severity::Error));
+    // The sheets are shared among the cores; the flags still come in the
+    // sheets' order, the same as checking one sheet after another.
+    let sheets: Vec<usize> =
+        flags.iter().map(|f| f.place.sheet.as_deref().and_then(|k| k[1..].parse().ok()).expect("p<n>")).collect();
+    assert_eq!(sheets, (0..5_000).step_by(10).collect::<Vec<_>>());
+    let context = SheetContext { scales: &city.scales, words: Some(&city.words), ..SheetContext::default() };
+    let one_by_one: Vec<Flag> = city.sheets.iter().flat_map(|s| check_sheet(s, &context)).collect();
+    assert_eq!(flags, one_by_one);
 }

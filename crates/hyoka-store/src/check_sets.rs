@@ -10,7 +10,9 @@
 //! of its indicators (the rules compare years).
 
 use std::collections::HashMap;
+use std::future::Future;
 
+use futures_util::TryStreamExt;
 use hyoka_core::judgement::{Declared, Judgement};
 use hyoka_core::sheet::{BudgetRow, EvaluationRow, NarrativeRow};
 use hyoka_core::FiscalYear;
@@ -72,9 +74,11 @@ pub struct CheckYearSet {
     pub nodes: Vec<(String, NodeRecord)>,
 }
 
-/// Which items: the whole year, or the listed ids of it.
-struct Scope<'a> {
-    city: &'a str,
+/// Which items: the whole year, or the listed ids of it. Owned, as each
+/// statement of a read runs in its own task.
+#[derive(Clone)]
+struct Scope {
+    city: String,
     fy: FiscalYear,
     /// A JSON array of item ids, bound as `$3`.
     ids: Option<String>,
@@ -98,7 +102,7 @@ impl Store {
         fy: FiscalYear,
         node_ids: &[i64],
     ) -> Result<Vec<(i64, i64)>, StoreError> {
-        let scope = Scope { city: municipality, fy, ids: None };
+        let scope = Scope { city: municipality.to_string(), fy, ids: None };
         let sql = format!(
             "SELECT pl.node_id, pl.item_id FROM item_placements pl
              WHERE pl.relisting = 0 AND {} AND pl.node_id IN {} ORDER BY pl.item_id, pl.node_id",
@@ -111,7 +115,10 @@ impl Store {
     }
 
     /// Everything the checks read of a city-year, or of the items `ids` of
-    /// it: eleven statements, whatever the size of the city.
+    /// it: eleven statements, whatever the size of the city. They run at
+    /// once, each in its own task that decodes its rows as they come (on a
+    /// big city the decoding is most of the time, and no statement's rows
+    /// are held whole).
     pub async fn check_year_set(
         &self,
         municipality: &str,
@@ -119,21 +126,22 @@ impl Store {
         ids: Option<&[i64]>,
     ) -> Result<CheckYearSet, StoreError> {
         let ids = ids.map(|ids| serde_json::to_string(ids).expect("a list of integers"));
-        let scope = Scope { city: municipality, fy, ids };
-        let items = self.check_item_sets(&scope).await?;
-        let indicators = self.check_indicator_sets(&scope).await?;
+        let scope = Scope { city: municipality.to_string(), fy, ids };
         let sql = "SELECT p.code AS plan_code, n.id, n.plan_id, n.parent_id, n.level, n.code, n.title, n.tags
                    FROM plan_nodes n JOIN plans p ON p.id = n.plan_id
                    WHERE p.municipality_code = $1 ORDER BY p.id, n.level, n.position, n.id";
-        let rows = sqlx::query(sql).bind(municipality).fetch_all(self.pool()).await?;
-        let nodes =
-            rows.iter().map(|r| Ok((r.try_get("plan_code")?, node_record(r)?))).collect::<Result<_, StoreError>>()?;
+        let nodes = self.spawn_rows(&scope, sql.to_string(), Vec::new(), |nodes, r| {
+            nodes.push((r.try_get("plan_code")?, node_record(r)?));
+            Ok(())
+        });
+        let (items, indicators, nodes) =
+            tokio::try_join!(self.check_item_sets(&scope), self.check_indicator_sets(&scope), nodes)?;
         Ok(CheckYearSet { items, indicators, nodes })
     }
 
     /// The items of the scope: `i.id IN (…)` over the year, narrowed to
     /// the listed ids.
-    fn scope_items(&self, scope: &Scope<'_>, column: &str) -> String {
+    fn scope_items(&self, scope: &Scope, column: &str) -> String {
         let mut clause = format!("{column} IN ({YEAR_ITEMS})");
         if scope.ids.is_some() {
             clause.push_str(&format!(" AND {column} IN {}", self.backend().id_list("$3")));
@@ -141,30 +149,67 @@ impl Store {
         clause
     }
 
-    async fn fetch(&self, scope: &Scope<'_>, sql: &str) -> Result<Vec<AnyRow>, StoreError> {
-        let mut q = sqlx::query(sql).bind(scope.city).bind(fy_i64(scope.fy));
-        if let Some(ids) = &scope.ids {
-            q = q.bind(ids);
-        }
-        Ok(q.fetch_all(self.pool()).await?)
+    /// Runs a statement of the scope in a task of its own, folding each
+    /// row into `acc` with `fold` as it arrives.
+    fn spawn_rows<T: Send + 'static>(
+        &self,
+        scope: &Scope,
+        sql: String,
+        acc: T,
+        mut fold: impl FnMut(&mut T, &AnyRow) -> Result<(), StoreError> + Send + 'static,
+    ) -> impl Future<Output = Result<T, StoreError>> {
+        let (store, scope) = (self.clone(), scope.clone());
+        spawned(async move {
+            let mut acc = acc;
+            // Only the parameters the statement uses: PostgreSQL refuses
+            // more (the plan nodes' statement takes the city only).
+            let mut q = sqlx::query(&sql).bind(scope.city.as_str());
+            if sql.contains("$2") {
+                q = q.bind(fy_i64(scope.fy));
+            }
+            if let Some(ids) = scope.ids.as_deref().filter(|_| sql.contains("$3")) {
+                q = q.bind(ids);
+            }
+            let mut rows = q.fetch(store.pool());
+            while let Some(r) = rows.try_next().await? {
+                fold(&mut acc, &r)?;
+            }
+            Ok(acc)
+        })
     }
 
-    async fn check_item_sets(&self, scope: &Scope<'_>) -> Result<Vec<CheckItemSet>, StoreError> {
+    /// Rows of a statement decoded by `item_id`, in a task of their own.
+    fn spawn_grouped<T: Send + 'static>(
+        &self,
+        scope: &Scope,
+        sql: String,
+        decode: impl Fn(&AnyRow) -> Result<T, StoreError> + Send + 'static,
+    ) -> impl Future<Output = Result<HashMap<i64, Vec<T>>, StoreError>> {
+        self.spawn_rows(scope, sql, HashMap::new(), move |out: &mut HashMap<i64, Vec<T>>, r| {
+            out.entry(r.try_get("item_id")?).or_default().push(decode(r)?);
+            Ok(())
+        })
+    }
+
+    async fn check_item_sets(&self, scope: &Scope) -> Result<Vec<CheckItemSet>, StoreError> {
         let sql = format!("SELECT {ITEM_COLUMNS} FROM items i WHERE {} ORDER BY i.id", self.scope_items(scope, "i.id"));
-        let items = self.fetch(scope, &sql).await?;
+        let items = self.spawn_rows(scope, sql, Vec::new(), |items, r| {
+            items.push(item_record(r)?);
+            Ok(())
+        });
         let sql = format!(
             "SELECT x.item_id, x.section_id, d.name AS department, s.name AS section
              FROM item_sections x JOIN sections s ON s.id = x.section_id JOIN departments d ON d.id = s.department_id
              WHERE {} ORDER BY x.item_id, d.name, s.name",
             self.scope_items(scope, "x.item_id")
         );
-        let mut sections = grouped(&self.fetch(scope, &sql).await?, |r| {
+        let sections = self.spawn_grouped(scope, sql, |r| {
             Ok(ItemSection {
                 section_id: r.try_get("section_id")?,
                 department: r.try_get("department")?,
                 section: r.try_get("section")?,
             })
-        })?;
+        });
         let sql = format!(
             "SELECT pl.item_id, p.id AS plan_id, p.code AS plan_code, n.id AS node_id, n.code AS node_code,
                     n.title AS node_title, pl.relisting
@@ -172,7 +217,7 @@ impl Store {
              WHERE {} ORDER BY pl.item_id, p.code, n.code",
             self.scope_items(scope, "pl.item_id")
         );
-        let mut placements = grouped(&self.fetch(scope, &sql).await?, |r| {
+        let placements = self.spawn_grouped(scope, sql, |r| {
             Ok(PlacementRecord {
                 plan_id: r.try_get("plan_id")?,
                 plan_code: r.try_get("plan_code")?,
@@ -181,51 +226,50 @@ impl Store {
                 node_title: r.try_get("node_title")?,
                 relisting: r.try_get::<i64, _>("relisting")? != 0,
             })
-        })?;
+        });
         let sql = format!(
             "SELECT n.item_id, n.fiscal_year, n.slot, n.label, n.body FROM narratives n
              WHERE {} AND (n.fiscal_year IS NULL OR n.fiscal_year = $2) ORDER BY n.item_id, n.position",
             self.scope_items(scope, "n.item_id")
         );
-        let mut narratives = grouped(&self.fetch(scope, &sql).await?, |r| {
+        let narratives = self.spawn_grouped(scope, sql, |r| {
             Ok(NarrativeRow {
                 fiscal_year: opt_i64(r, "fiscal_year")?.map(fy_from_i64).transpose()?,
                 slot: r.try_get("slot")?,
                 label: r.try_get("label")?,
                 text: serde_json::from_str(&r.try_get::<String, _>("body")?)?,
             })
-        })?;
+        });
         let sql = format!(
             "SELECT b.item_id, b.fiscal_year, {}
              FROM budgets b WHERE {} AND b.fiscal_year <= $2 ORDER BY b.item_id, b.fiscal_year",
             budget_columns("b."),
             self.scope_items(scope, "b.item_id")
         );
-        let mut budgets = grouped(&self.fetch(scope, &sql).await?, budget_row)?;
+        let budgets = self.spawn_grouped(scope, sql, budget_row);
         let sql = format!(
             "SELECT e.item_id, e.fiscal_year, e.stage, e.evaluator, s.code AS scale_code, e.grade, e.comment
              FROM evaluations e LEFT JOIN evaluation_scales s ON s.id = e.scale_id
              WHERE {} AND e.fiscal_year <= $2 ORDER BY e.item_id, e.fiscal_year, e.stage, e.evaluator",
             self.scope_items(scope, "e.item_id")
         );
-        let mut evaluations = grouped(&self.fetch(scope, &sql).await?, evaluation_row)?;
-        items
-            .iter()
-            .map(|r| {
-                let item = item_record(r)?;
-                Ok(CheckItemSet {
-                    sections: sections.remove(&item.id).unwrap_or_default(),
-                    placements: placements.remove(&item.id).unwrap_or_default(),
-                    narratives: narratives.remove(&item.id).unwrap_or_default(),
-                    budgets: budgets.remove(&item.id).unwrap_or_default(),
-                    evaluations: evaluations.remove(&item.id).unwrap_or_default(),
-                    item,
-                })
+        let evaluations = self.spawn_grouped(scope, sql, evaluation_row);
+        let (items, mut sections, mut placements, mut narratives, mut budgets, mut evaluations) =
+            tokio::try_join!(items, sections, placements, narratives, budgets, evaluations)?;
+        Ok(items
+            .into_iter()
+            .map(|item| CheckItemSet {
+                sections: sections.remove(&item.id).unwrap_or_default(),
+                placements: placements.remove(&item.id).unwrap_or_default(),
+                narratives: narratives.remove(&item.id).unwrap_or_default(),
+                budgets: budgets.remove(&item.id).unwrap_or_default(),
+                evaluations: evaluations.remove(&item.id).unwrap_or_default(),
+                item,
             })
-            .collect()
+            .collect())
     }
 
-    async fn check_indicator_sets(&self, scope: &Scope<'_>) -> Result<Vec<CheckIndicatorSet>, StoreError> {
+    async fn check_indicator_sets(&self, scope: &Scope) -> Result<Vec<CheckIndicatorSet>, StoreError> {
         // The indicators of the items read, and those of plan nodes (a
         // 施策's indicators, quoted by the sheets under it).
         let which = format!("(d.item_id IS NULL OR {})", self.scope_items(scope, "d.item_id"));
@@ -233,7 +277,10 @@ impl Store {
             "SELECT {} FROM indicators d WHERE d.municipality_code = $1 AND {which} ORDER BY d.id",
             INDICATOR_COLUMNS.split(", ").map(|c| format!("d.{c}")).collect::<Vec<_>>().join(", ")
         );
-        let indicators = self.fetch(scope, &sql).await?;
+        let indicators = self.spawn_rows(scope, sql, Vec::new(), |out, r| {
+            out.push(indicator_record(r)?);
+            Ok(())
+        });
         // Each indicator's cells, judgements and printings come as one
         // JSON array per indicator (about 70 rows each on a big city).
         let folded_sql = |table: &str, columns: &str, order: &str| {
@@ -246,58 +293,90 @@ impl Store {
         };
         let sql =
             folded_sql("indicator_values", "t.fiscal_year, t.role, t.printed, t.meaning", "t.fiscal_year, t.role");
-        let mut values = folded(&self.fetch(scope, &sql).await?, |(fy, role, printed, meaning): ValueRow| {
+        let values = self.spawn_folded(scope, sql, |(fy, role, printed, meaning): ValueRow| {
             Ok(IndicatorValue {
                 fiscal_year: fy_from_i64(fy)?,
                 role: role.parse().map_err(StoreError::Invalid)?,
                 cell: stored_cell(&printed, &meaning),
             })
-        })?;
+        });
         let sql = folded_sql(
             "judgements",
             "t.fiscal_year, t.printed, t.computed, t.declared, t.declared_reason",
             "t.fiscal_year",
         );
-        let mut judgements =
-            folded(&self.fetch(scope, &sql).await?, |(fy, printed, computed, declared, reason): JudgementRow| {
-                Ok(JudgementRecord {
-                    fiscal_year: fy_from_i64(fy)?,
-                    judgement: Judgement {
-                        printed,
-                        computed,
-                        declared: declared.map(|label| Declared { label, reason: reason.unwrap_or_default() }),
-                    },
-                })
-            })?;
+        let judgements = self.spawn_folded(scope, sql, |(fy, printed, computed, declared, reason): JudgementRow| {
+            Ok(JudgementRecord {
+                fiscal_year: fy_from_i64(fy)?,
+                judgement: Judgement {
+                    printed,
+                    computed,
+                    declared: declared.map(|label| Declared { label, reason: reason.unwrap_or_default() }),
+                },
+            })
+        });
         let sql = folded_sql(
             "indicator_printings",
             "t.fiscal_year, t.role, t.source, t.printed, t.printed_in",
             "t.fiscal_year, t.role, t.source",
         );
-        let mut printings =
-            folded(&self.fetch(scope, &sql).await?, |(fy, role, source, printed, printed_in): PrintingRow| {
-                Ok(Printing {
-                    fiscal_year: fy_from_i64(fy)?,
-                    role,
-                    source,
-                    printed,
-                    printed_in: printed_in.map(fy_from_i64).transpose()?,
-                })
-            })?;
-        indicators
-            .iter()
-            .map(|r| {
-                let indicator = indicator_record(r)?;
+        let printings = self.spawn_folded(scope, sql, |(fy, role, source, printed, printed_in): PrintingRow| {
+            Ok(Printing {
+                fiscal_year: fy_from_i64(fy)?,
+                role,
+                source,
+                printed,
+                printed_in: printed_in.map(fy_from_i64).transpose()?,
+            })
+        });
+        let (indicators, mut values, mut judgements, mut printings) =
+            tokio::try_join!(indicators, values, judgements, printings)?;
+        Ok(indicators
+            .into_iter()
+            .map(|indicator| {
                 let mut values = values.remove(&indicator.id).unwrap_or_default();
                 values.sort_by_key(|v| (v.fiscal_year, v.role));
-                Ok(CheckIndicatorSet {
+                CheckIndicatorSet {
                     values,
                     judgements: judgements.remove(&indicator.id).unwrap_or_default(),
                     printings: printings.remove(&indicator.id).unwrap_or_default(),
                     indicator,
-                })
+                }
             })
-            .collect()
+            .collect())
+    }
+
+    /// Rows of (`indicator_id`, `folded`: a JSON array from
+    /// [`crate::backend::Backend::json_rows`]) decoded by indicator, in a
+    /// task of their own.
+    fn spawn_folded<R: serde::de::DeserializeOwned, T: Send + 'static>(
+        &self,
+        scope: &Scope,
+        sql: String,
+        decode: impl Fn(R) -> Result<T, StoreError> + Send + 'static,
+    ) -> impl Future<Output = Result<HashMap<i64, Vec<T>>, StoreError>> {
+        self.spawn_rows(scope, sql, HashMap::new(), move |out: &mut HashMap<i64, Vec<T>>, r| {
+            let parts: Vec<R> = serde_json::from_str(&r.try_get::<String, _>("folded")?)?;
+            let decoded = parts.into_iter().map(&decode).collect::<Result<Vec<T>, StoreError>>()?;
+            out.insert(r.try_get::<i64, _>("indicator_id")?, decoded);
+            Ok(())
+        })
+    }
+}
+
+/// Runs `work` in a task of its own (in the caller's span, which the
+/// statement counter follows), so that the statements of a read and the
+/// decoding of their rows go on at once, on every core.
+fn spawned<T: Send + 'static>(
+    work: impl Future<Output = Result<T, StoreError>> + Send + 'static,
+) -> impl Future<Output = Result<T, StoreError>> {
+    let task = tokio::spawn(tracing::Instrument::in_current_span(work));
+    async move {
+        match task.await {
+            Ok(out) => out,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => Err(StoreError::Invalid(format!("読み込みが中断されました: {e}"))),
+        }
     }
 }
 
@@ -307,37 +386,3 @@ type ValueRow = (i64, String, String, String);
 type JudgementRow = (i64, Option<String>, Option<String>, Option<String>, Option<String>);
 /// `[fiscal_year, role, source, printed, printed_in]` of `indicator_printings`.
 type PrintingRow = (i64, String, String, String, Option<i64>);
-
-/// Rows of (`indicator_id`, `folded`: a JSON array from
-/// [`crate::backend::Backend::json_rows`]) decoded by indicator.
-fn folded<R: serde::de::DeserializeOwned, T>(
-    rows: &[AnyRow],
-    decode: impl Fn(R) -> Result<T, StoreError>,
-) -> Result<HashMap<i64, Vec<T>>, StoreError> {
-    let mut out = HashMap::with_capacity(rows.len());
-    for r in rows {
-        let parts: Vec<R> = serde_json::from_str(&r.try_get::<String, _>("folded")?)?;
-        let decoded = parts.into_iter().map(&decode).collect::<Result<Vec<T>, StoreError>>()?;
-        out.insert(r.try_get::<i64, _>("indicator_id")?, decoded);
-    }
-    Ok(out)
-}
-
-fn grouped<T>(
-    rows: &[AnyRow],
-    decode: impl Fn(&AnyRow) -> Result<T, StoreError>,
-) -> Result<HashMap<i64, Vec<T>>, StoreError> {
-    grouped_by(rows, "item_id", decode)
-}
-
-fn grouped_by<T>(
-    rows: &[AnyRow],
-    key: &str,
-    decode: impl Fn(&AnyRow) -> Result<T, StoreError>,
-) -> Result<HashMap<i64, Vec<T>>, StoreError> {
-    let mut out: HashMap<i64, Vec<T>> = HashMap::new();
-    for r in rows {
-        out.entry(r.try_get(key)?).or_default().push(decode(r)?);
-    }
-    Ok(out)
-}

@@ -12,9 +12,12 @@ use hyoka_core::judgement::JudgementVocabulary;
 use hyoka_core::{EvaluationScale, FiscalYear, IndicatorCell, ValueRole};
 use hyoka_store::{CheckIndicatorSet, CheckItemSet, CheckYearSet};
 
-/// The checks' input for a city-year.
-pub fn city_year_input(city: &str, fy: FiscalYear, set: &CheckYearSet, scales: &[EvaluationScale]) -> CityYearInput {
-    let parents = parents(set);
+/// The checks' input for a city-year. Takes the set: its rows move into
+/// the input rather than being copied (a big city's set is most of the
+/// memory the checks use).
+pub fn city_year_input(city: &str, fy: FiscalYear, set: CheckYearSet, scales: &[EvaluationScale]) -> CityYearInput {
+    let parents = parents(&set);
+    let plans = plans(&set);
     // A plan node's indicators (a 施策's, printed on its sheet) go with
     // the first item placed at the node without being a re-listing.
     let mut node_owner: HashMap<i64, i64> = HashMap::new();
@@ -24,19 +27,19 @@ pub fn city_year_input(city: &str, fy: FiscalYear, set: &CheckYearSet, scales: &
         }
     }
     let mut indicators: HashMap<i64, Vec<IndicatorInput>> = HashMap::new();
-    for i in &set.indicators {
+    for i in set.indicators {
         let owner = i.indicator.item_id.or_else(|| i.indicator.node_id.and_then(|n| node_owner.get(&n).copied()));
         if let Some(owner) = owner {
-            indicators.entry(owner).or_default().push(indicator_input(i));
+            indicators.entry(owner).or_default().push(owned_indicator_input(i));
         }
     }
     let sheets = set
         .items
-        .iter()
+        .into_iter()
         .map(|s| SheetInput {
             parent: parents.get(&s.item.id).cloned(),
             indicators: indicators.remove(&s.item.id).unwrap_or_default(),
-            ..sheet_input(s, fy)
+            ..owned_sheet_input(s, fy)
         })
         .collect();
     CityYearInput {
@@ -46,7 +49,7 @@ pub fn city_year_input(city: &str, fy: FiscalYear, set: &CheckYearSet, scales: &
         vocabularies: Vec::new(),
         words: Default::default(),
         sheets,
-        plans: plans(set),
+        plans,
         tallies: Vec::new(),
     }
 }
@@ -63,25 +66,29 @@ pub fn name_plans(input: &mut CityYearInput, plans: &[hyoka_store::PlanRecord]) 
 
 /// One sheet without its indicators and parent (set by the caller).
 pub fn sheet_input(s: &CheckItemSet, fy: FiscalYear) -> SheetInput {
+    owned_sheet_input(s.clone(), fy)
+}
+
+fn owned_sheet_input(s: CheckItemSet, fy: FiscalYear) -> SheetInput {
     SheetInput {
-        key: s.item.key.clone(),
-        code: s.item.code.clone(),
-        title: s.item.title.clone(),
         fiscal_year: Some(fy),
-        narratives: s.narratives.iter().cloned().map(Located::new).collect(),
-        budgets: s.budgets.iter().cloned().map(Located::new).collect(),
-        evaluations: s.evaluations.iter().cloned().map(Located::new).collect(),
+        narratives: s.narratives.into_iter().map(Located::new).collect(),
+        budgets: s.budgets.into_iter().map(Located::new).collect(),
+        evaluations: s.evaluations.into_iter().map(Located::new).collect(),
         placements: s
             .placements
             .iter()
             .map(|p| PlacementInput { plan: p.plan_code.clone(), node: p.node_code.clone(), relisting: p.relisting })
             .collect(),
-        relisting: s.item.relisting_of.as_ref().map(|of| Relisting {
-            of_item: Some(of.clone()),
+        relisting: s.item.relisting_of.map(|of| Relisting {
+            of_item: Some(of),
             of_node: None,
             printed: String::new(),
             line: None,
         }),
+        key: s.item.key,
+        code: s.item.code,
+        title: s.item.title,
         ..SheetInput::default()
     }
 }
@@ -90,10 +97,14 @@ pub fn sheet_input(s: &CheckItemSet, fy: FiscalYear) -> SheetInput {
 /// as its own value (so that two tables can be compared), and the stored
 /// cell where no table printing was kept.
 pub fn indicator_input(set: &CheckIndicatorSet) -> IndicatorInput {
-    let i = &set.indicator;
+    owned_indicator_input(set.clone())
+}
+
+fn owned_indicator_input(set: CheckIndicatorSet) -> IndicatorInput {
+    let i = set.indicator;
     let mut input = IndicatorInput::new(&i.key, &i.name, i.direction);
     input.kind = i.kind;
-    input.unit = i.unit.clone();
+    input.unit = i.unit;
     input.vocabulary =
         i.vocabulary.as_ref().and_then(|v| JudgementVocabulary::presets().into_iter().find(|p| &p.code == v));
     // A printing that reads as the stored cell takes its parsed meaning
@@ -101,12 +112,12 @@ pub fn indicator_input(set: &CheckIndicatorSet) -> IndicatorInput {
     let stored: HashMap<(FiscalYear, ValueRole), &IndicatorCell> =
         set.values.iter().map(|v| ((v.fiscal_year, v.role), &v.cell)).collect();
     let mut printed: HashSet<(FiscalYear, ValueRole)> = HashSet::new();
-    for p in &set.printings {
+    for p in set.printings {
         if p.role == "judgement" {
             input.judgements.push(JudgementInput {
                 fiscal_year: p.fiscal_year,
-                printed: p.printed.clone(),
-                source: Some(p.source.clone()),
+                printed: p.printed,
+                source: Some(p.source),
                 line: None,
             });
         } else if let Ok(role) = p.role.parse::<ValueRole>() {
@@ -118,30 +129,26 @@ pub fn indicator_input(set: &CheckIndicatorSet) -> IndicatorInput {
                     Some(cell) if cell.printed() == p.printed => (*cell).clone(),
                     _ => IndicatorCell::parse(&p.printed),
                 },
-                source: Some(p.source.clone()),
+                source: Some(p.source),
                 line: None,
             });
         }
     }
-    for v in set.values.iter().filter(|v| !printed.contains(&(v.fiscal_year, v.role))) {
+    drop(stored);
+    for v in set.values.into_iter().filter(|v| !printed.contains(&(v.fiscal_year, v.role))) {
         input.values.push(ValueInput {
             fiscal_year: v.fiscal_year,
             role: v.role,
-            cell: v.cell.clone(),
+            cell: v.cell,
             source: None,
             line: None,
         });
     }
     input.values.sort_by_key(|v| (v.fiscal_year, v.role));
     let judged: HashSet<FiscalYear> = input.judgements.iter().map(|j| j.fiscal_year).collect();
-    for j in set.judgements.iter().filter(|j| !judged.contains(&j.fiscal_year)) {
-        if let Some(printed) = &j.judgement.printed {
-            input.judgements.push(JudgementInput {
-                fiscal_year: j.fiscal_year,
-                printed: printed.clone(),
-                source: None,
-                line: None,
-            });
+    for j in set.judgements.into_iter().filter(|j| !judged.contains(&j.fiscal_year)) {
+        if let Some(printed) = j.judgement.printed {
+            input.judgements.push(JudgementInput { fiscal_year: j.fiscal_year, printed, source: None, line: None });
         }
     }
     input.judgements.sort_by_key(|j| j.fiscal_year);

@@ -120,20 +120,18 @@ pub async fn check_year(store: &Store, city: &str, fy: FiscalYear) -> Result<Yea
     let set = store.check_year_set(city, fy, None).await?;
     let scales = store.scales(city).await?;
     let read = started.elapsed();
-    let mut input = city_year_input(city, fy, &set, &scales);
+    let sheets = set.items.len();
+    let owners = owners(&set);
+    let mut input = city_year_input(city, fy, set, &scales);
     input.words = store.city_vocabulary(city).await?;
     name_plans(&mut input, &store.plans(city).await?);
     let built = started.elapsed();
     let mut flags = check_city_year(&input);
-    tracing::debug!(?read, ?built, rules = ?started.elapsed(), sheets = set.items.len(), "checks of a city-year");
+    drop(input);
+    tracing::debug!(?read, ?built, rules = ?started.elapsed(), sheets, "checks of a city-year");
     flags.extend(store.findings(Some(city)).await?.iter().map(Flag::from_finding));
     let acks = store.acknowledgements(city, fy).await?;
-    Ok(YearCheck {
-        municipality: city.to_string(),
-        fiscal_year: fy,
-        sheets: set.items.len(),
-        flags: entries(&set, flags, acks),
-    })
+    Ok(YearCheck { municipality: city.to_string(), fiscal_year: fy, sheets, flags: entries(&owners, flags, acks) })
 }
 
 /// Runs the sheet rules over one stored sheet, with the sheets above it
@@ -193,7 +191,9 @@ async fn sheet_flags(
     set: &CheckYearSet,
 ) -> Result<Vec<FlagEntry>, CommandError> {
     let scales = store.scales(city).await?;
-    let mut input = city_year_input(city, fy, set, &scales);
+    let owners = owners(set);
+    // A few sheets: copied, as the draft's checks keep their set.
+    let mut input = city_year_input(city, fy, set.clone(), &scales);
     input.words = store.city_vocabulary(city).await?;
     name_plans(&mut input, &store.plans(city).await?);
     let Some(at) = input.sheets.iter().position(|s| s.key == item.key) else { return Ok(Vec::new()) };
@@ -209,11 +209,32 @@ async fn sheet_flags(
     let context = SheetContext { scales: &input.scales, vocabularies: &[], related, words: Some(&input.words) };
     let flags = check_sheet(&sheet, &context);
     let acks = store.acknowledgements(city, fy).await?;
-    Ok(entries(set, flags, acks))
+    Ok(entries(&owners, flags, acks))
 }
 
-fn entries(set: &CheckYearSet, flags: Vec<Flag>, acks: Vec<AcknowledgementRecord>) -> Vec<FlagEntry> {
-    let items: HashMap<&str, &hyoka_store::CheckItemSet> = set.items.iter().map(|s| (s.item.key.as_str(), s)).collect();
+/// What a flag's entry names of its sheet: the item, its 部 and sections.
+struct Owner {
+    item_id: i64,
+    department: Option<String>,
+    section_ids: Vec<i64>,
+}
+
+/// The owner of each sheet of the set, by the sheet's key.
+fn owners(set: &CheckYearSet) -> HashMap<String, Owner> {
+    set.items
+        .iter()
+        .map(|s| {
+            let owner = Owner {
+                item_id: s.item.id,
+                department: s.sections.first().map(|x| x.department.clone()),
+                section_ids: s.sections.iter().map(|x| x.section_id).collect(),
+            };
+            (s.item.key.clone(), owner)
+        })
+        .collect()
+}
+
+fn entries(items: &HashMap<String, Owner>, flags: Vec<Flag>, acks: Vec<AcknowledgementRecord>) -> Vec<FlagEntry> {
     let mut acks: HashMap<String, AcknowledgementRecord> =
         acks.into_iter().map(|a| (a.fingerprint_key.clone(), a)).collect();
     flags
@@ -222,9 +243,9 @@ fn entries(set: &CheckYearSet, flags: Vec<Flag>, acks: Vec<AcknowledgementRecord
             let id = flag_id(&flag.fingerprint());
             let item = flag.place.sheet.as_deref().and_then(|k| items.get(k));
             FlagEntry {
-                item_id: item.map(|s| s.item.id),
-                department: item.and_then(|s| s.sections.first()).map(|s| s.department.clone()),
-                section_ids: item.map(|s| s.sections.iter().map(|x| x.section_id).collect()).unwrap_or_default(),
+                item_id: item.map(|s| s.item_id),
+                department: item.and_then(|s| s.department.clone()),
+                section_ids: item.map(|s| s.section_ids.clone()).unwrap_or_default(),
                 acknowledgement: acks.remove(&id),
                 flag,
                 id,
