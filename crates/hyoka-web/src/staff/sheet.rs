@@ -65,7 +65,7 @@ pub(crate) async fn view_page(
     let refusal = ctx.edit_refusal();
     let warnings = warnings(&ctx, &content);
     let flags = sheet_flags(s, &ctx).await?;
-    let forms = AckForms { base: format!("{}/checks", ctx.href()), csrf: &staff.csrf, refused };
+    let forms = AckForms { base: format!("{}/checks", ctx.href()), csrf: &staff.csrf, refused, department: None };
     let body = html! {
         @if let Some(m) = done { p class="ok" role="status" { (m) } }
         @if let Some(r) = refused { p class="error" role="alert" { "入力内容を確認してください。" (r.message) } }

@@ -19,6 +19,8 @@ pub struct AckForms<'a> {
     pub base: String,
     pub csrf: &'a str,
     pub refused: Option<&'a RefusedAck>,
+    /// The 部 the page lists, sent back so that the answer shows it again.
+    pub department: Option<&'a str>,
 }
 
 /// The rule's Japanese title, or the import's for a finding.
@@ -66,12 +68,14 @@ fn ack_form(f: &FlagEntry, forms: &AckForms<'_>, short: &str) -> Markup {
             form method="post" action={ (forms.base) "/reopen" } {
                 input type="hidden" name="_csrf" value=(forms.csrf);
                 input type="hidden" name="flag" value=(f.id);
+                @if let Some(d) = forms.department { input type="hidden" name="dept" value=(d); }
                 p { button type="submit" { "未確認に戻す" } }
             }
         } @else {
             form method="post" action={ (forms.base) "/acknowledge" } {
                 input type="hidden" name="_csrf" value=(forms.csrf);
                 input type="hidden" name="flag" value=(f.id);
+                @if let Some(d) = forms.department { input type="hidden" name="dept" value=(d); }
                 p {
                     label for=(reason_id) { "確認済みにする理由（必須。変更履歴に記録します）" }
                     @if let Some(e) = error { br; span id=(error_id) class="error" { (e.message) } }

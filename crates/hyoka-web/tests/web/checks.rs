@@ -218,3 +218,53 @@ async fn the_checks_of_an_unsaved_draft_show_while_editing() {
     let mut viewer = server.signed_in("viewer").await;
     assert_eq!(post(&mut viewer, &draft_url, &fields).await.status, 403);
 }
+
+/// The year's page counts the open flags per 部, each a link that lists
+/// that 部's flags alone (a big city's year lists only the 部 until one is
+/// chosen: more than 300 open flags); acknowledging one comes back to it.
+#[tokio::test]
+async fn the_year_page_counts_flags_per_department_and_lists_one_department() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let city = hyoka_store::testing::synthetic_city(&store, "990001", "合成市", 80).await;
+    support::account(&store, "big-admin", hyoka_core::access::Role::Admin, Some("990001"), None).await;
+    let check = check_year(&store, "990001", city.published).await.unwrap();
+    let open: Vec<_> = check.open().collect();
+    let of = |d: &str| open.iter().filter(|f| f.department.as_deref() == Some(d)).count();
+    let departments = ["企画部", "市民部", "都市整備部"];
+    assert!(departments.iter().filter(|d| of(d) > 0).count() >= 2, "flags in two 部 at least");
+    let server = support::spawn(store.clone()).await;
+    let mut admin = server.signed_in("big-admin").await;
+    let year = city.published.year();
+
+    let r = admin.get(&format!("/m/990001/admin/checks?fy={year}")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("部ごとの未確認の指摘"), "{}", r.body);
+    assert_eq!(r.body.matches("class=\"check-flag\"").count(), open.len(), "a small year lists every flag");
+    for d in departments.iter().filter(|d| of(d) > 0) {
+        let link = format!("/m/990001/admin/checks?fy={year}&amp;dept={}\"", utf8(d));
+        assert!(r.body.contains(&link), "{d}: {link}");
+        assert!(r.body.contains(&format!("{}件", of(d))), "{d}'s count");
+    }
+
+    let d = *departments.iter().find(|d| of(d) > 0).unwrap();
+    let r = admin.get(&format!("/m/990001/admin/checks?fy={year}&dept={}", utf8(d))).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains(&format!("<h2>{d}</h2>")), "{}", r.body);
+    for other in departments.iter().filter(|o| **o != d) {
+        assert!(!r.body.contains(&format!("<h2>{other}</h2>")), "only {d}: {other} listed");
+    }
+    assert_eq!(r.body.matches("class=\"check-flag\"").count(), of(d));
+
+    let flag = open.iter().find(|f| f.department.as_deref() == Some(d)).unwrap().id.clone();
+    let post = format!("/m/990001/admin/checks/{year}/acknowledge");
+    let r = admin.post(&post, &[("flag", &flag), ("reason", "意図どおり"), ("dept", d)]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let back = r.header("location").unwrap_or_default().to_string();
+    assert!(back.contains(&format!("dept={}", utf8(d))), "back to the 部: {back}");
+    assert_eq!(check_year(&store, "990001", city.published).await.unwrap().acknowledged().count(), 1);
+}
+
+fn utf8(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}
