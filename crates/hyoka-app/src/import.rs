@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use hyoka_core::access::Action;
 use hyoka_core::vocabulary::CityVocabulary;
-use hyoka_import::{stage_at, ApplyError, ApplyReport, Batch};
+use hyoka_import::{stage_observed, ApplyError, ApplyReport, Batch, Observer};
 
 use hyoka_store::Store;
 
@@ -28,6 +28,9 @@ pub struct ImportBatches {
     /// The mapping the workbook was read through, kept as the city's
     /// mapping with the import (one action, one transaction, one record).
     pub save_mapping: Option<MappingToKeep>,
+    /// Told how far the import has come (rows compared, rows written),
+    /// for a progress display.
+    pub progress: Option<Observer>,
 }
 
 /// The mapping of a city's own workbook (docs/mapping.md), kept in place
@@ -42,7 +45,7 @@ pub struct MappingToKeep {
 
 impl ImportBatches {
     pub fn new(batches: Vec<(String, Batch)>, dry_run: bool) -> Self {
-        ImportBatches { batches, dry_run, expect_basis: None, vocabulary: None, save_mapping: None }
+        ImportBatches { batches, dry_run, expect_basis: None, vocabulary: None, save_mapping: None, progress: None }
     }
 }
 
@@ -69,10 +72,11 @@ impl Command for ImportBatches {
                 mapping = Some((m, before.map(|(_, text)| text)));
             }
         }
-        let staged = stage_at(cx.store, &self.batches, cx.now).await.map_err(|e| match e {
-            ApplyError::Frozen(_) => CommandError::Conflict(e.to_string()),
-            ApplyError::Store(e) => e.into(),
-        })?;
+        let staged =
+            stage_observed(cx.store, &self.batches, cx.now, self.progress.as_ref()).await.map_err(|e| match e {
+                ApplyError::Frozen(_) => CommandError::Conflict(e.to_string()),
+                ApplyError::Store(e) => e.into(),
+            })?;
         let mut report = staged.report;
         report.dry_run = self.dry_run;
         if self.expect_basis.as_ref().is_some_and(|b| *b != report.basis) {

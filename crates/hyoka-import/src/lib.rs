@@ -17,7 +17,10 @@ mod workbook;
 
 #[cfg(feature = "testing")]
 pub use apply::{apply, stage_with_pause};
-pub use apply::{stage_at, ApplyError, ApplyReport, Change, ChangeKind, CityChanges, FrozenChange, Staged, Tally};
+pub use apply::{
+    stage_at, stage_observed, ApplyError, ApplyReport, Change, ChangeKind, CityChanges, FrozenChange, ImportStep,
+    Observer, Staged, Tally,
+};
 pub use batch::Batch;
 pub use error::{io_reason, FurtherProblems, ImportError, Place};
 pub use load::{load_city, normalize};

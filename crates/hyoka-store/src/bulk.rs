@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use crate::tx::StoreTx;
-use crate::StoreError;
+use crate::{Backend, StoreError};
 
 /// One value of a row to insert.
 pub(crate) enum Bind<'a> {
@@ -16,11 +16,24 @@ pub(crate) enum Bind<'a> {
     Text(Option<&'a str>),
 }
 
-/// Binds per statement: under SQLite's limit (32,766 since 3.32) and
-/// PostgreSQL's (65,535).
+/// Binds per statement on PostgreSQL: under its limit (65,535).
 const MAX_BINDS: usize = 30_000;
+/// Binds per statement on SQLite. Far under its limit (32,766): sqlx's
+/// SQLite driver spends time in the square of a statement's binds (500
+/// rows of 16 columns took 245 ms, 50 rows of 8 under 1 ms per row less),
+/// so many short statements beat a few long ones.
+const MAX_BINDS_SQLITE: usize = 400;
 /// Rows per statement, so one statement's text stays small.
 const MAX_ROWS: usize = 500;
+
+/// Rows per statement for `columns` values each.
+fn rows_per_statement(backend: Backend, columns: usize) -> usize {
+    let binds = match backend {
+        Backend::Sqlite => MAX_BINDS_SQLITE,
+        Backend::Postgres => MAX_BINDS,
+    };
+    (binds / columns.max(1)).clamp(1, MAX_ROWS)
+}
 
 impl StoreTx {
     /// Inserts `rows` into `table` (one of our own table names, never user
@@ -32,7 +45,7 @@ impl StoreTx {
         columns: &[&'static str],
         rows: &[Vec<Bind<'_>>],
     ) -> Result<(), StoreError> {
-        let per_statement = (MAX_BINDS / columns.len().max(1)).clamp(1, MAX_ROWS);
+        let per_statement = rows_per_statement(self.backend(), columns.len());
         for chunk in rows.chunks(per_statement) {
             let sql = values_sql(table, columns, chunk.len());
             let mut query = sqlx::query(&sql);
@@ -48,6 +61,38 @@ impl StoreTx {
             query.execute(self.conn()).await?;
         }
         Ok(())
+    }
+
+    /// Like [`insert_rows`](Self::insert_rows), with `tail` (an
+    /// `ON CONFLICT … RETURNING …` clause) after each statement's values;
+    /// returns every row the statements return. The caller makes the rows'
+    /// conflict keys distinct: PostgreSQL refuses to update one row twice in
+    /// a statement.
+    pub(crate) async fn upsert_rows(
+        &mut self,
+        table: &'static str,
+        columns: &[&'static str],
+        rows: &[Vec<Bind<'_>>],
+        tail: &'static str,
+    ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+        let per_statement = rows_per_statement(self.backend(), columns.len());
+        let mut out = Vec::with_capacity(rows.len());
+        for chunk in rows.chunks(per_statement) {
+            let mut sql = values_sql(table, columns, chunk.len());
+            sql.push(' ');
+            sql.push_str(tail);
+            let mut query = sqlx::query(&sql);
+            for row in chunk {
+                for value in row {
+                    query = match value {
+                        Bind::Int(v) => query.bind(*v),
+                        Bind::Text(v) => query.bind(*v),
+                    };
+                }
+            }
+            out.extend(query.fetch_all(self.conn()).await?);
+        }
+        Ok(out)
     }
 }
 

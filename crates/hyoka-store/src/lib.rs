@@ -20,6 +20,7 @@ mod error;
 mod figures;
 mod fold;
 mod import_mappings;
+mod import_sets;
 mod indicators;
 mod migrate;
 mod org;
@@ -51,6 +52,7 @@ pub use cycle::{Change, FiscalYearRecord, HistoryEntry, SheetRecord};
 pub use error::StoreError;
 pub use fold::search_form;
 pub use import_mappings::ImportMapping;
+pub use import_sets::{IndicatorSet, ItemSet};
 #[cfg(any(test, feature = "testing"))]
 pub use migrate::now;
 pub use migrate::{MigrationReport, MIGRATIONS};

@@ -18,7 +18,9 @@ use crate::tx::StoreTx;
 use crate::{Backend, StoreError};
 
 /// Rows per multi-row INSERT: below both backends' limits on binds.
-const ROWS_PER_INSERT: usize = 2_000;
+/// Small: sqlx's SQLite driver spends time in the square of a statement's binds
+/// (docs/performance.md, import).
+const ROWS_PER_INSERT: usize = 130;
 
 /// The distinct bigrams of a text in search form, line by line: fields are
 /// kept apart by line breaks, and no term spans two.

@@ -162,20 +162,21 @@ impl StoreTx {
     /// Replaces the findings that came from one file.
     pub async fn replace_findings(&mut self, file: &str, rows: &[Finding]) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM findings WHERE file = $1").bind(file).execute(self.conn()).await?;
-        for f in rows {
-            sqlx::query(
-                "INSERT INTO findings (municipality_code, kind, file, line, text, message) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(&f.municipality)
-            .bind(&f.kind)
-            .bind(&f.file)
-            .bind(f.line.map(|l| l as i64))
-            .bind(&f.text)
-            .bind(&f.message)
-            .execute(self.conn())
-            .await?;
-        }
-        Ok(())
+        let rows: Vec<Vec<Bind>> = rows
+            .iter()
+            .map(|f| {
+                vec![
+                    Bind::Text(f.municipality.as_deref()),
+                    Bind::Text(Some(&f.kind)),
+                    Bind::Text(Some(&f.file)),
+                    Bind::Int(f.line.map(|l| l as i64)),
+                    Bind::Text(Some(&f.text)),
+                    Bind::Text(Some(&f.message)),
+                ]
+            })
+            .collect();
+        let columns = ["municipality_code", "kind", "file", "line", "text", "message"];
+        self.insert_rows("findings", &columns, &rows).await
     }
 
     /// `table` is one of our own table names, never user input.

@@ -55,7 +55,9 @@ pub async fn import(app: &App, files: &[PathBuf], dry_run: bool) -> CliResult {
     for note in notes {
         eprintln!("{note}");
     }
-    let report = app.run(&Actor::command_line(), ImportBatches::new(batches, dry_run)).await?;
+    let mut command = ImportBatches::new(batches, dry_run);
+    command.progress = Some(crate::progress::import_observer());
+    let report = app.run(&Actor::command_line(), command).await?;
     print_report(&report);
     Ok(())
 }
@@ -97,6 +99,7 @@ pub async fn import_mapped(
     }
     let mut command = ImportBatches::new(vec![(book.file, book.batch)], dry_run);
     command.vocabulary = book.vocabulary.map(|v| (book.municipality, v));
+    command.progress = Some(crate::progress::import_observer());
     let report = app.run(&Actor::command_line(), command).await?;
     print_report(&report);
     Ok(())

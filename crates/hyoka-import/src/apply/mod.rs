@@ -211,18 +211,54 @@ pub async fn stage_at(
     batches: &[(String, Batch)],
     at: hyoka_core::time::Timestamp,
 ) -> Result<Staged, ApplyError> {
-    stage_with_pause(store, batches, at, async {}).await
+    stage(store, batches, at, async {}, None).await
+}
+
+/// How far a running import has come, for a progress display: first the
+/// files' rows are compared with the stored data, then written (in the
+/// transaction, which the caller commits).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportStep {
+    /// The files bring `rows` rows; they were compared with the store.
+    Compared { rows: usize },
+    /// `done` of the `total` rows are written.
+    Writing { done: usize, total: usize },
+}
+
+/// Told each [`ImportStep`] as it is reached, on the task running the
+/// import: it should return quickly.
+pub type Observer = std::sync::Arc<dyn Fn(ImportStep) + Send + Sync>;
+
+/// [`stage_at`], telling `observer` how far it has come.
+pub async fn stage_observed(
+    store: &Store,
+    batches: &[(String, Batch)],
+    at: hyoka_core::time::Timestamp,
+    observer: Option<&Observer>,
+) -> Result<Staged, ApplyError> {
+    stage(store, batches, at, async {}, observer).await
 }
 
 /// [`stage_at`], running `pause` after the import is prepared (read and
 /// compared outside the transaction) and before the transaction begins:
 /// tests use it to lock a year in between and see it refused.
 #[doc(hidden)]
+#[cfg(feature = "testing")]
 pub async fn stage_with_pause(
     store: &Store,
     batches: &[(String, Batch)],
     at: hyoka_core::time::Timestamp,
     pause: impl std::future::Future<Output = ()>,
+) -> Result<Staged, ApplyError> {
+    stage(store, batches, at, pause, None).await
+}
+
+async fn stage(
+    store: &Store,
+    batches: &[(String, Batch)],
+    at: hyoka_core::time::Timestamp,
+    pause: impl std::future::Future<Output = ()>,
+    observer: Option<&Observer>,
 ) -> Result<Staged, ApplyError> {
     let (mut prepared, mut report, mut frozen, seen) = prepare(store, batches, None).await?;
     if !frozen.is_empty() {
@@ -243,7 +279,14 @@ pub async fn stage_with_pause(
             return Err(ApplyError::Frozen(frozen));
         }
     }
-    write::write(&mut tx, &prepared).await?;
+    let tell = |step| {
+        if let Some(o) = observer {
+            o(step)
+        }
+    };
+    let total = prepared.incoming.values().map(|i| write::rows(&i.city)).sum();
+    tell(ImportStep::Compared { rows: total });
+    write::write(&mut tx, &prepared, &mut |done| tell(ImportStep::Writing { done, total })).await?;
     Ok(Staged { tx, report })
 }
 

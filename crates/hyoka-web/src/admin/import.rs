@@ -27,7 +27,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use hyoka_app::import::{ImportBatches, MappingToKeep};
 use hyoka_app::CommandError;
 use hyoka_import::{
-    mapping, read_inputs, read_workbook, ApplyReport, Change, ChangeKind, CityChanges, ImportError, Inputs,
+    mapping, read_inputs, read_workbook, ApplyReport, Change, ChangeKind, CityChanges, ImportError, ImportStep, Inputs,
+    Observer,
 };
 use hyoka_store::ImportMapping;
 use maud::{html, Markup};
@@ -257,14 +258,18 @@ pub(super) async fn confirm(
         mapping: m.text.clone(),
     });
     let kept = save_mapping.as_ref().map(|m| m.file_name.clone());
+    let running = Running::start(s.slot::<ImportProgress>(), &code);
     let command = ImportBatches {
         batches,
         dry_run: false,
         expect_basis: Some(pending.report.basis.clone()),
         vocabulary,
         save_mapping,
+        progress: Some(running.observer()),
     };
-    match s.app.run(&staff.actor(), command).await {
+    let outcome = s.app.run(&staff.actor(), command).await;
+    drop(running);
+    match outcome {
         Ok(report) => {
             let body = html! {
                 p class="ok" role="status" {
@@ -302,6 +307,67 @@ pub(super) async fn confirm(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// How far each city's running import has come, for the page that
+/// waits for it (polling [`progress`]).
+#[derive(Default)]
+pub(crate) struct ImportProgress(Mutex<HashMap<String, ImportStep>>);
+
+/// A city's import in progress: its steps are kept until it is dropped.
+struct Running {
+    progress: Arc<ImportProgress>,
+    city: String,
+}
+
+impl Running {
+    fn start(progress: Arc<ImportProgress>, city: &str) -> Running {
+        progress.0.lock().expect("import progress").insert(city.to_string(), ImportStep::Compared { rows: 0 });
+        Running { progress, city: city.to_string() }
+    }
+
+    fn observer(&self) -> Observer {
+        let (progress, city) = (Arc::clone(&self.progress), self.city.clone());
+        Arc::new(move |step| {
+            progress.0.lock().expect("import progress").insert(city.clone(), step);
+        })
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Ok(mut map) = self.progress.0.lock() {
+            map.remove(&self.city);
+        }
+    }
+}
+
+/// How far the city's import has come, as JSON for the waiting page:
+/// `{"running": true, "done": rows written, "total": rows, "text": …}`.
+pub(super) async fn progress(
+    State(s): State<AppState>,
+    staff: Staff,
+    Params(code): Params<CityCode>,
+) -> Result<Response, AppError> {
+    admin_city(&s, &staff, &code).await?;
+    let step = s.slot::<ImportProgress>().0.lock().expect("import progress").get(code.as_str()).copied();
+    let body = match step {
+        None => serde_json::json!({ "running": false, "text": "実行中の取り込みはありません。" }),
+        Some(ImportStep::Compared { rows }) => serde_json::json!({
+            "running": true, "done": 0, "total": rows,
+            "text": if rows == 0 {
+                "処理中です。ファイルを読み、保存されている内容と比べています…".to_string()
+            } else {
+                format!("処理中です。{rows} 行を保存されている内容と比べました。書き込んでいます…")
+            },
+        }),
+        Some(ImportStep::Writing { done, total }) => serde_json::json!({
+            "running": true, "done": done, "total": total,
+            "text": format!("処理中です。書き込み {done} / {total} 行…"),
+        }),
+    };
+    Ok((StatusCode::OK, [(CONTENT_TYPE, "application/json"), (CACHE_CONTROL, "no-store")], body.to_string())
+        .into_response())
 }
 
 enum Checked {
@@ -596,7 +662,8 @@ fn diff_page(code: &str, csrf: &str, token: &str, p: &Pending, banner: Option<Ma
             p { strong { "変更はありません。" } "取り込んでも保存されている内容は変わりません。" }
             p { a href={ "/m/" (code) "/admin/import" } { "別のファイルを選ぶ" } }
         } @else {
-            form id="import-confirm" method="post" action={ "/m/" (code) "/admin/import/confirm" } {
+            form id="import-confirm" method="post" action={ "/m/" (code) "/admin/import/confirm" }
+                data-progress={ "/m/" (code) "/admin/import/progress" } {
                 input type="hidden" name="_csrf" value=(csrf);
                 input type="hidden" name="token" value=(token);
                 p {

@@ -91,6 +91,7 @@ pub fn routes(r: Routes) -> Routes {
         .get("/m/{code}/admin/import", Rule::Administer, import::page)
         .upload("/m/{code}/admin/import", Rule::Administer, import::upload)
         .post("/m/{code}/admin/import/confirm", Rule::Administer, import::confirm)
+        .get("/m/{code}/admin/import/progress", Rule::Administer, import::progress)
         .get("/static/import.js", Rule::Public, import::script)
 }
 

@@ -96,6 +96,24 @@
       window.setTimeout(function () {
         busy(confirm, "処理中です。取り込んでいます。画面を閉じずにお待ちください…");
       }, 0);
+      // The rows compared and written so far, asked every second until
+      // the result page replaces this one.
+      var url = confirm.getAttribute("data-progress");
+      if (url && window.fetch) {
+        window.setInterval(function () {
+          window
+            .fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+            .then(function (r) {
+              return r.ok ? r.json() : null;
+            })
+            .then(function (p) {
+              if (p && p.running) {
+                busy(confirm, p.text);
+              }
+            })
+            .catch(function () {});
+        }, 1000);
+      }
     });
   }
 })();

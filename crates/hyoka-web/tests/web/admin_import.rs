@@ -335,6 +335,13 @@ async fn only_the_citys_admin_imports_and_only_with_the_token() {
     assert_eq!(r.status, 403);
     let r = viewer.post(&format!("{base}/import/confirm"), &[("token", "x")]).await;
     assert_eq!(r.status, 403);
+    // The progress of a running import: the city's admin only.
+    assert_eq!(viewer.get(&format!("{base}/import/progress")).await.status, 403);
+    assert_eq!(other.get(&format!("{base}/import/progress")).await.status, 404);
+    let r = admin.get(&format!("{base}/import/progress")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let p: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(p["running"], false, "no import is running: {}", r.body);
 
     // The admin without the token, or with another one: refused before reading.
     let r = admin.post_files(&format!("{base}/import"), &[("_csrf", "0000")], &[("files", "a.xlsx", &book)]).await;
