@@ -36,18 +36,7 @@ fn options() -> SimpleFileOptions {
 /// The workbook of `batch` with the part `name` replaced (or added) by
 /// what `write` produces, and `extra` parts added.
 fn rebuild(batch: &Batch, name: &str, write: impl FnOnce(&mut dyn Write)) -> Vec<u8> {
-    let base = canonical::xlsx_bytes(batch).unwrap();
-    let mut archive = ZipArchive::new(Cursor::new(&base[..])).unwrap();
-    let mut out = ZipWriter::new(Cursor::new(Vec::new()));
-    for i in 0..archive.len() {
-        let part = archive.by_index(i).unwrap();
-        if part.name() != name {
-            out.raw_copy_file(part).unwrap();
-        }
-    }
-    out.start_file(name, options()).unwrap();
-    write(&mut out);
-    out.finish().unwrap().into_inner()
+    replace(&canonical::xlsx_bytes(batch).unwrap(), name, write)
 }
 
 /// A sheet's XML around rows written by `rows`.
@@ -228,7 +217,7 @@ pub fn bombs() -> Vec<Bomb> {
     out
 }
 
-/// `bytes` with the part `name` replaced by what `write` produces.
+/// `bytes` with the part `name` replaced (or added) by what `write` produces.
 fn replace(bytes: &[u8], name: &str, write: impl FnOnce(&mut dyn Write)) -> Vec<u8> {
     let mut archive = ZipArchive::new(Cursor::new(bytes)).unwrap();
     let mut out = ZipWriter::new(Cursor::new(Vec::new()));
