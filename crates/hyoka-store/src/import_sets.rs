@@ -14,7 +14,9 @@ use hyoka_core::{FiscalYear, Grade, Hours, IndicatorCell, ValueRole, Yen};
 use sqlx::Row;
 
 use crate::bulk::Bind;
+use crate::indicators::{value_binds, VALUE_COLUMNS};
 use crate::org::fy_i64;
+use crate::sheets::{schedule_binds, SCHEDULE_COLUMNS};
 use crate::tx::StoreTx;
 use crate::{NewIndicator, Printing, StoreError};
 
@@ -305,22 +307,14 @@ impl StoreTx {
             .zip(&months)
             .flat_map(|(i, months)| {
                 let item = id_of(i);
-                i.schedule.iter().zip(months).enumerate().map(move |(position, (s, months))| {
-                    vec![
-                        Bind::Int(Some(item)),
-                        Bind::Int(Some(position as i64)),
-                        Bind::Int(Some(fy_i64(s.fiscal_year))),
-                        Bind::Text(Some(&s.kind)),
-                        Bind::Text(Some(&s.label)),
-                        Bind::Text(Some(months)),
-                        Bind::Text(s.hours_regular.as_deref()),
-                        Bind::Text(s.hours_other.as_deref()),
-                    ]
-                })
+                i.schedule
+                    .iter()
+                    .zip(months)
+                    .enumerate()
+                    .map(move |(position, (s, months))| schedule_binds(item, position, s, months))
             })
             .collect();
-        let columns = ["item_id", "position", "fiscal_year", "kind", "label", "months", "hours_regular", "hours_other"];
-        self.insert_rows("schedules", &columns, &rows).await?;
+        self.insert_rows("schedules", &SCHEDULE_COLUMNS, &rows).await?;
 
         // Roadmaps: positions count from 0 within each sheet year.
         let mut steps: Vec<Vec<Bind>> = Vec::new();
@@ -469,22 +463,10 @@ impl StoreTx {
             .zip(&parsed)
             .flat_map(|(s, parsed)| {
                 let id = id_of(s);
-                s.values.iter().zip(parsed).map(move |((fy, role, cell), (value, meaning))| {
-                    vec![
-                        Bind::Int(Some(id)),
-                        Bind::Int(Some(fy_i64(*fy))),
-                        Bind::Text(Some(role.code())),
-                        Bind::Text(Some(cell.printed())),
-                        Bind::Text(Some(cell.meaning().kind())),
-                        Bind::Text(value.as_deref()),
-                        Bind::Text(cell.primary_unit().filter(|u| !u.is_empty())),
-                        Bind::Text(Some(meaning)),
-                    ]
-                })
+                s.values.iter().zip(parsed).map(move |(v, parsed)| value_binds(id, v, parsed))
             })
             .collect();
-        let columns = ["indicator_id", "fiscal_year", "role", "printed", "shape", "value", "unit", "meaning"];
-        self.insert_rows("indicator_values", &columns, &rows).await?;
+        self.insert_rows("indicator_values", &VALUE_COLUMNS, &rows).await?;
 
         let rows: Vec<Vec<Bind>> = sets
             .iter()

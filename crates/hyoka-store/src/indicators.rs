@@ -98,24 +98,9 @@ impl StoreTx {
             .iter()
             .map(|(_, _, cell)| Ok((cell.primary_number().map(|n| n.plain()), serde_json::to_string(cell)?)))
             .collect::<Result<_, serde_json::Error>>()?;
-        let rows: Vec<Vec<Bind>> = values
-            .iter()
-            .zip(&parsed)
-            .map(|((fy, role, cell), (value, meaning))| {
-                vec![
-                    Bind::Int(Some(indicator_id)),
-                    Bind::Int(Some(fy_i64(*fy))),
-                    Bind::Text(Some(role.code())),
-                    Bind::Text(Some(cell.printed())),
-                    Bind::Text(Some(cell.meaning().kind())),
-                    Bind::Text(value.as_deref()),
-                    Bind::Text(cell.primary_unit().filter(|u| !u.is_empty())),
-                    Bind::Text(Some(meaning)),
-                ]
-            })
-            .collect();
-        let columns = ["indicator_id", "fiscal_year", "role", "printed", "shape", "value", "unit", "meaning"];
-        self.insert_rows("indicator_values", &columns, &rows).await?;
+        let rows: Vec<Vec<Bind>> =
+            values.iter().zip(&parsed).map(|(v, parsed)| value_binds(indicator_id, v, parsed)).collect();
+        self.insert_rows("indicator_values", &VALUE_COLUMNS, &rows).await?;
         let rows: Vec<Vec<Bind>> = judgements
             .iter()
             .map(|(fy, j)| {
@@ -285,4 +270,27 @@ pub(crate) fn judgement_record(r: &AnyRow) -> Result<JudgementRecord, StoreError
         fiscal_year: fy_from_i64(r.try_get("fiscal_year")?)?,
         judgement: Judgement { printed: r.try_get("printed")?, computed: r.try_get("computed")?, declared },
     })
+}
+
+/// The columns of an `indicator_values` row, in the order of [`value_binds`].
+pub(crate) const VALUE_COLUMNS: [&str; 8] =
+    ["indicator_id", "fiscal_year", "role", "printed", "shape", "value", "unit", "meaning"];
+
+/// An indicator's cell of a year and role, with its parsed forms (the
+/// number as plain text, the meaning as JSON) computed beforehand.
+pub(crate) fn value_binds<'a>(
+    indicator_id: i64,
+    (fy, role, cell): &'a (FiscalYear, ValueRole, &IndicatorCell),
+    (value, meaning): &'a (Option<String>, String),
+) -> Vec<Bind<'a>> {
+    vec![
+        Bind::Int(Some(indicator_id)),
+        Bind::Int(Some(fy_i64(*fy))),
+        Bind::Text(Some(role.code())),
+        Bind::Text(Some(cell.printed())),
+        Bind::Text(Some(cell.meaning().kind())),
+        Bind::Text(value.as_deref()),
+        Bind::Text(cell.primary_unit().filter(|u| !u.is_empty())),
+        Bind::Text(Some(meaning)),
+    ]
 }

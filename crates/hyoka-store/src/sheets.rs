@@ -75,21 +75,9 @@ impl StoreTx {
             .iter()
             .zip(&months)
             .enumerate()
-            .map(|(position, (s, months))| {
-                vec![
-                    Bind::Int(Some(item_id)),
-                    Bind::Int(Some(position as i64)),
-                    Bind::Int(Some(fy_i64(s.fiscal_year))),
-                    Bind::Text(Some(&s.kind)),
-                    Bind::Text(Some(&s.label)),
-                    Bind::Text(Some(months)),
-                    Bind::Text(s.hours_regular.as_deref()),
-                    Bind::Text(s.hours_other.as_deref()),
-                ]
-            })
+            .map(|(position, (s, months))| schedule_binds(item_id, position, s, months))
             .collect();
-        let columns = ["item_id", "position", "fiscal_year", "kind", "label", "months", "hours_regular", "hours_other"];
-        self.insert_rows("schedules", &columns, &rows).await
+        self.insert_rows("schedules", &SCHEDULE_COLUMNS, &rows).await
     }
 
     pub async fn replace_next_direction(
@@ -330,4 +318,22 @@ pub(crate) fn next_direction_row(r: &AnyRow) -> Result<NextDirectionRow, StoreEr
         reason: r.try_get("reason")?,
         transfer: r.try_get("transfer")?,
     })
+}
+
+/// The columns of a `schedules` row, in the order of [`schedule_binds`].
+pub(crate) const SCHEDULE_COLUMNS: [&str; 8] =
+    ["item_id", "position", "fiscal_year", "kind", "label", "months", "hours_regular", "hours_other"];
+
+/// A schedule row of an item at `position`, its months as JSON.
+pub(crate) fn schedule_binds<'a>(item_id: i64, position: usize, s: &'a ScheduleRow, months: &'a str) -> Vec<Bind<'a>> {
+    vec![
+        Bind::Int(Some(item_id)),
+        Bind::Int(Some(position as i64)),
+        Bind::Int(Some(fy_i64(s.fiscal_year))),
+        Bind::Text(Some(&s.kind)),
+        Bind::Text(Some(&s.label)),
+        Bind::Text(Some(months)),
+        Bind::Text(s.hours_regular.as_deref()),
+        Bind::Text(s.hours_other.as_deref()),
+    ]
 }
