@@ -21,7 +21,8 @@ use crate::indicators::{indicator_value, judgement_record, INDICATOR_COLUMNS};
 use crate::plans::{item_record, node_record, plan_record, ITEM_COLUMNS, PLAN_COLUMNS};
 use crate::public_sets::{grouped, indicator_sets_of};
 use crate::publication::printed_history_of;
-use crate::{ItemRecord, NodeRecord, PlanRecord, PublicCity, PublicIndicatorSet, Store, StoreError};
+use crate::Backend;
+use crate::{ItemRecord, Municipality, NodeRecord, PlanRecord, PublicCity, PublicIndicatorSet, Store, StoreError};
 
 /// One city's share of a comparison.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,16 +51,48 @@ fn json<T: serde::Serialize>(list: &[T]) -> String {
     serde_json::to_string(list).expect("a list of strings or integers")
 }
 
+/// One page of a comparison: the matching indicators are counted and
+/// ordered by city code, name and id in SQL, and only the page's are read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ComparePage {
+    /// The matching public indicators in every city (the page's total).
+    pub total: u64,
+    /// Every city with a matching public indicator, by code (not only the
+    /// page's).
+    pub municipalities: Vec<Municipality>,
+    /// The page's indicators by city, with what their rows need.
+    pub cities: Vec<CompareCity>,
+    /// Indicator, value, judgement and printing rows read for the page:
+    /// bounded by the page, whatever the number of matches (tests count it).
+    pub rows_read: usize,
+}
+
 impl Store {
     /// The public indicators whose name contains `words` (width and case
     /// folded, spaces ignored, as search does), of `kind` when given, by
     /// city code: the cities with none are left out. Nothing when neither
-    /// words nor a kind is asked for. At most eleven statements, however
-    /// many cities and indicators match.
+    /// words nor a kind is asked for. Every one of them: see
+    /// [`Store::compare_page`] for a page.
     pub async fn compare_sets(&self, words: &str, kind: Option<IndicatorKind>) -> Result<Vec<CompareCity>, StoreError> {
+        Ok(self.compare_page(words, kind, 0, i64::MAX as u64).await?.cities)
+    }
+
+    /// `limit` matching indicators from `offset`, in the order of the
+    /// answer (city code, name, indicator id), with the count of all of
+    /// them. A fixed number of statements however many cities and
+    /// indicators match; values, judgements, printings, plans and items
+    /// are read for the page's indicators and cities only.
+    pub async fn compare_page(
+        &self,
+        words: &str,
+        kind: Option<IndicatorKind>,
+        offset: u64,
+        limit: u64,
+    ) -> Result<ComparePage, StoreError> {
+        let empty = ComparePage { total: 0, municipalities: Vec::new(), cities: Vec::new(), rows_read: 0 };
         let needle = search_form(words.trim());
         if needle.is_empty() && kind.is_none() {
-            return Ok(Vec::new());
+            return Ok(empty);
         }
         let backend = self.backend();
         let kind = kind.map(|k| k.code());
@@ -81,23 +114,62 @@ impl Store {
                 }
             }
             if names.is_empty() {
-                return Ok(Vec::new());
+                return Ok(empty);
             }
             Some(names)
         };
+        // A matching indicator is public when it has a cell or a judgement
+        // in a published year of its city (what `indicator_sets_of` keeps).
         let by_name = match names {
-            Some(_) => format!(" AND name IN {}", backend.text_list("$2")),
+            Some(_) => format!(" AND d.name IN {}", backend.text_list("$2")),
             None => String::new(),
         };
-        let sql =
-            format!("SELECT {INDICATOR_COLUMNS} FROM indicators WHERE ($1 IS NULL OR kind = $1){by_name} ORDER BY id");
+        let matching = format!(
+            "FROM indicators d WHERE ($1 IS NULL OR d.kind = $1){by_name}
+               AND (EXISTS (SELECT 1 FROM indicator_values v WHERE v.indicator_id = d.id AND {})
+                 OR EXISTS (SELECT 1 FROM judgements j WHERE j.indicator_id = d.id AND {}))",
+            published("d.municipality_code", "v.fiscal_year"),
+            published("d.municipality_code", "j.fiscal_year")
+        );
+        // The count, by city: the total and the cities of the whole answer.
+        let sql = format!("SELECT d.municipality_code, COUNT(*) AS n {matching} GROUP BY d.municipality_code");
         let mut q = sqlx::query(&sql).bind(kind);
         if let Some(names) = &names {
             q = q.bind(json(names));
         }
-        let indicators: Vec<AnyRow> = q.fetch_all(self.pool()).await?;
+        let mut total = 0u64;
+        let mut found: BTreeSet<String> = BTreeSet::new();
+        for r in &q.fetch_all(self.pool()).await? {
+            total += u64::try_from(r.try_get::<i64, _>("n")?).unwrap_or(0);
+            found.insert(r.try_get("municipality_code")?);
+        }
+        if total == 0 {
+            return Ok(empty);
+        }
+        // The page, in the answer's order (names compared as bytes, as
+        // Rust does, whatever the database's collation).
+        let name_order = match backend {
+            Backend::Sqlite => "d.name",
+            Backend::Postgres => "d.name COLLATE \"C\"",
+        };
+        let (lim, off) = if names.is_some() { ("$3", "$4") } else { ("$2", "$3") };
+        let sql = format!(
+            "SELECT {} {matching} ORDER BY d.municipality_code, {name_order}, d.id LIMIT {lim} OFFSET {off}",
+            INDICATOR_COLUMNS.split(',').map(|c| format!("d.{}", c.trim())).collect::<Vec<_>>().join(", ")
+        );
+        let mut q = sqlx::query(&sql).bind(kind);
+        if let Some(names) = &names {
+            q = q.bind(json(names));
+        }
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let indicators: Vec<AnyRow> = q.bind(limit).bind(offset).fetch_all(self.pool()).await?;
+        let public = self.public_cities().await?;
+        let municipalities: Vec<Municipality> =
+            public.iter().filter(|c| found.contains(&c.municipality.code)).map(|c| c.municipality.clone()).collect();
+        let mut rows_read = indicators.len();
         if indicators.is_empty() {
-            return Ok(Vec::new());
+            return Ok(ComparePage { total, municipalities, cities: Vec::new(), rows_read });
         }
         let ids: Vec<i64> = indicators.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
         let ids = json(&ids);
@@ -111,6 +183,7 @@ impl Store {
             published("d.municipality_code", "v.fiscal_year")
         );
         let rows = sqlx::query(&sql).bind(&ids).fetch_all(self.pool()).await?;
+        rows_read += rows.len();
         let values = grouped(&rows, "indicator_id", indicator_value)?;
         let sql = format!(
             "SELECT j.indicator_id, j.fiscal_year, j.printed, j.computed, j.declared, j.declared_reason
@@ -120,6 +193,7 @@ impl Store {
             published("d.municipality_code", "j.fiscal_year")
         );
         let rows = sqlx::query(&sql).bind(&ids).fetch_all(self.pool()).await?;
+        rows_read += rows.len();
         let judgements = grouped(&rows, "indicator_id", judgement_record)?;
         let sql = format!(
             "SELECT p.indicator_id, p.fiscal_year, p.role, p.printed FROM indicator_printings p
@@ -130,20 +204,19 @@ impl Store {
             published("d.municipality_code", "p.fiscal_year")
         );
         let rows = sqlx::query(&sql).bind(&ids).fetch_all(self.pool()).await?;
+        rows_read += rows.len();
         let history = printed_history_of(&rows)?;
         let indicators = indicator_sets_of(&indicators, values, judgements, history, None)?;
 
         // The cities with a public matching indicator, by code.
         let codes: BTreeSet<&str> = indicators.iter().map(|i| i.indicator.municipality_code.as_str()).collect();
-        let mut cities: Vec<CompareCity> = self
-            .public_cities()
-            .await?
+        let mut cities: Vec<CompareCity> = public
             .into_iter()
             .filter(|c| codes.contains(c.municipality.code.as_str()))
             .map(|city| CompareCity { city, plans: Vec::new(), items: Vec::new(), indicators: Vec::new() })
             .collect();
         if cities.is_empty() {
-            return Ok(Vec::new());
+            return Ok(ComparePage { total, municipalities, cities, rows_read });
         }
         let at: HashMap<String, usize> =
             cities.iter().enumerate().map(|(n, c)| (c.city.municipality.code.clone(), n)).collect();
@@ -204,6 +277,6 @@ impl Store {
         for (n, list) in by_city {
             cities[n].indicators = list;
         }
-        Ok(cities)
+        Ok(ComparePage { total, municipalities, cities, rows_read })
     }
 }

@@ -47,7 +47,7 @@ pub use audit::{AuditEvent, AuditRecord, HistoryRow};
 pub use backend::{Backend, DatabaseUrl};
 pub use backup::{tables_not_copied, BackupSummary, BACKUP_FORMAT, BACKUP_FORMAT_VERSION};
 pub use check_sets::{CheckIndicatorSet, CheckItemSet, CheckYearSet, ItemSection};
-pub use compare::CompareCity;
+pub use compare::{CompareCity, ComparePage};
 pub use cycle::{Change, FiscalYearRecord, HistoryEntry, SheetRecord};
 pub use error::StoreError;
 pub use fold::search_form;

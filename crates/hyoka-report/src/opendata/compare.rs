@@ -4,7 +4,7 @@
 //! portal's comparison page and the API's `/api/v1/compare` read this.
 
 use hyoka_core::IndicatorKind;
-use hyoka_store::{IndicatorRecord, Municipality, Store};
+use hyoka_store::{CompareCity, IndicatorRecord, Municipality, Store};
 
 use super::rows::{indicator_rows, CityData, IndicatorData, ItemData, PlanData};
 use super::IndicatorRow;
@@ -17,6 +17,18 @@ pub struct CompareGroup {
     pub rows: Vec<IndicatorRow>,
 }
 
+/// One page of the comparison ([`compare_page`]).
+pub struct ComparePageRows {
+    /// The matching public indicators in every city.
+    pub total: u64,
+    /// Every city with one (not only the page's), by code.
+    pub municipalities: Vec<Municipality>,
+    /// The page's indicators with their rows, in answer order.
+    pub groups: Vec<CompareGroup>,
+    /// Rows the store read for the page ([`hyoka_store::ComparePage::rows_read`]).
+    pub rows_read: usize,
+}
+
 /// Every public indicator matching the query, by city code, then name: the
 /// open-data rows of its published years. A fixed number of statements
 /// ([`Store::compare_sets`]), however many cities match.
@@ -25,8 +37,32 @@ pub async fn compare_rows(
     name: &str,
     kind: Option<IndicatorKind>,
 ) -> Result<Vec<CompareGroup>, ReportError> {
+    Ok(groups_of(store.compare_sets(name, kind).await?))
+}
+
+/// `limit` matching indicators from `offset` (in the order of
+/// [`compare_rows`]) with their rows, the count of all of them and the
+/// cities that have one: only the page's indicators are read
+/// ([`Store::compare_page`]).
+pub async fn compare_page(
+    store: &Store,
+    name: &str,
+    kind: Option<IndicatorKind>,
+    offset: u64,
+    limit: u64,
+) -> Result<ComparePageRows, ReportError> {
+    let page = store.compare_page(name, kind, offset, limit).await?;
+    Ok(ComparePageRows {
+        total: page.total,
+        municipalities: page.municipalities,
+        groups: groups_of(page.cities),
+        rows_read: page.rows_read,
+    })
+}
+
+fn groups_of(cities: Vec<CompareCity>) -> Vec<CompareGroup> {
     let mut out = Vec::new();
-    for set in store.compare_sets(name, kind).await? {
+    for set in cities {
         let mut data = CityData {
             municipality: set.city.municipality,
             plans: set.plans.into_iter().map(|(plan, nodes)| PlanData { plan, nodes }).collect(),
@@ -61,5 +97,5 @@ pub async fn compare_rows(
         groups.sort_by(|a, b| (&a.indicator.name, a.indicator.id).cmp(&(&b.indicator.name, b.indicator.id)));
         out.extend(groups);
     }
-    Ok(out)
+    out
 }

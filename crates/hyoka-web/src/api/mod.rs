@@ -21,7 +21,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hyoka_core::{FiscalYear, IndicatorKind};
-use hyoka_report::opendata::compare::compare_rows;
+use hyoka_report::opendata::compare::compare_page;
 use hyoka_report::opendata::{table_named, year_dataset, year_table_page, RowPage, TableRow, Value, INDICATORS};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -371,26 +371,16 @@ async fn compare(State(s): State<AppState>, ApiQuery(q): ApiQuery<CompareQuery>,
         })?),
     };
     let (limit, offset) = page(q.limit.as_deref(), q.offset.as_deref())?;
-    let groups = compare_rows(&s.store, indicator, kind).await?;
-    // Only the page's rows become values (a broad question matches
-    // hundreds of thousands of rows across cities).
-    let total = groups.iter().map(|g| g.rows.len()).sum::<usize>();
-    let from = usize::try_from(offset).unwrap_or(usize::MAX).min(total);
-    let to = from.saturating_add(usize::try_from(limit).unwrap_or(usize::MAX)).min(total);
-    let rows: Vec<Vec<Value>> =
-        groups.iter().flat_map(|g| &g.rows).skip(from).take(to - from).map(TableRow::values).collect();
+    // A page is `limit` indicators (each with every row of its published
+    // years): the store counts the matches and reads only the page's.
+    let found = compare_page(&s.store, indicator, kind, offset, limit).await?;
+    let rows: Vec<Vec<Value>> = found.groups.iter().flat_map(|g| &g.rows).map(TableRow::values).collect();
     let mut base = format!("/api/v1/compare?indicator={}&", crate::http::url::encode(indicator));
     if let Some(k) = kind {
         base.push_str(&format!("kind={}&", k.code()));
     }
-    let page = RowPage { table: &INDICATORS, total: total as u64, limit, offset, rows };
-    let mut seen: Vec<Json> = Vec::new();
-    for g in &groups {
-        let m = json!({ "code": g.municipality.code, "name": g.municipality.name });
-        if !seen.contains(&m) {
-            seen.push(m);
-        }
-    }
+    let page = RowPage { table: &INDICATORS, total: found.total, limit, offset, rows };
+    let seen: Vec<Json> = found.municipalities.iter().map(|m| json!({ "code": m.code, "name": m.name })).collect();
     let extra = vec![
         ("query", json!({ "indicator": indicator, "kind": kind.map(|k| k.code()) })),
         ("municipalities", Json::Array(seen)),

@@ -118,7 +118,7 @@ fn compare_page() -> Json {
     let required: Vec<&String> = p.keys().collect();
     json!({
         "type": "object",
-        "description": "自治体間で比べた指標の行（indicators 表と同じ列）の1ページ",
+        "description": "自治体間で比べた指標の行（indicators 表と同じ列）の1ページ。total、limit、offset は指標の数で数え、rows はそのページの指標の公開年度のすべての行",
         "required": required,
         "additionalProperties": false,
         "properties": p,

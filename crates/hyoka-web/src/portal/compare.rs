@@ -7,15 +7,15 @@ use std::collections::BTreeSet;
 use super::PublicQuery;
 use axum::extract::State;
 use hyoka_core::{FiscalYear, IndicatorKind, ValueRole};
-use hyoka_report::opendata::compare::compare_rows;
+use hyoka_report::opendata::compare::compare_page;
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::{public_page, year_href, Page};
 use crate::AppState;
 
-/// Indicators shown on one page; the API pages through all of them.
-const MAX_GROUPS: usize = 100;
+/// Indicators shown on one page; links turn to the next and previous ones.
+const PAGE: u64 = 100;
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
@@ -25,6 +25,9 @@ pub(crate) struct CompareQuery {
     /// An indicator kind, by code (`outcome`) or label (`成果指標`); empty
     /// for any.
     pub kind: String,
+    /// The first indicator shown (0 for the first page); anything but a
+    /// number is the first page.
+    pub offset: String,
 }
 
 impl CompareQuery {
@@ -65,16 +68,31 @@ pub(super) fn form(indicator: &str, kind: &str) -> Markup {
 }
 
 pub(super) async fn page(State(s): State<AppState>, PublicQuery(q): PublicQuery<CompareQuery>) -> Page {
-    let (groups, error) = match q.kind() {
-        Ok(kind) => (compare_rows(&s.store, &q.indicator, kind).await?, None),
-        Err(e) => (Vec::new(), Some(e)),
+    let offset: u64 = q.offset.trim().parse().unwrap_or(0);
+    let (found, error) = match q.kind() {
+        Ok(kind) => (Some(compare_page(&s.store, &q.indicator, kind, offset, PAGE).await?), None),
+        Err(e) => (None, Some(e)),
     };
+    let total = found.as_ref().map_or(0, |f| f.total);
+    let groups = found.map(|f| f.groups).unwrap_or_default();
+    // Links to the neighbouring pages keep what was asked.
+    let href = |o: u64| {
+        let mut h = format!("/p/compare?indicator={}", crate::http::url::encode(&q.indicator));
+        if !q.kind.trim().is_empty() {
+            h.push_str(&format!("&kind={}", crate::http::url::encode(q.kind.trim())));
+        }
+        if o > 0 {
+            h.push_str(&format!("&offset={o}"));
+        }
+        h
+    };
+    let prev = (offset > 0).then(|| offset.saturating_sub(PAGE).min(total.saturating_sub(1) / PAGE * PAGE));
+    let next = offset.checked_add(PAGE).filter(|n| *n < total);
     let asked = !q.indicator.trim().is_empty() || !q.kind.trim().is_empty();
     let years: Vec<FiscalYear> = {
         let set: BTreeSet<FiscalYear> = groups.iter().flat_map(|g| g.rows.iter().map(|r| r.fiscal_year)).collect();
         set.into_iter().collect()
     };
-    let shown = &groups[..groups.len().min(MAX_GROUPS)];
     Ok(public_page(
         "指標を自治体どうしで比べる",
         None,
@@ -88,12 +106,16 @@ pub(super) async fn page(State(s): State<AppState>, PublicQuery(q): PublicQuery<
             (form(&q.indicator, q.kind.trim()))
             @if asked && error.is_none() {
                 h2 { "結果" }
-                @if groups.is_empty() {
+                @if total == 0 {
                     p { "該当する公開済みの指標はありません。" }
                 } @else {
                     p role="status" {
-                        (groups.len()) "件の指標が見つかりました。"
-                        @if groups.len() > shown.len() { "最初の" (shown.len()) "件を示します。言葉を足して絞り込んでください。" }
+                        (total) "件の指標が見つかりました。"
+                        @if groups.is_empty() {
+                            "このページに示す指標はありません。"
+                        } @else if total > groups.len() as u64 {
+                            (offset + 1) "件目から" (offset + groups.len() as u64) "件目までを示します。"
+                        }
                     }
                     table {
                         caption { "年度ごとの実績（記載どおりの表記）" }
@@ -102,7 +124,7 @@ pub(super) async fn page(State(s): State<AppState>, PublicQuery(q): PublicQuery<
                             @for y in &years { th scope="col" { (y.label()) } }
                         } }
                         tbody {
-                            @for g in shown {
+                            @for g in &groups {
                                 @let code = &g.municipality.code;
                                 @let latest = g.rows.iter().map(|r| r.fiscal_year).max();
                                 tr {
@@ -121,6 +143,14 @@ pub(super) async fn page(State(s): State<AppState>, PublicQuery(q): PublicQuery<
                                         td { (g.rows.iter().find(|r| r.fiscal_year == *y && r.role == ValueRole::Actual).map(|r| r.printed.clone()).unwrap_or_default()) }
                                     }
                                 }
+                            }
+                        }
+                    }
+                    @if prev.is_some() || next.is_some() {
+                        nav aria-label="比べた指標のページ" {
+                            ul class="pager" {
+                                @if let Some(o) = prev { li { a href=(href(o)) rel="prev" { "前の" (PAGE) "件" } } }
+                                @if let Some(o) = next { li { a href=(href(o)) rel="next" { "次の" (PAGE) "件" } } }
                             }
                         }
                     }

@@ -203,16 +203,19 @@ async fn answers_are_cacheable_and_paged() {
     let v: Value = serde_json::from_str(&r.body).unwrap();
     let cities: Vec<&str> = v["municipalities"].as_array().unwrap().iter().filter_map(|m| m["code"].as_str()).collect();
     assert!(cities.contains(&MITAKA), "{cities:?}");
-    // Its pages, put together, are the whole answer (only a page's rows
-    // are turned into values).
+    // Its pages count indicators (each with all its rows); put together,
+    // they are the whole answer (only a page's indicators are read).
     let all = v["rows"].as_array().unwrap().clone();
-    assert_eq!(v["total"].as_u64(), Some(all.len() as u64));
-    assert!(all.len() > 14, "several pages of 7: {}", all.len());
+    let total = v["total"].as_u64().unwrap();
+    assert!(total > 6, "several pages of 3 indicators: {total}");
+    assert!(all.len() as u64 > total, "indicators of several rows: {} rows, {total}", all.len());
     let mut pieces = Vec::new();
-    for offset in (0..all.len() + 7).step_by(7) {
-        let r = c.get(&format!("/api/v1/compare?indicator=%E5%B8%82&limit=7&offset={offset}")).await;
+    for offset in (0..total + 3).step_by(3) {
+        let r = c.get(&format!("/api/v1/compare?indicator=%E5%B8%82&limit=3&offset={offset}")).await;
         let page: Value = serde_json::from_str(&r.body).unwrap();
         assert_eq!(page["total"], v["total"], "offset {offset}");
+        assert_eq!(page["municipalities"], v["municipalities"], "offset {offset}");
+        assert_eq!(page["rows"].as_array().unwrap().is_empty(), offset >= total, "offset {offset}");
         pieces.extend(page["rows"].as_array().unwrap().iter().cloned());
     }
     assert_eq!(pieces, all);

@@ -206,3 +206,34 @@ async fn the_comparison_runs_the_same_statements_for_2_and_6_cities() {
     eprintln!("{table}");
     assert!(!failed, "the comparison's statements must not grow with the cities (≤ {MAX_STATEMENTS}):\n{table}");
 }
+
+/// The portal's comparison shows one page of indicators with the count of
+/// all of them and links to the neighbouring pages that keep the question.
+#[tokio::test]
+async fn the_portal_comparison_shows_one_page_and_links_to_the_next() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    for n in 1..=3 {
+        synthetic_city(&store, &format!("99{n:04}"), &format!("合成市{n}"), 40).await;
+    }
+    let api = support::spawn_state(AppState::new(store).with_cache_bytes(0)).await;
+    // の実施件数 (every project's indicator).
+    let q = "indicator=%E3%81%AE%E5%AE%9F%E6%96%BD%E4%BB%B6%E6%95%B0";
+    let whole: serde_json::Value =
+        serde_json::from_str(&api.get(&format!("/api/v1/compare?{q}&limit=1")).await.body).unwrap();
+    let total = whole["total"].as_u64().unwrap();
+    assert!(total > 100, "more than a page: {total}");
+    let rows = |body: &str| body.matches("<tr>").count() - 1;
+    let first = api.get(&format!("/p/compare?{q}")).await;
+    assert_eq!(first.status, 200);
+    assert!(first.body.contains(&format!("{total}件の指標が見つかりました。1件目から100件目までを示します。")));
+    assert_eq!(rows(&first.body), 100);
+    let next = format!("/p/compare?{q}&amp;offset=100");
+    assert!(first.body.contains(&format!("href=\"{next}\" rel=\"next\"")), "{}", first.body);
+    assert!(!first.body.contains("rel=\"prev\""));
+    let second = api.get(&format!("/p/compare?{q}&offset=100")).await;
+    assert_eq!(rows(&second.body) as u64, total - 100);
+    assert!(second.body.contains(&format!("101件目から{total}件目までを示します。")));
+    assert!(second.body.contains(&format!("href=\"/p/compare?{q}\" rel=\"prev\"")), "{}", second.body);
+    assert!(!second.body.contains("rel=\"next\""));
+}
