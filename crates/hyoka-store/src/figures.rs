@@ -189,27 +189,29 @@ impl Store {
     }
 }
 
+/// The amount columns of `budgets`, in the order [`budget_row`] reads and an
+/// import writes them.
+pub(crate) const BUDGET_COLUMNS: [&str; 14] = [
+    "initial_yen",
+    "final_yen",
+    "settlement_yen",
+    "general_revenue_yen",
+    "carried_over_yen",
+    "national_yen",
+    "prefectural_yen",
+    "bonds_yen",
+    "other_funding_yen",
+    "staff_hours_centi",
+    "hourly_cost_yen",
+    "personnel_cost_yen",
+    "total_cost_yen",
+    "execution_rate_printed",
+];
+
 /// The columns [`budget_row`] reads besides `fiscal_year`, each prefixed
 /// with `alias` (`"b."`), so every read of budgets reads them all.
 pub(crate) fn budget_columns(alias: &str) -> String {
-    [
-        "initial_yen",
-        "final_yen",
-        "settlement_yen",
-        "general_revenue_yen",
-        "carried_over_yen",
-        "national_yen",
-        "prefectural_yen",
-        "bonds_yen",
-        "other_funding_yen",
-        "staff_hours_centi",
-        "hourly_cost_yen",
-        "personnel_cost_yen",
-        "total_cost_yen",
-        "execution_rate_printed",
-    ]
-    .map(|c| format!("{alias}{c}"))
-    .join(", ")
+    BUDGET_COLUMNS.map(|c| format!("{alias}{c}")).join(", ")
 }
 
 /// A row of `budgets` (fiscal_year and [`budget_columns`]).

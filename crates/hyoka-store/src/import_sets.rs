@@ -14,9 +14,10 @@ use hyoka_core::{FiscalYear, Grade, Hours, IndicatorCell, ValueRole, Yen};
 use sqlx::Row;
 
 use crate::bulk::Bind;
+use crate::figures::BUDGET_COLUMNS;
 use crate::indicators::{value_binds, VALUE_COLUMNS};
 use crate::org::fy_i64;
-use crate::sheets::{schedule_binds, SCHEDULE_COLUMNS};
+use crate::sheets::{narrative_binds, schedule_binds, NARRATIVE_COLUMNS, SCHEDULE_COLUMNS};
 use crate::tx::StoreTx;
 use crate::{NewIndicator, Printing, StoreError};
 
@@ -186,21 +187,14 @@ impl StoreTx {
             .zip(&bodies)
             .flat_map(|(i, bodies)| {
                 let item = id_of(i);
-                i.narratives.iter().zip(bodies).enumerate().map(move |(position, (n, (body, plain)))| {
-                    vec![
-                        Bind::Int(Some(item)),
-                        Bind::Int(Some(position as i64)),
-                        Bind::Int(n.fiscal_year.map(fy_i64)),
-                        Bind::Text(Some(&n.slot)),
-                        Bind::Text(Some(&n.label)),
-                        Bind::Text(Some(body)),
-                        Bind::Text(Some(plain)),
-                    ]
-                })
+                i.narratives
+                    .iter()
+                    .zip(bodies)
+                    .enumerate()
+                    .map(move |(position, (n, body))| narrative_binds(item, position, n, body))
             })
             .collect();
-        let columns = ["item_id", "position", "fiscal_year", "slot", "label", "body", "plain"];
-        self.insert_rows("narratives", &columns, &rows).await?;
+        self.insert_rows("narratives", &NARRATIVE_COLUMNS, &rows).await?;
 
         // Budgets: one per item and year, the last given.
         let budgets =
@@ -232,24 +226,7 @@ impl StoreTx {
                 ]
             })
             .collect();
-        let columns = [
-            "item_id",
-            "fiscal_year",
-            "initial_yen",
-            "final_yen",
-            "settlement_yen",
-            "general_revenue_yen",
-            "carried_over_yen",
-            "national_yen",
-            "prefectural_yen",
-            "bonds_yen",
-            "other_funding_yen",
-            "staff_hours_centi",
-            "hourly_cost_yen",
-            "personnel_cost_yen",
-            "total_cost_yen",
-            "execution_rate_printed",
-        ];
+        let columns: Vec<&str> = ["item_id", "fiscal_year"].into_iter().chain(BUDGET_COLUMNS).collect();
         self.insert_rows("budgets", &columns, &rows).await?;
 
         // Grades, checked against the city's scales (read once).

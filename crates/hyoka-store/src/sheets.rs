@@ -52,20 +52,9 @@ impl StoreTx {
             .iter()
             .zip(&bodies)
             .enumerate()
-            .map(|(position, (n, (body, plain)))| {
-                vec![
-                    Bind::Int(Some(item_id)),
-                    Bind::Int(Some(position as i64)),
-                    Bind::Int(n.fiscal_year.map(fy_i64)),
-                    Bind::Text(Some(&n.slot)),
-                    Bind::Text(Some(&n.label)),
-                    Bind::Text(Some(body)),
-                    Bind::Text(Some(plain)),
-                ]
-            })
+            .map(|(position, (n, body))| narrative_binds(item_id, position, n, body))
             .collect();
-        let columns = ["item_id", "position", "fiscal_year", "slot", "label", "body", "plain"];
-        self.insert_rows("narratives", &columns, &rows).await
+        self.insert_rows("narratives", &NARRATIVE_COLUMNS, &rows).await
     }
 
     pub async fn replace_schedule(&mut self, item_id: i64, rows: &[ScheduleRow]) -> Result<(), StoreError> {
@@ -335,5 +324,28 @@ pub(crate) fn schedule_binds<'a>(item_id: i64, position: usize, s: &'a ScheduleR
         Bind::Text(Some(months)),
         Bind::Text(s.hours_regular.as_deref()),
         Bind::Text(s.hours_other.as_deref()),
+    ]
+}
+
+/// The columns of a `narratives` row, in the order of [`narrative_binds`].
+pub(crate) const NARRATIVE_COLUMNS: [&str; 7] =
+    ["item_id", "position", "fiscal_year", "slot", "label", "body", "plain"];
+
+/// A narrative of an item at `position`, with its body as JSON and as
+/// plain text computed beforehand.
+pub(crate) fn narrative_binds<'a>(
+    item_id: i64,
+    position: usize,
+    n: &'a NarrativeRow,
+    (body, plain): &'a (String, String),
+) -> Vec<Bind<'a>> {
+    vec![
+        Bind::Int(Some(item_id)),
+        Bind::Int(Some(position as i64)),
+        Bind::Int(n.fiscal_year.map(fy_i64)),
+        Bind::Text(Some(&n.slot)),
+        Bind::Text(Some(&n.label)),
+        Bind::Text(Some(body)),
+        Bind::Text(Some(plain)),
     ]
 }
